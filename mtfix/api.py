@@ -1,0 +1,116 @@
+"""The Python API. Every CLI command is a thin layer over a function here.
+
+>>> import mtfix
+>>> r = mtfix.fix_text("Hit rate: typeface: [ large   in   Small ]\\nThe meeting began.\\n")
+>>> r.text
+'The meeting began.\\n'
+>>> [c.rule for c in r.changes]  # doctest: +SKIP
+['web-chrome.font-size-selector']
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mtfix.change import Change, text_hash
+from mtfix.fileio import read_text, write_text_atomic
+from mtfix.glossary import Glossary, default_glossary_paths
+from mtfix.passes.base import Pass
+from mtfix.passes.glossary import GlossaryPass
+from mtfix.pipeline import Pipeline, Result
+
+GlossarySpec = Glossary | Sequence[str | Path] | None
+
+
+def load_glossary_set(paths: Sequence[str | Path] = (), *, defaults: bool = True) -> Glossary:
+    """The shipped glossaries (unless ``defaults=False``) followed by ``paths``, compiled once.
+
+    Loading runs every entry's examples; a broken glossary raises
+    :class:`~mtfix.glossary.GlossaryError` naming file, line and entry id.
+    """
+    all_paths = [*(default_glossary_paths() if defaults else ()), *paths]
+    return _load_cached(tuple(str(Path(p).resolve()) for p in all_paths),
+                        tuple(_mtime(p) for p in all_paths))
+
+
+def _mtime(path: str | Path) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(paths: tuple[str, ...], _mtimes: tuple[float, ...]) -> Glossary:
+    return Glossary.load(paths)
+
+
+def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool = True,
+                   extra_passes: Sequence[Pass] = ()) -> Pipeline:
+    """The standard pipeline: the glossary pass, then ``extra_passes`` in order."""
+    if isinstance(glossaries, Glossary):
+        glossary = glossaries
+    else:
+        glossary = load_glossary_set(list(glossaries or ()), defaults=default_glossaries)
+    passes: list[Pass] = []
+    if len(glossary):
+        passes.append(GlossaryPass(glossary))
+    passes.extend(extra_passes)
+    return Pipeline(passes)
+
+
+def fix_text(text: str, glossaries: GlossarySpec = None, *, default_glossaries: bool = True,
+             doc: str = "<text>", pipeline: Pipeline | None = None) -> Result:
+    """Fix ``text`` and return the new text with every change made (and every flag raised).
+
+    ``glossaries``: a loaded :class:`Glossary`, or paths of glossary files added to the shipped
+    ones (``default_glossaries=False`` drops those), or ``None`` for the shipped ones alone.
+    """
+    pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries)
+    return pipeline.fix_text(text, doc=doc)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What :func:`fix_file` did to one file."""
+
+    input: str
+    output: str | None
+    changes: tuple[Change, ...] = ()
+    error: str | None = None
+    base: str = field(default="", repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | None = None,
+             pipeline: Pipeline | None = None, glossaries: GlossarySpec = None,
+             default_glossaries: bool = True, in_place: bool = False,
+             backup: bool = True) -> FileResult:
+    """Fix one UTF-8 text file and write the result atomically.
+
+    Writes to ``output``; with ``in_place=True`` replaces ``path`` itself (keeping
+    ``path.orig`` unless ``backup=False``). Refuses to overwrite the input otherwise.
+    Raises :class:`~mtfix.fileio.InputError` for unreadable input.
+    """
+    path = Path(path)
+    if in_place:
+        target = path
+    elif output is None:
+        raise ValueError("give an output path, or in_place=True")
+    else:
+        target = Path(output)
+        if target.exists() and target.resolve() == path.resolve():
+            raise ValueError(f"{path}: output would overwrite the input; use in_place=True")
+    text = read_text(path)
+    pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries)
+    result = pipeline.fix_text(text, doc=doc or str(path))
+    if in_place and backup:
+        write_text_atomic(path.with_name(path.name + ".orig"), text)
+    write_text_atomic(target, result.text)
+    return FileResult(str(path), str(target), result.changes, base=text_hash(text))

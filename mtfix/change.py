@@ -1,0 +1,270 @@
+"""The change record: the one piece of data every pass emits and every report reads.
+
+A pass proposes :class:`Edit` objects (offsets into the text it was given). The pipeline turns
+them into frozen :class:`Change` records whose offsets point into the ORIGINAL document, so that
+the output text is exactly ``apply_changes(original, changes)`` and every report can show what
+happened without re-guessing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import IO, Any
+
+CHANGE_LOG_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """What a pass proposes, in the coordinates of the text it was given.
+
+    ``flag=True`` means "show this to a reviewer, do not apply it"; ``after`` then holds the
+    proposed text (or ``None`` when there is no proposal).
+    """
+
+    start: int
+    end: int
+    after: str | None
+    rule: str
+    note: str = ""
+    score: float | None = None
+    flag: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change (or flag) to one document, as written to the change log (one JSON line).
+
+    ``start``/``end`` are code-point offsets into the original document (or into the original
+    segment text when ``segment`` is set). A flag has ``after == before``; what the flagging pass
+    proposed, if anything, is in ``proposal``.
+    """
+
+    doc: str
+    start: int
+    end: int
+    line: int
+    before: str
+    after: str
+    pass_: str
+    rule: str
+    note: str = ""
+    segment: str | None = None
+    score: float | None = None
+    base: str = ""
+    proposal: str | None = None
+    id: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", change_id(self))
+
+    @property
+    def is_flag(self) -> bool:
+        return self.after == self.before
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["pass"] = data.pop("pass_")
+        # A stable, readable key order: identity first, then location, then content.
+        order = ("id", "doc", "segment", "start", "end", "line", "before", "after", "pass",
+                 "rule", "note", "score", "proposal", "base")
+        return {key: data[key] for key in order}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Change:
+        fields = dict(data)
+        fields["pass_"] = fields.pop("pass")
+        known = {f for f in cls.__dataclass_fields__}
+        extra = set(fields) - known
+        if extra:
+            raise ValueError(f"unknown change-record key(s): {', '.join(sorted(extra))}")
+        return cls(**fields)
+
+
+def change_id(change: Change) -> str:
+    """A stable id: the same change to the same text always gets the same id."""
+    key = json.dumps(
+        [change.doc, change.segment, change.start, change.end, change.before, change.after,
+         change.pass_, change.rule, change.proposal],
+        ensure_ascii=False,
+    )
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def text_hash(text: str) -> str:
+    """Hash of an original document or segment, stored in each change as ``base``."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def select_non_overlapping(edits: Iterable[Edit], order: dict[str, int] | None = None) -> list[Edit]:
+    """The single overlap policy: leftmost wins, then longest, then rule order.
+
+    ``order`` ranks rules (lower first); edits of unknown rules rank last in name order.
+    Zero-width edits (insertions) never overlap each other at the same point more than once.
+    """
+    rank = order or {}
+    ranked = sorted(
+        edits,
+        key=lambda e: (e.start, -(e.end - e.start), rank.get(e.rule, len(rank)), e.rule),
+    )
+    kept: list[Edit] = []
+    last_end = -1
+    last_start = -1
+    for edit in ranked:
+        if edit.start < last_end or (edit.start == last_start and edit.end == edit.start):
+            continue
+        kept.append(edit)
+        last_end = max(last_end, edit.end)
+        last_start = edit.start
+    return kept
+
+
+def apply_changes(original: str, changes: Iterable[Change]) -> str:
+    """Apply changes (offsets into ``original``) and return the new text.
+
+    Flags change nothing. Overlapping changes are an error: they cannot both be applied.
+    Text outside the changes is copied byte for byte.
+    """
+    pieces: list[str] = []
+    pos = 0
+    for change in sorted(changes, key=lambda c: (c.start, c.end)):
+        if change.is_flag:
+            continue
+        if change.start < pos:
+            raise ValueError(f"change {change.id} overlaps an earlier change at offset {change.start}")
+        if original[change.start : change.end] != change.before:
+            raise ValueError(
+                f"change {change.id} does not match the text at {change.start}:{change.end} "
+                f"(expected {change.before!r}, found {original[change.start:change.end]!r})"
+            )
+        pieces.append(original[pos : change.start])
+        pieces.append(change.after)
+        pos = change.end
+    pieces.append(original[pos:])
+    return "".join(pieces)
+
+
+class LineIndex:
+    """Maps a code-point offset to a 1-based line number (``\\n``, ``\\r\\n`` and ``\\r`` end lines)."""
+
+    def __init__(self, text: str, first_line: int = 1) -> None:
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        if "\r" in text:  # old-Mac line ends: rare, so only then pay for a second scan
+            starts = sorted(set(starts) | {i + 1 for i, c in enumerate(text) if c == "\r"
+                                           and text[i + 1 : i + 2] != "\n"})
+        self._starts = starts
+        self._first = first_line
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset) - 1 + self._first
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+
+class OffsetMap:
+    """Maps offsets in a text produced by applied edits back to the text before them.
+
+    Built from the edits that turned ``before`` into ``after`` (offsets into ``before``).
+    ``to_before(x)`` is exact for offsets outside the replaced spans.
+    """
+
+    def __init__(self, applied: Sequence[Edit]) -> None:
+        self._new_starts: list[int] = []
+        self._new_ends: list[int] = []
+        self._deltas: list[int] = []  # cumulative (before - after) length difference up to and incl. i
+        self._old_ends: list[int] = []
+        shift = 0
+        delta = 0
+        for edit in sorted(applied, key=lambda e: e.start):
+            if edit.flag or edit.after is None:
+                continue
+            new_start = edit.start - shift
+            new_end = new_start + len(edit.after)
+            delta += (edit.end - edit.start) - len(edit.after)
+            shift = delta
+            self._new_starts.append(new_start)
+            self._new_ends.append(new_end)
+            self._deltas.append(delta)
+            self._old_ends.append(edit.end)
+
+    def protected_spans(self) -> list[tuple[int, int]]:
+        """Spans of the new text written by the applied edits (later passes must not touch them)."""
+        return list(zip(self._new_starts, self._new_ends, strict=True))
+
+    def to_before(self, offset: int, *, side: str = "start") -> int:
+        """Map an offset of the new text to the text before the edits.
+
+        At the point where an edit deleted text, a ``start`` maps after the deleted text and an
+        ``end`` maps before it, so a later edit never swallows an earlier deletion.
+        """
+        i = bisect.bisect_right(self._new_ends, offset) - 1
+        if side == "end":
+            while i >= 0 and self._new_ends[i] == offset and self._new_starts[i] == offset:
+                i -= 1
+        return offset + (self._deltas[i] if i >= 0 else 0)
+
+
+    def to_after(self, offset: int) -> int:
+        """Map an offset of the text before the edits (outside replaced spans) to the new text."""
+        i = bisect.bisect_right(self._old_ends, offset) - 1
+        return offset - (self._deltas[i] if i >= 0 else 0)
+
+
+def overlaps_any(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """True if [start, end) overlaps a span (or a non-empty edit sits inside a zero-width span)."""
+    for s, e in spans:
+        if s == e:
+            if start < s < end:
+                return True
+        elif start < e and s < end:
+            return True
+    return False
+
+
+def write_change_log(changes: Iterable[Change], stream: IO[str]) -> int:
+    """Write changes as JSON Lines; returns how many were written."""
+    count = 0
+    for change in changes:
+        stream.write(json.dumps(change.to_json(), ensure_ascii=False))
+        stream.write("\n")
+        count += 1
+    return count
+
+
+def read_change_log(stream: IO[str], name: str = "<change log>") -> Iterator[Change]:
+    """Read a JSON Lines change log, with file and line in every error."""
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            yield Change.from_json(json.loads(line))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"{name}:{number}: not a valid change record: {exc}") from exc
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits (offsets into ``text``); flags are skipped."""
+    pieces: list[str] = []
+    pos = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.flag or edit.after is None:
+            continue
+        if edit.start < pos:
+            raise ValueError(f"edit {edit.rule} at {edit.start} overlaps an earlier edit")
+        pieces.append(text[pos : edit.start])
+        pieces.append(edit.after)
+        pos = edit.end
+    pieces.append(text[pos:])
+    return "".join(pieces)

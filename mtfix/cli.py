@@ -1,0 +1,167 @@
+"""The ``mtfix`` command line: each command a few lines over the Python API.
+
+Exit codes: 0 ok, 1 some input failed, 2 usage or glossary error.
+Nothing here imports torch or transformers at module level (``mtfix --help`` stays fast).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtfix.glossary.model import GlossaryError
+
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
+PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
+
+app = typer.Typer(
+    name="mtfix",
+    help="Clean up machine-translated English: glossary fixes, MT-garble rules, reviewable changes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from mtfix import __version__
+
+        typer.echo(f"mtfix {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Clean up machine-translated English. Run `mtfix COMMAND --help` for a command's options."""
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def fail_usage(message: str) -> typer.Exit:
+    _err(f"mtfix: error: {message}")
+    return typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def fix(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files or directories to fix (directories are searched recursively); - for stdin.",
+        show_default=False)],
+    output_dir: Annotated[str | None, typer.Option(
+        "--output-dir", "-o", help="Write outputs here, keeping relative paths.")] = None,
+    in_place: Annotated[bool, typer.Option(
+        "--in-place", help="Replace the inputs (atomically; keeps NAME.orig).")] = False,
+    no_backup: Annotated[bool, typer.Option(
+        "--no-backup", help="With --in-place: do not keep NAME.orig.")] = False,
+    glossary: Annotated[list[Path] | None, typer.Option(
+        "--glossary", "-g", help="Add a glossary file (.toml or .tsv); repeatable.")] = None,
+    no_default_glossaries: Annotated[bool, typer.Option(
+        "--no-default-glossaries", help="Do not use the shipped glossaries.")] = False,
+    changes: Annotated[str | None, typer.Option(
+        "--changes", help="Write the change log (JSON Lines) here.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Fix machine-translated text files and write a change log of every change."""
+    from mtfix.api import build_pipeline, fix_text
+    from mtfix.batch import fix_paths
+    from mtfix.fileio import InputError, decode_text
+
+    if in_place and output_dir:
+        raise fail_usage("--in-place and --output-dir exclude each other")
+    if no_backup and not in_place:
+        raise fail_usage("--no-backup only makes sense with --in-place")
+    try:
+        pipeline = build_pipeline(list(glossary or ()),
+                                  default_glossaries=not no_default_glossaries)
+    except GlossaryError as exc:
+        raise fail_usage(f"glossary: {exc}") from None
+
+    if "-" in inputs:
+        if len(inputs) > 1:
+            raise fail_usage("'-' (stdin) cannot be combined with other inputs")
+        try:
+            text = decode_text(sys.stdin.buffer.read(), "<stdin>")
+        except InputError as exc:
+            _err(f"mtfix: {exc}")
+            raise typer.Exit(EXIT_INPUT_FAILED) from None
+        result = fix_text(text, pipeline=pipeline, doc="-")
+        sys.stdout.write(result.text)
+        sys.stdout.flush()
+        if changes:
+            from mtfix.change import write_change_log
+            from mtfix.fileio import atomic_writer
+
+            with atomic_writer(changes) as stream:
+                write_change_log(result.changes, stream)
+        if not quiet:
+            applied = len(result.applied)
+            _err(f"mtfix: 1 file, {applied} change{'s' if applied != 1 else ''}, "
+                 f"{len(result.flags)} flags")
+        return
+
+    def report(result) -> None:
+        if not result.ok:
+            _err(f"mtfix: {result.error}")
+
+    if quiet or (len(inputs) == 1 and not Path(inputs[0]).is_dir()):
+        batch = fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,
+                          backup=not no_backup, change_log=changes, on_file=report)
+    else:
+        batch = _with_progress(inputs, pipeline, output_dir, in_place, not no_backup, changes,
+                               report)
+    if not quiet:
+        where = ""
+        outputs = [r.output for r in batch.results if r.ok]
+        if len(outputs) == 1:
+            where = f"; output {outputs[0]}"
+        elif output_dir:
+            where = f"; outputs in {output_dir}"
+        if batch.change_log:
+            where += f"; change log {batch.change_log}"
+        _err(f"mtfix: {batch.summary()}{where}")
+    if batch.failed or not batch.results:
+        raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, report):
+    from rich.progress import Progress
+
+    from mtfix.batch import discover, fix_paths
+
+    jobs, _ = discover(inputs, output_dir, in_place=in_place)
+    if len(jobs) <= PROGRESS_THRESHOLD:
+        return fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,
+                         backup=backup, change_log=changes, on_file=report)
+    with Progress(transient=True, console=_stderr_console()) as progress:
+        task = progress.add_task("fixing", total=len(jobs))
+
+        def step(result) -> None:
+            report(result)
+            progress.advance(task)
+
+        return fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,
+                         backup=backup, change_log=changes, on_file=step)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def main() -> None:
+    """Console entry point: usage errors exit 2 (click's default), crashes are not hidden."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

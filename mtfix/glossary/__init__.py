@@ -1,0 +1,144 @@
+"""Glossaries: load, validate, self-test and compile.
+
+>>> from mtfix.glossary import Glossary
+>>> g = Glossary.from_toml('''
+... [[entry]]
+... id = "demo.second-class-inspector"
+... find = ["second-class inspector", "second-class inspectors"]
+... replace = "second-level inspector"
+... note = "二级巡视员"
+... examples = [{ text = "Second-class inspectors attended.", fixed = "Second-level inspector attended." }]
+... ''')
+>>> g.fix("the second-class  inspector")
+'the second-level inspector'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from mtfix.change import apply_edits
+from mtfix.glossary.compile import CompiledGlossary
+from mtfix.glossary.model import (
+    Example,
+    GlossaryError,
+    GlossaryFile,
+    RawEntry,
+    check_unique_ids,
+    parse_toml,
+    parse_tsv,
+    read_glossary,
+)
+
+GLOSSARY_SUFFIXES = (".toml", ".tsv")
+
+__all__ = [
+    "Example",
+    "Glossary",
+    "GlossaryError",
+    "GlossaryFile",
+    "RawEntry",
+    "default_glossary_dir",
+    "default_glossary_paths",
+    "load_glossaries",
+    "read_glossary",
+]
+
+
+class Glossary:
+    """A set of glossary files, validated, self-tested and compiled into one matcher.
+
+    ``Glossary.load(paths)`` is what a run uses; ``files`` keeps the raw entries as written,
+    ``compiled`` is the matcher (built once).
+    """
+
+    def __init__(self, files: Sequence[GlossaryFile], *, run_examples: bool = True) -> None:
+        self.files = list(files)
+        check_unique_ids(self.files)
+        self.compiled = CompiledGlossary([e for f in self.files for e in f.entries])
+        if run_examples:
+            failures = self.example_failures()
+            if failures:
+                entry, example, got = failures[0]
+                more = f" (and {len(failures) - 1} more failing examples)" if len(failures) > 1 else ""
+                raise GlossaryError(
+                    f"example fails: {example.text!r} should become {example.fixed!r} "
+                    f"but becomes {got!r}{more}", path=entry.path, line=entry.line,
+                    entry_id=entry.id)
+
+    @classmethod
+    def load(cls, paths: Iterable[str | Path], *, run_examples: bool = True) -> Glossary:
+        return cls([read_glossary(p) for p in _expand(paths)], run_examples=run_examples)
+
+    @classmethod
+    def from_toml(cls, text: str, path: str = "<toml>") -> Glossary:
+        return cls([parse_toml(text, path)])
+
+    @classmethod
+    def from_tsv(cls, text: str, path: str = "<tsv>") -> Glossary:
+        return cls([parse_tsv(text, path)])
+
+    @property
+    def entries(self) -> tuple[RawEntry, ...]:
+        return self.compiled.entries
+
+    def __len__(self) -> int:
+        return len(self.compiled)
+
+    def fix(self, text: str) -> str:
+        """Apply this glossary alone to ``text`` (flags are not applied)."""
+        return apply_edits(text, self.compiled.find_edits(text))
+
+    def example_failures(self) -> list[tuple[RawEntry, Example, str]]:
+        """Every example that fails, as (entry, example, actual result).
+
+        An example passes when the whole glossary turns ``text`` into ``fixed`` and leaves
+        ``fixed`` unchanged (so every entry is also checked for idempotence).
+        """
+        failures = []
+        for entry in self.entries:
+            for example in entry.examples:
+                got = self.fix(example.text)
+                if got != example.fixed:
+                    failures.append((entry, example, got))
+                    continue
+                again = self.fix(example.fixed)
+                if again != example.fixed:
+                    failures.append((entry, Example(example.fixed, example.fixed), again))
+        return failures
+
+
+def default_glossary_dir() -> Path:
+    """The shipped glossaries: inside the installed package, or the repository's glossaries/."""
+    inside = Path(__file__).resolve().parent.parent / "_glossaries"
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parent.parent.parent / "glossaries"
+
+
+def default_glossary_paths() -> list[Path]:
+    folder = default_glossary_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in GLOSSARY_SUFFIXES)
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a directory stands for the glossary files inside it (sorted)."""
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(sorted(q for q in path.iterdir() if q.suffix in GLOSSARY_SUFFIXES))
+        else:
+            out.append(path)
+    return out
+
+
+def load_glossaries(paths: Iterable[str | Path] = (), *, defaults: bool = True,
+                    run_examples: bool = True) -> Glossary:
+    """Load the shipped glossaries (unless ``defaults=False``) plus ``paths``, in that order."""
+    all_paths: list[str | Path] = list(default_glossary_paths()) if defaults else []
+    all_paths.extend(paths)
+    return Glossary.load(all_paths, run_examples=run_examples)

@@ -1,0 +1,220 @@
+"""Compile raw glossary entries into one matcher, and run it.
+
+* All ``phrase`` and ``exact`` keys go into ONE Aho-Corasick automaton (ahocorasick-rs, over
+  the UTF-8 bytes of a case- and whitespace-folded view of the text; see ``matchview``). The
+  automaton runs leftmost-longest; candidates are then checked for word boundaries (done here,
+  not with ``\\b``, so keys ending in punctuation such as "approx." work) and, for ``exact``
+  keys, for the exact original spelling.
+* A candidate that fails a check may hide a shorter or later valid match that the
+  non-overlapping scan skipped. Only then is that paragraph rescanned with an overlapping
+  automaton, so the fast path stays fast and the result is always what the policy says.
+* ``regex`` entries are a handful of compiled ``re`` patterns run over the original text.
+
+Overlap policy (one, everywhere): leftmost match wins, then the longest, then the entry that
+comes first (file order, files in load order). Replacements are never re-scanned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ahocorasick_rs as ac
+
+from mtfix.change import Edit, overlaps_any
+from mtfix.glossary.matchview import MatchView
+from mtfix.glossary.model import GlossaryError, RawEntry
+from mtfix.glossary.regexcheck import check_regex
+from mtfix.textutil import follow_case, is_word_char, normalize_key
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """One automaton pattern's owner: an entry and what its key needs at each end."""
+
+    order: int
+    entry: RawEntry
+    exact: str | None  # the exact spelling to verify, for match = "exact"
+    left_word: bool  # key starts with a word character -> needs a boundary before it
+    right_word: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int  # code points into the text
+    end: int
+    order: int
+    entry: RawEntry
+    regex_match: re.Match[str] | None = None
+
+
+class CompiledGlossary:
+    """All entries of the loaded glossaries, compiled once per run.
+
+    Picklable: worker processes receive the raw entries and rebuild the automata.
+    """
+
+    def __init__(self, entries: Sequence[RawEntry]) -> None:
+        self.entries: tuple[RawEntry, ...] = tuple(entries)
+        self.order = {entry.id: i for i, entry in enumerate(self.entries)}
+        patterns: dict[bytes, list[_Key]] = {}
+        self._regexes: list[tuple[int, RawEntry, re.Pattern[str]]] = []
+        fuzzy: list[RawEntry] = []
+        for order, entry in enumerate(self.entries):
+            if entry.match == "regex":
+                for pattern in entry.find:
+                    self._regexes.append((order, entry, compile_regex(entry, pattern)))
+                continue
+            if entry.match == "fuzzy":
+                fuzzy.append(entry)
+            for find in entry.find:
+                key = normalize_key(find)
+                if not key:
+                    raise GlossaryError("'find' is only whitespace", path=entry.path,
+                                        line=entry.line, entry_id=entry.id)
+                exact = find if entry.match == "exact" else None
+                owners = patterns.setdefault(key.encode("utf-8"), [])
+                owners.append(_Key(order, entry, exact, is_word_char(key[0]),
+                                   is_word_char(key[-1])))
+        self._patterns = list(patterns)
+        self._owners = [patterns[p] for p in self._patterns]
+        self._fast = (
+            ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest)
+            if self._patterns else None
+        )
+        self._overlapping: ac.BytesAhoCorasick | None = None  # built on first need
+        self._fuzzy = None
+        if fuzzy:
+            from mtfix.glossary.fuzzy import FuzzyMatcher
+
+            self._fuzzy = FuzzyMatcher(fuzzy, {e.id: self.order[e.id] for e in fuzzy})
+
+    def __reduce__(self):  # automata are rebuilt in worker processes, cheaply
+        return (CompiledGlossary, (self.entries,))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- matching ----------------------------------------------------------------------------
+    def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> list[Edit]:
+        """All glossary edits for ``text`` under the overlap policy, in text order."""
+        candidates = self._candidates(text, protected)
+        return [self._edit(text, c) for c in _select(candidates)]
+
+    def _candidates(self, text: str, protected: Sequence[tuple[int, int]]) -> list[_Candidate]:
+        regex_found: list[_Candidate] = []
+        for order, entry, pattern in self._regexes:
+            for m in pattern.finditer(text):
+                if m.end() > m.start() and not overlaps_any(m.start(), m.end(), protected):
+                    regex_found.append(_Candidate(m.start(), m.end(), order, entry, m))
+        if self._fuzzy is not None:
+            regex_found.extend(
+                _Candidate(s, e, order, entry) for s, e, order, entry in
+                self._fuzzy.find(text, protected))
+        if self._fast is None:
+            return regex_found
+
+        view = MatchView(text)
+        data = view.data
+        fast: list[tuple[int, int, _Key]] = []
+        dirty: set[tuple[int, int]] = set()  # view paragraphs that need the exact rescan
+        for index, start, end in self._fast.find_matches_as_indexes(data):
+            key = self._accept(view, index, start, end)
+            if key is None:
+                dirty.add(view.paragraph_of(start))
+            else:
+                fast.append((start, end, key))
+
+        kept = _to_candidates(view, fast)
+        if protected or regex_found:
+            # A fast match that loses to a regex match or touches protected text may hide
+            # others: treat its paragraph as dirty too.
+            others = [(c.start, c.end) for c in regex_found]
+            for (start, _end, _key), cand in zip(fast, kept, strict=True):
+                if overlaps_any(cand.start, cand.end, protected) or overlaps_any(
+                        cand.start, cand.end, others):
+                    dirty.add(view.paragraph_of(start))
+        if dirty:
+            kept = [c for (start, _e, _k), c in zip(fast, kept, strict=True)
+                    if not any(p0 <= start < p1 for p0, p1 in dirty)]
+            if self._overlapping is None:
+                self._overlapping = ac.BytesAhoCorasick(self._patterns)
+            exact: list[tuple[int, int, _Key]] = []
+            for p0, p1 in sorted(dirty):
+                chunk = data[p0:p1]
+                for index, start, end in self._overlapping.find_matches_as_indexes(
+                        chunk, overlapping=True):
+                    for key in self._owners[index]:
+                        if self._key_ok(view, key, p0 + start, p0 + end):
+                            exact.append((p0 + start, p0 + end, key))
+            extra = _to_candidates(view, exact)
+            kept.extend(c for c in extra if not overlaps_any(c.start, c.end, protected))
+        kept.extend(regex_found)
+        return kept
+
+    def _accept(self, view: MatchView, index: int, start: int, end: int) -> _Key | None:
+        for key in self._owners[index]:
+            if self._key_ok(view, key, start, end):
+                return key
+        return None
+
+    @staticmethod
+    def _key_ok(view: MatchView, key: _Key, start: int, end: int) -> bool:
+        if key.left_word and view.word_before(start):
+            return False
+        if key.right_word and view.word_after(end):
+            return False
+        if key.exact is not None:
+            s, e = view.to_text_offsets([start, end])
+            return view.text[s:e] == key.exact
+        return True
+
+    def _edit(self, text: str, cand: _Candidate) -> Edit:
+        entry = cand.entry
+        matched = text[cand.start : cand.end]
+        if cand.regex_match is not None:
+            after = cand.regex_match.expand(entry.replace)
+        else:
+            after = entry.replace
+        if entry.match != "exact":
+            after = follow_case(matched, after)
+        return Edit(cand.start, cand.end, matched if entry.flag else after, entry.id,
+                    entry.note, flag=entry.flag)
+
+
+def _to_candidates(view: MatchView, found: list[tuple[int, int, _Key]]) -> list[_Candidate]:
+    offsets = view.to_text_offsets([x for s, e, _ in found for x in (s, e)])
+    return [_Candidate(offsets[2 * i], offsets[2 * i + 1], key.order, key.entry)
+            for i, (_s, _e, key) in enumerate(found)]
+
+
+def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Leftmost, then longest, then first entry; non-overlapping."""
+    candidates.sort(key=lambda c: (c.start, c.start - c.end, c.order))
+    kept: list[_Candidate] = []
+    last_end = -1
+    for cand in candidates:
+        if cand.start >= last_end:
+            kept.append(cand)
+            last_end = cand.end
+    return kept
+
+
+def compile_regex(entry: RawEntry, pattern: str) -> re.Pattern[str]:
+    """Compile a regex entry, refusing invalid and catastrophically backtracking patterns."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise GlossaryError(f"invalid regex {pattern!r}: {exc}", path=entry.path,
+                            line=entry.line, entry_id=entry.id) from None
+    problem = check_regex(pattern)
+    if problem:
+        raise GlossaryError(f"regex {pattern!r} {problem}", path=entry.path, line=entry.line,
+                            entry_id=entry.id)
+    try:
+        compiled.sub(entry.replace, "")  # parses the replacement template even with no match
+    except re.error as exc:
+        raise GlossaryError(f"invalid replacement template {entry.replace!r}: {exc}",
+                            path=entry.path, line=entry.line, entry_id=entry.id) from None
+    return compiled

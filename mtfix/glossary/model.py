@@ -1,0 +1,217 @@
+"""Glossary entries exactly as written (raw), and the TOML / TSV readers.
+
+A :class:`RawEntry` keeps what the file says plus where it says it (file and line), so every
+error and every report can point a translator at the line to edit. Compiling into matchers is
+a separate step (:mod:`mtfix.glossary.compile`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MATCH_KINDS = ("phrase", "exact", "regex", "fuzzy")
+ENTRY_KEYS = frozenset(
+    {"id", "find", "replace", "match", "note", "examples", "flag", "min_score"}
+)
+META_KEYS = frozenset({"name", "description", "language", "version", "source", "license"})
+_ENTRY_HEADER_RE = re.compile(r"^\s*\[\[\s*entry\s*\]\]", re.MULTILINE)
+_TOML_LINE_RE = re.compile(r"at line (\d+)")
+
+
+class GlossaryError(ValueError):
+    """A glossary cannot be used. The message names file, line and entry id."""
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None,
+                 entry_id: str | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.entry_id = entry_id
+        where = path + (f":{line}" if line else "")
+        who = f" [{entry_id}]" if entry_id else ""
+        super().__init__(f"{where}{who}: {message}" if where else f"{who.strip()} {message}".strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A self-test: the glossary turns ``text`` into ``fixed`` (``fixed == text``: must not fire)."""
+
+    text: str
+    fixed: str
+
+    @property
+    def is_negative(self) -> bool:
+        return self.text == self.fixed
+
+
+@dataclass(frozen=True, slots=True)
+class RawEntry:
+    """One glossary entry as the translator wrote it."""
+
+    id: str
+    find: tuple[str, ...]
+    replace: str
+    match: str = "phrase"
+    note: str = ""
+    examples: tuple[Example, ...] = ()
+    flag: bool = False
+    min_score: float | None = None
+    path: str = ""
+    line: int | None = None
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(slots=True)
+class GlossaryFile:
+    """The entries of one glossary file, in file order, with its optional metadata."""
+
+    path: str
+    entries: list[RawEntry] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def read_glossary(path: str | Path) -> GlossaryFile:
+    """Read one glossary file (``.toml``, or ``.tsv``/``.txt`` tab-separated) without compiling it."""
+    path = Path(path)
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise GlossaryError("glossary file not found", path=name) from None
+    except OSError as exc:
+        raise GlossaryError(f"cannot read glossary: {exc.strerror}", path=name) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise GlossaryError("glossary is not valid UTF-8; save it as UTF-8", path=name,
+                            line=line) from None
+    if path.suffix.lower() in (".tsv", ".tab", ".txt"):
+        return parse_tsv(text, name)
+    return parse_toml(text, name)
+
+
+def parse_toml(text: str, path: str = "<toml>") -> GlossaryFile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE_RE.search(str(exc))
+        raise GlossaryError(f"invalid TOML: {exc}", path=path,
+                            line=int(found.group(1)) if found else None) from None
+    unknown = set(data) - {"glossary", "entry"}
+    if unknown:
+        raise GlossaryError(
+            f"unknown top-level key(s) {', '.join(sorted(unknown))}; a glossary has an optional "
+            "[glossary] table and [[entry]] tables", path=path)
+    meta = data.get("glossary", {})
+    if not isinstance(meta, dict):
+        raise GlossaryError("[glossary] must be a table", path=path)
+    bad_meta = set(meta) - META_KEYS
+    if bad_meta:
+        raise GlossaryError(f"unknown [glossary] key(s): {', '.join(sorted(bad_meta))} "
+                            f"(allowed: {', '.join(sorted(META_KEYS))})", path=path)
+    raw_entries = data.get("entry", [])
+    if not isinstance(raw_entries, list):
+        raise GlossaryError("'entry' must be an array of tables: write [[entry]]", path=path)
+    header_lines = [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_HEADER_RE.finditer(text)]
+    glossary = GlossaryFile(path=path, meta={k: str(v) for k, v in meta.items()})
+    for index, table in enumerate(raw_entries):
+        line = header_lines[index] if index < len(header_lines) else None
+        glossary.entries.append(_entry_from_table(table, path, line, index))
+    return glossary
+
+
+def _entry_from_table(table: object, path: str, line: int | None, index: int) -> RawEntry:
+    if not isinstance(table, dict):
+        raise GlossaryError("each [[entry]] must be a table", path=path, line=line)
+    entry_id = table.get("id")
+
+    def fail(message: str) -> GlossaryError:
+        return GlossaryError(message, path=path, line=line,
+                             entry_id=entry_id if isinstance(entry_id, str) else None)
+
+    unknown = set(table) - ENTRY_KEYS
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(sorted(unknown))} "
+                   f"(allowed: {', '.join(sorted(ENTRY_KEYS))})")
+    if not isinstance(entry_id, str) or not entry_id.strip():
+        raise fail(f"entry #{index + 1} needs an 'id' (a unique, stable string)")
+    find = table.get("find")
+    if isinstance(find, str):
+        finds: tuple[str, ...] = (find,)
+    elif isinstance(find, list) and find and all(isinstance(f, str) for f in find):
+        finds = tuple(find)
+    else:
+        raise fail("'find' must be a non-empty string or a non-empty list of strings")
+    if any(not f.strip() for f in finds):
+        raise fail("'find' contains an empty string")
+    replace = table.get("replace")
+    if not isinstance(replace, str):
+        raise fail("'replace' is required and must be a string (use \"\" to delete)")
+    match = table.get("match", "phrase")
+    if match not in MATCH_KINDS:
+        raise fail(f"'match' must be one of {', '.join(MATCH_KINDS)}, not {match!r}")
+    note = table.get("note", "")
+    if not isinstance(note, str):
+        raise fail("'note' must be a string")
+    flag = table.get("flag", False)
+    if not isinstance(flag, bool):
+        raise fail("'flag' must be true or false")
+    min_score = table.get("min_score")
+    if min_score is not None:
+        if match != "fuzzy":
+            raise fail("'min_score' only applies to match = \"fuzzy\"")
+        if not isinstance(min_score, int | float) or not 0 < min_score <= 100:
+            raise fail("'min_score' must be a number in (0, 100]")
+        min_score = float(min_score)
+    examples_raw = table.get("examples", [])
+    if not isinstance(examples_raw, list):
+        raise fail("'examples' must be a list of { text = \"...\", fixed = \"...\" } tables")
+    examples = []
+    for number, example in enumerate(examples_raw, 1):
+        if (not isinstance(example, dict) or set(example) != {"text", "fixed"}
+                or not all(isinstance(v, str) for v in example.values())):
+            raise fail(f"example {number} must be {{ text = \"...\", fixed = \"...\" }}")
+        examples.append(Example(example["text"], example["fixed"]))
+    return RawEntry(id=entry_id, find=finds, replace=replace, match=match, note=note,
+                    examples=tuple(examples), flag=flag, min_score=min_score, path=path,
+                    line=line)
+
+
+def parse_tsv(text: str, path: str = "<tsv>") -> GlossaryFile:
+    """``find<TAB>replace[<TAB>note]`` per line; ``#`` starts a comment; ids are ``stem:line``."""
+    stem = Path(path).stem
+    glossary = GlossaryFile(path=path)
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = line.split("\t")
+        if number == 1 and [c.strip().lower() for c in cells[:2]] == ["find", "replace"]:
+            continue  # a spreadsheet header row
+        if len(cells) < 2 or len(cells) > 3:
+            raise GlossaryError(
+                f"expected 2 or 3 tab-separated columns (find, replace, note), found {len(cells)}",
+                path=path, line=number)
+        find, replace = cells[0].strip(), cells[1].strip()
+        if not find:
+            raise GlossaryError("empty 'find' column", path=path, line=number)
+        glossary.entries.append(RawEntry(
+            id=f"{stem}:{number}", find=(find,), replace=replace,
+            note=cells[2].strip() if len(cells) == 3 else "", path=path, line=number))
+    return glossary
+
+
+def check_unique_ids(files: Sequence[GlossaryFile]) -> None:
+    seen: dict[str, RawEntry] = {}
+    for glossary in files:
+        for entry in glossary.entries:
+            if entry.id in seen:
+                first = seen[entry.id]
+                raise GlossaryError(f"duplicate id (first defined at {first.where()})",
+                                    path=entry.path, line=entry.line, entry_id=entry.id)
+            seen[entry.id] = entry

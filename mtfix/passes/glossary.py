@@ -1,0 +1,22 @@
+"""The glossary pass: known-bad phrases from the loaded glossaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mtfix.change import Edit
+from mtfix.glossary import Glossary
+from mtfix.passes.base import Span
+
+
+class GlossaryPass:
+    name = "glossary"
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+
+    def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
+        return self.glossary.compiled.find_edits(text, protected)
+
+    def rule_order(self) -> dict[str, int]:
+        return self.glossary.compiled.order

@@ -1,0 +1,163 @@
+"""Run passes over text and turn their edits into change records.
+
+Each pass sees the text as the earlier passes left it; what earlier passes wrote is protected
+from later ones, and every edit is mapped back to offsets in the ORIGINAL text, so that
+``apply_changes(original, result.changes) == result.text`` always holds.
+
+Large texts are processed in paragraph-aligned chunks (about 1 MiB), which bounds memory and
+lets files stream; offsets and line numbers stay document-level.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from mtfix.change import (
+    Change,
+    LineIndex,
+    OffsetMap,
+    apply_edits,
+    overlaps_any,
+    select_non_overlapping,
+    text_hash,
+)
+from mtfix.passes.base import Pass, Span
+
+CHUNK_SIZE = 1 << 20
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome for one text: the fixed text and every change and flag, in text order."""
+
+    text: str
+    changes: tuple[Change, ...]
+    original: str = field(repr=False, default="")
+    doc: str = "<text>"
+
+    @property
+    def applied(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if not c.is_flag)
+
+    @property
+    def flags(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.is_flag)
+
+    def counts_by_pass(self) -> Counter[str]:
+        return Counter(c.pass_ for c in self.applied)
+
+
+class Pipeline:
+    """An ordered list of passes (glossary, rules, model...)."""
+
+    def __init__(self, passes: Sequence[Pass]) -> None:
+        self.passes = list(passes)
+
+    def fix_segment(self, text: str, *, doc: str, segment: str | None = None,
+                    protected: Sequence[Span] = (), offset: int = 0,
+                    lines: LineIndex | None = None, base: str | None = None,
+                    ) -> tuple[str, list[Change]]:
+        """Run every pass over ``text``. Offsets in the changes are ``offset`` + position in
+        ``text``; ``lines`` gives line numbers (document-level) for those offsets."""
+        if base is None:
+            base = text_hash(text)
+        lines = lines or LineIndex(text)
+        current = text
+        maps: list[OffsetMap] = []  # one per pass that changed the text, oldest first
+        guarded = list(protected)
+        changes: list[Change] = []
+        for step in self.passes:
+            edits = [e for e in step.find_edits(current, guarded)
+                     if not overlaps_any(e.start, e.end, guarded)]
+            edits = select_non_overlapping(edits, step.rule_order())
+            for edit in edits:
+                start, end = edit.start, edit.end
+                for m in reversed(maps):
+                    start, end = m.to_before(start, side="start"), m.to_before(end, side="end")
+                before = text[start:end]
+                if edit.flag or edit.after is None:
+                    after, proposal = before, edit.after if edit.after != before else None
+                else:
+                    after, proposal = edit.after, None
+                    if after == before:
+                        continue
+                changes.append(Change(
+                    doc=doc, segment=segment, start=offset + start, end=offset + end,
+                    line=lines.line_of(offset + start), before=before, after=after,
+                    pass_=step.name, rule=edit.rule, note=edit.note, score=edit.score,
+                    base=base, proposal=proposal))
+            applied = [e for e in edits if not e.flag and e.after is not None]
+            if applied:
+                step_map = OffsetMap(applied)
+                guarded = [(step_map.to_after(s), step_map.to_after(e)) for s, e in guarded]
+                guarded.extend(step_map.protected_spans())
+                current = apply_edits(current, applied)
+                maps.append(step_map)
+        changes.sort(key=lambda c: (c.start, c.end))
+        return current, changes
+
+    def fix_text(self, text: str, *, doc: str = "<text>") -> Result:
+        """Fix a whole plain-text document (offsets are document-level, ``segment`` is null)."""
+        pieces: list[str] = []
+        changes: list[Change] = []
+        for out, chunk_changes in self.iter_fix(chunk_text(text), doc=doc, base=text_hash(text)):
+            pieces.append(out)
+            changes.extend(chunk_changes)
+        return Result("".join(pieces), tuple(changes), text, doc)
+
+    def iter_fix(self, chunks: Iterable[str], *, doc: str, base: str,
+                 ) -> Iterator[tuple[str, list[Change]]]:
+        """Fix a document given as consecutive chunks (for streaming large files)."""
+        offset = 0
+        line = 1
+        for chunk in chunks:
+            lines = LineIndex(chunk)
+            shifted = _ShiftedLines(lines, offset, line)
+            out, chunk_changes = self.fix_segment(chunk, doc=doc, offset=offset,
+                                                  lines=shifted, base=base)  # type: ignore[arg-type]
+            yield out, chunk_changes
+            offset += len(chunk)
+            line += lines.line_count - 1
+
+
+class _ShiftedLines:
+    """Line numbers of a chunk that starts at document offset ``offset`` on line ``line``."""
+
+    def __init__(self, lines: LineIndex, offset: int, line: int) -> None:
+        self._lines, self._offset, self._line = lines, offset, line
+
+    def line_of(self, offset: int) -> int:
+        return self._lines.line_of(offset - self._offset) + self._line - 1
+
+
+def chunk_text(text: str, size: int = CHUNK_SIZE) -> Iterator[str]:
+    """Split ``text`` into consecutive chunks of about ``size`` code points, each ending at a
+    paragraph break (or, failing that, a line break) so that no match is cut in two."""
+    n = len(text)
+    start = 0
+    while n - start > size:
+        cut = _cut_point(text, start + size, start)
+        yield text[start:cut]
+        start = cut
+    if start < n or n == 0:
+        yield text[start:]
+
+
+def _cut_point(text: str, target: int, floor: int) -> int:
+    window_start = max(floor + 1, target - (1 << 16))
+    found = None
+    for m in _PARAGRAPH_BREAK_RE.finditer(text, window_start, min(len(text), target + (1 << 16))):
+        found = m.end()
+        if found >= target:
+            break
+    if found is not None:
+        return found
+    newline = text.rfind("\n", floor + 1, target)
+    if newline != -1:
+        return newline + 1
+    newline = text.find("\n", target)
+    return len(text) if newline == -1 else newline + 1
