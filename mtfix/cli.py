@@ -69,6 +69,9 @@ def fix(
     changes: Annotated[str | None, typer.Option(
         "--changes", help="Write the change log (JSON Lines) here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    report_path: Annotated[str | None, typer.Option(
+        "--report", help="Also write a review report here; format by extension (.html, .md, .json).")
+    ] = None,
 ) -> None:
     """Fix machine-translated text files and write a change log of every change."""
     from mtfix.api import build_pipeline, fix_text
@@ -77,6 +80,13 @@ def fix(
 
     if in_place and output_dir:
         raise fail_usage("--in-place and --output-dir exclude each other")
+    if report_path:
+        from mtfix.report import format_for_path
+
+        try:
+            format_for_path(report_path)
+        except ValueError as exc:
+            raise fail_usage(f"--report: {exc}") from None
     if no_backup and not in_place:
         raise fail_usage("--no-backup only makes sense with --in-place")
     try:
@@ -102,6 +112,10 @@ def fix(
 
             with atomic_writer(changes) as stream:
                 write_change_log(result.changes, stream)
+        if report_path:
+            from mtfix.cli_report import write_fix_report
+
+            write_fix_report(report_path, result.changes, {"-": text})
         if not quiet:
             applied = len(result.applied)
             _err(f"mtfix: 1 file, {applied} change{'s' if applied != 1 else ''}, "
@@ -128,6 +142,12 @@ def fix(
         if batch.change_log:
             where += f"; change log {batch.change_log}"
         _err(f"mtfix: {batch.summary()}{where}")
+    if report_path and any(r.ok for r in batch.results):
+        from mtfix.cli_report import write_fix_report
+
+        write_fix_report(report_path, batch.changes)
+        if not quiet:
+            _err(f"mtfix: report {report_path}")
     if batch.failed or not batch.results:
         raise typer.Exit(EXIT_INPUT_FAILED)
 
@@ -156,6 +176,13 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+from mtfix.cli_report import apply_cmd, report_cmd, review_cmd  # noqa: E402  (light: typer only)
+
+app.command("report")(report_cmd)
+app.command("apply")(apply_cmd)
+app.command("review")(review_cmd)
 
 
 def main() -> None:

@@ -1,0 +1,172 @@
+"""CLI commands ``report``, ``apply`` and ``review``: thin layers over :mod:`mtfix.report` and
+:mod:`mtfix.review` (registered in :mod:`mtfix.cli`). Heavy imports stay inside the functions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _usage(message: str) -> typer.Exit:
+    _err(f"mtfix: error: {message}")
+    return typer.Exit(EXIT_USAGE)
+
+
+def _load(change_log: str):
+    from mtfix.fileio import InputError
+    from mtfix.report import load_report
+
+    try:
+        return load_report(change_log)
+    except InputError as exc:
+        raise _usage(str(exc)) from None
+
+
+def report_cmd(
+    change_log: Annotated[str, typer.Argument(help="The change log (JSON Lines) written by `mtfix fix`.",
+                                              show_default=False)],
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Write the report here; the format follows the extension "
+        "(.html, .md, .json). Without it the report goes to standard output.")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="html, md, json or term (coloured terminal redline).")] = None,
+    title: Annotated[str, typer.Option("--title", help="Report title.")] = "mtfix review",
+    color: Annotated[bool | None, typer.Option(
+        "--color/--no-color", help="Force colour on or off in the terminal format "
+        "(e.g. --color for `| less -R`).")] = None,
+    pager: Annotated[bool, typer.Option("--pager", help="Show the terminal report in a pager.")] = False,
+) -> None:
+    """Render a change log as an HTML review page, Markdown, JSON, or a terminal redline.
+
+    Originals are looked up relative to the current directory, then to the change log's folder;
+    a missing original only drops the context around its changes.
+    """
+    from mtfix.report import FORMATS, format_for_path, render_report, write_report
+
+    if fmt is not None and fmt not in FORMATS:
+        raise _usage(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fmt is None:
+        try:
+            fmt = format_for_path(output) if output and output != "-" else "term"
+        except ValueError as exc:
+            raise _usage(str(exc)) from None
+    report = _load(change_log)
+    for document in report.documents:
+        if document.message and document.status != "ok":
+            _err(f"mtfix: {document.doc}: {document.message}")
+    if output and output != "-":
+        write_report(report, output, fmt, title)
+        _err(f"mtfix: wrote {fmt} report of {len(report.changes)} changes to {output}")
+        return
+    if fmt != "term":
+        sys.stdout.write(render_report(report, fmt, title))
+        return
+    from rich.console import Console
+
+    from mtfix.report.terminal import print_report
+
+    console = Console(force_terminal=color if color else None, no_color=color is False)
+    if pager:
+        with console.pager(styles=True):
+            print_report(report, console)
+    else:
+        print_report(report, console)
+
+
+def apply_cmd(
+    originals: Annotated[list[str], typer.Argument(help="The original documents the changes were "
+                                                   "made on.", show_default=False)],
+    changes: Annotated[str, typer.Option("--changes", "-c", help="The change log (JSON Lines).",
+                                         show_default=False)],
+    decisions: Annotated[str, typer.Option("--decisions", "-d", help="decisions.json from the HTML "
+                                           "report or `mtfix review`.", show_default=False)],
+    output_dir: Annotated[str, typer.Option("--output-dir", "-o", help="Write the results here "
+                                            "(same file names).", show_default=False)],
+    pending: Annotated[str, typer.Option(
+        "--pending", help="What to do with changes that have no decision: accept or reject.")] = "reject",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Apply accepted changes only, to the originals, writing OUTDIR/NAME for each.
+
+    Decisions made for a text that has changed since are refused, never applied fuzzily.
+    Accepting a flag that has a proposal applies the proposal.
+    """
+    from mtfix.change import read_change_log
+    from mtfix.review import DecisionsError, apply_to_files, read_decisions
+
+    if pending not in ("accept", "reject"):
+        raise _usage(f"--pending must be accept or reject, not {pending!r}")
+    try:
+        with open(changes, encoding="utf-8") as stream:
+            records = list(read_change_log(stream, changes))
+    except FileNotFoundError:
+        raise _usage(f"{changes}: no such change log") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _usage(str(exc)) from None
+    try:
+        chosen = read_decisions(decisions)
+    except DecisionsError as exc:
+        raise _usage(str(exc)) from None
+    known = {c.id for c in records}
+    unknown = [i for i in chosen.decisions if i not in known]
+    if unknown:
+        _err(f"mtfix: warning: {len(unknown)} decision(s) in {decisions} name changes that are not in "
+             f"{changes} (ignored), e.g. {unknown[0]}; was it exported from another report?")
+    outcomes = apply_to_files(originals, records, chosen, output_dir, pending=pending,
+                              log_dir=Path(changes).parent)
+    for outcome in outcomes:
+        if not outcome.ok:
+            _err(f"mtfix: {outcome.error}")
+        elif not quiet:
+            _err(f"mtfix: {outcome.input}: {outcome.accepted} accepted, {outcome.rejected} rejected, "
+                 f"{outcome.pending} pending ({pending}ed) -> {outcome.output}")
+    if not outcomes or any(not o.ok for o in outcomes):
+        raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def review_cmd(
+    change_log: Annotated[str, typer.Argument(help="The change log (JSON Lines) to review.",
+                                              show_default=False)],
+    decisions: Annotated[str | None, typer.Option(
+        "--decisions", "-d", help="Read and write decisions here [default: decisions.json beside "
+        "the change log]. Existing decisions are kept; the review resumes where it stopped.")] = None,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name, recorded in the "
+                                                 "decisions file.")] = None,
+    redo: Annotated[bool, typer.Option("--redo", help="Also revisit changes that already have a "
+                                       "decision.")] = False,
+) -> None:
+    """Review changes one by one in the terminal (like `git add -p`) and write decisions.json."""
+    from mtfix.review import Decisions, DecisionsError, read_decisions, review_changes, write_decisions
+
+    report = _load(change_log)
+    target = Path(decisions) if decisions else Path(change_log).parent / "decisions.json"
+    try:
+        existing = read_decisions(target) if target.exists() else Decisions(change_log=change_log)
+    except DecisionsError as exc:
+        raise _usage(f"{exc} (fix or remove it, or give another --decisions)") from None
+    if reviewer:
+        existing.reviewer = reviewer
+    result = review_changes(report, existing, redo=redo,
+                            save=lambda d: write_decisions(d, target))
+    accepted = sum(v == "accept" for v in result.decisions.values())
+    rejected = len(result.decisions) - accepted
+    pending = len(report.changes) - len(result.decisions)
+    _err(f"mtfix: {accepted} accepted, {rejected} rejected, {pending} pending; decisions in {target}")
+    _err(f"mtfix: apply them with: mtfix apply ORIGINAL... --changes {change_log} --decisions {target} "
+         "-o OUTDIR")
+
+
+def write_fix_report(path: str, changes, originals=None) -> None:
+    """``mtfix fix --report PATH``: render this run's changes (format by extension)."""
+    from mtfix.report import build_report, write_report
+
+    write_report(build_report(changes, originals), path)
