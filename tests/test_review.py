@@ -1,0 +1,261 @@
+"""decisions.json, apply_decisions (stale refusal, flags, overlaps), `mtfix apply`, `mtfix review`."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import pytest
+from typer.testing import CliRunner
+
+from mtfix.batch import fix_paths
+from mtfix.change import Change, Edit, read_change_log, text_hash
+from mtfix.cli import app
+from mtfix.glossary import Glossary
+from mtfix.passes.glossary import GlossaryPass
+from mtfix.pipeline import Pipeline
+from mtfix.review import (
+    Decisions,
+    DecisionsError,
+    StaleDecisionError,
+    accepted_changes,
+    apply_decisions,
+    read_decisions,
+    review_changes,
+    write_decisions,
+)
+
+GLOSSARY = """
+[[entry]]
+id = "t.vice"
+find = "vice-governor"
+replace = "vice governor"
+note = "no hyphen in English titles"
+
+[[entry]]
+id = "t.info"
+find = "informatization"
+replace = "digitalization"
+
+[[entry]]
+id = "t.strike"
+find = "strike hard"
+replace = "strike hard"
+flag = true
+note = "campaign slogan: check the context"
+"""
+
+TEXT = ("The vice-governor spoke on informatization.\n\n"
+        "Based on the plan, the vice-governor will strike hard on informatization.\n")
+
+
+class ProposalPass:
+    """A flagging pass with proposals (the glossary pass's flags carry none)."""
+
+    name = "style"
+
+    def find_edits(self, text, protected=()):
+        return [Edit(m.start(), m.end(), "On the basis of", "style.based-on", "wordy?", flag=True)
+                for m in re.finditer(r"Based on", text)]
+
+    def rule_order(self):
+        return {}
+
+
+def pipeline() -> Pipeline:
+    return Pipeline([GlossaryPass(Glossary.from_toml(GLOSSARY)), ProposalPass()])
+
+
+@pytest.fixture
+def fixed():
+    return pipeline().fix_text(TEXT, doc="a.txt")
+
+
+def ids(changes, rule):
+    return [c.id for c in changes if c.rule == rule]
+
+
+def test_accept_all_reject_all_and_pending(fixed):
+    applied = {c.id: "accept" for c in fixed.changes if not c.is_flag}
+    assert apply_decisions(TEXT, fixed.changes, applied) == fixed.text
+    assert apply_decisions(TEXT, fixed.changes, {c.id: "reject" for c in fixed.changes}) == TEXT
+    assert apply_decisions(TEXT, fixed.changes, {}) == TEXT
+    assert apply_decisions(TEXT, fixed.changes, {}, pending="accept") == fixed.text
+
+
+def test_accepting_some_changes_applies_only_those(fixed):
+    first_vice = ids(fixed.changes, "t.vice")[0]
+    out = apply_decisions(TEXT, fixed.changes, {first_vice: "accept"})
+    assert out == TEXT.replace("vice-governor", "vice governor", 1)
+
+
+def test_flag_proposal_applies_only_when_accepted(fixed):
+    flag = next(c for c in fixed.changes if c.rule == "style.based-on")
+    assert flag.is_flag and flag.proposal == "On the basis of"
+    assert apply_decisions(TEXT, fixed.changes, {}, pending="accept") == fixed.text  # never by default
+    out = apply_decisions(TEXT, fixed.changes, {flag.id: "accept"})
+    assert out == TEXT.replace("Based on", "On the basis of")
+    # A flag without a proposal changes nothing even when accepted.
+    strike = next(c for c in fixed.changes if c.rule == "t.strike")
+    assert strike.proposal is None
+    assert apply_decisions(TEXT, fixed.changes, {strike.id: "accept"}) == TEXT
+    assert [c.after for c in accepted_changes([flag], {flag.id: "accept"})] == ["On the basis of"]
+
+
+def test_stale_text_is_refused(fixed):
+    decisions = {c.id: "accept" for c in fixed.changes}
+    with pytest.raises(StaleDecisionError, match="has changed since"):
+        apply_decisions(TEXT + "More.\n", fixed.changes, decisions)
+    # Same hash but a record whose `before` is not at its offsets (a hand-edited log).
+    bad = replace(fixed.changes[0], start=fixed.changes[0].start + 1, end=fixed.changes[0].end + 1)
+    with pytest.raises(StaleDecisionError, match="expects"):
+        apply_decisions(TEXT, [bad], {bad.id: "accept"})
+
+
+def test_overlapping_accepted_changes_are_refused():
+    base = text_hash("abc def")
+    one = Change("d", 0, 3, 1, "abc", "xyz", "p", "r1", base=base)
+    two = Change("d", 2, 7, 1, "c def", "c def", "p", "r2", base=base, proposal="C DEF")
+    assert apply_decisions("abc def", [one, two], {one.id: "accept"}) == "xyz def"
+    with pytest.raises(ValueError, match="overlap"):
+        apply_decisions("abc def", [one, two], {one.id: "accept", two.id: "accept"})
+
+
+def test_decisions_file_round_trip_and_validation(tmp_path):
+    path = tmp_path / "decisions.json"
+    decisions = Decisions({"a1": "accept", "b2": "reject"}, {"a1": "ok"}, "Ana", "changes.jsonl")
+    write_decisions(decisions, path)
+    data = json.loads(path.read_text())
+    assert data["version"] == 1 and data["decisions"] == {"a1": "accept", "b2": "reject"}
+    assert read_decisions(path) == decisions
+    for bad, message in [({"version": 2, "decisions": {}}, "unsupported decisions version"),
+                         ({"version": 1, "decisions": {"x": "maybe"}}, "x.*'maybe'"),
+                         ({"version": 1}, "must be an object"),
+                         ([], "expected a JSON object")]:
+        path.write_text(json.dumps(bad))
+        with pytest.raises(DecisionsError, match=message):
+            read_decisions(path)
+    path.write_text('{"version": 1,\n "decisions": {,}}')
+    with pytest.raises(DecisionsError, match=r"decisions.json:2: not valid JSON"):
+        read_decisions(path)
+
+
+# --- CLI ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "g.toml").write_text(GLOSSARY)
+    (tmp_path / "a.txt").write_text(TEXT)
+    (tmp_path / "b.txt").write_text("Informatization matters.\n")
+    # The library behind `mtfix fix`, with a pass that flags with proposals added.
+    batch = fix_paths(["a.txt", "b.txt"], pipeline=pipeline(), output_dir="out")
+    assert not batch.failed
+    with open(tmp_path / "out" / "changes.jsonl") as stream:
+        changes = list(read_change_log(stream))
+    return tmp_path, changes
+
+
+def test_cli_apply_accepted_only(workdir):
+    folder, changes = workdir
+    info = [c for c in changes if c.rule == "t.info" and c.doc == "a.txt"]
+    (folder / "d.json").write_text(json.dumps({"version": 1, "decisions": {info[0].id: "accept",
+                                                                           info[1].id: "reject"}}))
+    result = CliRunner().invoke(app, ["apply", "a.txt", "b.txt", "--changes", "out/changes.jsonl",
+                                      "--decisions", "d.json", "-o", "res"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "res/a.txt").read_text() == TEXT.replace("informatization", "digitalization", 1)
+    assert (folder / "res/b.txt").read_text() == "Informatization matters.\n"  # pending: rejected
+    assert "a.txt: 1 accepted, 1 rejected, 4 pending (rejected) -> res/a.txt" in result.output
+
+
+def test_cli_apply_pending_accept_and_stale_file_does_not_stop_others(workdir):
+    folder, _ = workdir
+    (folder / "d.json").write_text('{"version": 1, "decisions": {"000000000000": "accept"}}')
+    (folder / "b.txt").write_text("Informatization matters a lot.\n")  # edited since the fix
+    result = CliRunner().invoke(app, ["apply", "a.txt", "b.txt", "--changes", "out/changes.jsonl",
+                                      "--decisions", "d.json", "-o", "res", "--pending", "accept"])
+    assert result.exit_code == 1
+    assert "b.txt: has changed since the change log was written" in result.output
+    assert "1 decision(s) in d.json name changes that are not in" in result.output
+    assert (folder / "res/a.txt").read_text() == (folder / "out/a.txt").read_text()
+    assert not (folder / "res/b.txt").exists()
+
+
+def test_cli_apply_usage_errors(workdir):
+    folder, _ = workdir
+    (folder / "d.json").write_text('{"version": 7, "decisions": {}}')
+    runner = CliRunner()
+    result = runner.invoke(app, ["apply", "a.txt", "--changes", "out/changes.jsonl",
+                                 "--decisions", "d.json", "-o", "res"])
+    assert result.exit_code == 2 and "unsupported decisions version 7" in result.output
+    result = runner.invoke(app, ["apply", "a.txt", "--changes", "nope.jsonl", "--decisions", "d.json",
+                                 "-o", "res"])
+    assert result.exit_code == 2 and "nope.jsonl: no such change log" in result.output
+    (folder / "d.json").write_text('{"version": 1, "decisions": {}}')
+    (folder / "other.txt").write_text("Unrelated text.\n")
+    result = runner.invoke(app, ["apply", "other.txt", "--changes", "out/changes.jsonl",
+                                 "--decisions", "d.json", "-o", "res"])
+    assert result.exit_code == 1 and "has no changes for this file" in result.output
+
+
+def test_cli_apply_finds_a_moved_original_by_hash(workdir):
+    folder, changes = workdir
+    (folder / "moved").mkdir()
+    (folder / "a.txt").rename(folder / "moved/renamed.txt")
+    decisions = {c.id: "accept" for c in changes if c.doc == "a.txt" and not c.is_flag}
+    (folder / "d.json").write_text(json.dumps({"version": 1, "decisions": decisions}))
+    result = CliRunner().invoke(app, ["apply", "moved/renamed.txt", "--changes", "out/changes.jsonl",
+                                      "--decisions", "d.json", "-o", "res"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "res/renamed.txt").read_text() == (folder / "out/a.txt").read_text()
+
+
+def test_cli_review_git_add_p_style(workdir):
+    folder, changes = workdir
+    a_changes = [c for c in changes if c.doc == "a.txt"]
+    order = [c.rule for c in a_changes]
+    assert order == ["t.vice", "t.info", "style.based-on", "t.vice", "t.strike", "t.info"]
+    # vice: reject; info: accept rest of rule (a); flag: ? then c(comment) then y; vice #2: s;
+    # strike (flag, no proposal): n; info #2 already decided by "a"; b.txt's info too. Then quit.
+    answers = "n\na\n?\nc\nlooks fine\ny\ns\nn\n"
+    result = CliRunner().invoke(app, ["review", "out/changes.jsonl", "--reviewer", "Ana"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "accept rest of this rule" not in result.output  # help text is the one-line-per-key list
+    assert "every later pending change of the same rule" in result.output
+    saved = read_decisions(folder / "out/decisions.json")
+    assert saved.reviewer == "Ana"
+    by_id = {c.id: c for c in changes}
+    got = {(by_id[i].doc, by_id[i].rule, by_id[i].start): v for i, v in saved.decisions.items()}
+    vice1, info1, flag, vice2, strike, info2 = a_changes
+    assert saved.decisions == {vice1.id: "reject", info1.id: "accept", info2.id: "accept",
+                               next(c.id for c in changes if c.doc == "b.txt"): "accept",
+                               flag.id: "accept", strike.id: "reject"}, got
+    assert saved.comments == {flag.id: "looks fine"}
+    # Resume: only the skipped change is asked again; EOF means quit and keeps everything.
+    result = CliRunner().invoke(app, ["review", "out/changes.jsonl"], input="y\n")
+    assert result.exit_code == 0
+    assert "(1/1)" in result.output
+    assert read_decisions(folder / "out/decisions.json").decisions[vice2.id] == "accept"
+    # The decisions apply.
+    result = CliRunner().invoke(app, ["apply", "a.txt", "--changes", "out/changes.jsonl", "--decisions",
+                                      "out/decisions.json", "-o", "res"])
+    assert result.exit_code == 0, result.output
+    expected = ("The vice-governor spoke on digitalization.\n\n"
+                "On the basis of the plan, the vice governor will strike hard on digitalization.\n")
+    assert (folder / "res/a.txt").read_text() == expected
+
+
+def test_review_changes_library_accepts_scripted_answers(fixed):
+    from rich.console import Console
+
+    from mtfix.report import build_report
+
+    report = build_report(fixed.changes, {"a.txt": TEXT})
+    answers = iter(["y"] * len(fixed.changes))
+    saved = []
+    result = review_changes(report, ask=lambda prompt: next(answers),
+                            console=Console(file=open("/dev/null", "w")), save=saved.append)
+    assert set(result.decisions) == {c.id for c in fixed.changes}
+    assert saved  # saved after each decision
