@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtfix.change import Change, text_hash
-from mtfix.fileio import read_text, write_text_atomic
+from mtfix.change import Change
+from mtfix.formats import FormatOptions
 from mtfix.glossary import Glossary, default_glossary_paths
 from mtfix.passes.base import Pass
 from mtfix.passes.glossary import GlossaryPass
@@ -91,13 +91,19 @@ class FileResult:
 def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | None = None,
              pipeline: Pipeline | None = None, glossaries: GlossarySpec = None,
              default_glossaries: bool = True, in_place: bool = False,
-             backup: bool = True) -> FileResult:
-    """Fix one UTF-8 text file and write the result atomically.
+             backup: bool = True, format: str = "auto",
+             options: FormatOptions | None = None) -> FileResult:
+    """Fix one file in its format (see :mod:`mtfix.formats`) and write the result atomically.
 
-    Writes to ``output``; with ``in_place=True`` replaces ``path`` itself (keeping
-    ``path.orig`` unless ``backup=False``). Refuses to overwrite the input otherwise.
-    Raises :class:`~mtfix.fileio.InputError` for unreadable input.
+    ``format``: "auto" (by extension), text, md, jsonl, po, xliff or tmx; ``options`` carries
+    the JSON Lines fields and review marking. Writes to ``output``; with ``in_place=True``
+    replaces ``path`` itself (keeping ``path.orig`` unless ``backup=False``). Refuses to
+    overwrite the input otherwise. Raises :class:`~mtfix.fileio.InputError` for unreadable or
+    malformed input (``output`` is then not written).
     """
+    from mtfix.fileio import atomic_writer, file_hash, iter_blocks
+    from mtfix.formats import fix_document
+
     path = Path(path)
     if in_place:
         target = path
@@ -107,10 +113,12 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
         target = Path(output)
         if target.exists() and target.resolve() == path.resolve():
             raise ValueError(f"{path}: output would overwrite the input; use in_place=True")
-    text = read_text(path)
     pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries)
-    result = pipeline.fix_text(text, doc=doc or str(path))
+    base = file_hash(path)[:16]
     if in_place and backup:
-        write_text_atomic(path.with_name(path.name + ".orig"), text)
-    write_text_atomic(target, result.text)
-    return FileResult(str(path), str(target), result.changes, base=text_hash(text))
+        with atomic_writer(path.with_name(path.name + ".orig"), mode="wb") as out:
+            for block in iter_blocks(path):
+                out.write(block)
+    changes = tuple(fix_document(path, target, pipeline=pipeline, doc=doc or str(path),
+                                 format=format, options=options))
+    return FileResult(str(path), str(target), changes, base=base)

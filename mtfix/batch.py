@@ -1,4 +1,4 @@
-"""Fix many files: discover inputs, choose outputs, write one change log, never stop on one bad file.
+"""Fix many files: discover inputs, run them in worker processes, write one change log, resume.
 
 This is the library behind ``mtfix fix``. Output naming:
 
@@ -10,23 +10,41 @@ This is the library behind ``mtfix fix``. Output naming:
   the first output's directory.
 * ``in_place``: the input itself is replaced atomically (``NAME.orig`` kept unless
   ``backup=False``); the change log defaults to ``NAME.changes.jsonl`` / ``mtfix-changes.jsonl``.
+
+How a run works (and why it can be resumed):
+
+* each file is processed by :func:`mtfix.formats.fix_document` (streamed for text, markdown and
+  JSON Lines, so memory does not grow with file size); its output is committed atomically and
+  its change records go to a part file ``.LOG.parts/KEY.jsonl`` beside the change log, then a
+  small manifest ``KEY.json`` records the input's and output's content hashes;
+* ``jobs > 1`` runs files in worker processes; the change log is the parts concatenated in
+  input order, so it is byte-identical to a ``jobs=1`` run;
+* ``resume=True`` skips a file whose manifest matches its current content hash, the run's
+  settings and an intact output (its recorded changes still go into the change log); a file
+  interrupted half-way has no manifest and is redone. The parts folder is removed when a run
+  finishes without failures.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
+import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtfix.api import FileResult, fix_file
-from mtfix.change import Change, write_change_log
-from mtfix.fileio import InputError, atomic_writer
+from mtfix.change import Change, read_change_log, write_change_log
+from mtfix.fileio import InputError, atomic_writer, file_hash, iter_blocks
+from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions, detect_format, fix_document
 from mtfix.pipeline import Pipeline
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+TEXT_SUFFIXES = frozenset(SUFFIX_FORMATS)
 _OWN_OUTPUT_MARKERS = (".fixed.", ".changes.jsonl", ".orig")
+MANIFEST_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -38,28 +56,62 @@ class Job:
     doc: str  # the input path as the user gave it (recorded in every change)
 
 
+@dataclass(frozen=True)
+class FileReport:
+    """What the batch did to one file (change counts, not the changes: see the change log)."""
+
+    input: str
+    output: str | None
+    error: str | None = None
+    applied: tuple[tuple[str, int], ...] = ()  # (pass, number of applied changes), by pass name
+    flags: int = 0
+    base: str = ""  # sha256 of the input's bytes
+    resumed: bool = False  # skipped: an earlier interrupted run had finished it
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def applied_count(self) -> int:
+        return sum(n for _, n in self.applied)
+
+
 @dataclass
 class BatchResult:
-    results: list[FileResult] = field(default_factory=list)
+    results: list[FileReport] = field(default_factory=list)
     change_log: str | None = None
 
     @property
-    def failed(self) -> list[FileResult]:
+    def failed(self) -> list[FileReport]:
         return [r for r in self.results if not r.ok]
+
+    def iter_changes(self) -> Iterator[Change]:
+        """The run's changes, read back from the change log (streams: fine for huge runs)."""
+        if self.change_log is None:
+            return
+        with open(self.change_log, encoding="utf-8") as stream:
+            yield from read_change_log(stream, self.change_log)
 
     @property
     def changes(self) -> list[Change]:
-        return [c for r in self.results for c in r.changes]
+        """All changes of the run, in input order (read from the change log)."""
+        return list(self.iter_changes())
 
     def summary(self) -> str:
         """One line: files, changes by pass, flags, failures."""
         ok = [r for r in self.results if r.ok]
-        applied = [c for c in self.changes if not c.is_flag]
-        flags = len(self.changes) - len(applied)
-        by_pass = Counter(c.pass_ for c in applied)
+        by_pass: Counter[str] = Counter()
+        for r in ok:
+            by_pass.update(dict(r.applied))
+        applied = sum(by_pass.values())
+        flags = sum(r.flags for r in ok)
         passes = ", ".join(f"{name} {count}" for name, count in sorted(by_pass.items()))
         files = f"{len(ok)} file{'s' if len(ok) != 1 else ''}"
-        text = f"{files}, {len(applied)} change{'s' if len(applied) != 1 else ''}"
+        resumed = sum(r.resumed for r in ok)
+        if resumed:
+            files += f" ({resumed} already done)"
+        text = f"{files}, {applied} change{'s' if applied != 1 else ''}"
         if passes:
             text += f" ({passes})"
         text += f", {flags} flag{'s' if flags != 1 else ''}"
@@ -68,35 +120,43 @@ class BatchResult:
         return text
 
 
-def discover(inputs: Sequence[str], output_dir: str | None = None, *,
-             in_place: bool = False) -> tuple[list[Job], list[FileResult]]:
-    """Expand files and directories into jobs; unreadable arguments become failed results."""
+def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: bool = False,
+             format: str = "auto") -> tuple[list[Job], list[FileReport]]:
+    """Expand files and directories into jobs; unreadable arguments become failed results.
+
+    Directories are searched for files of ``format`` (every known format for "auto").
+    """
+    suffixes = (TEXT_SUFFIXES if format == "auto"
+                else frozenset(s for s, f in SUFFIX_FORMATS.items() if f == format))
     jobs: list[Job] = []
-    problems: list[FileResult] = []
+    problems: list[FileReport] = []
+    # Outputs written inside an input directory are not inputs of the next run.
+    skip = Path(output_dir).resolve() if output_dir is not None else None
     for arg in inputs:
         path = Path(arg)
         if path.is_dir():
-            found = sorted(_walk(path))
+            found = sorted(f for f in _walk(path, suffixes)
+                           if skip is None or not f.resolve().is_relative_to(skip))
             if not found:
-                problems.append(FileResult(arg, None, error=f"{arg}: no text files found "
-                                           f"(looked for {', '.join(sorted(TEXT_SUFFIXES))})"))
+                problems.append(FileReport(arg, None, error=f"{arg}: no input files found "
+                                           f"(looked for {', '.join(sorted(suffixes))})"))
             for file in found:
                 rel = file.relative_to(path)
                 jobs.append(Job(file, _output_for(file, rel, output_dir, in_place), str(file)))
         elif path.exists():
             jobs.append(Job(path, _output_for(path, Path(path.name), output_dir, in_place), arg))
         else:
-            problems.append(FileResult(arg, None, error=f"{arg}: no such file or directory"))
+            problems.append(FileReport(arg, None, error=f"{arg}: no such file or directory"))
     return jobs, problems
 
 
-def _walk(folder: Path) -> Iterable[Path]:
+def _walk(folder: Path, suffixes: frozenset[str]) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
             if name.startswith(".") or any(m in name for m in _OWN_OUTPUT_MARKERS):
                 continue
-            if Path(name).suffix.lower() in TEXT_SUFFIXES:
+            if Path(name).suffix.lower() in suffixes:
                 yield Path(root) / name
 
 
@@ -119,35 +179,201 @@ def default_change_log(jobs: Sequence[Job], output_dir: str | None) -> Path | No
     return first.parent / "mtfix-changes.jsonl"
 
 
+def parts_dir_for(change_log: Path) -> Path:
+    """Where a run keeps per-file change records and manifests (hidden, beside the log)."""
+    return change_log.with_name(f".{change_log.name}.parts")
+
+
+# -- one file -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Settings:
+    """Everything a worker needs besides the pipeline (small and picklable)."""
+
+    format: str
+    options: FormatOptions
+    in_place: bool
+    backup: bool
+    resume: bool
+    parts: str
+    fingerprint: str
+
+
+def _job_key(job: Job) -> str:
+    key = f"{job.input.resolve()}\0{job.output.resolve()}"
+    return hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
+def _finished(job: Job, settings: _Settings, manifest: Path, part: Path) -> FileReport | None:
+    """The recorded result if an earlier run finished this job with this content."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        if (data.get("version") != MANIFEST_VERSION or data.get("settings") != settings.fingerprint
+                or not part.exists() or not job.output.exists()
+                or file_hash(job.output) != data["output_hash"]):
+            return None
+        if not settings.in_place and file_hash(job.input) != data["input_hash"]:
+            return None
+        return FileReport(job.doc, str(job.output), applied=tuple(map(tuple, data["applied"])),
+                          flags=data["flags"], base=data["input_hash"], resumed=True)
+    except (OSError, ValueError, KeyError, TypeError, InputError):
+        return None
+
+
+def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
+    """Fix one file: output and change records committed atomically, then the manifest."""
+    parts = Path(settings.parts)
+    key = _job_key(job)
+    manifest, part = parts / f"{key}.json", parts / f"{key}.jsonl"
+    if settings.resume:
+        done = _finished(job, settings, manifest, part)
+        if done is not None:
+            return done
+    with contextlib.suppress(OSError):
+        manifest.unlink()
+    if not settings.in_place and job.output.exists() and job.output.resolve() == job.input.resolve():
+        return FileReport(job.doc, None, error=f"{job.doc}: output would overwrite the input; "
+                          "choose another --output-dir or use --in-place")
+    try:
+        fmt = detect_format(job.input, settings.format)
+        input_hash = file_hash(job.input)
+        if settings.in_place and settings.backup:
+            with atomic_writer(job.input.with_name(job.input.name + ".orig"), mode="wb") as out:
+                for block in iter_blocks(job.input):
+                    out.write(block)
+        by_pass: Counter[str] = Counter()
+        flags = 0
+        with atomic_writer(part) as log:
+            for change in fix_document(job.input, job.output, pipeline=pipeline, doc=job.doc,
+                                       format=fmt, options=settings.options):
+                write_change_log((change,), log)
+                if change.is_flag:
+                    flags += 1
+                else:
+                    by_pass[change.pass_] += 1
+        applied = tuple(sorted(by_pass.items()))
+        record = {"version": MANIFEST_VERSION, "input": str(job.input), "output": str(job.output),
+                  "input_hash": input_hash, "output_hash": file_hash(job.output),
+                  "settings": settings.fingerprint, "applied": applied, "flags": flags}
+        with atomic_writer(manifest) as out:
+            json.dump(record, out)
+        return FileReport(job.doc, str(job.output), applied=applied, flags=flags, base=input_hash)
+    except InputError as exc:
+        return FileReport(job.doc, None, error=str(exc))
+    except OSError as exc:
+        return FileReport(job.doc, None, error=f"{job.doc}: cannot write output {job.output}: "
+                          f"{exc.strerror or exc}")
+    except Exception as exc:  # one file must not stop the batch; say it is our bug
+        return FileReport(job.doc, None, error=f"{job.doc}: internal error ({type(exc).__name__}: "
+                          f"{exc}); please report this as an mtfix bug")
+
+
+# -- worker processes -------------------------------------------------------------------------
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _init_worker(pipeline: Pipeline) -> None:
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = pipeline
+
+
+def _run_in_worker(job: Job, settings: _Settings) -> FileReport:
+    assert _WORKER_PIPELINE is not None
+    return run_job(job, _WORKER_PIPELINE, settings)
+
+
+def pipeline_fingerprint(pipeline: Pipeline) -> str:
+    """A hash of what the pipeline does (passes, their glossary entries or ``fingerprint()``),
+    so ``--resume`` never reuses results made with other glossaries or passes."""
+    parts = []
+    for step in pipeline.passes:
+        state = ""
+        if callable(getattr(step, "fingerprint", None)):
+            state = str(step.fingerprint())
+        elif hasattr(step, "glossary"):
+            state = repr(step.glossary.entries)
+        parts.append([step.name, type(step).__module__, type(step).__qualname__, state])
+    return hashlib.sha256(json.dumps(parts).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def default_jobs() -> int:
+    """Worker processes by default: the CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# -- the batch ----------------------------------------------------------------------------------
+
 def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | None = None,
               in_place: bool = False, backup: bool = True, change_log: str | None = None,
-              on_file: Callable[[FileResult], None] | None = None) -> BatchResult:
+              on_file: Callable[[FileReport], None] | None = None, format: str = "auto",
+              options: FormatOptions | None = None, jobs: int | None = 1,
+              resume: bool = False) -> BatchResult:
     """Fix every input file; one failure never stops the others.
 
-    Inputs are never overwritten unless ``in_place=True``. The change log (JSON Lines, all
-    files) is written atomically at ``change_log`` or the default place (see module doc).
+    Inputs are never overwritten unless ``in_place=True``. ``jobs`` worker processes (``None``:
+    one per core) share the files; results and the change log do not depend on ``jobs``.
+    ``on_file`` is called once per file, in input order. The change log (JSON Lines, all files)
+    is written atomically at ``change_log`` or the default place (see module doc).
     """
-    jobs, problems = discover(inputs, output_dir, in_place=in_place)
+    if format != "auto" and format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
+    options = options or FormatOptions()
+    found, problems = discover(inputs, output_dir, in_place=in_place, format=format)
     batch = BatchResult(results=list(problems))
-    for job in jobs:
-        if not in_place and job.output.exists() and job.output.resolve() == job.input.resolve():
-            result = FileResult(job.doc, None, error=f"{job.doc}: output would overwrite the "
-                                "input; choose another --output-dir or use --in-place")
-        else:
-            try:
-                result = fix_file(job.input, job.output, doc=job.doc, pipeline=pipeline,
-                                  in_place=in_place, backup=backup)
-            except InputError as exc:
-                result = FileResult(job.doc, None, error=str(exc))
-            except OSError as exc:
-                result = FileResult(job.doc, None, error=f"{job.doc}: cannot write output "
-                                    f"{job.output}: {exc.strerror}")
-        batch.results.append(result)
-        if on_file is not None:
-            on_file(result)
-    log_path = Path(change_log) if change_log else default_change_log(jobs, output_dir)
-    if log_path is not None and any(r.ok for r in batch.results):
+    if on_file is not None:
+        for problem in problems:
+            on_file(problem)
+    log_path = Path(change_log) if change_log else default_change_log(found, output_dir)
+    if log_path is None:
+        return batch
+    parts = parts_dir_for(log_path)
+    if not resume:
+        shutil.rmtree(parts, ignore_errors=True)
+    parts.mkdir(parents=True, exist_ok=True)
+    settings = _Settings(format, options, in_place, backup, resume, str(parts),
+                         _settings_fingerprint(pipeline, format, options))
+    reports = list(_run_all(found, pipeline, settings, jobs, on_file))
+    batch.results.extend(reports)
+    if any(r.ok for r in reports):
         with atomic_writer(log_path) as stream:
-            write_change_log(batch.changes, stream)
+            for job, report in zip(found, reports, strict=True):
+                if report.ok:
+                    with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
+                        shutil.copyfileobj(part, stream, 1 << 20)
         batch.change_log = str(log_path)
+    if not batch.failed:
+        shutil.rmtree(parts, ignore_errors=True)
     return batch
+
+
+def _settings_fingerprint(pipeline: Pipeline, format: str, options: FormatOptions) -> str:
+    what = [pipeline_fingerprint(pipeline), format, list(options.fields), options.mark_review]
+    return hashlib.sha256(json.dumps(what).encode()).hexdigest()[:16]
+
+
+def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs: int | None,
+             on_file: Callable[[FileReport], None] | None) -> Iterator[FileReport]:
+    workers = min(default_jobs() if jobs is None else max(1, jobs), len(found))
+    if workers <= 1:
+        for job in found:
+            report = run_job(job, pipeline, settings)
+            if on_file is not None:
+                on_file(report)
+            yield report
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    # The pipeline goes to each worker once (CompiledGlossary pickles as its raw entries and
+    # is rebuilt there); jobs are then just paths.
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(pipeline,)) as pool:
+        futures = [pool.submit(_run_in_worker, job, settings) for job in found]
+        for future in futures:  # input order: deterministic reports and callbacks
+            report = future.result()
+            if on_file is not None:
+                on_file(report)
+            yield report

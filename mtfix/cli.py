@@ -72,6 +72,20 @@ def fix(
     report_path: Annotated[str | None, typer.Option(
         "--report", help="Also write a review report here; format by extension (.html, .md, .json).")
     ] = None,
+    file_format: Annotated[str, typer.Option(
+        "--format", help="Input format: auto (by extension), text, md, jsonl, po, xliff, tmx.")
+    ] = "auto",
+    field: Annotated[list[str] | None, typer.Option(
+        "--field", help="JSON Lines: a text field to fix (a.b for nested); repeatable.")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes [default: number of cores].",
+        show_default=False)] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Skip files an interrupted run with the same settings finished.")] = False,
+    mark_review: Annotated[bool | None, typer.Option(
+        "--mark-review/--no-mark-review", show_default=False,
+        help="Mark changed units for review (XLIFF state; PO fuzzy). Default: XLIFF only.")
+    ] = None,
 ) -> None:
     """Fix machine-translated text files and write a change log of every change."""
     from mtfix.api import build_pipeline, fix_text
@@ -89,6 +103,15 @@ def fix(
             raise fail_usage(f"--report: {exc}") from None
     if no_backup and not in_place:
         raise fail_usage("--no-backup only makes sense with --in-place")
+    from mtfix.formats import FORMATS, FormatOptions
+
+    if file_format != "auto" and file_format not in FORMATS:
+        raise fail_usage(f"--format {file_format}: choose auto, {', '.join(FORMATS)}")
+    if file_format == "jsonl" and not field:
+        raise fail_usage("--format jsonl needs --field NAME (the text field to fix)")
+    batch_options = {"format": file_format, "jobs": jobs, "resume": resume, "options":
+                     FormatOptions(fields=tuple(dict.fromkeys(field or ())),
+                                   mark_review=mark_review)}
     try:
         pipeline = build_pipeline(list(glossary or ()),
                                   default_glossaries=not no_default_glossaries)
@@ -128,10 +151,11 @@ def fix(
 
     if quiet or (len(inputs) == 1 and not Path(inputs[0]).is_dir()):
         batch = fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,
-                          backup=not no_backup, change_log=changes, on_file=report)
+                          backup=not no_backup, change_log=changes, on_file=report,
+                          **batch_options)
     else:
         batch = _with_progress(inputs, pipeline, output_dir, in_place, not no_backup, changes,
-                               report)
+                               report, batch_options)
     if not quiet:
         where = ""
         outputs = [r.output for r in batch.results if r.ok]
@@ -152,15 +176,16 @@ def fix(
         raise typer.Exit(EXIT_INPUT_FAILED)
 
 
-def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, report):
+def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, report,
+                   batch_options):
     from rich.progress import Progress
 
     from mtfix.batch import discover, fix_paths
 
-    jobs, _ = discover(inputs, output_dir, in_place=in_place)
+    jobs, _ = discover(inputs, output_dir, in_place=in_place, format=batch_options["format"])
     if len(jobs) <= PROGRESS_THRESHOLD:
         return fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,
-                         backup=backup, change_log=changes, on_file=report)
+                         backup=backup, change_log=changes, on_file=report, **batch_options)
     with Progress(transient=True, console=_stderr_console()) as progress:
         task = progress.add_task("fixing", total=len(jobs))
 
@@ -169,7 +194,7 @@ def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, repo
             progress.advance(task)
 
         return fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,
-                         backup=backup, change_log=changes, on_file=step)
+                         backup=backup, change_log=changes, on_file=step, **batch_options)
 
 
 def _stderr_console():

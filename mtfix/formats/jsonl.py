@@ -1,0 +1,140 @@
+"""JSON Lines: the ``--field`` values are fixed, every other byte of the line is kept.
+
+Streamed line by line. Each named field of each line is one segment, id ``"LINE/FIELD"``
+(1-based line number, the field path as given; ``a.b`` reaches into nested objects). Only the
+JSON string literal of a changed field is re-encoded in place; unchanged lines, other fields,
+key order, spacing and number formats stay byte-identical. Lines where a field is missing or
+not a string are left alone; a line that is not a JSON object is an error naming the line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from pathlib import Path
+
+from mtfix.change import Change
+from mtfix.fileio import InputError, atomic_writer, iter_blocks, iter_decoded
+from mtfix.pipeline import Pipeline
+
+_DECODER = json.JSONDecoder()
+_WS = " \t\n\r"
+
+
+def iter_lines(source: Path) -> Iterator[str]:
+    """Lines of a UTF-8 file (ends kept), streamed."""
+    pending = ""
+    for block in iter_decoded(iter_blocks(source), str(source)):
+        pending += block
+        if "\n" not in block:
+            continue
+        lines = pending.split("\n")
+        pending = lines.pop()
+        for line in lines:
+            yield line + "\n"
+    if pending:
+        yield pending
+
+
+def _skip_ws(s: str, i: int) -> int:
+    while i < len(s) and s[i] in _WS:
+        i += 1
+    return i
+
+
+def member_spans(line: str, start: int = 0) -> tuple[dict[str, tuple[int, int]], int]:
+    """Spans of the values of the JSON object starting at ``start`` (after whitespace), keyed by
+    member name, and where the object ends. Raises ValueError if it is not an object."""
+    i = _skip_ws(line, start)
+    if i >= len(line) or line[i] != "{":
+        raise ValueError("not a JSON object")
+    spans: dict[str, tuple[int, int]] = {}
+    i = _skip_ws(line, i + 1)
+    if i < len(line) and line[i] == "}":
+        return spans, i + 1
+    while True:
+        if i >= len(line) or line[i] != '"':
+            raise ValueError(f"expected a member name at column {i + 1}")
+        key, i = scanstring(line, i + 1)
+        i = _skip_ws(line, i)
+        if i >= len(line) or line[i] != ":":
+            raise ValueError(f"expected ':' at column {i + 1}")
+        i = _skip_ws(line, i + 1)
+        _value, end = _DECODER.raw_decode(line, i)
+        spans[key] = (i, end)  # a repeated key: the last one counts, as in json.loads
+        i = _skip_ws(line, end)
+        if i < len(line) and line[i] == ",":
+            i = _skip_ws(line, i + 1)
+            continue
+        if i < len(line) and line[i] == "}":
+            return spans, i + 1
+        raise ValueError(f"expected ',' or '}}' at column {i + 1}")
+
+
+def field_span(line: str, path: Sequence[str]) -> tuple[int, int] | None:
+    """Span of the value at ``path`` in the object ``line``, or None if a member is missing."""
+    start = 0
+    span = None
+    for depth, name in enumerate(path):
+        spans, _end = member_spans(line, start)
+        span = spans.get(name)
+        if span is None:
+            return None
+        if depth < len(path) - 1:
+            if line[span[0]] != "{":
+                return None
+            start = span[0]
+    return span
+
+
+def encode_like(value: str, original_literal: str) -> str:
+    """``value`` as a JSON string literal in the original's style (\\u escapes or not)."""
+    ascii_only = original_literal.isascii() and not json.loads(original_literal).isascii()
+    return json.dumps(value, ensure_ascii=ascii_only)
+
+
+def fix_jsonl_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
+                   fields: Sequence[str], name: str) -> tuple[str, list[Change]]:
+    """Fix the ``fields`` of one JSON Lines line; returns the new line and its changes."""
+    body = line.rstrip("\r\n")
+    if not body.strip():
+        return line, []
+    try:
+        json.loads(body)  # full validation first: a broken line is an error, not skipped
+        edits: list[tuple[int, int, str]] = []
+        changes: list[Change] = []
+        for field in fields:
+            span = field_span(body, field.split("."))
+            if span is None or body[span[0]] != '"':
+                continue
+            literal = body[span[0]:span[1]]
+            text = json.loads(literal)
+            fixed, found = pipeline.fix_segment(text, doc=doc, segment=f"{number}/{field}")
+            changes.extend(found)
+            if fixed != text:
+                edits.append((span[0], span[1], encode_like(fixed, literal)))
+    except ValueError as exc:
+        raise InputError(f"{name}:{number}: not a JSON object line ({exc}); fix the line or "
+                         "remove it") from None
+    if not edits:
+        return line, changes
+    pieces, pos = [], 0
+    for start, end, literal in sorted(edits):
+        pieces += [body[pos:start], literal]
+        pos = end
+    pieces.append(line[pos:])  # the rest of the line, end of line included
+    return "".join(pieces), changes
+
+
+def fix_jsonl_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
+                   options) -> Iterator[Change]:
+    """Fix the ``options.fields`` of every line of a JSON Lines file, streaming."""
+    if not options.fields:
+        raise InputError(f"{source}: JSON Lines needs the text field(s) to fix: give --field NAME")
+    with atomic_writer(target) as out:
+        for number, line in enumerate(iter_lines(source), 1):
+            fixed, changes = fix_jsonl_line(line, number, pipeline=pipeline, doc=doc,
+                                            fields=options.fields, name=str(source))
+            out.write(fixed)
+            yield from changes

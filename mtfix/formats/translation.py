@@ -1,0 +1,345 @@
+"""Translation files — PO, XLIFF 1.2 and 2.x, TMX — read and written with translate-toolkit.
+
+Only targets are cleaned: sources, ids, notes, states (unless a unit is marked for review),
+comments and everything else are left as parsed. Each target is one :class:`Segment`:
+
+* its text is the target's text with the inline markup shown as tags (``Click <g id="1">here
+  </g> to <x id="2"/> continue``); the tags are protected, so a pass only ever touches the text
+  between them. Content of ``<g>``, ``<mrk>``, ``<pc>`` and TMX ``<hi>`` is translatable text
+  and is fixed; ``<x/>``, ``<ph>``, ``<bpt>``, ``<ept>``, ``<it>``, ``<sc/>``, ``<ec/>``,
+  ``<mrk translate="no">`` and the like are kept whole.
+* placeholders (``%s``, ``%1$d``, ``%(name)s``, ``{0}``, ``{name}``, ``${x}``, ``&amp;``,
+  literal HTML tags) are protected too.
+* a fixed target is written back into the same XML nodes (each text run keeps its place
+  between the tags); a changed unit is marked for review the file's own way: XLIFF 1.2
+  ``<target state="needs-review-translation">``, XLIFF 2.x ``state="translated"`` plus
+  ``subState="mtfix:needs-review"`` on the segment, PO ``#, fuzzy`` (only if asked; TMX has
+  no such state).
+
+The XML is written from the same lxml tree translate-toolkit parsed, with the original XML
+declaration, so unchanged parts of the file keep their bytes; an unchanged file is copied as is.
+A PO file is re-serialized by translate-toolkit (gettext line wrapping).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mtfix.change import Change
+from mtfix.fileio import InputError, atomic_writer, read_bytes
+from mtfix.formats import Segment, merge_spans, placeholder_spans
+from mtfix.passes.base import Span
+from mtfix.pipeline import Pipeline
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Inline elements whose content is translatable text; every other inline element is code.
+CONTAINERS = frozenset({"g", "mrk", "pc", "hi"})
+_XMLNS_RE = re.compile(r'\s+xmlns(?::[\w.-]+)?="[^"]*"')
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+# -- XML targets as segments ----------------------------------------------------------------
+
+@dataclass
+class _Slot:
+    """One run of text in the target's XML: ``element.text`` or ``element.tail``."""
+
+    element: Any
+    attr: str  # "text" or "tail"
+    start: int  # span in the segment text
+    end: int
+
+
+class XmlTarget:
+    """A target element as a :class:`Segment` and back.
+
+    The segment text interleaves the element's text runs with its inline markup (shown as
+    tags, protected); :meth:`write` puts fixed text runs back where they were.
+    """
+
+    def __init__(self, element: Any, segment_id: str) -> None:
+        self.element = element
+        self.id = segment_id
+        self._slots: list[_Slot] = []
+        self._pieces: list[str] = []
+        self._markup: list[Span] = []
+        self._pos = 0
+        self._text_slot(element, "text")
+        for child in element:
+            self._walk(child)
+        self.text = "".join(self._pieces)
+
+    def _add(self, piece: str, markup: bool) -> tuple[int, int]:
+        start = self._pos
+        self._pieces.append(piece)
+        self._pos += len(piece)
+        if markup and piece:
+            self._markup.append((start, self._pos))
+        return start, self._pos
+
+    def _text_slot(self, element: Any, attr: str) -> None:
+        start, end = self._add(getattr(element, attr) or "", markup=False)
+        self._slots.append(_Slot(element, attr, start, end))
+
+    def _walk(self, child: Any) -> None:
+        name = _local(child.tag)
+        if name in CONTAINERS and child.get("translate") != "no":
+            attrs = "".join(f' {_local(k)}="{v}"' for k, v in child.attrib.items())
+            self._add(f"<{name}{attrs}>", markup=True)
+            self._text_slot(child, "text")
+            for grandchild in child:
+                self._walk(grandchild)
+            self._add(f"</{name}>", markup=True)
+        else:  # code, comments and processing instructions: kept whole
+            from lxml import etree
+
+            shown = etree.tostring(child, with_tail=False, encoding="unicode")
+            self._add(_XMLNS_RE.sub("", shown), markup=True)
+        self._text_slot(child, "tail")
+
+    def segment(self) -> Segment:
+        protected = merge_spans(self._markup + placeholder_spans(self.text))
+        return Segment(self.id, self.text, protected)
+
+    def write(self, changes: list[Change]) -> None:
+        """Apply the applied ``changes`` (offsets into :attr:`text`) run by run."""
+        by_slot: dict[int, list[Change]] = {}
+        for change in changes:
+            if change.is_flag:
+                continue
+            for index, slot in enumerate(self._slots):
+                if slot.start <= change.start and change.end <= slot.end:
+                    by_slot.setdefault(index, []).append(change)
+                    break
+            else:  # cannot happen: the markup is protected, so no change crosses it
+                raise AssertionError(f"change {change.id} crosses inline markup in {self.id}")
+        for index, slot_changes in by_slot.items():
+            slot = self._slots[index]
+            original = self.text[slot.start:slot.end]
+            pieces, pos = [], 0
+            for change in sorted(slot_changes, key=lambda c: (c.start, c.end)):
+                pieces += [original[pos:change.start - slot.start], change.after]
+                pos = change.end - slot.start
+            pieces.append(original[pos:])
+            new = "".join(pieces)
+            if new or getattr(slot.element, slot.attr) is not None:
+                setattr(slot.element, slot.attr, new)
+
+
+# -- the formats ------------------------------------------------------------------------------
+
+def _parse_error(source: Path, exc: Exception, kind: str) -> InputError:
+    line = getattr(exc, "lineno", None)
+    where = f"{source}:{line}" if line else str(source)
+    reason = (getattr(exc, "msg", None) or str(exc)).strip() or type(exc).__name__
+    reason = re.sub(r",? line \d+, column \d+$", "", reason)  # the line is already in `where`
+    return InputError(f"{where}: not a valid {kind} file ({reason}); fix or remove it")
+
+
+def _load(source: Path, name: str) -> tuple[Any, bytes, str]:
+    data = read_bytes(source)
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{source}: looks like a binary file (contains NUL bytes)")
+    try:
+        if name == "po":
+            from translate.storage import po
+
+            return po.pofile(data), data, "po"
+        if name == "tmx":
+            from translate.storage import tmx
+
+            return tmx.tmxfile(data), data, "tmx"
+        from translate.storage import xliff
+
+        try:
+            return xliff.xlifffile(data), data, "xliff1"
+        except ValueError as exc:
+            if "2." not in str(exc):
+                raise
+            from translate.storage import xliff2
+
+            return xliff2.Xliff2File(data), data, "xliff2"
+    except InputError:
+        raise
+    except Exception as exc:  # the toolkit raises lxml, ValueError, parse errors of its own
+        raise _parse_error(source, exc, name.upper()) from None
+
+
+def _xliff1_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
+    root = store.document.getroot()
+    files = [e for e in root if _local(e.tag) == "file"]
+    for unit in store.units:
+        element = unit.xmlelement
+        target = next((c for c in element if _local(c.tag) == "target"), None)
+        if target is None:
+            continue
+        unit_id = element.get("id") or unit.getid()
+        if len(files) > 1:
+            owner = next((a for a in element.iterancestors() if _local(a.tag) == "file"), None)
+            unit_id = f"{owner.get('original', '') if owner is not None else ''}/{unit_id}"
+        yield target, XmlTarget(target, unit_id)
+
+
+def _xliff2_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
+    for unit in store.units:
+        segment = unit.xmlelement
+        target = next((c for c in segment if _local(c.tag) == "target"), None)
+        if target is None:
+            continue
+        yield segment, XmlTarget(target, str(unit.getid()))
+
+
+def _tmx_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
+    header = store.document.getroot().find("header")
+    srclang = (header.get("srclang") or "").lower() if header is not None else ""
+    for number, unit in enumerate(store.units, 1):
+        tu = unit.xmlelement
+        tuvs = [t for t in tu if _local(t.tag) == "tuv"]
+        if srclang and srclang != "*all*":
+            targets = [t for t in tuvs if (t.get(XML_LANG) or t.get("lang") or "").lower() != srclang]
+        else:
+            targets = tuvs[1:]
+        tuid = tu.get("tuid") or f"#{number}"
+        for tuv in targets:
+            seg = next((c for c in tuv if _local(c.tag) == "seg"), None)
+            if seg is None:
+                continue
+            lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
+            yield tuv, XmlTarget(seg, tuid if len(targets) == 1 else f"{tuid}/{lang}")
+
+
+def _mark_xml(kind: str, owner: Any, target: XmlTarget) -> None:
+    if kind == "xliff1":
+        target.element.set("state", "needs-review-translation")
+    elif kind == "xliff2":
+        state = owner.get("state")
+        if state in (None, "reviewed", "final"):
+            state = "translated"
+        owner.set("state", state)
+        owner.set("subState", "mtfix:needs-review")
+
+
+def _root_span(data: bytes) -> tuple[int, int] | None:
+    """Byte span of the root element in ``data`` (prolog and epilog hold only the XML
+    declaration, comments, processing instructions, a doctype and whitespace)."""
+    i = 0
+    while True:
+        i = data.find(b"<", i)
+        if i == -1:
+            return None
+        if data.startswith(b"<?", i):
+            i = data.find(b"?>", i) + 2
+        elif data.startswith(b"<!--", i):
+            i = data.find(b"-->", i) + 3
+        elif data.startswith(b"<!", i):  # doctype, possibly with an internal subset
+            close = data.find(b"]>", i) if b"[" in data[i:data.find(b">", i)] else -1
+            i = (close + 2) if close != -1 else data.find(b">", i) + 1
+        else:
+            break
+        if i <= 1:
+            return None
+    end = len(data.rstrip())
+    while True:
+        tail = data[:end]
+        if tail.endswith(b"-->"):
+            end = len(data[:tail.rfind(b"<!--")].rstrip())
+        elif tail.endswith(b"?>"):
+            end = len(data[:tail.rfind(b"<?")].rstrip())
+        else:
+            break
+    return (i, end) if i < end else None
+
+
+def _serialize_xml(store: Any, original: bytes) -> bytes:
+    """The tree as XML: the new root element between the original prolog and epilog bytes."""
+    from lxml import etree
+
+    encoding = (store.document.docinfo.encoding or "UTF-8").upper()
+    span = _root_span(original)
+    if encoding not in ("UTF-8", "UTF8") or span is None:
+        return bytes(store)  # the toolkit's own serialization handles other encodings
+    root = etree.tostring(store.document.getroot(), encoding="UTF-8", xml_declaration=False,
+                          with_tail=False)
+    return original[:span[0]] + root + original[span[1]:]
+
+
+def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, options,
+                 name: str) -> Iterator[Change]:
+    store, original, kind = _load(source, name)
+    units = {"xliff1": _xliff1_targets, "xliff2": _xliff2_targets, "tmx": _tmx_targets}[kind]
+    mark = options.mark_review is not False
+    changed = False
+    for owner, xml_target in units(store):
+        segment = xml_target.segment()
+        if not segment.text.strip():
+            continue
+        fixed, changes = pipeline.fix_segment(segment.text, doc=doc, segment=segment.id,
+                                              protected=segment.protected)
+        yield from changes
+        if fixed != segment.text:
+            xml_target.write(changes)
+            if XmlTarget(xml_target.element, segment.id).text != fixed:
+                raise AssertionError(f"{source}: unit {segment.id}: target did not round-trip")
+            changed = True
+            if mark:
+                _mark_xml(kind, owner, xml_target)
+    data = _serialize_xml(store, original) if changed else original
+    with atomic_writer(target, mode="wb") as out:
+        out.write(data)
+
+
+def _po_segments(unit: Any) -> list[tuple[str, str]]:
+    """(segment id, text) of each msgstr of a unit (plural forms get ``[n]``)."""
+    unit_id = str(unit.getid())
+    if unit.hasplural():
+        return [(f"{unit_id}[{n}]", str(s)) for n, s in enumerate(unit.target.strings)]
+    return [(unit_id, str(unit.target or ""))]
+
+
+def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
+                options) -> Iterator[Change]:
+    from translate.misc.multistring import multistring
+
+    store, original, _kind = _load(source, "po")
+    changed = False
+    for unit in store.units:
+        if unit.isheader() or unit.isobsolete() or not unit.target:
+            continue
+        new_texts, unit_changed = [], False
+        for segment_id, text in _po_segments(unit):
+            if not text.strip():
+                new_texts.append(text)
+                continue
+            protected = merge_spans(placeholder_spans(text))
+            fixed, changes = pipeline.fix_segment(text, doc=doc, segment=segment_id,
+                                                  protected=protected)
+            yield from changes
+            new_texts.append(fixed)
+            unit_changed |= fixed != text
+        if unit_changed:
+            changed = True
+            unit.target = multistring(new_texts) if unit.hasplural() else new_texts[0]
+            if options.mark_review:
+                unit.markfuzzy(True)
+    with atomic_writer(target, mode="wb") as out:
+        out.write(bytes(store) if changed else original)
+
+
+def translation_fixer(name: str):
+    """The fix function of translation format ``name`` (po, xliff or tmx)."""
+    if name == "po":
+        return fix_po_file
+
+    def fix(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
+            options) -> Iterator[Change]:
+        return fix_xml_file(source, target, pipeline=pipeline, doc=doc, options=options,
+                            name=name)
+
+    return fix
