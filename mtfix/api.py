@@ -49,8 +49,14 @@ def _load_cached(paths: tuple[str, ...], _mtimes: tuple[float, ...]) -> Glossary
 
 
 def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool = True,
-                   extra_passes: Sequence[Pass] = ()) -> Pipeline:
-    """The standard pipeline: the glossary pass, then ``extra_passes`` in order."""
+                   extra_passes: Sequence[Pass] = (), rules: Sequence[str] | None = None,
+                   disabled_rules: Sequence[str] = (), use_rules: bool = True) -> Pipeline:
+    """The standard pipeline: the glossary pass, the rules pass, then ``extra_passes``.
+
+    ``rules``: rule ids to switch on besides the default ones; ``disabled_rules``: rule ids to
+    switch off (see ``mtfix rules``); ``use_rules=False`` leaves the rules pass out.
+    Unknown rule ids raise :class:`~mtfix.passes.rules.UnknownRuleError`.
+    """
     if isinstance(glossaries, Glossary):
         glossary = glossaries
     else:
@@ -58,6 +64,12 @@ def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool 
     passes: list[Pass] = []
     if len(glossary):
         passes.append(GlossaryPass(glossary))
+    if use_rules:
+        from mtfix.passes.rules import RulesPass
+
+        rules_pass = RulesPass(rules, disabled_rules)
+        if rules_pass.rules:
+            passes.append(rules_pass)
     passes.extend(extra_passes)
     return Pipeline(passes)
 

@@ -69,6 +69,10 @@ def fix(
     changes: Annotated[str | None, typer.Option(
         "--changes", help="Write the change log (JSON Lines) here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    rule: Annotated[list[str] | None, typer.Option(
+        "--rule", help="Switch a rule on (ids: `mtfix rules`); repeatable.")] = None,
+    no_rule: Annotated[list[str] | None, typer.Option(
+        "--no-rule", help="Switch a rule off (ids: `mtfix rules`); repeatable.")] = None,
     report_path: Annotated[str | None, typer.Option(
         "--report", help="Also write a review report here; format by extension (.html, .md, .json).")
     ] = None,
@@ -114,9 +118,12 @@ def fix(
                                    mark_review=mark_review)}
     try:
         pipeline = build_pipeline(list(glossary or ()),
-                                  default_glossaries=not no_default_glossaries)
+                                  default_glossaries=not no_default_glossaries,
+                                  rules=rule, disabled_rules=no_rule or ())
     except GlossaryError as exc:
         raise fail_usage(f"glossary: {exc}") from None
+    except ValueError as exc:  # an unknown --rule/--no-rule id, or a bad page-chrome list
+        raise fail_usage(str(exc)) from None
 
     if "-" in inputs:
         if len(inputs) > 1:
@@ -208,6 +215,10 @@ from mtfix.cli_report import apply_cmd, report_cmd, review_cmd  # noqa: E402  (l
 app.command("report")(report_cmd)
 app.command("apply")(apply_cmd)
 app.command("review")(review_cmd)
+
+from mtfix.cli_rules import rules_cmd  # noqa: E402  (light: typer only)
+
+app.command("rules")(rules_cmd)
 
 
 def main() -> None:

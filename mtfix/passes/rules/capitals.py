@@ -1,0 +1,126 @@
+"""Mid-sentence capitals: "meeting Discussion Comprehensively summarize".
+
+MT of headline-style sources leaves capitals in the middle of sentences. Most capitals there
+are proper nouns, which must survive, so the rule only looks at words that real English writes
+in lower case mid-sentence (``common-words.txt``, derived from post-edited English by
+``benchmarks/common_words.py``: a word qualifies only if it is capitalised after a lower-case
+word at most 0.5% of the time, so "Public", "Security", "Battle" never qualify).
+
+* A capitalised common word right after a lower-case word or a comma is FLAGGED.
+* It is lower-cased (a change) only when it is a closed-class word (``FUNCTION_WORDS``: "The",
+  "And", "Of", ...), the previous word is lower-case (not after a comma or sentence end) and
+  the next word is lower-case too, so "visited The Hague" (a name) is left alone.
+* Two or more capitalised words in a row are a name or a title ("the Provincial Public
+  Security Department") unless one of them is a common -ly adverb ("Discussion
+  Comprehensively"): then the run is flagged.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import ahocorasick_rs as ac
+
+from mtfix.change import Edit
+from mtfix.passes.rules.common import SpanGuard, keep_clear
+
+COMMON_WORDS_FILE = Path(__file__).with_name("common-words.txt")
+
+FUNCTION_WORDS = frozenset("""
+a an the and or but nor of in on at to for with from by as into onto upon about than
+is are was were be been being has have had do does did will would shall should can could
+may might must this that these those it its they them their he him his she her we our us
+which who whom whose what when where while whether if so not also only such each both
+all any some very more most other another there then thus however therefore
+""".split())
+
+# Adverb endings that names do not have ("Comprehensively", "Effectively", "Seriously").
+_ADVERB_SUFFIXES = ("ively", "ically", "ously", "fully", "ently", "antly", "ately", "lessly")
+_NEXT_RE = re.compile(r"[ \t]+([A-Za-z][a-z]*)")
+_RUN_RE = re.compile(r"(?:[ \t]+[A-Z][a-z]+(?![\w'’-]))+")
+
+
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    words = set()
+    for line in COMMON_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(line)
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=1)
+def _automaton() -> ac.AhoCorasick:
+    # "<lower-case letter or comma> <Capitalised common word>": one automaton finds exactly
+    # the candidates, so ordinary text costs one C-level scan.
+    leads = "abcdefghijklmnopqrstuvwxyz,"
+    patterns = [f"{c} {w.capitalize()}" for w in sorted(common_words()) for c in leads]
+    return ac.AhoCorasick(patterns)
+
+
+class CapitalsRule:
+    id = "capitals"
+    description = ("Flag capitalised common words mid-sentence ('meeting Discussion "
+                   "Comprehensively'); lower-case only a function word between lower-case words.")
+    default = True
+    flag_only = False
+
+    def find(self, text: str, guard: SpanGuard) -> list[Edit]:
+        hits = _automaton().find_matches_as_indexes(text)
+        if not hits:
+            return []
+        common = common_words()
+        edits: list[Edit] = []
+        covered = -1
+        for _index, start, _end in hits:
+            word_start = start + 2
+            if word_start < covered:
+                continue
+            if text[start] != ",":
+                # The previous word must be lower-case as a whole ("meeting", not "Party").
+                prev_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+                if not text[prev_start].islower():
+                    continue
+            m = _RUN_RE.match(text, start + 1)
+            if m is None:
+                continue  # the word goes on ("Discussions", "The-")
+            run = m.group().split()
+            first = run[0]
+            if first.lower() not in common:
+                continue
+            if len(run) == 1:
+                if self._lowercase_ok(text, start, m.end(), first):
+                    edits.append(Edit(word_start, word_start + 1, first[0].lower(), self.id,
+                                      "function word capitalised mid-sentence"))
+                else:
+                    edits.append(Edit(word_start, word_start + len(first), None, self.id,
+                                      "capitalised mid-sentence; lower-case unless a name",
+                                      flag=True))
+                covered = m.end()
+                continue
+            adverbs = [w for w in run if _is_common_adverb(w.lower(), common)]
+            if adverbs:
+                edits.append(Edit(word_start, m.end(), None, self.id,
+                                  f"capitals mid-sentence around {adverbs[0]!r}: a title "
+                                  "garbled into the sentence?", flag=True))
+            covered = m.end()
+        return keep_clear(edits, guard)
+
+    @staticmethod
+    def _lowercase_ok(text: str, start: int, end: int, word: str) -> bool:
+        if text[start] == "," or word.lower() not in FUNCTION_WORDS:
+            return False
+        nxt = _NEXT_RE.match(text, end)
+        return nxt is not None and nxt.group(1)[0].islower()
+
+
+def _is_common_adverb(word: str, common: frozenset[str]) -> bool:
+    """An -ly adverb of a common word ("comprehensively", "happily"); names such as "Italy",
+    "Kelly" or "Emily" have no common stem."""
+    if not word.endswith("ly") or len(word) < 5:
+        return False
+    stems = (word, word[:-2], word[:-3] + "y", word[:-2] + "e", word[:-4] + "le")
+    return word.endswith(_ADVERB_SUFFIXES) or any(stem in common for stem in stems)

@@ -1,0 +1,97 @@
+"""Whitespace and punctuation: "word , word" -> "word, word", "a  b" -> "a b",
+"( text )" -> "(text)", '" text "' -> '"text"'; an odd number of '"' in a line is flagged.
+
+Each fix deletes only whitespace, so no word is ever touched. Conventions that are not errors
+stay: two spaces after a sentence end, runs of four or more spaces (column alignment),
+indentation, " ..." ellipses, and a space before ":" between numbers ("10 : 30").
+Every sub-check starts with a substring test (``" ," in text``), so text without the problem
+costs a few C-level scans.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mtfix.change import Edit
+from mtfix.passes.rules.common import SpanGuard, keep_clear
+
+_BEFORE_PUNCT_RE = re.compile(
+    r"(?<=[^\W_]|[\"”’)\]])[ \t]+(?=[,;:?!.](?:[ \t\n\"”’]|\r|\Z))")
+_DOUBLE_SPACE_RE = re.compile(r"(?<=[^\s.?!:])( {2,3})(?=[^\s])")
+_OPEN_SPACE_RE = re.compile(r"(?<=[(\[{“])[ \t]+(?=[^\s)\]}”])")
+_CLOSE_SPACE_RE = re.compile(r"(?<=[^\s(\[{“])[ \t]+(?=[)\]}”])")
+_QUOTE_PAIR_RE = re.compile(r'"([^"\n]*)"')
+
+_BEFORE_PUNCT_TRIGGERS = (" ,", " .", " ;", " :", " ?", " !")
+_BRACKET_TRIGGERS = ("( ", "[ ", "{ ", "“ ", " )", " ]", " }", " ”")
+
+
+class SpacingRule:
+    id = "spacing"
+    description = ("Remove space before , . ; : ? !, doubled spaces inside a line, space inside "
+                   "brackets and quotes; flag unbalanced \" quotes.")
+    default = True
+    flag_only = False
+
+    def find(self, text: str, guard: SpanGuard) -> list[Edit]:
+        edits: list[Edit] = []
+        if any(t in text for t in _BEFORE_PUNCT_TRIGGERS):
+            for m in _BEFORE_PUNCT_RE.finditer(text):
+                if _is_number_colon(text, m.start(), m.end()):
+                    continue
+                edits.append(Edit(m.start(), m.end(), "", self.id, "space before punctuation"))
+        if "  " in text:
+            for m in _DOUBLE_SPACE_RE.finditer(text):
+                edits.append(Edit(m.start(), m.end(), " ", self.id, "doubled space"))
+        if any(t in text for t in _BRACKET_TRIGGERS):
+            for pattern in (_OPEN_SPACE_RE, _CLOSE_SPACE_RE):
+                for m in pattern.finditer(text):
+                    edits.append(Edit(m.start(), m.end(), "", self.id,
+                                      "space inside brackets or quotes"))
+        if '"' in text:
+            edits.extend(self._quotes(text))
+        return keep_clear(edits, guard)
+
+    def _quotes(self, text: str) -> list[Edit]:
+        edits: list[Edit] = []
+        done_lines: set[int] = set()
+        pos = text.find('"')
+        while pos != -1:
+            line_start = text.rfind("\n", 0, pos) + 1
+            line_end = text.find("\n", pos)
+            if line_end == -1:
+                line_end = len(text)
+            if line_start not in done_lines:
+                done_lines.add(line_start)
+                edits.extend(self._quotes_in_line(text, line_start, line_end))
+            pos = text.find('"', line_end)
+        return edits
+
+    def _quotes_in_line(self, text: str, start: int, end: int) -> list[Edit]:
+        line = text[start:end]
+        count = line.count('"')
+        if count % 2:
+            last = start + line.rfind('"')
+            return [Edit(last, last + 1, None, self.id,
+                         f'unbalanced quotes: {count} " in this line', flag=True)]
+        edits = []
+        for m in _QUOTE_PAIR_RE.finditer(line):
+            inner = m.group(1)
+            if not inner.strip():
+                continue
+            lead = len(inner) - len(inner.lstrip(" \t"))
+            trail = len(inner) - len(inner.rstrip(" \t"))
+            base = start + m.start(1)
+            if lead:
+                edits.append(Edit(base, base + lead, "", self.id, "space inside quotes"))
+            if trail:
+                edits.append(Edit(base + len(inner) - trail, base + len(inner), "", self.id,
+                                  "space inside quotes"))
+        return edits
+
+
+def _is_number_colon(text: str, start: int, end: int) -> bool:
+    """A space before ':' between numbers ("10 : 30", "2 : 1") is a ratio or a time: leave it."""
+    if text[end : end + 1] != ":":
+        return False
+    return text[start - 1 : start].isdigit() and text[end + 1 : end + 3].strip()[:1].isdigit()
