@@ -88,12 +88,10 @@ class Change:
 
 def change_id(change: Change) -> str:
     """A stable id: the same change to the same text always gets the same id."""
-    key = json.dumps(
-        [change.doc, change.segment, change.start, change.end, change.before, change.after,
-         change.pass_, change.rule, change.proposal],
-        ensure_ascii=False,
-    )
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+    key = "\x1f".join((change.doc, change.segment or "", str(change.start), str(change.end),
+                       change.before, change.after, change.pass_, change.rule,
+                       change.proposal or ""))
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
 
 
 def text_hash(text: str) -> str:

@@ -45,18 +45,29 @@ def fold_case(text: str) -> str:
 
 
 def normalize_key(text: str) -> str:
-    """The matching form of a phrase key: NFC, case-folded, whitespace runs as one space."""
+    """The matching form of a phrase key before case folding: NFC, whitespace runs as one space.
+
+    Case folding happens on bytes, character by character, identically for keys and text
+    (``mtfix.glossary.matchview.fold_bytes``).
+    """
     text = unicodedata.normalize("NFC", text)
-    return SPACE_RUN_RE.sub(" ", fold_case(text)).strip()
+    return SPACE_RUN_RE.sub(" ", text).strip()
+
+
+_SMALL_WORDS = frozenset("a an and as at but by for in nor of on or per the to via vs".split())
 
 
 def follow_case(matched: str, replacement: str) -> str:
     """Make a lower-case ``replacement`` follow the case of the ``matched`` text.
 
     Only a replacement written entirely in lower case is adapted: proper nouns in a glossary are
-    written with their real capitals and used as written. ALL-CAPS matched text (two or more
-    cased letters) gives an upper-case replacement; a Capitalised match capitalises the first
-    letter of the replacement.
+    written with their real capitals and used as written. Then:
+
+    * ALL-CAPS match (two or more cased letters) -> upper-case replacement;
+    * Title Case match (two or more words, each capitalised) -> Title Case replacement (small
+      words such as "of", "and" stay lower case unless first);
+    * Capitalised match -> the replacement's first character is capitalised, if it is a letter
+      ("Twentieth" -> "20th", never "20Th").
     """
     if not replacement or replacement != replacement.lower():
         return replacement
@@ -65,8 +76,18 @@ def follow_case(matched: str, replacement: str) -> str:
         return replacement
     if len(letters) >= 2 and all(c.isupper() for c in letters):
         return replacement.upper()
-    if letters[0].isupper():
-        for i, char in enumerate(replacement):
-            if char.isalpha():
-                return replacement[:i] + char.upper() + replacement[i + 1 :]
+    if not letters[0].isupper():
+        return replacement
+    words = [w for w in matched.split() if w[:1].isalpha()]
+    if len(words) >= 2 and all(w[0].isupper() for w in words):
+        out = []
+        for i, word in enumerate(replacement.split(" ")):
+            if word[:1].isalpha() and (i == 0 or word not in _SMALL_WORDS):
+                word = word[0].upper() + word[1:]
+            out.append(word)
+        return " ".join(out)
+    first = replacement.lstrip()
+    if first[:1].isalpha():
+        i = len(replacement) - len(first)
+        return replacement[:i] + first[0].upper() + first[1:]
     return replacement

@@ -125,14 +125,21 @@ def default_glossary_paths() -> list[Path]:
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; a directory stands for the glossary files inside it (sorted)."""
+    """Files as given; a directory stands for the glossary files inside it (sorted).
+
+    A file named twice (e.g. a shipped glossary also passed explicitly) is loaded once.
+    """
     out: list[Path] = []
+    seen: set[Path] = set()
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            out.extend(sorted(q for q in path.iterdir() if q.suffix in GLOSSARY_SUFFIXES))
-        else:
-            out.append(path)
+        found = (sorted(q for q in path.iterdir() if q.suffix in GLOSSARY_SUFFIXES)
+                 if path.is_dir() else [path])
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(file)
     return out
 
 

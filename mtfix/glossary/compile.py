@@ -16,6 +16,7 @@ comes first (file order, files in load order). Replacements are never re-scanned
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 import ahocorasick_rs as ac
 
 from mtfix.change import Edit, overlaps_any
-from mtfix.glossary.matchview import MatchView
+from mtfix.glossary.matchview import MatchView, fold_bytes
 from mtfix.glossary.model import GlossaryError, RawEntry
 from mtfix.glossary.regexcheck import check_regex
 from mtfix.textutil import follow_case, is_word_char, normalize_key
@@ -74,7 +75,7 @@ class CompiledGlossary:
                     raise GlossaryError("'find' is only whitespace", path=entry.path,
                                         line=entry.line, entry_id=entry.id)
                 exact = find if entry.match == "exact" else None
-                owners = patterns.setdefault(key.encode("utf-8"), [])
+                owners = patterns.setdefault(fold_bytes(key), [])
                 owners.append(_Key(order, entry, exact, is_word_char(key[0]),
                                    is_word_char(key[-1])))
         self._patterns = list(patterns)
@@ -136,8 +137,10 @@ class CompiledGlossary:
                         cand.start, cand.end, others):
                     dirty.add(view.paragraph_of(start))
         if dirty:
+            dirty_starts = sorted(p0 for p0, _p1 in dirty)
+            dirty_ends = sorted(p1 for _p0, p1 in dirty)  # paragraphs never overlap
             kept = [c for (start, _e, _k), c in zip(fast, kept, strict=True)
-                    if not any(p0 <= start < p1 for p0, p1 in dirty)]
+                    if not _inside(start, dirty_starts, dirty_ends)]
             if self._overlapping is None:
                 self._overlapping = ac.BytesAhoCorasick(self._patterns)
             exact: list[tuple[int, int, _Key]] = []
@@ -181,6 +184,11 @@ class CompiledGlossary:
             after = follow_case(matched, after)
         return Edit(cand.start, cand.end, matched if entry.flag else after, entry.id,
                     entry.note, flag=entry.flag)
+
+
+def _inside(offset: int, starts: list[int], ends: list[int]) -> bool:
+    i = bisect.bisect_right(starts, offset) - 1
+    return i >= 0 and offset < ends[i]
 
 
 def _to_candidates(view: MatchView, found: list[tuple[int, int, _Key]]) -> list[_Candidate]:

@@ -14,52 +14,94 @@ import bisect
 import re
 import unicodedata
 
-from mtfix.textutil import NON_ASCII_SPACE_RE, fold_case, is_word_char
+from mtfix.textutil import NON_ASCII_SPACE_RE, is_word_char
 
 # ASCII whitespace becomes a space in the view (length-preserving, done by bytes.translate).
 _WS_TABLE = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
-_SPACE_RUN_RE = re.compile(rb"  +")
+# Whitespace runs that must collapse to one space: any run of two or more whitespace bytes
+# except a paragraph break (two or more newlines), which is left as several spaces so that no
+# key (keys never hold two spaces in a row) can match across it.
+_RUN_RE = re.compile(rb"[ \t\r\x0b\x0c\x1c-\x1f][ \t\n\r\x0b\x0c\x1c-\x1f]+"
+                     rb"|\n[ \t\r\x0b\x0c\x1c-\x1f][ \t\n\r\x0b\x0c\x1c-\x1f]*")
+_NON_ASCII_CHAR_RE = re.compile(rb"[\xc0-\xff][\x80-\xbf]*")
 # Word characters among ASCII bytes; bytes >= 0x80 are decoded and checked with is_word_char.
 _ASCII_WORD = bytes(1 if (chr(b).isalnum() or b == ord("_")) else 0 for b in range(128))
-PARAGRAPH = ord("\n")
+PARAGRAPH_BREAK = b"  "
+_fold_cache: dict[bytes, bytes] = {}
+
+
+def fold_char_bytes(char_bytes: bytes) -> bytes:
+    """The view form of one non-ASCII character: lower-cased when that keeps its UTF-8 length,
+    spaces for a non-ASCII space (one per byte; the run is collapsed later)."""
+    folded = _fold_cache.get(char_bytes)
+    if folded is None:
+        char = char_bytes.decode("utf-8", "surrogatepass")
+        if NON_ASCII_SPACE_RE.fullmatch(char):
+            folded = b" " * len(char_bytes)
+        else:
+            low = char.lower()
+            low_bytes = low.encode("utf-8", "surrogatepass")
+            folded = low_bytes if len(low) == 1 and len(low_bytes) == len(char_bytes) else char_bytes
+        _fold_cache[char_bytes] = folded
+    return folded
+
+
+def fold_bytes(text: str) -> bytes:
+    """UTF-8 of ``text`` case-folded character by character, with the same byte length."""
+    return _fold(text)[1]
+
+
+def _fold(text: str) -> tuple[bytes, bytes]:
+    """(UTF-8 of ``text``, its folded form of the same length)."""
+    raw = text.encode("utf-8", "surrogatepass")
+    folded = raw.lower()  # ASCII letters only
+    if text.isascii():
+        return raw, folded
+    out = bytearray(folded)
+    for m in _NON_ASCII_CHAR_RE.finditer(raw):
+        char_bytes = m.group()
+        replacement = fold_char_bytes(char_bytes)
+        if replacement is not char_bytes and replacement != char_bytes:
+            out[m.start() : m.end()] = replacement
+    return raw, bytes(out)
 
 
 class MatchView:
-    """Case- and whitespace-folded UTF-8 bytes of ``text``, mapping back to ``text`` offsets."""
+    """Case- and whitespace-folded UTF-8 bytes of ``text``, mapping back to ``text`` offsets.
 
-    __slots__ = ("_ascii", "_bp_orig", "_bp_view", "_nfc_map", "_pre", "_pre_text", "data", "text")
+    Every step keeps byte offsets except the collapse of whitespace runs, which records
+    breakpoints; a paragraph break stays as two or more spaces (see ``_RUN_RE``).
+    """
+
+    __slots__ = ("_ascii", "_bp_orig", "_bp_view", "_nfc_map", "_raw", "data", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._nfc_map: list[int] | None = None
         norm = text
-        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        self._ascii = text.isascii()
+        if not self._ascii and not unicodedata.is_normalized("NFC", text):
             norm, self._nfc_map = _nfc_with_map(text)
-        folded = fold_case(norm)
-        if not folded.isascii():
-            folded = NON_ASCII_SPACE_RE.sub(" ", folded)
-        self._pre_text = folded
-        self._ascii = folded.isascii()
-        pre = folded.encode("utf-8", "surrogatepass")
-        self._pre = pre  # before whitespace collapsing; used for paragraph detection
-        spaced = pre.translate(_WS_TABLE)
-        # Breakpoints of the collapse: view offset -> offset in `pre` from there on.
+        raw, folded = _fold(norm)
+        self._raw = raw  # norm's UTF-8 (same length as folded): byte -> code point offsets
+        spaced = folded.translate(_WS_TABLE)
+        # Breakpoints of the collapse: view offset -> offset in `folded` from there on.
         self._bp_view: list[int] = []
         self._bp_orig: list[int] = []
-        if b"  " in spaced:
-            pieces = []
-            last = 0
-            removed = 0
-            for run in _SPACE_RUN_RE.finditer(spaced):
-                start, end = run.span()
-                pieces.append(spaced[last:start])
-                chunk = pre[start:end]
-                is_break = chunk.count(b"\n") >= 2 or (b"\n" not in chunk and chunk.count(b"\r") >= 2)
-                pieces.append(b"\n" if is_break else b" ")
-                removed += end - start - 1
-                self._bp_view.append(end - removed)
-                self._bp_orig.append(end)
-                last = end
+        pieces = []
+        last = 0
+        removed = 0
+        for run in _RUN_RE.finditer(folded):
+            start, end = run.span()
+            if run.group().count(b"\n") >= 2:
+                continue  # paragraph break: keep every space
+            pieces.append(spaced[last:start])
+            pieces.append(b" ")
+            removed += end - start - 1
+            self._bp_view.append(end - removed)
+            self._bp_orig.append(end)
+            last = end
+        if pieces:
             pieces.append(spaced[last:])
             self.data = b"".join(pieces)
         else:
@@ -82,7 +124,7 @@ class MatchView:
             chars = [0] * len(pre)
             byte_pos = 0
             char_pos = 0
-            data = self._pre
+            data = self._raw
             for i in order:
                 target = pre[i]
                 if target > byte_pos:
@@ -121,8 +163,9 @@ class MatchView:
     def paragraph_of(self, view_offset: int) -> tuple[int, int]:
         """The view span of the paragraph (text between blank lines) holding ``view_offset``."""
         data = self.data
-        start = data.rfind(b"\n", 0, view_offset) + 1
-        end = data.find(b"\n", view_offset)
+        start = data.rfind(PARAGRAPH_BREAK, 0, view_offset)
+        start = 0 if start == -1 else start + 2
+        end = data.find(PARAGRAPH_BREAK, view_offset)
         return start, (len(data) if end == -1 else end)
 
 

@@ -9,7 +9,6 @@ alternation with branches that can match the same text (``(a|a)*``, ``(\\w|\\d)+
 from __future__ import annotations
 
 import re
-
 import re._constants as C
 import re._parser as P
 
