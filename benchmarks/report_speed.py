@@ -1,0 +1,176 @@
+"""How fast are reports and the review round trip for a big run? 10,000 changes over ~2 MB.
+
+    /work/venv/bin/python benchmarks/report_speed.py [--changes 10000] [--mb 2] [--no-browser]
+
+Builds a ~2 MB document from the shipped sample (paragraphs repeated and numbered), makes
+10,000 change records on it (10 rules over 2 passes, 10% flags with proposals), writes the
+change log, then times: loading (reading the log, finding and hashing the original), rendering
+HTML / Markdown / JSON / terminal, and ``apply_decisions`` with a random mix. With Chromium
+available it also opens the HTML report headless and times in-page: page load, a filter click,
+"Accept all pending", next-change navigation and "Export decisions" (each including the style
+recalculation and layout it causes). Prints figures and ratios; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mtfix.change import Change, LineIndex, text_hash, write_change_log  # noqa: E402
+from mtfix.report import load_report, render_report, write_report  # noqa: E402
+from mtfix.review import apply_decisions  # noqa: E402
+
+RULES = [(f"glossary.rule-{i}", "glossary") for i in range(7)] + \
+        [(f"rules.garble-{i}", "rules") for i in range(3)]
+
+
+def build_document(megabytes: float) -> str:
+    sample = (ROOT / "samples" / "anhui-police-meeting-2024.txt").read_text(encoding="utf-8")
+    paragraphs = [p for p in sample.split("\n\n") if p.strip()]
+    out, size, n = [], 0, 0
+    target = int(megabytes * 1_000_000)
+    while size < target:
+        paragraph = f"[{n}] " + paragraphs[n % len(paragraphs)]
+        out.append(paragraph)
+        size += len(paragraph.encode("utf-8")) + 2
+        n += 1
+    return "\n\n".join(out) + "\n"
+
+
+def build_changes(text: str, count: int, seed: int = 1) -> list[Change]:
+    rng = random.Random(seed)
+    words = [m for m in re.finditer(r"[A-Za-z]{4,}", text)]
+    chosen = sorted(rng.sample(range(len(words)), count))
+    lines = LineIndex(text)
+    base = text_hash(text)
+    changes = []
+    for k, index in enumerate(chosen):
+        m = words[index]
+        rule, pass_ = RULES[k % len(RULES)]
+        before = m.group()
+        if k % 10 == 9:  # a flag with a proposal
+            changes.append(Change("big.txt", m.start(), m.end(), lines.line_of(m.start()), before, before,
+                                  pass_, rule, note=f"check {rule}", base=base, proposal=before.upper()))
+        else:
+            changes.append(Change("big.txt", m.start(), m.end(), lines.line_of(m.start()), before,
+                                  before[::-1], pass_, rule, note=f"why {rule} fires", base=base))
+    return changes
+
+
+def timed(label: str, func, *args, repeat: int = 3):
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        value = func(*args)
+        best = min(best, time.perf_counter() - start)
+    print(f"  {label:<34} {best * 1000:9.1f} ms")
+    return best, value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=10_000)
+    parser.add_argument("--mb", type=float, default=2.0)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+
+    text = build_document(args.mb)
+    changes = build_changes(text, args.changes)
+    work = Path(tempfile.mkdtemp(prefix="mtfix-report-bench-"))
+    (work / "big.txt").write_text(text, encoding="utf-8")
+    with open(work / "changes.jsonl", "w", encoding="utf-8") as stream:
+        write_change_log(changes, stream)
+    size_mb = len(text.encode("utf-8")) / 1e6
+    print(f"document {size_mb:.2f} MB, {len(changes)} changes "
+          f"({sum(c.is_flag for c in changes)} flags), {len(RULES)} rules")
+
+    import os
+
+    os.chdir(work)
+    print("Python side (best of 3):")
+    t_load, report = timed("load log + find/hash original", load_report, "changes.jsonl")
+    assert report.documents[0].status == "ok"
+    t_html, _ = timed("write HTML", write_report, report, "report.html")
+    t_md, md = timed("render Markdown", render_report, report, "md")
+    t_json, js = timed("render JSON", render_report, report, "json")
+    t_term, term = timed("render terminal (no colour)", render_report, report, "term", repeat=1)
+    from rich.console import Console
+
+    from mtfix.report.terminal import print_report
+
+    def coloured() -> None:
+        print_report(report, Console(file=io.StringIO(), force_terminal=True, width=120))
+
+    timed("render terminal (colour)", coloured, repeat=1)
+    rng = random.Random(2)
+    decisions = {c.id: rng.choice(["accept", "reject"]) for c in changes if rng.random() < 0.8}
+    t_apply, _ = timed("apply_decisions (random mix)", apply_decisions, text, changes, decisions)
+    html_mb = (work / "report.html").stat().st_size / 1e6
+    print(f"  sizes: HTML {html_mb:.1f} MB, Markdown {len(md) / 1e6:.1f} MB, JSON {len(js) / 1e6:.1f} MB")
+    total = t_load + t_html
+    print(f"  load + HTML: {total:.2f} s = {total / len(changes) * 1e6:.0f} µs per change, "
+          f"{size_mb / total:.1f} MB of text per second")
+
+    if args.no_browser:
+        return
+    browser_figures(work / "report.html", len(changes))
+
+
+def browser_figures(page_path: Path, count: int) -> None:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("browser: playwright not installed, skipped")
+        return
+    chromium = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"]
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=chromium, args=args)
+        except Exception as exc:
+            print(f"browser: cannot launch Chromium, skipped ({str(exc).splitlines()[0]})")
+            return
+        page = browser.new_context(accept_downloads=True).new_page()
+        start = time.perf_counter()
+        page.goto(page_path.as_uri(), wait_until="load")
+        page.evaluate("document.body.offsetHeight")
+        load = time.perf_counter() - start
+        print(f"Chromium (headless, {count} cards):")
+        print(f"  open file:// until laid out          {load * 1000:9.1f} ms")
+
+        def in_page(label: str, script: str) -> None:
+            ms = page.evaluate("() => { const t0 = performance.now(); " + script +
+                               "; document.body.offsetHeight; return performance.now() - t0; }")
+            print(f"  {label:<36} {ms:9.1f} ms")
+
+        in_page("filter by rule (one click)", "const s = document.getElementById('f-rule');"
+                "s.value = s.options[3].value; s.dispatchEvent(new Event('change'))")
+        in_page("clear the filter", "const s = document.getElementById('f-rule');"
+                "s.value = ''; s.dispatchEvent(new Event('change'))")
+        in_page("next change", "document.getElementById('next').click()")
+        in_page("accept one change", "document.querySelector('article.chg button[data-act=accept]').click()")
+        in_page("accept all from one rule", "document.querySelector('article.chg:not(.flag) "
+                "button[data-act=rule]').click()")
+        in_page("Accept all pending", "document.getElementById('accept-all').click()")
+        in_page("filter status = accepted", "const s = document.getElementById('f-status');"
+                "s.value = 'accept'; s.dispatchEvent(new Event('change'))")
+        start = time.perf_counter()
+        with page.expect_download() as info:
+            page.click("#export")
+        info.value.path()
+        print(f"  Export decisions (download ready)    {(time.perf_counter() - start) * 1000:9.1f} ms")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
