@@ -100,9 +100,9 @@ def main() -> None:
     t_load, report = timed("load log + find/hash original", load_report, "changes.jsonl")
     assert report.documents[0].status == "ok"
     t_html, _ = timed("write HTML", write_report, report, "report.html")
-    t_md, md = timed("render Markdown", render_report, report, "md")
-    t_json, js = timed("render JSON", render_report, report, "json")
-    t_term, term = timed("render terminal (no colour)", render_report, report, "term", repeat=1)
+    _, md = timed("render Markdown", render_report, report, "md")
+    _, js = timed("render JSON", render_report, report, "json")
+    timed("render terminal (no colour)", render_report, report, "term", repeat=1)
     from rich.console import Console
 
     from mtfix.report.terminal import print_report
@@ -113,7 +113,7 @@ def main() -> None:
     timed("render terminal (colour)", coloured, repeat=1)
     rng = random.Random(2)
     decisions = {c.id: rng.choice(["accept", "reject"]) for c in changes if rng.random() < 0.8}
-    t_apply, _ = timed("apply_decisions (random mix)", apply_decisions, text, changes, decisions)
+    timed("apply_decisions (random mix)", apply_decisions, text, changes, decisions)
     html_mb = (work / "report.html").stat().st_size / 1e6
     print(f"  sizes: HTML {html_mb:.1f} MB, Markdown {len(md) / 1e6:.1f} MB, JSON {len(js) / 1e6:.1f} MB")
     total = t_load + t_html
