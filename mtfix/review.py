@@ -226,6 +226,7 @@ def review_changes(report, decisions: Decisions | None = None, *,
     from mtfix.report.terminal import render_change
 
     console = console or Console()
+    plain = console.no_color or not console.is_terminal  # then [-deleted-]{+inserted+} marks
     decisions = decisions or Decisions()
     entries = [(doc, c) for doc in report.documents for c in doc.changes]
     todo = [i for i, (_, c) in enumerate(entries) if redo or c.id not in decisions.decisions]
@@ -236,7 +237,8 @@ def review_changes(report, decisions: Decisions | None = None, *,
     while 0 <= position < len(todo):
         document, change = entries[todo[position]]
         console.print()
-        console.print(f"[bold]({position + 1}/{len(todo)})[/bold]", render_change(change, document))
+        console.print(f"[bold]({position + 1}/{len(todo)})[/bold]",
+                      render_change(change, document, plain=plain))
         current = decisions.get(change.id)
         if change.is_flag:
             question = "Apply this flag's proposal" if change.proposal is not None else "Accept this flag"

@@ -148,7 +148,7 @@ def test_html_template_is_package_data():
 
 def test_markdown_report(fixed):
     md = render_report(build_report(fixed.changes, {"a.txt": TEXT}), "md")
-    assert "| t\\.vice | glossary | 2 | 0 |" in md
+    assert "| t.vice | glossary | 2 | 0 |" in md
     assert "````diff" in md  # the text has a ``` run, so the fence is longer
     assert "  vice[---]{+ +}governor" in md
     assert "! proposal: [-alert-]{+<i>proposal</i>+}" in md

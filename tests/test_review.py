@@ -224,6 +224,7 @@ def test_cli_review_git_add_p_style(workdir):
     assert result.exit_code == 0, result.output
     assert "accept rest of this rule" not in result.output  # help text is the one-line-per-key list
     assert "every later pending change of the same rule" in result.output
+    assert "The vice[---]{+ +}governor spoke" in result.output  # a pipe gets plain redline marks
     saved = read_decisions(folder / "out/decisions.json")
     assert saved.reviewer == "Ana"
     by_id = {c.id: c for c in changes}

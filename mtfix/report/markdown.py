@@ -16,7 +16,9 @@ from mtfix.change import Change
 from mtfix.report.loader import STATUS_OK, Report, ReportDocument
 from mtfix.report.redline import word_diff
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+# Only what can start emphasis, code, links, HTML or table cells mid-line; "-", "." and the like
+# matter only at the start of a line, and every escaped text here follows a prefix ("## ", "| ").
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
 
 
 def md_escape(text: str) -> str:
