@@ -48,6 +48,7 @@ class _Candidate:
     order: int
     entry: RawEntry
     regex_match: re.Match[str] | None = None
+    score: float | None = None  # fuzzy entries: the rapidfuzz score of the matched window
 
 
 class CompiledGlossary:
@@ -111,7 +112,7 @@ class CompiledGlossary:
                     regex_found.append(_Candidate(m.start(), m.end(), order, entry, m))
         if self._fuzzy is not None:
             regex_found.extend(
-                _Candidate(s, e, order, entry) for s, e, order, entry in
+                _Candidate(s, e, order, entry, score=score) for s, e, order, entry, score in
                 self._fuzzy.find(text, protected))
         if self._fast is None:
             return regex_found
@@ -182,8 +183,13 @@ class CompiledGlossary:
             after = entry.replace
         if entry.match != "exact":
             after = follow_case(matched, after)
-        return Edit(cand.start, cand.end, matched if entry.flag else after, entry.id,
-                    entry.note, flag=entry.flag)
+        # A flag carries its proposed text in ``after``; the pipeline records it as the
+        # change's ``proposal`` and leaves the text alone.
+        score = cand.score
+        if score is None and entry.match == "fuzzy":
+            score = 100.0  # the exact phrase, found by the automaton
+        return Edit(cand.start, cand.end, after, entry.id, entry.note, score=score,
+                    flag=entry.flag)
 
 
 def _inside(offset: int, starts: list[int], ends: list[int]) -> bool:

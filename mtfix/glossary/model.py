@@ -18,7 +18,7 @@ ENTRY_KEYS = frozenset(
     {"id", "find", "replace", "match", "note", "examples", "flag", "min_score"}
 )
 META_KEYS = frozenset({"name", "description", "language", "version", "source", "license"})
-_ENTRY_HEADER_RE = re.compile(r"^\s*\[\[\s*entry\s*\]\]", re.MULTILINE)
+_ENTRY_HEADER_RE = re.compile(r"^[ \t]*\[\[[ \t]*entry[ \t]*\]\]", re.MULTILINE)
 _TOML_LINE_RE = re.compile(r"at line (\d+)")
 
 

@@ -77,16 +77,21 @@ def _first_chars(items: list) -> set | None:
 
 
 def _ambiguous_branches(body: list) -> bool:
+    """Does a repeated body contain an alternation whose branches can match the same text?
+
+    A branch that can match the empty string counts as ambiguous (``(?:a|ab)*`` parses as
+    ``a(?:|b)``); so does a branch whose first character is a class.
+    """
     for op, arg in body:
-        if op == C.SUBPATTERN:
-            return _ambiguous_branches(list(arg[-1]))
+        if op == C.SUBPATTERN and _ambiguous_branches(list(arg[-1])):
+            return True
         if op == C.BRANCH:
             seen: set = set()
             for branch in arg[1]:
                 first = _first_chars(list(branch))
-                if first is None:
-                    return True
-                if first & seen:
+                if first is None or not first or first & seen:
                     return True
                 seen |= first
+            if any(_ambiguous_branches(list(branch)) for branch in arg[1]):
+                return True
     return False

@@ -1,0 +1,154 @@
+"""`mtfix fix` as a user runs it (through typer's runner and, for stdin, a real process)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mtfix.cli import app
+
+runner = CliRunner()
+GARBLED = "Vision protection color:\nThe Anti smuggling Bureau met.\n"
+FIXED = "The Anti-smuggling Bureau met.\n"
+
+
+def fix(*args: str):
+    return runner.invoke(app, ["fix", *args])
+
+
+def test_default_run_writes_output_and_change_log_beside_the_input(tmp_path):
+    src = tmp_path / "doc.txt"
+    src.write_text(GARBLED, encoding="utf-8")
+    result = fix(str(src), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert src.read_text(encoding="utf-8") == GARBLED  # input untouched
+    assert (tmp_path / "doc.fixed.txt").read_text(encoding="utf-8") == FIXED
+    records = [json.loads(line) for line in (tmp_path / "doc.changes.jsonl").read_text().splitlines()]
+    assert {r["pass"] for r in records} == {"glossary"}
+    for record in records:
+        assert {"id", "doc", "start", "end", "line", "before", "after", "pass", "rule", "note"} <= set(record)
+        assert record["doc"] == str(src)
+        assert GARBLED[record["start"] : record["end"]] == record["before"]
+    assert "1 file, 2 changes (glossary 2)" in result.output
+
+
+def test_directories_recurse_and_keep_relative_paths(tmp_path):
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_text(GARBLED, encoding="utf-8")
+    (tmp_path / "in" / "sub" / "b.txt").write_text("Nothing to fix.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = fix(str(tmp_path / "in"), "-o", str(out), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert (out / "a.txt").read_text(encoding="utf-8") == FIXED
+    assert (out / "sub" / "b.txt").read_text(encoding="utf-8") == "Nothing to fix.\n"
+    assert (out / "changes.jsonl").exists()
+
+
+def test_in_place_keeps_a_backup_unless_told_not_to(tmp_path):
+    src = tmp_path / "doc.txt"
+    src.write_text(GARBLED, encoding="utf-8")
+    assert fix(str(src), "--in-place", "--jobs", "1").exit_code == 0
+    assert src.read_text(encoding="utf-8") == FIXED
+    assert (tmp_path / "doc.txt.orig").read_text(encoding="utf-8") == GARBLED
+    other = tmp_path / "other.txt"
+    other.write_text(GARBLED, encoding="utf-8")
+    assert fix(str(other), "--in-place", "--no-backup", "--jobs", "1").exit_code == 0
+    assert not (tmp_path / "other.txt.orig").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_output_dir_equal_to_input_dir_never_overwrites(tmp_path):
+    src = tmp_path / "doc.txt"
+    src.write_text(GARBLED, encoding="utf-8")
+    result = fix(str(src), "-o", str(tmp_path), "--jobs", "1")
+    assert result.exit_code == 1
+    assert "overwrite" in result.output
+    assert src.read_text(encoding="utf-8") == GARBLED
+
+
+def test_line_endings_unicode_and_trailing_whitespace_survive(tmp_path):
+    text = "Ünïcode line  \r\nThe Anti smuggling Bureau\t \r\n\r\nend without newline  "
+    src = tmp_path / "crlf.txt"
+    src.write_bytes(text.encode("utf-8"))
+    assert fix(str(src), "--jobs", "1").exit_code == 0
+    out = (tmp_path / "crlf.fixed.txt").read_bytes().decode("utf-8")
+    assert out == text.replace("Anti smuggling", "Anti-smuggling")
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(GARBLED, encoding="utf-8")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("caf\xe9\nline two\n".encode("latin-1"))
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    result = fix(str(latin), str(binary), str(tmp_path / "missing.txt"), str(good), "-o",
+                 str(tmp_path / "out"), "--jobs", "1")
+    assert result.exit_code == 1
+    assert "latin.txt:1: not valid UTF-8" in result.output
+    assert "blob.txt" in result.output and "binary" in result.output
+    assert "missing.txt" in result.output
+    assert (tmp_path / "out" / "good.txt").read_text(encoding="utf-8") == FIXED
+    assert not (tmp_path / "out" / "latin.txt").exists()
+
+
+def test_broken_glossary_is_a_usage_error_naming_file_line_and_entry(tmp_path):
+    src = tmp_path / "doc.txt"
+    src.write_text(GARBLED, encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[entry]]\nid = "x"\nfind = "(a+)+"\nreplace = ""\nmatch = "regex"\n')
+    result = fix(str(src), "--glossary", str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}:1 [x]" in result.output
+    assert not (tmp_path / "doc.fixed.txt").exists()
+
+
+def test_extra_glossary_and_no_default_glossaries(tmp_path):
+    src = tmp_path / "doc.txt"
+    src.write_text(GARBLED + "the widget\n", encoding="utf-8")
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("widget\tgadget\tour house style\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = fix(str(src), "--no-default-glossaries", "--glossary", str(mine), "--no-rule",
+                 "chrome", "-o", str(out), "--changes", str(tmp_path / "log.jsonl"), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert (out / "doc.txt").read_text(encoding="utf-8") == GARBLED + "the gadget\n"
+    records = [json.loads(x) for x in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert [(r["rule"], r["note"]) for r in records] == [("mine:1", "our house style")]
+
+
+def test_stdin_to_stdout():
+    proc = subprocess.run([sys.executable, "-m", "mtfix.cli", "fix", "-", "-q"], input=GARBLED.encode(),
+                          capture_output=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode("utf-8") == FIXED
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert fix(str(tmp_path), "--in-place", "-o", str(tmp_path)).exit_code == 2
+    assert runner.invoke(app, ["fix", "--no-such-option", "x"]).exit_code == 2
+
+
+@pytest.mark.parametrize("args", [[], ["--help"]])
+def test_help_does_not_import_torch(args):
+    code = (f"import sys; sys.argv = ['mtfix', *{args!r}]\nfrom mtfix.cli import main\ntry:\n main()\n"
+            "except SystemExit: pass\nassert 'torch' not in sys.modules and 'transformers' not in "
+            "sys.modules, 'heavy import'")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
+    assert proc.returncode == 0, proc.stderr.decode()
+
+
+def test_second_run_changes_nothing(tmp_path):
+    seed = Path(__file__).resolve().parent.parent / "samples" / "anhui-police-meeting-2024.txt"
+    out1, out2 = tmp_path / "one", tmp_path / "two"
+    assert fix(str(seed), "-o", str(out1), "--jobs", "1").exit_code == 0
+    assert fix(str(out1 / seed.name), "-o", str(out2), "--jobs", "1").exit_code == 0
+    assert (out2 / seed.name).read_bytes() == (out1 / seed.name).read_bytes()
+    applied = [r for r in map(json.loads, (out2 / "changes.jsonl").read_text().splitlines())
+               if r["after"] != r["before"]]
+    assert applied == []

@@ -1,0 +1,88 @@
+"""Invariants of the change record, over random text and random glossaries (hypothesis).
+
+* applying the records to the input gives the output;
+* text outside the records is byte-identical (line endings, Unicode, trailing whitespace);
+* a second run on the output makes no change.
+"""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mtfix import apply_changes, fix_text
+from mtfix.glossary import Glossary
+from mtfix.glossary.model import GlossaryFile, RawEntry
+from mtfix.passes.glossary import GlossaryPass
+from mtfix.pipeline import Pipeline
+
+# Keys are built from these words; replacements from disjoint words, so that no replacement
+# can complete a key (that would be a glossary chain, which `mtfix glossary lint` reports).
+KEY_WORDS = ["cat", "Cat", "CAT", "the", "approx.", "e.g.", "İstanbul", "café", "naïve", "x-ray"]
+REPLACEMENT_WORDS = ["dog", "Dog", "bird", "zebra", "", "Ω", "über"]
+SPACES = [" ", "  ", "\t", "\n", "\r\n", "\xa0", "\n\n", " \n"]
+FILLER = st.text(alphabet=string.ascii_letters + "  .,;:!?'\"-()" + "éİıßﬁ\u0301\u3000\U0001f600",
+                 max_size=6)
+
+token = st.one_of(st.sampled_from(KEY_WORDS), FILLER)
+texts = st.lists(st.tuples(token, st.sampled_from(SPACES)), max_size=40).map(
+    lambda parts: "".join(t + s for t, s in parts))
+
+
+@st.composite
+def glossaries(draw):
+    count = draw(st.integers(1, 8))
+    entries = []
+    for i in range(count):
+        finds = draw(st.lists(
+            st.lists(st.sampled_from(KEY_WORDS), min_size=1, max_size=3).map(" ".join),
+            min_size=1, max_size=3))
+        replace = " ".join(draw(st.lists(st.sampled_from(REPLACEMENT_WORDS), max_size=3)))
+        match = draw(st.sampled_from(["phrase", "phrase", "exact"]))
+        entries.append(RawEntry(id=f"e{i}", find=tuple(finds), replace=replace, match=match))
+    return Glossary([GlossaryFile("random.toml", entries)], run_examples=False)
+
+
+def check(text: str, pipeline: Pipeline) -> None:
+    result = pipeline.fix_text(text, doc="doc")
+    # 1. the records reproduce the output
+    assert apply_changes(text, result.changes) == result.text
+    # 2. outside the records, the output is the input, byte for byte
+    pos = 0
+    out_pos = 0
+    for change in sorted(result.applied, key=lambda c: c.start):
+        gap = text[pos : change.start]
+        assert result.text[out_pos : out_pos + len(gap)] == gap
+        assert text[change.start : change.end] == change.before
+        out_pos += len(gap) + len(change.after)
+        pos = change.end
+    assert result.text[out_pos:] == text[pos:]
+    # 3. idempotent
+    again = pipeline.fix_text(result.text, doc="doc")
+    assert again.applied == (), [(c.rule, c.before, c.after) for c in again.applied]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, glossaries())
+def test_glossary_pass_invariants(text, glossary):
+    check(text, Pipeline([GlossaryPass(glossary)]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_default_pipeline_invariants(text):
+    from mtfix.api import build_pipeline
+
+    check(text, build_pipeline())
+
+
+def test_shipped_pipeline_on_the_seed_is_idempotent():
+    from pathlib import Path
+
+    seed = (Path(__file__).resolve().parent.parent / "samples" / "anhui-police-meeting-2024.txt"
+            ).read_text(encoding="utf-8")
+    first = fix_text(seed)
+    assert apply_changes(seed, first.changes) == first.text
+    assert fix_text(first.text).applied == ()
