@@ -121,7 +121,7 @@ def fix_document(source: str | Path, target: str | Path, *, pipeline: Pipeline,
 # Placeholders of the common localisation formats. A pass must never edit them: a changed
 # "%s" or "{0}" breaks the program that fills it in.
 PLACEHOLDER_RE = re.compile(
-    r"%(?:\d+\$)?[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspn@%]"
+    r"%(?:\d+\$)?[-+#0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspn@%]"
     r"|%\([A-Za-z_][\w.]*\)[-+ #0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"  # Python %(name)s
     r"|\{\{[^{}\n]*\}\}"                                              # {{ mustache }}
     r"|\{[A-Za-z0-9_.$:,#\- ]*\}"                                     # {0} {name} {0,number}
