@@ -17,7 +17,8 @@ from mtfix.passes.rules.common import SpanGuard, keep_clear
 
 _BEFORE_PUNCT_RE = re.compile(
     r"(?<=[^\W_]|[\"”’)\]])[ \t]+(?=[,;:?!.](?:[ \t\n\"”’]|\r|\Z))")
-_DOUBLE_SPACE_RE = re.compile(r"(?<=[^\s.?!:])( {2,3})(?=[^\s])")
+# Not next to a bracket or quote: those checks remove that space entirely.
+_DOUBLE_SPACE_RE = re.compile(r"(?<=[^\s.?!:(\[{“\"])( {2,3})(?=[^\s)\]}”,;:?!.\"])")
 _OPEN_SPACE_RE = re.compile(r"(?<=[(\[{“])[ \t]+(?=[^\s)\]}”])")
 _CLOSE_SPACE_RE = re.compile(r"(?<=[^\s(\[{“])[ \t]+(?=[)\]}”])")
 _QUOTE_PAIR_RE = re.compile(r'"([^"\n]*)"')

@@ -1,0 +1,149 @@
+"""How good are the rules on real post-edited MT? Changes judged against human post-edits.
+
+Runs the rules pass alone (no glossary) over the MT side of MLQE-PE (et, ne, ro, ru, si -> en)
+and ACCEPT fr-en (two independent post-edits), detokenized with sacremoses (ACCEPT is also
+HTML-unescaped). A changed segment is GOOD when the character edit distance to the post-edit
+goes down, BAD when it goes up, NEUTRAL otherwise; precision = good / (good + bad). Flags change
+nothing and are counted apart. Repetition recall: of the segments whose MT repeats a 1-8 word
+phrase in a row (found by an independent token-level detector) and whose post-edit does not,
+the share the repetition rule changed.
+
+    python benchmarks/quality.py [--data ../shared/data] [--split dev|train] [--per-rule]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+from collections import Counter
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+from sacremoses import MosesDetokenizer
+
+from mtfix.change import apply_edits
+from mtfix.passes.rules import RULE_TYPES, RulesPass
+
+PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def load(data: Path, split: str) -> dict[str, list[tuple[str, str]]]:
+    detok = MosesDetokenizer("en")
+
+    def clean(line: str, unescape: bool = False) -> str:
+        if unescape:
+            line = html.unescape(line)
+        return detok.detokenize(line.split())
+
+    sets: dict[str, list[tuple[str, str]]] = {}
+    for pair in PAIRS:
+        folder = data / "mlqe-pe" / pair
+        mt = (folder / f"{split}.mt").read_text(encoding="utf-8").splitlines()
+        pe = (folder / f"{split}.pe").read_text(encoding="utf-8").splitlines()
+        sets[pair] = [(clean(a), clean(b)) for a, b in zip(mt, pe, strict=True)]
+    folder = data / "accept-fren"
+    mt = [clean(x, True) for x in (folder / "edinpe.mt.en").read_text(encoding="utf-8").splitlines()]
+    for ref in ("ref0", "ref1"):
+        pe = (folder / f"edinpe.{ref}.en").read_text(encoding="utf-8").splitlines()
+        sets[f"accept-fren/{ref}"] = [(a, clean(b, True)) for a, b in zip(mt, pe, strict=True)]
+    return sets
+
+
+def degenerate_repetition(mt: str, pe: str) -> bool:
+    """MT repeats a 1-8 word phrase in a row and the post-edit does not have that repeat."""
+    words = [w.lower() for w in _TOKEN_RE.findall(mt)]
+    pe_text = " ".join(w.lower() for w in _TOKEN_RE.findall(pe))
+    for k in range(1, 9):
+        for i in range(len(words) - 2 * k + 1):
+            if words[i:i + k] == words[i + k:i + 2 * k] and not all(w.isdigit() for w in words[i:i + k]):
+                doubled = " ".join(words[i:i + 2 * k])
+                if f" {doubled} " not in f" {pe_text} ":
+                    return True
+    return False
+
+
+def judge(rules: RulesPass, segments: list[tuple[str, str]]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for mt, pe in segments:
+        edits = rules.find_edits(mt)
+        flags = [e for e in edits if e.flag]
+        counts["flags"] += len(flags)
+        counts["flagged"] += bool(flags)
+        fixed = apply_edits(mt, edits)
+        if fixed == mt:
+            continue
+        counts["changed"] += 1
+        before, after = Levenshtein.distance(mt, pe), Levenshtein.distance(fixed, pe)
+        counts["good" if after < before else "bad" if after > before else "neutral"] += 1
+    counts["segments"] = len(segments)
+    return counts
+
+
+def precision(c: Counter[str]) -> str:
+    judged = c["good"] + c["bad"]
+    return f"{c['good'] / judged:.3f}" if judged else "n/a"
+
+
+def table(rows: dict[str, Counter[str]]) -> str:
+    lines = ["| data | segments | changed | good | neutral | bad | precision | flagged segs |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, c in rows.items():
+        lines.append(f"| {name} | {c['segments']} | {c['changed']} | {c['good']} | {c['neutral']} "
+                     f"| {c['bad']} | {precision(c)} | {c['flagged']} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    parser.add_argument("--split", default="dev", choices=("dev", "train"))
+    parser.add_argument("--per-rule", action="store_true", help="also one table per rule")
+    parser.add_argument("--show-bad", type=int, default=0, help="print N bad changes per rule")
+    args = parser.parse_args()
+    sets = load(Path(args.data), args.split)
+
+    every = RulesPass()
+    rows = {name: judge(every, segs) for name, segs in sets.items()}
+    rows["overall"] = sum(rows.values(), Counter())
+    print(f"## All default rules ({args.split})\n")
+    print(table(rows))
+
+    repetition = RulesPass(only=["repetition"])
+    rec: Counter[str] = Counter()
+    rep_rows = {}
+    for name, segs in sets.items():
+        rep_rows[name] = judge(repetition, segs)
+        for mt, pe in segs:
+            if degenerate_repetition(mt, pe):
+                rec["degenerate"] += 1
+                fixed = apply_edits(mt, repetition.find_edits(mt))
+                rec["caught"] += fixed != mt
+    rep_total = sum(rep_rows.values(), Counter())
+    print(f"\nrepetition: precision {precision(rep_total)} ({rep_total['good']} good, "
+          f"{rep_total['bad']} bad, {rep_total['neutral']} neutral, {rep_total['flagged']} flagged); "
+          f"recall {rec['caught']}/{rec['degenerate']} = "
+          f"{rec['caught'] / max(1, rec['degenerate']):.3f} on segments with a degenerate repeat")
+
+    if args.per_rule or args.show_bad:
+        for rule_type in RULE_TYPES:
+            single = RulesPass(only=[rule_type.id])
+            per = {name: judge(single, segs) for name, segs in sets.items()}
+            total = sum(per.values(), Counter())
+            print(f"\n{rule_type.id}: changed {total['changed']}, good {total['good']}, "
+                  f"neutral {total['neutral']}, bad {total['bad']}, precision {precision(total)}, "
+                  f"flagged segments {total['flagged']}")
+            shown = 0
+            for segs in sets.values():
+                for mt, pe in segs:
+                    if shown >= args.show_bad:
+                        break
+                    fixed = apply_edits(mt, single.find_edits(mt))
+                    if fixed != mt and Levenshtein.distance(fixed, pe) > Levenshtein.distance(mt, pe):
+                        shown += 1
+                        print(f"   BAD mt: {mt}\n       fx: {fixed}\n       pe: {pe}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The rules pass: real segments it must change, real ones it must not, and its invariants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mtfix.api import build_pipeline
+from mtfix.change import apply_changes, apply_edits
+from mtfix.passes.rules import (
+    RulesPass,
+    UnknownRuleError,
+    available_rules,
+    resolve_rule_ids,
+)
+from mtfix.passes.rules.chrome import ChromeRule, default_phrase_file
+from mtfix.pipeline import Pipeline
+
+DATA = Path(__file__).parent / "data"
+
+
+def _rows(name: str) -> list[list[str]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+def fix(text: str, **kwargs) -> str:
+    rules = RulesPass(**kwargs)
+    return apply_edits(text, rules.find_edits(text))
+
+
+@pytest.mark.parametrize("row", _rows("rules_must_change.tsv"), ids=lambda r: r[1][:30])
+def test_real_mt_is_changed(row):
+    _source, mt, expected = row
+    assert expected != mt
+    assert fix(mt) == expected
+    assert fix(expected) == expected  # a second run changes nothing
+
+
+@pytest.mark.parametrize("row", _rows("rules_must_not_change.tsv"), ids=lambda r: r[1][:30])
+def test_real_post_edits_with_doubles_are_not_changed(row):
+    _source, text = row
+    edits = RulesPass(only=["repetition"]).find_edits(text)
+    assert [e for e in edits if not e.flag] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Rival Rival Rival Rival Rival won.", "Rival won."),
+    ("prayer prayer prayer", "prayer"),
+    ("my lady, my lady, my lady, my lady", "my lady"),
+    ("the ninth volume of the ninth volume of the ninth volume of the ninth volume was",
+     "the ninth volume was"),
+])
+def test_repetition_collapses(text, expected):
+    assert fix(text, only=["repetition"]) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I know that that is true.", "He had had enough.", "Bye bye, see you.", "It was so so.",
+    "Sirhan Sirhan was tried.", "Lists: 1 1 2 3 5 8.", "more and more people", "very, very good",
+    "When he used it, it broke.", "It is the same; the same is true here.",
+    "over and over and over again",
+])
+def test_repetition_leaves_legitimate_doubles(text):
+    assert fix(text, only=["repetition"]) == text
+
+
+@pytest.mark.parametrize("text", [
+    "the record record number",
+    'adhere to the principle of "never say anything, never say anything", and',
+])
+def test_two_copies_are_flagged_not_changed(text):
+    # Measured on post-edited MT, two copies are right to collapse only ~70% of the time.
+    edits = RulesPass(only=["repetition"]).find_edits(text)
+    assert [(e.flag, e.after) for e in edits] == [(True, "")]
+
+
+def test_duplicate_lines_and_chrome():
+    text = ("Title of the Meeting Here\n\nTitle of the Meeting Here\nBody text.\n"
+            "[Print] [Close window]\nVision protection color:\nPrint the report today.\n")
+    out = fix(text, only=["duplicate_lines", "chrome"])
+    assert out == "Title of the Meeting Here\nBody text.\nPrint the report today.\n"
+    assert fix(out, only=["duplicate_lines", "chrome"]) == out
+
+
+def test_duplicate_lines_see_through_chrome():
+    text = "Headline of the day\nPrint this page\nHeadline of the day\nBody.\n"
+    once = fix(text)
+    assert once == "Headline of the day\nBody.\n"
+    assert fix(once) == once
+
+
+def test_chrome_phrases_file_is_shipped_and_extendable(tmp_path):
+    assert default_phrase_file().is_file()
+    custom = tmp_path / "chrome.txt"
+    custom.write_text("# ours\nsubscribe now\n", encoding="utf-8")
+    rule_pass = RulesPass(only=["chrome"], chrome_phrases=custom)
+    assert apply_edits("A\nSubscribe now\nB", rule_pass.find_edits("A\nSubscribe now\nB")) == "A\nB"
+    assert ChromeRule(path=custom).is_chrome_line("SUBSCRIBE NOW:\n")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Re : Error following updates , really ?", "Re: Error following updates, really?"),
+    ("a  b", "a b"),
+    ("End.  Next sentence", "End.  Next sentence"),
+    ("col1    col2", "col1    col2"),
+    ("( text ) and [ more ]", "(text) and [more]"),
+    ('He said " hello there " twice.', 'He said "hello there" twice.'),
+    ("at 10 : 30 today", "at 10 : 30 today"),
+    ("wait ...", "wait ..."),
+])
+def test_spacing(text, expected):
+    assert fix(text, only=["spacing"]) == expected
+
+
+def test_unbalanced_quote_is_a_flag():
+    edits = RulesPass(only=["spacing"]).find_edits('He said "hello.')
+    assert len(edits) == 1 and edits[0].flag
+
+
+def test_capitals_flag_only_and_proper_nouns_survive():
+    text = ("the meeting Discussion Comprehensively summarize the work of the Provincial "
+            "Public Security Department in The Hague.")
+    edits = RulesPass(only=["capitals"]).find_edits(text)
+    assert edits and all(e.flag for e in edits)
+    assert [text[e.start:e.end] for e in edits] == ["Discussion Comprehensively"]
+
+
+def test_rules_never_touch_protected_spans():
+    text = "Rival Rival Rival and a , b"
+    protected = [(6, 11)]
+    edits = RulesPass().find_edits(text, protected)
+    assert all(e.end <= 6 or e.start >= 11 for e in edits)
+
+
+def test_registry_and_ids():
+    ids = [r.id for r in available_rules()]
+    assert ids == ["chrome", "duplicate_lines", "repetition", "spacing", "capitals"]
+    assert "spacing" not in resolve_rule_ids(disabled=["spacing"])
+    with pytest.raises(UnknownRuleError, match="known rules"):
+        resolve_rule_ids(["nope"])
+
+
+def test_build_pipeline_includes_rules_after_glossary():
+    pipeline = build_pipeline(default_glossaries=False)
+    assert [p.name for p in pipeline.passes] == ["rules"]
+    assert build_pipeline(default_glossaries=False, disabled_rules=[r.id for r in available_rules()]
+                          ).passes == []
+
+
+_words = st.sampled_from(["the", "The", "Rival", "a", ",", ".", "  ", " ", "\n", "\n\n",
+                          "Print this page", "(", ")", '"', "that", "volume", "of", "1"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_words, max_size=40).map(" ".join))
+def test_invariants(text):
+    pipeline = Pipeline([RulesPass()])
+    result = pipeline.fix_text(text)
+    assert apply_changes(text, result.changes) == result.text
+    again = pipeline.fix_text(result.text)
+    assert again.text == result.text  # a second run changes nothing
