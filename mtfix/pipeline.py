@@ -69,11 +69,21 @@ class Pipeline:
         current = text
         maps: list[OffsetMap] = []  # one per pass that changed the text, oldest first
         guarded = list(protected)
+        flagged: list[Span] = []  # spans flagged by earlier passes, in `current` coordinates
         changes: list[Change] = []
         for step in self.passes:
-            edits = [e for e in step.find_edits(current, guarded)
-                     if not overlaps_any(e.start, e.end, guarded)]
+            # A pass that declares ``wants_flags = True`` (the model pass, to pick what to
+            # rewrite) also gets the earlier passes' flag spans; others keep the 2-arg call.
+            if getattr(step, "wants_flags", False):
+                found = step.find_edits(current, guarded, flags=list(flagged))
+            else:
+                found = step.find_edits(current, guarded)
+            # A flag changes nothing, so it may cover protected text (e.g. a rejected rewrite
+            # of a sentence that holds a glossary fix); an applied edit may not.
+            edits = [e for e in found
+                     if e.flag or e.after is None or not overlaps_any(e.start, e.end, guarded)]
             edits = select_non_overlapping(edits, step.rule_order())
+            flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
             for edit in edits:
                 start, end = edit.start, edit.end
                 for m in reversed(maps):
@@ -94,6 +104,7 @@ class Pipeline:
             if applied:
                 step_map = OffsetMap(applied)
                 guarded = [(step_map.to_after(s), step_map.to_after(e)) for s, e in guarded]
+                flagged = [(step_map.to_after(s), step_map.to_after(e)) for s, e in flagged]
                 guarded.extend(step_map.protected_spans())
                 current = apply_edits(current, applied)
                 maps.append(step_map)

@@ -4,6 +4,11 @@ A pass gets the text as earlier passes left it and the spans it must not touch (
 by earlier passes, inline tags and placeholders of the file format), and returns proposed
 :class:`~mtfix.change.Edit` objects in that text's coordinates. The pipeline maps them back to
 the original document and records them as :class:`~mtfix.change.Change` records.
+
+Optional: a pass that sets the class attribute ``wants_flags = True`` is called as
+``find_edits(text, protected, flags=spans)``, where ``spans`` are the spans flagged by earlier
+passes, in ``text`` coordinates (the model pass uses them to choose what to rewrite). Flag edits
+(``flag=True``) may cover protected spans, since they change nothing.
 """
 
 from __future__ import annotations

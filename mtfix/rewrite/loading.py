@@ -1,0 +1,221 @@
+"""Load a rewrite model (a local folder or a Hugging Face id from the local cache) and run it.
+
+mtfix never downloads at run time: a hub id is looked up in the local Hugging Face cache only
+(``local_files_only=True``), so a batch run is reproducible and works offline; when the model is
+not there the error says how to fetch it once. Both model shapes are supported:
+
+* seq2seq (T5 / Flan-T5 / CoEdIT / BART / Marian): input ``prompt + sentence``, output the
+  rewritten sentence;
+* causal LMs: the tokenizer's chat template when it has one (the instruction and sentence as
+  one user message), else the plain prompt ``prompt + sentence + "\\n"``; the rewrite is the
+  first line of the continuation.
+
+Decoding is deterministic (greedy, or beam search with ``num_beams > 1``; never sampling),
+inside ``torch.inference_mode()``, on CUDA when present, else CPU. ``max_new_tokens`` is
+bounded by the input length (a rewrite much longer than its input is rejected by the guards
+anyway, so generating further only costs time).
+
+torch and transformers are imported inside the functions here: importing this module is cheap,
+and without the ``model`` extra :func:`load_model` raises :class:`ModelUnavailable` with a
+one-line message saying what to install.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+DEFAULT_PROMPT = "Fix grammatical errors in this sentence: "
+DEFAULT_MAX_NEW_TOKENS = 256
+#: generation budget per sentence: this many times its own token count, plus a constant
+LENGTH_FACTOR = 1.5
+LENGTH_MARGIN = 8
+#: sentences longer than this (in tokens) are not sent (the model would truncate them)
+MAX_INPUT_TOKENS = 1024
+
+ModelKind = Literal["seq2seq", "causal"]
+
+
+class ModelUnavailable(RuntimeError):
+    """torch/transformers are not installed (the ``model`` extra)."""
+
+
+class ModelLoadError(RuntimeError):
+    """The model could not be found or loaded; the message says what to do."""
+
+
+def require_model_extra() -> None:
+    """Raise :class:`ModelUnavailable` (one line) unless torch and transformers import."""
+    missing = []
+    for module in ("torch", "transformers"):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        raise ModelUnavailable(
+            f"the model rewrite needs {' and '.join(missing)}: pip install \"mtfix[model]\"")
+
+
+def is_offline() -> bool:
+    return any(os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on")
+               for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+@dataclass
+class LoadedModel:
+    model: Any
+    tokenizer: Any
+    kind: ModelKind
+    model_id: str
+    device: str
+
+
+def _looks_like_path(name: str) -> bool:
+    """A hub id is ``name`` or ``owner/name``; anything else is meant as a folder."""
+    return (name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name
+            or Path(name).expanduser().exists())
+
+
+def _not_found_message(name: str) -> str:
+    from huggingface_hub.constants import HF_HUB_CACHE
+
+    why = "HF_HUB_OFFLINE is set and " if is_offline() else ""
+    return (f"model {name!r}: {why}it is neither a local folder nor in the Hugging Face cache "
+            f"({HF_HUB_CACHE}); mtfix does not download at run time: fetch it once with "
+            f"`hf download {name}` (pip install huggingface_hub), or pass a local folder")
+
+
+def load_model(name_or_path: str, *, device: str | None = None) -> LoadedModel:
+    """Load tokenizer and model from a local folder or the local Hugging Face cache.
+
+    Raises :class:`ModelUnavailable` without the ``model`` extra and :class:`ModelLoadError`
+    (one line, naming the model and how to get it) when it cannot be found or loaded.
+    """
+    require_model_extra()
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+
+    name = name_or_path.rstrip("/") or name_or_path
+    local = Path(name).expanduser()
+    if _looks_like_path(name_or_path) and not local.is_dir():
+        raise ModelLoadError(f"model folder {name_or_path!r} does not exist (or is not a folder)")
+    source = str(local) if local.is_dir() else name
+    try:
+        config = AutoConfig.from_pretrained(source, local_files_only=True)
+    except OSError:
+        if local.is_dir():
+            raise ModelLoadError(f"model folder {name_or_path!r} has no usable config.json "
+                                 "(save the model there with save_pretrained)") from None
+        raise ModelLoadError(_not_found_message(name)) from None
+    except ValueError as exc:
+        raise ModelLoadError(f"model {name_or_path!r}: unsupported configuration: "
+                             f"{str(exc).splitlines()[0]}") from None
+    kind: ModelKind = "seq2seq" if getattr(config, "is_encoder_decoder", False) else "causal"
+    auto = AutoModelForSeq2SeqLM if kind == "seq2seq" else AutoModelForCausalLM
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
+        model = auto.from_pretrained(source, local_files_only=True)
+    except (OSError, ValueError, ImportError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelLoadError(f"model {name_or_path!r} could not be loaded: {first}") from None
+    if device is None:
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    model.to(device)
+    model.eval()
+    if kind == "causal":
+        tokenizer.padding_side = "left"  # generation continues from the right end
+        if tokenizer.pad_token_id is None:
+            tokenizer.pad_token = tokenizer.eos_token
+    return LoadedModel(model, tokenizer, kind, name, device)
+
+
+class TransformersRewriter:
+    """Rewrites sentences with a loaded model: batched, deterministic, length-bounded."""
+
+    def __init__(self, loaded: LoadedModel, *, prompt: str = DEFAULT_PROMPT,
+                 max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, num_beams: int = 1) -> None:
+        if max_new_tokens < 1:
+            raise ValueError("max_new_tokens must be at least 1")
+        if num_beams < 1:
+            raise ValueError("num_beams must be at least 1")
+        self.loaded = loaded
+        self.prompt = prompt
+        self.max_new_tokens = max_new_tokens
+        self.num_beams = num_beams
+
+    @property
+    def model_id(self) -> str:
+        return self.loaded.model_id
+
+    def fingerprint(self) -> str:
+        return (f"{self.model_id}|{self.loaded.kind}|{self.prompt!r}|{self.max_new_tokens}|"
+                f"{self.num_beams}")
+
+    def build_input(self, sentence: str) -> str:
+        """The model input for one sentence (chat template, plain prompt or seq2seq prefix)."""
+        tokenizer = self.loaded.tokenizer
+        if self.loaded.kind == "causal":
+            if getattr(tokenizer, "chat_template", None):
+                messages = [{"role": "user", "content": f"{self.prompt}{sentence}"}]
+                return tokenizer.apply_chat_template(messages, add_generation_prompt=True,
+                                                     tokenize=False)
+            return f"{self.prompt}{sentence}\n"
+        return f"{self.prompt}{sentence}"
+
+    def budget(self, sentence_tokens: int) -> int:
+        """max_new_tokens for a sentence of ``sentence_tokens`` tokens."""
+        return max(1, min(self.max_new_tokens,
+                          math.ceil(sentence_tokens * LENGTH_FACTOR) + LENGTH_MARGIN))
+
+    def rewrite(self, sentences: Sequence[str], *, batch_size: int = 8,
+                progress: Callable[[int], None] | None = None) -> list[str | None]:
+        """One rewrite per sentence, in order (``None``: too long to send). ``progress`` is
+        called with the number of sentences finished after each batch."""
+        import torch
+
+        tokenizer = self.loaded.tokenizer
+        lengths = [len(tokenizer(s, add_special_tokens=False).input_ids) for s in sentences]
+        out: list[str | None] = [None] * len(sentences)
+        todo = [i for i, n in enumerate(lengths) if n <= MAX_INPUT_TOKENS]
+        if progress and len(todo) < len(sentences):
+            progress(len(sentences) - len(todo))
+        # Similar lengths together: less padding. Ties keep input order, so runs are repeatable.
+        todo.sort(key=lambda i: lengths[i])
+        with torch.inference_mode():
+            for first in range(0, len(todo), max(1, batch_size)):
+                batch = todo[first:first + batch_size]
+                texts = self._generate([self.build_input(sentences[i]) for i in batch],
+                                       self.budget(max(lengths[i] for i in batch)))
+                for i, text in zip(batch, texts, strict=True):
+                    out[i] = text
+                if progress:
+                    progress(len(batch))
+        return out
+
+    def _generate(self, inputs: list[str], max_new_tokens: int) -> list[str]:
+        loaded = self.loaded
+        tokenizer = loaded.tokenizer
+        # A chat template already holds the special tokens it needs.
+        special = not (loaded.kind == "causal" and getattr(tokenizer, "chat_template", None))
+        enc = tokenizer(inputs, return_tensors="pt", padding=True, add_special_tokens=special)
+        enc = {k: v.to(loaded.device) for k, v in enc.items()}
+        generated = loaded.model.generate(
+            **enc, max_new_tokens=max_new_tokens, do_sample=False, num_beams=self.num_beams,
+            pad_token_id=tokenizer.pad_token_id)
+        if loaded.kind == "causal":
+            generated = generated[:, enc["input_ids"].shape[1]:]
+        texts = tokenizer.batch_decode(generated, skip_special_tokens=True)
+        if loaded.kind == "causal":
+            texts = [_first_line(t) for t in texts]
+        return [t.strip() for t in texts]
+
+
+def _first_line(text: str) -> str:
+    text = text.lstrip()
+    cut = min((i for i in (text.find("\n"), text.find("\r")) if i != -1), default=len(text))
+    return text[:cut]
