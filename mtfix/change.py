@@ -148,27 +148,40 @@ def apply_changes(original: str, changes: Iterable[Change]) -> str:
 
 
 class LineIndex:
-    """Maps a code-point offset to a 1-based line number (``\\n``, ``\\r\\n`` and ``\\r`` end lines)."""
+    """Maps a code-point offset to a 1-based line number (``\\n``, ``\\r\\n``, ``\\r`` end lines).
+
+    Counts newlines incrementally with ``str.count`` (C speed) instead of building an index:
+    passes ask for offsets in increasing order, so each pass scans the text about once.
+    """
 
     def __init__(self, text: str, first_line: int = 1) -> None:
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        if "\r" in text:  # old-Mac line ends: rare, so only then pay for a second scan
-            starts = sorted(set(starts) | {i + 1 for i, c in enumerate(text) if c == "\r"
-                                           and text[i + 1 : i + 2] != "\n"})
-        self._starts = starts
+        self._text = text
         self._first = first_line
+        self._has_cr = "\r" in text
+        self._offset = 0
+        self._line = first_line
+
+    def _count(self, start: int, end: int) -> int:
+        text = self._text
+        lines = text.count("\n", start, end)
+        if self._has_cr:
+            # "\r\n" is one line end; a pair cut by `end` is counted once, at its "\r"
+            lines += text.count("\r", start, end) - text.count("\r\n", start, end)
+        return lines
 
     def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self._starts, offset) - 1 + self._first
+        if offset < self._offset:
+            self._offset, self._line = 0, self._first
+        if self._has_cr and 0 < self._offset < offset and self._text[self._offset - 1] == "\r" \
+                and self._text[self._offset] == "\n":
+            self._line -= 1  # that "\r\n" was counted at its "\r" already
+        self._line += self._count(self._offset, offset)
+        self._offset = offset
+        return self._line
 
     @property
     def line_count(self) -> int:
-        return len(self._starts)
+        return self._count(0, len(self._text)) + 1
 
 
 class OffsetMap:

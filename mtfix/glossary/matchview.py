@@ -18,12 +18,12 @@ from mtfix.textutil import NON_ASCII_SPACE_RE, is_word_char
 
 # ASCII whitespace becomes a space in the view (length-preserving, done by bytes.translate).
 _WS_TABLE = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
-# Whitespace runs that must collapse to one space: any run of two or more whitespace bytes
-# except a paragraph break (two or more newlines), which is left as several spaces so that no
-# key (keys never hold two spaces in a row) can match across it.
-_RUN_RE = re.compile(rb"[ \t\r\x0b\x0c\x1c-\x1f][ \t\n\r\x0b\x0c\x1c-\x1f]+"
-                     rb"|\n[ \t\r\x0b\x0c\x1c-\x1f][ \t\n\r\x0b\x0c\x1c-\x1f]*")
-_NON_ASCII_CHAR_RE = re.compile(rb"[\xc0-\xff][\x80-\xbf]*")
+# Whitespace runs (two or more whitespace bytes, after the translation above) collapse to one
+# space, except a paragraph break (two or more newlines), which is left as several spaces so
+# that no key (keys never hold two spaces in a row) can match across it. The regex starts with
+# a literal, so the scan runs at C speed.
+_SPACE_RUN_RE = re.compile(rb"  +")
+_ASCII_BYTES = bytes(range(128))
 # Word characters among ASCII bytes; bytes >= 0x80 are decoded and checked with is_word_char.
 _ASCII_WORD = bytes(1 if (chr(b).isalnum() or b == ord("_")) else 0 for b in range(128))
 PARAGRAPH_BREAK = b"  "
@@ -54,23 +54,26 @@ def fold_bytes(text: str) -> bytes:
 def _fold(text: str) -> tuple[bytes, bytes]:
     """(UTF-8 of ``text``, its folded form of the same length)."""
     raw = text.encode("utf-8", "surrogatepass")
-    folded = raw.lower()  # ASCII letters only
+    folded = raw.lower()  # ASCII letters only, at C speed
     if text.isascii():
         return raw, folded
-    out = bytearray(folded)
-    for m in _NON_ASCII_CHAR_RE.finditer(raw):
-        char_bytes = m.group()
+    # Mostly-English text has few distinct non-ASCII characters: find them at C speed (drop
+    # the ASCII bytes, decode the rest) and replace each one that folds differently. UTF-8 is
+    # self-synchronising, so a character's bytes only ever match at a character boundary.
+    distinct = set(raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    for char in distinct:
+        char_bytes = char.encode("utf-8", "surrogatepass")
         replacement = fold_char_bytes(char_bytes)
-        if replacement is not char_bytes and replacement != char_bytes:
-            out[m.start() : m.end()] = replacement
-    return raw, bytes(out)
+        if replacement != char_bytes:
+            folded = folded.replace(char_bytes, replacement)
+    return raw, folded
 
 
 class MatchView:
     """Case- and whitespace-folded UTF-8 bytes of ``text``, mapping back to ``text`` offsets.
 
     Every step keeps byte offsets except the collapse of whitespace runs, which records
-    breakpoints; a paragraph break stays as two or more spaces (see ``_RUN_RE``).
+    breakpoints; a paragraph break stays as two or more spaces (see ``_SPACE_RUN_RE``).
     """
 
     __slots__ = ("_ascii", "_bp_orig", "_bp_view", "_nfc_map", "_raw", "data", "text")
@@ -91,10 +94,10 @@ class MatchView:
         pieces = []
         last = 0
         removed = 0
-        for run in _RUN_RE.finditer(folded):
+        for run in _SPACE_RUN_RE.finditer(spaced):
             start, end = run.span()
-            if run.group().count(b"\n") >= 2:
-                continue  # paragraph break: keep every space
+            if folded.count(b"\n", start, end) >= 2:
+                continue  # paragraph break: keep every space, so no key can match across it
             pieces.append(spaced[last:start])
             pieces.append(b" ")
             removed += end - start - 1
