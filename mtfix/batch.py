@@ -65,7 +65,7 @@ class FileReport:
     error: str | None = None
     applied: tuple[tuple[str, int], ...] = ()  # (pass, number of applied changes), by pass name
     flags: int = 0
-    base: str = ""  # sha256 of the input's bytes
+    base: str = ""  # hash of the input (text_hash of its text, for UTF-8 input)
     resumed: bool = False  # skipped: an earlier interrupted run had finished it
 
     @property
@@ -215,7 +215,7 @@ def _finished(job: Job, settings: _Settings, manifest: Path, part: Path) -> File
         if not settings.in_place and file_hash(job.input) != data["input_hash"]:
             return None
         return FileReport(job.doc, str(job.output), applied=tuple(map(tuple, data["applied"])),
-                          flags=data["flags"], base=data["input_hash"], resumed=True)
+                          flags=data["flags"], base=data["input_hash"][:16], resumed=True)
     except (OSError, ValueError, KeyError, TypeError, InputError):
         return None
 
@@ -257,7 +257,8 @@ def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
                   "settings": settings.fingerprint, "applied": applied, "flags": flags}
         with atomic_writer(manifest) as out:
             json.dump(record, out)
-        return FileReport(job.doc, str(job.output), applied=applied, flags=flags, base=input_hash)
+        return FileReport(job.doc, str(job.output), applied=applied, flags=flags,
+                          base=input_hash[:16])
     except InputError as exc:
         return FileReport(job.doc, None, error=str(exc))
     except OSError as exc:
