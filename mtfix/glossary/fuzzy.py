@@ -8,7 +8,8 @@ where the phrase would sit, and only those windows are scored with rapidfuzz (``
 on whitespace-folded text, and ``token_sort_ratio`` so that swapped word order counts). A
 window must start and end on word boundaries and never crosses a blank line.
 
-k follows ``min_score`` (default 90): a ratio of s allows about L * (100 - s) / 100 edits.
+k follows ``min_score`` (default 90): a ratio of s allows about L * (100 - s) / 100 edits,
+capped at 2 (see ``benchmarks/rules_speed.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from mtfix.glossary.model import RawEntry
 from mtfix.textutil import fold_case, is_word_char, normalize_key
 
 DEFAULT_MIN_SCORE = 90.0
+MAX_EDITS = 2
 MIN_PIECE = 3  # shorter pieces hit almost everywhere and make the prefilter useless
 _WS_RE = re.compile(r"\s+")
 
@@ -43,6 +45,9 @@ def max_edits(length: int, min_score: float) -> int:
     """Edits a phrase of ``length`` may carry and still reach ``min_score``, at least 1, and
     few enough that every piece keeps ``MIN_PIECE`` characters."""
     allowed = int(length * (100.0 - min_score) / 100.0 + 1e-9)
+    # More than MAX_EDITS pieces make them so short that they hit everywhere (measured: 5x
+    # slower at k = 3); variants with more edits are found only if one piece survives.
+    allowed = min(allowed, MAX_EDITS)
     return max(1, min(allowed, length // MIN_PIECE - 1)) if length >= 2 * MIN_PIECE else 0
 
 

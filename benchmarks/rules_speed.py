@@ -1,0 +1,113 @@
+"""Rules-pass speed (each rule alone and all default rules) and fuzzy-glossary speed/recall.
+
+Text: the same generated English-like text as ``glossary_speed.py`` (Zipf words, sentences,
+paragraphs), plus, when ``--real`` points at MLQE-PE, the real MT of its train sets
+(detokenized). Single core. Prints MB/s per rule and the ratio to a raw ``str.lower`` of the
+same text (a C-level baseline measured in the same run, so ratios survive a noisy machine).
+
+Fuzzy: glossaries of 100 and 1,000 ``match = "fuzzy"`` entries (3-4 word phrases); variants
+with 1 or 2 random character edits are planted; prints MB/s of the glossary pass and the
+recall on the planted variants.
+
+    python benchmarks/rules_speed.py [--mb 5] [--real ../shared/data/mlqe-pe]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from glossary_speed import make_phrases, make_text, vocabulary
+
+from mtfix.glossary import Glossary
+from mtfix.glossary.model import GlossaryFile, RawEntry
+from mtfix.passes.rules import RULE_TYPES, RulesPass
+
+
+def best_time(fn, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def rules_table(name: str, text: str) -> None:
+    mb = len(text.encode("utf-8")) / 1e6
+    base = best_time(lambda: text.lower())
+    print(f"\n{name}: {mb:.1f} MB (str.lower: {mb / base:.0f} MB/s)")
+    print(f"{'rules':<18} {'MB/s':>7} {'edits':>7} {'flags':>7}")
+    for label, only in [*((t.id, [t.id]) for t in RULE_TYPES), ("all default", None)]:
+        rules = RulesPass(only=only) if only else RulesPass()
+        result: list = []
+        seconds = best_time(lambda r=rules, out=result: out.__setitem__(slice(None), r.find_edits(text)))
+        flags = sum(e.flag for e in result)
+        print(f"{label:<18} {mb / seconds:7.1f} {len(result) - flags:7d} {flags:7d}")
+
+
+def mutate(rng: random.Random, phrase: str, edits: int) -> str:
+    chars = list(phrase)
+    for _ in range(edits):
+        i = rng.randrange(1, len(chars) - 1)  # keep the first and last letter: word boundaries
+        op = rng.choice("sdi")
+        if op == "s":
+            chars[i] = rng.choice("abcdefghijklmnopqrstuvwxyz")
+        elif op == "d" and chars[i] != " ":
+            del chars[i]
+        else:
+            chars.insert(i, rng.choice("abcdefghijklmnopqrstuvwxyz"))
+    return "".join(chars)
+
+
+def fuzzy_table(mb: float, seed: int) -> None:
+    rng = random.Random(seed)
+    words = vocabulary(rng, 30_000)
+    phrases = [p for p in make_phrases(rng, words, 4000) if len(p) >= 14][:1000]
+    print(f"\nfuzzy glossary entries (min_score 85), {mb:.1f} MB, variants with 1-2 edits planted")
+    print(f"{'entries':>8} {'MB/s':>7} {'recall':>8} {'planted':>8}")
+    for n in (100, 1000):
+        entries = [RawEntry(id=f"f.{i}", find=(p,), replace=p.upper(), match="fuzzy",
+                            min_score=85.0) for i, p in enumerate(phrases[:n])]
+        glossary = Glossary([GlossaryFile("bench.toml", entries)], run_examples=False)
+        planted = [mutate(rng, rng.choice(phrases[:n]), rng.randint(1, 2)) for _ in range(400)]
+        text = make_text(rng, words, mb, planted, 2000)
+        size = len(text.encode("utf-8")) / 1e6
+        found: list = []
+        seconds = best_time(lambda g=glossary, t=text, out=found: out.__setitem__(
+            slice(None), g.compiled.find_edits(t)), repeat=1)
+        hits = {text[e.start:e.end] for e in found}
+        present = [p for p in set(planted) if p in text]
+        recall = sum(p in hits for p in present) / max(1, len(present))
+        print(f"{n:8d} {size / seconds:7.1f} {recall:8.3f} {len(present):8d}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=5.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--real", default=None, help="MLQE-PE folder: also time its real MT")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    words = vocabulary(rng, 30_000)
+    phrases = make_phrases(rng, words, 10)
+    rules_table("generated text (glossary_speed.py)", make_text(rng, words, args.mb, phrases, 2000))
+    if args.real:
+        from sacremoses import MosesDetokenizer
+
+        detok = MosesDetokenizer("en")
+        lines = []
+        for path in sorted(Path(args.real).glob("*/train.mt")):
+            lines += [detok.detokenize(x.split()) for x in path.read_text("utf-8").splitlines()]
+        rules_table("real MT (MLQE-PE train.mt, detokenized)", "\n".join(lines))
+    fuzzy_table(min(args.mb, 2.0), args.seed)
+
+
+if __name__ == "__main__":
+    main()
