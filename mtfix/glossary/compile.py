@@ -17,6 +17,7 @@ comes first (file order, files in load order). Replacements are never re-scanned
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ class CompiledGlossary:
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> list[Edit]:
         """All glossary edits for ``text`` under the overlap policy, in text order."""
         candidates = self._candidates(text, protected)
-        return [self._edit(text, c) for c in _select(candidates)]
+        return [self._edit(text, c) for c in _select(candidates, text, protected)]
 
     def _candidates(self, text: str, protected: Sequence[tuple[int, int]]) -> list[_Candidate]:
         regex_found: list[_Candidate] = []
@@ -210,15 +211,35 @@ def _to_candidates(view: MatchView, found: list[tuple[int, int, _Key]]) -> list[
             for i, (_s, _e, key) in enumerate(found)]
 
 
-def _select(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Leftmost, then longest, then first entry; non-overlapping."""
-    candidates.sort(key=lambda c: (c.start, c.start - c.end, c.order))
+def _select(candidates: list[_Candidate], text: str,
+            protected: Sequence[tuple[int, int]]) -> list[_Candidate]:
+    """Leftmost, then longest, then first entry; non-overlapping.
+
+    ``re.finditer`` only reports a regex's own non-overlapping matches, so a regex match that
+    loses to an earlier, overlapping winner is searched for again from the winner's end (a
+    later match of that regex may have been hidden by the one that lost).
+    """
+    heap = [(c.start, c.start - c.end, c.order, i, c) for i, c in enumerate(candidates)]
+    heapq.heapify(heap)
+    counter = len(heap)
     kept: list[_Candidate] = []
     last_end = -1
-    for cand in candidates:
+    while heap:
+        cand = heapq.heappop(heap)[-1]
         if cand.start >= last_end:
             kept.append(cand)
             last_end = cand.end
+            continue
+        if cand.regex_match is not None:
+            m = cand.regex_match.re.search(text, last_end)
+            while m is not None and (m.end() == m.start()
+                                     or overlaps_any(m.start(), m.end(), protected)):
+                m = cand.regex_match.re.search(text, max(m.end(), m.start() + 1))
+            if m is not None:
+                again = _Candidate(m.start(), m.end(), cand.order, cand.entry, m)
+                heapq.heappush(heap, (again.start, again.start - again.end, again.order,
+                                      counter, again))
+                counter += 1
     return kept
 
 
