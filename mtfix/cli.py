@@ -90,6 +90,25 @@ def fix(
         "--mark-review/--no-mark-review", show_default=False,
         help="Mark changed units for review (XLIFF state; PO fuzzy). Default: XLIFF only.")
     ] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", metavar="NAME_OR_PATH", rich_help_panel="Model rewrite (needs mtfix[model])",
+        help="Guarded model rewrite after the glossary and rules: a local folder or a Hugging "
+             "Face id already in the local cache (never downloaded). Files run one at a time.")
+    ] = None,
+    model_prompt: Annotated[str | None, typer.Option(
+        "--model-prompt", rich_help_panel="Model rewrite (needs mtfix[model])", show_default=False,
+        help="Instruction put before each sentence [default: 'Fix grammatical errors in this "
+             "sentence: ' (CoEdIT style)].")] = None,
+    rewrite: Annotated[str, typer.Option(
+        "--rewrite", rich_help_panel="Model rewrite (needs mtfix[model])",
+        help="Which sentences go to the model: flagged (flagged by a rule or looking garbled) "
+             "or all.")] = "flagged",
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", min=1, rich_help_panel="Model rewrite (needs mtfix[model])",
+        help="Sentences per model batch.")] = 8,
+    max_new_tokens: Annotated[int, typer.Option(
+        "--max-new-tokens", min=1, rich_help_panel="Model rewrite (needs mtfix[model])",
+        help="Upper bound on generated tokens per sentence (also bounded by its length).")] = 256,
 ) -> None:
     """Fix machine-translated text files and write a change log of every change."""
     from mtfix.api import build_pipeline, fix_text
@@ -116,10 +135,24 @@ def fix(
     batch_options = {"format": file_format, "jobs": jobs, "resume": resume, "options":
                      FormatOptions(fields=tuple(dict.fromkeys(field or ())),
                                    mark_review=mark_review)}
+    extra_passes = []
+    if model:
+        from mtfix.rewrite.cli import ModelOptionError, model_pass_from_options
+
+        try:
+            extra_passes.append(model_pass_from_options(
+                model, prompt=model_prompt, rewrite=rewrite, batch_size=batch_size,
+                max_new_tokens=max_new_tokens, show_progress=not quiet))
+        except ModelOptionError as exc:
+            raise fail_usage(str(exc)) from None
+        batch_options["jobs"] = 1  # one model in one process; it uses the cores itself
+    elif model_prompt is not None or rewrite != "flagged":
+        raise fail_usage("--model-prompt and --rewrite need --model")
     try:
         pipeline = build_pipeline(list(glossary or ()),
                                   default_glossaries=not no_default_glossaries,
-                                  rules=rule, disabled_rules=no_rule or ())
+                                  rules=rule, disabled_rules=no_rule or (),
+                                  extra_passes=extra_passes)
     except GlossaryError as exc:
         raise fail_usage(f"glossary: {exc}") from None
     except ValueError as exc:  # an unknown --rule/--no-rule id, or a bad page-chrome list
@@ -150,6 +183,8 @@ def fix(
             applied = len(result.applied)
             _err(f"mtfix: 1 file, {applied} change{'s' if applied != 1 else ''}, "
                  f"{len(result.flags)} flags")
+            for step in extra_passes:
+                _err(f"mtfix: {step.stats.summary()}")
         return
 
     def report(result) -> None:
@@ -173,6 +208,8 @@ def fix(
         if batch.change_log:
             where += f"; change log {batch.change_log}"
         _err(f"mtfix: {batch.summary()}{where}")
+        for step in extra_passes:
+            _err(f"mtfix: {step.stats.summary()}")
     if report_path and any(r.ok for r in batch.results):
         from mtfix.cli_report import write_fix_report
 
@@ -219,6 +256,10 @@ app.command("review")(review_cmd)
 from mtfix.cli_rules import rules_cmd  # noqa: E402  (light: typer only)
 
 app.command("rules")(rules_cmd)
+
+from mtfix.cli_glossary import glossary_app  # noqa: E402  (light: typer only)
+
+app.add_typer(glossary_app, name="glossary")
 
 
 def main() -> None:

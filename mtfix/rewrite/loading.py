@@ -22,6 +22,7 @@ one-line message saying what to install.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -51,11 +52,13 @@ class ModelLoadError(RuntimeError):
 def require_model_extra() -> None:
     """Raise :class:`ModelUnavailable` (one line) unless torch and transformers import."""
     missing = []
-    for module in ("torch", "transformers"):
-        try:
-            __import__(module)
-        except ImportError:
-            missing.append(module)
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        missing.append("torch")
+    # Only look for transformers (importing it without torch prints a warning of its own).
+    if importlib.util.find_spec("transformers") is None:
+        missing.append("transformers")
     if missing:
         raise ModelUnavailable(
             f"the model rewrite needs {' and '.join(missing)}: pip install \"mtfix[model]\"")
@@ -105,23 +108,26 @@ def load_model(name_or_path: str, *, device: str | None = None) -> LoadedModel:
     if _looks_like_path(name_or_path) and not local.is_dir():
         raise ModelLoadError(f"model folder {name_or_path!r} does not exist (or is not a folder)")
     source = str(local) if local.is_dir() else name
+    if local.is_dir() and not (local / "config.json").is_file():
+        raise ModelLoadError(f"model folder {name_or_path!r} has no config.json "
+                             "(save the model there with save_pretrained)")
     try:
         config = AutoConfig.from_pretrained(source, local_files_only=True)
-    except OSError:
+    except OSError as exc:
         if local.is_dir():
-            raise ModelLoadError(f"model folder {name_or_path!r} has no usable config.json "
-                                 "(save the model there with save_pretrained)") from None
+            raise ModelLoadError(f"model folder {name_or_path!r}: config.json could not be read: "
+                                 f"{_first_line(str(exc))}") from None
         raise ModelLoadError(_not_found_message(name)) from None
     except ValueError as exc:
         raise ModelLoadError(f"model {name_or_path!r}: unsupported configuration: "
-                             f"{str(exc).splitlines()[0]}") from None
+                             f"{_first_line(str(exc))}") from None
     kind: ModelKind = "seq2seq" if getattr(config, "is_encoder_decoder", False) else "causal"
     auto = AutoModelForSeq2SeqLM if kind == "seq2seq" else AutoModelForCausalLM
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
         model = auto.from_pretrained(source, local_files_only=True)
     except (OSError, ValueError, ImportError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = _first_line(str(exc)) or type(exc).__name__
         raise ModelLoadError(f"model {name_or_path!r} could not be loaded: {first}") from None
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"

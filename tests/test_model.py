@@ -1,0 +1,234 @@
+"""The model pass with real (tiny) transformers models built and trained inside the test.
+
+Offline and fast: a sentencepiece model is trained on a few hundred generated sentences, tiny
+T5 and GPT-2 models are built from configs, saved with ``save_pretrained`` to temporary folders
+and loaded back through :func:`mtfix.rewrite.load_model` (``local_files_only``). Models are
+built once per test session.
+
+* a T5 trained to copy its input: the pass must change nothing;
+* untrained T5 and GPT-2 (they emit junk): every rewrite rejected, the text intact.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+spm = pytest.importorskip("sentencepiece")
+
+from typer.testing import CliRunner  # noqa: E402
+
+from mtfix.api import build_pipeline  # noqa: E402
+from mtfix.change import apply_changes, read_change_log  # noqa: E402
+from mtfix.cli import app  # noqa: E402
+from mtfix.rewrite import (  # noqa: E402
+    ModelLoadError,
+    TransformersRewriter,
+    load_model,
+    load_model_pass,
+)
+
+SUBJECTS = ["The meeting", "The committee", "The police", "The department", "Officials",
+            "The report", "The team", "Anhui police", "The city of Hefei"]
+VERBS = ["stressed", "discussed", "reviewed", "approved", "summarized", "announced", "studied"]
+OBJECTS = ["the work", "the safety plan", "the new rules", "the budget", "the results",
+           "the reform", "the tasks", "the festival"]
+TAILS = ["in 2024.", "on Monday.", "last week.", "this year.", "in Anhui.", "at the meeting.",
+         "on February 1.", "for 16 cities."]
+PROMPT = "Fix: "
+
+# The text the copy model must leave alone: every sentence is one it was trained to copy.
+COPY_SENTENCES = [
+    "The meeting stressed the work in 2024.",
+    "Officials discussed the budget on Monday.",
+    "The police reviewed the safety plan on February 1.",
+    "The city of Hefei approved the new rules for 16 cities.",
+    "The committee summarized the results last week.",
+    "Anhui police studied the reform this year.",
+]
+COPY_TEXT = " ".join(COPY_SENTENCES[:3]) + "\n\n" + " ".join(COPY_SENTENCES[3:]) + "\n"
+
+
+def _corpus(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(TAILS)}"
+            for _ in range(n)]
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Folders holding a copy-trained T5, an untrained T5 and an untrained GPT-2."""
+    torch.set_num_threads(1)
+    root = tmp_path_factory.mktemp("tiny-models")
+    spm_dir = root / "spm"
+    spm_dir.mkdir()
+    corpus = _corpus(400, seed=1) + COPY_SENTENCES + [PROMPT]
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(corpus), model_prefix=str(spm_dir / "spiece"), vocab_size=120,
+        model_type="unigram", pad_id=0, eos_id=1, unk_id=2, bos_id=-1, character_coverage=1.0,
+        hard_vocab_limit=False, minloglevel=2, num_threads=1)
+    tokenizer = transformers.T5Tokenizer.from_pretrained(str(spm_dir), extra_ids=0)
+
+    def t5():
+        torch.manual_seed(0)
+        config = transformers.T5Config(
+            vocab_size=len(tokenizer), d_model=64, d_ff=128, num_layers=2, num_decoder_layers=2,
+            num_heads=4, d_kv=16, dropout_rate=0.0, decoder_start_token_id=tokenizer.pad_token_id,
+            pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id)
+        return transformers.T5ForConditionalGeneration(config)
+
+    folders = {}
+    copier = _train_copy(t5(), tokenizer, COPY_SENTENCES + _corpus(10, seed=2))
+    for name, model in (("copy-t5", copier), ("untrained-t5", t5())):
+        folders[name] = root / name
+        model.save_pretrained(folders[name])
+        tokenizer.save_pretrained(folders[name])
+
+    torch.manual_seed(0)
+    gpt2 = transformers.GPT2LMHeadModel(transformers.GPT2Config(
+        vocab_size=len(tokenizer), n_embd=32, n_layer=2, n_head=2, n_positions=256,
+        bos_token_id=tokenizer.eos_token_id, eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id))
+    folders["untrained-gpt2"] = root / "untrained-gpt2"
+    gpt2.save_pretrained(folders["untrained-gpt2"])
+    tokenizer.save_pretrained(folders["untrained-gpt2"])
+    return folders
+
+
+def _copies(model, tokenizer, sentences: list[str]) -> bool:
+    model.eval()
+    with torch.inference_mode():
+        enc = tokenizer([PROMPT + s for s in sentences], return_tensors="pt", padding=True)
+        out = model.generate(**enc, max_new_tokens=40, do_sample=False, num_beams=1)
+    model.train()
+    return tokenizer.batch_decode(out, skip_special_tokens=True) == sentences
+
+
+def _train_copy(model, tokenizer, sentences: list[str], max_steps: int = 600):
+    """Train until the model copies every training sentence exactly (checked every 50 steps)."""
+    torch.manual_seed(0)
+    rng = random.Random(0)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=5e-3)
+    model.train()
+    for step in itertools.count(1):
+        batch = rng.sample(sentences, min(12, len(sentences)))
+        enc = tokenizer([PROMPT + s for s in batch], return_tensors="pt", padding=True)
+        labels = tokenizer(batch, return_tensors="pt", padding=True).input_ids
+        labels[labels == tokenizer.pad_token_id] = -100
+        loss = model(**enc, labels=labels).loss
+        loss.backward()
+        optimiser.step()
+        optimiser.zero_grad()
+        if step % 50 == 0 and _copies(model, tokenizer, sentences):
+            break
+        if step >= max_steps:
+            raise AssertionError(f"the tiny copy model did not learn to copy in {max_steps} steps")
+    model.eval()
+    return model
+
+
+def _fix(folder: Path, text: str, rewrite: str = "all") -> tuple:
+    model_pass = load_model_pass(str(folder), prompt=PROMPT, rewrite=rewrite, batch_size=4)
+    pipeline = build_pipeline(default_glossaries=False, use_rules=False, extra_passes=[model_pass])
+    result = pipeline.fix_text(text, doc="t.txt")
+    assert apply_changes(text, result.changes) == result.text
+    return result, model_pass
+
+
+def test_copy_model_changes_nothing(tiny_models: dict[str, Path]) -> None:
+    result, model_pass = _fix(tiny_models["copy-t5"], COPY_TEXT)
+    assert result.text == COPY_TEXT
+    assert result.changes == ()
+    assert model_pass.stats.sent == len(COPY_SENTENCES)
+    assert model_pass.stats.unchanged == len(COPY_SENTENCES)
+
+
+def test_untrained_seq2seq_model_is_rejected_everywhere(tiny_models: dict[str, Path]) -> None:
+    result, model_pass = _fix(tiny_models["untrained-t5"], COPY_TEXT)
+    assert result.text == COPY_TEXT
+    assert len(result.changes) == len(COPY_SENTENCES)
+    assert all(c.is_flag and c.pass_ == "model" and "rejected by guard" in c.note
+               for c in result.changes)
+    assert sum(model_pass.stats.rejected.values()) == len(COPY_SENTENCES)
+    assert {c.before for c in result.changes} == set(COPY_SENTENCES)
+
+
+def test_untrained_causal_model_is_rejected_everywhere(tiny_models: dict[str, Path]) -> None:
+    loaded = load_model(str(tiny_models["untrained-gpt2"]))
+    assert loaded.kind == "causal" and loaded.tokenizer.padding_side == "left"
+    result, model_pass = _fix(tiny_models["untrained-gpt2"], COPY_TEXT)
+    assert result.text == COPY_TEXT
+    assert all(c.is_flag for c in result.changes)
+    assert model_pass.stats.accepted == 0
+    assert model_pass.stats.unchanged + sum(model_pass.stats.rejected.values()) == len(COPY_SENTENCES)
+
+
+def test_decoding_is_deterministic_and_length_bounded(tiny_models: dict[str, Path]) -> None:
+    loaded = load_model(str(tiny_models["untrained-t5"]))
+    budgets: list[int] = []
+    generate = loaded.model.generate
+
+    def spy(**kwargs):
+        budgets.append(kwargs["max_new_tokens"])
+        assert kwargs["do_sample"] is False
+        out = generate(**kwargs)
+        assert out.shape[1] <= kwargs["max_new_tokens"] + 1  # + the decoder start token
+        return out
+
+    loaded.model.generate = spy
+    rewriter = TransformersRewriter(loaded, prompt=PROMPT, max_new_tokens=500)
+    first = rewriter.rewrite(COPY_SENTENCES, batch_size=4)
+    assert rewriter.rewrite(COPY_SENTENCES, batch_size=4) == first
+    longest = max(len(loaded.tokenizer(s, add_special_tokens=False).input_ids) for s in COPY_SENTENCES)
+    assert max(budgets) == rewriter.budget(longest) < 500
+    assert rewriter.budget(10) == 23  # 1.5 x input tokens + 8, below the user's bound
+    assert TransformersRewriter(loaded, max_new_tokens=5).budget(10) == 5
+
+
+def test_causal_prompt_uses_chat_template_when_there_is_one(tiny_models: dict[str, Path]) -> None:
+    loaded = load_model(str(tiny_models["untrained-gpt2"]))
+    rewriter = TransformersRewriter(loaded, prompt="Fix: ")
+    assert rewriter.build_input("A b.") == "Fix: A b.\n"
+    loaded.tokenizer.chat_template = (
+        "{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}{% endfor %}"
+        "{% if add_generation_prompt %}<assistant>{% endif %}")
+    assert rewriter.build_input("A b.") == "<user>Fix: A b.<assistant>"
+
+
+def test_missing_folder_and_uncached_hub_id_give_one_line_errors(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ModelLoadError, match="does not exist"):
+        load_model(str(tmp_path / "nowhere"))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelLoadError, match=r"has no config\.json"):
+        load_model(str(tmp_path / "empty"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(ModelLoadError) as info:
+        load_model("someone/not-cached-model")
+    message = str(info.value)
+    assert "\n" not in message
+    assert "'someone/not-cached-model'" in message and "hf download someone/not-cached-model" in message
+
+
+def test_cli_fix_with_model_writes_flags_and_stats(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text(COPY_TEXT, encoding="utf-8")
+    log = tmp_path / "changes.jsonl"
+    result = CliRunner().invoke(app, [
+        "fix", str(source), "-o", str(tmp_path / "out"), "--changes", str(log),
+        "--no-default-glossaries", "--model", str(tiny_models["untrained-t5"]),
+        "--model-prompt", PROMPT, "--rewrite", "all", "--batch-size", "3"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "in.txt").read_text(encoding="utf-8") == COPY_TEXT
+    with log.open(encoding="utf-8") as stream:
+        changes = list(read_change_log(stream))
+    model_flags = [c for c in changes if c.pass_ == "model"]
+    assert len(model_flags) == len(COPY_SENTENCES) and all(c.is_flag for c in model_flags)
+    assert f"model: {len(COPY_SENTENCES)} of {len(COPY_SENTENCES)} sentences sent" in result.output
+
