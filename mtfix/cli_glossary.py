@@ -1,0 +1,234 @@
+"""``mtfix glossary ...``: tools for the translators who own the glossaries.
+
+Each command is a thin layer over a function in ``mtfix.glossary.*``. Exit codes: 0 ok,
+1 problems found (lint errors, failing examples, refused entry), 2 usage error or a glossary
+that cannot be read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtfix.glossary.model import GlossaryError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+glossary_app = typer.Typer(
+    name="glossary",
+    help="Check, test, extend, exchange and learn glossaries.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _usage(message: str) -> typer.Exit:
+    _err(f"mtfix glossary: error: {message}")
+    return typer.Exit(EXIT_USAGE)
+
+
+Files = Annotated[list[Path], typer.Argument(help="Glossary files or folders (.toml/.tsv).",
+                                             show_default=False)]
+
+
+@glossary_app.command("lint")
+def lint_cmd(
+    files: Files,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Errors only.")] = False,
+) -> None:
+    """Check glossaries: schema, ids, conflicts, shadowing, chains/cycles, regexes, examples."""
+    from mtfix.glossary.lint import lint_glossaries
+
+    report = lint_glossaries(files)
+    for problem in report.problems:
+        if quiet and problem.severity != "error":
+            continue
+        typer.echo(str(problem))
+    _err(f"mtfix glossary lint: {report.summary()}")
+    if report.errors or (strict and report.warnings):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@glossary_app.command("test")
+def test_cmd(files: Files) -> None:
+    """Run every entry's examples; print each failure as `file:line id: expected ... got ...`."""
+    from mtfix.glossary.selftest import run_glossary_examples
+
+    report = run_glossary_examples(files)
+    for error in report.errors:
+        _err(f"mtfix glossary test: {error}")
+    for failure in report.failures:
+        typer.echo(str(failure))
+    _err(f"mtfix glossary test: {report.summary()}")
+    if report.errors:
+        raise typer.Exit(EXIT_USAGE)
+    if report.failures:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@glossary_app.command("add")
+def add_cmd(
+    file: Annotated[Path, typer.Argument(help="The TOML glossary to extend (created if missing).")],
+    find: Annotated[list[str], typer.Option("--find", help="Text to find; repeatable.",
+                                            show_default=False)],
+    replace: Annotated[str, typer.Option("--replace", help="Replacement (\"\" deletes).",
+                                         show_default=False)],
+    note: Annotated[str, typer.Option("--note", help="Why; the source term.")] = "",
+    example: Annotated[list[str] | None, typer.Option(
+        "--example", help="TEXT=>FIXED (a positive case) or TEXT alone (must stay unchanged); "
+                          "repeatable.")] = None,
+    entry_id: Annotated[str | None, typer.Option(
+        "--id", help="Entry id (default: file stem + find).")] = None,
+    match: Annotated[str, typer.Option("--match", help="phrase | exact | regex | fuzzy")] = "phrase",
+    flag: Annotated[bool, typer.Option("--flag", help="Report only, never apply.")] = False,
+    with_glossary: Annotated[list[Path] | None, typer.Option(
+        "--with", help="Other glossaries used together with this one (checked too).")] = None,
+) -> None:
+    """Append an entry (layout kept); refuses duplicates, conflicts and failing examples."""
+    from mtfix.glossary.edit import add_entry
+    from mtfix.glossary.model import Example
+
+    examples = []
+    for raw in example or ():
+        text, sep, fixed = raw.partition("=>")
+        examples.append(Example(text, fixed if sep else text))
+    try:
+        result = add_entry(file, find=find, replace=replace, entry_id=entry_id, match=match,
+                           note=note, flag=flag, examples=examples,
+                           with_glossaries=list(with_glossary or ()))
+    except GlossaryError as exc:
+        _err(f"mtfix glossary add: {exc}")
+        raise typer.Exit(EXIT_PROBLEMS) from None
+    for warning in result.warnings:
+        _err(f"mtfix glossary add: {warning}")
+    _err(f"mtfix glossary add: added {result.entry.id} at {result.entry.where()}")
+
+
+@glossary_app.command("import")
+def import_cmd(
+    source: Annotated[Path, typer.Argument(help="CSV, TSV or TBX file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="TOML glossary to write.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="csv | tsv | tbx (default: from the name)")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="TBX: the language whose terms to read.")] = "en",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
+) -> None:
+    """Convert a CSV/TSV sheet or a TBX termbase (deprecated term -> preferred term) to TOML."""
+    from mtfix.glossary.exchange import import_glossary
+
+    try:
+        result = import_glossary(source, output, fmt, lang=lang, overwrite=force)
+    except (GlossaryError, ValueError, FileExistsError, OSError) as exc:
+        raise _usage(str(exc)) from None
+    for skipped in result.skipped:
+        _err(f"mtfix glossary import: skipped {skipped}")
+    _err(f"mtfix glossary import: {result.entries} entries written to {output}; "
+         f"run `mtfix glossary lint {output}` next")
+
+
+@glossary_app.command("export")
+def export_cmd(
+    files: Files,
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV, TSV or TBX file to write.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="csv | tsv | tbx | toml (default: from the name)")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="TBX: language code of the terms.")] = "en",
+) -> None:
+    """Write glossaries as CSV (everything), TSV (plain phrase entries) or TBX-Basic."""
+    from mtfix.glossary.exchange import export_glossary
+
+    try:
+        result = export_glossary(files, output, fmt, lang=lang)
+    except (GlossaryError, ValueError, OSError) as exc:
+        raise _usage(str(exc)) from None
+    for skipped in result.skipped:
+        _err(f"mtfix glossary export: left out {skipped}")
+    _err(f"mtfix glossary export: {result.entries} entries written to {output}")
+
+
+@glossary_app.command("stats")
+def stats_cmd(
+    files: Files,
+    corpus: Annotated[list[Path], typer.Option("--corpus", help="Text files or folders; repeatable.",
+                                               show_default=False)],
+    top: Annotated[int, typer.Option("--top", help="How many slowest entries to show.")] = 10,
+) -> None:
+    """How often each entry fires on a corpus, which never fire, and the slowest entries."""
+    from mtfix.glossary import Glossary
+    from mtfix.glossary.stats import glossary_stats
+
+    try:
+        glossary = Glossary.load(files)
+    except GlossaryError as exc:
+        raise _usage(f"glossary: {exc}") from None
+    stats = glossary_stats(glossary, corpus)
+    for problem in stats.unreadable:
+        _err(f"mtfix glossary stats: skipped {problem}")
+    typer.echo(f"corpus: {stats.files} files, {stats.chars} characters")
+    typer.echo("fires  entry")
+    for entry in glossary.entries:
+        if stats.fires[entry.id]:
+            typer.echo(f"{stats.fires[entry.id]:5d}  {entry.id}")
+    never = stats.never_fired
+    typer.echo(f"never fired ({len(never)}):")
+    for entry in never:
+        typer.echo(f"       {entry.id}  ({entry.where()})")
+    typer.echo("slowest:")
+    for what, seconds in stats.timings[:top]:
+        typer.echo(f"{seconds * 1000:9.1f} ms  {what}")
+
+
+@glossary_app.command("learn")
+def learn_cmd(
+    mt: Annotated[Path, typer.Argument(
+        help="MT segments, one per line (or a change log with --reviews).")],
+    pe: Annotated[Path, typer.Argument(
+        help="Post-edited segments, same lines (or decisions.json with --reviews).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Draft TOML glossary to write.")],
+    reviews: Annotated[bool, typer.Option(
+        "--reviews", help="MT is a change log (JSON Lines) and PE its decisions.json.")] = False,
+    detokenize: Annotated[bool, typer.Option(
+        "--detokenize", help="Moses-detokenize tokenized input first (needs sacremoses).")] = False,
+    min_count: Annotated[int, typer.Option("--min-count", help="Minimum times a change was made.")] = 4,
+    min_precision: Annotated[float, typer.Option(
+        "--min-precision", help="Minimum precision (Wilson lower bound).")] = 0.8,
+    prefix: Annotated[str | None, typer.Option("--prefix", help="Id prefix (default: output stem).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
+) -> None:
+    """Mine draft entries from post-edits (or reviewed change logs), for a translator to review."""
+    from mtfix.fileio import InputError, write_text_atomic
+    from mtfix.glossary.learn import (
+        LearnSettings,
+        check_draft,
+        learn_from_reviews,
+        learn_from_segments,
+        read_segments,
+    )
+
+    if output.exists() and not force:
+        raise _usage(f"{output} exists; choose another name or pass --force")
+    settings = LearnSettings(min_count=min_count, min_precision=min_precision)
+    prefix = prefix or output.stem
+    try:
+        if reviews:
+            result = learn_from_reviews([mt], [pe], settings, prefix=prefix)
+        else:
+            result = learn_from_segments(read_segments(mt, detokenize=detokenize),
+                                         read_segments(pe, detokenize=detokenize), settings,
+                                         prefix=prefix, progress=lambda m: _err(f"  {m}"))
+    except (InputError, ValueError, ImportError) as exc:
+        raise _usage(str(exc)) from None
+    draft = result.to_toml(name=prefix, source=f"{mt.name} / {pe.name}")
+    check_draft(draft, str(output))
+    write_text_atomic(output, draft)
+    flags = sum(e.flag for e in result.entries)
+    _err(f"mtfix glossary learn: {len(result.entries)} entries ({flags} as flags) from "
+         f"{result.segments} segments written to {output}; review them before use")
