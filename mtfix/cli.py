@@ -257,6 +257,10 @@ from mtfix.cli_rules import rules_cmd  # noqa: E402  (light: typer only)
 
 app.command("rules")(rules_cmd)
 
+from mtfix.cli_glossary import glossary_app  # noqa: E402  (light: typer only)
+
+app.add_typer(glossary_app, name="glossary")
+
 
 def main() -> None:
     """Console entry point: usage errors exit 2 (click's default), crashes are not hidden."""
