@@ -62,7 +62,8 @@ def evaluate_pair(folder: Path, settings: LearnSettings) -> dict:
     ter_before = ter.corpus_score(dev_mt, [dev_pe]).score
     ter_after = ter.corpus_score(fixed, [dev_pe]).score
     return {
-        "pair": folder.name, "entries": len(result.entries), "changes": changes, "good": good,
+        "pair": folder.name, "entries": len(result.entries),
+        "flags": sum(e.flag for e in result.entries), "changes": changes, "good": good,
         "bad": bad, "neutral": neutral,
         "precision": good / (good + bad) if good + bad else float("nan"),
         "ter_before": ter_before, "ter_after": ter_after, "learn_s": learn_s,
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                              max_context=args.max_context)
     pairs = args.pairs or sorted(p.name for p in args.data.iterdir() if (p / "train.mt").exists())
     print(f"settings: {settings}")
-    print("| pair | entries learned | changes on dev | good | bad | precision | TER before | "
+    print("| pair | entries learned (flags) | changes on dev | good | bad | precision | TER before | "
           "TER after | ΔTER | learn s |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     total_good = total_bad = 0
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         row = evaluate_pair(args.data / pair, settings)
         total_good += row["good"]
         total_bad += row["bad"]
-        print(f"| {row['pair']} | {row['entries']} | {row['changes']} | {row['good']} | "
+        print(f"| {row['pair']} | {row['entries']} ({row['flags']}) | {row['changes']} | {row['good']} | "
               f"{row['bad']} | {row['precision']:.3f} | {row['ter_before']:.2f} | "
               f"{row['ter_after']:.2f} | {row['ter_after'] - row['ter_before']:+.2f} | "
               f"{row['learn_s']:.1f} |", flush=True)

@@ -84,7 +84,8 @@ def render_entries(tables: Sequence[tomlkit.items.Table]) -> str:
         aot.append(table)
     doc["entry"] = aot
     text = tomlkit.dumps(doc)
-    return re.sub(r"\n(?=\[\[entry\]\])", "\n\n", text).lstrip("\n")
+    # One blank line before each [[entry]] (tomlkit leaves one after some values already).
+    return re.sub(r"(?<!\n\n)(?<=\n)(?=\[\[entry\]\])", "\n", text).lstrip("\n")
 
 
 def add_entry(path: str | Path, *, find: Sequence[str], replace: str, entry_id: str | None = None,
