@@ -294,6 +294,8 @@ def pipeline_fingerprint(pipeline: Pipeline) -> str:
             state = str(step.fingerprint())
         elif hasattr(step, "glossary"):
             state = repr(step.glossary.entries)
+        elif hasattr(step, "rules"):  # the rules pass: which rules are on
+            state = repr([getattr(r, "id", type(r).__qualname__) for r in step.rules])
         parts.append([step.name, type(step).__module__, type(step).__qualname__, state])
     return hashlib.sha256(json.dumps(parts).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 

@@ -160,6 +160,16 @@ def test_xliff2_targets_fixed_pc_content_fixed_ph_and_untranslatable_kept(pipeli
 TMX = (DATA / "memory.tmx").read_text(encoding="utf-8")
 
 
+def test_tmx_source_language_variants_and_untranslatable_xliff_units_are_left(pipeline, tmp_path):
+    source = tmp_path / "a.tmx"
+    source.write_text(TMX.replace('xml:lang="en-US"', 'xml:lang="EN"'), encoding="utf-8")
+    assert [c.segment for c in run(pipeline, source, tmp_path / "out.tmx")] == ["t1"]
+    xlf = tmp_path / "a.xlf"
+    xlf.write_text(XLIFF12.replace('<trans-unit id="u4">', '<trans-unit id="u4" translate="no">'),
+                   encoding="utf-8")
+    assert {c.segment for c in run(pipeline, xlf, tmp_path / "out.xlf")} == {"u1"}
+
+
 def test_tmx_only_target_language_fixed(pipeline, tmp_path):
     from translate.storage import tmx
 

@@ -178,7 +178,7 @@ def _xliff1_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
     for unit in store.units:
         element = unit.xmlelement
         target = next((c for c in element if _local(c.tag) == "target"), None)
-        if target is None:
+        if target is None or element.get("translate") == "no":
             continue
         unit_id = element.get("id") or unit.getid()
         if len(files) > 1:
@@ -191,7 +191,8 @@ def _xliff2_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
     for unit in store.units:
         segment = unit.xmlelement
         target = next((c for c in segment if _local(c.tag) == "target"), None)
-        if target is None:
+        parent = segment.getparent()
+        if target is None or (parent is not None and parent.get("translate") == "no"):
             continue
         yield segment, XmlTarget(target, str(unit.getid()))
 
@@ -203,7 +204,8 @@ def _tmx_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
         tu = unit.xmlelement
         tuvs = [t for t in tu if _local(t.tag) == "tuv"]
         if srclang and srclang != "*all*":
-            targets = [t for t in tuvs if (t.get(XML_LANG) or t.get("lang") or "").lower() != srclang]
+            targets = [t for t in tuvs if not _same_language(t.get(XML_LANG) or t.get("lang") or "",
+                                                             srclang)]
         else:
             targets = tuvs[1:]
         tuid = tu.get("tuid") or f"#{number}"
@@ -213,6 +215,12 @@ def _tmx_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
                 continue
             lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
             yield tuv, XmlTarget(seg, tuid if len(targets) == 1 else f"{tuid}/{lang}")
+
+
+def _same_language(lang: str, srclang: str) -> bool:
+    """"en" and "en-US" are the source language "en-us" too (a source tuv is never fixed)."""
+    lang = lang.lower()
+    return lang == srclang or lang.startswith(srclang + "-") or srclang.startswith(lang + "-")
 
 
 def _mark_xml(kind: str, owner: Any, target: XmlTarget) -> None:
