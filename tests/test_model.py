@@ -20,6 +20,7 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 spm = pytest.importorskip("sentencepiece")
+pytest.importorskip("pysbd")
 
 from typer.testing import CliRunner  # noqa: E402
 

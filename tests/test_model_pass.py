@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
+pytest.importorskip("pysbd")  # the sentence splitter (part of the ``model`` extra)
+
 from mtfix.change import Edit, apply_changes
 from mtfix.glossary import Glossary
 from mtfix.passes.glossary import GlossaryPass

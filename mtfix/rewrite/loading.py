@@ -42,7 +42,7 @@ ModelKind = Literal["seq2seq", "causal"]
 
 
 class ModelUnavailable(RuntimeError):
-    """torch/transformers are not installed (the ``model`` extra)."""
+    """torch, transformers or pysbd is not installed (the ``model`` extra)."""
 
 
 class ModelLoadError(RuntimeError):
@@ -50,15 +50,14 @@ class ModelLoadError(RuntimeError):
 
 
 def require_model_extra() -> None:
-    """Raise :class:`ModelUnavailable` (one line) unless torch and transformers import."""
+    """Raise :class:`ModelUnavailable` (one line) unless torch, transformers and pysbd are there."""
     missing = []
     try:
         import torch  # noqa: F401
     except ImportError:
         missing.append("torch")
-    # Only look for transformers (importing it without torch prints a warning of its own).
-    if importlib.util.find_spec("transformers") is None:
-        missing.append("transformers")
+    # Only look for the others (importing transformers without torch prints a warning).
+    missing.extend(name for name in ("transformers", "pysbd") if importlib.util.find_spec(name) is None)
     if missing:
         raise ModelUnavailable(
             f"the model rewrite needs {' and '.join(missing)}: pip install \"mtfix[model]\"")
@@ -123,12 +122,19 @@ def load_model(name_or_path: str, *, device: str | None = None) -> LoadedModel:
                              f"{_first_line(str(exc))}") from None
     kind: ModelKind = "seq2seq" if getattr(config, "is_encoder_decoder", False) else "causal"
     auto = AutoModelForSeq2SeqLM if kind == "seq2seq" else AutoModelForCausalLM
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter mtfix's own output
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
         model = auto.from_pretrained(source, local_files_only=True)
     except (OSError, ValueError, ImportError) as exc:
         first = _first_line(str(exc)) or type(exc).__name__
         raise ModelLoadError(f"model {name_or_path!r} could not be loaded: {first}") from None
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
     model.to(device)
