@@ -51,15 +51,39 @@ def load(data: Path, split: str) -> dict[str, list[tuple[str, str]]]:
     return sets
 
 
-def degenerate_repetition(mt: str, pe: str) -> bool:
-    """MT repeats a 1-8 word phrase in a row and the post-edit does not have that repeat."""
+def degenerate_repetition(mt: str, pe: str, *, doubles: bool = False) -> bool:
+    """The definition used for recall, independent of the rule's code (plain token lists): the
+    MT repeats a phrase of 1-8 tokens (at least one with a letter) back to back, punctuation
+    between ignored, so that at least two tokens are repeated: a phrase of 2+ tokens twice
+    ("never say anything, never say anything") or one token 3+ times ("Rival Rival Rival");
+    and the post-edit does not contain that repeated token sequence (the human removed it).
+    ``doubles=True`` also counts a single token twice ("the the", "Tallinn, Tallinn")."""
     words = [w.lower() for w in _TOKEN_RE.findall(mt)]
     pe_text = " ".join(w.lower() for w in _TOKEN_RE.findall(pe))
     for k in range(1, 9):
         for i in range(len(words) - 2 * k + 1):
-            if words[i:i + k] == words[i + k:i + 2 * k] and not all(w.isdigit() for w in words[i:i + k]):
-                doubled = " ".join(words[i:i + 2 * k])
+            if words[i:i + k] == words[i + k:i + 2 * k] and not all(
+                    w.isdigit() for w in words[i:i + k]):
+                span = 2 * k
+                if k == 1 and not doubles:
+                    if words[i + 2:i + 3] != words[i:i + 1]:
+                        continue
+                    span = 3
+                doubled = " ".join(words[i:i + span])
                 if f" {doubled} " not in f" {pe_text} ":
+                    return True
+    return False
+
+
+def pe_keeps_deleted_text(mt: str, fixed: str, pe: str) -> bool:
+    """Whether the post-edit still has the words the collapse deleted, doubled (then the
+    collapse was wrong); False means the human removed the repeat too but rewrote around it."""
+    mt_words = [w.lower() for w in _TOKEN_RE.findall(mt)]
+    pe_text = " " + " ".join(w.lower() for w in _TOKEN_RE.findall(pe)) + " "
+    for k in range(1, 9):
+        for i in range(len(mt_words) - 2 * k + 1):
+            if mt_words[i:i + k] == mt_words[i + k:i + 2 * k]:
+                if f" {' '.join(mt_words[i:i + 2 * k])} " in pe_text:
                     return True
     return False
 
@@ -111,20 +135,44 @@ def main() -> None:
     print(table(rows))
 
     repetition = RulesPass(only=["repetition"])
-    rec: Counter[str] = Counter()
-    rep_rows = {}
-    for name, segs in sets.items():
-        rep_rows[name] = judge(repetition, segs)
+    rep: Counter[str] = Counter()
+    bad_examples: list[tuple[str, str, str]] = []
+    for segs in sets.values():
         for mt, pe in segs:
-            if degenerate_repetition(mt, pe):
-                rec["degenerate"] += 1
-                fixed = apply_edits(mt, repetition.find_edits(mt))
-                rec["caught"] += fixed != mt
-    rep_total = sum(rep_rows.values(), Counter())
-    print(f"\nrepetition: precision {precision(rep_total)} ({rep_total['good']} good, "
-          f"{rep_total['bad']} bad, {rep_total['neutral']} neutral, {rep_total['flagged']} flagged); "
-          f"recall {rec['caught']}/{rec['degenerate']} = "
-          f"{rec['caught'] / max(1, rec['degenerate']):.3f} on segments with a degenerate repeat")
+            fixed = apply_edits(mt, repetition.find_edits(mt))
+            degenerate = degenerate_repetition(mt, pe)
+            rep["degenerate"] += degenerate
+            broad = degenerate_repetition(mt, pe, doubles=True)
+            rep["broad"] += broad
+            if fixed == mt:
+                continue
+            rep["changed"] += 1
+            rep["caught"] += degenerate
+            rep["caught broad"] += broad
+            before, after = Levenshtein.distance(mt, pe), Levenshtein.distance(fixed, pe)
+            if after < before:
+                rep["good"] += 1
+            elif after == before:
+                rep["neutral"] += 1
+            else:
+                rep["bad"] += 1
+                kept = pe_keeps_deleted_text(mt, fixed, pe)
+                rep["bad, post-edit keeps the repeat" if kept else
+                    "bad, post-edit drops the repeat but rewrote the words"] += 1
+                bad_examples.append((mt, fixed, pe))
+    print(f"\n## Repetition rule alone ({args.split}, all data sets)\n")
+    print(f"changed {rep['changed']}: good {rep['good']}, neutral {rep['neutral']}, bad "
+          f"{rep['bad']}; precision {precision(rep)}")
+    for key in ("bad, post-edit keeps the repeat",
+                "bad, post-edit drops the repeat but rewrote the words"):
+        print(f"  {key}: {rep[key]}")
+    print(f"recall: {rep['caught']}/{rep['degenerate']} = "
+          f"{rep['caught'] / max(1, rep['degenerate']):.3f} of segments with a degenerate "
+          "repetition (see degenerate_repetition) are changed")
+    print(f"        counting single-word doubles too (flag-only): {rep['caught broad']}/"
+          f"{rep['broad']} = {rep['caught broad'] / max(1, rep['broad']):.3f}")
+    for mt, fixed, pe in bad_examples[: args.show_bad]:
+        print(f"   BAD mt: {mt}\n       fx: {fixed}\n       pe: {pe}")
 
     if args.per_rule or args.show_bad:
         for rule_type in RULE_TYPES:
