@@ -45,6 +45,7 @@ Short texts (a segment) take a plain-Python path with the same definitions.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
@@ -118,48 +119,34 @@ def _ascii_tables() -> tuple[np.ndarray, np.ndarray]:
     return word, fold
 
 
-_R = 0x9E3779B97F4A7C15  # odd, so invertible modulo 2**64
-_R_INV = pow(_R, -1, 2**64)
-_powers: list[np.ndarray] = [np.ones(1, np.uint64), np.ones(1, np.uint64)]
+_MIX = [np.uint64(m) for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                                  0x27D4EB2F165667C5, 0xFF51AFD7ED558CCD)]
 
 
-def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """R**i and R**-i modulo 2**64 for i < n (uint64 arithmetic wraps, which is the modulus)."""
-    if len(_powers[0]) < n:
-        size = max(n, 2 * len(_powers[0]), 1 << 16)
-        with np.errstate(over="ignore"):
-            fwd = np.cumprod(np.full(size, _R, dtype=np.uint64))
-            inv = np.cumprod(np.full(size, _R_INV, dtype=np.uint64))
-        _powers[0] = np.concatenate(([np.uint64(1)], fwd[:-1]))
-        _powers[1] = np.concatenate(([np.uint64(1)], inv[:-1]))
-    return _powers[0], _powers[1]
+def _tokens_np(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(starts, ends, keys, code points) of the words of ``text``, computed array-wise.
 
-
-def _tokens_np(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(starts, ends, hashes) of the words of ``text``, computed array-wise.
-
-    A word's hash is sum(code[j] * R**j) over its characters, shifted to position 0 by
-    multiplying with R**-start, so equal words anywhere get equal hashes (mod 2**64)."""
+    A word's key mixes its length, its first three and its last character (ASCII-folded):
+    equal words always get equal keys; the rare unequal words with equal keys only cost an
+    exact string comparison later. Per-character work is two table look-ups in C."""
     if text.isascii():
         raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-        word_table, fold_table = _ascii_tables()
-        is_word = word_table[raw]
-        codes = fold_table[raw]
+        is_word = _ascii_tables()[0].take(raw)
     else:
         raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        is_word = _bmp_alnum()[np.minimum(raw, 0xFFFF)]
-        codes = raw.astype(np.uint64)
-        codes[(raw >= 65) & (raw <= 90)] += 32
+        is_word = _bmp_alnum().take(raw, mode="clip")  # astral code points: 0xFFFF, not alnum
     edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    fwd, inv = _power_tables(len(raw) + 1)
+    last = ends - 1
+    key = (ends - starts).astype(np.uint64) * _MIX[4]
     with np.errstate(over="ignore"):
-        prefix = np.empty(len(raw) + 1, dtype=np.uint64)
-        prefix[0] = 0
-        np.cumsum((codes + np.uint64(1)) * fwd[: len(raw)], out=prefix[1:])
-        hashes = (prefix[ends] - prefix[starts]) * inv[starts]
-    return starts, ends, hashes
+        for mix, at in zip(_MIX, (starts, np.minimum(starts + 1, last),
+                                  np.minimum(starts + 2, last), last), strict=False):
+            chars = raw[at].astype(np.uint64)
+            chars += np.uint64(32) * ((chars >= 65) & (chars <= 90))
+            key ^= chars * mix
+    return starts, ends, key, raw
 
 
 def _tokens_py(text: str) -> tuple[list[int], list[int], list[int]]:
@@ -183,7 +170,8 @@ def _need(k: int) -> int:
     return k - 1 if k - 1 >= MIN_ONE_WORD_GAP_PHRASE else k
 
 
-def _candidates_np(hashes: np.ndarray) -> np.ndarray:
+def _candidates_np(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted candidate word positions, and for each whether only period 1 matched there."""
     n = len(hashes)
     found = []
     for k in range(1, MAX_WORDS + 1):
@@ -195,18 +183,18 @@ def _candidates_np(hashes: np.ndarray) -> np.ndarray:
             found.append(np.flatnonzero(eq))
             continue
         both = eq[:-1] & eq[1:]  # two in a row: rules out most places cheaply
-        if need > 2:
-            hits = np.flatnonzero(both)
-            if len(hits) == 0:
-                continue
-            counts = np.concatenate(([0], np.cumsum(eq, dtype=np.int32)))
-            hits = hits[hits + need <= len(eq)]
-            found.append(hits[counts[hits + need] - counts[hits] == need])
-        else:
-            found.append(np.flatnonzero(both))
+        hits = np.flatnonzero(both)
+        for j in range(2, need):  # the few survivors: check the rest one offset at a time
+            hits = hits[hits + j < len(eq)]
+            hits = hits[eq[hits + j]]
+        found.append(hits)
     if not found:
-        return np.empty(0, dtype=np.int64)
-    return np.unique(np.concatenate(found))
+        empty = np.empty(0, dtype=np.int64)
+        return empty, np.empty(0, dtype=bool)
+    period_one = found[0]
+    others = np.unique(np.concatenate(found[1:])) if len(found) > 1 else period_one[:0]
+    every = np.union1d(period_one, others)
+    return every, ~np.isin(every, others, assume_unique=True)
 
 
 def _candidates_py(hashes: Sequence[int]) -> list[int]:
@@ -273,17 +261,17 @@ class _State:
         return q if self.kept is None else int(self.kept[q])
 
     def key(self, q: int) -> int:
-        return int(self.hashes[self.word(q)])
+        return self.hashes[q if self.kept is None else int(self.kept[q])]
 
     def word_text(self, q: int) -> str:
         w = self.word(q)
-        return self.text[int(self.starts[w]):int(self.ends[w])]
+        return self.text[self.starts[w]:self.ends[w]]
 
     def gap(self, q: int) -> str:
         """The text between kept words q and q + 1 (or to the end of the text)."""
         w = self.word(q)
-        start = self.gap_start.get(w, int(self.ends[w]))
-        end = int(self.starts[self.word(q + 1)]) if q + 1 < len(self) else len(self.text)
+        start = self.gap_start.get(w, self.ends[w])
+        end = self.starts[self.word(q + 1)] if q + 1 < len(self) else len(self.text)
         return self.text[start:end]
 
     def gap_before(self, q: int) -> str:
@@ -291,7 +279,7 @@ class _State:
 
     def phrase(self, q: int, k: int) -> str:
         if self.kept is None:  # first round: nothing at or after a candidate was deleted yet
-            return self.text[int(self.starts[q]):int(self.ends[q + k - 1])]
+            return self.text[self.starts[q]:self.ends[q + k - 1]]
         parts = []
         for j in range(k):
             parts.append(self.word_text(q + j))
@@ -305,54 +293,55 @@ def _find_loop(state: _State, p: int) -> Loop | None:
     n = len(state)
     if p > 0 and state.gap(p - 1) in _JOINERS:
         return None  # inside a compound or a contraction ("pre-war war")
-    first = state.key(p)
+    key = state.key
+    first = key(p)
     for k in range(1, MAX_WORDS + 1):
         if p + k >= n:
             return None
-        if state.key(p + k) != first:
+        if key(p + k) != first:
             continue
-        run = 1
-        while p + k + run < n and state.key(p + run) == state.key(p + k + run):
-            run += 1
-        copies, partial = 1 + run // k, run % k
-        if copies == 1 and not (k - 1 >= MIN_ONE_WORD_GAP_PHRASE and partial == k - 1):
+        same = 1  # words equal (by key) at distance k, from p on, up to one full copy
+        while same < k and p + k + same < n and key(p + same) == key(p + k + same):
+            same += 1
+        if same < k and not (same == k - 1 >= MIN_ONE_WORD_GAP_PHRASE):
             continue
         phrase = state.phrase(p, k)
         if _INNER_STOP.intersection(phrase) or not any(c.isalpha() for c in phrase):
             continue
         folded = _fold(phrase)
-        # Exact copies, each after a plain separator.
-        good = 1
-        while good < copies:
-            q = p + good * k
-            if not _SEP_RE.fullmatch(state.gap(q - 1)) or _fold(state.phrase(q, k)) != folded:
-                break
-            good += 1
-        if copies == 1:  # one copy, one word, then the phrase again minus its last word
-            tail_at = p + k
-            if not _SEP_RE.fullmatch(state.gap(p + k - 2)) or state.gap(p + k - 1).strip(" \t"):
-                continue  # "X, and X" is fine; "X and, X" or "X. And X" is not
-            tail = partial
-        else:
-            if good < 2:
+        if same == k:  # two copies by key: count exact copies, each after a plain separator
+            copies = 1
+            while p + (copies + 1) * k <= n:
+                q = p + copies * k
+                if not _SEP_RE.fullmatch(state.gap(q - 1)) or _fold(state.phrase(q, k)) != folded:
+                    break
+                copies += 1
+            if copies < 2:
                 continue
-            copies = good
             tail_at = p + copies * k
             tail = 0
             if tail_at < n and _SEP_RE.fullmatch(state.gap(tail_at - 1)):
                 limit = min(k - 1, n - tail_at)
-                while tail < limit and state.key(tail_at + tail) == state.key(p + tail):
+                while tail < limit and key(tail_at + tail) == key(p + tail):
                     tail += 1
                 while tail and _fold(state.phrase(tail_at, tail)) != _fold(state.phrase(p, tail)):
                     tail -= 1
-        if copies == 1 and (tail != partial or _fold(state.phrase(tail_at, tail)) != _fold(
-                state.phrase(p, tail))):
-            continue
+        else:  # one copy, one word, then the phrase again minus its last word ("X of X")
+            copies, tail_at, tail = 1, p + k, k - 1
+            if not _SEP_RE.fullmatch(state.gap(p + k - 2)) or state.gap(p + k - 1).strip(" \t"):
+                continue  # "X, and X" is fine; "X and, X" or "X. And X" is not
+            if _fold(state.phrase(tail_at, tail)) != _fold(state.phrase(p, tail)):
+                continue
         last = tail_at + tail - 1
         if state.gap(last) in _JOINERS and last + 1 < n:
             continue  # the run ends inside a compound ("war war's", "end end-of-line")
         return Loop(p, k, copies, tail)
     return None
+
+
+_NAME_DOUBLE = ("capitalised word repeated: delete the copy if this is an MT loop, keep it if "
+                "it is a name ('Sirhan Sirhan')")
+_WORD_DOUBLE = "word repeated twice: delete the copy if it is an MT stutter"
 
 
 def _decide(state: _State, loop: Loop) -> tuple[bool, bool, str]:
@@ -369,10 +358,8 @@ def _decide(state: _State, loop: Loop) -> tuple[bool, bool, str]:
             # Measured on MLQE-PE/ACCEPT train: post-editors keep about 1 in 7 of these
             # ("very very", "HijackThis HijackThis", "church church", taxa such as
             # "Rupicapra rupicapra"), so a double is only flagged, with the collapse proposed.
-            if state.word_text(loop.p)[:1].isupper():
-                return True, True, ("capitalised word repeated: delete the copy if this is an "
-                                    "MT loop, keep it if it is a name ('Sirhan Sirhan')")
-            return True, True, "word repeated twice: delete the copy if it is an MT stutter"
+            return True, True, (_NAME_DOUBLE if state.word_text(loop.p)[:1].isupper()
+                                else _WORD_DOUBLE)
         return True, False, f"word repeated {copies}x in a row"
     if k == 2 and (tuple(words) in ALLOWED_PERIODS or tuple(words[::-1]) in ALLOWED_PERIODS):
         return False, False, ""  # "over and over and over", "more and more and more"
@@ -405,17 +392,22 @@ class RepetitionRule:
     flag_only = False
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
+        flags: dict[tuple[int, int], Edit] = {}
         if len(text) < SMALL_TEXT:
             starts, ends, hashes = _tokens_py(text)
             candidates = _candidates_py(hashes)
         else:
-            starts, ends, hashes = _tokens_np(text)
-            candidates = _candidates_np(hashes).tolist()
+            starts, ends, hashes, raw = _tokens_np(text)
+            found, period_one = _candidates_np(hashes)
+            if len(found) == 0:
+                return []
+            simple = _simple_doubles(found, period_one, starts, ends, hashes, raw)
+            self._flag_doubles(text, guard, found[simple], starts, ends, flags)
+            candidates = found[~simple].tolist()
         if not candidates:
-            return []
+            return list(flags.values())
         state = _State(text, starts, ends, hashes)
         deleted: list[tuple[int, int, str]] = []
-        flags: dict[tuple[int, int], Edit] = {}
         while candidates:
             removed: list[int] = []  # kept positions deleted in this round
             junctions: list[int] = []
@@ -428,7 +420,9 @@ class RepetitionRule:
                     continue
                 act, flag, note = _decide(state, loop)
                 if not act:
-                    continue  # a later start may see the same words as a loop that acts
+                    if loop.period <= 2:  # a one-word or X-and-X run reads the same from
+                        cursor = p + loop.period * loop.copies  # any later start
+                    continue  # otherwise a later start may see a loop that acts
                 keep, drop = loop.span()
                 first_gone, last_gone = p + keep, p + keep + drop - 1
                 start = int(state.ends[state.word(first_gone - 1)])
@@ -447,18 +441,36 @@ class RepetitionRule:
                 junctions.append(first_gone)
                 # The text after the kept word now starts where the deleted word ended.
                 kept_word, gone_word = state.word(first_gone - 1), state.word(last_gone)
-                state.gap_start[kept_word] = state.gap_start.get(gone_word,
-                                                                 int(state.ends[gone_word]))
+                state.gap_start[kept_word] = state.gap_start.get(gone_word, state.ends[gone_word])
             if not removed:
                 break
             candidates = self._recheck(state, removed, junctions)
         deleted.sort()
         edits = _merge(deleted, self.id)
         if flags:
-            spans = [(e.start, e.end) for e in edits]
-            edits.extend(f for f in flags.values() if not any(
-                f.start < e and s < f.end for s, e in spans))
+            ends_at = [e.end for e in edits]  # sorted, and the edits do not overlap
+            for f in flags.values():
+                i = bisect.bisect_right(ends_at, f.start)
+                if i == len(edits) or edits[i].start >= f.end:
+                    edits.append(f)
         return edits
+
+    def _flag_doubles(self, text: str, guard: SpanGuard, at: np.ndarray, starts: np.ndarray,
+                      ends: np.ndarray, flags: dict[tuple[int, int], Edit]) -> None:
+        """Flags for isolated "word word" doubles (see :func:`_simple_doubles`): exactly what
+        the general path decides for them, without its bookkeeping."""
+        for s0, e0, s1, e1 in zip(starts[at].tolist(), ends[at].tolist(),
+                                  starts[at + 1].tolist(), ends[at + 1].tolist(), strict=True):
+            word = text[s0:e0]
+            folded = _fold(word)
+            if folded != _fold(text[s1:e1]) or word.isnumeric():
+                continue  # equal keys, different words; or a number
+            if folded in INTERJECTIONS or folded in ALLOWED_DOUBLES:
+                continue
+            if guard and guard.touches(e0, e1):
+                continue
+            flags[(e0, e1)] = Edit(e0, e1, "", self.id, _NAME_DOUBLE if word[:1].isupper()
+                                   else _WORD_DOUBLE, flag=True)
 
     @staticmethod
     def _recheck(state: _State, removed: list[int], junctions: list[int]) -> list[int]:
@@ -472,9 +484,9 @@ class RepetitionRule:
         # Junction positions in the new sequence: the kept word right before each deletion.
         new_pos = np.cumsum(kept) - 1
         joints = new_pos[np.asarray(junctions) - 1]
-        keys = np.asarray(state.hashes)[state.kept] if not isinstance(state.hashes, list) \
-            else np.array([state.hashes[w] for w in state.kept.tolist()], dtype=np.int64)
-        cands = _candidates_np(keys)
+        keys = (state.hashes if isinstance(state.hashes, np.ndarray)
+                else np.array(state.hashes, dtype=np.int64))[state.kept]
+        cands = _candidates_np(keys)[0]
         if len(cands) == 0:
             return []
         reach = 2 * MAX_WORDS + 1
@@ -483,6 +495,39 @@ class RepetitionRule:
         ok = at < len(joints)
         near[ok] = joints[at[ok]] - cands[ok] <= reach
         return cands[near].tolist()
+
+
+_JOINER_CODES = np.array(sorted(ord(c) for c in _JOINERS))
+
+
+def _simple_doubles(found: np.ndarray, period_one: np.ndarray, starts: np.ndarray,
+                    ends: np.ndarray, keys: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """Which candidates are a plain "word word" double: only period 1 matches there, the same
+    key twice (not three times), one space between, no joiner ("-", "'") on either side, and
+    no other kind of candidate within reach. The general path can only flag or ignore such a
+    double (it deletes nothing), so deciding them in one quick loop gives the same result.
+    Random and real text has many of them ("the the")."""
+    n = len(keys)
+    p = found
+    ok = period_one & (p + 1 < n)
+    p1 = np.minimum(p + 1, n - 1)
+    p2 = np.minimum(p + 2, n - 1)
+    ok &= (p + 2 >= n) | (keys[p2] != keys[p])
+    ok &= (starts[p1] - ends[p] == 1) & (raw[np.minimum(ends[p], len(raw) - 1)] == 32)
+    prev = np.maximum(p - 1, 0)
+    ok &= ~((p > 0) & (starts[p] - ends[prev] == 1) & np.isin(
+        raw[np.maximum(starts[p] - 1, 0)], _JOINER_CODES))
+    ok &= ~((p + 2 < n) & (starts[p2] - ends[p1] == 1) & np.isin(
+        raw[np.minimum(ends[p1], len(raw) - 1)], _JOINER_CODES))
+    others = p[~ok]
+    if len(others):
+        reach = 2 * MAX_WORDS + 1
+        at = np.searchsorted(others, p)
+        after = others[np.minimum(at, len(others) - 1)]
+        before = others[np.maximum(at - 1, 0)]
+        near = ((at < len(others)) & (after - p <= reach)) | ((at > 0) & (p - before <= reach))
+        ok &= ~near
+    return ok
 
 
 def _merge(deleted: list[tuple[int, int, str]], rule: str) -> list[Edit]:

@@ -4,13 +4,15 @@
 Each fix deletes only whitespace, so no word is ever touched. Conventions that are not errors
 stay: two spaces after a sentence end, runs of four or more spaces (column alignment),
 indentation, " ..." ellipses, and a space before ":" between numbers ("10 : 30").
-Every sub-check starts with a substring test (``" ," in text``), so text without the problem
-costs a few C-level scans.
+One Aho-Corasick scan finds every two-character trigger (" ,", "  ", "( ", " )", ...); each
+pattern is then tried only where a trigger sits, so ordinary text costs one C-level scan.
 """
 
 from __future__ import annotations
 
 import re
+
+import ahocorasick_rs as ac
 
 from mtfix.change import Edit
 from mtfix.passes.rules.common import SpanGuard, keep_clear
@@ -23,8 +25,14 @@ _OPEN_SPACE_RE = re.compile(r"(?<=[(\[{“])[ \t]+(?=[^\s)\]}”])")
 _CLOSE_SPACE_RE = re.compile(r"(?<=[^\s(\[{“])[ \t]+(?=[)\]}”])")
 _QUOTE_PAIR_RE = re.compile(r'"([^"\n]*)"')
 
-_BEFORE_PUNCT_TRIGGERS = (" ,", " .", " ;", " :", " ?", " !")
-_BRACKET_TRIGGERS = ("( ", "[ ", "{ ", "“ ", " )", " ]", " }", " ”")
+_BEFORE_PUNCT_TRIGGERS = tuple(f"{w}{p}" for w in " \t" for p in ",.;:?!")
+_OPEN_TRIGGERS = tuple(f"{b}{w}" for w in " \t" for b in "([{“")
+_CLOSE_TRIGGERS = tuple(f"{w}{b}" for w in " \t" for b in ")]}”")
+_TRIGGERS = (*_BEFORE_PUNCT_TRIGGERS, "  ", *_OPEN_TRIGGERS, *_CLOSE_TRIGGERS)
+_BEFORE, _DOUBLE, _OPEN, _CLOSE = 0, 1, 2, 3
+_KIND = ([_BEFORE] * len(_BEFORE_PUNCT_TRIGGERS) + [_DOUBLE] + [_OPEN] * len(_OPEN_TRIGGERS)
+         + [_CLOSE] * len(_CLOSE_TRIGGERS))
+_AUTOMATON = ac.AhoCorasick(list(_TRIGGERS))
 
 
 class SpacingRule:
@@ -36,19 +44,32 @@ class SpacingRule:
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         edits: list[Edit] = []
-        if any(t in text for t in _BEFORE_PUNCT_TRIGGERS):
-            for m in _BEFORE_PUNCT_RE.finditer(text):
-                if _is_number_colon(text, m.start(), m.end()):
-                    continue
-                edits.append(Edit(m.start(), m.end(), "", self.id, "space before punctuation"))
-        if "  " in text:
-            for m in _DOUBLE_SPACE_RE.finditer(text):
-                edits.append(Edit(m.start(), m.end(), " ", self.id, "doubled space"))
-        if any(t in text for t in _BRACKET_TRIGGERS):
-            for pattern in (_OPEN_SPACE_RE, _CLOSE_SPACE_RE):
-                for m in pattern.finditer(text):
-                    edits.append(Edit(m.start(), m.end(), "", self.id,
-                                      "space inside brackets or quotes"))
+        tried: set[tuple[int, int]] = set()
+        for index, start, _end in _AUTOMATON.find_matches_as_indexes(text, overlapping=True):
+            kind = _KIND[index]
+            if kind == _OPEN:
+                at, pattern, note = start + 1, _OPEN_SPACE_RE, "space inside brackets or quotes"
+            else:
+                # The whitespace run that ends at (or contains) the trigger: a pattern can
+                # only match from the run's first character (its look-behind needs a non-space).
+                at = start
+                while at > 0 and text[at - 1] in " \t":
+                    at -= 1
+                if kind == _BEFORE:
+                    pattern, note = _BEFORE_PUNCT_RE, "space before punctuation"
+                elif kind == _DOUBLE:
+                    pattern, note = _DOUBLE_SPACE_RE, "doubled space"
+                else:
+                    pattern, note = _CLOSE_SPACE_RE, "space inside brackets or quotes"
+            if (kind, at) in tried:
+                continue
+            tried.add((kind, at))
+            m = pattern.match(text, at)
+            if m is None:
+                continue
+            if kind == _BEFORE and _is_number_colon(text, m.start(), m.end()):
+                continue
+            edits.append(Edit(m.start(), m.end(), " " if kind == _DOUBLE else "", self.id, note))
         if '"' in text:
             edits.extend(self._quotes(text))
         return keep_clear(edits, guard)
