@@ -234,3 +234,17 @@ def test_repetition_collapse_is_idempotent_and_deletes_only_copies(text, long_pa
         kept_before = text[max(0, edit.start - 8 * 12 - len(deleted)):edit.start].lower()
         for word in deleted.lower().replace(",", " ").replace(";", " ").split():
             assert word in kept_before, (text, deleted)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Headline of the day\nHeadline of the day Headline of the day\nBody.",
+     "Headline of the day\nBody."),
+    ("Hello world, bye\nHello world , bye\n", "Hello world, bye\n"),
+    ("Body.\nPrint this page of Print this page of Print this page\nEnd.", "Body.\nEnd."),
+])
+def test_line_rules_see_the_in_line_fixes(text, expected):
+    # A collapse or a spacing fix can make a line a duplicate or page chrome; one run must
+    # already remove it, or a second run would change the text again.
+    once = fix(text)
+    assert once == expected
+    assert fix(once) == once

@@ -17,12 +17,13 @@ that is not sure emits a flag (``Edit(flag=True)``): reported, never applied.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from mtfix.change import Edit, select_non_overlapping
+from mtfix.change import Edit, OffsetMap, apply_edits, select_non_overlapping
 from mtfix.passes.rules.capitals import CapitalsRule
 from mtfix.passes.rules.chrome import ChromePhraseError, ChromeRule
 from mtfix.passes.rules.common import Span, SpanGuard
@@ -137,14 +138,64 @@ class RulesPass:
         return [rule.id for rule in self.rules]
 
     def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
+        """Edits of every enabled rule, in two stages so that one run reaches a fixpoint.
+
+        Stage 1, rules inside a line (repetition, spacing, capitals). Stage 2, whole-line rules
+        (chrome, duplicate_lines) run on the text as stage 1 leaves it: a collapse can make a
+        line equal to the one above it ("Headline\nHeadline Headline") or a chrome line, and
+        a second run must not find it then. A stage-2 deletion of a whole line absorbs the
+        stage-1 edits inside that line. Stage 2 never creates stage-1 work (it deletes whole
+        lines, it joins none)."""
         guard = SpanGuard(protected)
-        edits: list[Edit] = []
+        inline: list[Edit] = []
         for rule in self.rules:
-            edits.extend(rule.find(text, guard))
-        return select_non_overlapping(edits, self._order)
+            if rule.id not in LINE_RULES:
+                inline.extend(rule.find(text, guard))
+        inline = select_non_overlapping(inline, self._order)
+        line_rules = [rule for rule in self.rules if rule.id in LINE_RULES]
+        if not line_rules:
+            return inline
+        applied = [e for e in inline if not e.flag]
+        staged = apply_edits(text, applied) if applied else text
+        lines: list[Edit] = []
+        for rule in line_rules:
+            lines.extend(rule.find(staged, SpanGuard(()) if applied else guard))
+        lines = select_non_overlapping(lines, self._order)
+        if not lines:
+            return inline
+        if applied:
+            lines = _map_back(lines, applied, guard)
+            spans = [(e.start, e.end) for e in lines]
+            inline = [e for e in inline if not any((s <= e.start and e.end <= t) or (
+                e.start < t and s < e.end) for s, t in _near(spans, e))]
+        return select_non_overlapping(inline + lines, self._order)
 
     def rule_order(self) -> dict[str, int]:
         return dict(self._order)
+
+
+#: Rules that delete whole lines; they run on the text as the in-line rules leave it.
+LINE_RULES = frozenset({"chrome", "duplicate_lines"})
+
+
+def _map_back(edits: list[Edit], applied: list[Edit], guard: SpanGuard) -> list[Edit]:
+    """Whole-line edits found on the stage-1 text, in the coordinates of the original text
+    (a line's boundaries are never inside a stage-1 edit, which stays within its line)."""
+    offsets = OffsetMap(applied)
+    out = []
+    for edit in edits:
+        start = offsets.to_before(edit.start, side="end")
+        end = offsets.to_before(edit.end, side="start")
+        if guard and guard.touches(start, end):
+            continue
+        out.append(replace(edit, start=start, end=end))
+    return out
+
+
+def _near(spans: list[tuple[int, int]], edit: Edit) -> list[tuple[int, int]]:
+    """The (sorted, disjoint) spans that may overlap ``edit``."""
+    i = bisect.bisect_right(spans, (edit.start, edit.end + 1))
+    return spans[max(0, i - 1):i + 1]
 
 
 def _rebuild(ids: tuple[str, ...], chrome_phrases: str | Path | None) -> RulesPass:

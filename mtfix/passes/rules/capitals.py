@@ -59,7 +59,8 @@ def _automaton() -> ac.AhoCorasick:
     # the candidates, so ordinary text costs one C-level scan.
     leads = "abcdefghijklmnopqrstuvwxyz,"
     patterns = [f"{c} {w.capitalize()}" for w in sorted(common_words()) for c in leads]
-    return ac.AhoCorasick(patterns)
+    # A DFA scans about twice as fast as the default NFA here (built once per process).
+    return ac.AhoCorasick(patterns, implementation=ac.Implementation.DFA)
 
 
 class CapitalsRule:

@@ -77,7 +77,8 @@ class ChromeRule:
         # (print, Print, PRINT); only lines holding a hit are tried against the pattern.
         firsts = {p.split()[0].lower() for p in self.phrases}
         variants = sorted({v for w in firsts for v in (w, w.capitalize(), w.upper())})
-        self._first_words = ac.AhoCorasick(variants) if variants else None
+        self._first_words = ac.AhoCorasick(
+            variants, implementation=ac.Implementation.DFA) if variants else None
 
     def is_chrome_line(self, line: str) -> bool:
         return self._pattern is not None and self._pattern.fullmatch(line) is not None

@@ -8,6 +8,8 @@ separators ("---") and one-word table cells that repeat on purpose are left alon
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Callable
 
 from mtfix.change import Edit
@@ -29,29 +31,31 @@ class DuplicateLinesRule:
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         lines = text.split("\n")
         keys = [line.strip() for line in lines]
-        nonblank = [k for k in keys if k]
-        if len(set(nonblank)) == len(nonblank):  # no line occurs twice anywhere: done
+        counts = Counter(keys)
+        repeated = {k for k, c in counts.items() if c > 1 and k}
+        if not repeated:  # no line occurs twice anywhere: done
             return []
-        edits: list[Edit] = []
-        starts = []
-        pos = 0
-        for line in lines:
-            starts.append(pos)
-            pos += len(line) + 1
+        starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
         transparent = self.transparent
-        prev = -1  # index of the last content line
-        blanks = 0
-        for i, key in enumerate(keys):
-            if not key:
-                blanks += 1
+        edits: list[Edit] = []
+        # Only a line whose text occurs elsewhere can repeat the content line before it;
+        # walk back from each such line over blank lines and page-chrome lines.
+        for i in (i for i, key in enumerate(keys) if key in repeated):
+            key = keys[i]
+            if len(key) < MIN_CHARS or " " not in key or not any(c.isalpha() for c in key):
                 continue
             if transparent is not None and transparent(lines[i] + "\n"):
                 continue
-            if (prev >= 0 and blanks <= 1 and key == keys[prev] and len(key) >= MIN_CHARS
-                    and " " in key and any(c.isalpha() for c in key)):
+            prev, blanks = i - 1, 0
+            while prev >= 0:
+                if not keys[prev]:
+                    blanks += 1
+                elif transparent is None or not transparent(lines[prev] + "\n"):
+                    break
+                prev -= 1
+            if prev >= 0 and blanks <= 1 and keys[prev] == key:
                 # Delete the earlier copy and what separates it from this one, so the
                 # line keeps the blank-line layout that follows it.
                 edits.append(Edit(starts[prev], starts[i], "", self.id,
                                   "line repeated right after itself"))
-            prev, blanks = i, 0
         return keep_clear(edits, guard)

@@ -95,10 +95,14 @@ _JOINERS = frozenset({"-", "'", "’", "‐", "‑"})
 _INNER_STOP = frozenset("\n\r.!?")
 _ASCII_FOLD = {c: c + 32 for c in range(65, 91)}
 _WORD_RE = re.compile(r"[^\W_\U00010000-\U0010FFFF]+")
+_BLANKS_RE = re.compile(r"[ \t]+")
 
 
 def _fold(s: str) -> str:
-    return s.lower() if s.isascii() else s.translate(_ASCII_FOLD)
+    """Case-fold ASCII letters; runs of spaces and tabs count as one space (the spacing rule
+    shrinks them in the same run, and the copies must still be copies after it)."""
+    s = s.lower() if s.isascii() else s.translate(_ASCII_FOLD)
+    return _BLANKS_RE.sub(" ", s) if "  " in s or "\t" in s else s
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,8 +302,8 @@ def _find_loop(state: _State, p: int) -> Loop | None:
     for k in range(1, MAX_WORDS + 1):
         if p + k >= n:
             return None
-        if key(p + k) != first:
-            continue
+        if key(p + k) != first or not _SEP_RE.fullmatch(state.gap(p + k - 1)):
+            continue  # (both kinds of loop need a plain separator before word p + k)
         same = 1  # words equal (by key) at distance k, from p on, up to one full copy
         while same < k and p + k + same < n and key(p + same) == key(p + k + same):
             same += 1
@@ -474,29 +478,47 @@ class RepetitionRule:
 
     @staticmethod
     def _recheck(state: _State, removed: list[int], junctions: list[int]) -> list[int]:
-        """Drop the deleted words; candidates of the new word sequence near a deletion point
-        (a loop that now spans a junction). Everywhere else nothing changed."""
+        """Drop the deleted words; return the candidates of the new word sequence that may
+        start a loop across a deletion point. Elsewhere the words did not change, so only
+        short windows around the deletion points are searched."""
         n = len(state)
         kept = np.ones(n, dtype=bool)
         kept[removed] = False
         old = np.arange(n) if state.kept is None else np.asarray(state.kept)
         state.kept = old[kept]
-        # Junction positions in the new sequence: the kept word right before each deletion.
-        new_pos = np.cumsum(kept) - 1
-        joints = new_pos[np.asarray(junctions) - 1]
-        keys = (state.hashes if isinstance(state.hashes, np.ndarray)
-                else np.array(state.hashes, dtype=np.int64))[state.kept]
-        cands = _candidates_np(keys)[0]
-        if len(cands) == 0:
-            return []
+        new_n = len(state.kept)
+        # The kept word right before each deletion, in the new sequence.
+        joints = (np.cumsum(kept) - 1)[np.asarray(junctions) - 1]
         reach = 2 * MAX_WORDS + 1
-        at = np.searchsorted(joints, cands)  # first junction at or after the candidate
-        near = np.zeros(len(cands), dtype=bool)
-        ok = at < len(joints)
-        near[ok] = joints[at[ok]] - cands[ok] <= reach
-        return cands[near].tolist()
+        lo = np.maximum(joints - reach, 0)
+        hi = np.minimum(joints + reach + 1, new_n)
+        # Merge overlapping windows, then lay them end to end with a unique separator key
+        # between two windows so that no period matches across the gap.
+        order = np.argsort(lo, kind="stable")
+        lo, hi = lo[order], hi[order]
+        spans: list[list[int]] = []
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            if spans and a <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], b)
+            else:
+                spans.append([a, b])
+        keys_all = state.hashes if isinstance(state.hashes, np.ndarray) else np.array(
+            state.hashes, dtype=np.int64)
+        positions = []
+        pieces = []
+        for i, (a, b) in enumerate(spans):
+            positions.append(np.arange(a, b))
+            positions.append(np.array([-1]))
+            pieces.append(keys_all[state.kept[a:b]])
+            pieces.append(np.array([_SENTINEL - i], dtype=keys_all.dtype) if
+                          keys_all.dtype == np.uint64 else np.array([-(2**62) - i], np.int64))
+        where = np.concatenate(positions)
+        found = _candidates_np(np.concatenate(pieces))[0]
+        found = where[found]
+        return found[found >= 0].tolist()
 
 
+_SENTINEL = np.uint64(2**64 - 1)
 _JOINER_CODES = np.array(sorted(ord(c) for c in _JOINERS))
 
 

@@ -32,7 +32,7 @@ _TRIGGERS = (*_BEFORE_PUNCT_TRIGGERS, "  ", *_OPEN_TRIGGERS, *_CLOSE_TRIGGERS)
 _BEFORE, _DOUBLE, _OPEN, _CLOSE = 0, 1, 2, 3
 _KIND = ([_BEFORE] * len(_BEFORE_PUNCT_TRIGGERS) + [_DOUBLE] + [_OPEN] * len(_OPEN_TRIGGERS)
          + [_CLOSE] * len(_CLOSE_TRIGGERS))
-_AUTOMATON = ac.AhoCorasick(list(_TRIGGERS))
+_AUTOMATON = ac.AhoCorasick(list(_TRIGGERS), implementation=ac.Implementation.DFA)
 
 
 class SpacingRule:
