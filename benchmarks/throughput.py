@@ -170,7 +170,7 @@ def make_big_file(path: Path, sentences: list[str], mb: float) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=20, help="throughput corpus size (MB)")
+    parser.add_argument("--mb", type=float, default=40, help="throughput corpus size (MB)")
     parser.add_argument("--file-mb", type=float, default=2, help="size of each corpus file (MB)")
     parser.add_argument("--rss-mb", type=float, default=1024, help="the large file (MB; 0: skip)")
     parser.add_argument("--rss-pipeline", choices=("default", "phrases", "none"), default="none")
