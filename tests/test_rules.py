@@ -199,7 +199,7 @@ def test_invariants(text):
 
 _rep_words = st.sampled_from(["the", "The", "of", "ninth", "volume", "Rival", "that", "and",
                               "more", "a", "1", "naïve", "Über", "über"])
-_rep_seps = st.sampled_from([" ", " ", " ", ", ", "; ", ". ", "\n", "-", "  "])
+_rep_seps = st.sampled_from([" ", " ", " ", ", ", "; ", ". ", "\n", "-", "  ", " - ", " _ "])
 
 
 @st.composite

@@ -13,7 +13,8 @@ Definitions (what "repeated" means, exactly):
   (words and the separators inside the phrase) is equal after lower-casing ASCII letters.
 * a *loop* at word i with period k (1-8 words) is c >= 2 consecutive copies of the phrase of
   words i..i+k-1, each copy separated from the next by spaces/tabs with at most one ``,`` or
-  ``;``, optionally followed by a partial copy (a proper prefix of the phrase; the loop then
+  ``;`` (or, for three or more copies, a spaced dash or underscore: "neo - neo - neo"),
+  optionally followed by a partial copy (a proper prefix of the phrase; the loop then
   collapses to that prefix: "the ninth volume of the ninth volume of the ninth volume" ->
   "the ninth volume"). A phrase of k >= 4 words that comes back after exactly one word
   ("the ninth volume OF the ninth volume") is a loop of one copy plus a partial copy.
@@ -91,6 +92,9 @@ ALLOWED_PERIODS = frozenset({
 })
 
 _SEP_RE = re.compile(r"[ \t]*[,;]?[ \t]*")
+# " - ", " _ ": MT loops of tokens joined by a spaced dash ("neo - neo - neo"); as a separator
+# only for three or more copies, since "win - win" or "Paris - Paris" are ordinary.
+_LOOSE_SEP_RE = re.compile(r"[ \t]+[-_–—][ \t]+|[ \t]*[,;]?[ \t]*")
 _JOINERS = frozenset({"-", "'", "’", "‐", "‑"})
 _INNER_STOP = frozenset("\n\r.!?")
 _ASCII_FOLD = {c: c + 32 for c in range(65, 91)}
@@ -174,8 +178,12 @@ def _need(k: int) -> int:
     return k - 1 if k - 1 >= MIN_ONE_WORD_GAP_PHRASE else k
 
 
-def _candidates_np(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted candidate word positions, and for each whether only period 1 matched there."""
+def _candidates_np(hashes: np.ndarray, plain_gap: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted candidate word positions, and for each whether only period 1 matched there.
+
+    ``plain_gap[w]``, when given, is False where the text after word w cannot be a loop
+    separator; a loop of period k at p needs one after word p + k - 1."""
     n = len(hashes)
     found = []
     for k in range(1, MAX_WORDS + 1):
@@ -184,13 +192,15 @@ def _candidates_np(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         eq = hashes[k:] == hashes[:-k]
         need = _need(k)
         if need == 1:
-            found.append(np.flatnonzero(eq))
-            continue
-        both = eq[:-1] & eq[1:]  # two in a row: rules out most places cheaply
-        hits = np.flatnonzero(both)
-        for j in range(2, need):  # the few survivors: check the rest one offset at a time
-            hits = hits[hits + j < len(eq)]
-            hits = hits[eq[hits + j]]
+            hits = np.flatnonzero(eq)
+        else:
+            both = eq[:-1] & eq[1:]  # two in a row: rules out most places cheaply
+            hits = np.flatnonzero(both)
+            for j in range(2, need):  # the few survivors: check the rest one offset at a time
+                hits = hits[hits + j < len(eq)]
+                hits = hits[eq[hits + j]]
+        if plain_gap is not None and len(hits):
+            hits = hits[plain_gap[hits + k - 1]]
         found.append(hits)
     if not found:
         empty = np.empty(0, dtype=np.int64)
@@ -302,12 +312,15 @@ def _find_loop(state: _State, p: int) -> Loop | None:
     for k in range(1, MAX_WORDS + 1):
         if p + k >= n:
             return None
-        if key(p + k) != first or not _SEP_RE.fullmatch(state.gap(p + k - 1)):
-            continue  # (both kinds of loop need a plain separator before word p + k)
+        if key(p + k) != first:
+            continue
+        loose = not _SEP_RE.fullmatch(state.gap(p + k - 1))
+        if loose and not _LOOSE_SEP_RE.fullmatch(state.gap(p + k - 1)):
+            continue  # (both kinds of loop need a separator before word p + k)
         same = 1  # words equal (by key) at distance k, from p on, up to one full copy
         while same < k and p + k + same < n and key(p + same) == key(p + k + same):
             same += 1
-        if same < k and not (same == k - 1 >= MIN_ONE_WORD_GAP_PHRASE):
+        if same < k and (loose or not same == k - 1 >= MIN_ONE_WORD_GAP_PHRASE):
             continue
         phrase = state.phrase(p, k)
         if _INNER_STOP.intersection(phrase) or not any(c.isalpha() for c in phrase):
@@ -317,14 +330,16 @@ def _find_loop(state: _State, p: int) -> Loop | None:
             copies = 1
             while p + (copies + 1) * k <= n:
                 q = p + copies * k
-                if not _SEP_RE.fullmatch(state.gap(q - 1)) or _fold(state.phrase(q, k)) != folded:
+                sep = _SEP_RE if not loose else _LOOSE_SEP_RE
+                if not sep.fullmatch(state.gap(q - 1)) or _fold(state.phrase(q, k)) != folded:
                     break
                 copies += 1
-            if copies < 2:
+            if copies < (3 if loose else 2):
                 continue
             tail_at = p + copies * k
             tail = 0
-            if tail_at < n and _SEP_RE.fullmatch(state.gap(tail_at - 1)):
+            if tail_at < n and (_LOOSE_SEP_RE if loose else _SEP_RE).fullmatch(
+                    state.gap(tail_at - 1)):
                 limit = min(k - 1, n - tail_at)
                 while tail < limit and key(tail_at + tail) == key(p + tail):
                     tail += 1
@@ -385,7 +400,9 @@ def _decide(state: _State, loop: Loop) -> tuple[bool, bool, str]:
 def _ends_sentence(state: _State, loop: Loop) -> bool:
     last = loop.p + loop.period * loop.copies - 1
     after = state.gap(last).lstrip(" \t\"'”’)]")
-    return after[:1] in ("", ".", "!", "?", "\n", "\r", "…")
+    if not after:  # only spaces and closing quotes: the end of the text, or a next word
+        return last + 1 >= len(state)
+    return after[0] in ".!?\n\r…"
 
 
 class RepetitionRule:
@@ -402,7 +419,7 @@ class RepetitionRule:
             candidates = _candidates_py(hashes)
         else:
             starts, ends, hashes, raw = _tokens_np(text)
-            found, period_one = _candidates_np(hashes)
+            found, period_one = _candidates_np(hashes, _plain_gaps(starts, ends, raw))
             if len(found) == 0:
                 return []
             simple = _simple_doubles(found, period_one, starts, ends, hashes, raw)
@@ -495,30 +512,48 @@ class RepetitionRule:
         # Merge overlapping windows, then lay them end to end with a unique separator key
         # between two windows so that no period matches across the gap.
         order = np.argsort(lo, kind="stable")
-        lo, hi = lo[order], hi[order]
-        spans: list[list[int]] = []
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            if spans and a <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], b)
-            else:
-                spans.append([a, b])
+        lo, hi = lo[order], np.maximum.accumulate(hi[order])
+        new_window = np.ones(len(lo), dtype=bool)
+        new_window[1:] = lo[1:] > hi[:-1]
+        first = np.flatnonzero(new_window)
+        lo = lo[first]
+        hi = np.append(hi[first[1:] - 1], hi[-1])
+        sizes = hi - lo + 1  # each window and its separator
+        offsets = np.cumsum(sizes) - sizes
+        within = np.arange(sizes.sum()) - np.repeat(offsets, sizes)
+        where = np.repeat(lo, sizes) + within
+        is_gap = within == np.repeat(sizes - 1, sizes)
+        where[is_gap] = -1
         keys_all = state.hashes if isinstance(state.hashes, np.ndarray) else np.array(
             state.hashes, dtype=np.int64)
-        positions = []
-        pieces = []
-        for i, (a, b) in enumerate(spans):
-            positions.append(np.arange(a, b))
-            positions.append(np.array([-1]))
-            pieces.append(keys_all[state.kept[a:b]])
-            pieces.append(np.array([_SENTINEL - i], dtype=keys_all.dtype) if
-                          keys_all.dtype == np.uint64 else np.array([-(2**62) - i], np.int64))
-        where = np.concatenate(positions)
-        found = _candidates_np(np.concatenate(pieces))[0]
-        found = where[found]
+        keys = keys_all[state.kept[np.where(is_gap, 0, where)]]
+        gap_ids = np.flatnonzero(is_gap)
+        if keys.dtype == np.uint64:
+            keys[gap_ids] = _SENTINEL - gap_ids.astype(np.uint64)
+        else:
+            keys[gap_ids] = -(2**62) - gap_ids
+        found = where[_candidates_np(keys)[0]]
         return found[found >= 0].tolist()
 
 
 _SENTINEL = np.uint64(2**64 - 1)
+def _plain_gaps(starts: np.ndarray, ends: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """For each word, False where the text after it is surely no loop separator (spaces or
+    tabs with at most one , or ;): its first, second or last character is something else
+    ("neo - neo", "<unk> <unk>", "vocabulary _ vocabulary"). A superset of the exact check."""
+    if len(starts) < 2:
+        return np.ones(len(starts), dtype=bool)
+    gap_start, gap_end = ends[:-1], starts[1:]
+    ok = np.ones(len(starts), dtype=bool)
+    for at in (gap_start, gap_end - 1):
+        c = raw[at]
+        ok[:-1] &= (c == 32) | (c == 9) | (c == 44) | (c == 59)
+    c = raw[np.minimum(gap_start + 1, gap_end - 1)]  # " - " and " _ " are loose separators
+    ok[:-1] &= (c == 32) | (c == 9) | (c == 44) | (c == 59) | (c == 45) | (c == 95) | (
+        c == 0x2013) | (c == 0x2014)
+    return ok
+
+
 _JOINER_CODES = np.array(sorted(ord(c) for c in _JOINERS))
 
 
