@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -232,7 +233,7 @@ def test_repetition_collapse_is_idempotent_and_deletes_only_copies(text, long_pa
         # Every deleted word is a copy of a word that stays right before the deletion: the
         # rule never deletes a word that was not repeated.
         kept_before = text[max(0, edit.start - 8 * 12 - len(deleted)):edit.start].lower()
-        for word in deleted.lower().replace(",", " ").replace(";", " ").split():
+        for word in re.findall(r"[^\W_]+", deleted.lower()):
             assert word in kept_before, (text, deleted)
 
 
