@@ -30,6 +30,7 @@ from glossary_speed import make_phrases, make_text, vocabulary
 from mtfix.glossary import Glossary
 from mtfix.glossary.model import GlossaryFile, RawEntry
 from mtfix.passes.rules import RULE_TYPES, RulesPass
+from mtfix.pipeline import Pipeline, chunk_text
 
 
 def best_time(fn, repeat: int = 3) -> float:
@@ -60,13 +61,23 @@ def rules_table(name: str, text: str) -> None:
     print(f"\n{name}: {mb:.1f} MB (references: str.lower {lower:.0f} MB/s, "
           f"word scan {words:.1f} MB/s)")
     print(f"{'rules':<18} {'MB/s':>7} {'x wordscan':>11} {'edits':>7} {'flags':>7}")
+    # The pipeline hands a pass paragraph-aligned chunks of about 1 MiB (chunk_text), as in
+    # glossary_speed.py's pipeline.fix_text; the rules are timed on those same chunks.
+    chunks = list(chunk_text(text))
     for label, only in [*((t.id, [t.id]) for t in RULE_TYPES), ("all default", None)]:
         rules = RulesPass(only=only) if only else RulesPass()
         result: list = []
-        seconds = best_time(lambda r=rules, out=result: out.__setitem__(slice(None), r.find_edits(text)))
+
+        def run(r=rules, out=result) -> None:
+            out[:] = [e for chunk in chunks for e in r.find_edits(chunk)]
+
+        seconds = best_time(run)
         flags = sum(e.flag for e in result)
         print(f"{label:<18} {mb / seconds:7.1f} {mb / seconds / words:11.2f} "
               f"{len(result) - flags:7d} {flags:7d}")
+    pipeline = Pipeline([RulesPass()])
+    seconds = best_time(lambda: pipeline.fix_text(text, doc="bench.txt"), repeat=1)
+    print(f"{'(pipeline.fix_text, change records included)':<18} {mb / seconds:.1f} MB/s")
 
 
 def mutate(rng: random.Random, phrase: str, edits: int) -> str:
