@@ -233,8 +233,39 @@ class OffsetMap:
         return offset - (self._deltas[i] if i >= 0 else 0)
 
 
+class SpanSet(list):
+    """A list of (start, end) spans with an index, so overlap queries cost O(log n).
+
+    Passes receive protected spans as a plain sequence; the pipeline hands them a ``SpanSet``
+    so that :func:`overlaps_any` does not scan hundreds of spans for every candidate edit.
+    Treat it as read-only.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        super().__init__(spans)
+        ranges = sorted((s, e) for s, e in self if e > s)
+        self._starts = [s for s, _ in ranges]
+        self._max_end: list[int] = []
+        top = -1
+        for _, e in ranges:
+            top = max(top, e)
+            self._max_end.append(top)
+        self._points = sorted(s for s, e in self if e == s)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end)  # spans starting before `end`
+        if i and self._max_end[i - 1] > start:
+            # the span reaching furthest among them reaches past `start`; for an empty
+            # query (start == end) that means a span strictly contains it
+            return start < end or any(s < start < e for s, e in self if e > s)
+        j = bisect.bisect_right(self._points, start)
+        return j < len(self._points) and self._points[j] < end
+
+
 def overlaps_any(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     """True if [start, end) overlaps a span (or a non-empty edit sits inside a zero-width span)."""
+    if isinstance(spans, SpanSet):
+        return spans.overlaps(start, end)
     for s, e in spans:
         if s == e:
             if start < s < end:

@@ -19,8 +19,8 @@ from mtfix.change import (
     Change,
     LineIndex,
     OffsetMap,
+    SpanSet,
     apply_edits,
-    overlaps_any,
     select_non_overlapping,
     text_hash,
 )
@@ -74,14 +74,15 @@ class Pipeline:
         for step in self.passes:
             # A pass that declares ``wants_flags = True`` (the model pass, to pick what to
             # rewrite) also gets the earlier passes' flag spans; others keep the 2-arg call.
+            guard_set = SpanSet(guarded)  # indexed: overlap checks stay O(log n) per edit
             if getattr(step, "wants_flags", False):
-                found = step.find_edits(current, guarded, flags=list(flagged))
+                found = step.find_edits(current, guard_set, flags=list(flagged))
             else:
-                found = step.find_edits(current, guarded)
+                found = step.find_edits(current, guard_set)
             # A flag changes nothing, so it may cover protected text (e.g. a rejected rewrite
             # of a sentence that holds a glossary fix); an applied edit may not.
             edits = [e for e in found
-                     if e.flag or e.after is None or not overlaps_any(e.start, e.end, guarded)]
+                     if e.flag or e.after is None or not guard_set.overlaps(e.start, e.end)]
             edits = select_non_overlapping(edits, step.rule_order())
             flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
             for edit in edits:

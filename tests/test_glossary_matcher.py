@@ -164,3 +164,16 @@ def test_fix_text_uses_the_shipped_glossaries_by_default():
     result = fix_text("Vision protection color:\nThe Deputy Governor of Anhui Province spoke.\n")
     assert "Vision protection" not in result.text
     assert "Vice Governor" in result.text
+
+
+def test_regex_entries_are_skipped_only_when_their_required_literal_is_absent():
+    from mtfix.glossary.regexcheck import regex_triggers
+
+    assert regex_triggers(r"(?i)\bhit rate:\s*\d+") == frozenset({"rate:"})
+    assert regex_triggers(r"(?:fo|barbaz)\d") is None  # "fo" is too short to be worth it
+    assert regex_triggers(r"\d+") is None
+    g = glossary(entry("share", r"(?i)share to:[ \\t]*", "", match='"regex"'))
+    assert run(g, "SHARE TO: x").text == "x"
+    # KELVIN SIGN / LONG S fold to ASCII letters under (?i): never skipped because of them
+    assert run(g, "\u017fhare to: x").text == "x"
+    assert run(g, "nothing here").text == "nothing here"

@@ -27,7 +27,14 @@ import ahocorasick_rs as ac
 from mtfix.change import Edit, overlaps_any
 from mtfix.glossary.matchview import MatchView, fold_bytes
 from mtfix.glossary.model import GlossaryError, RawEntry
-from mtfix.glossary.regexcheck import check_regex
+from mtfix.glossary.regexcheck import (
+    SPECIAL_FOLD_CHARS,
+    SPECIAL_FOLD_TABLE,
+    check_regex,
+    regex_reach,
+    regex_triggers,
+    windowed_finditer,
+)
 from mtfix.textutil import follow_case, is_word_char, normalize_key
 
 
@@ -87,6 +94,18 @@ class CompiledGlossary:
                     owners = patterns[key_bytes] = []
                 owners.append(_Key(order, entry, find if exact_match else None,
                                    is_word_char(key[0]), is_word_char(key[-1])))
+        # Triggers: literals one of which every match of a regex entry needs (see
+        # regexcheck.regex_triggers); regexes whose triggers are absent are not run at all.
+        trigger_ids: dict[str, int] = {}
+        self._regex_needs: list[frozenset[int] | None] = []
+        for _order, _entry, pattern in self._regexes:
+            found = regex_triggers(pattern.pattern)
+            self._regex_needs.append(None if found is None else frozenset(
+                trigger_ids.setdefault(t, len(trigger_ids)) for t in found))
+        self._triggers = (ac.BytesAhoCorasick([t.encode() for t in trigger_ids])
+                          if trigger_ids else None)
+        self._trigger_len = max(map(len, trigger_ids), default=0)
+        self._regex_reach = [regex_reach(p.pattern) for _o, _e, p in self._regexes]
         self._patterns = list(patterns)
         self._owners = [patterns[p] for p in self._patterns]
         self._fast = (
@@ -113,19 +132,19 @@ class CompiledGlossary:
         return [self._edit(text, c) for c in _select(candidates, text, protected)]
 
     def _candidates(self, text: str, protected: Sequence[tuple[int, int]]) -> list[_Candidate]:
+        view = MatchView(text) if (self._fast is not None or self._triggers is not None) else None
         regex_found: list[_Candidate] = []
-        for order, entry, pattern in self._regexes:
-            for m in pattern.finditer(text):
+        for order, entry, matches in self._regex_matches(text, view):
+            for m in matches:
                 if m.end() > m.start() and not overlaps_any(m.start(), m.end(), protected):
                     regex_found.append(_Candidate(m.start(), m.end(), order, entry, m))
         if self._fuzzy is not None:
             regex_found.extend(
                 _Candidate(s, e, order, entry, score=score) for s, e, order, entry, score in
                 self._fuzzy.find(text, protected))
-        if self._fast is None:
+        if self._fast is None or view is None:
             return regex_found
 
-        view = MatchView(text)
         data = view.data
         fast: list[tuple[int, int, _Key]] = []
         dirty: set[tuple[int, int]] = set()  # view paragraphs that need the exact rescan
@@ -164,6 +183,54 @@ class CompiledGlossary:
             kept.extend(c for c in extra if not overlaps_any(c.start, c.end, protected))
         kept.extend(regex_found)
         return kept
+
+    def _regex_matches(self, text: str, view: MatchView | None):
+        """(order, entry, matches) for the regex entries worth running on ``text``.
+
+        One automaton scan finds every trigger (a literal one of which each match of an entry
+        needs, see ``regexcheck.regex_triggers``). An entry none of whose triggers occurs is
+        skipped; an entry with a bounded reach is searched only in windows around its
+        triggers; the others run over the whole text.
+        """
+        if self._triggers is None or view is None:
+            for order, entry, pattern in self._regexes:
+                yield order, entry, pattern.finditer(text)
+            return
+        if any(c in text for c in SPECIAL_FOLD_CHARS):
+            view = MatchView(text.translate(SPECIAL_FOLD_TABLE))  # same code-point offsets
+        hits: dict[int, list[int]] = {}  # trigger id -> view offsets of its occurrences
+        for index, start, _end in self._triggers.find_matches_as_indexes(view.data,
+                                                                         overlapping=True):
+            hits.setdefault(index, []).append(start)
+        for (order, entry, pattern), needs, reach in zip(
+                self._regexes, self._regex_needs, self._regex_reach, strict=True):
+            if needs is None:
+                yield order, entry, pattern.finditer(text)
+                continue
+            present = sorted(v for i in needs for v in hits.get(i, ()))
+            if not present:
+                continue
+            if reach is None:
+                yield order, entry, pattern.finditer(text)
+                continue
+            # Cluster nearby occurrences in the view (any grouping is sound: a window only
+            # grows), then map just the cluster ends back to text offsets.
+            clusters = [[present[0], present[0]]]
+            for v in present[1:]:
+                if v - clusters[-1][1] <= 2 * reach:
+                    clusters[-1][1] = v
+                else:
+                    clusters.append([v, v])
+            ends = view.to_text_offsets([x for c in clusters for x in c])
+            width = reach + self._trigger_len
+            windows: list[tuple[int, int]] = []
+            for i in range(0, len(ends), 2):
+                lo, hi = max(0, ends[i] - reach), ends[i + 1] + width + 1
+                if windows and lo <= windows[-1][1]:
+                    windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+                else:
+                    windows.append((lo, hi))
+            yield order, entry, windowed_finditer(pattern, text, windows, reach)
 
     def _accept(self, view: MatchView, index: int, start: int, end: int) -> _Key | None:
         for key in self._owners[index]:

@@ -95,3 +95,151 @@ def _ambiguous_branches(body: list) -> bool:
             if any(_ambiguous_branches(list(branch)) for branch in arg[1]):
                 return True
     return False
+
+
+# -- prefilter triggers --------------------------------------------------------------------
+# Characters that Python's case-insensitive matching equates with an ASCII letter although
+# they are not ASCII (KELVIN SIGN ~ k, LONG S ~ s, dotless/dotted I ~ i, ANGSTROM SIGN ~ å...).
+# A text holding one of them is never skipped on the strength of an ASCII trigger.
+SPECIAL_FOLD_CHARS = ("\u212a", "\u017f", "\u0131", "\u0130")
+# Trigger search maps them to the ASCII letter they match, one code point for one, so offsets
+# stay put.
+SPECIAL_FOLD_TABLE = str.maketrans({"\u212a": "k", "\u017f": "s", "\u0131": "i", "\u0130": "i"})
+MIN_TRIGGER = 3
+
+
+def regex_triggers(pattern: str) -> frozenset[str] | None:
+    """Lower-case ASCII strings of which every match (or its lookaround context) contains one.
+
+    Used to skip a regex entry on text that holds none of them, so a glossary with a hundred
+    regex entries does not scan every text a hundred times. ``None`` means no such set was
+    found (the regex always runs). Sound by construction: a literal the regex requires must
+    appear in the text, and its ASCII, whitespace-free pieces survive case folding.
+    """
+    try:
+        parsed = P.parse(pattern)
+    except re.error:
+        return None
+    found = _required(list(parsed))
+    if not found or min(len(t) for t in found) < MIN_TRIGGER:
+        return None
+    return frozenset(found)
+
+
+def _literal_pieces(chars: list[str]) -> set[str] | None:
+    pieces = re.split(r"[^\x21-\x7e]+", "".join(chars).lower())
+    best = max(pieces, key=len, default="")
+    return {best} if best else None
+
+
+def _score(options: set[str] | None) -> int:
+    return min(len(o) for o in options) if options else 0
+
+
+def _required(items: list) -> set[str] | None:
+    best: set[str] | None = None
+    run: list[str] = []
+
+    def consider(options: set[str] | None) -> None:
+        nonlocal best
+        if options and _score(options) > _score(best):
+            best = options
+
+    for op, arg in items:
+        if op == C.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            consider(_literal_pieces(run))
+            run = []
+        if op == C.SUBPATTERN:
+            consider(_required(list(arg[-1])))
+        elif op == C.BRANCH:
+            branches = [_required(list(b)) for b in arg[1]]
+            if all(branches):
+                consider(set().union(*branches))
+        elif op in _REPEATS and op is not None:
+            low, _high, body = arg
+            if low >= 1:
+                consider(_required(list(body)))
+        elif op == C.ASSERT:  # a positive lookaround must find its text next to the match
+            consider(_required(list(arg[1])))
+    if run:
+        consider(_literal_pieces(run))
+    return best
+
+
+def regex_reach(pattern: str) -> int | None:
+    """How far apart a match's start and any text it depends on can be, or None if unbounded.
+
+    The sum of the widest match and the widest lookahead and lookbehind: a match that holds
+    (or looks at) a trigger at ``t`` starts within ``reach`` of ``t``, and deciding a match at
+    ``s`` reads no character beyond ``s + reach``. Patterns that can match the empty string
+    return None (``finditer``'s handling of empty matches cannot be replayed in windows).
+    """
+    try:
+        parsed = P.parse(pattern)
+    except re.error:
+        return None
+    low, high = parsed.getwidth()
+    if low == 0 or high >= _UNBOUNDED:
+        return None
+    around = _lookaround_width(list(parsed))
+    if around is None:
+        return None
+    return high + around
+
+
+def _lookaround_width(items: list) -> int | None:
+    total = 0
+    for op, arg in items:
+        if op in (C.ASSERT, C.ASSERT_NOT):
+            sub = arg[1]
+            width = sub.getwidth()[1]
+            if width >= _UNBOUNDED:
+                return None
+            inner = _lookaround_width(list(sub))
+            if inner is None:
+                return None
+            total += width + inner
+        elif op == C.SUBPATTERN:
+            inner = _lookaround_width(list(arg[-1]))
+            if inner is None:
+                return None
+            total += inner
+        elif op == C.BRANCH:
+            widths = [_lookaround_width(list(b)) for b in arg[1]]
+            if any(w is None for w in widths):
+                return None
+            total += max(widths, default=0)
+        elif op in _REPEATS and op is not None:
+            _low, high, body = arg
+            inner = _lookaround_width(list(body))
+            if inner is None or (inner and high >= _UNBOUNDED):
+                return None
+            total += inner * high
+    return total
+
+
+def windowed_finditer(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]],
+                      reach: int):
+    """The non-empty matches ``pattern.finditer(text)`` would give that start in ``windows``.
+
+    Each window is searched with ``endpos`` just past what a match starting in it can read;
+    every hit is then re-matched on the full text at its start, so end-of-text assertions
+    and lookaheads see the real text. Windows must be sorted and non-overlapping.
+    """
+    n = len(text)
+    pos = 0
+    for lo, hi in windows:
+        p = max(lo, pos)
+        while p < hi:
+            m = pattern.search(text, p, min(n, hi + reach + 1))
+            if m is None or m.start() >= hi:
+                break
+            true = pattern.match(text, m.start())
+            if true is None or true.end() == true.start():
+                p = m.start() + 1
+                continue
+            yield true
+            p = pos = true.end()
