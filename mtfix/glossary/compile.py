@@ -112,7 +112,6 @@ class CompiledGlossary:
             ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest)
             if self._patterns else None
         )
-        self._overlapping: ac.BytesAhoCorasick | None = None  # built on first need
         self._fuzzy = None
         if fuzzy:
             from mtfix.glossary.fuzzy import FuzzyMatcher
@@ -169,16 +168,9 @@ class CompiledGlossary:
             dirty_ends = sorted(p1 for _p0, p1 in dirty)  # paragraphs never overlap
             kept = [c for (start, _e, _k), c in zip(fast, kept, strict=True)
                     if not _inside(start, dirty_starts, dirty_ends)]
-            if self._overlapping is None:
-                self._overlapping = ac.BytesAhoCorasick(self._patterns)
             exact: list[tuple[int, int, _Key]] = []
             for p0, p1 in sorted(dirty):
-                chunk = data[p0:p1]
-                for index, start, end in self._overlapping.find_matches_as_indexes(
-                        chunk, overlapping=True):
-                    for key in self._owners[index]:
-                        if self._key_ok(view, key, p0 + start, p0 + end):
-                            exact.append((p0 + start, p0 + end, key))
+                exact.extend(self._all_occurrences(view, p0, p1))
             extra = _to_candidates(view, exact)
             kept.extend(c for c in extra if not overlaps_any(c.start, c.end, protected))
         kept.extend(regex_found)
@@ -231,6 +223,36 @@ class CompiledGlossary:
                 else:
                     windows.append((lo, hi))
             yield order, entry, windowed_finditer(pattern, text, windows, reach)
+
+    def _all_occurrences(self, view: MatchView, p0: int, p1: int
+                         ) -> list[tuple[int, int, _Key]]:
+        """Every valid key occurrence in view[p0:p1], overlapping ones included.
+
+        Uses the leftmost-longest automaton only (a second, overlapping automaton would cost
+        as much to build as the first): from each position, the first match gives the next
+        start where any key occurs; shorter keys at that start are found by cutting the
+        haystack just before the end of the longer one.
+        """
+        data = memoryview(view.data)
+        found: list[tuple[int, int, _Key]] = []
+        pos = p0
+        while pos < p1:
+            first = self._fast.find_matches_as_indexes(data[pos:p1])
+            if not first:
+                break
+            index, start, end = first[0]
+            start += pos
+            end += pos
+            while True:
+                for key in self._owners[index]:
+                    if self._key_ok(view, key, start, end):
+                        found.append((start, end, key))
+                shorter = self._fast.find_matches_as_indexes(data[start : end - 1])
+                if not shorter or shorter[0][1] != 0:
+                    break
+                index, end = shorter[0][0], start + shorter[0][2]
+            pos = start + 1
+        return found
 
     def _accept(self, view: MatchView, index: int, start: int, end: int) -> _Key | None:
         for key in self._owners[index]:
