@@ -177,3 +177,11 @@ def test_regex_entries_are_skipped_only_when_their_required_literal_is_absent():
     # KELVIN SIGN / LONG S fold to ASCII letters under (?i): never skipped because of them
     assert run(g, "\u017fhare to: x").text == "x"
     assert run(g, "nothing here").text == "nothing here"
+
+
+def test_decomposed_hangul_matches_its_composed_key():
+    # jamo sequences compose under NFC although the vowel jamo has combining class 0
+    g = glossary(entry("x", "가나", "ga-na"))
+    text = "\u1100\u1161\u1102\u1161 and 가나"
+    result = run(g, text)
+    assert result.text == "ga-na and ga-na"

@@ -51,17 +51,42 @@ def fold_bytes(text: str) -> bytes:
     return _fold(text)[1]
 
 
-def _fold(text: str) -> tuple[bytes, bytes]:
+# Characters with combining class 0 that NFC can still compose with what precedes them
+# (NFC_QC=Maybe starters: Hangul vowel/final jamo, some Indic and other vowel signs).
+_COMPOSING_STARTERS = frozenset(
+    [chr(c) for c in range(0x1161, 0x1176)] + [chr(c) for c in range(0x11A8, 0x11C3)]
+    + [chr(c) for c in (0x09BE, 0x09D7, 0x0B3E, 0x0B56, 0x0B57, 0x0BBE, 0x0BD7, 0x0CC2, 0x0CD5,
+                        0x0CD6, 0x0D3E, 0x0D57, 0x0DCF, 0x0DDF, 0x102E, 0x1B35, 0x11127,
+                        0x1133E, 0x11357, 0x114B0, 0x114BA, 0x114BD, 0x115AF, 0x11930)])
+_nfc_safe_cache: dict[str, bool] = {}
+
+
+def _nfc_safe(char: str) -> bool:
+    """Can ``char`` never take part in an NFC change (so a text of such chars is NFC)?"""
+    safe = _nfc_safe_cache.get(char)
+    if safe is None:
+        safe = (unicodedata.combining(char) == 0 and char not in _COMPOSING_STARTERS
+                and unicodedata.normalize("NFC", char) == char)
+        _nfc_safe_cache[char] = safe
+    return safe
+
+
+def _distinct_non_ascii(raw: bytes) -> set[str]:
+    return set(raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+
+
+def _fold(text: str, raw: bytes | None = None, distinct: set[str] | None = None
+          ) -> tuple[bytes, bytes]:
     """(UTF-8 of ``text``, its folded form of the same length)."""
-    raw = text.encode("utf-8", "surrogatepass")
+    if raw is None:
+        raw = text.encode("utf-8", "surrogatepass")
     folded = raw.lower()  # ASCII letters only, at C speed
     if text.isascii():
         return raw, folded
     # Mostly-English text has few distinct non-ASCII characters: find them at C speed (drop
     # the ASCII bytes, decode the rest) and replace each one that folds differently. UTF-8 is
     # self-synchronising, so a character's bytes only ever match at a character boundary.
-    distinct = set(raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-    for char in distinct:
+    for char in _distinct_non_ascii(raw) if distinct is None else distinct:
         char_bytes = char.encode("utf-8", "surrogatepass")
         replacement = fold_char_bytes(char_bytes)
         if replacement != char_bytes:
@@ -81,11 +106,16 @@ class MatchView:
     def __init__(self, text: str) -> None:
         self.text = text
         self._nfc_map: list[int] | None = None
-        norm = text
         self._ascii = text.isascii()
-        if not self._ascii and not unicodedata.is_normalized("NFC", text):
+        raw = text.encode("utf-8", "surrogatepass")
+        distinct = None if self._ascii else _distinct_non_ascii(raw)
+        # NFC check only when some character could be affected by it (cheap per distinct char)
+        if distinct and not all(map(_nfc_safe, distinct)) and \
+                not unicodedata.is_normalized("NFC", text):
             norm, self._nfc_map = _nfc_with_map(text)
-        raw, folded = _fold(norm)
+            raw, folded = _fold(norm)
+        else:
+            raw, folded = _fold(text, raw, distinct)
         self._raw = raw  # norm's UTF-8 (same length as folded): byte -> code point offsets
         spaced = folded.translate(_WS_TABLE)
         # Breakpoints of the collapse: view offset -> offset in `folded` from there on.
@@ -94,7 +124,12 @@ class MatchView:
         pieces = []
         last = 0
         removed = 0
-        for run in _SPACE_RUN_RE.finditer(spaced):
+        # Fast path: when every double space comes from a "\n\n" (each run holding "\n\n" is
+        # a paragraph break, and a run's "\n\n" pairs never outnumber its "  " pairs), there
+        # is nothing to collapse; two C-speed counts decide it.
+        runs = () if spaced.count(b"  ") == folded.count(b"\n\n") else \
+            _SPACE_RUN_RE.finditer(spaced)
+        for run in runs:
             start, end = run.span()
             if folded.count(b"\n", start, end) >= 2:
                 continue  # paragraph break: keep every space, so no key can match across it
