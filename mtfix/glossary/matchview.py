@@ -210,7 +210,8 @@ class MatchView:
 def _nfc_with_map(text: str) -> tuple[str, list[int]]:
     """NFC-normalise ``text`` run by run, with a map from normalised offsets to ``text`` offsets.
 
-    A run is a starter followed by its combining marks; a run that composes into fewer code
+    A run is a starter followed by its combining marks (and composing starters such as Hangul
+    vowel jamo); a run that composes into fewer code
     points maps all its code points to the run start (matches never start inside a run).
     """
     out: list[str] = []
@@ -218,7 +219,7 @@ def _nfc_with_map(text: str) -> tuple[str, list[int]]:
     run_start = 0
     n = len(text)
     for i in range(1, n + 1):
-        if i < n and unicodedata.combining(text[i]):
+        if i < n and (unicodedata.combining(text[i]) or text[i] in _COMPOSING_STARTERS):
             continue
         run = text[run_start:i]
         normal = unicodedata.normalize("NFC", run)
