@@ -108,8 +108,11 @@ class CompiledGlossary:
         self._regex_reach = [regex_reach(p.pattern) for _o, _e, p in self._regexes]
         self._patterns = list(patterns)
         self._owners = [patterns[p] for p in self._patterns]
+        # A DFA scans ~15% faster than the default NFA up to ~10,000s of keys but builds
+        # slowly and scans slower (cache misses) beyond that: measured, see README "Speed".
+        kind = {"implementation": ac.Implementation.DFA} if len(self._patterns) <= 20_000 else {}
         self._fast = (
-            ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest)
+            ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest, **kind)
             if self._patterns else None
         )
         self._fuzzy = None
