@@ -75,10 +75,12 @@ class Pipeline:
             # A pass that declares ``wants_flags = True`` (the model pass, to pick what to
             # rewrite) also gets the earlier passes' flag spans; others keep the 2-arg call.
             guard_set = SpanSet(guarded)  # indexed: overlap checks stay O(log n) per edit
+            extra: dict = {}
             if getattr(step, "wants_flags", False):
-                found = step.find_edits(current, guard_set, flags=list(flagged))
-            else:
-                found = step.find_edits(current, guard_set)
+                extra["flags"] = list(flagged)
+            if getattr(step, "wants_segment", False):  # e.g. replaying reviewed changes
+                extra["segment"] = segment
+            found = step.find_edits(current, guard_set, **extra)
             # A flag changes nothing, so it may cover protected text (e.g. a rejected rewrite
             # of a sentence that holds a glossary fix); an applied edit may not.
             edits = [e for e in found

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mtfix.change import Change, apply_changes, text_hash
+from mtfix.change import Change, Edit, apply_changes, text_hash
 from mtfix.fileio import atomic_writer
 
 DECISIONS_VERSION = 1
@@ -362,21 +362,18 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
                              "documents are: " + ", ".join(sorted({c.doc for c in changes})[:5])
                              + "); give one of its originals")
             continue
-        if any(c.segment is not None for c in mine):
-            outcome.error = (f"{original}: its changes are segment-level; apply them with the "
-                             "tool that reads this file format, not to the plain text")
-            continue
         if target.exists() and target.resolve() == Path(original).resolve():
             outcome.error = f"{original}: output would overwrite the original; choose another -o"
             continue
         try:
-            check_base(text, mine, str(original))
-            result = apply_decisions(text, mine, decisions, pending)
-        except ValueError as exc:  # StaleDecisionError included
+            if any(c.segment is not None for c in mine):
+                apply_to_segments(original, target, mine, decisions, pending)
+            else:
+                check_base(text, mine, str(original))
+                write_text_atomic(target, apply_decisions(text, mine, decisions, pending))
+        except (ValueError, InputError) as exc:  # StaleDecisionError included
             outcome.error = str(exc) if str(original) in str(exc) else f"{original}: {exc}"
             continue
-        try:
-            write_text_atomic(target, result)
         except OSError as exc:
             outcome.error = f"{original}: cannot write {target}: {exc.strerror}"
             continue
@@ -390,3 +387,68 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
             else:
                 outcome.pending += 1
     return outcomes
+
+
+class ReplayPass:
+    """A pass that re-applies reviewed changes, one segment at a time.
+
+    Segmented formats (PO, XLIFF, TMX, JSON Lines) record changes per unit; applying decisions
+    to them goes through the format's own reader and writer (so markup, ids, notes and
+    untouched units stay exactly as they were), with this pass in place of the real ones.
+    """
+
+    name = "replay"
+    wants_segment = True
+
+    def __init__(self, changes: Sequence[Change], decisions: DecisionMap, pending: str = REJECT,
+                 name: str = "the document") -> None:
+        self._by_segment: dict[str | None, list[Change]] = {}
+        for change in changes:
+            self._by_segment.setdefault(change.segment, []).append(change)
+        self._decisions, self._pending, self._name = decisions, pending, name
+        self.seen: set[str | None] = set()
+
+    def rule_order(self) -> dict[str, int]:
+        return {}
+
+    def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = (), *,
+                   segment: str | None = None) -> list[Edit]:
+        changes = self._by_segment.get(segment)
+        if not changes:
+            return []
+        self.seen.add(segment)
+        check_base(text, changes, f"{self._name} [{segment}]")
+        chosen = sorted(accepted_changes(changes, self._decisions, self._pending),
+                        key=lambda c: (c.start, c.end))
+        for earlier, later in itertools.pairwise(chosen):
+            if later.start < earlier.end:
+                raise ValueError(f"accepted changes {earlier.id} and {later.id} overlap in "
+                                 f"[{segment}]; accept only one of them")
+        return [Edit(c.start, c.end, c.after, c.rule, c.note) for c in chosen]
+
+
+def apply_to_segments(original: str | Path, target: str | Path, changes: Sequence[Change],
+                      decisions: DecisionMap, pending: str = REJECT) -> None:
+    """Apply decisions to a segmented file (PO, XLIFF, TMX, JSON Lines) through its format.
+
+    Refuses (``StaleDecisionError``) a unit whose text changed since the change log was
+    written, and a change log whose units are not in the file.
+    """
+    from mtfix.formats import FormatOptions, detect_format, fix_document
+    from mtfix.pipeline import Pipeline
+
+    replay = ReplayPass(changes, decisions, pending, str(original))
+    fields: tuple[str, ...] = ()
+    if detect_format(original) == "jsonl":  # JSON Lines segment ids are "LINE/field"
+        fields = tuple(sorted({c.segment.split("/", 1)[1] for c in changes
+                               if c.segment and "/" in c.segment}))
+    for _ in fix_document(original, target, pipeline=Pipeline([replay]), doc=str(original),
+                          options=FormatOptions(fields=fields, mark_review=False)):
+        pass
+    missing = {c.segment for c in changes} - replay.seen
+    if missing:
+        Path(target).unlink(missing_ok=True)
+        raise StaleDecisionError(
+            f"{original}: the change log has changes for unit(s) "
+            f"{', '.join(sorted(map(str, missing))[:5])} that are not in this file (or whose "
+            "text is empty now); re-run `mtfix fix` on it and review the new change log")
