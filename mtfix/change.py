@@ -102,10 +102,29 @@ def text_hash(text: str) -> str:
 def select_non_overlapping(edits: Iterable[Edit], order: dict[str, int] | None = None) -> list[Edit]:
     """The single overlap policy: leftmost wins, then longest, then rule order.
 
+    Changes compete only with changes, and flags only with flags: a flag changes nothing, so
+    it must not keep a change out (or the change would appear only on a second run). A flag
+    lying wholly inside a kept change is dropped (the text it points at is replaced anyway).
     ``order`` ranks rules (lower first); edits of unknown rules rank last in name order.
-    Zero-width edits (insertions) never overlap each other at the same point more than once.
+    The result is in text order.
     """
-    rank = order or {}
+    edits = list(edits)
+    changes = _greedy([e for e in edits if not e.flag and e.after is not None], order or {})
+    flags = _greedy([e for e in edits if e.flag or e.after is None], order or {})
+    if changes and flags:
+        starts = [c.start for c in changes]
+        kept_flags = []
+        for flag in flags:
+            i = bisect.bisect_right(starts, flag.start) - 1
+            inside = i >= 0 and changes[i].end > changes[i].start and \
+                changes[i].start <= flag.start and flag.end <= changes[i].end
+            if not inside:
+                kept_flags.append(flag)
+        flags = kept_flags
+    return sorted(changes + flags, key=lambda e: (e.start, e.end))
+
+
+def _greedy(edits: list[Edit], rank: dict[str, int]) -> list[Edit]:
     ranked = sorted(
         edits,
         key=lambda e: (e.start, -(e.end - e.start), rank.get(e.rule, len(rank)), e.rule),

@@ -113,3 +113,29 @@ def test_paragraph_rescan_finds_every_valid_occurrence(text, glossary):
     }
     found = {(s, e, key.entry.id) for s, e, key in compiled._all_occurrences(view, 0, len(view.data))}
     assert found == expected
+
+
+def test_a_flag_never_keeps_a_change_out():
+    from mtfix.change import Edit, select_non_overlapping
+
+    flag = Edit(0, 20, None, "repetition", flag=True)
+    change = Edit(0, 1, "", "spacing")
+    inside = Edit(5, 6, None, "capitals", flag=True)
+    deletion = Edit(4, 8, "", "chrome")
+    assert select_non_overlapping([flag, change, inside, deletion]) == [change, flag, deletion]
+
+
+def test_default_pipeline_is_idempotent_on_real_tokenized_mt():
+    """Real MLQE-PE ne-en MT (tokenized, loops and all; see the .README beside it)."""
+    from pathlib import Path
+
+    from mtfix.api import build_pipeline
+
+    path = Path(__file__).parent / "data" / "mlqe-ne-en-tokenized-excerpt.mt"
+    text = path.read_text(encoding="utf-8")
+    pipeline = build_pipeline()
+    first = pipeline.fix_text(text)
+    assert apply_changes(text, first.changes) == first.text
+    assert len(first.applied) > 50
+    second = pipeline.fix_text(first.text)
+    assert second.applied == (), [(c.rule, c.before, c.after) for c in second.applied]
