@@ -6,10 +6,10 @@ This is the library behind ``mtfix fix``. Output naming:
   argument it was found in (a file argument keeps just its name); the change log defaults to
   ``OUTPUT_DIR/changes.jsonl``.
 * no ``output_dir``: ``NAME.fixed.EXT`` beside each input; the change log defaults to
-  ``NAME.changes.jsonl`` beside the output for a single input, else ``mtfix-changes.jsonl`` in
+  ``NAME.changes.jsonl`` beside the output for a single input, else ``mtfix.changes.jsonl`` in
   the first output's directory.
 * ``in_place``: the input itself is replaced atomically (``NAME.orig`` kept unless
-  ``backup=False``); the change log defaults to ``NAME.changes.jsonl`` / ``mtfix-changes.jsonl``.
+  ``backup=False``); the change log defaults to ``NAME.changes.jsonl`` / ``mtfix.changes.jsonl``.
 
 How a run works (and why it can be resumed):
 
@@ -154,7 +154,10 @@ def _walk(folder: Path, suffixes: frozenset[str]) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
-            if name.startswith(".") or any(m in name for m in _OWN_OUTPUT_MARKERS):
+            # never pick up what a run writes: outputs beside inputs, backups, change logs
+            # (NAME.changes.jsonl, mtfix.changes.jsonl, and OUTDIR/changes.jsonl)
+            if name.startswith(".") or name == "changes.jsonl" or any(
+                    m in name for m in _OWN_OUTPUT_MARKERS):
                 continue
             if Path(name).suffix.lower() in suffixes:
                 yield Path(root) / name
@@ -176,7 +179,7 @@ def default_change_log(jobs: Sequence[Job], output_dir: str | None) -> Path | No
     first = jobs[0].output
     if len(jobs) == 1:
         return first.with_name(f"{jobs[0].input.stem}.changes.jsonl")
-    return first.parent / "mtfix-changes.jsonl"
+    return first.parent / "mtfix.changes.jsonl"
 
 
 def parts_dir_for(change_log: Path) -> Path:

@@ -152,3 +152,18 @@ def test_second_run_changes_nothing(tmp_path):
     applied = [r for r in map(json.loads, (out2 / "changes.jsonl").read_text().splitlines())
                if r["after"] != r["before"]]
     assert applied == []
+
+
+def test_a_second_run_over_a_folder_skips_what_the_first_run_wrote(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(GARBLED, encoding="utf-8")
+    (folder / "sub" / "b.md").write_text(GARBLED, encoding="utf-8")
+    assert fix(str(folder), "--jobs", "1").exit_code == 0
+    assert (folder / "mtfix.changes.jsonl").exists()
+    out = tmp_path / "out"
+    assert fix(str(folder), "-o", str(out), "--jobs", "1").exit_code == 0
+    second = fix(str(folder), "--jobs", "1")
+    assert second.exit_code == 0, second.output
+    assert "2 files" in second.output
+    assert fix(str(out), "-o", str(tmp_path / "again"), "--jobs", "1").exit_code == 0
