@@ -177,13 +177,6 @@ def _hunks_from_dmp(diffs: Sequence[tuple[int, str]], alphabet: Sequence[str]) -
 
 def apply_word_edits(before: str, edits: Sequence[WordEdit]) -> str:
     """Apply non-overlapping edits (offsets into ``before``)."""
-    pieces: list[str] = []
-    pos = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        if edit.start < pos:
-            raise ValueError(f"overlapping word edits at {edit.start}")
-        pieces.append(before[pos:edit.start])
-        pieces.append(edit.replacement)
-        pos = edit.end
-    pieces.append(before[pos:])
-    return "".join(pieces)
+    from mtfix.change import Edit, apply_edits
+
+    return apply_edits(before, [Edit(e.start, e.end, e.replacement, "worddiff") for e in edits])
