@@ -6,9 +6,11 @@
   not with ``\\b``, so keys ending in punctuation such as "approx." work) and, for ``exact``
   keys, for the exact original spelling.
 * A candidate that fails a check may hide a shorter or later valid match that the
-  non-overlapping scan skipped. Only then is that paragraph rescanned with an overlapping
-  automaton, so the fast path stays fast and the result is always what the policy says.
-* ``regex`` entries are a handful of compiled ``re`` patterns run over the original text.
+  non-overlapping scan skipped. Only then is that paragraph rescanned, every occurrence
+  enumerated with the same automaton, so the fast path stays fast and the result is always
+  what the policy says.
+* ``regex`` entries are compiled ``re`` patterns run over the original text, each only where
+  a literal it requires occurs (``regexcheck.regex_triggers``/``regex_reach``).
 
 Overlap policy (one, everywhere): leftmost match wins, then the longest, then the entry that
 comes first (file order, files in load order). Replacements are never re-scanned.
@@ -25,7 +27,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs as ac
 
-from mtfix.change import Edit, overlaps_any
+from mtfix.change import Edit, SpanSet, overlaps_any
 from mtfix.glossary.matchview import MatchView, fold_bytes
 from mtfix.glossary.model import GlossaryError, RawEntry
 from mtfix.glossary.regexcheck import (
@@ -166,10 +168,10 @@ class CompiledGlossary:
         if protected or regex_found:
             # A fast match that loses to a regex match or touches protected text may hide
             # others: treat its paragraph as dirty too.
-            others = [(c.start, c.end) for c in regex_found]
+            others = SpanSet((c.start, c.end) for c in regex_found)
             for (start, _end, _key), cand in zip(fast, kept, strict=True):
-                if overlaps_any(cand.start, cand.end, protected) or overlaps_any(
-                        cand.start, cand.end, others):
+                if overlaps_any(cand.start, cand.end, protected) or others.overlaps(
+                        cand.start, cand.end):
                     dirty.add(view.paragraph_of(start))
         if dirty:
             dirty_starts = sorted(p0 for p0, _p1 in dirty)
