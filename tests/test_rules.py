@@ -249,3 +249,13 @@ def test_line_rules_see_the_in_line_fixes(text, expected):
     once = fix(text)
     assert once == expected
     assert fix(once) == once
+
+
+@pytest.mark.parametrize("row", _rows("rules_mqm_ted_not_changed.tsv"), ids=lambda r: r[1][:30])
+def test_real_rhetorical_repeats_and_value_lists_are_only_flagged(row):
+    from mtfix.api import build_pipeline
+
+    text = row[1]
+    result = build_pipeline(default_glossaries=False).fix_text(text)
+    assert result.applied == () or all(c.rule == "spacing" for c in result.applied), [
+        (c.rule, c.before) for c in result.applied]
