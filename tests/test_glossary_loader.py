@@ -57,6 +57,7 @@ def test_toml_entries_keep_what_was_written_with_file_and_line(tmp_path):
         ('[[entry]]\nid = "x"\nfind = "cat"\nreplace = "dog"\n'
          'examples = [{ text = "a cat", fixed = "a cat" }]\n', "example fails", 1),
         ('[entries]\n', "unknown top-level key", None),
+        ('[[entry]]\nid = "x"\nfind = "a"\nreplace = "b"\ncontext = 3\n', "'context' must be", 1),
     ],
 )
 def test_broken_glossaries_name_file_line_and_entry(tmp_path, text, message, line):

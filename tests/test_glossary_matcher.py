@@ -185,3 +185,29 @@ def test_decomposed_hangul_matches_its_composed_key():
     text = "\u1100\u1161\u1102\u1161 and 가나"
     result = run(g, text)
     assert result.text == "ga-na and ga-na"
+
+
+def test_context_words_gate_an_entry_to_lines_that_hold_one_of_them():
+    g = glossary(
+        entry("p", "party members", "Party members", match='"exact"',
+              context='["CPC", "provincial", "Xi Jinping"]')
+        + entry("r", r"\\bstate council\\b", "State Council", match='"regex"', context='"Beijing"'))
+    text = ("CPC party members met.\nParty membership: party members of the Labour Party.\n"
+            "The state council in Beijing; a state council\nin Sikkim.\n")
+    result = run(g, text)
+    assert result.text == ("CPC Party members met.\nParty membership: party members of the "
+                           "Labour Party.\nThe State Council in Beijing; a State Council\nin Sikkim.\n")
+    # a failed context must not hide another candidate at the same place
+    g2 = glossary(entry("long", "party members", "X", context='"CPC"') + entry("short", "party", "Y"))
+    assert run(g2, "party members").text == "Y members"
+
+
+def test_shipped_domain_entries_do_not_fire_outside_chinese_official_text():
+    # real MLQE-PE ne-en / si-en MT lines (CC0; see tests/data/mlqe-ro-en-excerpt.README)
+    for line in ["Pasang became a party member of the imam mashal in 2046.",
+                 "In 1955, a state council was established which allowed modern shortcomings "
+                 "to form a constitutional government.",
+                 "In 1936, the grass-roots disease spreading on local trees reached growth."]:
+        assert fix_text(line + "\n").text == line + "\n"
+    assert fix_text("the provincial party committee met\n").text == \
+        "the provincial Party committee met\n"

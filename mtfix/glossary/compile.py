@@ -49,6 +49,7 @@ class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile
     exact: str | None  # the exact spelling to verify, for match = "exact"
     left_word: bool  # key starts with a word character -> needs a boundary before it
     right_word: bool
+    context: re.Pattern[str] | None = None  # the entry's `context` words (same line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,9 @@ class CompiledGlossary:
     def __init__(self, entries: Sequence[RawEntry]) -> None:
         self.entries: tuple[RawEntry, ...] = tuple(entries)
         self.order = {entry.id: i for i, entry in enumerate(self.entries)}
+        self._context: dict[int, re.Pattern[str]] = {
+            order: context_regex(entry.context)
+            for order, entry in enumerate(self.entries) if entry.context}
         patterns: dict[bytes, list[_Key]] = {}
         self._regexes: list[tuple[int, RawEntry, re.Pattern[str]]] = []
         fuzzy: list[RawEntry] = []
@@ -81,6 +85,7 @@ class CompiledGlossary:
             if entry.match == "fuzzy":
                 fuzzy.append(entry)
             exact_match = entry.match == "exact"
+            context = self._context.get(order)
             for find in entry.find:
                 if find.isascii():  # the common case, kept cheap: 100,000 entries compile in ~1 s
                     key = " ".join(find.split())
@@ -100,7 +105,8 @@ class CompiledGlossary:
                 owners = patterns.get(key_bytes)
                 if owners is None:
                     owners = patterns[key_bytes] = []
-                owners.append(_Key(order, entry, find if exact_match else None, left, right))
+                owners.append(_Key(order, entry, find if exact_match else None, left, right,
+                                   context))
         # Triggers: literals one of which every match of a regex entry needs (see
         # regexcheck.regex_triggers); regexes whose triggers are absent are not run at all.
         trigger_ids: dict[str, int] = {}
@@ -144,13 +150,16 @@ class CompiledGlossary:
         view = MatchView(text) if (self._fast is not None or self._triggers is not None) else None
         regex_found: list[_Candidate] = []
         for order, entry, matches in self._regex_matches(text, view):
+            context = self._context.get(order)
             for m in matches:
-                if m.end() > m.start() and not overlaps_any(m.start(), m.end(), protected):
+                if m.end() > m.start() and not overlaps_any(m.start(), m.end(), protected) and (
+                        context is None or in_context(context, text, m.start(), m.end())):
                     regex_found.append(_Candidate(m.start(), m.end(), order, entry, m))
         if self._fuzzy is not None:
             regex_found.extend(
                 _Candidate(s, e, order, entry, score=score) for s, e, order, entry, score in
-                self._fuzzy.find(text, protected))
+                self._fuzzy.find(text, protected)
+                if order not in self._context or in_context(self._context[order], text, s, e))
         if self._fast is None or view is None:
             return regex_found
 
@@ -276,9 +285,12 @@ class CompiledGlossary:
             return False
         if key.right_word and view.word_after(end):
             return False
-        if key.exact is not None:
+        if key.exact is not None or key.context is not None:
             s, e = view.to_text_offsets([start, end])
-            return view.text[s:e] == key.exact
+            if key.exact is not None and view.text[s:e] != key.exact:
+                return False
+            if key.context is not None and not in_context(key.context, view.text, s, e):
+                return False
         return True
 
     def _edit(self, text: str, cand: _Candidate) -> Edit:
@@ -340,6 +352,20 @@ def _select(candidates: list[_Candidate], text: str,
                                       counter, again))
                 counter += 1
     return kept
+
+
+def context_regex(words: Sequence[str]) -> re.Pattern[str]:
+    """Any of ``words`` as a whole word, case-insensitive, any whitespace inside a word group."""
+    alternatives = sorted((r"\s+".join(map(re.escape, w.split())) for w in words), key=len,
+                          reverse=True)
+    return re.compile(r"(?i)(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+def in_context(context: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """Does the line holding text[start:end] contain one of the entry's context words?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return context.search(text, line_start, len(text) if line_end == -1 else line_end) is not None
 
 
 def compile_regex(entry: RawEntry, pattern: str) -> re.Pattern[str]:

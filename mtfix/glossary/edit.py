@@ -51,7 +51,8 @@ def make_id(path: str | Path, find: str) -> str:
 
 def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str = "phrase",
                 note: str = "", flag: bool = False, min_score: float | None = None,
-                examples: Sequence[Example] = ()) -> tomlkit.items.Table:
+                examples: Sequence[Example] = (),
+                context: Sequence[str] = ()) -> tomlkit.items.Table:
     """A tomlkit ``[[entry]]`` table in the layout the shipped glossaries use."""
     table = tomlkit.table()
     table["id"] = entry_id
@@ -63,6 +64,8 @@ def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str 
         table["min_score"] = min_score
     if flag:
         table["flag"] = True
+    if context:
+        table["context"] = list(context)
     if note:
         table["note"] = note
     if examples:

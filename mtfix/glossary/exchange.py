@@ -1,10 +1,10 @@
 """Exchange glossaries with spreadsheets and CAT tools: CSV, TSV and TBX-Basic, both ways.
 
 * **CSV** carries everything: columns ``id, find, replace, match, flag, min_score, note,
-  examples`` (``examples`` as JSON), one row per ``find`` string (rows of one entry share its
-  id). On import, a header names the columns (common CAT headings such as ``source`` /
-  ``target`` / ``comment`` are understood); without a header the columns are ``find, replace,
-  note``.
+  examples, context`` (``examples`` as JSON, ``context`` words separated by ``|``), one row
+  per ``find`` string (rows of one entry share its id). On import, a header names the
+  columns (common CAT headings such as ``source`` / ``target`` / ``comment`` are
+  understood); without a header the columns are ``find, replace, note``.
 * **TSV** export writes mtfix's own TSV glossary format (``find<TAB>replace<TAB>note``, loadable
   as it is), so it can hold plain phrase entries only: regex/exact/fuzzy entries and examples
   are left out and reported. Import reads the same columns (or a header, as for CSV).
@@ -12,7 +12,7 @@
   TBX v3), terms of the chosen language marked ``deprecatedTerm-admn-sts`` (or
   ``supersededTerm-admn-sts``) become ``find`` and the ``preferredTerm-admn-sts`` term becomes
   ``replace``. Export writes the reverse. What TBX-Basic has no field for (match kind, flag,
-  min_score, examples, a deletion, an id that is not an XML name) travels in ``<note>``
+  min_score, context, examples, a deletion, an id that is not an XML name) travels in ``<note>``
   elements starting ``mtfix:``, so TOML -> TBX -> TOML keeps every entry as it was.
 """
 
@@ -39,7 +39,8 @@ from mtfix.glossary.model import (
 )
 
 FORMATS = ("csv", "tsv", "tbx", "toml")
-CSV_COLUMNS = ("id", "find", "replace", "match", "flag", "min_score", "note", "examples")
+CSV_COLUMNS = ("id", "find", "replace", "match", "flag", "min_score", "note", "examples",
+               "context")
 # Column headings other tools write, mapped to ours.
 _HEADER_ALIASES = {
     "id": "id", "entry": "id", "entry id": "id",
@@ -49,7 +50,7 @@ _HEADER_ALIASES = {
     "replacement": "replace", "right": "replace",
     "match": "match", "flag": "flag", "min_score": "min_score",
     "note": "note", "notes": "note", "comment": "note", "comments": "note", "definition": "note",
-    "examples": "examples",
+    "examples": "examples", "context": "context",
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NCNAME_RE = re.compile(r"^[A-Za-z_][\w.-]*$")
@@ -118,7 +119,8 @@ def entries_to_csv(entries: Sequence[RawEntry]) -> str:
             writer.writerow([
                 entry.id, find, entry.replace, entry.match, "true" if entry.flag else "",
                 "" if entry.min_score is None else f"{entry.min_score:g}",
-                entry.note if first else "", examples if first else ""])
+                entry.note if first else "", examples if first else "",
+                "|".join(entry.context) if first else ""])
     return out.getvalue()
 
 
@@ -152,7 +154,8 @@ def entries_to_toml(entries: Sequence[RawEntry], meta: dict[str, str] | None = N
         doc["glossary"] = dict(meta)
         head = tomlkit.dumps(doc) + "\n"
     tables = [entry_table(entry_id=e.id, find=e.find, replace=e.replace, match=e.match,
-                          note=e.note, flag=e.flag, min_score=e.min_score, examples=e.examples)
+                          note=e.note, flag=e.flag, min_score=e.min_score, examples=e.examples,
+                          context=e.context)
               for e in entries]
     return head + (render_entries(tables) if tables else "")
 
@@ -187,6 +190,7 @@ def entries_to_tbx(entries: Sequence[RawEntry], *, lang: str = "en", title: str 
             settings.append("flag=true")
         if entry.min_score is not None:
             settings.append(f"min_score={entry.min_score:g}")
+        settings.extend(f"context={word}" for word in entry.context)
         if not entry.replace:
             settings.append("delete=true")
         settings.extend("example=" + json.dumps({"text": x.text, "fixed": x.fixed},
@@ -285,6 +289,8 @@ def table_to_entries(text: str, path: str, *, delimiter: str) -> tuple[list[RawE
                 except ValueError:
                     raise GlossaryError("min_score must be a number", path=path,
                                         line=number) from None
+            if cells.get("context", "").strip():
+                table["context"] = [w for w in cells["context"].split("|") if w.strip()]
             if cells.get("examples", "").strip():
                 try:
                     table["examples"] = json.loads(cells["examples"])
@@ -326,6 +332,7 @@ def tbx_to_entries(text: str, path: str, *, lang: str = "en") -> tuple[list[RawE
         where = element.get("id") or f"termEntry #{len(entries) + len(result.skipped) + 1}"
         notes, settings = [], {}
         examples = []
+        contexts: list[str] = []
         for child in element:
             if _local(child.tag) != "note":
                 continue
@@ -334,6 +341,8 @@ def tbx_to_entries(text: str, path: str, *, lang: str = "en") -> tuple[list[RawE
                 key, _, setting = value[len(MTFIX_NOTE):].partition("=")
                 if key == "example":
                     examples.append(json.loads(setting))
+                elif key == "context":
+                    contexts.append(setting)
                 else:
                     settings[key] = setting
             elif value.strip():
@@ -380,6 +389,8 @@ def tbx_to_entries(text: str, path: str, *, lang: str = "en") -> tuple[list[RawE
             table["flag"] = True
         if "min_score" in settings:
             table["min_score"] = float(settings["min_score"])
+        if contexts:
+            table["context"] = contexts
         if examples:
             table["examples"] = examples
         entries.append(_entry_from_table(table, path, None, len(entries)))

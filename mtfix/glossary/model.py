@@ -15,7 +15,7 @@ from pathlib import Path
 
 MATCH_KINDS = ("phrase", "exact", "regex", "fuzzy")
 ENTRY_KEYS = frozenset(
-    {"id", "find", "replace", "match", "note", "examples", "flag", "min_score"}
+    {"id", "find", "replace", "match", "note", "examples", "flag", "min_score", "context"}
 )
 META_KEYS = frozenset({"name", "description", "language", "version", "source", "license"})
 _ENTRY_HEADER_RE = re.compile(r"^[ \t]*\[\[[ \t]*entry[ \t]*\]\]", re.MULTILINE)
@@ -59,6 +59,9 @@ class RawEntry:
     examples: tuple[Example, ...] = ()
     flag: bool = False
     min_score: float | None = None
+    # Words one of which the line must hold for the entry to fire (domain entries such as
+    # "party" -> "Party" that are right in Chinese official text and wrong elsewhere).
+    context: tuple[str, ...] = ()
     path: str = ""
     line: int | None = None
 
@@ -169,6 +172,11 @@ def _entry_from_table(table: object, path: str, line: int | None, index: int) ->
         if not isinstance(min_score, int | float) or not 0 < min_score <= 100:
             raise fail("'min_score' must be a number in (0, 100]")
         min_score = float(min_score)
+    context = table.get("context", [])
+    if isinstance(context, str):
+        context = [context]
+    if not isinstance(context, list) or not all(isinstance(c, str) and c.strip() for c in context):
+        raise fail("'context' must be a word or a list of words (one must be on the same line)")
     examples_raw = table.get("examples", [])
     if not isinstance(examples_raw, list):
         raise fail("'examples' must be a list of { text = \"...\", fixed = \"...\" } tables")
@@ -179,6 +187,7 @@ def _entry_from_table(table: object, path: str, line: int | None, index: int) ->
             raise fail(f"example {number} must be {{ text = \"...\", fixed = \"...\" }}")
         examples.append(Example(example["text"], example["fixed"]))
     return RawEntry(id=entry_id, find=finds, replace=replace, match=match, note=note,
+                    context=tuple(c.strip() for c in context),
                     examples=tuple(examples), flag=flag, min_score=min_score, path=path,
                     line=line)
 
