@@ -8,9 +8,9 @@ that is not sure emits a flag (``Edit(flag=True)``): reported, never applied.
 >>> from mtfix.passes.rules import RulesPass
 >>> from mtfix.change import apply_edits
 >>> p = RulesPass()
->>> apply_edits("We adhere to never say anything, never say anything .", p.find_edits(
-...     "We adhere to never say anything, never say anything ."))
-'We adhere to never say anything.'
+>>> text = 'We adhere to "never say anything, never say anything", and act .'
+>>> apply_edits(text, p.find_edits(text))
+'We adhere to "never say anything", and act.'
 >>> [r.id for r in p.rules]
 ['chrome', 'duplicate_lines', 'repetition', 'spacing', 'capitals']
 """
