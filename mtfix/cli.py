@@ -12,9 +12,10 @@ from typing import Annotated
 
 import typer
 
+from mtfix.cli_common import EXIT_INPUT_FAILED, usage_error
+from mtfix.cli_common import err as _err
 from mtfix.glossary.model import GlossaryError
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
 
 app = typer.Typer(
@@ -42,13 +43,7 @@ def _main(
     """Clean up machine-translated English. Run `mtfix COMMAND --help` for a command's options."""
 
 
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def fail_usage(message: str) -> typer.Exit:
-    _err(f"mtfix: error: {message}")
-    return typer.Exit(EXIT_USAGE)
+fail_usage = usage_error
 
 
 @app.command()

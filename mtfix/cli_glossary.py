@@ -12,9 +12,10 @@ from typing import Annotated
 
 import typer
 
+from mtfix.cli_common import EXIT_INPUT_FAILED as EXIT_PROBLEMS
+from mtfix.cli_common import EXIT_USAGE, usage_error
+from mtfix.cli_common import err as _err
 from mtfix.glossary.model import GlossaryError
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 glossary_app = typer.Typer(
     name="glossary",
@@ -25,13 +26,8 @@ glossary_app = typer.Typer(
 )
 
 
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
-
-
 def _usage(message: str) -> typer.Exit:
-    _err(f"mtfix glossary: error: {message}")
-    return typer.Exit(EXIT_USAGE)
+    return usage_error(message, prog="mtfix glossary")
 
 
 Files = Annotated[list[Path], typer.Argument(help="Glossary files or folders (.toml/.tsv).",

@@ -9,16 +9,9 @@ from typing import Annotated
 
 import typer
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def _usage(message: str) -> typer.Exit:
-    _err(f"mtfix: error: {message}")
-    return typer.Exit(EXIT_USAGE)
+from mtfix.cli_common import EXIT_INPUT_FAILED
+from mtfix.cli_common import err as _err
+from mtfix.cli_common import usage_error as _usage
 
 
 def _load(change_log: str):
