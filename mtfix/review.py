@@ -187,13 +187,19 @@ def apply_decisions(original_text: str, changes: Iterable[Change], decisions: De
     """
     changes = list(changes)
     check_base(original_text, changes)
-    chosen = accepted_changes(changes, decisions, pending)
-    chosen.sort(key=lambda c: (c.start, c.end))
+    return apply_changes(original_text, _accepted_in_order(changes, decisions, pending))
+
+
+def _accepted_in_order(changes: Sequence[Change], decisions: DecisionMap,
+                       pending: str) -> list[Change]:
+    """The accepted changes in text order; two that overlap cannot both be applied."""
+    chosen = sorted(accepted_changes(changes, decisions, pending), key=lambda c: (c.start, c.end))
     for earlier, later in itertools.pairwise(chosen):
         if later.start < earlier.end:
+            where = f" in [{later.segment}]" if later.segment else ""
             raise ValueError(f"accepted changes {earlier.id} and {later.id} overlap at line "
-                             f"{later.line}; accept only one of them")
-    return apply_changes(original_text, chosen)
+                             f"{later.line}{where}; accept only one of them")
+    return chosen
 
 
 # --- the interactive terminal review -------------------------------------------------------
@@ -418,12 +424,7 @@ class ReplayPass:
             return []
         self.seen.add(segment)
         check_base(text, changes, f"{self._name} [{segment}]")
-        chosen = sorted(accepted_changes(changes, self._decisions, self._pending),
-                        key=lambda c: (c.start, c.end))
-        for earlier, later in itertools.pairwise(chosen):
-            if later.start < earlier.end:
-                raise ValueError(f"accepted changes {earlier.id} and {later.id} overlap in "
-                                 f"[{segment}]; accept only one of them")
+        chosen = _accepted_in_order(changes, self._decisions, self._pending)
         return [Edit(c.start, c.end, c.after, c.rule, c.note) for c in chosen]
 
 
