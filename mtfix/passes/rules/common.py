@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 
-from mtfix.change import Edit
+from mtfix.change import Edit, SpanSet
 
 Span = tuple[int, int]
 
@@ -13,34 +12,21 @@ Span = tuple[int, int]
 class SpanGuard:
     """Answers "does [start, end) touch a protected span?" in O(log n) per question.
 
-    Rules ask this once per candidate; a sorted index keeps that cheap even when the glossary
-    pass wrote hundreds of spans. Semantics are those of :func:`mtfix.change.overlaps_any`.
+    Rules ask this once per candidate; :class:`mtfix.change.SpanSet` (the pipeline's own
+    index, reused when the pipeline passes one) keeps that cheap however many spans the
+    glossary pass wrote. Semantics are those of :func:`mtfix.change.overlaps_any`.
     """
 
-    __slots__ = ("_ends", "_spans")
+    __slots__ = ("_spans",)
 
     def __init__(self, protected: Sequence[Span]) -> None:
-        self._spans = sorted(protected)
-        self._ends = [e for _s, e in self._spans]
+        self._spans = protected if isinstance(protected, SpanSet) else SpanSet(protected)
 
     def __bool__(self) -> bool:
         return bool(self._spans)
 
     def touches(self, start: int, end: int) -> bool:
-        if not self._spans:
-            return False
-        # Spans are sorted by start; only those starting before `end` can overlap.
-        hi = bisect.bisect_left(self._spans, (end, end + 1))
-        for s, e in self._spans[max(0, hi - 64):hi][::-1]:
-            if s == e:
-                if start < s < end:
-                    return True
-            elif start < e and s < end:
-                return True
-        if hi > 64:  # a pathological pile-up of spans: fall back to the exact scan
-            return any((start < s < end) if s == e else (start < e and s < end)
-                       for s, e in self._spans[: hi - 64])
-        return False
+        return bool(self._spans) and self._spans.overlaps(start, end)
 
 
 def keep_clear(edits: list[Edit], guard: SpanGuard) -> list[Edit]:
