@@ -11,11 +11,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
 CHANGE_LOG_VERSION = 1
+# Sort key of edits and changes: text order (a C-level getter; thousands are sorted per run).
+START_END = operator.attrgetter("start", "end")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +60,7 @@ class Change:
     score: float | None = None
     base: str = ""
     proposal: str | None = None
-    id: str = field(default="")
-
-    def __post_init__(self) -> None:
-        if not self.id:
-            object.__setattr__(self, "id", change_id(self))
+    id: str = field(default="")  # computed on first read when not given (see _lazy_id)
 
     @property
     def is_flag(self) -> bool:
@@ -84,6 +83,25 @@ class Change:
         if extra:
             raise ValueError(f"unknown change-record key(s): {', '.join(sorted(extra))}")
         return cls(**fields)
+
+
+# ``id`` is a hash of the other fields. A run makes a record per change but most are never
+# serialised or compared, so the hash is computed on first read instead of in ``__init__``
+# (it was about a third of the cost of making a record). The slot still stores a given id (a
+# change log's) as is, and ``==``, ``hash``, ``repr``, ``asdict`` and pickling all read
+# ``id`` through the property, so they behave as if it had been computed eagerly.
+_ID_SLOT = Change.__dict__["id"]  # the member descriptor of the ``id`` slot
+
+
+def _lazy_id(change: Change) -> str:
+    value = _ID_SLOT.__get__(change, Change)
+    if not value:
+        value = change_id(change)
+        _ID_SLOT.__set__(change, value)
+    return value
+
+
+Change.id = property(_lazy_id, _ID_SLOT.__set__)  # type: ignore[assignment,method-assign]
 
 
 def change_id(change: Change) -> str:
@@ -109,6 +127,8 @@ def select_non_overlapping(edits: Iterable[Edit], order: dict[str, int] | None =
     The result is in text order.
     """
     edits = list(edits)
+    if _disjoint_in_order(edits):
+        return edits  # what the policy below would keep, in the same order (the common case)
     changes = _greedy([e for e in edits if not e.flag and e.after is not None], order or {})
     flags = _greedy([e for e in edits if e.flag or e.after is None], order or {})
     if changes and flags:
@@ -121,7 +141,18 @@ def select_non_overlapping(edits: Iterable[Edit], order: dict[str, int] | None =
             if not inside:
                 kept_flags.append(flag)
         flags = kept_flags
-    return sorted(changes + flags, key=lambda e: (e.start, e.end))
+    return sorted(changes + flags, key=START_END)
+
+
+def _disjoint_in_order(edits: list[Edit]) -> bool:
+    """Are the edits non-empty, non-overlapping and in text order? Then the greedy choice
+    keeps all of them (no ties to break) and no flag lies inside a change."""
+    last_end = 0
+    for edit in edits:
+        if edit.start < last_end or edit.end <= edit.start:
+            return False
+        last_end = edit.end
+    return True
 
 
 def _greedy(edits: list[Edit], rank: dict[str, int]) -> list[Edit]:
@@ -149,7 +180,7 @@ def apply_changes(original: str, changes: Iterable[Change]) -> str:
     """
     pieces: list[str] = []
     pos = 0
-    for change in sorted(changes, key=lambda c: (c.start, c.end)):
+    for change in sorted(changes, key=START_END):
         if change.is_flag:
             continue
         if change.start < pos:
@@ -319,7 +350,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """Apply non-overlapping edits (offsets into ``text``); flags are skipped."""
     pieces: list[str] = []
     pos = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+    for edit in sorted(edits, key=START_END):
         if edit.flag or edit.after is None:
             continue
         if edit.start < pos:

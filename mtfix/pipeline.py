@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from mtfix.change import (
+    START_END,
     Change,
     LineIndex,
     OffsetMap,
@@ -71,7 +72,8 @@ class Pipeline:
         guarded = list(protected)
         flagged: list[Span] = []  # spans flagged by earlier passes, in `current` coordinates
         changes: list[Change] = []
-        for step in self.passes:
+        last_step = len(self.passes) - 1
+        for step_number, step in enumerate(self.passes):
             # A pass that declares ``wants_flags = True`` (the model pass, to pick what to
             # rewrite) also gets the earlier passes' flag spans; others keep the 2-arg call.
             guard_set = SpanSet(guarded)  # indexed: overlap checks stay O(log n) per edit
@@ -81,12 +83,16 @@ class Pipeline:
             if getattr(step, "wants_segment", False):  # e.g. replaying reviewed changes
                 extra["segment"] = segment
             found = step.find_edits(current, guard_set, **extra)
+            if not found:
+                continue
             # A flag changes nothing, so it may cover protected text (e.g. a rejected rewrite
             # of a sentence that holds a glossary fix); an applied edit may not.
             edits = [e for e in found
-                     if e.flag or e.after is None or not guard_set.overlaps(e.start, e.end)]
+                     if e.flag or e.after is None or not guard_set.overlaps(e.start, e.end)
+                     ] if guarded else found
             edits = select_non_overlapping(edits, step.rule_order())
             flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
+            pass_name = step.name
             for edit in edits:
                 start, end = edit.start, edit.end
                 for m in reversed(maps):
@@ -101,17 +107,19 @@ class Pipeline:
                 changes.append(Change(
                     doc=doc, segment=segment, start=offset + start, end=offset + end,
                     line=lines.line_of(offset + start), before=before, after=after,
-                    pass_=step.name, rule=edit.rule, note=edit.note, score=edit.score,
+                    pass_=pass_name, rule=edit.rule, note=edit.note, score=edit.score,
                     base=base, proposal=proposal))
             applied = [e for e in edits if not e.flag and e.after is not None]
-            if applied:
+            if applied and step_number == last_step:
+                current = apply_edits(current, applied)  # no later pass: no map, no guards
+            elif applied:
                 step_map = OffsetMap(applied)
                 guarded = [(step_map.to_after(s), step_map.to_after(e)) for s, e in guarded]
                 flagged = [(step_map.to_after(s), step_map.to_after(e)) for s, e in flagged]
                 guarded.extend(step_map.protected_spans())
                 current = apply_edits(current, applied)
                 maps.append(step_map)
-        changes.sort(key=lambda c: (c.start, c.end))
+        changes.sort(key=START_END)
         return current, changes
 
     def fix_text(self, text: str, *, doc: str = "<text>") -> Result:
