@@ -17,12 +17,13 @@ import argparse
 import html
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 from sacremoses import MosesDetokenizer
 
-from mtfix.change import apply_edits
+from mtfix.change import apply_edits, select_non_overlapping
 from mtfix.passes.rules import RULE_TYPES, RulesPass
 
 PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
@@ -139,8 +140,18 @@ def main() -> None:
     bad_examples: list[tuple[str, str, str]] = []
     for segs in sets.values():
         for mt, pe in segs:
-            fixed = apply_edits(mt, repetition.find_edits(mt))
+            edits = repetition.find_edits(mt)
+            fixed = apply_edits(mt, edits)
             degenerate = degenerate_repetition(mt, pe)
+            # What a reviewer who accepts every proposal (flags included) would get.
+            proposed = apply_edits(mt, select_non_overlapping(
+                [replace(e, flag=False) for e in edits if e.after is not None]))
+            if proposed != mt:
+                rep["proposed"] += 1
+                rep["proposed caught"] += degenerate
+                d0, d1 = Levenshtein.distance(mt, pe), Levenshtein.distance(proposed, pe)
+                rep["proposed good" if d1 < d0 else "proposed bad" if d1 > d0 else
+                    "proposed neutral"] += 1
             rep["degenerate"] += degenerate
             broad = degenerate_repetition(mt, pe, doubles=True)
             rep["broad"] += broad
@@ -171,6 +182,12 @@ def main() -> None:
           "repetition (see degenerate_repetition) are changed")
     print(f"        counting single-word doubles too (flag-only): {rep['caught broad']}/"
           f"{rep['broad']} = {rep['caught broad'] / max(1, rep['broad']):.3f}")
+    judged = rep["proposed good"] + rep["proposed bad"]
+    print(f"changed or flagged with the collapse proposed: {rep['proposed']} segments; accepting "
+          f"every proposal: good {rep['proposed good']}, neutral {rep['proposed neutral']}, bad "
+          f"{rep['proposed bad']}, precision {rep['proposed good'] / max(1, judged):.3f}; recall "
+          f"{rep['proposed caught']}/{rep['degenerate']} = "
+          f"{rep['proposed caught'] / max(1, rep['degenerate']):.3f}")
     for mt, fixed, pe in bad_examples[: args.show_bad]:
         print(f"   BAD mt: {mt}\n       fx: {fixed}\n       pe: {pe}")
 
