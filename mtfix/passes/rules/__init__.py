@@ -8,9 +8,12 @@ that is not sure emits a flag (``Edit(flag=True)``): reported, never applied.
 >>> from mtfix.passes.rules import RulesPass
 >>> from mtfix.change import apply_edits
 >>> p = RulesPass()
->>> text = 'We adhere to "never say anything, never say anything", and act .'
->>> apply_edits(text, p.find_edits(text))
-'We adhere to "never say anything", and act.'
+>>> text = 'He said my lady, my lady, my lady, my lady to her , "never mind, never mind" .'
+>>> edits = p.find_edits(text)
+>>> apply_edits(text, edits)
+'He said my lady to her, "never mind, never mind".'
+>>> [(text[e.start:e.end], e.after) for e in edits if e.flag]  # only proposed
+[(', never mind', '')]
 >>> [r.id for r in p.rules]
 ['chrome', 'duplicate_lines', 'repetition', 'spacing', 'capitals']
 """
