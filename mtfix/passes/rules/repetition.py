@@ -408,15 +408,10 @@ def _decide(state: _State, loop: Loop) -> tuple[bool, bool, str]:
             # "Rupicapra rupicapra"), so a double is only flagged, with the collapse proposed.
             return True, True, (_NAME_DOUBLE if state.word_text(loop.p)[:1].isupper()
                                 else _WORD_DOUBLE)
-        note = f"word repeated {copies}x in a row"
-        if copies < MIN_APPLIED_WORD_COPIES:
-            # "B6, B6, B6", "Siya, Siya, Siya", "church church church": lists, chants and
-            # names as often as loops (train: right 49 times, wrong 23).
-            return True, True, note + ": delete the copies if this is an MT loop"
-        if not _has_other_words(state, loop):
-            return True, True, note + " and nothing else on the line: delete the copies if " \
-                "this is an MT loop"
-        return True, False, note
+        # Fewer copies: "B6, B6, B6", "Siya, Siya, Siya", "church church church" are lists,
+        # chants and names as often as loops (train: right 49 times, wrong 23).
+        return _loop_verdict(state, loop, f"word repeated {copies}x in a row",
+                             copies >= MIN_APPLIED_WORD_COPIES)
     if k == 2 and (tuple(words) in ALLOWED_PERIODS or tuple(words[::-1]) in ALLOWED_PERIODS):
         return False, False, ""  # "over and over and over", "more and more and more"
     if copies == 2 and ";" in state.gap(loop.p + k - 1):
@@ -437,14 +432,22 @@ def _decide(state: _State, loop: Loop) -> tuple[bool, bool, str]:
     # last X are three copies of X.
     occurrences = copies + (loop.partial == k - 1 >= MIN_ONE_WORD_GAP_PHRASE
                             and words[-1] in LINK_WORDS)
-    if occurrences < MIN_APPLIED_PHRASE_COPIES:
-        # "never say anything, never say anything", "Think about the cost, the cost of
-        # labor": two copies are emphasis, apposition or a slogan as often as a loop (train:
-        # 74 right, 25 wrong; WMT MQM TED human references hold such repeats).
-        return True, True, note + ": delete the copy if this is an MT loop"
+    # Fewer copies: "never say anything, never say anything", "Think about the cost, the cost
+    # of labor" are emphasis, apposition or a slogan as often as a loop (train: 74 right, 25
+    # wrong; WMT MQM TED human references hold such repeats).
+    return _loop_verdict(state, loop, note, occurrences >= MIN_APPLIED_PHRASE_COPIES)
+
+
+def _loop_verdict(state: _State, loop: Loop, note: str, long_enough: bool
+                  ) -> tuple[bool, bool, str]:
+    """Apply a loop with enough copies on a line that holds other words; flag the others.
+
+    A line that is nothing but the loop ("My Lord, my Lord, my Lord, my Lord!", "Sia
+    graduate, Sia graduate, Sia graduate.") is a chant, a refrain or a list as often as a
+    loop."""
+    if not long_enough:
+        return True, True, note + ": delete the copies if this is an MT loop"
     if not _has_other_words(state, loop):
-        # "My Lord, my Lord, my Lord!", "Sia graduate, Sia graduate, Sia graduate.": a line
-        # that is nothing but the loop is a chant, a refrain or a list as often as a loop.
         return True, True, note + " and nothing else on the line: delete the copies if this " \
             "is an MT loop"
     return True, False, note
@@ -476,25 +479,6 @@ def _has_other_words(state: _State, loop: Loop) -> bool:
 
 
 _LINE_BREAK = frozenset("\n\r")
-
-
-def _continues(state: _State, loop: Loop) -> bool:
-    """Does the sentence go on right after the last copy (a word follows, not , ; : or an end)?"""
-    last = loop.p + loop.period * loop.copies - 1
-    after = state.gap(last).lstrip(" \t\"'”’)]»")
-    if after[:1] in (",", ";", ":"):
-        return False
-    if after[:1] in (".", "!", "?", "\n", "\r", "…"):
-        return False  # a sentence end: see _ends_sentence
-    return last + 1 < len(state)  # a next word on the same line (or the text ends: no)
-
-
-def _ends_sentence(state: _State, loop: Loop) -> bool:
-    last = loop.p + loop.period * loop.copies - 1
-    after = state.gap(last).lstrip(" \t\"'”’)]")
-    if not after:  # only spaces and closing quotes: the end of the text, or a next word
-        return last + 1 >= len(state)
-    return after[0] in ".!?\n\r…"
 
 
 class RepetitionRule:
