@@ -18,7 +18,6 @@ comes first (file order, files in load order). Replacements are never re-scanned
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import re
 from collections.abc import Sequence
@@ -27,8 +26,8 @@ from typing import NamedTuple
 
 import ahocorasick_rs as ac
 
-from mtfix.change import Edit, SpanSet, overlaps_any
-from mtfix.glossary.matchview import MatchView, fold_bytes
+from mtfix.change import START_END, Edit, SpanSet, overlaps_any
+from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
 from mtfix.glossary.model import GlossaryError, RawEntry
 from mtfix.glossary.regexcheck import (
     SPECIAL_FOLD_CHARS,
@@ -121,6 +120,13 @@ class CompiledGlossary:
         self._regex_reach = [regex_reach(p.pattern) for _o, _e, p in self._regexes]
         self._patterns = list(patterns)
         self._owners = [patterns[p] for p in self._patterns]
+        # Per pattern, its key when that key is its only owner and needs nothing but the word
+        # boundary checks (the common case, checked inline in ``_phrase_matches``), else None.
+        self._plain: list[_Key | None] = [
+            owners[0] if len(owners) == 1 and owners[0].exact is None
+            and owners[0].context is None else None for owners in self._owners]
+        # order -> what an edit of that entry carries (see ``_plain_edits``), filled on use
+        self._edit_specs: dict[int, tuple[str, str, str, float | None, bool, bool]] = {}
         # A DFA scans ~15% faster than the default NFA up to ~10,000s of keys but builds
         # slowly and scans slower (cache misses) beyond that: measured, see README "Speed".
         kind = {"implementation": ac.Implementation.DFA} if len(self._patterns) <= 20_000 else {}
@@ -143,57 +149,116 @@ class CompiledGlossary:
     # -- matching ----------------------------------------------------------------------------
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> list[Edit]:
         """All glossary edits for ``text`` under the overlap policy, in text order."""
-        candidates = self._candidates(text, protected)
-        return [self._edit(text, c) for c in _select(candidates, text, protected)]
-
-    def _candidates(self, text: str, protected: Sequence[tuple[int, int]]) -> list[_Candidate]:
         view = MatchView(text) if (self._fast is not None or self._triggers is not None) else None
-        regex_found: list[_Candidate] = []
+        others = self._regex_and_fuzzy_candidates(text, protected, view)
+        if self._fast is None or view is None:
+            return [self._edit(text, c) for c in _select(others, text, protected)]
+        clean, contested = self._phrase_matches(view, protected, others)
+        if others or not _in_order(clean):
+            # A regex match that loses is searched for again further on, where it may meet
+            # any match: one selection over everything.
+            contested.extend(_Candidate(s, e, key.order, key.entry) for s, e, key in clean)
+            contested.extend(others)
+            return [self._edit(text, c) for c in _select(contested, text, protected)]
+        # The clean matches are what the selection would keep (disjoint, in order, each in a
+        # paragraph where every candidate passed its checks); only the rescanned paragraphs'
+        # candidates compete, and those paragraphs hold no clean match.
+        edits = self._plain_edits(text, clean)
+        if contested:
+            edits.extend(self._edit(text, c) for c in _select(contested, text, protected))
+            edits.sort(key=START_END)
+        return edits
+
+    def _regex_and_fuzzy_candidates(self, text: str, protected: Sequence[tuple[int, int]],
+                                    view: MatchView | None) -> list[_Candidate]:
+        found: list[_Candidate] = []
         for order, entry, matches in self._regex_matches(text, view):
             context = self._context.get(order)
             for m in matches:
                 if m.end() > m.start() and not overlaps_any(m.start(), m.end(), protected) and (
                         context is None or in_context(context, text, m.start(), m.end())):
-                    regex_found.append(_Candidate(m.start(), m.end(), order, entry, m))
+                    found.append(_Candidate(m.start(), m.end(), order, entry, m))
         if self._fuzzy is not None:
-            regex_found.extend(
+            found.extend(
                 _Candidate(s, e, order, entry, score=score) for s, e, order, entry, score in
                 self._fuzzy.find(text, protected)
                 if order not in self._context or in_context(self._context[order], text, s, e))
-        if self._fast is None or view is None:
-            return regex_found
+        return found
 
+    def _phrase_matches(self, view: MatchView, protected: Sequence[tuple[int, int]],
+                        others: list[_Candidate],
+                        ) -> tuple[list[tuple[int, int, _Key]], list[_Candidate]]:
+        """The automaton's matches over the view, as (clean, contested).
+
+        ``clean``: (start, end, key) in text offsets, in text order, outside the paragraphs
+        that need the exact rescan: those where a candidate failed a check, touches
+        protected text or meets a regex/fuzzy candidate (it may hide other matches).
+        ``contested``: every valid occurrence in those paragraphs, overlapping ones included.
+        """
         data = view.data
-        fast: list[tuple[int, int, _Key]] = []
+        size = len(data)
+        plain = self._plain
+        kind = BYTE_WORD_KIND
+        starts: list[int] = []  # view offsets of the accepted matches
+        ends: list[int] = []
+        keys: list[_Key] = []
         dirty: set[tuple[int, int]] = set()  # view paragraphs that need the exact rescan
         for index, start, end in self._fast.find_matches_as_indexes(data):
-            key = self._accept(view, index, start, end)
+            key = plain[index]
+            if key is None:
+                key = self._accept(view, index, start, end)
+            # the boundary checks of _key_ok, with ASCII neighbours decided here
+            elif key.left_word and start and kind[data[start - 1]] and (
+                    kind[data[start - 1]] == 1 or view.word_before(start)):
+                key = None
+            elif key.right_word and end < size and kind[data[end]] and (
+                    kind[data[end]] == 1 or view.word_after(end)):
+                key = None
             if key is None:
                 dirty.add(view.paragraph_of(start))
             else:
-                fast.append((start, end, key))
+                starts.append(start)
+                ends.append(end)
+                keys.append(key)
+        count = len(keys)
+        chars = view.to_text_offsets(starts + ends)
+        text_starts, text_ends = chars[:count], chars[count:]
+        if protected or others:
+            other_spans = SpanSet((c.start, c.end) for c in others)
+            for i in range(count):
+                s, e = text_starts[i], text_ends[i]
+                if overlaps_any(s, e, protected) or other_spans.overlaps(s, e):
+                    dirty.add(view.paragraph_of(starts[i]))
+        if not dirty:
+            return list(zip(text_starts, text_ends, keys, strict=True)), []
+        paragraphs = sorted(dirty)  # disjoint, so sorted by start and by end alike
+        clean: list[tuple[int, int, _Key]] = []
+        j = 0
+        for view_start, s, e, key in zip(starts, text_starts, text_ends, keys, strict=True):
+            while j < len(paragraphs) and paragraphs[j][1] <= view_start:
+                j += 1
+            if j == len(paragraphs) or view_start < paragraphs[j][0]:
+                clean.append((s, e, key))
+        exact: list[tuple[int, int, _Key]] = []
+        for p0, p1 in paragraphs:
+            exact.extend(self._all_occurrences(view, p0, p1))
+        contested = [c for c in _to_candidates(view, exact)
+                     if not overlaps_any(c.start, c.end, protected)]
+        return clean, contested
 
-        kept = _to_candidates(view, fast)
-        if protected or regex_found:
-            # A fast match that loses to a regex match or touches protected text may hide
-            # others: treat its paragraph as dirty too.
-            others = SpanSet((c.start, c.end) for c in regex_found)
-            for (start, _end, _key), cand in zip(fast, kept, strict=True):
-                if overlaps_any(cand.start, cand.end, protected) or others.overlaps(
-                        cand.start, cand.end):
-                    dirty.add(view.paragraph_of(start))
-        if dirty:
-            dirty_starts = sorted(p0 for p0, _p1 in dirty)
-            dirty_ends = sorted(p1 for _p0, p1 in dirty)  # paragraphs never overlap
-            kept = [c for (start, _e, _k), c in zip(fast, kept, strict=True)
-                    if not _inside(start, dirty_starts, dirty_ends)]
-            exact: list[tuple[int, int, _Key]] = []
-            for p0, p1 in sorted(dirty):
-                exact.extend(self._all_occurrences(view, p0, p1))
-            extra = _to_candidates(view, exact)
-            kept.extend(c for c in extra if not overlaps_any(c.start, c.end, protected))
-        kept.extend(regex_found)
-        return kept
+    def _plain_edits(self, text: str, found: list[tuple[int, int, _Key]]) -> list[Edit]:
+        """``_edit`` for automaton matches, without a candidate object per match."""
+        specs = self._edit_specs
+        edits = []
+        for start, end, key in found:
+            spec = specs.get(key.order)
+            if spec is None:
+                spec = specs[key.order] = _edit_spec(key.entry)
+            after, rule, note, score, flag, follows = spec
+            if follows:
+                after = follow_case(text[start:end], after)
+            edits.append(Edit(start, end, after, rule, note, score, flag))
+        return edits
 
     def _regex_matches(self, text: str, view: MatchView | None):
         """(order, entry, matches) for the regex entries worth running on ``text``.
@@ -311,9 +376,25 @@ class CompiledGlossary:
                     flag=entry.flag)
 
 
-def _inside(offset: int, starts: list[int], ends: list[int]) -> bool:
-    i = bisect.bisect_right(starts, offset) - 1
-    return i >= 0 and offset < ends[i]
+def _edit_spec(entry: RawEntry) -> tuple[str, str, str, float | None, bool, bool]:
+    """(after, rule, note, score, flag, follows case) of an automaton match of ``entry``, as
+    ``CompiledGlossary._edit`` makes them (``follow_case`` leaves all but a lower-case
+    replacement alone)."""
+    replace = entry.replace
+    follows = entry.match != "exact" and bool(replace) and replace == replace.lower()
+    score = 100.0 if entry.match == "fuzzy" else None
+    return replace, entry.id, entry.note, score, entry.flag, follows
+
+
+def _in_order(found: list[tuple[int, int, _Key]]) -> bool:
+    """Non-empty, disjoint and in text order (as automaton matches map back, barring odd NFC
+    runs): then the selection keeps them all."""
+    last_end = 0
+    for start, end, _key in found:
+        if start < last_end or end <= start:
+            return False
+        last_end = end
+    return True
 
 
 def _to_candidates(view: MatchView, found: list[tuple[int, int, _Key]]) -> list[_Candidate]:

@@ -14,10 +14,19 @@ import bisect
 import re
 import unicodedata
 
+import numpy as np
+
 from mtfix.textutil import NON_ASCII_SPACE_RE, is_word_char
 
-# ASCII whitespace becomes a space in the view (length-preserving, done by bytes.translate).
-_WS_TABLE = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
+# The view's ASCII folding in one length-preserving C pass (bytes.translate): letters to lower
+# case, ASCII whitespace to a space.
+_VIEW_TABLE = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f",
+                              b"abcdefghijklmnopqrstuvwxyz" + b" " * 9)
+# From this many bytes (or offsets to map) on, the bookkeeping is done with numpy, which costs
+# a few microseconds per call but nothing per byte or offset in Python. Tests lower these to
+# check that both ways agree.
+NUMPY_MIN_BYTES = 4096
+NUMPY_MIN_OFFSETS = 16
 # Whitespace runs (two or more whitespace bytes, after the translation above) collapse to one
 # space, except a paragraph break (two or more newlines), which is left as several spaces so
 # that no key (keys never hold two spaces in a row) can match across it. The regex starts with
@@ -26,6 +35,9 @@ _SPACE_RUN_RE = re.compile(rb"  +")
 _ASCII_BYTES = bytes(range(128))
 # Word characters among ASCII bytes; bytes >= 0x80 are decoded and checked with is_word_char.
 _ASCII_WORD = bytes(1 if (chr(b).isalnum() or b == ord("_")) else 0 for b in range(128))
+# Per view byte: 0 = not a word character, 1 = a word character, 2 = part of a non-ASCII
+# character (ask ``word_before``/``word_after``). Lets callers check most boundaries inline.
+BYTE_WORD_KIND = _ASCII_WORD + b"\x02" * 128
 PARAGRAPH_BREAK = b"  "
 _fold_cache: dict[bytes, bytes] = {}
 
@@ -75,12 +87,17 @@ def _distinct_non_ascii(raw: bytes) -> set[str]:
     return set(raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
 
 
-def _fold(text: str, raw: bytes | None = None, distinct: set[str] | None = None
-          ) -> tuple[bytes, bytes]:
-    """(UTF-8 of ``text``, its folded form of the same length)."""
+def _fold(text: str, raw: bytes | None = None, distinct: set[str] | None = None,
+          ascii_table: bytes | None = None) -> tuple[bytes, bytes]:
+    """(UTF-8 of ``text``, its folded form of the same length).
+
+    ``ascii_table`` replaces the lower-casing of ASCII bytes (``_VIEW_TABLE`` also turns
+    whitespace into spaces in the same pass).
+    """
     if raw is None:
         raw = text.encode("utf-8", "surrogatepass")
-    folded = raw.lower()  # ASCII letters only, at C speed
+    # ASCII letters only, at C speed
+    folded = raw.lower() if ascii_table is None else raw.translate(ascii_table)
     if text.isascii():
         return raw, folded
     # Mostly-English text has few distinct non-ASCII characters: find them at C speed (drop
@@ -101,7 +118,8 @@ class MatchView:
     breakpoints; a paragraph break stays as two or more spaces (see ``_SPACE_RUN_RE``).
     """
 
-    __slots__ = ("_ascii", "_bp_orig", "_bp_view", "_nfc_map", "_raw", "data", "text")
+    __slots__ = ("_ascii", "_bp_arrays", "_bp_orig", "_bp_view", "_continuation", "_nfc_map",
+                 "_raw", "data", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -113,26 +131,19 @@ class MatchView:
         if distinct and not all(map(_nfc_safe, distinct)) and \
                 not unicodedata.is_normalized("NFC", text):
             norm, self._nfc_map = _nfc_with_map(text)
-            raw, folded = _fold(norm)
+            raw, spaced = _fold(norm, ascii_table=_VIEW_TABLE)
         else:
-            raw, folded = _fold(text, raw, distinct)
-        self._raw = raw  # norm's UTF-8 (same length as folded): byte -> code point offsets
-        spaced = folded.translate(_WS_TABLE)
-        # Breakpoints of the collapse: view offset -> offset in `folded` from there on.
+            raw, spaced = _fold(text, raw, distinct, ascii_table=_VIEW_TABLE)
+        self._raw = raw  # norm's UTF-8 (same length as spaced): byte -> code point offsets
+        self._continuation: np.ndarray | None = None  # see _char_offsets
+        self._bp_arrays: tuple[np.ndarray, np.ndarray] | None = None
+        # Breakpoints of the collapse: view offset -> offset in `spaced` from there on.
         self._bp_view: list[int] = []
         self._bp_orig: list[int] = []
         pieces = []
         last = 0
         removed = 0
-        # Fast path: when every double space comes from a "\n\n" (each run holding "\n\n" is
-        # a paragraph break, and a run's "\n\n" pairs never outnumber its "  " pairs), there
-        # is nothing to collapse; two C-speed counts decide it.
-        runs = () if spaced.count(b"  ") == folded.count(b"\n\n") else \
-            _SPACE_RUN_RE.finditer(spaced)
-        for run in runs:
-            start, end = run.span()
-            if folded.count(b"\n", start, end) >= 2:
-                continue  # paragraph break: keep every space, so no key can match across it
+        for start, end in _runs_to_collapse(raw, spaced):
             pieces.append(spaced[last:start])
             pieces.append(b" ")
             removed += end - start - 1
@@ -154,6 +165,11 @@ class MatchView:
 
     def to_text_offsets(self, view_offsets: list[int]) -> list[int]:
         """Map view byte offsets (any order) to code-point offsets into the original text."""
+        if len(view_offsets) >= NUMPY_MIN_OFFSETS and len(self.data) >= NUMPY_MIN_BYTES:
+            chars = self._char_offsets(np.array(view_offsets, dtype=np.int64)).tolist()
+            if self._nfc_map is not None:
+                chars = [self._nfc_map[c] for c in chars]
+            return chars
         pre = [self._to_pre(v) for v in view_offsets]
         if self._ascii:
             chars = pre
@@ -172,6 +188,25 @@ class MatchView:
         if self._nfc_map is not None:
             chars = [self._nfc_map[c] for c in chars]
         return chars
+
+    def _char_offsets(self, view: np.ndarray) -> np.ndarray:
+        """``to_text_offsets`` before the NFC map, vectorised: a byte offset at a character
+        boundary is that many code points minus the UTF-8 continuation bytes before it."""
+        if self._bp_view:
+            if self._bp_arrays is None:
+                self._bp_arrays = (np.array(self._bp_view, dtype=np.int64),
+                                   np.array(self._bp_orig, dtype=np.int64))
+            bp_view, bp_orig = self._bp_arrays
+            i = np.searchsorted(bp_view, view, side="right") - 1
+            pre = np.where(i >= 0, bp_orig[i] + (view - bp_view[i]), view)
+        else:
+            pre = view
+        if self._ascii:
+            return pre
+        if self._continuation is None:
+            raw = np.frombuffer(self._raw, dtype=np.uint8)
+            self._continuation = np.flatnonzero((raw & 0xC0) == 0x80)
+        return pre - np.searchsorted(self._continuation, pre)
 
     # -- boundaries ------------------------------------------------------------------------
     def word_before(self, view_offset: int) -> bool:
@@ -205,6 +240,35 @@ class MatchView:
         start = 0 if start == -1 else start + 2
         end = data.find(PARAGRAPH_BREAK, view_offset)
         return start, (len(data) if end == -1 else end)
+
+
+def _runs_to_collapse(raw: bytes, spaced: bytes) -> list[tuple[int, int]]:
+    """The (start, end) of each run of two or more spaces in ``spaced`` (``raw`` folded, same
+    length) that is not a paragraph break (a run holding two or more newlines in ``raw``)."""
+    if len(spaced) < NUMPY_MIN_BYTES:
+        # When every double space comes from a "\n\n" (each run holding "\n\n" is a paragraph
+        # break, and a run's "\n\n" pairs never outnumber its "  " pairs), there is nothing
+        # to collapse; two C-speed counts decide it.
+        if spaced.count(b"  ") == raw.count(b"\n\n"):
+            return []
+        return [run.span() for run in _SPACE_RUN_RE.finditer(spaced)
+                if raw.count(b"\n", run.start(), run.end()) < 2]
+    # The same with numpy, without a Python step per paragraph (or per line of CRLF text):
+    # positions i where spaced[i:i+2] == b"  ", grouped into maximal runs.
+    space = np.frombuffer(spaced, dtype=np.uint8) == 0x20
+    pairs = np.flatnonzero(space[1:] & space[:-1])
+    if not pairs.size:
+        return []
+    firsts = np.flatnonzero(np.diff(pairs) != 1) + 1  # index in `pairs` where a run begins
+    lasts = np.append(firsts - 1, pairs.size - 1)
+    firsts = np.insert(firsts, 0, 0)
+    starts, ends = pairs[firsts], pairs[lasts] + 2
+    raw_bytes = np.frombuffer(raw, dtype=np.uint8)
+    # newlines in a run: at the first byte of each of its pairs, plus its last byte
+    newlines = np.add.reduceat((raw_bytes[pairs] == 0x0A).astype(np.int64), firsts) + (
+        raw_bytes[ends - 1] == 0x0A)
+    collapse = newlines < 2
+    return list(zip(starts[collapse].tolist(), ends[collapse].tolist(), strict=True))
 
 
 def _nfc_with_map(text: str) -> tuple[str, list[int]]:

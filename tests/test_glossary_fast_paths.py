@@ -1,0 +1,140 @@
+"""The speed shortcuts of the glossary pass give exactly what the general code gives.
+
+* ``MatchView`` does its bookkeeping with numpy from a size on (``NUMPY_MIN_BYTES``/
+  ``NUMPY_MIN_OFFSETS``): both ways must build the same view and map offsets alike.
+* ``CompiledGlossary.find_edits`` keeps clean automaton matches without the selection step;
+  forcing every match through the selection must not change the edits.
+* ``select_non_overlapping`` returns edits already disjoint and in order as they are.
+* ``Change.id`` is computed on first read, and behaves as if computed at construction.
+"""
+
+from __future__ import annotations
+
+import pickle
+from contextlib import contextmanager
+from dataclasses import asdict
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_invariants import glossaries, texts
+
+import mtfix.change as change_module
+import mtfix.glossary.compile as compile_module
+import mtfix.glossary.matchview as matchview
+from mtfix.change import Change, Edit, change_id, select_non_overlapping
+from mtfix.glossary.matchview import MatchView
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@contextmanager
+def numpy_everywhere():
+    saved = matchview.NUMPY_MIN_BYTES, matchview.NUMPY_MIN_OFFSETS
+    matchview.NUMPY_MIN_BYTES = matchview.NUMPY_MIN_OFFSETS = 0
+    try:
+        yield
+    finally:
+        matchview.NUMPY_MIN_BYTES, matchview.NUMPY_MIN_OFFSETS = saved
+
+
+@contextmanager
+def patched(module, name, value):
+    saved = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, saved)
+
+
+def _char_boundary_offsets(view: MatchView) -> list[int]:
+    """View offsets that map to a character boundary of the text (where matches start/end)."""
+    raw = view._raw
+    out = []
+    for v in range(len(view.data) + 1):
+        pre = view._to_pre(v)
+        if pre == len(raw) or not 0x80 <= raw[pre] < 0xC0:
+            out.append(v)
+    return out
+
+
+@SETTINGS
+@given(st.lists(texts, min_size=1, max_size=30).map("\n\n".join))
+def test_numpy_view_equals_python_view(text):
+    python = MatchView(text)
+    with numpy_everywhere():
+        vectorised = MatchView(text)
+    assert vectorised.data == python.data
+    assert (vectorised._bp_view, vectorised._bp_orig) == (python._bp_view, python._bp_orig)
+    offsets = _char_boundary_offsets(python)
+    expected = python.to_text_offsets(offsets)
+    with numpy_everywhere():
+        assert vectorised.to_text_offsets(offsets) == expected
+        assert vectorised.to_text_offsets(offsets[::-1]) == expected[::-1]
+
+
+def test_numpy_view_on_a_long_crlf_text_with_double_spaces():
+    text = ("One  two.\r\nThree\t four\xa0 five.\r\n\r\nSix  İstanbul café  e\u0301t\u00e9.\n\n" * 400)
+    assert len(text.encode()) > matchview.NUMPY_MIN_BYTES
+    python_view = None
+    with patched(matchview, "NUMPY_MIN_BYTES", 10**9), patched(matchview, "NUMPY_MIN_OFFSETS", 10**9):
+        python_view = MatchView(text)
+        offsets = _char_boundary_offsets(python_view)
+        expected = python_view.to_text_offsets(offsets)
+    view = MatchView(text)
+    assert view.data == python_view.data
+    assert view.to_text_offsets(offsets) == expected
+
+
+spans = st.lists(st.tuples(st.integers(0, 80), st.integers(0, 6)), max_size=4).map(
+    lambda pairs: [(s, s + n) for s, n in pairs])
+
+
+@SETTINGS
+@given(st.lists(texts, min_size=1, max_size=4).map("\n\n".join), glossaries(), spans)
+def test_fast_path_edits_equal_the_general_selection(text, glossary, protected):
+    compiled = glossary.compiled
+    with patched(compile_module, "_in_order", lambda found: False):  # everything selected
+        expected = compiled.find_edits(text, protected)
+    assert compiled.find_edits(text, protected) == expected
+    with numpy_everywhere():
+        assert compiled.find_edits(text, protected) == expected
+
+
+edits_strategy = st.lists(
+    st.builds(Edit, start=st.integers(0, 30), end=st.integers(0, 30),
+              after=st.sampled_from(["", "x", None]), rule=st.sampled_from(["a", "b", "c"]),
+              flag=st.booleans()),
+    max_size=8)
+
+
+@SETTINGS
+@given(edits_strategy, st.booleans())
+def test_selection_shortcut_keeps_the_policy(edits, in_order):
+    edits = [e for e in edits if e.end >= e.start]
+    if in_order:  # make them disjoint and ordered, the case the shortcut takes
+        edits = sorted(edits, key=lambda e: e.start)
+        kept, last_end = [], 0
+        for e in edits:
+            if e.start >= last_end and e.end > e.start:
+                kept.append(e)
+                last_end = e.end
+        edits = kept
+    order = {"a": 0, "b": 1}
+    with patched(change_module, "_disjoint_in_order", lambda edits: False):
+        expected = select_non_overlapping(edits, order)
+    assert select_non_overlapping(edits, order) == expected
+
+
+def test_change_id_is_computed_on_first_read_and_behaves_as_eager():
+    fields = dict(doc="d.txt", start=3, end=7, line=1, before="name", after="title",
+                  pass_="glossary", rule="t.name", base="abc")
+    change = Change(**fields)
+    assert change.id == change_id(change)
+    assert Change(**fields) == change and hash(Change(**fields)) == hash(change)
+    assert asdict(Change(**fields))["id"] == change.id
+    assert Change.from_json(change.to_json()) == change
+    assert pickle.loads(pickle.dumps(Change(**fields))).id == change.id
+    stored = Change(**fields, id="0123456789ab")  # a change log's id is kept as given
+    assert stored.id == "0123456789ab" and stored != change
+    assert Change.from_json(stored.to_json()).id == "0123456789ab"
