@@ -430,7 +430,7 @@ class ReplayPass:
 
 def apply_to_segments(original: str | Path, target: str | Path, changes: Sequence[Change],
                       decisions: DecisionMap, pending: str = REJECT) -> None:
-    """Apply decisions to a segmented file (PO, XLIFF, TMX, JSON Lines) through its format.
+    """Apply decisions to a segmented file (PO, XLIFF, TMX, JSON Lines, lines) through its format.
 
     Refuses (``StaleDecisionError``) a unit whose text changed since the change log was
     written, and a change log whose units are not in the file.
@@ -440,10 +440,15 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
 
     replay = ReplayPass(changes, decisions, pending, str(original))
     fields: tuple[str, ...] = ()
-    if detect_format(original) == "jsonl":  # JSON Lines segment ids are "LINE/field"
+    file_format = detect_format(original)
+    if file_format == "jsonl":  # JSON Lines segment ids are "LINE/field"
         fields = tuple(sorted({c.segment.split("/", 1)[1] for c in changes
                                if c.segment and "/" in c.segment}))
+    elif file_format in ("text", "md"):
+        # Segments in a text file: it was fixed line by line (`--format lines`).
+        file_format = "lines"
     for _ in fix_document(original, target, pipeline=Pipeline([replay]), doc=str(original),
+                          format=file_format,
                           options=FormatOptions(fields=fields, mark_review=False)):
         pass
     missing = {c.segment for c in changes} - replay.seen

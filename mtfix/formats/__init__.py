@@ -8,6 +8,7 @@ format      a segment is                                    protected (never mat
 ==========  ==============================================  ===================================
 text        a paragraph-aligned chunk (streamed; no id)     —
 md          a paragraph-aligned chunk (streamed; no id)     code blocks, inline code, URLs, HTML
+lines       one line (``.mt``, ``.hyp``; line count kept)  —
 jsonl       one ``--field`` value of one line ("LINE/field") —
 po          one msgstr (unit id, ``[n]`` for plurals)       placeholders (``%s``, ``{0}`` ...)
 xliff       one <target> (1.2 unit id / 2.x "unit/segment") inline tags, placeholders
@@ -35,10 +36,12 @@ from mtfix.fileio import InputError
 from mtfix.passes.base import Span
 from mtfix.pipeline import CHUNK_SIZE, Pipeline
 
-FORMATS = ("text", "md", "jsonl", "po", "xliff", "tmx")
+FORMATS = ("text", "md", "lines", "jsonl", "po", "xliff", "tmx")
 SUFFIX_FORMATS = {
     ".txt": "text", ".text": "text",
     ".md": "md", ".markdown": "md",
+    # MT output of shared tasks and QE data: one segment per line, aligned with the source
+    ".mt": "lines", ".hyp": "lines",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".po": "po", ".pot": "po",
     ".xlf": "xliff", ".xliff": "xliff",
@@ -96,6 +99,9 @@ def format_function(name: str) -> FixFunction:
     if name == "md":
         from mtfix.formats.markdown import fix_markdown_file
         return fix_markdown_file
+    if name == "lines":
+        from mtfix.formats.lines import fix_lines_file
+        return fix_lines_file
     if name == "jsonl":
         from mtfix.formats.jsonl import fix_jsonl_file
         return fix_jsonl_file

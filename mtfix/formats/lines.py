@@ -1,0 +1,75 @@
+"""One segment per line: MT output and parallel-corpus files (``.mt``, ``.hyp``, ``--format lines``).
+
+In such a file line *i* translates source line *i*. Fixed as plain text, a rule that deletes a
+whole line (a duplicated line, page chrome) would shift every later line against its source.
+Here each line is its own segment (id = the line number), so no pass ever sees two lines at
+once: the output has exactly as many lines as the input, in the same order, with the same
+line ends. A line a rule empties (page chrome) stays as an empty line.
+
+Changes carry ``segment`` = the line number (as a string), offsets into that line and ``base``
+= the hash of the line's original text, like the other segmented formats; their ``line`` is
+the line number in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from mtfix.change import Change
+from mtfix.fileio import atomic_writer
+from mtfix.formats.jsonl import iter_lines
+from mtfix.pipeline import Pipeline
+
+
+class _OneLine:
+    """Line numbers for a segment that is line ``number`` of its file."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def line_of(self, offset: int) -> int:
+        return self.number
+
+
+def split_line_end(line: str) -> tuple[str, str]:
+    """(text, line end) of one line as :func:`iter_lines` yields it ("\\n", "\\r\\n" or "")."""
+    if line.endswith("\r\n"):
+        return line[:-2], "\r\n"
+    if line.endswith("\n"):
+        return line[:-1], "\n"
+    return line, ""
+
+
+def fix_line(line: str, number: int, *, pipeline: Pipeline, doc: str
+             ) -> tuple[str, list[Change]]:
+    """Fix one line (its end kept as it is); returns the new line and its changes."""
+    body, end = split_line_end(line)
+    if not body.strip():
+        return line, []
+    fixed, changes = pipeline.fix_segment(body, doc=doc, segment=str(number),
+                                          lines=_OneLine(number))  # type: ignore[arg-type]
+    if "\n" in fixed or "\r" in fixed:
+        # A replacement holding a line break would shift every later line against its source:
+        # the line stays as it was and its changes are only proposed (flags).
+        return line, [_as_flag(c) for c in changes]
+    return fixed + end, changes
+
+
+def _as_flag(change: Change) -> Change:
+    if change.is_flag:
+        return change
+    return replace(change, after=change.before, proposal=change.after, id="",
+                   note=(change.note + "; " if change.note else "")
+                   + "not applied: it would break the line into two in a one-line-per-segment file")
+
+
+def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
+                   options) -> Iterator[Change]:
+    """Fix a one-segment-per-line UTF-8 file, streaming, line count preserved."""
+    with atomic_writer(target) as out:
+        for number, line in enumerate(iter_lines(source), 1):
+            fixed, changes = fix_line(line, number, pipeline=pipeline, doc=doc)
+            out.write(fixed)
+            yield from changes

@@ -1,0 +1,110 @@
+"""One segment per line (``--format lines``, ``.mt``): no pass may join, drop or move a line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mtfix.api import build_pipeline
+from mtfix.change import read_change_log
+from mtfix.cli import app
+from mtfix.formats import FormatOptions, detect_format, fix_document
+
+DATA = Path(__file__).parent / "data"
+GLOSSARY = DATA / "formats-glossary.toml"
+runner = CliRunner()
+
+LOOP = "He said my lady, my lady, my lady, my lady to her."
+ALIGNED = (
+    "The same line twice in the source.\n"
+    "The same line twice in the source.\r\n"
+    "[Print] [Close window]\n"
+    "\n"
+    f"{LOOP}\n"
+    "The second-class inspector came."  # no line end at the end of the file
+)
+
+
+def test_detected_by_extension():
+    assert detect_format("dev.mt") == "lines" and detect_format("out.hyp") == "lines"
+    assert detect_format("a.txt") == "text"
+
+
+def test_line_count_order_and_line_ends_are_kept(tmp_path):
+    source = tmp_path / "dev.mt"
+    source.write_bytes(ALIGNED.encode("utf-8"))
+    target = tmp_path / "out.mt"
+    pipeline = build_pipeline([GLOSSARY], default_glossaries=False)
+    changes = list(fix_document(source, target, pipeline=pipeline, options=FormatOptions()))
+    out = target.read_bytes().decode("utf-8")
+    assert out.splitlines(keepends=True) == [
+        "The same line twice in the source.\n",
+        "The same line twice in the source.\r\n",  # a duplicate line stays: it has a source
+        "\n",  # page chrome is emptied, its line stays
+        "\n",
+        "He said my lady to her.\n",
+        "The second-level inspector came.",
+    ]
+    assert {c.segment for c in changes} == {"3", "5", "6"}
+    assert all(c.line == int(c.segment) for c in changes)
+    # As plain text, the same file loses a line (what this format exists to prevent).
+    as_text = build_pipeline([GLOSSARY], default_glossaries=False).fix_text(ALIGNED).text
+    assert len(as_text.splitlines()) < len(ALIGNED.splitlines())
+
+
+def test_a_replacement_with_a_line_break_is_only_proposed(tmp_path):
+    glossary = tmp_path / "g.toml"
+    glossary.write_text('[[entry]]\nid = "split"\nfind = "one two"\nreplace = "one\\ntwo"\n'
+                        'note = "test"\nexamples = [{ text = "x", fixed = "x" }]\n',
+                        encoding="utf-8")
+    source = tmp_path / "a.mt"
+    source.write_text("say one two now\nnext\n", encoding="utf-8")
+    target = tmp_path / "b.mt"
+    pipeline = build_pipeline([glossary], default_glossaries=False, disabled_rules=["spacing"])
+    changes = list(fix_document(source, target, pipeline=pipeline))
+    assert target.read_text(encoding="utf-8") == "say one two now\nnext\n"
+    assert [(c.is_flag, c.proposal) for c in changes] == [(True, "one\ntwo")]
+
+
+def test_cli_fix_review_apply_round_trip(tmp_path):
+    source = tmp_path / "dev.mt"
+    source.write_bytes(ALIGNED.encode("utf-8"))
+    out = tmp_path / "fixed"
+    result = runner.invoke(app, ["fix", str(source), "-o", str(out), "--no-default-glossaries",
+                                 "--glossary", str(GLOSSARY), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    with open(out / "changes.jsonl", encoding="utf-8") as stream:
+        changes = [c for c in read_change_log(stream) if not c.is_flag]
+    # accept the loop collapse only
+    decisions = {c.id: "accept" if c.rule == "repetition" else "reject" for c in changes}
+    (tmp_path / "decisions.json").write_text(json.dumps({"version": 1, "decisions": decisions}))
+    applied = tmp_path / "applied"
+    result = runner.invoke(app, ["apply", str(source), "--changes", str(out / "changes.jsonl"),
+                                 "--decisions", str(tmp_path / "decisions.json"), "-o",
+                                 str(applied)])
+    assert result.exit_code == 0, result.output
+    assert (applied / "dev.mt").read_bytes().decode("utf-8") == ALIGNED.replace(
+        LOOP, "He said my lady to her.")
+
+
+def test_a_text_file_fixed_as_lines_applies_as_lines(tmp_path):
+    source = tmp_path / "corpus.txt"
+    source.write_text("Hello world again\nHello world again\nHe said my lady, my lady, my "
+                      "lady, my lady to her.\n", encoding="utf-8")
+    out = tmp_path / "fixed"
+    result = runner.invoke(app, ["fix", str(source), "-o", str(out), "--format", "lines",
+                                 "--no-default-glossaries", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    fixed = (out / "corpus.txt").read_text(encoding="utf-8")
+    assert fixed.count("\n") == 3
+    with open(out / "changes.jsonl", encoding="utf-8") as stream:
+        changes = list(read_change_log(stream))
+    decisions = {c.id: "accept" for c in changes}
+    (tmp_path / "decisions.json").write_text(json.dumps({"version": 1, "decisions": decisions}))
+    result = runner.invoke(app, ["apply", str(source), "--changes", str(out / "changes.jsonl"),
+                                 "--decisions", str(tmp_path / "decisions.json"), "-o",
+                                 str(tmp_path / "applied")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "applied" / "corpus.txt").read_text(encoding="utf-8") == fixed
