@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from mtfix.change import Edit, OffsetMap, apply_edits, select_non_overlapping
+from mtfix.change import START_END, Edit, OffsetMap, apply_edits, select_non_overlapping
 from mtfix.passes.rules.capitals import CapitalsRule
 from mtfix.passes.rules.chrome import ChromePhraseError, ChromeRule
 from mtfix.passes.rules.common import Span, SpanGuard
@@ -154,6 +154,9 @@ class RulesPass:
         for rule in self.rules:
             if rule.id not in LINE_RULES:
                 inline.extend(rule.find(text, guard))
+        # In text order (a stable C-level sort), select_non_overlapping takes its fast path
+        # when nothing overlaps; its result does not depend on the input order otherwise.
+        inline.sort(key=START_END)
         inline = select_non_overlapping(inline, self._order)
         line_rules = [rule for rule in self.rules if rule.id in LINE_RULES]
         if not line_rules:

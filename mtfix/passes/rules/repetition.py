@@ -156,17 +156,23 @@ def _tokens_np(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
     else:
         raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         is_word = _bmp_alnum().take(raw, mode="clip")  # astral code points: 0xFFFF, not alnum
-    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    # Word edges: where is_word flips, with a non-word on both sides (fewer passes than diff).
+    padded = np.zeros(len(raw) + 2, dtype=bool)
+    padded[1:-1] = is_word
+    flips = np.flatnonzero(padded[1:] != padded[:-1])
+    starts, ends = flips[::2], flips[1::2]
     last = ends - 1
-    key = (ends - starts).astype(np.uint64) * _MIX[4]
+    key = (ends - starts).astype(np.uint64)
+    key *= _MIX[4]
+    code = raw.dtype.type
     with np.errstate(over="ignore"):
         for mix, at in zip(_MIX, (starts, np.minimum(starts + 1, last),
                                   np.minimum(starts + 2, last), last), strict=False):
-            chars = raw[at].astype(np.uint64)
-            chars += np.uint64(32) * ((chars >= 65) & (chars <= 90))
-            key ^= chars * mix
+            chars = raw[at]
+            chars += (chars - code(65) < 26) * code(32)  # A-Z -> a-z (wraps for the rest)
+            mixed = chars.astype(np.uint64)
+            mixed *= mix
+            key ^= mixed
     return starts, ends, key, raw
 
 
@@ -499,7 +505,8 @@ class RepetitionRule:
             if len(found) == 0:
                 return []
             simple = _simple_doubles(found, period_one, starts, ends, hashes, raw)
-            self._flag_doubles(text, guard, found[simple], starts, ends, flags)
+            self._flag_doubles(text, guard, found[simple], starts, ends, hashes, raw,
+                               flags)
             candidates = found[~simple].tolist()
         if not candidates:
             return list(flags.values())
@@ -558,21 +565,27 @@ class RepetitionRule:
         return edits
 
     def _flag_doubles(self, text: str, guard: SpanGuard, at: np.ndarray, starts: np.ndarray,
-                      ends: np.ndarray, flags: dict[tuple[int, int], Edit]) -> None:
+                      ends: np.ndarray, keys: np.ndarray, raw: np.ndarray,
+                      flags: dict[tuple[int, int], Edit]) -> None:
         """Flags for isolated "word word" doubles (see :func:`_simple_doubles`): exactly what
-        the general path decides for them, without its bookkeeping."""
-        for s0, e0, s1, e1 in zip(starts[at].tolist(), ends[at].tolist(),
-                                  starts[at + 1].tolist(), ends[at + 1].tolist(), strict=True):
+        the general path decides for them, without its bookkeeping. Random text has thousands
+        ("the the"), so the exact word comparison and the allow-list test run array-wise and
+        Python only builds the flags."""
+        at = at[_same_folded_words(at, starts, ends, raw)]
+        allowed = np.isin(keys[at], _allowed_double_keys())
+        for s0, e0, e1, check in zip(starts[at].tolist(), ends[at].tolist(),
+                                     ends[at + 1].tolist(), allowed.tolist(), strict=True):
             word = text[s0:e0]
-            folded = _fold(word)
-            if folded != _fold(text[s1:e1]) or word.isnumeric():
-                continue  # equal keys, different words; or a number
-            if folded in INTERJECTIONS or folded in ALLOWED_DOUBLES:
+            if word.isnumeric():
                 continue
+            if check:  # the key of an allowed word: compare the words themselves
+                folded = _fold(word)
+                if folded in INTERJECTIONS or folded in ALLOWED_DOUBLES:
+                    continue
             if guard and guard.touches(e0, e1):
                 continue
             flags[(e0, e1)] = Edit(e0, e1, "", self.id, _NAME_DOUBLE if word[:1].isupper()
-                                   else _WORD_DOUBLE, flag=True)
+                                   else _WORD_DOUBLE, None, True)
 
     @staticmethod
     def _recheck(state: _State, removed: list[int], junctions: list[int]) -> list[int]:
@@ -636,6 +649,35 @@ def _plain_gaps(starts: np.ndarray, ends: np.ndarray, raw: np.ndarray) -> np.nda
 
 
 _JOINER_CODES = np.array(sorted(ord(c) for c in _JOINERS))
+
+
+def _same_folded_words(at: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                       raw: np.ndarray) -> np.ndarray:
+    """For each word position p in ``at``: are words p and p + 1 equal after ASCII folding
+    (what :func:`_fold` does to a word)? Compared character by character, array-wise."""
+    lengths = ends[at] - starts[at]
+    same = lengths == ends[at + 1] - starts[at + 1]
+    if not same.any():
+        return same
+    pairs = np.flatnonzero(same)
+    sizes = lengths[pairs]
+    offsets = np.cumsum(sizes) - sizes
+    within = np.arange(int(sizes.sum())) - np.repeat(offsets, sizes)
+    first = raw[np.repeat(starts[at[pairs]], sizes) + within]
+    second = raw[np.repeat(starts[at[pairs] + 1], sizes) + within]
+    code = raw.dtype.type
+    first = first + (first - code(65) < 26) * code(32)
+    second = second + (second - code(65) < 26) * code(32)
+    same[pairs] = np.logical_and.reduceat(first == second, offsets)
+    return same
+
+
+@functools.lru_cache(maxsize=1)
+def _allowed_double_keys() -> np.ndarray:
+    """The keys (:func:`_tokens_np`) of the one-token words a double may repeat on purpose;
+    a double whose key is not among them is surely not allowed."""
+    words = sorted(w for w in INTERJECTIONS | ALLOWED_DOUBLES if w.isalnum())
+    return np.unique(_tokens_np(" ".join(words))[2])  # keys depend only on the code points
 
 
 def _simple_doubles(found: np.ndarray, period_one: np.ndarray, starts: np.ndarray,
