@@ -229,6 +229,22 @@ class LineIndex:
         self._offset = offset
         return self._line
 
+    def lines_of(self, offsets: Sequence[int]) -> list[int]:
+        """``line_of`` for each offset (one call per batch; cheapest in increasing order)."""
+        if self._has_cr:
+            return [self.line_of(offset) for offset in offsets]
+        text = self._text
+        pos, line = self._offset, self._line
+        out = []
+        for offset in offsets:
+            if offset < pos:
+                pos, line = 0, self._first
+            line += text.count("\n", pos, offset)
+            pos = offset
+            out.append(line)
+        self._offset, self._line = pos, line
+        return out
+
     @property
     def line_count(self) -> int:
         return self._count(0, len(self._text)) + 1

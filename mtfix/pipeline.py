@@ -92,11 +92,22 @@ class Pipeline:
                      ] if guarded else found
             edits = select_non_overlapping(edits, step.rule_order())
             flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
+            if maps:  # back to offsets into the original text
+                spans = []
+                for edit in edits:
+                    start, end = edit.start, edit.end
+                    for m in reversed(maps):
+                        start = m.to_before(start, side="start")
+                        end = m.to_before(end, side="end")
+                    spans.append((start, end))
+            else:
+                spans = [(e.start, e.end) for e in edits]
+            starts = [offset + start for start, _end in spans]
+            # ``lines`` needs only ``line_of``; LineIndex and _ShiftedLines batch it
+            line_numbers = (lines.lines_of(starts) if hasattr(lines, "lines_of")
+                            else [lines.line_of(start) for start in starts])
             pass_name = step.name
-            for edit in edits:
-                start, end = edit.start, edit.end
-                for m in reversed(maps):
-                    start, end = m.to_before(start, side="start"), m.to_before(end, side="end")
+            for edit, (start, end), line in zip(edits, spans, line_numbers, strict=True):
                 before = text[start:end]
                 if edit.flag or edit.after is None:
                     after, proposal = before, edit.after if edit.after != before else None
@@ -104,11 +115,10 @@ class Pipeline:
                     after, proposal = edit.after, None
                     if after == before:
                         continue
-                changes.append(Change(
-                    doc=doc, segment=segment, start=offset + start, end=offset + end,
-                    line=lines.line_of(offset + start), before=before, after=after,
-                    pass_=pass_name, rule=edit.rule, note=edit.note, score=edit.score,
-                    base=base, proposal=proposal))
+                # positional, in Change's field order (thousands per run: keywords cost more)
+                changes.append(Change(doc, offset + start, offset + end, line, before, after,
+                                      pass_name, edit.rule, edit.note, segment, edit.score,
+                                      base, proposal))
             applied = [e for e in edits if not e.flag and e.after is not None]
             if applied and step_number == last_step:
                 current = apply_edits(current, applied)  # no later pass: no map, no guards
@@ -154,6 +164,10 @@ class _ShiftedLines:
 
     def line_of(self, offset: int) -> int:
         return self._lines.line_of(offset - self._offset) + self._line - 1
+
+    def lines_of(self, offsets: Sequence[int]) -> list[int]:
+        shift, first = self._offset, self._line - 1
+        return [line + first for line in self._lines.lines_of([o - shift for o in offsets])]
 
 
 def chunk_text(text: str, size: int = CHUNK_SIZE) -> Iterator[str]:

@@ -21,7 +21,7 @@ from test_invariants import glossaries, texts
 import mtfix.change as change_module
 import mtfix.glossary.compile as compile_module
 import mtfix.glossary.matchview as matchview
-from mtfix.change import Change, Edit, change_id, select_non_overlapping
+from mtfix.change import Change, Edit, LineIndex, change_id, select_non_overlapping
 from mtfix.glossary.matchview import MatchView
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -138,3 +138,13 @@ def test_change_id_is_computed_on_first_read_and_behaves_as_eager():
     stored = Change(**fields, id="0123456789ab")  # a change log's id is kept as given
     assert stored.id == "0123456789ab" and stored != change
     assert Change.from_json(stored.to_json()).id == "0123456789ab"
+
+
+@SETTINGS
+@given(st.text(alphabet="ab\n\r", max_size=40), st.lists(st.integers(0, 40), max_size=8),
+       st.lists(st.integers(0, 40), max_size=8))
+def test_batched_line_numbers_equal_one_by_one(text, first, second):
+    index = LineIndex(text, first_line=3)
+    for batch in (first, second):  # the second batch starts from the state the first left
+        offsets = [min(o, len(text)) for o in batch]
+        assert index.lines_of(offsets) == [LineIndex(text, 3).line_of(o) for o in offsets]
