@@ -23,9 +23,10 @@ import re
 from pathlib import Path
 
 import ahocorasick_rs as ac
+import numpy as np
 
 from mtfix.change import Edit
-from mtfix.passes.rules.common import SpanGuard, keep_clear
+from mtfix.passes.rules.common import SpanGuard, code_points, keep_clear
 
 COMMON_WORDS_FILE = Path(__file__).with_name("common-words.txt")
 
@@ -63,6 +64,69 @@ def _automaton() -> ac.AhoCorasick:
     return ac.AhoCorasick(patterns, implementation=ac.Implementation.DFA)
 
 
+#: Below this length (code points) the automaton is cheaper than numpy's set-up.
+SMALL_TEXT = 2048
+_HASH_BASE = np.uint64(0x100000001B3)
+_HASH_MIX = np.uint64(0x9E3779B97F4A7C15)
+_TABLE_BITS = 18
+
+
+def _word_hashes(raw: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each position in ``at`` (a capital A-Z there): the hash of the lower-cased word
+    "[A-Z][a-z]*" that starts there, and its length."""
+    n = len(raw)
+    hashes = raw[at].astype(np.uint64) + np.uint64(32)
+    lengths = np.ones(len(at), dtype=np.int64)
+    alive = np.arange(len(at))
+    with np.errstate(over="ignore"):
+        while len(alive):
+            nxt = at[alive] + lengths[alive]
+            inside = nxt < n
+            alive, nxt = alive[inside], nxt[inside]
+            chars = raw[nxt]
+            lower = chars - chars.dtype.type(97) < 26
+            alive, chars = alive[lower], chars[lower]
+            hashes[alive] = hashes[alive] * _HASH_BASE + chars.astype(np.uint64)
+            lengths[alive] += 1
+    return hashes, lengths
+
+
+def _slots(hashes: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return (hashes * _HASH_MIX) >> np.uint64(64 - _TABLE_BITS)
+
+
+@functools.lru_cache(maxsize=1)
+def _common_table() -> np.ndarray:
+    """A one-hash Bloom filter of the common words: False means surely not a common word."""
+    words = sorted(common_words())
+    raw = np.frombuffer(" ".join(w.capitalize() for w in words).encode("ascii"), dtype=np.uint8)
+    at = np.flatnonzero((raw - np.uint8(65)) < 26)
+    table = np.zeros(1 << _TABLE_BITS, dtype=bool)
+    table[_slots(_word_hashes(raw, at)[0])] = True
+    return table
+
+
+def _candidates_np(text: str) -> list[int]:
+    """What the automaton finds, array-wise, as positions of the "<lower-case letter or
+    comma> <space>" before the word: every "[a-z,] [A-Z][a-z]+" whose word may be a common
+    word (a Bloom filter of them; its rare false hits end at the membership test in
+    ``find``). The automaton also reports a common word that is only the beginning of a
+    longer word ("Form" in "Formula"); ``find`` skips those whatever their number, so leaving
+    them out finds the same."""
+    raw = code_points(text)
+    code = raw.dtype.type
+    spaces = np.flatnonzero(raw[1:-1] == 32) + 1
+    before = raw[spaces - 1]
+    spaces = spaces[(before - code(97) < 26) | (before == 44)]
+    spaces = spaces[raw[spaces + 1] - code(65) < 26]
+    if not len(spaces):
+        return []
+    hashes, lengths = _word_hashes(raw, spaces + 1)
+    maybe = (lengths >= 2) & _common_table()[_slots(hashes)]
+    return (spaces[maybe] - 1).tolist()
+
+
 class CapitalsRule:
     id = "capitals"
     description = ("Flag capitalised common words mid-sentence ('meeting Discussion "
@@ -73,13 +137,16 @@ class CapitalsRule:
     flag_only = True
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
-        hits = _automaton().find_matches_as_indexes(text)
-        if not hits:
+        if len(text) < SMALL_TEXT:
+            starts = [start for _index, start, _end in _automaton().find_matches_as_indexes(text)]
+        else:
+            starts = _candidates_np(text)
+        if not starts:
             return []
         common = common_words()
         edits: list[Edit] = []
         covered = -1
-        for _index, start, _end in hits:
+        for start in starts:
             word_start = start + 2
             if word_start < covered:
                 continue

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from mtfix.change import Edit, SpanSet
 
 Span = tuple[int, int]
@@ -34,3 +36,22 @@ def keep_clear(edits: list[Edit], guard: SpanGuard) -> list[Edit]:
     if not guard:
         return edits
     return [e for e in edits if not guard.touches(e.start, e.end)]
+
+
+_LAST_CODE_POINTS: tuple[str, np.ndarray] = ("", np.empty(0, dtype=np.uint8))
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as a read-only array: ``uint8`` when the text is ASCII,
+    ``uint32`` otherwise. Several rules scan the same text array-wise; the array of the last
+    text asked for is kept, so the text is encoded once per pass, not once per rule."""
+    global _LAST_CODE_POINTS
+    last_text, last = _LAST_CODE_POINTS
+    if last_text is text:
+        return last
+    if text.isascii():
+        raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    else:
+        raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    _LAST_CODE_POINTS = (text, raw)
+    return raw

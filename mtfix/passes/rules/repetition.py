@@ -68,7 +68,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtfix.change import Edit
-from mtfix.passes.rules.common import SpanGuard
+from mtfix.passes.rules.common import SpanGuard, code_points
 
 MAX_WORDS = 8
 #: A phrase that comes back after exactly one word collapses only when it has this many words
@@ -150,11 +150,10 @@ def _tokens_np(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
     A word's key mixes its length, its first three and its last character (ASCII-folded):
     equal words always get equal keys; the rare unequal words with equal keys only cost an
     exact string comparison later. Per-character work is two table look-ups in C."""
-    if text.isascii():
-        raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    raw = code_points(text)
+    if raw.dtype == np.uint8:
         is_word = _ascii_tables()[0].take(raw)
     else:
-        raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         is_word = _bmp_alnum().take(raw, mode="clip")  # astral code points: 0xFFFF, not alnum
     # Word edges: where is_word flips, with a non-word on both sides (fewer passes than diff).
     padded = np.zeros(len(raw) + 2, dtype=bool)
@@ -284,41 +283,74 @@ class _State:
     def __init__(self, text: str, starts, ends, hashes) -> None:
         self.text = text
         self.starts, self.ends, self.hashes = starts, ends, hashes
-        self.kept: np.ndarray | list[int] | None = None  # None: every word
+        # Per-word look-ups (thousands per candidate-rich text) go through memoryviews of the
+        # arrays: they give Python ints, which index and slice faster than numpy scalars.
+        self._starts, self._ends, self._keys = (_scalars(starts), _scalars(ends),
+                                                _scalars(hashes))
+        self.kept = None  # None: every word
         self.gap_start: dict[int, int] = {}  # word -> where the text after it now starts
 
+    @property
+    def kept(self) -> np.ndarray | None:
+        """Kept word -> word index (set after a round of deletions)."""
+        return self._kept_array
+
+    @kept.setter
+    def kept(self, value: np.ndarray | None) -> None:
+        self._kept_array = value
+        self._kept = None if value is None else _scalars(value)
+        self.n = len(self.hashes) if value is None else len(value)
+
     def __len__(self) -> int:
-        return len(self.hashes) if self.kept is None else len(self.kept)
+        return self.n
+
+    def is_kept(self, w: int) -> bool:
+        """Is word w (an index into all words) still in the text?"""
+        if self._kept is None:
+            return True
+        i = bisect.bisect_left(self._kept, w)
+        return i < self.n and self._kept[i] == w
 
     def word(self, q: int) -> int:
-        return q if self.kept is None else int(self.kept[q])
+        return q if self._kept is None else self._kept[q]
 
     def key(self, q: int) -> int:
-        return self.hashes[q if self.kept is None else int(self.kept[q])]
+        return self._keys[q if self._kept is None else self._kept[q]]
 
     def word_text(self, q: int) -> str:
-        w = self.word(q)
-        return self.text[self.starts[w]:self.ends[w]]
+        w = q if self._kept is None else self._kept[q]
+        return self.text[self._starts[w]:self._ends[w]]
 
     def gap(self, q: int) -> str:
         """The text between kept words q and q + 1 (or to the end of the text)."""
-        w = self.word(q)
-        start = self.gap_start.get(w, self.ends[w])
-        end = self.starts[self.word(q + 1)] if q + 1 < len(self) else len(self.text)
+        kept = self._kept
+        w = q if kept is None else kept[q]
+        start = self.gap_start.get(w)
+        if start is None:
+            start = self._ends[w]
+        if q + 1 < self.n:
+            end = self._starts[q + 1 if kept is None else kept[q + 1]]
+        else:
+            end = len(self.text)
         return self.text[start:end]
 
     def gap_before(self, q: int) -> str:
         return self.gap(q - 1) if q > 0 else ""
 
     def phrase(self, q: int, k: int) -> str:
-        if self.kept is None:  # first round: nothing at or after a candidate was deleted yet
-            return self.text[self.starts[q]:self.ends[q + k - 1]]
+        if self._kept is None:  # first round: nothing at or after a candidate was deleted yet
+            return self.text[self._starts[q]:self._ends[q + k - 1]]
         parts = []
         for j in range(k):
             parts.append(self.word_text(q + j))
             if j < k - 1:
                 parts.append(self.gap(q + j))
         return "".join(parts)
+
+
+def _scalars(values):
+    """Indexable like ``values``, giving Python ints (a memoryview of a numpy array)."""
+    return memoryview(values) if isinstance(values, np.ndarray) else values
 
 
 def _find_loop(state: _State, p: int) -> Loop | None:
@@ -464,8 +496,12 @@ def _rest_of_applied_loop(state: _State, loop: Loop) -> bool:
     the words now found to repeat)?"""
     if not state.gap_start:
         return False
-    return any(state.word(q) in state.gap_start
-               for q in range(loop.p, min(loop.p + loop.words, len(state))))
+    end = min(loop.p + loop.words, len(state))
+    if len(state.gap_start) < end - loop.p:
+        # Fewer deletion points than loop words: test each point (a kept word in range?).
+        first, last = state.word(loop.p), state.word(end - 1)
+        return any(first <= w <= last and state.is_kept(w) for w in state.gap_start)
+    return any(state.word(q) in state.gap_start for q in range(loop.p, end))
 
 
 def _has_other_words(state: _State, loop: Loop) -> bool:
