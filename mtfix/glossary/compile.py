@@ -18,9 +18,11 @@ comes first (file order, files in load order). Replacements are never re-scanned
 
 from __future__ import annotations
 
+import gc
 import heapq
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -38,6 +40,20 @@ from mtfix.glossary.regexcheck import (
     windowed_finditer,
 )
 from mtfix.textutil import follow_case, is_word_char, normalize_key
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: a compile makes a few objects per entry (none in
+    cycles), and at 100,000 entries the collections they trigger, each walking every object
+    of the process, cost ~20% of the compile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile
@@ -67,6 +83,7 @@ class CompiledGlossary:
     Picklable: worker processes receive the raw entries and rebuild the automata.
     """
 
+    @_gc_paused()
     def __init__(self, entries: Sequence[RawEntry]) -> None:
         self.entries: tuple[RawEntry, ...] = tuple(entries)
         self.order = {entry.id: i for i, entry in enumerate(self.entries)}
@@ -118,7 +135,9 @@ class CompiledGlossary:
                           if trigger_ids else None)
         self._trigger_len = max(map(len, trigger_ids), default=0)
         self._regex_reach = [regex_reach(p.pattern) for _o, _e, p in self._regexes]
-        self._patterns = list(patterns)
+        # Sorted, the automaton builds ~20% faster (neighbouring keys share trie paths); the
+        # order of patterns does not matter to leftmost-longest matching.
+        self._patterns = sorted(patterns)
         self._owners = [patterns[p] for p in self._patterns]
         # Per pattern, its key when that key is its only owner and needs nothing but the word
         # boundary checks (the common case, checked inline in ``_phrase_matches``), else None.
