@@ -18,11 +18,9 @@ comes first (file order, files in load order). Replacements are never re-scanned
 
 from __future__ import annotations
 
-import gc
 import heapq
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -40,20 +38,6 @@ from mtfix.glossary.regexcheck import (
     windowed_finditer,
 )
 from mtfix.textutil import follow_case, is_word_char, normalize_key
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: a compile makes a few objects per entry (none in
-    cycles), and at 100,000 entries the collections they trigger, each walking every object
-    of the process, cost ~20% of the compile."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile
@@ -83,7 +67,6 @@ class CompiledGlossary:
     Picklable: worker processes receive the raw entries and rebuild the automata.
     """
 
-    @_gc_paused()
     def __init__(self, entries: Sequence[RawEntry]) -> None:
         self.entries: tuple[RawEntry, ...] = tuple(entries)
         self.order = {entry.id: i for i, entry in enumerate(self.entries)}
