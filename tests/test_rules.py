@@ -310,3 +310,18 @@ def test_real_rhetorical_repeats_and_value_lists_are_only_flagged(row):
     result = build_pipeline(default_glossaries=False).fix_text(text)
     assert result.applied == () or all(c.rule == "spacing" for c in result.applied), [
         (c.rule, c.before) for c in result.applied]
+
+
+@pytest.mark.parametrize("unit", ["my lady, ", "so the king of the land, ", "lofty "])
+def test_a_long_flagged_loop_is_examined_a_bounded_number_of_times(unit, monkeypatch):
+    # A line that is nothing but a loop is flagged, not applied; its starts used to be tried
+    # one by one, each counting every copy after it (n^2: minutes for 5,000 copies).
+    from mtfix.passes.rules import repetition
+
+    calls = []
+    real = repetition._find_loop
+    monkeypatch.setattr(repetition, "_find_loop", lambda state, p: calls.append(p) or real(state, p))
+    text = unit * 3000
+    edits = RulesPass(only=["repetition"]).find_edits(text)
+    assert len(edits) == 1 and edits[0].flag
+    assert len(calls) < 200, len(calls)

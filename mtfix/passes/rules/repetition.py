@@ -552,8 +552,13 @@ class RepetitionRule:
             removed: list[int] = []  # kept positions deleted in this round
             junctions: list[int] = []
             cursor = -1
+            # A start one or more whole periods into a flagged loop, not near its end, sees the
+            # same loop with fewer copies (a flag inside the first one): skipping those starts
+            # keeps a flagged loop of n copies from costing n^2 (5,000 "my lady," took
+            # minutes). Other phases are still tried: a rotation may decide differently.
+            same_phase: set[int] = set()
             for p in candidates:
-                if p < cursor:
+                if p < cursor or p in same_phase:
                     continue
                 loop = _find_loop(state, p)
                 if loop is None:
@@ -578,6 +583,8 @@ class RepetitionRule:
                     # plain loop ("and X, and X." vs "X, and X"); flags that end up overlapping
                     # a deletion are dropped below.
                     flags.setdefault((start, end), Edit(start, end, "", self.id, note, flag=True))
+                    same_phase.update(range(p + loop.period,
+                                            p + loop.words - 2 * MAX_WORDS, loop.period))
                     continue
                 cursor = last_gone + 1
                 deleted.append((start, end, note))
