@@ -9,6 +9,7 @@ phrase in a row (found by an independent token-level detector) and whose post-ed
 the share the repetition rule changed.
 
     python benchmarks/quality.py [--data ../shared/data] [--split dev|train] [--per-rule]
+                                 [--metric chars|ter]
 """
 
 from __future__ import annotations
@@ -27,6 +28,18 @@ from mtfix.change import apply_edits, select_non_overlapping
 from mtfix.passes.rules import RULE_TYPES, RulesPass
 
 PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
+_METRIC = {"name": "chars"}
+
+
+def distance(hypothesis: str, post_edit: str) -> float:
+    """How far a segment is from its post-edit: character edit distance (default), or TER
+    (sacrebleu, word level with shifts) with ``--metric ter``."""
+    if _METRIC["name"] == "ter":
+        from sacrebleu.metrics import TER
+
+        ter = _METRIC.setdefault("ter", TER())
+        return ter.sentence_score(hypothesis, [post_edit]).score
+    return Levenshtein.distance(hypothesis, post_edit)
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
@@ -100,7 +113,7 @@ def judge(rules: RulesPass, segments: list[tuple[str, str]]) -> Counter[str]:
         if fixed == mt:
             continue
         counts["changed"] += 1
-        before, after = Levenshtein.distance(mt, pe), Levenshtein.distance(fixed, pe)
+        before, after = distance(mt, pe), distance(fixed, pe)
         counts["good" if after < before else "bad" if after > before else "neutral"] += 1
     counts["segments"] = len(segments)
     return counts
@@ -126,7 +139,10 @@ def main() -> None:
     parser.add_argument("--split", default="dev", choices=("dev", "train"))
     parser.add_argument("--per-rule", action="store_true", help="also one table per rule")
     parser.add_argument("--show-bad", type=int, default=0, help="print N bad changes per rule")
+    parser.add_argument("--metric", choices=("chars", "ter"), default="chars",
+                        help="good/bad by character edit distance (default) or by TER")
     args = parser.parse_args()
+    _METRIC["name"] = args.metric
     sets = load(Path(args.data), args.split)
 
     every = RulesPass()
@@ -149,7 +165,7 @@ def main() -> None:
             if proposed != mt:
                 rep["proposed"] += 1
                 rep["proposed caught"] += degenerate
-                d0, d1 = Levenshtein.distance(mt, pe), Levenshtein.distance(proposed, pe)
+                d0, d1 = distance(mt, pe), distance(proposed, pe)
                 rep["proposed good" if d1 < d0 else "proposed bad" if d1 > d0 else
                     "proposed neutral"] += 1
             rep["degenerate"] += degenerate
@@ -160,7 +176,7 @@ def main() -> None:
             rep["changed"] += 1
             rep["caught"] += degenerate
             rep["caught broad"] += broad
-            before, after = Levenshtein.distance(mt, pe), Levenshtein.distance(fixed, pe)
+            before, after = distance(mt, pe), distance(fixed, pe)
             if after < before:
                 rep["good"] += 1
             elif after == before:
@@ -205,7 +221,7 @@ def main() -> None:
                     if shown >= args.show_bad:
                         break
                     fixed = apply_edits(mt, single.find_edits(mt))
-                    if fixed != mt and Levenshtein.distance(fixed, pe) > Levenshtein.distance(mt, pe):
+                    if fixed != mt and distance(fixed, pe) > distance(mt, pe):
                         shown += 1
                         print(f"   BAD mt: {mt}\n       fx: {fixed}\n       pe: {pe}")
 
