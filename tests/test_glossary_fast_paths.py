@@ -148,3 +148,27 @@ def test_batched_line_numbers_equal_one_by_one(text, first, second):
     for batch in (first, second):  # the second batch starts from the state the first left
         offsets = [min(o, len(text)) for o in batch]
         assert index.lines_of(offsets) == [LineIndex(text, 3).line_of(o) for o in offsets]
+
+
+@SETTINGS
+@given(st.lists(texts, min_size=1, max_size=8).map(" ".join), glossaries())
+def test_windowed_rescan_finds_every_valid_occurrence(text, glossary):
+    """The rescan's search for the next match in growing windows (here from the smallest
+    window) enumerates exactly the valid occurrences an overlapping automaton reports."""
+    import ahocorasick_rs as ac
+
+    compiled = glossary.compiled
+    if compiled._fast is None:
+        return
+    view = MatchView(text)
+    overlapping = ac.BytesAhoCorasick(compiled._patterns)
+    expected = {
+        (s, e, key.entry.id)
+        for index, s, e in overlapping.find_matches_as_indexes(view.data, overlapping=True)
+        for key in compiled._owners[index]
+        if compiled._key_ok(view, key, s, e)
+    }
+    for window in (0, 3):
+        with patched(compile_module, "RESCAN_WINDOW", window):
+            found = compiled._all_occurrences(view, 0, len(view.data))
+        assert {(s, e, key.entry.id) for s, e, key in found} == expected

@@ -39,6 +39,10 @@ from mtfix.glossary.regexcheck import (
 )
 from mtfix.textutil import follow_case, is_word_char, normalize_key
 
+# First window of a paragraph rescan's search for the next match (bytes beyond the longest
+# key); see ``CompiledGlossary._first_match``. Tests set it to 0 to exercise the growth.
+RESCAN_WINDOW = 256
+
 
 class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile
     """One automaton pattern's owner: an entry and what its key needs at each end."""
@@ -121,6 +125,7 @@ class CompiledGlossary:
         # Sorted, the automaton builds ~20% faster (neighbouring keys share trie paths); the
         # order of patterns does not matter to leftmost-longest matching.
         self._patterns = sorted(patterns)
+        self._longest = max(map(len, self._patterns), default=0)
         self._owners = [patterns[p] for p in self._patterns]
         # Per pattern, its key when that key is its only owner and needs nothing but the word
         # boundary checks (the common case, checked inline in ``_phrase_matches``), else None.
@@ -323,12 +328,10 @@ class CompiledGlossary:
         found: list[tuple[int, int, _Key]] = []
         pos = p0
         while pos < p1:
-            first = self._fast.find_matches_as_indexes(data[pos:p1])
-            if not first:
+            first = self._first_match(data, pos, p1)
+            if first is None:
                 break
-            index, start, end = first[0]
-            start += pos
-            end += pos
+            index, start, end = first
             while True:
                 for key in self._owners[index]:
                     if self._key_ok(view, key, start, end):
@@ -339,6 +342,27 @@ class CompiledGlossary:
                 index, end = shorter[0][0], start + shorter[0][2]
             pos = start + 1
         return found
+
+    def _first_match(self, data: memoryview, pos: int, stop: int
+                     ) -> tuple[int, int, int] | None:
+        """The automaton's first (leftmost-longest) match in data[pos:stop], offsets into data.
+
+        Scans a window that grows until the answer is sure: a match that starts at least the
+        longest key's length before the window's end cannot be beaten by one the window cut
+        off. (Scanning to ``stop`` each time made a rescan quadratic in the paragraph, and a
+        line-per-segment file with no blank line is one paragraph per chunk.)
+        """
+        width = RESCAN_WINDOW + self._longest
+        while True:
+            end = min(stop, pos + width)
+            matches = self._fast.find_matches_as_indexes(data[pos:end])
+            if matches:
+                index, start, match_end = matches[0]
+                if end == stop or pos + start + self._longest <= end:
+                    return index, pos + start, pos + match_end
+            elif end == stop:
+                return None
+            width *= 2
 
     def _accept(self, view: MatchView, index: int, start: int, end: int) -> _Key | None:
         for key in self._owners[index]:
