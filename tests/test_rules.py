@@ -325,3 +325,40 @@ def test_a_long_flagged_loop_is_examined_a_bounded_number_of_times(unit, monkeyp
     edits = RulesPass(only=["repetition"]).find_edits(text)
     assert len(edits) == 1 and edits[0].flag
     assert len(calls) < 200, len(calls)
+
+
+def test_a_title_repeated_after_the_date_line_is_proposed_not_deleted():
+    text = ("Provincial Bureau Holds Directors' Meeting\n\nPublished: 2024-02-02 18:11 Source: "
+            "the Provincial Department\n\nProvincial Bureau Holds Directors' Meeting\nBody "
+            "text of the article goes here.\n")
+    edits = RulesPass(only=["duplicate_lines"]).find_edits(text)
+    assert len(edits) == 1 and edits[0].flag and edits[0].after == ""
+    assert text[edits[0].start:edits[0].end] == "Provincial Bureau Holds Directors' Meeting\n"
+    assert edits[0].start > text.index("Published")  # the second copy; the title stays first
+    assert fix(text) == text
+
+
+@pytest.mark.parametrize("between", [
+    "One line.\nTwo lines.\nThree lines of a stanza.\n",  # more than two lines between
+    "A long line between the copies that reads like a sentence of the article itself, with "
+    "far more than fifteen words in it.\n",
+])
+def test_a_line_repeated_further_down_is_left_alone(between):
+    text = f"The refrain of the song here\n{between}The refrain of the song here\n"
+    assert RulesPass(only=["duplicate_lines"]).find_edits(text) == []
+
+
+def test_the_title_flag_may_cover_a_glossary_fix(tmp_path):
+    # The glossary fixes the name in both copies; the flag (which changes nothing) still
+    # reaches the reviewer, and the output has the glossary fixes only.
+    glossary = tmp_path / "g.toml"
+    glossary.write_text('[[entry]]\nid = "meeting"\nfind = "Director Meeting"\n'
+                        "replace = \"Directors' Meeting\"\nnote = \"test\"\n"
+                        'examples = [{ text = "x", fixed = "x" }]\n', encoding="utf-8")
+    text = ("Bureau Holds Director Meeting\n\nPublished: 2024-02-02\n\n"
+            "Bureau Holds Director Meeting\nBody.\n")
+    result = build_pipeline([glossary], default_glossaries=False).fix_text(text)
+    assert result.text == text.replace("Director Meeting", "Directors' Meeting")
+    flags = [c for c in result.flags if c.rule == "duplicate_lines"]
+    assert len(flags) == 1 and flags[0].line == 5 and flags[0].proposal == ""
+    assert apply_changes(text, result.changes) == result.text

@@ -16,6 +16,10 @@ from mtfix.change import Edit
 from mtfix.passes.rules.common import SpanGuard, keep_clear
 
 MIN_CHARS = 10
+#: A copy further up is proposed (flagged) when at most this many lines with text, each of at
+#: most ``MAX_WORDS_BETWEEN`` words, separate it from the line (date and source lines).
+MAX_LINES_BETWEEN = 2
+MAX_WORDS_BETWEEN = 15
 
 
 class DuplicateLinesRule:
@@ -58,4 +62,37 @@ class DuplicateLinesRule:
                 # line keeps the blank-line layout that follows it.
                 edits.append(Edit(starts[prev], starts[i], "", self.id,
                                   "line repeated right after itself"))
-        return keep_clear(edits, guard)
+                continue
+            earlier = self._copy_above_metadata(keys, i, prev)
+            if earlier is not None:
+                # A page title printed again above the article, with the date/source line
+                # between ("Title / Published: 2024-02-02 Source: ... / Title"). The lines
+                # between could as well be a stanza before a refrain, so this is only
+                # proposed: delete the second copy (the title stays first).
+                end = min(starts[i + 1], len(text))
+                edits.append(Edit(starts[i], end, "", self.id,
+                                  f"line repeated {i - earlier} lines below itself, after "
+                                  "short lines only (a page title printed again above the "
+                                  "article?): delete this copy if so", flag=True))
+        # A flag changes nothing, so it may cover text an earlier pass wrote (the glossary
+        # often fixes an official name inside a repeated title).
+        return keep_clear([e for e in edits if not e.flag], guard) + [e for e in edits if e.flag]
+
+    def _copy_above_metadata(self, keys: list[str], i: int, prev: int) -> int | None:
+        """The line above ``i`` (at most ``MAX_LINES_BETWEEN`` lines with text between, each
+        short) that is the same as line ``i``, or None."""
+        transparent = self.transparent
+        between = 0
+        j = prev
+        while j >= 0:
+            if not keys[j]:
+                j -= 1
+                continue
+            if keys[j] == keys[i]:
+                return j if between else None  # between == 0: the adjacent case, done above
+            if transparent is None or not transparent(keys[j] + "\n"):
+                between += 1
+                if between > MAX_LINES_BETWEEN or len(keys[j].split()) > MAX_WORDS_BETWEEN:
+                    return None
+            j -= 1
+        return None
