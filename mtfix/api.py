@@ -94,6 +94,7 @@ class FileResult:
     changes: tuple[Change, ...] = ()
     error: str | None = None
     base: str = field(default="", repr=False)
+    backup: str | None = None  # in place: where the original went (None: unchanged or no backup)
 
     @property
     def ok(self) -> bool:
@@ -109,11 +110,13 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
 
     ``format``: "auto" (by extension), text, md, jsonl, po, xliff or tmx; ``options`` carries
     the JSON Lines fields and review marking. Writes to ``output``; with ``in_place=True``
-    replaces ``path`` itself (keeping ``path.orig`` unless ``backup=False``). Refuses to
+    replaces ``path`` itself if the result differs, keeping the original as ``path.orig``
+    (or ``path.orig.1``, ``.2``... when that exists: a backup is never overwritten) unless
+    ``backup=False``; an unchanged file is not rewritten and gets no backup. Refuses to
     overwrite the input otherwise. Raises :class:`~mtfix.fileio.InputError` for unreadable or
     malformed input (``output`` is then not written).
     """
-    from mtfix.fileio import atomic_writer, file_hash, iter_blocks
+    from mtfix.fileio import file_hash, in_place_update
     from mtfix.formats import fix_document
 
     path = Path(path)
@@ -127,10 +130,12 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
             raise ValueError(f"{path}: output would overwrite the input; use in_place=True")
     pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries)
     base = file_hash(path)[:16]
-    if in_place and backup:
-        with atomic_writer(path.with_name(path.name + ".orig"), mode="wb") as out:
-            for block in iter_blocks(path):
-                out.write(block)
-    changes = tuple(fix_document(path, target, pipeline=pipeline, doc=doc or str(path),
-                                 format=format, options=options))
-    return FileResult(str(path), str(target), changes, base=base)
+    if not in_place:
+        changes = tuple(fix_document(path, target, pipeline=pipeline, doc=doc or str(path),
+                                     format=format, options=options))
+        return FileResult(str(path), str(target), changes, base=base)
+    with in_place_update(path, backup=backup) as update:
+        changes = tuple(fix_document(path, update.scratch, pipeline=pipeline,
+                                     doc=doc or str(path), format=format, options=options))
+    return FileResult(str(path), str(target), changes, base=base,
+                      backup=str(update.backup) if update.backup else None)

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtfix.change import Change, read_change_log, write_change_log
-from mtfix.fileio import InputError, atomic_writer, file_hash, iter_blocks
+from mtfix.fileio import InputError, atomic_writer, file_hash, in_place_update
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions, detect_format, fix_document
 from mtfix.pipeline import Pipeline
 
@@ -67,6 +67,7 @@ class FileReport:
     flags: int = 0
     base: str = ""  # hash of the input (text_hash of its text, for UTF-8 input)
     resumed: bool = False  # skipped: an earlier interrupted run had finished it
+    note: str | None = None  # worth telling the user (e.g. the backup got a numbered name)
 
     @property
     def ok(self) -> bool:
@@ -240,20 +241,26 @@ def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
     try:
         fmt = detect_format(job.input, settings.format)
         input_hash = file_hash(job.input)
-        if settings.in_place and settings.backup:
-            with atomic_writer(job.input.with_name(job.input.name + ".orig"), mode="wb") as out:
-                for block in iter_blocks(job.input):
-                    out.write(block)
         by_pass: Counter[str] = Counter()
         flags = 0
-        with atomic_writer(part) as log:
-            for change in fix_document(job.input, job.output, pipeline=pipeline, doc=job.doc,
-                                       format=fmt, options=settings.options):
-                write_change_log((change,), log)
-                if change.is_flag:
-                    flags += 1
-                else:
-                    by_pass[change.pass_] += 1
+        note = None
+        with contextlib.ExitStack() as stack:
+            target = job.output
+            if settings.in_place:
+                # written beside the input, then swapped in (and a backup made) only if it
+                # differs: a second run never replaces the first run's backup
+                update = stack.enter_context(in_place_update(job.input, backup=settings.backup))
+                target = update.scratch
+            with atomic_writer(part) as log:
+                for change in fix_document(job.input, target, pipeline=pipeline, doc=job.doc,
+                                           format=fmt, options=settings.options):
+                    write_change_log((change,), log)
+                    if change.is_flag:
+                        flags += 1
+                    else:
+                        by_pass[change.pass_] += 1
+        if settings.in_place:
+            note = update.describe()
         applied = tuple(sorted(by_pass.items()))
         record = {"version": MANIFEST_VERSION, "input": str(job.input), "output": str(job.output),
                   "input_hash": input_hash, "output_hash": file_hash(job.output),
@@ -261,7 +268,7 @@ def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
         with atomic_writer(manifest) as out:
             json.dump(record, out)
         return FileReport(job.doc, str(job.output), applied=applied, flags=flags,
-                          base=input_hash[:16])
+                          base=input_hash[:16], note=note)
     except InputError as exc:
         return FileReport(job.doc, None, error=str(exc))
     except OSError as exc:

@@ -186,6 +186,8 @@ def fix(
     def report(result) -> None:
         if not result.ok:
             _err(f"mtfix: {result.error}")
+        elif result.note and not quiet:
+            _err(f"mtfix: {result.note}")
 
     if quiet or (len(inputs) == 1 and not Path(inputs[0]).is_dir()):
         batch = fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,

@@ -156,3 +156,95 @@ def atomic_writer(path: str | Path, *, mode: str = "w") -> Iterator[IO]:
 def write_text_atomic(path: str | Path, text: str) -> None:
     with atomic_writer(path) as stream:
         stream.write(text)
+
+
+def backup_path_for(path: str | Path) -> Path:
+    """The first free backup name for ``path``: ``NAME.orig``, else ``NAME.orig.1``, ``.2``...
+
+    An existing backup is never overwritten: after two in-place runs it may be the only copy
+    of the original text.
+    """
+    path = Path(path)
+    candidate = path.with_name(path.name + ".orig")
+    number = 0
+    while candidate.exists() or candidate.is_symlink():
+        number += 1
+        candidate = path.with_name(f"{path.name}.orig.{number}")
+    return candidate
+
+
+def _copy_no_clobber(source: Path, first_choice: Path) -> Path:
+    """Copy ``source`` (bytes and mode) to ``first_choice`` or the next free backup name;
+    the copy appears complete or not at all, and never replaces an existing file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{source.name}.", suffix=".orig.tmp", dir=source.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for block in iter_blocks(source):
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(OSError):
+            shutil.copymode(source, tmp)
+        target = first_choice
+        while True:
+            try:
+                os.link(tmp, target)  # fails if the name is taken (unlike os.replace)
+                return target
+            except FileExistsError:
+                target = backup_path_for(source)
+            except OSError:  # a file system without hard links: check, then rename
+                if target.exists():
+                    target = backup_path_for(source)
+                    continue
+                os.replace(tmp, target)
+                return target
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+class InPlaceUpdate:
+    """Where an in-place fix writes (``scratch``) and, afterwards, what happened to the file."""
+
+    def __init__(self, path: Path, scratch: Path) -> None:
+        self.path = path
+        self.scratch = scratch
+        self.changed = False  # the file was rewritten
+        self.backup: Path | None = None  # where the original went, if a backup was made
+
+    def describe(self) -> str | None:
+        """A line for the user when the backup is not the plain ``NAME.orig``; else None."""
+        plain = self.path.with_name(self.path.name + ".orig")
+        if self.backup is not None and self.backup != plain:
+            return (f"{self.path}: {plain.name} already exists and was kept; "
+                    f"this run's backup is {self.backup.name}")
+        return None
+
+
+@contextlib.contextmanager
+def in_place_update(path: str | Path, *, backup: bool = True) -> Iterator[InPlaceUpdate]:
+    """Replace ``path`` with what the body writes to ``update.scratch``, safely.
+
+    If the new bytes equal the old ones the file is not touched and no backup is made (so a
+    second run keeps the first run's backup as the only copy of the original). Otherwise the
+    original is copied to ``NAME.orig`` -- or, when that exists, to the next free name
+    ``NAME.orig.1``, ``NAME.orig.2``... (an existing backup is never overwritten) -- and the
+    new content replaces ``path`` atomically. On an exception nothing is changed.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new.tmp", dir=path.parent)
+    os.close(fd)
+    update = InPlaceUpdate(path, Path(tmp))
+    try:
+        yield update
+        if file_hash(tmp) == file_hash(path):
+            return
+        if backup:
+            update.backup = _copy_no_clobber(path, backup_path_for(path))
+        with contextlib.suppress(OSError):
+            shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+        update.changed = True
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -182,3 +182,20 @@ def test_cli_usage_errors(tmp_path):
     # auto-detected JSON Lines without --field: that file fails, with what to do
     result = runner.invoke(app, ["fix", str(tmp_path / "a.jsonl"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 1 and "give --field NAME" in result.output
+
+
+def test_fix_file_in_place_keeps_every_backup(pipeline, tmp_path):
+    from mtfix.api import fix_file
+
+    target = tmp_path / "a.txt"
+    target.write_text("click here\n", encoding="utf-8")
+    first = fix_file(target, pipeline=pipeline, in_place=True)
+    assert first.backup == str(tmp_path / "a.txt.orig")
+    again = fix_file(target, pipeline=pipeline, in_place=True)  # nothing to fix
+    assert again.backup is None and not (tmp_path / "a.txt.orig.1").exists()
+    target.write_text("Edited.\nclick here\n", encoding="utf-8")
+    third = fix_file(target, pipeline=pipeline, in_place=True)
+    assert third.backup == str(tmp_path / "a.txt.orig.1")
+    assert (tmp_path / "a.txt.orig").read_text(encoding="utf-8") == "click here\n"
+    assert (tmp_path / "a.txt.orig.1").read_text(encoding="utf-8") == "Edited.\nclick here\n"
+    assert target.read_text(encoding="utf-8") == "Edited.\nselect this\n"

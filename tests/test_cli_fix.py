@@ -167,3 +167,29 @@ def test_a_second_run_over_a_folder_skips_what_the_first_run_wrote(tmp_path):
     assert second.exit_code == 0, second.output
     assert "2 files" in second.output
     assert fix(str(out), "-o", str(tmp_path / "again"), "--jobs", "1").exit_code == 0
+
+
+def test_a_second_in_place_run_never_overwrites_the_backup(tmp_path):
+    src = tmp_path / "x.txt"
+    original = "The Anti smuggling Bureau met .\n"
+    src.write_text(original, encoding="utf-8")
+    assert fix(str(src), "--in-place", "--jobs", "1").exit_code == 0
+    fixed = src.read_text(encoding="utf-8")
+    assert fixed != original
+    assert (tmp_path / "x.txt.orig").read_text(encoding="utf-8") == original
+    # nothing left to fix: the file is not rewritten and the backup stays the original
+    mtime = src.stat().st_mtime_ns
+    result = fix(str(src), "--in-place", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "x.txt.orig").read_text(encoding="utf-8") == original
+    assert src.stat().st_mtime_ns == mtime
+    assert not (tmp_path / "x.txt.orig.1").exists()
+    # the file is edited again and fixed again: the new backup gets the next free name
+    src.write_text(fixed + "The Anti smuggling Bureau met .\n", encoding="utf-8")
+    result = fix(str(src), "--in-place", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "x.txt.orig").read_text(encoding="utf-8") == original
+    assert (tmp_path / "x.txt.orig.1").read_text(encoding="utf-8") == fixed + original
+    assert "x.txt.orig already exists and was kept" in result.output
+    assert "x.txt.orig.1" in result.output
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
