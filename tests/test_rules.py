@@ -362,3 +362,18 @@ def test_the_title_flag_may_cover_a_glossary_fix(tmp_path):
     flags = [c for c in result.flags if c.rule == "duplicate_lines"]
     assert len(flags) == 1 and flags[0].line == 5 and flags[0].proposal == ""
     assert apply_changes(text, result.changes) == result.text
+
+
+@pytest.mark.parametrize("text", [
+    'The crowd chanted "Yes we can, yes we can, yes we can, yes we can" for ten minutes.',
+    'The patient said "I\'m fine, I\'m fine, I\'m fine, I\'m fine," but was not fine.',
+    "The chorus repeats “let it go, let it go, let it go, let it go” at the end.",
+])
+def test_a_short_quoted_chant_is_only_flagged(text):
+    edits = RulesPass(only=["repetition"]).find_edits(text)
+    assert edits and all(e.flag for e in edits)
+
+
+def test_a_long_quoted_loop_is_still_applied():
+    text = 'He said, "Lord, ' + "my lady, " * 12 + 'my lady" to her.'
+    assert fix(text, only=["repetition"]) == 'He said, "Lord, my lady" to her.'
