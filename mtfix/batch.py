@@ -121,6 +121,70 @@ class BatchResult:
         return text
 
 
+class BatchUsageError(ValueError):
+    """The arguments cannot make a sensible run (nothing was done); the message says why and
+    what to do instead. The CLI turns it into a usage error (exit code 2)."""
+
+
+def check_arguments(inputs: Sequence[str], output_dir: str | None = None) -> None:
+    """Refuse arguments that would silently do nothing useful: an input folder that is the
+    output folder or inside it (its files would all be taken for earlier outputs and skipped).
+    """
+    if output_dir is None:
+        return
+    out = Path(output_dir).resolve()
+    for arg in inputs:
+        path = Path(arg)
+        if not path.is_dir():
+            continue
+        if path.resolve() == out:
+            raise BatchUsageError(
+                f"output folder {output_dir} is the input folder {arg}: the outputs would "
+                "replace the inputs; choose another output folder (-o), or use --in-place to "
+                "replace the files (keeping backups)")
+        if path.resolve().is_relative_to(out):
+            raise BatchUsageError(
+                f"input folder {arg} is inside the output folder {output_dir}, so its files "
+                "would be taken for outputs and skipped; choose an output folder (-o) outside "
+                "it, or use --in-place")
+
+
+def split_collisions(jobs: Sequence[Job]) -> tuple[list[Job], list[FileReport]]:
+    """Jobs that can run, and failed reports for those that would clobber another's file.
+
+    Two inputs with the same output (``a/x.txt`` and ``b/x.txt`` with ``-o out``) would
+    leave one ``out/x.txt``, which one depending on timing: every input after the first that
+    writes an output already claimed fails, naming both inputs. An output that is another
+    input of the run would overwrite that input: the job writing it fails. The same file
+    named twice (same input, same output) is simply done once.
+    """
+    inputs = {job.input.resolve(): job for job in jobs}
+    claimed: dict[Path, Job] = {}
+    keep: list[Job] = []
+    failed: list[FileReport] = []
+    for job in jobs:
+        out = job.output.resolve()
+        first = claimed.get(out)
+        if first is not None:
+            if first.input.resolve() == job.input.resolve():
+                continue  # named twice (e.g. a folder and a file in it): done once
+            failed.append(FileReport(job.doc, None, error=(
+                f"{job.doc}: not processed: its output {job.output} is also the output of "
+                f"{first.doc}, and one would silently replace the other; give the inputs "
+                "separate output folders (one run each with its own -o), or rename one")))
+            continue
+        other = inputs.get(out)
+        if other is not None and out != job.input.resolve():
+            failed.append(FileReport(job.doc, None, error=(
+                f"{job.doc}: not processed: its output {job.output} is another input of this "
+                f"run ({other.doc}) and would overwrite it; choose an output folder (-o) "
+                "that holds no inputs, or leave that file out")))
+            continue
+        claimed[out] = job
+        keep.append(job)
+    return keep, failed
+
+
 def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: bool = False,
              format: str = "auto") -> tuple[list[Job], list[FileReport]]:
     """Expand files and directories into jobs; unreadable arguments become failed results.
@@ -335,12 +399,17 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     options = options or FormatOptions()
+    check_arguments(inputs, output_dir)
     found, problems = discover(inputs, output_dir, in_place=in_place, format=format)
+    found, collisions = split_collisions(found)
+    problems.extend(collisions)
+    log_path = Path(change_log) if change_log else default_change_log(found, output_dir)
+    if log_path is not None:
+        _check_change_log(log_path, found)
     batch = BatchResult(results=list(problems))
     if on_file is not None:
         for problem in problems:
             on_file(problem)
-    log_path = Path(change_log) if change_log else default_change_log(found, output_dir)
     if log_path is None:
         return batch
     parts = parts_dir_for(log_path)
@@ -361,6 +430,17 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
     if not batch.failed:
         shutil.rmtree(parts, ignore_errors=True)
     return batch
+
+
+def _check_change_log(log_path: Path, jobs: Sequence[Job]) -> None:
+    """The one change log of a run must not replace an input or an output of the run."""
+    log = log_path.resolve()
+    for job in jobs:
+        for role, path in (("input", job.input), ("output", job.output)):
+            if path.resolve() == log:
+                raise BatchUsageError(
+                    f"the change log {log_path} would overwrite the {role} {path} (of "
+                    f"{job.doc}); give the change log another path (--changes FILE.jsonl)")
 
 
 def _settings_fingerprint(pipeline: Pipeline, format: str, options: FormatOptions) -> str:

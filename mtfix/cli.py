@@ -108,7 +108,7 @@ def fix(
 ) -> None:
     """Fix machine-translated text files and write a change log of every change."""
     from mtfix.api import build_pipeline, fix_text
-    from mtfix.batch import fix_paths
+    from mtfix.batch import BatchUsageError, check_arguments, fix_paths
     from mtfix.fileio import InputError, decode_text
 
     if in_place and output_dir:
@@ -189,13 +189,17 @@ def fix(
         elif result.note and not quiet:
             _err(f"mtfix: {result.note}")
 
-    if quiet or (len(inputs) == 1 and not Path(inputs[0]).is_dir()):
-        batch = fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,
-                          backup=not no_backup, change_log=changes, on_file=report,
-                          **batch_options)
-    else:
-        batch = _with_progress(inputs, pipeline, output_dir, in_place, not no_backup, changes,
-                               report, batch_options)
+    try:
+        check_arguments(inputs, output_dir)
+        if quiet or (len(inputs) == 1 and not Path(inputs[0]).is_dir()):
+            batch = fix_paths(inputs, pipeline=pipeline, output_dir=output_dir,
+                              in_place=in_place, backup=not no_backup, change_log=changes,
+                              on_file=report, **batch_options)
+        else:
+            batch = _with_progress(inputs, pipeline, output_dir, in_place, not no_backup,
+                                   changes, report, batch_options)
+    except BatchUsageError as exc:  # found before any file was touched
+        raise fail_usage(str(exc)) from None
     if not quiet:
         where = ""
         outputs = [r.output for r in batch.results if r.ok]

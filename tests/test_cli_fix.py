@@ -193,3 +193,66 @@ def test_a_second_in_place_run_never_overwrites_the_backup(tmp_path):
     assert "x.txt.orig already exists and was kept" in result.output
     assert "x.txt.orig.1" in result.output
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_inputs_with_the_same_output_name_fail_instead_of_overwriting(tmp_path, jobs):
+    for folder, text in (("in", GARBLED), ("in2", "Second file.\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "in2" / "b.txt").write_text("Other.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first, second = str(tmp_path / "in" / "a.txt"), str(tmp_path / "in2" / "a.txt")
+    result = fix(first, second, str(tmp_path / "in2" / "b.txt"), "-o", str(out), "--jobs", jobs)
+    assert result.exit_code == 1, result.output
+    assert (out / "a.txt").read_text(encoding="utf-8") == FIXED  # the first one wins, always
+    assert (out / "b.txt").read_text(encoding="utf-8") == "Other.\n"  # the others still run
+    message = result.output.replace("\n", " ")
+    assert first in message and second in message and str(out / "a.txt") in message
+    assert "separate output folders" in message
+    # two folders holding the same relative path
+    out5 = tmp_path / "out5"
+    result = fix(str(tmp_path / "in"), str(tmp_path / "in2"), "-o", str(out5), "--jobs", jobs)
+    assert result.exit_code == 1, result.output
+    assert (out5 / "a.txt").read_text(encoding="utf-8") == FIXED
+    assert (out5 / "b.txt").exists()
+
+
+def test_an_output_that_is_another_input_is_refused(tmp_path):
+    src, other = tmp_path / "a.txt", tmp_path / "a.fixed.txt"
+    src.write_text(GARBLED, encoding="utf-8")
+    other.write_text("Kept as it is.\n", encoding="utf-8")
+    result = fix(str(src), str(other), "--jobs", "1")
+    assert result.exit_code == 1
+    assert "another input" in result.output
+    assert other.read_text(encoding="utf-8") == "Kept as it is.\n"
+
+
+def test_the_same_file_named_twice_is_fixed_once(tmp_path):
+    src = tmp_path / "in" / "a.txt"
+    src.parent.mkdir()
+    src.write_text(GARBLED, encoding="utf-8")
+    result = fix(str(src), str(src), "--in-place", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "in" / "a.txt.orig").read_text(encoding="utf-8") == GARBLED
+    assert not (tmp_path / "in" / "a.txt.orig.1").exists()
+
+
+def test_change_log_that_would_overwrite_an_input_is_a_usage_error(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(GARBLED, encoding="utf-8")
+    result = fix(str(src), "--changes", str(src), "--jobs", "1")
+    assert result.exit_code == 2
+    assert "--changes" in result.output
+    assert src.read_text(encoding="utf-8") == GARBLED
+
+
+@pytest.mark.parametrize("out", [".", ".."])
+def test_output_folder_that_is_or_holds_the_input_folder_is_a_usage_error(tmp_path, out):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "x.txt").write_text(GARBLED, encoding="utf-8")
+    result = fix(str(tmp_path / "t"), "-o", str(tmp_path / "t" / out), "--jobs", "1")
+    assert result.exit_code == 2, result.output
+    assert "no input files found" not in result.output
+    assert "output folder" in result.output and "--in-place" in result.output
+    assert sorted(p.name for p in (tmp_path / "t").iterdir()) == ["x.txt"]
