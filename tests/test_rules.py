@@ -195,6 +195,9 @@ def test_chrome_phrases_file_is_shipped_and_extendable(tmp_path):
     ('He said " hello there " twice.', 'He said "hello there" twice.'),
     ("at 10 : 30 today", "at 10 : 30 today"),
     ("wait ...", "wait ..."),
+    ("as in a ? b : c", "as in a ? b : c"),  # operators between one-character operands
+    ("x : y and (a ? b : c)", "x : y and (a ? b : c)"),
+    ("young man : the horse , he said ?", "young man: the horse, he said?"),
 ])
 def test_spacing(text, expected):
     assert fix(text, only=["spacing"]) == expected

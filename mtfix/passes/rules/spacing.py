@@ -3,7 +3,8 @@
 
 Each fix deletes only whitespace, so no word is ever touched. Conventions that are not errors
 stay: two spaces after a sentence end, runs of four or more spaces (column alignment),
-indentation, " ..." ellipses, and a space before ":" between numbers ("10 : 30").
+indentation, " ..." ellipses, a space before ":" between numbers ("10 : 30"), and a spaced
+"?", "!" or ":" between one-character operands ("a ? b : c", "x : y").
 One Aho-Corasick scan finds every two-character trigger (" ,", "  ", "( ", " )", ...); each
 pattern is then tried only where a trigger sits, so ordinary text costs one C-level scan.
 """
@@ -67,7 +68,8 @@ class SpacingRule:
             m = pattern.match(text, at)
             if m is None:
                 continue
-            if kind == _BEFORE and _is_number_colon(text, m.start(), m.end()):
+            if kind == _BEFORE and (_is_number_colon(text, m.start(), m.end())
+                                    or _is_operator(text, m.start(), m.end())):
                 continue
             edits.append(Edit(m.start(), m.end(), " " if kind == _DOUBLE else "", self.id, note))
         if '"' in text:
@@ -110,6 +112,20 @@ class SpacingRule:
                 edits.append(Edit(base + len(inner) - trail, base + len(inner), "", self.id,
                                   "space inside quotes"))
         return edits
+
+
+def _is_operator(text: str, start: int, at: int) -> bool:
+    """A spaced "?", "!" or ":" between one-character operands ("a ? b : c", "x : int") is an
+    operator or a notation, not an MT spacing error: leave it. After a word ("young man : the
+    horse", "really ?") it is punctuation."""
+    if text[at : at + 1] not in ("?", "!", ":"):
+        return False
+    return _ONE_CHAR_BEFORE_RE.search(text, max(0, start - 2), start) is not None and \
+        _ONE_CHAR_AFTER_RE.match(text, at + 1) is not None
+
+
+_ONE_CHAR_BEFORE_RE = re.compile(r"(?<!\w)\w\Z")  # searched in text[start - 2:start]
+_ONE_CHAR_AFTER_RE = re.compile(r"[ \t]\w(?!\w)")
 
 
 def _is_number_colon(text: str, start: int, end: int) -> bool:
