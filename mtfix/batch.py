@@ -203,15 +203,17 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
             found = sorted(f for f in _walk(path, suffixes)
                            if skip is None or not f.resolve().is_relative_to(skip))
             if not found:
-                problems.append(FileReport(arg, None, error=f"{arg}: no input files found "
-                                           f"(looked for {', '.join(sorted(suffixes))})"))
+                problems.append(FileReport(arg, None, error=(
+                    f"{arg}: no input files found (looked for {', '.join(sorted(suffixes))}); "
+                    "name files with other extensions directly (they are read as text)")))
             for file in found:
                 rel = file.relative_to(path)
                 jobs.append(Job(file, _output_for(file, rel, output_dir, in_place), str(file)))
         elif path.exists():
             jobs.append(Job(path, _output_for(path, Path(path.name), output_dir, in_place), arg))
         else:
-            problems.append(FileReport(arg, None, error=f"{arg}: no such file or directory"))
+            problems.append(FileReport(arg, None, error=f"{arg}: no such file or directory; "
+                                       "check the path (a typo, or the file moved?)"))
     return jobs, problems
 
 

@@ -122,6 +122,15 @@ def fix(
             raise fail_usage(f"--report: {exc}") from None
     if no_backup and not in_place:
         raise fail_usage("--no-backup only makes sense with --in-place")
+    if "-" in inputs and (output_dir or in_place):
+        # stdin has no file name to keep and no file to replace: its output is stdout
+        raise fail_usage(f"{'--output-dir' if output_dir else '--in-place'} does not apply to "
+                         "'-': stdin is fixed to stdout; redirect it instead, e.g. "
+                         "`mtfix fix - < in.txt > out/in.txt`")
+    both = sorted(set(rule or ()) & set(no_rule or ()))
+    if both:
+        raise fail_usage(f"--rule and --no-rule both name {', '.join(both)}; "
+                         "keep the one you mean")
     from mtfix.formats import FORMATS, FormatOptions
 
     if file_format != "auto" and file_format not in FORMATS:

@@ -33,12 +33,26 @@ os.umask(_UMASK)
 
 def _open_error(name: str, exc: OSError) -> InputError:
     if isinstance(exc, FileNotFoundError):
-        return InputError(f"{name}: no such file")
+        return InputError(f"{name}: no such file; check the path (a typo, or the file moved?)")
     if isinstance(exc, IsADirectoryError):
-        return InputError(f"{name}: is a directory")
+        return InputError(f"{name}: is a directory; give a file here (`mtfix fix` itself "
+                          "takes folders and searches them)")
     if isinstance(exc, PermissionError):
-        return InputError(f"{name}: permission denied")
-    return InputError(f"{name}: cannot read: {exc.strerror}")
+        return InputError(f"{name}: permission denied; make it readable (chmod u+r) or "
+                          "leave it out")
+    return InputError(f"{name}: cannot read: {exc.strerror}; check the file and the disk, "
+                      "then run again")
+
+
+def binary_error(name: str, data: bytes) -> InputError:
+    """The error for a file with NUL bytes: UTF-16 text (common from Windows tools) gets its
+    conversion command, anything else what mtfix reads and how to get there."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return InputError(f"{name}: is UTF-16 text, mtfix reads UTF-8; convert it first, e.g. "
+                          f"`iconv -f UTF-16 -t UTF-8 {name} > {name}.utf8`")
+    return InputError(f"{name}: looks like a binary file (contains NUL bytes); mtfix reads "
+                      "UTF-8 text: export the text first (e.g. save a Word or PDF file as "
+                      ".txt), or leave this file out")
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -78,8 +92,7 @@ def iter_decoded(blocks: Iterable[bytes], name: str) -> Iterator[str]:
     first = True
     for data in blocks:
         if first and b"\x00" in data[:8192]:
-            raise InputError(f"{name}: looks like a binary file (contains NUL bytes); "
-                             "mtfix reads UTF-8 text")
+            raise binary_error(name, data)
         first = False
         try:
             text = decoder.decode(data)
@@ -116,8 +129,7 @@ def file_hash(path: str | Path) -> str:
 
 def decode_text(data: bytes, name: str) -> str:
     if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file (contains NUL bytes); "
-                         "mtfix reads UTF-8 text")
+        raise binary_error(name, data)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

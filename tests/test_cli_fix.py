@@ -93,6 +93,11 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
     assert "latin.txt:1: not valid UTF-8" in result.output
     assert "blob.txt" in result.output and "binary" in result.output
     assert "missing.txt" in result.output
+    # each message also says what to do
+    message = result.output.replace("\n", " ")
+    assert "missing.txt: no such file or directory; check the path" in message
+    assert "mtfix reads UTF-8 text: export the text first" in message
+    assert "iconv -f GB18030 -t UTF-8" in message
     assert (tmp_path / "out" / "good.txt").read_text(encoding="utf-8") == FIXED
     assert not (tmp_path / "out" / "latin.txt").exists()
 
@@ -256,3 +261,28 @@ def test_output_folder_that_is_or_holds_the_input_folder_is_a_usage_error(tmp_pa
     assert "no input files found" not in result.output
     assert "output folder" in result.output and "--in-place" in result.output
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == ["x.txt"]
+
+
+def test_utf16_input_gets_its_conversion_command(tmp_path):
+    src = tmp_path / "notepad.txt"
+    src.write_bytes("The Anti smuggling Bureau met.\n".encode("utf-16"))
+    result = fix(str(src), "--jobs", "1")
+    assert result.exit_code == 1
+    assert "notepad.txt: is UTF-16 text" in result.output
+    assert "iconv -f UTF-16 -t UTF-8" in result.output.replace("\n", " ")
+
+
+@pytest.mark.parametrize("option", [["-o", "out"], ["--in-place"]])
+def test_stdin_with_an_output_folder_or_in_place_is_a_usage_error(option):
+    result = runner.invoke(app, ["fix", "-", *option], input="The Anti smuggling Bureau.\n")
+    assert result.exit_code == 2
+    assert "does not apply to '-'" in result.output and "redirect" in result.output
+
+
+def test_a_rule_switched_both_on_and_off_is_a_usage_error(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(GARBLED, encoding="utf-8")
+    result = fix(str(src), "--rule", "spacing", "--no-rule", "spacing", "--jobs", "1")
+    assert result.exit_code == 2
+    assert "--rule and --no-rule both name spacing" in result.output
+    assert not (tmp_path / "a.fixed.txt").exists()
