@@ -29,7 +29,12 @@ def run(g: Glossary, text: str):
 
 def test_key_ending_in_punctuation_matches_without_word_boundary():
     g = glossary(entry("approx", "approx.", "about"))
-    assert run(g, "approx. 5, approx.6 and xapprox. 7").text == "about 5, about6 and xapprox. 7"
+    # No \b after "approx.": it matches before a space or the end of the text; before a word
+    # character only if the replacement would not glue to it ("about6").
+    assert run(g, "approx. 5, approx.6 and xapprox. 7, approx.").text == \
+        "about 5, approx.6 and xapprox. 7, about"
+    g = glossary(entry("re", "Re :", "Re:"))
+    assert run(g, "Re :Error and Re : Error").text == "Re:Error and Re: Error"
 
 
 def test_whole_word_only_but_shorter_match_inside_failed_longer_one_is_found():

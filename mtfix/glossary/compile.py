@@ -92,6 +92,12 @@ class CompiledGlossary:
                 fuzzy.append(entry)
             exact_match = match == "exact"
             context = contexts.get(order) if contexts else None
+            # A key that ends (starts) in punctuation needs no word boundary there, unless its
+            # replacement ends (starts) with a word character: "approx." -> "approximately"
+            # must not turn "approx.5" into "approximately5" (a new word junction).
+            replace = entry.replace
+            glue_left = bool(replace) and is_word_char(replace[0])
+            glue_right = bool(replace) and is_word_char(replace[-1])
             for find in entry.find:
                 if find.isascii():  # the common case, kept cheap: 100,000 entries compile in ~1 s
                     key = " ".join(find.split())
@@ -100,7 +106,8 @@ class CompiledGlossary:
                                             line=entry.line, entry_id=entry.id)
                     key_bytes = key.lower().encode()
                     first, last = key[0], key[-1]
-                    left, right = first.isalnum() or first == "_", last.isalnum() or last == "_"
+                    left = first.isalnum() or first == "_" or glue_left
+                    right = last.isalnum() or last == "_" or glue_right
                     owners = patterns.get(key_bytes)
                     owner = new_key(_Key, (order, entry, find if exact_match else None, left,
                                            right, context))
@@ -115,7 +122,8 @@ class CompiledGlossary:
                         raise GlossaryError("'find' is only whitespace", path=entry.path,
                                             line=entry.line, entry_id=entry.id)
                     key_bytes = fold_bytes(key)
-                    left, right = is_word_char(key[0]), is_word_char(key[-1])
+                    left = is_word_char(key[0]) or glue_left
+                    right = is_word_char(key[-1]) or glue_right
                 owners = patterns.get(key_bytes)
                 if owners is None:
                     owners = patterns[key_bytes] = []
