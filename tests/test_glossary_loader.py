@@ -131,3 +131,55 @@ def test_shipped_glossaries_load_and_are_documented():
 def test_a_shipped_glossary_named_again_is_loaded_once():
     paths = default_glossary_paths()
     assert len(load_glossaries(paths)) == len(load_glossaries())
+
+
+BASE = '''[[entry]]
+id = "base.inspector"
+find = "second-class inspector"
+replace = "Level II Inspector"
+examples = [{ text = "inspectors and second-class inspector", fixed = "inspectors and Level II Inspector" }]
+'''
+
+
+@pytest.mark.parametrize(("name", "text", "culprit", "line", "matched"), [
+    ("ov.toml", '\n[[entry]]\nid = "r.dup"\nfind = "(\\\\w+) and \\\\1"\nreplace = "\\\\1"\n'
+     'match = "regex"\n', "r.dup", 2, "s and s"),
+    ("ov.tsv", "# mine\ninspectors\tcheckers\n", "ov:2", 2, "inspectors"),
+])
+def test_an_example_broken_by_another_entry_names_that_entry(tmp_path, name, text, culprit,
+                                                             line, matched):
+    base = write(tmp_path, "base.toml", BASE)
+    other = write(tmp_path, name, text)
+    assert Glossary.load([base]).fix("second-class inspector") == "Level II Inspector"
+    with pytest.raises(GlossaryError) as info:
+        Glossary.load([base, other])
+    error = info.value
+    assert (error.path, error.line, error.entry_id) == (str(other), line, culprit)
+    message = str(error)
+    assert f"matches {matched!r} in the example of {base}:1 [base.inspector]" in message
+    assert "narrow this entry" in message
+    assert message.startswith(f"{other}:{line} [{culprit}]: ")
+
+
+def test_an_entry_failing_its_own_example_is_still_blamed_itself(tmp_path):
+    # another entry fires on the same text, but removing it would not make the example pass
+    base = write(tmp_path, "base.toml", BASE.replace('fixed = "inspectors and Level II Inspector"',
+                                                     'fixed = "inspectors and Level 2 Inspector"'))
+    other = write(tmp_path, "ov.toml", '[[entry]]\nid = "o"\nfind = "inspectors"\n'
+                  'replace = "checkers"\n')
+    with pytest.raises(GlossaryError) as info:
+        Glossary.load([base, other])
+    assert (info.value.entry_id, info.value.line) == ("base.inspector", 1)
+    assert "example fails" in str(info.value)
+
+
+def test_a_user_entry_breaking_a_shipped_example_says_how_to_drop_the_shipped_ones(tmp_path):
+    # an entry that fires on nearly every English sentence, as a careless user entry might
+    other = write(tmp_path, "ov.toml", '[[entry]]\nid = "r.dup"\nfind = "the"\nreplace = "teh"\n')
+    shipped = {str(p) for p in default_glossary_paths()}
+    with pytest.raises(GlossaryError) as info:
+        load_glossaries([other])
+    assert info.value.entry_id == "r.dup" and info.value.path == str(other)
+    message = str(info.value)
+    assert "--no-default-glossaries" in message
+    assert any(f"the example of {path}:" in message for path in shipped)

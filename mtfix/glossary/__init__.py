@@ -62,6 +62,9 @@ class Glossary:
             if failures:
                 entry, example, got = failures[0]
                 more = f" (and {len(failures) - 1} more failing examples)" if len(failures) > 1 else ""
+                culprits = self.example_culprits(entry, example)
+                if culprits:
+                    raise _blame_error(entry, example, got, culprits, self.compiled, more)
                 raise GlossaryError(
                     f"example fails: {example.text!r} should become {example.fixed!r} "
                     f"but becomes {got!r}{more}", path=entry.path, line=entry.line,
@@ -107,6 +110,61 @@ class Glossary:
                 if again != example.fixed:
                     failures.append((entry, Example(example.fixed, example.fixed), again))
         return failures
+
+
+    def example_culprits(self, entry: RawEntry, example: Example) -> list[RawEntry]:
+        """The OTHER entries that make ``entry``'s ``example`` fail, or [] if it is the
+        entry's own fault.
+
+        Examples run against the whole set of glossaries, so a user entry that matches too
+        much (a regex such as ``(\\w+) and \\1``) breaks a shipped entry's example. Blamed:
+        each other entry that fires on the example's text and whose removal alone makes the
+        example pass; failing that, all the firing entries from other files, if removing them
+        together makes it pass.
+        """
+        fired: dict[str, RawEntry] = {}
+        by_id = {e.id: e for e in self.entries}
+        for edit in self.compiled.find_edits(example.text):
+            if not edit.flag and edit.rule != entry.id and edit.rule in by_id:
+                fired.setdefault(edit.rule, by_id[edit.rule])
+        if not fired:
+            return []
+        singles = [other for other in fired.values() if self._passes_without({other.id}, example)]
+        if singles:
+            return singles
+        foreign = [other for other in fired.values() if other.path != entry.path]
+        if foreign and self._passes_without({other.id for other in foreign}, example):
+            return foreign
+        return []
+
+    def _passes_without(self, left_out: set[str], example: Example) -> bool:
+        rest = CompiledGlossary([e for e in self.entries if e.id not in left_out])
+        got = apply_edits(example.text, rest.find_edits(example.text))
+        return got == example.fixed and apply_edits(got, rest.find_edits(got)) == got
+
+
+def _blame_error(victim: RawEntry, example: Example, got: str, culprits: Sequence[RawEntry],
+                 compiled: CompiledGlossary, more: str) -> GlossaryError:
+    """The error for an example broken by other entries: it points at the (first) entry to
+    change, says what it matched in whose example, and what to do."""
+    culprit = culprits[0]
+    matched = [example.text[e.start : e.end] for e in compiled.find_edits(example.text)
+               if e.rule == culprit.id]
+    also = "".join(f"; {c.where()} [{c.id}] fires there too" for c in culprits[1:])
+    shipped = {str(p.resolve()) for p in default_glossary_paths()}
+    in_shipped = any(str(Path(e.path).resolve()) in shipped for e in (victim, *culprits)
+                     if e.path and not e.path.startswith("<"))
+    hint = (", or leave out the shipped glossaries with --no-default-glossaries" if in_shipped
+            else "")
+    what = f"matches {matched[0]!r} in" if matched else "fires on"
+    tsv = Path(culprit.path).suffix.lower() in (".tsv", ".tab", ".txt")  # TSV has no examples
+    negative = "" if tsv else (" (a negative example { text = \"...\", fixed = \"...\" } "
+                               "keeps it so)")
+    return GlossaryError(
+        f"{what} the example of {victim.where()} [{victim.id}] and breaks it: "
+        f"{example.text!r} should become {example.fixed!r} but becomes {got!r}{more}{also}; "
+        f"narrow this entry so it does not match there{negative}" + hint,
+        path=culprit.path, line=culprit.line, entry_id=culprit.id)
 
 
 def default_glossary_dir() -> Path:
