@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from mtfix.change import Change
-from mtfix.fileio import InputError, atomic_writer, read_bytes
+from mtfix.fileio import InputError, atomic_writer, binary_error, read_bytes
 from mtfix.formats import Segment, merge_spans, placeholder_spans
 from mtfix.passes.base import Span
 from mtfix.pipeline import Pipeline
@@ -146,7 +146,7 @@ def _parse_error(source: Path, exc: Exception, kind: str) -> InputError:
 def _load(source: Path, name: str) -> tuple[Any, bytes, str]:
     data = read_bytes(source)
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{source}: looks like a binary file (contains NUL bytes)")
+        raise binary_error(str(source), data)
     try:
         if name == "po":
             from translate.storage import po
