@@ -6,9 +6,10 @@ paragraphs), plus, when ``--real`` points at MLQE-PE, the real MT of its train s
 ``re.finditer(r"\w+")`` word scan of the same text measured in the same run (``str.lower`` is
 printed too), so figures from a noisy or different machine stay comparable.
 
-Fuzzy: glossaries of 100 and 1,000 ``match = "fuzzy"`` entries (3-4 word phrases); variants
-with 1 or 2 random character edits are planted; prints MB/s of the glossary pass and the
-recall on the planted variants.
+Fuzzy: glossaries of 100 and 1,000 ``match = "fuzzy"`` entries (2-4 word phrases, every second
+one written in Title Case); variants with 1 or 2 random character edits (capitals kept) and
+variants with the words in another order are planted; prints MB/s of the glossary pass and the
+recall on all 1-2-edit variants, on those of Title Case entries, and on the swapped ones.
 
     python benchmarks/rules_speed.py [--mb 5] [--real ../shared/data/mlqe-pe]
 """
@@ -94,28 +95,50 @@ def mutate(rng: random.Random, phrase: str, edits: int) -> str:
     return "".join(chars)
 
 
+def swap_words(rng: random.Random, phrase: str) -> str:
+    """The phrase with its words in another order (the issue's "word order swapped")."""
+    words = phrase.split(" ")
+    while True:
+        shuffled = rng.sample(words, len(words))
+        if shuffled != words or len(set(words)) == 1:
+            return " ".join(shuffled)
+
+
 def fuzzy_table(mb: float, seed: int) -> None:
     rng = random.Random(seed)
     words = vocabulary(rng, 30_000)
     phrases = [p for p in make_phrases(rng, words, 4000) if len(p) >= 14][:1000]
-    print(f"\nfuzzy glossary entries (min_score 85), {mb:.1f} MB, variants with 1-2 edits planted")
-    print(f"{'entries':>8} {'MB/s':>7} {'x wordscan':>11} {'recall':>8} {'planted':>8}")
+    # Every second entry is written in Title Case, as official names are in real glossaries;
+    # its planted variants keep those capitals (the text is matched case-insensitively).
+    written = [p.title() if i % 2 else p for i, p in enumerate(phrases)]
+    print(f"\nfuzzy glossary entries (min_score 85), {mb:.1f} MB, variants with 1-2 edits planted"
+          " (half of the entries Title Case), plus word-order swaps")
+    print(f"{'entries':>8} {'MB/s':>7} {'x wordscan':>11} {'recall':>8} {'planted':>8} "
+          f"{'Title Case':>11} {'planted':>8} {'swapped':>8} {'planted':>8}")
     for n in (100, 1000):
         entries = [RawEntry(id=f"f.{i}", find=(p,), replace=p.upper(), match="fuzzy",
-                            min_score=85.0) for i, p in enumerate(phrases[:n])]
+                            min_score=85.0) for i, p in enumerate(written[:n])]
         glossary = Glossary([GlossaryFile("bench.toml", entries)], run_examples=False)
-        planted = [mutate(rng, rng.choice(phrases[:n]), rng.randint(1, 2)) for _ in range(400)]
-        text = make_text(rng, words, mb, planted, 2000)
+        planted = [mutate(rng, rng.choice(written[:n]), rng.randint(1, 2)) for _ in range(400)]
+        swapped = [swap_words(rng, rng.choice(written[:n])) for _ in range(100)]
+        text = make_text(rng, words, mb, planted + swapped, 2000)
         size = len(text.encode("utf-8")) / 1e6
         found: list = []
         seconds = best_time(lambda g=glossary, t=text, out=found: out.__setitem__(
             slice(None), g.compiled.find_edits(t)), repeat=3)
         _lower, words_ref = references(text)
         hits = {text[e.start:e.end] for e in found}
-        present = [p for p in set(planted) if p in text]
-        recall = sum(p in hits for p in present) / max(1, len(present))
-        print(f"{n:8d} {size / seconds:7.1f} {size / seconds / words_ref:11.2f} {recall:8.3f} "
-              f"{len(present):8d}")
+
+        def recall(variants: list[str], hits: set[str] = hits, text: str = text
+                   ) -> tuple[float, int]:
+            present = [p for p in set(variants) if p in text]
+            return sum(p in hits for p in present) / max(1, len(present)), len(present)
+
+        everything, count = recall(planted)
+        title, title_count = recall([p for p in planted if p != p.lower()])
+        swaps, swap_count = recall(swapped)
+        print(f"{n:8d} {size / seconds:7.1f} {size / seconds / words_ref:11.2f} {everything:8.3f} "
+              f"{count:8d} {title:11.3f} {title_count:8d} {swaps:8.3f} {swap_count:8d}")
 
 
 def main() -> None:

@@ -11,6 +11,8 @@ from mtfix.glossary import Glossary
 from mtfix.glossary import fuzzy as fuzzy_module
 from mtfix.glossary.fuzzy import FuzzyMatcher, max_edits, pieces
 from mtfix.glossary.model import GlossaryFile, RawEntry
+from mtfix.passes.glossary import GlossaryPass
+from mtfix.pipeline import Pipeline
 
 PHRASES = ["provincial public security", "comprehensive management", "ministry of state security",
            "political and legal committee", "grassroots governance", "joint law enforcement"]
@@ -77,3 +79,69 @@ def test_pieces_cover_the_key_and_k_is_capped():
     assert 1 <= k <= fuzzy_module.MAX_EDITS
     cut = pieces(key, k)
     assert len(cut) == k + 1 and "".join(p for _o, p in cut) == key
+
+
+OFFICIAL = "Provincial Public Security Department"
+
+
+def _official(min_score: float | None = 85.0, replace: str = "Provincial Police Department"
+              ) -> Glossary:
+    entry = RawEntry(id="psd", find=(OFFICIAL,), replace=replace, match="fuzzy",
+                     min_score=min_score)
+    return Glossary([GlossaryFile("t.toml", [entry])], run_examples=False)
+
+
+@pytest.mark.parametrize("variant", [
+    "Provincial Public Securty Department",      # typo (the audit's repro)
+    "provincial public securty department",      # all lower case
+    "PROVINCIAL PUBLIC SECURTY DEPARTMENT",      # all caps
+    "Provincial Public Security Departments",    # inflection
+    "Public Security Provincial Department",     # word order swapped
+    "Department Provincial Public Security",     # no piece at its own offset
+    "Provincial Public\nSecurity Departmnet",    # line break, transposed letters
+])
+def test_capitalised_phrase_variants_are_replaced(variant):
+    text = f"Yesterday the {variant} met in Hefei."
+    edits = _official().compiled.find_edits(text)
+    assert [(text[e.start:e.end], e.rule) for e in edits] == [(variant, "psd")]
+    assert 85.0 <= edits[0].score <= 100.0
+
+
+def test_offsets_point_at_the_original_around_non_ascii():
+    glossary = _official()
+    text = "İstanbul café: the Provincial Public Securty Department met. Ünd so"
+    result = Pipeline([GlossaryPass(glossary)]).fix_text(text, doc="d.txt")
+    assert result.text == ("İstanbul café: the Provincial Police Department met. Ünd so")
+    (change,) = result.changes
+    assert text[change.start:change.end] == change.before == "Provincial Public Securty Department"
+    assert change.score is not None and change.score > 98
+    again = Pipeline([GlossaryPass(glossary)]).fix_text(result.text, doc="d.txt")
+    assert again.changes == () and again.text == result.text
+
+
+@pytest.mark.parametrize("text", [
+    "The Provincial Public Health Department met.",    # shares three words, one differs
+    "The Provincial Education Department met.",        # shares two words
+    "The Municipal Public Security Bureau met.",       # shares two words
+    "The Provincial Public Cybersecurity Department met.",  # inside a longer word
+    "The Provincial Public Security Departmentalization met.",
+])
+def test_different_phrases_are_left_alone(text):
+    assert _official().compiled.find_edits(text) == []
+
+
+def test_default_min_score_and_exact_phrase_score():
+    glossary = _official(min_score=None)
+    text = "The Provincial Public Security Department and the Provincial Public Securty Department."
+    scores = [e.score for e in glossary.compiled.find_edits(text)]
+    assert scores[0] == 100.0 and 90.0 <= scores[1] < 100.0 and len(scores) == 2
+
+
+def test_case_only_replacement_still_applies():
+    entry = RawEntry(id="mps", find=("ministry of public security",),
+                     replace="Ministry of Public Security", match="fuzzy", min_score=85.0)
+    glossary = Glossary([GlossaryFile("t.toml", [entry])], run_examples=False)
+    text = "the ministry of pubic security said"
+    result = Pipeline([GlossaryPass(glossary)]).fix_text(text, doc="d.txt")
+    assert result.text == "the Ministry of Public Security said"
+    assert Pipeline([GlossaryPass(glossary)]).fix_text(result.text, doc="d.txt").changes == ()

@@ -3,14 +3,20 @@
 Brute force (rapidfuzz over every sentence) costs about 1.8 s per MB. Instead, a pigeonhole
 prefilter: a phrase of length L that may differ by at most k edits is cut into k + 1 pieces;
 any variant with at most k edits keeps at least one piece intact. All pieces of all entries go
-into ONE Aho-Corasick automaton run over the case-folded text; each piece hit proposes a window
-where the phrase would sit, and only those windows are scored with rapidfuzz (``fuzz.ratio``
-on whitespace-folded text, and ``token_sort_ratio`` so that swapped word order counts). A
-window must start and end on word boundaries and never crosses a blank line. Before any
-window is built, one batched C call (``rapidfuzz.process.cpdist`` with the LCS length) bounds
-``fuzz.ratio`` for every candidate place and drops those that cannot reach ``min_score``;
-so a word-order swap is found only where the swapped phrase also keeps enough characters in
-order (``token_sort_ratio`` decides among the windows that pass).
+into ONE Aho-Corasick automaton run over the case-folded text (keys are folded by the same
+``fold_case``, which keeps code-point offsets, so "Provincial Public Security Department" finds
+"provincial public securty department" and every span points at the original text). Each
+piece hit proposes windows where the phrase would sit, and only those windows are scored with
+rapidfuzz: the better of ``fuzz.ratio`` (typos, inflections) and ``fuzz.token_sort_ratio``
+(swapped word order) on whitespace-folded text; that score is recorded in the change. A window
+must start and end on word boundaries, be L - k to L + k long, never cross a blank line, and
+show every word of the phrase (4+ characters) with at most 2 edits, so a different phrase that
+shares the other words ("... Health Department") does not pass on characters alone.
+
+Before any window is built, batched C calls (``rapidfuzz.process.cpdist``) bound the score of
+every candidate place and drop those that cannot reach ``min_score``: the LCS length for the
+phrase in order at the hit piece's offset, and ``token_sort_ratio`` over the stretch that any
+window holding the hit piece lies in (any word order).
 
 k follows ``min_score`` (default 90): a ratio of s allows about L * (100 - s) / 100 edits,
 capped at 2 (see ``benchmarks/rules_speed.py``).
@@ -34,7 +40,10 @@ from mtfix.textutil import fold_case, is_word_char, normalize_key
 DEFAULT_MIN_SCORE = 90.0
 MAX_EDITS = 2
 MIN_PIECE = 3  # shorter pieces hit almost everywhere and make the prefilter useless
+MIN_WORD = 4  # shorter words ("of", "and") are not checked one by one
 _WS_RE = re.compile(r"\s+")
+_START_CANDIDATE = re.compile(r"(?<!\w)\S")  # every word start, and some other places
+_END_CANDIDATE = re.compile(r"\S(?!\w)")  # match ends: every word end, and some others
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +54,14 @@ class _Key:
     replace_key: str
     min_score: float
     max_edits: int
+    word_cutoffs: tuple[tuple[str, float], ...]  # (word, least partial_ratio) for each word
+
+
+def _word_cutoffs(key: str) -> tuple[tuple[str, float], ...]:
+    """Each word of ``key`` of ``MIN_WORD`` or more characters, with the ``partial_ratio`` that
+    ``MAX_EDITS`` edits leave it (an edit costs at most two insertions/deletions)."""
+    return tuple((word, 100.0 * (1.0 - MAX_EDITS / len(word)) - 1e-6)
+                 for word in dict.fromkeys(key.split(" ")) if len(word) >= MIN_WORD)
 
 
 def max_edits(length: int, min_score: float) -> int:
@@ -73,11 +90,14 @@ class FuzzyMatcher:
         for entry in entries:
             score = entry.min_score if entry.min_score is not None else DEFAULT_MIN_SCORE
             for find in entry.find:
-                key = normalize_key(find)
+                # Keys are case-folded exactly as the text is (fold_case keeps code-point
+                # offsets, so a window in the folded text is the same span of the original).
+                key = fold_case(normalize_key(find))
                 k = max_edits(len(key), score)
                 index = len(self.keys)
-                self.keys.append(_Key(entry, order[entry.id], key, normalize_key(entry.replace),
-                                      score, k))
+                self.keys.append(_Key(entry, order[entry.id], key,
+                                      fold_case(normalize_key(entry.replace)), score, k,
+                                      _word_cutoffs(key)))
                 for offset, piece in pieces(key, k):
                     owners.setdefault(piece, []).append((index, offset))
         self._pieces = list(owners)
@@ -88,9 +108,12 @@ class FuzzyMatcher:
         self._owner_ptr = np.cumsum([0, *(len(owners[p]) for p in self._pieces)])
         self._owner_key = np.array([key for key, _ in flat], dtype=np.int64)
         self._owner_offset = np.array([offset for _, offset in flat], dtype=np.int64)
+        self._owner_len = np.array([len(self._pieces[i]) for i, piece in enumerate(self._pieces)
+                                    for _ in owners[piece]], dtype=np.int64)
         self._key_text = [key.key for key in self.keys]
         self._key_len = np.array([len(key.key) for key in self.keys], dtype=np.int64)
         self._key_edits = np.array([key.max_edits for key in self.keys], dtype=np.int64)
+        self._key_words = np.array([key.key.count(" ") + 1 for key in self.keys], dtype=np.int64)
         self._key_min = np.array([key.min_score for key in self.keys], dtype=np.float64)
 
     def find(self, text: str, protected: Sequence[tuple[int, int]] = ()
@@ -102,74 +125,140 @@ class FuzzyMatcher:
         hits = self._automaton.find_matches_as_indexes(folded, overlapping=True)
         if not hits:
             return []
-        key_index, anchors = self._anchors(np.array(hits, dtype=np.int64))
-        # A C-level bound before any window is built: a window w inside the region
-        # [anchor - k, anchor + L + k) has LCS(key, w) <= LCS(key, region), and a window
-        # shorter than L - k is never scored, so fuzz.ratio(key, w) <= 200 * LCS / (2L - k).
-        # On random text this drops about 49 of 50 places (benchmarks/rules_speed.py).
+        key_index, hit_start, piece_len, offset = self._expand(np.array(hits, dtype=np.int64))
+        length = self._key_len[key_index]
         k = self._key_edits[key_index]
-        lo = np.maximum(anchors - k, 0)
-        hi = np.minimum(anchors + self._key_len[key_index] + k, len(folded))
-        regions = [folded[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+        floor = 2 * length - k  # shortest scored window plus the key (the bounds' denominator)
+        minimum = self._key_min[key_index] - 1e-9
+        size = len(folded)
         keys = list(map(self._key_text.__getitem__, key_index.tolist()))
+
+        # 1. In order: the key would start at ``anchor`` if the hit piece is intact. A C-level
+        # bound before any window is built: a window w inside [anchor - k, anchor + L + k)
+        # has LCS(key, w) <= LCS(key, region), and a window shorter than L - k is never scored,
+        # so fuzz.ratio(key, w) <= 200 * LCS / (2L - k). On random text this drops about 49
+        # of 50 places (benchmarks/rules_speed.py).
+        anchors = hit_start - offset
+        lo = np.maximum(anchors - k, 0)
+        hi = np.minimum(anchors + length + k, size)
+        regions = [folded[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
         lcs = process.cpdist(keys, regions, scorer=LCSseq.similarity, dtype=np.int32)
-        bound = 200.0 * lcs / (2 * self._key_len[key_index] - k)
-        alive = np.flatnonzero(bound >= self._key_min[key_index] - 1e-9)
+        in_order = (200.0 * lcs / floor >= minimum) & (anchors >= -k)
+
+        # 2. Any word order: a permutation of the words keeps a piece that lies outside the
+        # moved words intact, but not at its offset; the window holds the piece somewhere, so
+        # it lies in [piece end - (L + k), piece start + L + k). Its words are a sub-multiset
+        # of that region's words (the window starts and ends on word boundaries), so the
+        # region's sorted words contain the window's sorted words as a subsequence and
+        # token_sort_ratio(key, w) <= 200 * LCS(sorted key, sorted region) / (2L - k), where
+        # LCS = token_sort_ratio(key, region) * (L + len(sorted region)) / 200 and the sorted
+        # region is no longer than the region. (Exception: a window's first or last word glued
+        # to punctuation that the stretch's edge cuts, "x(public ...", is part of a stretch
+        # word; the bound can then be a little low and such a swapped variant missed.)
+        # (Only for phrases of two or more words, at places the first bound dropped.)
+        rest = np.flatnonzero(~in_order & (self._key_words[key_index] >= 2))
+        wide_lo = np.maximum(hit_start + piece_len - length - k, 0)
+        wide_hi = np.minimum(hit_start + length + k, size)
+        wide = [folded[a:b] for a, b in zip(wide_lo[rest].tolist(), wide_hi[rest].tolist(),
+                                            strict=True)]
+        sort_score = process.cpdist([keys[i] for i in rest.tolist()], wide,
+                                    scorer=fuzz.token_sort_ratio, dtype=np.float32)
+        any_order = np.zeros_like(in_order)
+        any_order[rest] = sort_score * (length[rest] + (wide_hi[rest] - wide_lo[rest])) \
+            / floor[rest] >= minimum[rest]
+
         found: dict[tuple[int, int], tuple[int, int, int, RawEntry, float]] = {}
-        for key_i, anchor in zip(key_index[alive].tolist(), anchors[alive].tolist(),
-                                 strict=True):
-            match = self._best_window(folded, self.keys[key_i], anchor)
+        places: set[tuple[int, int, int, int, int]] = set()
+        for i in np.flatnonzero(in_order).tolist():  # start within k of the anchor
+            a, length_i, k_i = int(anchors[i]), int(length[i]), int(k[i])
+            places.add((int(key_index[i]), a - k_i, a + k_i, a + length_i - k_i,
+                        a + length_i + k_i))
+        for i in np.flatnonzero(any_order).tolist():  # the window holds the piece
+            end = int(hit_start[i] + piece_len[i])
+            places.add((int(key_index[i]), int(wide_lo[i]), int(hit_start[i]), end,
+                        int(wide_hi[i])))
+        for key_i, first, last, end_lo, end_hi in places:
+            key = self.keys[key_i]
+            match = _best_window(folded, key, max(first, 0), min(last, size),
+                                 max(end_lo, 0), min(end_hi, size))
             if match is None:
                 continue
             s, e, score = match
             if protected and overlaps_any(s, e, protected):
                 continue
-            key = self.keys[key_i]
             previous = found.get((s, key_i))
             if previous is None or previous[4] < score:
                 found[(s, key_i)] = (s, e, key.order, key.entry, score)
         return sorted(found.values(), key=lambda m: (m[0], m[2]))
 
-    def _anchors(self, hits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Unique (key, anchor) pairs: where each key would start if the hit piece is intact."""
+    def _expand(self, hits: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Unique (key, hit start, piece length, piece offset in the key) for every piece hit
+        and every key that owns the piece."""
         piece, start = hits[:, 0], hits[:, 1]
         first = self._owner_ptr[piece]
         counts = self._owner_ptr[piece + 1] - first
         rows = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
-        key_index = self._owner_key[rows]
-        anchors = np.repeat(start, counts) - self._owner_offset[rows]
-        span = int(anchors.max()) - int(anchors.min()) + 1
-        packed = np.unique(key_index * span + (anchors - anchors.min()))
-        return packed // span, packed % span + anchors.min()
+        rows_start = np.repeat(start, counts)
+        # Keys own few pieces and hits are in text order: (row, start) pairs repeat only when
+        # the text repeats; np.unique keeps the work below linear in distinct places.
+        span = int(rows_start.max()) + 1
+        packed = np.unique(rows * span + rows_start)
+        rows, rows_start = packed // span, packed % span
+        return (self._owner_key[rows], rows_start, self._owner_len[rows],
+                self._owner_offset[rows])
 
-    @staticmethod
-    def _best_window(folded: str, key: _Key, anchor: int) -> tuple[int, int, float] | None:
-        k, length = key.max_edits, len(key.key)
-        lo, hi = max(0, anchor - k), min(len(folded), anchor + length + k)
-        starts = [a for a in range(lo, min(anchor + k, len(folded)) + 1) if _starts_word(folded, a)]
-        ends = [b for b in range(max(anchor + length - k, 0), hi + 1) if _ends_word(folded, b)]
-        best: tuple[int, int, float] | None = None
-        for a in starts:
-            for b in ends:
-                if b - a < length - k:
-                    continue
-                window = folded[a:b]
-                if "\n\n" in window or "\n\r\n" in window:
-                    continue
-                window = _WS_RE.sub(" ", window)
-                if len(window) < length - k:
-                    continue  # (the LCS bound in find() relies on this)
-                score = max(fuzz.ratio(key.key, window), fuzz.token_sort_ratio(key.key, window))
-                if score < key.min_score:
-                    continue
-                # Already the replacement (or closer to it than to the bad phrase): leave it,
-                # so a second run changes nothing.
-                if key.replace_key and fuzz.ratio(key.replace_key, window) >= fuzz.ratio(
-                        key.key, window) and window != key.key:
-                    continue
-                if best is None or score > best[2] or (score == best[2] and b - a > best[1] - best[0]):
-                    best = (a, b, float(score))
-        return best
+
+def _best_window(folded: str, key: _Key, first: int, last: int, end_lo: int, end_hi: int
+                 ) -> tuple[int, int, float] | None:
+    """The best-scoring window starting in [first, last] and ending in [end_lo, end_hi], on
+    word boundaries, L - k to L + k long, within one paragraph; its score (the better of
+    ``fuzz.ratio`` and ``fuzz.token_sort_ratio``) reaches ``min_score`` and every word of the
+    key is recognisable in it."""
+    k, length = key.max_edits, len(key.key)
+    # The regexes find a superset of word starts/ends in C (Python's \w is a subset of
+    # is_word_char); each candidate is then checked with the one word-character rule.
+    starts = [m.start() for m in _START_CANDIDATE.finditer(folded, first, last + 1)
+              if _starts_word(folded, m.start())]
+    if not starts:
+        return None
+    ends = [m.end() for m in _END_CANDIDATE.finditer(folded, max(end_lo - 1, 0), end_hi)
+            if m.end() >= end_lo and _ends_word(folded, m.end())]
+    best: tuple[int, int, float] | None = None
+    for a in starts:
+        for b in ends:
+            if not length - k <= b - a <= length + k:
+                continue
+            window = folded[a:b]
+            if "\n\n" in window or "\n\r\n" in window:
+                continue
+            window = _WS_RE.sub(" ", window)
+            if len(window) < length - k:
+                continue  # (the bounds in find() rely on this)
+            score = max(fuzz.ratio(key.key, window), fuzz.token_sort_ratio(key.key, window))
+            if score < key.min_score or not _words_present(key, window):
+                continue
+            # Already the replacement (or closer to it than to the bad phrase): leave it,
+            # so a second run changes nothing. (A replacement that differs from the phrase
+            # only in case is compared by the pipeline: an unchanged span is no change.)
+            if key.replace_key and key.replace_key != key.key and fuzz.ratio(
+                    key.replace_key, window) >= fuzz.ratio(key.key, window) \
+                    and window != key.key:
+                continue
+            if best is None or score > best[2] or (score == best[2] and b - a > best[1] - best[0]):
+                best = (a, b, float(score))
+    return best
+
+
+def _words_present(key: _Key, window: str) -> bool:
+    """Every word of the key (of ``MIN_WORD`` or more characters) shows in ``window`` with at
+    most ``MAX_EDITS`` edits. A character score alone lets a different phrase that shares the
+    other words pass ("provincial public health department" scores 86 against "provincial
+    public security department"); typos, inflections and swapped order keep every word."""
+    for word, cutoff in key.word_cutoffs:
+        if fuzz.partial_ratio(word, window, score_cutoff=cutoff) == 0:
+            return False
+    return True
 
 
 _ASCII_WORD = frozenset(c for c in map(chr, range(128)) if is_word_char(c))
