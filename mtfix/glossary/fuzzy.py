@@ -41,6 +41,10 @@ DEFAULT_MIN_SCORE = 90.0
 MAX_EDITS = 2
 MIN_PIECE = 3  # shorter pieces hit almost everywhere and make the prefilter useless
 MIN_WORD = 4  # shorter words ("of", "and") are not checked one by one
+# Swapped word order is looked for only around hits of pieces this long: shorter pieces hit
+# almost everywhere and the word-order bound then costs more than everything else (1,000
+# entries: 7.0 -> 9.0 MB/s; swapped-variant recall 0.81 -> 0.65; 1-2-edit recall unchanged).
+MIN_ORDER_PIECE = 6
 _WS_RE = re.compile(r"\s+")
 _START_CANDIDATE = re.compile(r"(?<!\w)\S")  # every word start, and some other places
 _END_CANDIDATE = re.compile(r"\S(?!\w)")  # match ends: every word end, and some others
@@ -155,8 +159,10 @@ class FuzzyMatcher:
         # region is no longer than the region. (Exception: a window's first or last word glued
         # to punctuation that the stretch's edge cuts, "x(public ...", is part of a stretch
         # word; the bound can then be a little low and such a swapped variant missed.)
-        # (Only for phrases of two or more words, at places the first bound dropped.)
-        rest = np.flatnonzero(~in_order & (self._key_words[key_index] >= 2))
+        # (Only for phrases of two or more words, at places the first bound dropped, around
+        # pieces of MIN_ORDER_PIECE or more characters.)
+        rest = np.flatnonzero(~in_order & (self._key_words[key_index] >= 2)
+                               & (piece_len >= MIN_ORDER_PIECE))
         wide_lo = np.maximum(hit_start + piece_len - length - k, 0)
         wide_hi = np.minimum(hit_start + length + k, size)
         wide = [folded[a:b] for a, b in zip(wide_lo[rest].tolist(), wide_hi[rest].tolist(),
