@@ -380,3 +380,14 @@ def test_a_short_quoted_chant_is_only_flagged(text):
 def test_a_long_quoted_loop_is_still_applied():
     text = 'He said, "Lord, ' + "my lady, " * 12 + 'my lady" to her.'
     assert fix(text, only=["repetition"]) == 'He said, "Lord, my lady" to her.'
+
+
+def test_a_line_flag_does_not_keep_in_line_fixes_out():
+    # The spacing fix in the second copy must be applied in the first run (a flag changes
+    # nothing, so it may not absorb it), or a second run would change the text again.
+    text = "Police meeting held in Hefei , Anhui\nPublished: 2024-02-02\n" \
+           "Police meeting held in Hefei , Anhui\n"
+    once = fix(text)
+    assert once == text.replace(" ,", ",")
+    assert fix(once) == once
+    assert any(e.flag and e.rule == "duplicate_lines" for e in RulesPass().find_edits(text))

@@ -171,7 +171,9 @@ class RulesPass:
             return inline
         if applied:
             lines = _map_back(lines, applied, guard)
-            spans = [(e.start, e.end) for e in lines]
+            # Only a deletion absorbs the in-line edits inside it; a flag changes nothing,
+            # so it must not keep them out (they would only appear on a second run).
+            spans = [(e.start, e.end) for e in lines if not e.flag]
             inline = [e for e in inline if not any((s <= e.start and e.end <= t) or (
                 e.start < t and s < e.end) for s, t in _near(spans, e))]
         return select_non_overlapping(inline + lines, self._order)
