@@ -3,8 +3,12 @@
 
 Each fix deletes only whitespace, so no word is ever touched. Conventions that are not errors
 stay: two spaces after a sentence end, runs of four or more spaces (column alignment),
-indentation, " ..." ellipses, a space before ":" between numbers ("10 : 30"), and a spaced
-"?", "!" or ":" between one-character operands ("a ? b : c", "x : y").
+indentation, " ..." and spaced ". . ." ellipses, a space before ":" between numbers
+("10 : 30"), a spaced "?", "!" or ":" between one-character operands ("a ? b : c", "x : y"),
+a "." or "!" used as a word (spaced, a lower-case word after: "press the . key", "use ! to
+negate"), emoticons (":-( means sad": their bracket is no bracket), German/Czech quotes (on a
+line with "„" or "‚", "“" closes: "„Hallo“ und" keeps its space) and inch marks ('a 12" pipe':
+a '"' right after a digit is no quote; where it could be either, no quote edit is made).
 One Aho-Corasick scan finds every two-character trigger (" ,", "  ", "( ", " )", ...); each
 pattern is then tried only where a trigger sits, so ordinary text costs one C-level scan.
 """
@@ -24,7 +28,13 @@ _BEFORE_PUNCT_RE = re.compile(
 _DOUBLE_SPACE_RE = re.compile(r"(?<=[^\s.?!:(\[{“\"])( {2,3})(?=[^\s)\]}”,;:?!.\"])")
 _OPEN_SPACE_RE = re.compile(r"(?<=[(\[{“])[ \t]+(?=[^\s)\]}”])")
 _CLOSE_SPACE_RE = re.compile(r"(?<=[^\s(\[{“])[ \t]+(?=[)\]}”])")
-_QUOTE_PAIR_RE = re.compile(r'"([^"\n]*)"')
+# An emoticon ending in a bracket (":-(", ":)", ";-)", ":'(", "=]"): searched in the few
+# characters that end at the bracket.
+_EMOTICON_END_RE = re.compile(r"[:;=]['’]?[-^]?[()\[\]{}]\Z")
+_EMOTICON_AT_RE = re.compile(r"[:;=]['’]?[-^]?[()\[\]{}]")
+# "." or "!" standing as a word: spaced, and a lower-case word follows (matched at the mark).
+_PUNCT_WORD_RE = re.compile(r"[.!][ \t]+(?=[^\W\d_])")
+_SPACED_DOTS_RE = re.compile(r"\.[ \t]+\.")
 
 _BEFORE_PUNCT_TRIGGERS = tuple(f"{w}{p}" for w in " \t" for p in ",.;:?!")
 _OPEN_TRIGGERS = tuple(f"{b}{w}" for w in " \t" for b in "([{“")
@@ -69,7 +79,15 @@ class SpacingRule:
             if m is None:
                 continue
             if kind == _BEFORE and (_is_number_colon(text, m.start(), m.end())
-                                    or _is_operator(text, m.start(), m.end())):
+                                    or _is_operator(text, m.start(), m.end())
+                                    or _is_punct_word(text, m.end())
+                                    or _SPACED_DOTS_RE.match(text, m.end()) is not None):
+                continue
+            if kind == _OPEN and (_ends_emoticon(text, start)
+                                  or _EMOTICON_AT_RE.match(text, m.end()) is not None
+                                  or (text[start] == "“" and _uses_low_quotes(text, start))):
+                continue
+            if kind == _CLOSE and _ends_emoticon(text, m.start() - 1):
                 continue
             edits.append(Edit(m.start(), m.end(), " " if kind == _DOUBLE else "", self.id, note))
         if '"' in text:
@@ -93,25 +111,59 @@ class SpacingRule:
 
     def _quotes_in_line(self, text: str, start: int, end: int) -> list[Edit]:
         line = text[start:end]
-        count = line.count('"')
-        if count % 2:
-            last = start + line.rfind('"')
+        marks = [i for i, char in enumerate(line) if char == '"']
+        # A '"' right after a digit is an inch or second mark ('a 12" pipe', "5' 10\""), not
+        # a quote. Where the line balances only with it counted, it may close a quote after
+        # a number ('"Chapter 2"'): then which marks pair is unknown, so no quote edit.
+        quotes = [i for i in marks if not (i and line[i - 1].isdecimal())]
+        units = len(marks) - len(quotes)
+        if len(quotes) % 2:
+            if units and len(marks) % 2 == 0:
+                return []
+            last = start + quotes[-1]
+            unit_note = f" (not counting {units} after a digit)" if units else ""
             return [Edit(last, last + 1, None, self.id,
-                         f'unbalanced quotes: {count} " in this line', flag=True)]
+                         f'unbalanced quotes: {len(quotes)} " in this line{unit_note}',
+                         flag=True)]
+        if units and len(marks) % 2 == 0:
+            return []
         edits = []
-        for m in _QUOTE_PAIR_RE.finditer(line):
-            inner = m.group(1)
+        for open_at, close_at in zip(quotes[::2], quotes[1::2], strict=True):
+            inner = line[open_at + 1 : close_at]
             if not inner.strip():
                 continue
             lead = len(inner) - len(inner.lstrip(" \t"))
             trail = len(inner) - len(inner.rstrip(" \t"))
-            base = start + m.start(1)
+            base = start + open_at + 1
             if lead:
                 edits.append(Edit(base, base + lead, "", self.id, "space inside quotes"))
             if trail:
                 edits.append(Edit(base + len(inner) - trail, base + len(inner), "", self.id,
                                   "space inside quotes"))
         return edits
+
+
+def _ends_emoticon(text: str, at: int) -> bool:
+    """Whether the bracket at ``at`` ends an emoticon (":-(", ";)"): then it is no bracket,
+    and the space next to it is not "space inside brackets"."""
+    return at >= 1 and _EMOTICON_END_RE.search(text, max(0, at - 3), at + 1) is not None
+
+
+def _uses_low_quotes(text: str, at: int) -> bool:
+    """Whether the line holding ``at`` uses German/Czech quotes („ … “ or ‚ … ‘): there "“"
+    closes a quote, and the space after it separates words."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    return "„" in line or "‚" in line
+
+
+def _is_punct_word(text: str, at: int) -> bool:
+    """A spaced "." or "!" with a lower-case word after it is named, not used ("press the .
+    key", "use ! to negate"): leave it. Tokenised MT puts a capital (a new sentence) after a
+    spaced sentence end, and commas are never exempt."""
+    m = _PUNCT_WORD_RE.match(text, at)
+    return m is not None and text[m.end()].islower()
 
 
 def _is_operator(text: str, start: int, at: int) -> bool:
