@@ -342,6 +342,7 @@ class SpanSet(list):
         super().__init__(spans)
         ranges = sorted((s, e) for s, e in self if e > s)
         self._starts = [s for s, _ in ranges]
+        self._ends = [e for _, e in ranges]
         self._max_end: list[int] = []
         top = -1
         for _, e in ranges:
@@ -357,6 +358,18 @@ class SpanSet(list):
             return start < end or any(s < start < e for s, e in self if e > s)
         j = bisect.bisect_right(self._points, start)
         return j < len(self._points) and self._points[j] < end
+
+    def straddles(self, start: int, end: int) -> bool:
+        """Does a (non-empty) span cross an end of [start, end), i.e. overlap it without
+        lying wholly inside it?"""
+        i = bisect.bisect_left(self._starts, end) - 1  # spans starting before `end`
+        max_end, starts, ends = self._max_end, self._starts, self._ends
+        while i >= 0 and max_end[i] > start:  # earlier ones all end by `start`
+            s, e = starts[i], ends[i]
+            if s < start < e or s < end < e:
+                return True
+            i -= 1
+        return False
 
 
 def overlaps_any(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:

@@ -70,6 +70,9 @@ class Pipeline:
         current = text
         maps: list[OffsetMap] = []  # one per pass that changed the text, oldest first
         guarded = list(protected)
+        # What no pass may touch at all (placeholders, markup: the format's protected spans);
+        # text written by earlier passes is guarded too, but a later deletion may absorb it.
+        untouchable = list(protected)
         flagged: list[Span] = []  # spans flagged by earlier passes, in `current` coordinates
         changes: list[Change] = []
         last_step = len(self.passes) - 1
@@ -86,10 +89,23 @@ class Pipeline:
             if not found:
                 continue
             # A flag changes nothing, so it may cover protected text (e.g. a rejected rewrite
-            # of a sentence that holds a glossary fix); an applied edit may not.
-            edits = [e for e in found
-                     if e.flag or e.after is None or not guard_set.overlaps(e.start, e.end)
-                     ] if guarded else found
+            # of a sentence that holds a glossary fix); an applied edit may not, except a
+            # deletion that holds whole spans earlier passes wrote ("the principal official"
+            # x4, each copy a glossary fix, collapsed by the repetition rule): it absorbs
+            # those changes, or a second run would collapse what this one left.
+            absorbing: set[int] = set()
+            if guarded:
+                edits = []
+                hard = SpanSet(untouchable) if untouchable else None
+                for e in found:
+                    if e.flag or e.after is None or not guard_set.overlaps(e.start, e.end):
+                        edits.append(e)
+                    elif e.after == "" and e.end > e.start and not guard_set.straddles(
+                            e.start, e.end) and not (hard and hard.overlaps(e.start, e.end)):
+                        edits.append(e)
+                        absorbing.add(id(e))
+            else:
+                edits = found
             edits = select_non_overlapping(edits, step.rule_order())
             flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
             if maps:  # back to offsets into the original text
@@ -107,6 +123,11 @@ class Pipeline:
             line_numbers = (lines.lines_of(starts) if hasattr(lines, "lines_of")
                             else [lines.line_of(start) for start in starts])
             pass_name = step.name
+            if absorbing:
+                changes = _without_absorbed(changes, [
+                    (offset + start, offset + end) for edit, (start, end) in zip(edits, spans,
+                                                                                strict=True)
+                    if id(edit) in absorbing])
             for edit, (start, end), line in zip(edits, spans, line_numbers, strict=True):
                 before = text[start:end]
                 if edit.flag or edit.after is None:
@@ -125,6 +146,8 @@ class Pipeline:
             elif applied:
                 step_map = OffsetMap(applied)
                 guarded = [(step_map.to_after(s), step_map.to_after(e)) for s, e in guarded]
+                untouchable = [(step_map.to_after(s), step_map.to_after(e))
+                               for s, e in untouchable]
                 flagged = [(step_map.to_after(s), step_map.to_after(e)) for s, e in flagged]
                 guarded.extend(step_map.protected_spans())
                 current = apply_edits(current, applied)
@@ -154,6 +177,19 @@ class Pipeline:
             yield out, chunk_changes
             offset += len(chunk)
             line += lines.line_count - 1
+
+
+def _without_absorbed(changes: list[Change], deletions: list[Span]) -> list[Change]:
+    """``changes`` less those lying wholly inside one of ``deletions`` (original offsets): a
+    later deletion removed the text they wrote, and its record covers their original text."""
+    def inside(change: Change) -> bool:
+        for start, end in deletions:
+            if start <= change.start and change.end <= end and (
+                    change.start < change.end or start < change.start < end):
+                return True
+        return False
+
+    return [c for c in changes if not inside(c)]
 
 
 class _ShiftedLines:

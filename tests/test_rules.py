@@ -391,3 +391,30 @@ def test_a_line_flag_does_not_keep_in_line_fixes_out():
     assert once == text.replace(" ,", ",")
     assert fix(once) == once
     assert any(e.flag and e.rule == "duplicate_lines" for e in RulesPass().find_edits(text))
+
+
+def test_a_loop_of_glossary_fixes_collapses_in_one_run(tmp_path):
+    # Each copy is a glossary fix (protected from later passes); the collapse absorbs the
+    # fixes it deletes, so one run reaches the fixpoint and the records still add up.
+    glossary = tmp_path / "g.toml"
+    glossary.write_text('[[entry]]\nid = "rc"\nfind = "responsible comrade"\n'
+                        'replace = "principal official"\nnote = "test"\n'
+                        'examples = [{ text = "x", fixed = "x" }]\n', encoding="utf-8")
+    pipeline = build_pipeline([glossary], default_glossaries=False)
+    text = ("He met the responsible comrade, the responsible comrade, the responsible comrade, "
+            "the responsible comrade today.")
+    result = pipeline.fix_text(text)
+    assert result.text == "He met the principal official today."
+    assert apply_changes(text, result.changes) == result.text
+    assert [c.rule for c in result.applied] == ["rc", "repetition"]
+    assert pipeline.fix_text(result.text).applied == ()
+
+
+def test_a_loop_never_swallows_format_protected_spans():
+    # Placeholders (a format's protected spans) are never deleted, not even inside a loop.
+    text = "Open the %s file, the %s file, the %s file, the %s file now."
+    protected = [(m, m + 2) for m in range(len(text)) if text.startswith("%s", m)]
+    out, changes = Pipeline([RulesPass(only=["repetition"])]).fix_segment(
+        text, doc="t", segment="1", protected=protected)
+    assert out == text
+    assert not [c for c in changes if not c.is_flag]

@@ -30,6 +30,12 @@ class SpanGuard:
     def touches(self, start: int, end: int) -> bool:
         return bool(self._spans) and self._spans.overlaps(start, end)
 
+    def straddles(self, start: int, end: int) -> bool:
+        """Does a protected span cross an end of [start, end)? A deletion that holds whole
+        protected spans may still be proposed: the pipeline decides whether it may absorb
+        them (text earlier passes wrote) or not (placeholders, markup)."""
+        return bool(self._spans) and self._spans.straddles(start, end)
+
 
 def keep_clear(edits: list[Edit], guard: SpanGuard) -> list[Edit]:
     """The edits that touch no protected span."""
