@@ -31,19 +31,21 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtfix.change import Change, read_change_log, write_change_log
-from mtfix.fileio import InputError, atomic_writer, file_hash, in_place_update
+from mtfix.fileio import InputError, atomic_writer, file_hash, in_place_update, numbered_free_path
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions, detect_format, fix_document
 from mtfix.pipeline import Pipeline
 
 TEXT_SUFFIXES = frozenset(SUFFIX_FORMATS)
 _OWN_OUTPUT_MARKERS = (".fixed.", ".changes.jsonl", ".orig")
+_NUMBERED_CHANGE_LOG = re.compile(r"\.changes\.\d+\.jsonl$")  # an in-place rerun's log
 MANIFEST_VERSION = 1
 
 
@@ -82,6 +84,10 @@ class FileReport:
 class BatchResult:
     results: list[FileReport] = field(default_factory=list)
     change_log: str | None = None
+    note: str | None = None  # worth telling the user (e.g. the change log got a numbered name)
+    # the run's records when no change log was written for them (an in-place rerun that
+    # changed nothing keeps the earlier log): flags only
+    unsaved_changes: list[Change] = field(default_factory=list)
 
     @property
     def failed(self) -> list[FileReport]:
@@ -90,6 +96,7 @@ class BatchResult:
     def iter_changes(self) -> Iterator[Change]:
         """The run's changes, read back from the change log (streams: fine for huge runs)."""
         if self.change_log is None:
+            yield from self.unsaved_changes
             return
         with open(self.change_log, encoding="utf-8") as stream:
             yield from read_change_log(stream, self.change_log)
@@ -222,9 +229,10 @@ def _walk(folder: Path, suffixes: frozenset[str]) -> Iterator[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
             # never pick up what a run writes: outputs beside inputs, backups, change logs
-            # (NAME.changes.jsonl, mtfix.changes.jsonl, and OUTDIR/changes.jsonl)
+            # (NAME.changes.jsonl, mtfix.changes.jsonl, their numbered NAME.changes.1.jsonl
+            # from in-place reruns, and OUTDIR/changes.jsonl)
             if name.startswith(".") or name == "changes.jsonl" or any(
-                    m in name for m in _OWN_OUTPUT_MARKERS):
+                    m in name for m in _OWN_OUTPUT_MARKERS) or _NUMBERED_CHANGE_LOG.search(name):
                 continue
             if Path(name).suffix.lower() in suffixes:
                 yield Path(root) / name
@@ -390,24 +398,34 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
               in_place: bool = False, backup: bool = True, change_log: str | None = None,
               on_file: Callable[[FileReport], None] | None = None, format: str = "auto",
               options: FormatOptions | None = None, jobs: int | None = 1,
-              resume: bool = False) -> BatchResult:
+              resume: bool = False, also_writes: Mapping[str, str] | None = None) -> BatchResult:
     """Fix every input file; one failure never stops the others.
 
     Inputs are never overwritten unless ``in_place=True``. ``jobs`` worker processes (``None``:
     one per core) share the files; results and the change log do not depend on ``jobs``.
     ``on_file`` is called once per file, in input order. The change log (JSON Lines, all files)
-    is written atomically at ``change_log`` or the default place (see module doc).
+    is written atomically at ``change_log`` or the default place (see module doc). With
+    ``in_place`` an existing change log is never replaced (it goes with the ``NAME.orig`` of an
+    earlier run): a run that changed nothing writes none, any other run writes its log to the
+    next free name (``mtfix.changes.1.jsonl``...); ``BatchResult.note`` says which.
+
+    ``also_writes`` names other files the caller writes after the run, e.g.
+    ``{"--report": "review.html"}``: like the change log, each is checked against every input
+    and output of the run (including inputs refused for a clashing output) before any work,
+    and a clash raises :class:`BatchUsageError`.
     """
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     options = options or FormatOptions()
     check_arguments(inputs, output_dir)
-    found, problems = discover(inputs, output_dir, in_place=in_place, format=format)
-    found, collisions = split_collisions(found)
+    discovered, problems = discover(inputs, output_dir, in_place=in_place, format=format)
+    found, collisions = split_collisions(discovered)
     problems.extend(collisions)
     log_path = Path(change_log) if change_log else default_change_log(found, output_dir)
-    if log_path is not None:
-        _check_change_log(log_path, found)
+    extra = {option: Path(path) for option, path in (also_writes or {}).items()}
+    # every input named or found counts, also one refused for a clashing output: it is
+    # still the user's file
+    _check_run_writes(log_path, extra, discovered)
     batch = BatchResult(results=list(problems))
     if on_file is not None:
         for problem in problems:
@@ -422,27 +440,55 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
                          _settings_fingerprint(pipeline, format, options))
     reports = list(_run_all(found, pipeline, settings, jobs, on_file))
     batch.results.extend(reports)
-    if any(r.ok for r in reports):
+    done = [(job, report) for job, report in zip(found, reports, strict=True) if report.ok]
+    if done and in_place and (log_path.exists() or log_path.is_symlink()):
+        # The existing log records how the files came to differ from their NAME.orig: keep it.
+        if not any(report.applied_count for _, report in done):
+            batch.unsaved_changes = [change for job, _ in done
+                                     for change in _read_part(parts, job)]
+            batch.note = (f"nothing changed, so no change log was written; {log_path} (of an "
+                          "earlier run) was left as it was")
+            done = []
+        else:
+            taken = [*extra.values(), *(p for job in discovered for p in (job.input, job.output))]
+            numbered = numbered_free_path(log_path, taken)
+            batch.note = (f"{log_path} already exists and was kept; this run's change log is "
+                          f"{numbered}")
+            log_path = numbered
+    if done:
         with atomic_writer(log_path) as stream:
-            for job, report in zip(found, reports, strict=True):
-                if report.ok:
-                    with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
-                        shutil.copyfileobj(part, stream, 1 << 20)
+            for job, _ in done:
+                with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
+                    shutil.copyfileobj(part, stream, 1 << 20)
         batch.change_log = str(log_path)
     if not batch.failed:
         shutil.rmtree(parts, ignore_errors=True)
     return batch
 
 
-def _check_change_log(log_path: Path, jobs: Sequence[Job]) -> None:
-    """The one change log of a run must not replace an input or an output of the run."""
-    log = log_path.resolve()
+def _read_part(parts: Path, job: Job) -> list[Change]:
+    part = parts / f"{_job_key(job)}.jsonl"
+    with open(part, encoding="utf-8") as stream:
+        return list(read_change_log(stream, str(part)))
+
+
+def _check_run_writes(log_path: Path | None, extra: Mapping[str, Path],
+                      jobs: Sequence[Job]) -> None:
+    """The change log and the caller's other files (``extra``: option -> path) must not
+    replace an input or an output of the run, nor each other."""
+    writes = ([(f"the change log {log_path}", "the change log", log_path, "--changes FILE.jsonl")]
+              if log_path is not None else [])
+    writes += [(f"{option} {path}", "it", path, f"{option} FILE") for option, path in extra.items()]
+    where: dict[Path, str] = {}
     for job in jobs:
-        for role, path in (("input", job.input), ("output", job.output)):
-            if path.resolve() == log:
-                raise BatchUsageError(
-                    f"the change log {log_path} would overwrite the {role} {path} (of "
-                    f"{job.doc}); give the change log another path (--changes FILE.jsonl)")
+        for role, path in (("output", job.output), ("input", job.input)):
+            where[path.resolve()] = f"the {role} {path} (of {job.doc})"
+    for name, it, path, how in writes:
+        target = path.resolve()
+        if target in where:
+            raise BatchUsageError(f"{name} would overwrite {where[target]}; give {it} another "
+                                  f"path ({how})")
+        where[target] = name
 
 
 def _settings_fingerprint(pipeline: Pipeline, format: str, options: FormatOptions) -> str:

@@ -120,6 +120,12 @@ def fix(
             format_for_path(report_path)
         except ValueError as exc:
             raise fail_usage(f"--report: {exc}") from None
+    if changes == "-":
+        raise fail_usage("--changes -: the change log needs a file name (standard output "
+                         "carries the fixed text of '-'); e.g. --changes changes.jsonl")
+    if changes and report_path and Path(changes).resolve() == Path(report_path).resolve():
+        raise fail_usage(f"--report {report_path} would overwrite the change log (--changes "
+                         f"{changes}); give them different paths")
     if no_backup and not in_place:
         raise fail_usage("--no-backup only makes sense with --in-place")
     if "-" in inputs and (output_dir or in_place):
@@ -139,7 +145,9 @@ def fix(
         raise fail_usage("--format jsonl needs --field NAME (the text field to fix)")
     batch_options = {"format": file_format, "jobs": jobs, "resume": resume, "options":
                      FormatOptions(fields=tuple(dict.fromkeys(field or ())),
-                                   mark_review=mark_review)}
+                                   mark_review=mark_review),
+                     # checked against every input and output before any work
+                     "also_writes": {"--report": report_path} if report_path else None}
     extra_passes = []
     if model:
         from mtfix.rewrite.cli import ModelOptionError, model_pass_from_options
@@ -219,6 +227,8 @@ def fix(
         if batch.change_log:
             where += f"; change log {batch.change_log}"
         _err(f"mtfix: {batch.summary()}{where}")
+        if batch.note:
+            _err(f"mtfix: {batch.note}")
         for step in extra_passes:
             _err(f"mtfix: {step.stats.summary()}")
     if report_path and any(r.ok for r in batch.results):

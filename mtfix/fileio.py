@@ -185,6 +185,21 @@ def backup_path_for(path: str | Path) -> Path:
     return candidate
 
 
+def numbered_free_path(path: str | Path, taken: Iterable[Path] = ()) -> Path:
+    """``path`` if nothing is there, else the first free ``STEM.1.SUFFIX``, ``STEM.2.SUFFIX``...
+    (``mtfix.changes.jsonl`` -> ``mtfix.changes.1.jsonl``), skipping the paths in ``taken``
+    (files the caller is about to write). Like :func:`backup_path_for`, for files that keep
+    their extension (change logs)."""
+    path = Path(path)
+    reserved = {p.resolve() for p in taken}
+    candidate = path
+    number = 0
+    while candidate.exists() or candidate.is_symlink() or candidate.resolve() in reserved:
+        number += 1
+        candidate = path.with_name(f"{path.stem}.{number}{path.suffix}")
+    return candidate
+
+
 def _copy_no_clobber(source: Path, first_choice: Path) -> Path:
     """Copy ``source`` (bytes and mode) to ``first_choice`` or the next free backup name;
     the copy appears complete or not at all, and never replaces an existing file."""

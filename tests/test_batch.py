@@ -199,3 +199,34 @@ def test_fix_file_in_place_keeps_every_backup(pipeline, tmp_path):
     assert (tmp_path / "a.txt.orig").read_text(encoding="utf-8") == "click here\n"
     assert (tmp_path / "a.txt.orig.1").read_text(encoding="utf-8") == "Edited.\nclick here\n"
     assert target.read_text(encoding="utf-8") == "Edited.\nselect this\n"
+
+
+def test_files_the_caller_writes_are_checked_before_any_work(pipeline, tmp_path):
+    from mtfix.batch import BatchUsageError
+
+    src = tmp_path / "a.txt"
+    src.write_text("click here\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for report, what in ((src, "the input"), (out / "a.txt", "the output"),
+                         (out / "changes.jsonl", "the change log")):
+        with pytest.raises(BatchUsageError, match=f"--report {report} would overwrite {what}"):
+            fix_paths([str(src)], pipeline=pipeline, output_dir=str(out),
+                      also_writes={"--report": str(report)})
+        assert not out.exists() and src.read_text(encoding="utf-8") == "click here\n"
+
+
+def test_in_place_rerun_with_only_flags_keeps_the_log_and_still_reports_the_flags(tmp_path):
+    glossary = tmp_path / "g.toml"
+    glossary.write_text('[[entry]]\nid = "x"\nfind = "click here"\nreplace = "select this"\n'
+                        'flag = true\n', encoding="utf-8")
+    flagging = build_pipeline([glossary], default_glossaries=False)
+    target = tmp_path / "a.txt"
+    target.write_text("click here\n", encoding="utf-8")
+    first = fix_paths([str(target)], pipeline=flagging, in_place=True)
+    log = tmp_path / "a.changes.jsonl"
+    assert first.change_log == str(log) and len(first.changes) == 1
+    log.write_text("an earlier run's log\n", encoding="utf-8")
+    again = fix_paths([str(target)], pipeline=flagging, in_place=True)
+    assert log.read_text(encoding="utf-8") == "an earlier run's log\n"
+    assert again.change_log is None and "left as it was" in again.note
+    assert [c.is_flag for c in again.changes] == [True]  # still there for --report

@@ -286,3 +286,111 @@ def test_a_rule_switched_both_on_and_off_is_a_usage_error(tmp_path):
     assert result.exit_code == 2
     assert "--rule and --no-rule both name spacing" in result.output
     assert not (tmp_path / "a.fixed.txt").exists()
+
+
+def _report_clash_args(tmp_path: Path) -> dict[str, tuple[list[str], Path]]:
+    """Each run would write its --report over a file the run must keep: (args, that file)."""
+    (tmp_path / "in").mkdir()
+    for name in ("a.txt", "a.md"):
+        (tmp_path / "in" / name).write_text("Hello , world\n", encoding="utf-8")
+    txt, md = str(tmp_path / "in" / "a.txt"), str(tmp_path / "in" / "a.md")
+    log, out = tmp_path / "out6" / "c.json", tmp_path / "out8" / "a.md"
+    return {"input": ([txt, "--report", txt, "-o", str(tmp_path / "out4")], Path(txt)),
+            "change log": ([txt, "--changes", str(log), "--report", str(log), "-o",
+                            str(tmp_path / "out6")], log),
+            "output": ([md, "--report", str(out), "-o", str(tmp_path / "out8")], out),
+            "in-place input": ([md, "--in-place", "--report", md], Path(md))}
+
+
+@pytest.mark.parametrize("clash", ["input", "change log", "output", "in-place input"])
+def test_a_report_over_an_input_output_or_the_change_log_is_a_usage_error(tmp_path, clash):
+    args, kept = _report_clash_args(tmp_path)[clash]
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    result = fix(*args, "--jobs", "1")
+    assert result.exit_code == 2, result.output
+    assert f"--report {args[args.index('--report') + 1]} would overwrite" in result.output
+    assert clash.split()[-1] in result.output
+    # refused before any work: nothing written, nothing changed
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    assert not kept.exists() or kept in before
+
+
+def test_stdin_report_over_its_change_log_and_changes_to_stdout_are_usage_errors(tmp_path):
+    log = str(tmp_path / "r.json")
+    result = runner.invoke(app, ["fix", "-", "--changes", log, "--report", log], input="Hi , there\n")
+    assert result.exit_code == 2 and "would overwrite the change log" in result.output
+    assert not (tmp_path / "r.json").exists()
+    result = runner.invoke(app, ["fix", "-", "--changes", "-"], input="Hi , there\n")
+    assert result.exit_code == 2 and "needs a file name" in result.output
+    assert not Path("-").exists()
+
+
+def test_change_log_over_an_input_refused_for_a_clashing_output_is_a_usage_error(tmp_path):
+    (tmp_path / "c" / "a").mkdir(parents=True)
+    first, second = tmp_path / "c" / "x.txt", tmp_path / "c" / "a" / "x.txt"
+    first.write_text(GARBLED, encoding="utf-8")
+    second.write_text("Other text.\n", encoding="utf-8")
+    out = tmp_path / "cout8"
+    for option in ("--changes", "--report"):
+        target = str(second) if option == "--changes" else str(second.with_suffix(".md"))
+        if option == "--report":  # an .md input refused for a clash, written over by the report
+            second.with_suffix(".md").write_text("Other text.\n", encoding="utf-8")
+            first.with_suffix(".md").write_text(GARBLED, encoding="utf-8")
+            inputs = [str(first.with_suffix(".md")), target]
+        else:
+            inputs = [str(first), str(second)]
+        result = fix(*inputs, option, target, "-o", str(out), "--jobs", "1")
+        assert result.exit_code == 2, result.output
+        assert f"would overwrite the input {target}" in result.output
+        assert Path(target).read_text(encoding="utf-8") == "Other text.\n"
+        assert not out.exists()
+
+
+def test_in_place_reruns_never_overwrite_a_change_log(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GARBLED, encoding="utf-8")
+    (folder / "b.txt").write_text("Hello , world\n", encoding="utf-8")
+    assert fix(str(folder), "--in-place", "--jobs", "1").exit_code == 0
+    log = folder / "mtfix.changes.jsonl"
+    first_log = log.read_bytes()
+    assert b"Anti smuggling" in first_log
+    # nothing left to change: no log written, the first one (it goes with NAME.orig) kept
+    result = fix(str(folder), "--in-place", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert log.read_bytes() == first_log
+    assert "no change log was written" in result.output
+    assert not (folder / "mtfix.changes.1.jsonl").exists()
+    # new edits: the new log goes to the next free name, and the run says so
+    with open(folder / "a.txt", "a", encoding="utf-8") as stream:
+        stream.write("\nThe Anti smuggling Office met.\n")
+    result = fix(str(folder), "--in-place", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert log.read_bytes() == first_log
+    numbered = folder / "mtfix.changes.1.jsonl"
+    records = [json.loads(line) for line in numbered.read_text(encoding="utf-8").splitlines()]
+    assert any(r["before"] == "Anti smuggling" and r["line"] == 3 for r in records)
+    assert "mtfix.changes.1.jsonl" in result.output.replace("\n", "")
+    # the numbered log is not taken for an input of the next run
+    result = fix(str(folder), "--in-place", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "2 files" in result.output
+
+
+def test_a_single_file_in_place_rerun_keeps_its_change_log(tmp_path):
+    src = tmp_path / "x.txt"
+    src.write_text(GARBLED, encoding="utf-8")
+    assert fix(str(src), "--in-place", "--jobs", "1").exit_code == 0
+    log = tmp_path / "x.changes.jsonl"
+    first_log = log.read_bytes()
+    assert first_log  # the fix's records
+    assert fix(str(src), "--in-place", "--jobs", "1").exit_code == 0  # nothing to change
+    assert log.read_bytes() == first_log
+    src.write_text(src.read_text(encoding="utf-8") + "The Anti smuggling Office.\n", encoding="utf-8")
+    result = fix(str(src), "--in-place", "--jobs", "1", "--report", str(tmp_path / "r.json"))
+    assert result.exit_code == 0, result.output
+    assert log.read_bytes() == first_log
+    new_log = (tmp_path / "x.changes.1.jsonl").read_text(encoding="utf-8")
+    assert [json.loads(line)["before"] for line in new_log.splitlines()] == ["Anti smuggling"]
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert "Anti smuggling" in json.dumps(report)
