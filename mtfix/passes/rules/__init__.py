@@ -194,8 +194,10 @@ def _map_back(edits: list[Edit], applied: list[Edit], guard: SpanGuard) -> list[
     for edit in edits:
         start = offsets.to_before(edit.start, side="end")
         end = offsets.to_before(edit.end, side="start")
-        if guard and not edit.flag and guard.touches(start, end):
-            continue  # (a flag changes nothing: it may cover protected text)
+        if guard and not edit.flag and guard.touches(start, end) and (
+                edit.after != "" or guard.straddles(start, end)):
+            continue  # (a flag changes nothing: it may cover protected text; a deletion
+            # may hold whole protected spans, see keep_clear)
         out.append(replace(edit, start=start, end=end))
     return out
 

@@ -38,10 +38,12 @@ class SpanGuard:
 
 
 def keep_clear(edits: list[Edit], guard: SpanGuard) -> list[Edit]:
-    """The edits that touch no protected span."""
+    """The edits that touch no protected span, and the deletions that hold whole ones (the
+    pipeline lets such a deletion absorb text earlier passes wrote, never a placeholder)."""
     if not guard:
         return edits
-    return [e for e in edits if not guard.touches(e.start, e.end)]
+    return [e for e in edits if not guard.touches(e.start, e.end) or (
+        e.after == "" and not e.flag and e.end > e.start and not guard.straddles(e.start, e.end))]
 
 
 _LAST_CODE_POINTS: tuple[str, np.ndarray] = ("", np.empty(0, dtype=np.uint8))
