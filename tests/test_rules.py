@@ -418,3 +418,16 @@ def test_a_loop_never_swallows_format_protected_spans():
         text, doc="t", segment="1", protected=protected)
     assert out == text
     assert not [c for c in changes if not c.is_flag]
+
+
+@pytest.mark.parametrize("text", [
+    "Open https://example.com/search?tags=red,blue,red,blue,red,blue,red,blue to see them.",
+    "Set PATH=foo;bar;foo;bar;foo;bar;foo;bar before running.",
+    "Type `echo hi; echo hi; echo hi; echo hi` in the shell.",
+    "They sang 「yes we can, yes we can, yes we can, yes we can」 loudly.",
+    "The rhyme scheme is a b a b a b a b here.",
+    "The clock went tick tock tick tock tick tock tick tock all night.",
+])
+def test_data_code_and_notation_loops_are_only_flagged(text):
+    edits = RulesPass(only=["repetition"]).find_edits(text)
+    assert edits and all(e.flag for e in edits)

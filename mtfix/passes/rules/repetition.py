@@ -482,6 +482,30 @@ def _decide(state: _State, loop: Loop) -> tuple[bool, bool, str]:
 
 def _loop_verdict(state: _State, loop: Loop, note: str, long_enough: bool
                   ) -> tuple[bool, bool, str]:
+    verdict = _loop_verdict_by_shape(state, loop, note, long_enough)
+    if verdict[0] and not verdict[1] and (_tight(state, loop) or _notation(state, loop)):
+        # "?tags=red,blue,red,blue,...", "PATH=foo;bar;foo;bar", "a b a b a b a b",
+        # "tick tock tick tock": data, code or notation as often as a loop
+        return True, True, note + ": data, code or notation? delete the copies if this is " \
+            "an MT loop"
+    return verdict
+
+
+def _tight(state: _State, loop: Loop) -> bool:
+    """Are the copies joined without a space ("red,blue,red,blue", "foo;bar;foo")?"""
+    gap = state.gap(loop.p + loop.period - 1)
+    return " " not in gap and "\t" not in gap
+
+
+def _notation(state: _State, loop: Loop) -> bool:
+    """Is the phrase made of one-character words ("a b", "x, y", "A T") or of interjections
+    ("tick tock", "ding dong")?"""
+    words = [_fold(state.word_text(loop.p + j)) for j in range(loop.period)]
+    return all(len(w) == 1 for w in words) or all(w in INTERJECTIONS for w in words)
+
+
+def _loop_verdict_by_shape(state: _State, loop: Loop, note: str, long_enough: bool
+                           ) -> tuple[bool, bool, str]:
     """Apply a loop with enough copies on a line that holds other words; flag the others.
 
     A line that is nothing but the loop ("My Lord, my Lord, my Lord, my Lord!", "Sia
@@ -501,8 +525,10 @@ def _loop_verdict(state: _State, loop: Loop, note: str, long_enough: bool
     return True, False, note
 
 
-_OPENING_QUOTES = frozenset("\"'“‘«„‚‹")
-_CLOSING_QUOTES = frozenset("\"”»›")  # not ' or ’: after a word they are apostrophes
+# Quotation marks, and what delimits a quotation or code the same way (brackets, CJK corner
+# brackets, Markdown emphasis, backticks).
+_OPENING_QUOTES = frozenset("\"'“‘«„‚‹「『（(*`")
+_CLOSING_QUOTES = frozenset("\"”»›」』）)*`")  # not ' or ’: after a word they are apostrophes
 
 
 def _quoted(state: _State, loop: Loop) -> bool:
