@@ -32,7 +32,7 @@ def test_key_ending_in_punctuation_matches_without_word_boundary():
     # No \b after "approx.": it matches before a space or the end of the text; before a word
     # character only if the replacement would not glue to it ("about6").
     assert run(g, "approx. 5, approx.6 and xapprox. 7, approx.").text == \
-        "about 5, approx.6 and xapprox. 7, about"
+        "about 5, approx.6 and xapprox. 7, about."  # (its dot also ended the text)
     g = glossary(entry("re", "Re :", "Re:"))
     assert run(g, "Re :Error and Re : Error").text == "Re:Error and Re: Error"
 
@@ -216,3 +216,10 @@ def test_shipped_domain_entries_do_not_fire_outside_chinese_official_text():
         assert fix_text(line + "\n").text == line + "\n"
     assert fix_text("the provincial party committee met\n").text == \
         "the provincial Party committee met\n"
+
+
+def test_an_abbreviation_ending_a_line_keeps_its_full_stop():
+    g = glossary(entry("us", "U.S.", "US") + entry("etc", "etc.", "and so on"))
+    text = "He lives in the U.S.\nThe U.S. Army came, with tanks, etc.)\nThe U.S."
+    assert run(g, text).text == ("He lives in the US.\nThe US Army came, with tanks, "
+                                 "and so on.)\nThe US.")

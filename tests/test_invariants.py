@@ -142,7 +142,7 @@ def test_default_pipeline_is_idempotent_on_real_tokenized_mt():
 
 
 # Loops of glossary keys: the rules pass collapses copies the glossary pass has just fixed.
-LOOP_WORDS = ["cat", "the", "cat dog", "x-ray", "tail", "of the"]
+LOOP_WORDS = ["cat", "the", "cat the", "x-ray", "tail", "of the"]
 
 
 @st.composite
@@ -158,15 +158,16 @@ def loopy_texts(draw):
 
 @st.composite
 def glossaries_without_repeats(draw):
-    """Replacements that do not repeat a word themselves: a replacement such as "dog dog"
-    turns a key into a loop of its own, which only a second run can see whole (the same limit
-    as a deletion that joins its neighbours into a new match; README, "Overlaps")."""
+    """One distinct replacement word per entry. Replacements that repeat a word ("dog dog")
+    or that different entries share ("cat" -> "dog", "tail" -> "dog Bird") can create a loop
+    the original text did not have, across the glossary's own protected output: only a
+    second run sees it whole (the same limit as a deletion that joins its neighbours into a
+    new match; README, "Overlaps" and "Rules")."""
+    words = draw(st.permutations(["dog", "Bird", "zebra", "über", "Ω"]))
     entries = []
-    for i in range(draw(st.integers(1, 6))):
+    for i in range(draw(st.integers(1, 5))):
         finds = draw(st.lists(st.sampled_from(LOOP_WORDS + KEY_WORDS), min_size=1, max_size=2))
-        replace = " ".join(draw(st.lists(st.sampled_from(["dog", "Bird", "zebra", "über"]),
-                                         min_size=1, max_size=2, unique=True)))
-        entries.append(RawEntry(id=f"e{i}", find=tuple(finds), replace=replace))
+        entries.append(RawEntry(id=f"e{i}", find=tuple(finds), replace=words[i]))
     return Glossary([GlossaryFile("random.toml", entries)], run_examples=False)
 
 

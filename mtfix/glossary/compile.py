@@ -283,6 +283,8 @@ class CompiledGlossary:
             after, rule, note, score, flag, follows = spec
             if follows:
                 after = follow_case(text[start:end], after)
+            if text[end - 1] == "." and after[-1:] != "." and after and _ends_sentence(text, end):
+                end -= 1  # the dot also ends the sentence: it stays, untouched
             edits.append(Edit(start, end, after, rule, note, score, flag))
         return edits
 
@@ -412,13 +414,29 @@ class CompiledGlossary:
             after = entry.replace
         if entry.match != "exact":
             after = follow_case(matched, after)
+        end = cand.end
+        if matched[-1:] == "." and after[-1:] != "." and after and cand.regex_match is None \
+                and _ends_sentence(text, end):
+            end -= 1  # the dot also ends the sentence: it stays, untouched
         # A flag carries its proposed text in ``after``; the pipeline records it as the
         # change's ``proposal`` and leaves the text alone.
         score = cand.score
         if score is None and entry.match == "fuzzy":
             score = 100.0  # the exact phrase, found by the automaton
-        return Edit(cand.start, cand.end, after, entry.id, entry.note, score=score,
+        return Edit(cand.start, end, after, entry.id, entry.note, score=score,
                     flag=entry.flag)
+
+
+_CLOSERS = "\"'”’)]}»"
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """Does the abbreviation's full stop just before ``end`` also end the sentence ("He lives
+    in the U.S." at the end of a line, before closing quotes or brackets)? Then a replacement
+    without a dot ("US") leaves that dot in place. Before a next word on the line the dot may
+    be the abbreviation's alone ("the U.S. Army"), so it is replaced with the rest."""
+    rest = text[end:end + 8].lstrip(_CLOSERS)
+    return not rest or rest[0] in "\r\n"
 
 
 def _edit_spec(entry: RawEntry) -> tuple[str, str, str, float | None, bool, bool]:
