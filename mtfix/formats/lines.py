@@ -50,7 +50,7 @@ def fix_line(line: str, number: int, *, pipeline: Pipeline, doc: str
         return line, []
     fixed, changes = pipeline.fix_segment(body, doc=doc, segment=str(number),
                                           lines=_OneLine(number))  # type: ignore[arg-type]
-    if "\n" in fixed or "\r" in fixed:
+    if fixed.count("\n") + fixed.count("\r") != body.count("\n") + body.count("\r"):
         # A replacement holding a line break would shift every later line against its source:
         # the line stays as it was and its changes are only proposed (flags).
         return line, [_as_flag(c) for c in changes]

@@ -24,7 +24,9 @@ MAX_WORDS_BETWEEN = 15
 
 class DuplicateLinesRule:
     id = "duplicate_lines"
-    description = "Keep once a line repeated on the next line (or after a blank line)."
+    description = ("Keep once a line repeated on the next line (or after a blank or page-chrome "
+                   "line); flag a line repeated after at most two short lines (a page title "
+                   "printed again above the article).")
     default = True
     flag_only = False
 
