@@ -102,7 +102,8 @@ class CompiledGlossary:
                 if find.isascii():  # the common case, kept cheap: 100,000 entries compile in ~1 s
                     key = " ".join(find.split())
                     if not key:
-                        raise GlossaryError("'find' is only whitespace", path=entry.path,
+                        raise GlossaryError("'find' is only whitespace; write the phrase to find",
+                                            path=entry.path,
                                             line=entry.line, entry_id=entry.id)
                     key_bytes = key.lower().encode()
                     first, last = key[0], key[-1]
@@ -119,7 +120,8 @@ class CompiledGlossary:
                 else:
                     key = normalize_key(find)
                     if not key:
-                        raise GlossaryError("'find' is only whitespace", path=entry.path,
+                        raise GlossaryError("'find' is only whitespace; write the phrase to find",
+                                            path=entry.path,
                                             line=entry.line, entry_id=entry.id)
                     key_bytes = fold_bytes(key)
                     left = is_word_char(key[0]) or glue_left

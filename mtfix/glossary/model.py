@@ -152,7 +152,7 @@ def _entry_from_table(table: object, path: str, line: int | None, index: int) ->
     else:
         raise fail("'find' must be a non-empty string or a non-empty list of strings")
     if any(not f.strip() for f in finds):
-        raise fail("'find' contains an empty string")
+        raise fail("'find' contains an empty string; write the phrase to find, or remove it")
     replace = table.get("replace")
     if not isinstance(replace, str):
         raise fail("'replace' is required and must be a string (use \"\" to delete)")
@@ -221,6 +221,7 @@ def check_unique_ids(files: Sequence[GlossaryFile]) -> None:
         for entry in glossary.entries:
             if entry.id in seen:
                 first = seen[entry.id]
-                raise GlossaryError(f"duplicate id (first defined at {first.where()})",
+                raise GlossaryError(f"duplicate id (first defined at {first.where()}); give each entry "
+                                    "its own id (ids appear in every report)",
                                     path=entry.path, line=entry.line, entry_id=entry.id)
             seen[entry.id] = entry
