@@ -359,6 +359,17 @@ class SpanSet(list):
         j = bisect.bisect_right(self._points, start)
         return j < len(self._points) and self._points[j] < end
 
+    def covers_range(self, start: int, end: int) -> bool:
+        """Does a non-empty span overlap [start, end)?"""
+        i = bisect.bisect_left(self._starts, end)
+        return bool(i) and self._max_end[i - 1] > start
+
+    def points_inside(self, start: int, end: int) -> list[int]:
+        """The zero-width spans strictly inside [start, end)."""
+        i = bisect.bisect_right(self._points, start)
+        j = bisect.bisect_left(self._points, end)
+        return self._points[i:j]
+
     def straddles(self, start: int, end: int) -> bool:
         """Does a (non-empty) span cross an end of [start, end), i.e. overlap it without
         lying wholly inside it?"""

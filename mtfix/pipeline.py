@@ -10,6 +10,7 @@ lets files stream; offsets and line numbers stay document-level.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from mtfix.change import (
     START_END,
     Change,
+    Edit,
     LineIndex,
     OffsetMap,
     SpanSet,
@@ -100,8 +102,17 @@ class Pipeline:
                 for e in found:
                     if e.flag or e.after is None or not guard_set.overlaps(e.start, e.end):
                         edits.append(e)
-                    elif e.after == "" and e.end > e.start and not guard_set.straddles(
-                            e.start, e.end) and not (hard and hard.overlaps(e.start, e.end)):
+                    elif e.after != "" or guard_set.straddles(e.start, e.end) or (
+                            hard and hard.overlaps(e.start, e.end)):
+                        continue
+                    elif not guard_set.covers_range(e.start, e.end):
+                        # Only earlier deletions' points inside ("Dept  Hit rate:  ," after
+                        # "Hit rate:" went): cut there, so each part maps to the original text
+                        # beside, not over, what the earlier pass deleted.
+                        cuts = [e.start, *guard_set.points_inside(e.start, e.end), e.end]
+                        edits.extend(Edit(a, b, "", e.rule, e.note, e.score)
+                                     for a, b in itertools.pairwise(cuts) if b > a)
+                    else:
                         edits.append(e)
                         absorbing.add(id(e))
             else:

@@ -431,3 +431,20 @@ def test_a_loop_never_swallows_format_protected_spans():
 def test_data_code_and_notation_loops_are_only_flagged(text):
     edits = RulesPass(only=["repetition"]).find_edits(text)
     assert edits and all(e.flag for e in edits)
+
+
+def test_spacing_around_an_earlier_deletion_is_fixed_in_one_run_and_keeps_both_rule_ids():
+    from mtfix.glossary import Glossary
+    from mtfix.glossary.model import GlossaryFile, RawEntry
+    from mtfix.passes.glossary import GlossaryPass
+
+    glossary = Glossary([GlossaryFile("t.toml", [RawEntry(id="hit", find=("Hit rate:",),
+                                                          replace="")])], run_examples=False)
+    pipeline = Pipeline([GlossaryPass(glossary), RulesPass()])
+    text = "Source: The Dept  Hit rate:  , next"
+    result = pipeline.fix_text(text)
+    assert result.text == "Source: The Dept, next"
+    assert [(c.rule, c.before) for c in result.applied] == [
+        ("spacing", "  "), ("hit", "Hit rate:"), ("spacing", "  ")]
+    assert apply_changes(text, result.changes) == result.text
+    assert pipeline.fix_text(result.text).applied == ()
