@@ -112,7 +112,7 @@ class Pipeline:
                         cuts = [e.start, *guard_set.points_inside(e.start, e.end), e.end]
                         edits.extend(Edit(a, b, "", e.rule, e.note, e.score)
                                      for a, b in itertools.pairwise(cuts) if b > a)
-                    else:
+                    elif current[e.start:e.end].strip():  # (whitespace never absorbs)
                         edits.append(e)
                         absorbing.add(id(e))
             else:
