@@ -82,6 +82,8 @@ class Pipeline:
             # A pass that declares ``wants_flags = True`` (the model pass, to pick what to
             # rewrite) also gets the earlier passes' flag spans; others keep the 2-arg call.
             guard_set = SpanSet(guarded)  # indexed: overlap checks stay O(log n) per edit
+            # what a deletion may never hold, for passes that ask (SpanGuard.may_delete_over)
+            guard_set.untouchable = hard = SpanSet(untouchable)  # type: ignore[attr-defined]
             extra: dict = {}
             if getattr(step, "wants_flags", False):
                 extra["flags"] = list(flagged)
@@ -98,12 +100,11 @@ class Pipeline:
             absorbing: set[int] = set()
             if guarded:
                 edits = []
-                hard = SpanSet(untouchable) if untouchable else None
                 for e in found:
                     if e.flag or e.after is None or not guard_set.overlaps(e.start, e.end):
                         edits.append(e)
-                    elif e.after != "" or guard_set.straddles(e.start, e.end) or (
-                            hard and hard.overlaps(e.start, e.end)):
+                    elif e.after != "" or guard_set.straddles(e.start, e.end) or \
+                            hard.overlaps(e.start, e.end):
                         continue
                     elif not guard_set.covers_range(e.start, e.end):
                         # Only earlier deletions' points inside ("Dept  Hit rate:  ," after

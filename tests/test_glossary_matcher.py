@@ -223,3 +223,9 @@ def test_an_abbreviation_ending_a_line_keeps_its_full_stop():
     text = "He lives in the U.S.\nThe U.S. Army came, with tanks, etc.)\nThe U.S."
     assert run(g, text).text == ("He lives in the US.\nThe US Army came, with tanks, "
                                  "and so on.)\nThe US.")
+
+
+def test_the_sentence_dot_survives_trailing_spaces_and_unicode_line_ends():
+    g = glossary(entry("us", "U.S.", "US"))
+    assert run(g, "in the U.S.  \nin the U.S.\u2029the U.S. Army").text == \
+        "in the US.  \nin the US.\u2029the US Army"

@@ -448,3 +448,28 @@ def test_spacing_around_an_earlier_deletion_is_fixed_in_one_run_and_keeps_both_r
         ("spacing", "  "), ("hit", "Hit rate:"), ("spacing", "  ")]
     assert apply_changes(text, result.changes) == result.text
     assert pipeline.fix_text(result.text).applied == ()
+
+
+@pytest.mark.parametrize("text", [
+    "Open the %s file , the %s file , the %s file , the %s file , now.",
+    "We met %s today , ok.\nWe met %s today , ok.",
+])
+def test_deletions_that_would_hold_a_placeholder_do_not_swallow_in_line_fixes(text):
+    from mtfix.formats import placeholder_spans
+
+    out, _changes = Pipeline([RulesPass()]).fix_segment(
+        text, doc="d", segment="1", protected=placeholder_spans(text))
+    assert " ," not in out and out.count("%s") == text.count("%s")
+
+
+def test_a_glossary_deletion_leaves_no_double_space_for_a_second_run(tmp_path):
+    from mtfix.glossary import Glossary
+    from mtfix.glossary.model import GlossaryFile, RawEntry
+    from mtfix.passes.glossary import GlossaryPass
+
+    glossary = Glossary([GlossaryFile("t.toml", [RawEntry(id="b", find=("basically",),
+                                                          replace="")])], run_examples=False)
+    pipeline = Pipeline([GlossaryPass(glossary), RulesPass()])
+    result = pipeline.fix_text("He basically went home.\n")
+    assert result.text == "He went home.\n"
+    assert pipeline.fix_text(result.text).applied == ()

@@ -437,8 +437,8 @@ def _ends_sentence(text: str, end: int) -> bool:
     in the U.S." at the end of a line, before closing quotes or brackets)? Then a replacement
     without a dot ("US") leaves that dot in place. Before a next word on the line the dot may
     be the abbreviation's alone ("the U.S. Army"), so it is replaced with the rest."""
-    rest = text[end:end + 8].lstrip(_CLOSERS)
-    return not rest or rest[0] in "\r\n"
+    rest = text[end:end + 16].lstrip(_CLOSERS).lstrip(" \t\xa0")
+    return not rest or rest[0] in "\r\n\x85\u2028\u2029"
 
 
 def _edit_spec(entry: RawEntry) -> tuple[str, str, str, float | None, bool, bool]:

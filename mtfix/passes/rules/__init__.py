@@ -195,7 +195,7 @@ def _map_back(edits: list[Edit], applied: list[Edit], guard: SpanGuard) -> list[
         start = offsets.to_before(edit.start, side="end")
         end = offsets.to_before(edit.end, side="start")
         if guard and not edit.flag and guard.touches(start, end) and (
-                edit.after != "" or guard.straddles(start, end)):
+                edit.after != "" or not guard.may_delete_over(start, end)):
             continue  # (a flag changes nothing: it may cover protected text; a deletion
             # may hold whole protected spans, see keep_clear)
         out.append(replace(edit, start=start, end=end))

@@ -30,11 +30,14 @@ class SpanGuard:
     def touches(self, start: int, end: int) -> bool:
         return bool(self._spans) and self._spans.overlaps(start, end)
 
-    def straddles(self, start: int, end: int) -> bool:
-        """Does a protected span cross an end of [start, end)? A deletion that holds whole
-        protected spans may still be proposed: the pipeline decides whether it may absorb
-        them (text earlier passes wrote) or not (placeholders, markup)."""
-        return bool(self._spans) and self._spans.straddles(start, end)
+    def may_delete_over(self, start: int, end: int) -> bool:
+        """May a deletion of [start, end) hold the protected spans it touches? Only when it
+        holds them whole and they are all text earlier passes wrote (the pipeline then
+        absorbs those changes), never placeholders or markup (``untouchable``, set by the
+        pipeline on its SpanSet; a plain list of spans allows nothing)."""
+        untouchable = getattr(self._spans, "untouchable", None)
+        return untouchable is not None and not self._spans.straddles(start, end) and \
+            not untouchable.overlaps(start, end)
 
 
 def keep_clear(edits: list[Edit], guard: SpanGuard) -> list[Edit]:
@@ -43,7 +46,7 @@ def keep_clear(edits: list[Edit], guard: SpanGuard) -> list[Edit]:
     if not guard:
         return edits
     return [e for e in edits if not guard.touches(e.start, e.end) or (
-        e.after == "" and not e.flag and e.end > e.start and not guard.straddles(e.start, e.end))]
+        e.after == "" and not e.flag and e.end > e.start and guard.may_delete_over(e.start, e.end))]
 
 
 _LAST_CODE_POINTS: tuple[str, np.ndarray] = ("", np.empty(0, dtype=np.uint8))

@@ -636,7 +636,8 @@ class RepetitionRule:
                 first_gone, last_gone = p + keep, p + keep + drop - 1
                 start = int(state.ends[state.word(first_gone - 1)])
                 end = int(state.ends[state.word(last_gone)])
-                if guard and (guard.touches(start, end) if flag else guard.straddles(start, end)):
+                if guard and guard.touches(start, end) and (
+                        flag or not guard.may_delete_over(start, end)):
                     continue
                 if flag:
                     # Not applied: a later start may see a rotation of these words that is a

@@ -89,7 +89,11 @@ class SpacingRule:
                 continue
             if kind == _CLOSE and _ends_emoticon(text, m.start() - 1):
                 continue
-            edits.append(Edit(m.start(), m.end(), " " if kind == _DOUBLE else "", self.id, note))
+            # A doubled space loses its extra spaces (a deletion, not "  " -> " "): a
+            # deletion may sit next to the point where an earlier pass deleted a word ("He
+            # basically went" -> "He  went"), a replacement across that point may not.
+            start = m.start() + 1 if kind == _DOUBLE else m.start()
+            edits.append(Edit(start, m.end(), "", self.id, note))
         if '"' in text:
             edits.extend(self._quotes(text))
         return keep_clear(edits, guard)
