@@ -16,7 +16,7 @@ from dataclasses import asdict
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_invariants import glossaries, texts
+from test_invariants import glossaries, texts, valid_occurrences
 
 import mtfix.change as change_module
 import mtfix.glossary.compile as compile_module
@@ -155,19 +155,11 @@ def test_batched_line_numbers_equal_one_by_one(text, first, second):
 def test_windowed_rescan_finds_every_valid_occurrence(text, glossary):
     """The rescan's search for the next match in growing windows (here from the smallest
     window) enumerates exactly the valid occurrences an overlapping automaton reports."""
-    import ahocorasick_rs as ac
-
     compiled = glossary.compiled
     if compiled._fast is None:
         return
     view = MatchView(text)
-    overlapping = ac.BytesAhoCorasick(compiled._patterns)
-    expected = {
-        (s, e, key.entry.id)
-        for index, s, e in overlapping.find_matches_as_indexes(view.data, overlapping=True)
-        for key in compiled._owners[index]
-        if compiled._key_ok(view, key, s, e)
-    }
+    expected = valid_occurrences(compiled, view)
     for window in (0, 3):
         with patched(compile_module, "RESCAN_WINDOW", window):
             found = compiled._all_occurrences(view, 0, len(view.data))

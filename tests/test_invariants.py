@@ -96,23 +96,28 @@ def test_shipped_pipeline_on_the_seed_is_idempotent():
 def test_paragraph_rescan_finds_every_valid_occurrence(text, glossary):
     """The rescan of a paragraph where a candidate failed its checks enumerates exactly the
     valid occurrences an overlapping automaton reports."""
-    import ahocorasick_rs as ac
-
     from mtfix.glossary.matchview import MatchView
 
     compiled = glossary.compiled
     if compiled._fast is None:
         return
     view = MatchView(text)
+    found = {(s, e, key.entry.id) for s, e, key in compiled._all_occurrences(view, 0, len(view.data))}
+    assert found == valid_occurrences(compiled, view)
+
+
+def valid_occurrences(compiled, view) -> set[tuple[int, int, str]]:
+    """The oracle: every key occurrence an overlapping automaton reports that passes the
+    boundary checks, as (view start, view end, entry id)."""
+    import ahocorasick_rs as ac
+
     overlapping = ac.BytesAhoCorasick(compiled._patterns)
-    expected = {
+    return {
         (s, e, key.entry.id)
         for index, s, e in overlapping.find_matches_as_indexes(view.data, overlapping=True)
         for key in compiled._owners[index]
         if compiled._key_ok(view, key, s, e)
     }
-    found = {(s, e, key.entry.id) for s, e, key in compiled._all_occurrences(view, 0, len(view.data))}
-    assert found == expected
 
 
 def test_a_flag_never_keeps_a_change_out():

@@ -367,16 +367,6 @@ def test_the_title_flag_may_cover_a_glossary_fix(tmp_path):
     assert apply_changes(text, result.changes) == result.text
 
 
-@pytest.mark.parametrize("text", [
-    'The crowd chanted "Yes we can, yes we can, yes we can, yes we can" for ten minutes.',
-    'The patient said "I\'m fine, I\'m fine, I\'m fine, I\'m fine," but was not fine.',
-    "The chorus repeats “let it go, let it go, let it go, let it go” at the end.",
-])
-def test_a_short_quoted_chant_is_only_flagged(text):
-    edits = RulesPass(only=["repetition"]).find_edits(text)
-    assert edits and all(e.flag for e in edits)
-
-
 def test_a_long_quoted_loop_is_still_applied():
     text = 'He said, "Lord, ' + "my lady, " * 12 + 'my lady" to her.'
     assert fix(text, only=["repetition"]) == 'He said, "Lord, my lady" to her.'
@@ -421,6 +411,11 @@ def test_a_loop_never_swallows_format_protected_spans():
 
 
 @pytest.mark.parametrize("text", [
+    # short quoted chants
+    'The crowd chanted "Yes we can, yes we can, yes we can, yes we can" for ten minutes.',
+    'The patient said "I\'m fine, I\'m fine, I\'m fine, I\'m fine," but was not fine.',
+    "The chorus repeats “let it go, let it go, let it go, let it go” at the end.",
+    # data, code and notation
     "Open https://example.com/search?tags=red,blue,red,blue,red,blue,red,blue to see them.",
     "Set PATH=foo;bar;foo;bar;foo;bar;foo;bar before running.",
     "Type `echo hi; echo hi; echo hi; echo hi` in the shell.",
@@ -428,7 +423,7 @@ def test_a_loop_never_swallows_format_protected_spans():
     "The rhyme scheme is a b a b a b a b here.",
     "The clock went tick tock tick tock tick tock tick tock all night.",
 ])
-def test_data_code_and_notation_loops_are_only_flagged(text):
+def test_chants_data_code_and_notation_loops_are_only_flagged(text):
     edits = RulesPass(only=["repetition"]).find_edits(text)
     assert edits and all(e.flag for e in edits)
 
