@@ -233,8 +233,11 @@ def chunk_text(text: str, size: int = CHUNK_SIZE) -> Iterator[str]:
 
 def _cut_point(text: str, target: int, floor: int) -> int:
     window_start = max(floor + 1, target - (1 << 16))
+    window_end = min(len(text), target + (1 << 16))
     found = None
-    for m in _PARAGRAPH_BREAK_RE.finditer(text, window_start, min(len(text), target + (1 << 16))):
+    for m in _PARAGRAPH_BREAK_RE.finditer(text, window_start, window_end):
+        if _repeats_across(text, m.end(), window_start, window_end):
+            continue  # a line and its copy must be in one chunk (duplicate_lines sees both)
         found = m.end()
         if found >= target:
             break
@@ -245,3 +248,26 @@ def _cut_point(text: str, target: int, floor: int) -> int:
         return newline + 1
     newline = text.find("\n", target)
     return len(text) if newline == -1 else newline + 1
+
+
+def _repeats_across(text: str, cut: int, lo: int, hi: int) -> bool:
+    """Is the first line with text after ``cut`` the same as one of the three lines with text
+    before it? Only text[lo:hi] is read, so a streamed file is cut where the whole text is."""
+    line_end = text.find("\n", cut, hi)
+    while line_end != -1 and not text[cut:line_end].strip():
+        cut, line_end = line_end + 1, text.find("\n", line_end + 1, hi)
+    if line_end == -1:
+        return False
+    first = text[cut:line_end].strip()
+    end, seen = cut, 0
+    while seen < 3:
+        start = text.rfind("\n", lo, max(lo, end - 1)) + 1
+        if start <= lo:
+            return False
+        line = text[start:end].strip()
+        if line:
+            if line == first:
+                return True
+            seen += 1
+        end = start
+    return False

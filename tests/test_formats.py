@@ -431,3 +431,21 @@ def test_detect_format():
     assert detect_format("a.txt", "jsonl") == "jsonl"
     with pytest.raises(ValueError, match="unknown format"):
         detect_format("a.txt", "docx")
+
+
+def test_a_line_and_its_copy_are_never_cut_into_two_chunks(pipeline, tmp_path):
+    # duplicate_lines must see both copies in one run (else only a second run deletes one).
+    from mtfix.pipeline import chunk_text
+
+    text = "\n\n".join(f"Paragraph {i} says something of its own, {i * 7919 % 1000}."
+                       for i in range(4000))
+    for k in range(1, 6):  # plant a copy of the line before the k-th cut right after it
+        at = sum(len(c) for c in list(chunk_text(text, 8192))[:k])
+        line = text[:at].rstrip("\n").rsplit("\n", 1)[-1]
+        text = text[:at] + line + "\n\n" + text[at:]
+    source = tmp_path / "big.txt"
+    source.write_text(text, encoding="utf-8")
+    streamed = run(pipeline, source, tmp_path / "out.txt", chunk_size=8192)
+    whole = pipeline.fix_text(text, doc=str(source))  # one chunk
+    assert sum(c.rule == "duplicate_lines" for c in whole.applied) == 5
+    assert streamed == list(whole.changes)
