@@ -96,8 +96,6 @@ class CompiledGlossary:
             # replacement ends (starts) with a word character: "approx." -> "approximately"
             # must not turn "approx.5" into "approximately5" (a new word junction).
             replace = entry.replace
-            glue_left = bool(replace) and is_word_char(replace[0])
-            glue_right = bool(replace) and is_word_char(replace[-1])
             for find in entry.find:
                 if find.isascii():  # the common case, kept cheap: 100,000 entries compile in ~1 s
                     key = " ".join(find.split())
@@ -107,8 +105,9 @@ class CompiledGlossary:
                                             line=entry.line, entry_id=entry.id)
                     key_bytes = key.lower().encode()
                     first, last = key[0], key[-1]
-                    left = first.isalnum() or first == "_" or glue_left
-                    right = last.isalnum() or last == "_" or glue_right
+                    # (the replacement is looked at only for a key that ends in punctuation)
+                    left = first.isalnum() or first == "_" or _starts_word(replace)
+                    right = last.isalnum() or last == "_" or _ends_word(replace)
                     owners = patterns.get(key_bytes)
                     owner = new_key(_Key, (order, entry, find if exact_match else None, left,
                                            right, context))
@@ -124,8 +123,8 @@ class CompiledGlossary:
                                             path=entry.path,
                                             line=entry.line, entry_id=entry.id)
                     key_bytes = fold_bytes(key)
-                    left = is_word_char(key[0]) or glue_left
-                    right = is_word_char(key[-1]) or glue_right
+                    left = is_word_char(key[0]) or _starts_word(replace)
+                    right = is_word_char(key[-1]) or _ends_word(replace)
                 owners = patterns.get(key_bytes)
                 if owners is None:
                     owners = patterns[key_bytes] = []
@@ -430,6 +429,14 @@ class CompiledGlossary:
 
 
 _CLOSERS = "\"'”’)]}»"
+
+
+def _starts_word(replace: str) -> bool:
+    return bool(replace) and is_word_char(replace[0])
+
+
+def _ends_word(replace: str) -> bool:
+    return bool(replace) and is_word_char(replace[-1])
 
 
 def _ends_sentence(text: str, end: int) -> bool:
