@@ -108,3 +108,24 @@ def test_a_text_file_fixed_as_lines_applies_as_lines(tmp_path):
                                  str(tmp_path / "applied")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "applied" / "corpus.txt").read_text(encoding="utf-8") == fixed
+
+
+def test_the_report_shows_each_change_in_its_line(tmp_path):
+    from mtfix.report import load_report
+
+    source = tmp_path / "dev.mt"
+    source.write_bytes(ALIGNED.encode("utf-8"))
+    out = tmp_path / "fixed"
+    result = runner.invoke(app, ["fix", str(source), "-o", str(out), "--no-default-glossaries",
+                                 "--glossary", str(GLOSSARY), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    report = load_report(out / "changes.jsonl")
+    (document,) = report.documents
+    assert document.status == "ok", document.message
+    loop = next(c for c in document.changes if c.rule == "repetition")
+    left, right = document.context(loop)
+    assert left.endswith("He said my lady") and right.startswith(" to her.")
+    # a line edited since: no context for it, and the report says why
+    source.write_bytes(ALIGNED.replace(LOOP, LOOP + " Edited.").encode("utf-8"))
+    (document,) = load_report(out / "changes.jsonl").documents
+    assert document.status != "ok" and document.context(loop) == ("", "")

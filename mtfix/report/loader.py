@@ -42,6 +42,8 @@ class ReportDocument:
     path: str | None = None
     status: str = STATUS_MISSING
     message: str = ""
+    #: original text of each changed segment, where it is known (one-line-per-segment files)
+    segment_texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def applied(self) -> list[Change]:
@@ -53,7 +55,12 @@ class ReportDocument:
 
     def context(self, change: Change, width: int = CONTEXT_CHARS) -> tuple[str, str]:
         """Text just before and just after ``change`` in the original ("" when unknown)."""
-        if self.original is None or change.segment is not None:
+        if change.segment is not None:
+            segment = self.segment_texts.get(change.segment)
+            if segment is None:
+                return "", ""
+            return context_around(segment, change.start, change.end, width)
+        if self.original is None:
             return "", ""
         return context_around(self.original, change.start, change.end, width)
 
@@ -153,6 +160,7 @@ def build_report(changes: Iterable[Change], originals: Mapping[str, str] | None 
         if any(c.segment is not None for c in items):
             document.status = STATUS_SEGMENTS
             document.message = "segment-level changes: shown without surrounding document text"
+            _find_lines(document, dirs)
         elif doc in originals:
             _attach(document, originals[doc], None)
         else:
@@ -207,6 +215,38 @@ def _find_original(document: ReportDocument, dirs: Sequence[Path]) -> None:
     else:
         tried = " or ".join(str(d) for d in dirs)
         document.message = f"original not found (looked in {tried}): shown without context"
+
+
+def _find_lines(document: ReportDocument, dirs: Sequence[Path]) -> None:
+    """For a one-segment-per-line file (segment ids are line numbers, ``--format lines``),
+    each changed line's text from the file on disk, where it still hashes to the change's
+    ``base``: the report then shows every change in its line."""
+    wanted = {c.segment for c in document.changes}
+    if not all(s is not None and s.isdigit() for s in wanted):
+        return
+    for folder in dirs:
+        candidate = Path(document.doc)
+        candidate = candidate if candidate.is_absolute() else folder / candidate
+        if not candidate.is_file():
+            continue
+        try:
+            lines = read_text(candidate).split("\n")
+        except InputError:
+            continue
+        texts = {}
+        for change in document.changes:
+            number = int(change.segment)
+            if number - 1 < len(lines):
+                line = lines[number - 1]
+                line = line[:-1] if line.endswith("\r") else line
+                if text_hash(line) == change.base:
+                    texts[change.segment] = line
+        if texts.keys() == wanted:
+            document.segment_texts = texts
+            document.path = str(candidate)
+            document.status = STATUS_OK
+            document.message = ""
+            return
 
 
 def _attach(document: ReportDocument, text: str, path: str | None) -> None:
