@@ -441,6 +441,8 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
     replay = ReplayPass(changes, decisions, pending, str(original))
     fields: tuple[str, ...] = ()
     file_format = detect_format(original)
+    if file_format == "jsonl" and all(c.segment and c.segment.isdigit() for c in changes):
+        file_format = "lines"  # a .jsonl file fixed with --format lines: ids are line numbers
     if file_format == "jsonl":  # JSON Lines segment ids are "LINE/field"
         fields = tuple(sorted({c.segment.split("/", 1)[1] for c in changes
                                if c.segment and "/" in c.segment}))

@@ -129,3 +129,21 @@ def test_the_report_shows_each_change_in_its_line(tmp_path):
     source.write_bytes(ALIGNED.replace(LOOP, LOOP + " Edited.").encode("utf-8"))
     (document,) = load_report(out / "changes.jsonl").documents
     assert document.status != "ok" and document.context(loop) == ("", "")
+
+
+def test_a_jsonl_file_fixed_as_lines_applies_as_lines(tmp_path):
+    source = tmp_path / "a.jsonl"
+    source.write_text('{"mt": "a , b"}\n{"mt": "c , d"}\n', encoding="utf-8")
+    out = tmp_path / "fixed"
+    result = runner.invoke(app, ["fix", str(source), "--format", "lines", "-o", str(out),
+                                 "--no-default-glossaries", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    with open(out / "changes.jsonl", encoding="utf-8") as stream:
+        decisions = {c.id: "accept" for c in read_change_log(stream)}
+    (tmp_path / "d.json").write_text(json.dumps({"version": 1, "decisions": decisions}))
+    result = runner.invoke(app, ["apply", str(source), "--changes", str(out / "changes.jsonl"),
+                                 "--decisions", str(tmp_path / "d.json"), "-o",
+                                 str(tmp_path / "applied")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "applied" / "a.jsonl").read_text(encoding="utf-8") == \
+        '{"mt": "a, b"}\n{"mt": "c, d"}\n'
