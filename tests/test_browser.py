@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from review_fixtures import glossary_toml
 from typer.testing import CliRunner
 
 from mtfix.change import apply_changes, read_change_log
@@ -20,24 +21,7 @@ from mtfix.cli import app
 
 pytestmark = pytest.mark.timeout(120)
 
-GLOSSARY = """
-[[entry]]
-id = "t.vice"
-find = "vice-governor"
-replace = "vice governor"
-note = "no hyphen"
-
-[[entry]]
-id = "t.info"
-find = "informatization"
-replace = "digitalization"
-
-[[entry]]
-id = "t.strike"
-find = "strike hard"
-replace = "strike hard"
-flag = true
-"""
+GLOSSARY = glossary_toml("no hyphen")
 
 TEXT = ("The vice-governor spoke on informatization. <script>window.__pwned=1;alert(1)</script>\n\n"
         "Later the vice-governor will strike hard <img src=x onerror=\"window.__pwned=2\"> on "

@@ -16,6 +16,25 @@ DATA = Path(__file__).parent / "data"
 GLOSSARY = DATA / "formats-glossary.toml"
 runner = CliRunner()
 
+
+def fix_cli(source: Path, out: Path, *options: str) -> list:
+    """`mtfix fix SOURCE -o OUT OPTIONS` (no shipped glossaries), its change records."""
+    result = runner.invoke(app, ["fix", str(source), "-o", str(out), "--no-default-glossaries",
+                                 "-j", "1", *options])
+    assert result.exit_code == 0, result.output
+    with open(out / "changes.jsonl", encoding="utf-8") as stream:
+        return list(read_change_log(stream))
+
+
+def apply_cli(source: Path, out: Path, decisions: dict[str, str], applied: Path) -> str:
+    """`mtfix apply` the change log in OUT with ``decisions``; the applied file's text."""
+    decisions_path = out / "decisions.json"
+    decisions_path.write_text(json.dumps({"version": 1, "decisions": decisions}))
+    result = runner.invoke(app, ["apply", str(source), "--changes", str(out / "changes.jsonl"),
+                                 "--decisions", str(decisions_path), "-o", str(applied)])
+    assert result.exit_code == 0, result.output
+    return (applied / source.name).read_bytes().decode("utf-8")
+
 LOOP = "He said my lady, my lady, my lady, my lady to her."
 ALIGNED = (
     "The same line twice in the source.\n"
@@ -72,20 +91,10 @@ def test_cli_fix_review_apply_round_trip(tmp_path):
     source = tmp_path / "dev.mt"
     source.write_bytes(ALIGNED.encode("utf-8"))
     out = tmp_path / "fixed"
-    result = runner.invoke(app, ["fix", str(source), "-o", str(out), "--no-default-glossaries",
-                                 "--glossary", str(GLOSSARY), "-j", "1"])
-    assert result.exit_code == 0, result.output
-    with open(out / "changes.jsonl", encoding="utf-8") as stream:
-        changes = [c for c in read_change_log(stream) if not c.is_flag]
+    changes = [c for c in fix_cli(source, out, "--glossary", str(GLOSSARY)) if not c.is_flag]
     # accept the loop collapse only
     decisions = {c.id: "accept" if c.rule == "repetition" else "reject" for c in changes}
-    (tmp_path / "decisions.json").write_text(json.dumps({"version": 1, "decisions": decisions}))
-    applied = tmp_path / "applied"
-    result = runner.invoke(app, ["apply", str(source), "--changes", str(out / "changes.jsonl"),
-                                 "--decisions", str(tmp_path / "decisions.json"), "-o",
-                                 str(applied)])
-    assert result.exit_code == 0, result.output
-    assert (applied / "dev.mt").read_bytes().decode("utf-8") == ALIGNED.replace(
+    assert apply_cli(source, out, decisions, tmp_path / "applied") == ALIGNED.replace(
         LOOP, "He said my lady to her.")
 
 
@@ -94,20 +103,11 @@ def test_a_text_file_fixed_as_lines_applies_as_lines(tmp_path):
     source.write_text("Hello world again\nHello world again\nHe said my lady, my lady, my "
                       "lady, my lady to her.\n", encoding="utf-8")
     out = tmp_path / "fixed"
-    result = runner.invoke(app, ["fix", str(source), "-o", str(out), "--format", "lines",
-                                 "--no-default-glossaries", "-j", "1"])
-    assert result.exit_code == 0, result.output
+    changes = fix_cli(source, out, "--format", "lines")
     fixed = (out / "corpus.txt").read_text(encoding="utf-8")
     assert fixed.count("\n") == 3
-    with open(out / "changes.jsonl", encoding="utf-8") as stream:
-        changes = list(read_change_log(stream))
     decisions = {c.id: "accept" for c in changes}
-    (tmp_path / "decisions.json").write_text(json.dumps({"version": 1, "decisions": decisions}))
-    result = runner.invoke(app, ["apply", str(source), "--changes", str(out / "changes.jsonl"),
-                                 "--decisions", str(tmp_path / "decisions.json"), "-o",
-                                 str(tmp_path / "applied")])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "applied" / "corpus.txt").read_text(encoding="utf-8") == fixed
+    assert apply_cli(source, out, decisions, tmp_path / "applied") == fixed
 
 
 def test_the_report_shows_each_change_in_its_line(tmp_path):
@@ -116,9 +116,7 @@ def test_the_report_shows_each_change_in_its_line(tmp_path):
     source = tmp_path / "dev.mt"
     source.write_bytes(ALIGNED.encode("utf-8"))
     out = tmp_path / "fixed"
-    result = runner.invoke(app, ["fix", str(source), "-o", str(out), "--no-default-glossaries",
-                                 "--glossary", str(GLOSSARY), "-j", "1"])
-    assert result.exit_code == 0, result.output
+    fix_cli(source, out, "--glossary", str(GLOSSARY))
     report = load_report(out / "changes.jsonl")
     (document,) = report.documents
     assert document.status == "ok", document.message
@@ -135,15 +133,6 @@ def test_a_jsonl_file_fixed_as_lines_applies_as_lines(tmp_path):
     source = tmp_path / "a.jsonl"
     source.write_text('{"mt": "a , b"}\n{"mt": "c , d"}\n', encoding="utf-8")
     out = tmp_path / "fixed"
-    result = runner.invoke(app, ["fix", str(source), "--format", "lines", "-o", str(out),
-                                 "--no-default-glossaries", "-j", "1"])
-    assert result.exit_code == 0, result.output
-    with open(out / "changes.jsonl", encoding="utf-8") as stream:
-        decisions = {c.id: "accept" for c in read_change_log(stream)}
-    (tmp_path / "d.json").write_text(json.dumps({"version": 1, "decisions": decisions}))
-    result = runner.invoke(app, ["apply", str(source), "--changes", str(out / "changes.jsonl"),
-                                 "--decisions", str(tmp_path / "d.json"), "-o",
-                                 str(tmp_path / "applied")])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "applied" / "a.jsonl").read_text(encoding="utf-8") == \
+    decisions = {c.id: "accept" for c in fix_cli(source, out, "--format", "lines")}
+    assert apply_cli(source, out, decisions, tmp_path / "applied") == \
         '{"mt": "a, b"}\n{"mt": "c, d"}\n'

@@ -10,9 +10,10 @@ from importlib import resources
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from review_fixtures import ProposalPass, glossary_toml
 from typer.testing import CliRunner
 
-from mtfix.change import Change, Edit, text_hash
+from mtfix.change import Change, text_hash
 from mtfix.cli import app
 from mtfix.glossary import Glossary
 from mtfix.passes.glossary import GlossaryPass
@@ -23,41 +24,14 @@ from mtfix.report.jsonout import report_to_json
 from mtfix.report.loader import context_around
 from mtfix.report.redline import tokenize, word_diff
 
-GLOSSARY = """
-[[entry]]
-id = "t.vice"
-find = "vice-governor"
-replace = "vice governor"
-note = "no hyphen <b>here</b>"
-
-[[entry]]
-id = "t.info"
-find = "informatization"
-replace = "digitalization"
-
-[[entry]]
-id = "t.strike"
-find = "strike hard"
-replace = "strike hard"
-flag = true
-"""
+GLOSSARY = glossary_toml("no hyphen <b>here</b>")
 
 TEXT = ("The vice-governor spoke on informatization.\n\n"
         "<script>alert('x')</script> the vice-governor will strike hard ``` on informatization.\n")
 
 
-class ProposalPass:
-    name = "style"
-
-    def find_edits(self, text, protected=()):
-        return [Edit(m.start(), m.end(), "<i>proposal</i>", "style.script", "odd <tag>", flag=True)
-                for m in re.finditer(r"alert", text)]
-
-    def rule_order(self):
-        return {}
-
-
-PIPELINE = Pipeline([GlossaryPass(Glossary.from_toml(GLOSSARY)), ProposalPass()])
+PIPELINE = Pipeline([GlossaryPass(Glossary.from_toml(GLOSSARY)),
+                     ProposalPass(r"alert", "<i>proposal</i>", "style.script", "odd <tag>")])
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 
 import pytest
+from review_fixtures import ProposalPass, glossary_toml
 from typer.testing import CliRunner
 
 from mtfix.batch import fix_paths
-from mtfix.change import Change, Edit, read_change_log, text_hash
+from mtfix.change import Change, read_change_log, text_hash
 from mtfix.cli import app
 from mtfix.glossary import Glossary
 from mtfix.passes.glossary import GlossaryPass
@@ -26,45 +26,15 @@ from mtfix.review import (
     write_decisions,
 )
 
-GLOSSARY = """
-[[entry]]
-id = "t.vice"
-find = "vice-governor"
-replace = "vice governor"
-note = "no hyphen in English titles"
-
-[[entry]]
-id = "t.info"
-find = "informatization"
-replace = "digitalization"
-
-[[entry]]
-id = "t.strike"
-find = "strike hard"
-replace = "strike hard"
-flag = true
-note = "campaign slogan: check the context"
-"""
+GLOSSARY = glossary_toml("no hyphen in English titles", "campaign slogan: check the context")
 
 TEXT = ("The vice-governor spoke on informatization.\n\n"
         "Based on the plan, the vice-governor will strike hard on informatization.\n")
 
 
-class ProposalPass:
-    """A flagging pass with proposals (the glossary pass's flags carry none)."""
-
-    name = "style"
-
-    def find_edits(self, text, protected=()):
-        return [Edit(m.start(), m.end(), "On the basis of", "style.based-on", "wordy?", flag=True)
-                for m in re.finditer(r"Based on", text)]
-
-    def rule_order(self):
-        return {}
-
-
 def pipeline() -> Pipeline:
-    return Pipeline([GlossaryPass(Glossary.from_toml(GLOSSARY)), ProposalPass()])
+    return Pipeline([GlossaryPass(Glossary.from_toml(GLOSSARY)),
+                     ProposalPass(r"Based on", "On the basis of", "style.based-on", "wordy?")])
 
 
 @pytest.fixture
