@@ -118,6 +118,21 @@ def iter_decoded(blocks: Iterable[bytes], name: str) -> Iterator[str]:
         yield tail
 
 
+def iter_lines(source: str | Path) -> Iterator[str]:
+    """Lines of a UTF-8 file (ends kept), streamed."""
+    pending = ""
+    for block in iter_decoded(iter_blocks(source), str(source)):
+        pending += block
+        if "\n" not in block:
+            continue
+        lines = pending.split("\n")
+        pending = lines.pop()
+        for line in lines:
+            yield line + "\n"
+    if pending:
+        yield pending
+
+
 def file_hash(path: str | Path) -> str:
     """sha256 of the file's bytes (hex), read in blocks. For a UTF-8 file its first 16
     characters equal :func:`mtfix.change.text_hash` of the decoded text."""

@@ -15,26 +15,11 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 
 from mtfix.change import Change
-from mtfix.fileio import InputError, atomic_writer, iter_blocks, iter_decoded
+from mtfix.fileio import InputError, atomic_writer, iter_lines
 from mtfix.pipeline import Pipeline
 
 _DECODER = json.JSONDecoder()
 _WS = " \t\n\r"
-
-
-def iter_lines(source: Path) -> Iterator[str]:
-    """Lines of a UTF-8 file (ends kept), streamed."""
-    pending = ""
-    for block in iter_decoded(iter_blocks(source), str(source)):
-        pending += block
-        if "\n" not in block:
-            continue
-        lines = pending.split("\n")
-        pending = lines.pop()
-        for line in lines:
-            yield line + "\n"
-    if pending:
-        yield pending
 
 
 def _skip_ws(s: str, i: int) -> int:

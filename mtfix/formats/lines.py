@@ -18,8 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mtfix.change import Change
-from mtfix.fileio import atomic_writer
-from mtfix.formats.jsonl import iter_lines
+from mtfix.fileio import atomic_writer, iter_lines
 from mtfix.pipeline import Pipeline
 
 

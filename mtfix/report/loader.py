@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtfix.change import Change, read_change_log, text_hash
-from mtfix.fileio import InputError, read_text
+from mtfix.fileio import InputError, iter_lines, read_text
 
 CONTEXT_CHARS = 80  # context shown on each side of a change, at most (never past a line end)
 
@@ -229,18 +229,18 @@ def _find_lines(document: ReportDocument, dirs: Sequence[Path]) -> None:
         candidate = candidate if candidate.is_absolute() else folder / candidate
         if not candidate.is_file():
             continue
+        # the lines as the lines format reads them (same splitting, same line ends)
+        from mtfix.formats.lines import split_line_end
+
         try:
-            lines = read_text(candidate).split("\n")
+            lines = [split_line_end(line)[0] for line in iter_lines(candidate)]
         except InputError:
             continue
         texts = {}
         for change in document.changes:
             number = int(change.segment)
-            if number - 1 < len(lines):
-                line = lines[number - 1]
-                line = line[:-1] if line.endswith("\r") else line
-                if text_hash(line) == change.base:
-                    texts[change.segment] = line
+            if number <= len(lines) and text_hash(lines[number - 1]) == change.base:
+                texts[change.segment] = lines[number - 1]
         if texts.keys() == wanted:
             document.segment_texts = texts
             document.path = str(candidate)
