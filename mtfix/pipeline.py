@@ -92,32 +92,8 @@ class Pipeline:
             found = step.find_edits(current, guard_set, **extra)
             if not found:
                 continue
-            # A flag changes nothing, so it may cover protected text (e.g. a rejected rewrite
-            # of a sentence that holds a glossary fix); an applied edit may not, except a
-            # deletion that holds whole spans earlier passes wrote ("the principal official"
-            # x4, each copy a glossary fix, collapsed by the repetition rule): it absorbs
-            # those changes, or a second run would collapse what this one left.
-            absorbing: set[int] = set()
-            if guarded:
-                edits = []
-                for e in found:
-                    if e.flag or e.after is None or not guard_set.overlaps(e.start, e.end):
-                        edits.append(e)
-                    elif e.after != "" or guard_set.straddles(e.start, e.end) or \
-                            hard.overlaps(e.start, e.end):
-                        continue
-                    elif not guard_set.covers_range(e.start, e.end):
-                        # Only earlier deletions' points inside ("Dept  Hit rate:  ," after
-                        # "Hit rate:" went): cut there, so each part maps to the original text
-                        # beside, not over, what the earlier pass deleted.
-                        cuts = [e.start, *guard_set.points_inside(e.start, e.end), e.end]
-                        edits.extend(Edit(a, b, "", e.rule, e.note, e.score)
-                                     for a, b in itertools.pairwise(cuts) if b > a)
-                    elif current[e.start:e.end].strip():  # (whitespace never absorbs)
-                        edits.append(e)
-                        absorbing.add(id(e))
-            else:
-                edits = found
+            edits, absorbing = _admissible(found, guard_set, hard, current) if guarded \
+                else (found, set())
             edits = select_non_overlapping(edits, step.rule_order())
             flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
             if maps:  # back to offsets into the original text
@@ -189,6 +165,37 @@ class Pipeline:
             yield out, chunk_changes
             offset += len(chunk)
             line += lines.line_count - 1
+
+
+def _admissible(found: list[Edit], guarded: SpanSet, hard: SpanSet, current: str
+                ) -> tuple[list[Edit], set[int]]:
+    """The edits a pass may make next to protected text, and the ids of the deletions among
+    them that absorb earlier passes' changes.
+
+    A flag changes nothing, so it may cover protected text (e.g. a rejected rewrite of a
+    sentence that holds a glossary fix); an applied edit may not, except a deletion that holds
+    whole spans earlier passes wrote ("the principal official" x4, each copy a glossary fix,
+    collapsed by the repetition rule): it absorbs those changes, or a second run would
+    collapse what this one left. Nothing may touch ``hard`` spans (placeholders, markup).
+    """
+    edits: list[Edit] = []
+    absorbing: set[int] = set()
+    for e in found:
+        if e.flag or e.after is None or not guarded.overlaps(e.start, e.end):
+            edits.append(e)
+        elif e.after != "" or guarded.straddles(e.start, e.end) or hard.overlaps(e.start, e.end):
+            continue
+        elif not guarded.covers_range(e.start, e.end):
+            # Only earlier deletions' points inside ("Dept  Hit rate:  ," after "Hit rate:"
+            # went): cut there, so each part maps to the original text beside, not over, what
+            # the earlier pass deleted.
+            cuts = [e.start, *guarded.points_inside(e.start, e.end), e.end]
+            edits.extend(Edit(a, b, "", e.rule, e.note, e.score)
+                         for a, b in itertools.pairwise(cuts) if b > a)
+        elif current[e.start:e.end].strip():  # (whitespace never absorbs)
+            edits.append(e)
+            absorbing.add(id(e))
+    return edits, absorbing
 
 
 def _without_absorbed(changes: list[Change], deletions: list[Span]) -> list[Change]:
