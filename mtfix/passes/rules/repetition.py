@@ -482,13 +482,28 @@ def _decide(state: _State, loop: Loop) -> tuple[bool, bool, str]:
 
 def _loop_verdict(state: _State, loop: Loop, note: str, long_enough: bool
                   ) -> tuple[bool, bool, str]:
-    verdict = _loop_verdict_by_shape(state, loop, note, long_enough)
-    if verdict[0] and not verdict[1] and (_tight(state, loop) or _notation(state, loop)):
-        # "?tags=red,blue,red,blue,...", "PATH=foo;bar;foo;bar", "a b a b a b a b",
-        # "tick tock tick tock": data, code or notation as often as a loop
+    """Apply a loop with enough copies; flag it when it may be deliberate:
+
+    * on a line that is nothing but the loop ("My Lord, my Lord, my Lord, my Lord!", "Sia
+      graduate, Sia graduate, Sia graduate."): a chant, a refrain or a list as often as a loop;
+    * a few copies that make up a quotation ('chanted "Yes we can, yes we can, yes we can,
+      yes we can"'; a quoted loop of 13 "my lady" is still applied);
+    * copies joined without a space or made of notation ("?tags=red,blue,red,blue",
+      "PATH=foo;bar;foo;bar", "a b a b a b a b", "tick tock tick tock"): data or code.
+    """
+    if not long_enough:
+        return True, True, note + ": delete the copies if this is an MT loop"
+    start = _loop_start(state, loop)
+    if not _has_other_words(state, loop, start):
+        return True, True, note + " and nothing else on the line: delete the copies if this " \
+            "is an MT loop"
+    if loop.copies < MIN_APPLIED_QUOTED_COPIES and _quoted(state, loop, start):
+        return True, True, note + " inside quotation marks: delete the copies if this is an " \
+            "MT loop"
+    if _tight(state, loop) or _notation(state, loop):
         return True, True, note + ": data, code or notation? delete the copies if this is " \
             "an MT loop"
-    return verdict
+    return True, False, note
 
 
 def _tight(state: _State, loop: Loop) -> bool:
@@ -504,37 +519,15 @@ def _notation(state: _State, loop: Loop) -> bool:
     return all(len(w) == 1 for w in words) or all(w in INTERJECTIONS for w in words)
 
 
-def _loop_verdict_by_shape(state: _State, loop: Loop, note: str, long_enough: bool
-                           ) -> tuple[bool, bool, str]:
-    """Apply a loop with enough copies on a line that holds other words; flag the others.
-
-    A line that is nothing but the loop ("My Lord, my Lord, my Lord, my Lord!", "Sia
-    graduate, Sia graduate, Sia graduate.") is a chant, a refrain or a list as often as a
-    loop."""
-    if not long_enough:
-        return True, True, note + ": delete the copies if this is an MT loop"
-    if not _has_other_words(state, loop):
-        return True, True, note + " and nothing else on the line: delete the copies if this " \
-            "is an MT loop"
-    if loop.copies < MIN_APPLIED_QUOTED_COPIES and _quoted(state, loop):
-        # 'The crowd chanted "Yes we can, yes we can, yes we can, yes we can"': a few copies
-        # that make up a quotation are a chant or a refrain being quoted as often as a loop
-        # (a quoted loop of 13 "my lady" is still applied).
-        return True, True, note + " inside quotation marks: delete the copies if this is an " \
-            "MT loop"
-    return True, False, note
-
-
 # Quotation marks, and what delimits a quotation or code the same way (brackets, CJK corner
 # brackets, Markdown emphasis, backticks).
 _OPENING_QUOTES = frozenset("\"'“‘«„‚‹「『（(*`")
 _CLOSING_QUOTES = frozenset("\"”»›」』）)*`")  # not ' or ’: after a word they are apostrophes
 
 
-def _quoted(state: _State, loop: Loop) -> bool:
-    """Does an opening quotation mark come right before the loop (its first copy, extended
-    left as in ``_has_other_words``) or a closing one right after it (past , . ; : ! ?)?"""
-    start = _loop_start(state, loop)
+def _quoted(state: _State, loop: Loop, start: int) -> bool:
+    """Does an opening quotation mark come right before the loop (from its first word
+    ``start``, see ``_loop_start``) or a closing one right after it (past , . ; : ! ?)?"""
     first = state.word(start)
     before = state.text[:int(state.starts[first])].rstrip(" \t")[-1:]
     if before and before in _OPENING_QUOTES:
@@ -569,10 +562,10 @@ def _rest_of_applied_loop(state: _State, loop: Loop) -> bool:
     return any(state.word(q) in state.gap_start for q in range(loop.p, end))
 
 
-def _has_other_words(state: _State, loop: Loop) -> bool:
-    """Is there a word on the same line before or after the whole loop (extended to the
-    left, see ``_loop_start``)?"""
-    before = _loop_start(state, loop) - 1
+def _has_other_words(state: _State, loop: Loop, start: int) -> bool:
+    """Is there a word on the same line before the loop's first word ``start`` (see
+    ``_loop_start``) or after its last?"""
+    before = start - 1
     if before >= 0 and not _LINE_BREAK.intersection(state.gap(before)):
         return True
     last = loop.p + loop.words - 1
