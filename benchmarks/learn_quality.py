@@ -26,8 +26,8 @@ from sacrebleu.metrics import TER
 from mtfix.api import build_pipeline
 from mtfix.change import apply_changes
 from mtfix.glossary import Glossary
-from mtfix.glossary.learn import LearnSettings, learn_from_segments, read_segments
 from mtfix.glossary.model import parse_toml
+from mtfix.glossary_tools.learn import LearnSettings, learn_from_segments, read_segments
 
 _DEFAULTS = LearnSettings()
 DATA = Path("/work/shared/data/mlqe-pe")

@@ -25,9 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mtfix.change import Change, LineIndex, text_hash, write_change_log  # noqa: E402
+from mtfix.change import Change, text_hash  # noqa: E402
+from mtfix.changelog import write_change_log  # noqa: E402
 from mtfix.report import load_report, render_report, write_report  # noqa: E402
 from mtfix.review import apply_decisions  # noqa: E402
+from mtfix.spans import LineIndex  # noqa: E402
 
 RULES = [(f"glossary.rule-{i}", "glossary") for i in range(7)] + \
         [(f"rules.garble-{i}", "rules") for i in range(3)]
@@ -58,11 +60,15 @@ def build_changes(text: str, count: int, seed: int = 1) -> list[Change]:
         rule, pass_ = RULES[k % len(RULES)]
         before = m.group()
         if k % 10 == 9:  # a flag with a proposal
-            changes.append(Change("big.txt", m.start(), m.end(), lines.line_of(m.start()), before, before,
-                                  pass_, rule, note=f"check {rule}", base=base, proposal=before.upper()))
+            changes.append(Change(doc="big.txt", start=m.start(), end=m.end(),
+                                  line=lines.line_of(m.start()), before=before, after=before,
+                                  pass_=pass_, rule=rule, note=f"check {rule}", base=base,
+                                  proposal=before.upper()))
         else:
-            changes.append(Change("big.txt", m.start(), m.end(), lines.line_of(m.start()), before,
-                                  before[::-1], pass_, rule, note=f"why {rule} fires", base=base))
+            changes.append(Change(doc="big.txt", start=m.start(), end=m.end(),
+                                  line=lines.line_of(m.start()), before=before,
+                                  after=before[::-1], pass_=pass_, rule=rule,
+                                  note=f"why {rule} fires", base=base))
     return changes
 
 

@@ -28,10 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from glossary_speed import make_phrases, make_text, vocabulary
 
+from mtfix.chunking import chunk_text
 from mtfix.glossary import Glossary
 from mtfix.glossary.model import GlossaryFile, RawEntry
 from mtfix.passes.rules import RULE_TYPES, RulesPass
-from mtfix.pipeline import Pipeline, chunk_text
+from mtfix.pipeline import Pipeline
 
 
 def best_time(fn, repeat: int = 3) -> float:

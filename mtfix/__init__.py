@@ -8,12 +8,12 @@ Public API::
     Change, Result, Glossary, GlossaryError, apply_changes
 """
 
+from mtfix._version import __version__
 from mtfix.api import FileResult, build_pipeline, fix_file, fix_text, load_glossary_set
-from mtfix.change import Change, Edit, apply_changes, read_change_log, write_change_log
+from mtfix.change import Change, Edit, apply_changes
+from mtfix.changelog import read_change_log, write_change_log
 from mtfix.glossary import Glossary, GlossaryError, load_glossaries
 from mtfix.pipeline import Pipeline, Result
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Change",

@@ -38,7 +38,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtfix.change import Change, read_change_log, write_change_log
+from mtfix.change import Change
+from mtfix.changelog import read_change_log, write_change_log
 from mtfix.fileio import InputError, atomic_writer, file_hash, in_place_update, numbered_free_path
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions, detect_format, fix_document
 from mtfix.pipeline import Pipeline

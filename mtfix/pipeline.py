@@ -11,26 +11,18 @@ lets files stream; offsets and line numbers stay document-level.
 from __future__ import annotations
 
 import itertools
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from mtfix.change import (
-    START_END,
-    Change,
-    Edit,
-    LineIndex,
-    OffsetMap,
-    SpanSet,
-    apply_edits,
-    select_non_overlapping,
-    text_hash,
-)
-from mtfix.passes.base import Pass, Span
+from mtfix.change import START_END, Change, Edit, apply_edits, select_non_overlapping, text_hash
+from mtfix.chunking import chunk_text
+from mtfix.passes.base import Pass, check_pass
+from mtfix.spans import LineIndex, LineNumbers, OffsetMap, ShiftedLines, Span, SpanSet
 
-CHUNK_SIZE = 1 << 20
-_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n")
+#: Protected spans per chunk (called on the chunks in order, so it may carry state such as
+#: "inside a code fence").
+ProtectFn = Callable[[str], Sequence[Span]]
 
 
 @dataclass(frozen=True)
@@ -58,14 +50,15 @@ class Pipeline:
     """An ordered list of passes (glossary, rules, model...)."""
 
     def __init__(self, passes: Sequence[Pass]) -> None:
-        self.passes = list(passes)
+        self.passes = [check_pass(step) for step in passes]
 
     def fix_segment(self, text: str, *, doc: str, segment: str | None = None,
                     protected: Sequence[Span] = (), offset: int = 0,
-                    lines: LineIndex | None = None, base: str | None = None,
-                    ) -> tuple[str, list[Change]]:
+                    lines: LineNumbers | None = None, base: str | None = None,
+                    format: str | None = None) -> tuple[str, list[Change]]:
         """Run every pass over ``text``. Offsets in the changes are ``offset`` + position in
-        ``text``; ``lines`` gives line numbers (document-level) for those offsets."""
+        ``text``; ``lines`` gives line numbers (document-level) for those offsets; ``format``
+        names the file format, recorded in every change."""
         if base is None:
             base = text_hash(text)
         lines = lines or LineIndex(text)
@@ -79,15 +72,16 @@ class Pipeline:
         changes: list[Change] = []
         last_step = len(self.passes) - 1
         for step_number, step in enumerate(self.passes):
-            # A pass that declares ``wants_flags = True`` (the model pass, to pick what to
-            # rewrite) also gets the earlier passes' flag spans; others keep the 2-arg call.
-            guard_set = SpanSet(guarded)  # indexed: overlap checks stay O(log n) per edit
-            # what a deletion may never hold, for passes that ask (SpanGuard.may_delete_over)
-            guard_set.untouchable = hard = SpanSet(untouchable)  # type: ignore[attr-defined]
+            # indexed: overlap checks stay O(log n) per edit; ``untouchable``: what even a
+            # deletion may never hold (SpanGuard.may_delete_over)
+            hard = SpanSet(untouchable)
+            guard_set = SpanSet(guarded, untouchable=hard)
+            # Declared capabilities (see mtfix.passes.base.Pass): the model pass gets the
+            # earlier passes' flag spans, the replay pass the segment id.
             extra: dict = {}
-            if getattr(step, "wants_flags", False):
+            if step.wants_flags:
                 extra["flags"] = list(flagged)
-            if getattr(step, "wants_segment", False):  # e.g. replaying reviewed changes
+            if step.wants_segment:
                 extra["segment"] = segment
             found = step.find_edits(current, guard_set, **extra)
             if not found:
@@ -107,9 +101,7 @@ class Pipeline:
             else:
                 spans = [(e.start, e.end) for e in edits]
             starts = [offset + start for start, _end in spans]
-            # ``lines`` needs only ``line_of``; LineIndex and _ShiftedLines batch it
-            line_numbers = (lines.lines_of(starts) if hasattr(lines, "lines_of")
-                            else [lines.line_of(start) for start in starts])
+            line_numbers = lines.lines_of(starts)
             pass_name = step.name
             if absorbing:
                 changes = _without_absorbed(changes, [
@@ -124,10 +116,11 @@ class Pipeline:
                     after, proposal = edit.after, None
                     if after == before:
                         continue
-                # positional, in Change's field order (thousands per run: keywords cost more)
-                changes.append(Change(doc, offset + start, offset + end, line, before, after,
-                                      pass_name, edit.rule, edit.note, segment, edit.score,
-                                      base, proposal))
+                changes.append(Change(
+                    doc=doc, start=offset + start, end=offset + end, line=line, before=before,
+                    after=after, pass_=pass_name, rule=edit.rule, note=edit.note,
+                    segment=segment, score=edit.score, base=base, proposal=proposal,
+                    format=format))
             applied = [e for e in edits if not e.flag and e.after is not None]
             if applied and step_number == last_step:
                 current = apply_edits(current, applied)  # no later pass: no map, no guards
@@ -143,26 +136,29 @@ class Pipeline:
         changes.sort(key=START_END)
         return current, changes
 
-    def fix_text(self, text: str, *, doc: str = "<text>") -> Result:
+    def fix_text(self, text: str, *, doc: str = "<text>", format: str | None = None) -> Result:
         """Fix a whole plain-text document (offsets are document-level, ``segment`` is null)."""
         pieces: list[str] = []
         changes: list[Change] = []
-        for out, chunk_changes in self.iter_fix(chunk_text(text), doc=doc, base=text_hash(text)):
+        for out, chunk_changes in self.iter_fix(chunk_text(text), doc=doc, base=text_hash(text),
+                                                format=format):
             pieces.append(out)
             changes.extend(chunk_changes)
         return Result("".join(pieces), tuple(changes), text, doc)
 
     def iter_fix(self, chunks: Iterable[str], *, doc: str, base: str,
+                 protect: ProtectFn | None = None, format: str | None = None,
                  ) -> Iterator[tuple[str, list[Change]]]:
-        """Fix a document given as consecutive chunks (for streaming large files)."""
+        """Fix a document given as consecutive chunks (for streaming large files).
+
+        ``protect`` gives the spans of each chunk no pass may touch (markdown code, say)."""
         offset = 0
         line = 1
         for chunk in chunks:
             lines = LineIndex(chunk)
-            shifted = _ShiftedLines(lines, offset, line)
-            out, chunk_changes = self.fix_segment(chunk, doc=doc, offset=offset,
-                                                  lines=shifted, base=base)  # type: ignore[arg-type]
-            yield out, chunk_changes
+            shifted = ShiftedLines(lines, offset, line)
+            yield self.fix_segment(chunk, doc=doc, offset=offset, lines=shifted, base=base,
+                                   protected=protect(chunk) if protect else (), format=format)
             offset += len(chunk)
             line += lines.line_count - 1
 
@@ -209,72 +205,3 @@ def _without_absorbed(changes: list[Change], deletions: list[Span]) -> list[Chan
         return False
 
     return [c for c in changes if not inside(c)]
-
-
-class _ShiftedLines:
-    """Line numbers of a chunk that starts at document offset ``offset`` on line ``line``."""
-
-    def __init__(self, lines: LineIndex, offset: int, line: int) -> None:
-        self._lines, self._offset, self._line = lines, offset, line
-
-    def line_of(self, offset: int) -> int:
-        return self._lines.line_of(offset - self._offset) + self._line - 1
-
-    def lines_of(self, offsets: Sequence[int]) -> list[int]:
-        shift, first = self._offset, self._line - 1
-        return [line + first for line in self._lines.lines_of([o - shift for o in offsets])]
-
-
-def chunk_text(text: str, size: int = CHUNK_SIZE) -> Iterator[str]:
-    """Split ``text`` into consecutive chunks of about ``size`` code points, each ending at a
-    paragraph break (or, failing that, a line break) so that no match is cut in two."""
-    n = len(text)
-    start = 0
-    while n - start > size:
-        cut = _cut_point(text, start + size, start)
-        yield text[start:cut]
-        start = cut
-    if start < n or n == 0:
-        yield text[start:]
-
-
-def _cut_point(text: str, target: int, floor: int) -> int:
-    window_start = max(floor + 1, target - (1 << 16))
-    window_end = min(len(text), target + (1 << 16))
-    found = None
-    for m in _PARAGRAPH_BREAK_RE.finditer(text, window_start, window_end):
-        if _repeats_across(text, m.end(), window_start, window_end):
-            continue  # a line and its copy must be in one chunk (duplicate_lines sees both)
-        found = m.end()
-        if found >= target:
-            break
-    if found is not None:
-        return found
-    newline = text.rfind("\n", floor + 1, target)
-    if newline != -1:
-        return newline + 1
-    newline = text.find("\n", target)
-    return len(text) if newline == -1 else newline + 1
-
-
-def _repeats_across(text: str, cut: int, lo: int, hi: int) -> bool:
-    """Is the first line with text after ``cut`` the same as one of the three lines with text
-    before it? Only text[lo:hi] is read, so a streamed file is cut where the whole text is."""
-    line_end = text.find("\n", cut, hi)
-    while line_end != -1 and not text[cut:line_end].strip():
-        cut, line_end = line_end + 1, text.find("\n", line_end + 1, hi)
-    if line_end == -1:
-        return False
-    first = text[cut:line_end].strip()
-    end, seen = cut, 0
-    while seen < 3:
-        start = text.rfind("\n", lo, max(lo, end - 1)) + 1
-        if start <= lo:
-            return False
-        line = text[start:end].strip()
-        if line:
-            if line == first:
-                return True
-            seen += 1
-        end = start
-    return False

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from mtfix.change import Edit
+from mtfix.passes.base import BasePass
 
 
 def glossary_toml(vice_note: str, strike_note: str | None = None) -> str:
@@ -32,7 +33,7 @@ flag = true
 {strike}"""
 
 
-class ProposalPass:
+class ProposalPass(BasePass):
     """Flags every match of ``pattern`` with ``proposal`` as its proposed text."""
 
     name = "style"

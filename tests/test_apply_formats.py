@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from mtfix.change import read_change_log
+from mtfix.changelog import read_change_log
 from mtfix.cli import app
 
 DATA = Path(__file__).parent / "data"

@@ -16,7 +16,8 @@ import pytest
 from review_fixtures import glossary_toml
 from typer.testing import CliRunner
 
-from mtfix.change import apply_changes, read_change_log
+from mtfix.change import apply_changes
+from mtfix.changelog import read_change_log
 from mtfix.cli import app
 
 pytestmark = pytest.mark.timeout(120)

@@ -14,11 +14,10 @@ from lxml import etree
 
 from mtfix.api import build_pipeline, fix_file
 from mtfix.change import apply_changes, text_hash
+from mtfix.chunking import chunk_text, stream_chunks
 from mtfix.fileio import InputError
 from mtfix.formats import FormatOptions, detect_format, fix_document, placeholder_spans
 from mtfix.formats.markdown import markdown_protected
-from mtfix.formats.text import stream_chunks
-from mtfix.pipeline import chunk_text
 
 GLOSSARY = Path(__file__).parent / "data" / "formats-glossary.toml"
 DATA = Path(__file__).parent / "data" / "formats"
@@ -380,7 +379,7 @@ def test_streamed_large_text_equals_whole_text(pipeline, tmp_path):
     source = tmp_path / "big.txt"
     source.write_bytes(text.encode("utf-8"))
     streamed = run(pipeline, source, tmp_path / "out.txt", chunk_size=4096)
-    whole = pipeline.fix_text(text, doc=str(source))
+    whole = pipeline.fix_text(text, doc=str(source), format="text")
     assert (tmp_path / "out.txt").read_bytes().decode("utf-8") == whole.text
     assert streamed == list(whole.changes)
     assert len(streamed) > 1_000
@@ -407,7 +406,7 @@ def test_invalid_utf8_in_a_stream_names_the_line(pipeline, tmp_path):
                 max_size=400),
        st.integers(1, 500), st.integers(1, 3000))
 def test_stream_chunks_cut_like_chunk_text(pieces, size, piece_size):
-    import mtfix.formats.text as text_module
+    import mtfix.chunking as text_module
 
     text = "".join(pieces) * 3
     parts = [text[i:i + piece_size] for i in range(0, len(text), piece_size)]
@@ -435,7 +434,7 @@ def test_detect_format():
 
 def test_a_line_and_its_copy_are_never_cut_into_two_chunks(pipeline, tmp_path):
     # duplicate_lines must see both copies in one run (else only a second run deletes one).
-    from mtfix.pipeline import chunk_text
+    from mtfix.chunking import chunk_text
 
     text = "\n\n".join(f"Paragraph {i} says something of its own, {i * 7919 % 1000}."
                        for i in range(4000))
@@ -446,6 +445,6 @@ def test_a_line_and_its_copy_are_never_cut_into_two_chunks(pipeline, tmp_path):
     source = tmp_path / "big.txt"
     source.write_text(text, encoding="utf-8")
     streamed = run(pipeline, source, tmp_path / "out.txt", chunk_size=8192)
-    whole = pipeline.fix_text(text, doc=str(source))  # one chunk
+    whole = pipeline.fix_text(text, doc=str(source), format="text")  # one chunk
     assert sum(c.rule == "duplicate_lines" for c in whole.applied) == 5
     assert streamed == list(whole.changes)

@@ -21,8 +21,9 @@ from test_invariants import glossaries, texts, valid_occurrences
 import mtfix.change as change_module
 import mtfix.glossary.compile as compile_module
 import mtfix.glossary.matchview as matchview
-from mtfix.change import Change, Edit, LineIndex, change_id, select_non_overlapping
+from mtfix.change import Change, Edit, change_id, select_non_overlapping
 from mtfix.glossary.matchview import MatchView
+from mtfix.spans import LineIndex
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -13,15 +13,16 @@ from typer.testing import CliRunner
 
 from mtfix.cli import app
 from mtfix.glossary import Glossary, default_glossary_paths, read_glossary
-from mtfix.glossary.edit import add_entry
-from mtfix.glossary.exchange import (
+from mtfix.glossary.model import Example, GlossaryError, RawEntry, parse_toml
+from mtfix.glossary_tools.edit import add_entry
+from mtfix.glossary_tools.exchange import (
     entries_to_tbx,
     export_glossary,
     import_glossary,
     read_entries,
     tbx_to_entries,
 )
-from mtfix.glossary.learn import (
+from mtfix.glossary_tools.learn import (
     LearnSettings,
     convention_change,
     learn_from_reviews,
@@ -29,10 +30,9 @@ from mtfix.glossary.learn import (
     read_segments,
     wilson_lower,
 )
-from mtfix.glossary.lint import lint_glossaries
-from mtfix.glossary.model import Example, GlossaryError, RawEntry, parse_toml
-from mtfix.glossary.selftest import run_glossary_examples
-from mtfix.glossary.stats import glossary_stats
+from mtfix.glossary_tools.lint import lint_glossaries
+from mtfix.glossary_tools.selftest import run_glossary_examples
+from mtfix.glossary_tools.stats import glossary_stats
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
@@ -379,7 +379,7 @@ def test_learn_rejects_misaligned_files():
 
 def test_learn_from_reviewed_change_logs(tmp_path):
     from mtfix.api import build_pipeline
-    from mtfix.change import write_change_log
+    from mtfix.changelog import write_change_log
 
     gloss = Glossary.from_toml('[[entry]]\nid = "p"\nfind = "Otoman"\nreplace = "Ottoman"\n'
                                '[[entry]]\nid = "q"\nfind = "approx"\nreplace = "about"\n')

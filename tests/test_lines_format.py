@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from mtfix.api import build_pipeline
-from mtfix.change import read_change_log
+from mtfix.changelog import read_change_log
 from mtfix.cli import app
 from mtfix.formats import FormatOptions, detect_format, fix_document
 

@@ -25,7 +25,8 @@ pytest.importorskip("pysbd")
 from typer.testing import CliRunner  # noqa: E402
 
 from mtfix.api import build_pipeline  # noqa: E402
-from mtfix.change import apply_changes, read_change_log  # noqa: E402
+from mtfix.change import apply_changes  # noqa: E402
+from mtfix.changelog import read_change_log  # noqa: E402
 from mtfix.cli import app  # noqa: E402
 from mtfix.rewrite import (  # noqa: E402
     ModelLoadError,

@@ -16,6 +16,7 @@ pytest.importorskip("pysbd")  # the sentence splitter (part of the ``model`` ext
 
 from mtfix.change import Edit, apply_changes
 from mtfix.glossary import Glossary
+from mtfix.passes.base import BasePass
 from mtfix.passes.glossary import GlossaryPass
 from mtfix.pipeline import Pipeline
 from mtfix.rewrite.passes import ModelPass
@@ -51,7 +52,7 @@ class ScriptedRewriter:
         return [self.script.get(s, s) for s in sentences]
 
 
-class FlagPass:
+class FlagPass(BasePass):
     """Flags one phrase, like a rule that is not sure enough to fix it."""
 
     name = "rules"

@@ -42,7 +42,7 @@ def fixed():
 @pytest.fixture
 def logged(tmp_path, fixed):
     """A change log in tmp/out/ for tmp/a.txt, as `mtfix fix a.txt -o out` run in tmp writes it."""
-    from mtfix.change import write_change_log
+    from mtfix.changelog import write_change_log
 
     (tmp_path / "a.txt").write_text(TEXT)
     (tmp_path / "out").mkdir()
@@ -158,7 +158,8 @@ def test_terminal_report_plain_and_coloured(fixed):
 
 
 def test_segment_level_changes_render_without_document_context():
-    change = Change("doc.xlf", 0, 3, 1, "foo", "bar", "model", "m.rewrite", segment="s1",
+    change = Change(doc="doc.xlf", start=0, end=3, line=1, before="foo", after="bar", pass_="model",
+                    rule="m.rewrite", segment="s1",
                     base=text_hash("foo baz"))
     report = build_report([change], {"doc.xlf": "whatever"})
     assert report.documents[0].status == "segments"

@@ -10,7 +10,8 @@ from review_fixtures import ProposalPass, glossary_toml
 from typer.testing import CliRunner
 
 from mtfix.batch import fix_paths
-from mtfix.change import Change, read_change_log, text_hash
+from mtfix.change import Change, text_hash
+from mtfix.changelog import read_change_log
 from mtfix.cli import app
 from mtfix.glossary import Glossary
 from mtfix.passes.glossary import GlossaryPass
@@ -22,9 +23,9 @@ from mtfix.review import (
     accepted_changes,
     apply_decisions,
     read_decisions,
-    review_changes,
     write_decisions,
 )
+from mtfix.review.interactive import review_changes
 
 GLOSSARY = glossary_toml("no hyphen in English titles", "campaign slogan: check the context")
 
@@ -85,8 +86,10 @@ def test_stale_text_is_refused(fixed):
 
 def test_overlapping_accepted_changes_are_refused():
     base = text_hash("abc def")
-    one = Change("d", 0, 3, 1, "abc", "xyz", "p", "r1", base=base)
-    two = Change("d", 2, 7, 1, "c def", "c def", "p", "r2", base=base, proposal="C DEF")
+    one = Change(doc="d", start=0, end=3, line=1, before="abc", after="xyz", pass_="p", rule="r1",
+                 base=base)
+    two = Change(doc="d", start=2, end=7, line=1, before="c def", after="c def", pass_="p", rule="r2",
+                 base=base, proposal="C DEF")
     assert apply_decisions("abc def", [one, two], {one.id: "accept"}) == "xyz def"
     with pytest.raises(ValueError, match="overlap"):
         apply_decisions("abc def", [one, two], {one.id: "accept", two.id: "accept"})

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from mtfix.change import Edit
 from mtfix.glossary import Glossary
+from mtfix.passes.base import BasePass
 from mtfix.passes.glossary import GlossaryPass
 from mtfix.pipeline import Pipeline
 from mtfix.review import apply_decisions
@@ -38,7 +39,7 @@ flag = true
 """
 
 
-class ProposalPass:
+class ProposalPass(BasePass):
     name = "style"
 
     def find_edits(self, text, protected=()):
@@ -49,7 +50,7 @@ class ProposalPass:
         return {}
 
 
-class SuffixPass:
+class SuffixPass(BasePass):
     """A second applying pass, so that changes from several passes mix."""
 
     name = "rules"

@@ -10,12 +10,13 @@ not a string are left alone; a line that is not a JSON object is an error naming
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 
 from mtfix.change import Change
 from mtfix.fileio import InputError, atomic_writer, iter_lines
+from mtfix.formats.base import FormatOptions, FormatSpec, register_format
 from mtfix.pipeline import Pipeline
 
 _DECODER = json.JSONDecoder()
@@ -95,7 +96,8 @@ def fix_jsonl_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
                 continue
             literal = body[span[0]:span[1]]
             text = json.loads(literal)
-            fixed, found = pipeline.fix_segment(text, doc=doc, segment=f"{number}/{field}")
+            fixed, found = pipeline.fix_segment(text, doc=doc, segment=f"{number}/{field}",
+                                                format="jsonl")
             changes.extend(found)
             if fixed != text:
                 edits.append((span[0], span[1], encode_like(fixed, literal)))
@@ -123,3 +125,16 @@ def fix_jsonl_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                                             fields=options.fields, name=str(source))
             out.write(fixed)
             yield from changes
+
+
+def _replay_options(segment_ids: Iterable[str]) -> FormatOptions:
+    """The fields a JSON Lines file was fixed with, from its changes' "LINE/field" ids."""
+    fields = sorted({sid.split("/", 1)[1] for sid in segment_ids if "/" in sid})
+    return FormatOptions(fields=tuple(fields), mark_review=False)
+
+
+register_format(FormatSpec(
+    name="jsonl", suffixes=(".jsonl", ".ndjson"), fix=fix_jsonl_file,
+    description="JSON Lines: the --field values of each line",
+    segment_ids='"LINE/field" (line number and dotted field path)',
+    replay_options=_replay_options))

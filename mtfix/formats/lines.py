@@ -19,17 +19,9 @@ from pathlib import Path
 
 from mtfix.change import Change
 from mtfix.fileio import atomic_writer, iter_lines
+from mtfix.formats.base import FormatSpec, register_format
 from mtfix.pipeline import Pipeline
-
-
-class _OneLine:
-    """Line numbers for a segment that is line ``number`` of its file."""
-
-    def __init__(self, number: int) -> None:
-        self.number = number
-
-    def line_of(self, offset: int) -> int:
-        return self.number
+from mtfix.spans import FixedLine
 
 
 def split_line_end(line: str) -> tuple[str, str]:
@@ -48,7 +40,8 @@ def fix_line(line: str, number: int, *, pipeline: Pipeline, doc: str
     if not body.strip():
         return line, []
     fixed, changes = pipeline.fix_segment(body, doc=doc, segment=str(number),
-                                          lines=_OneLine(number))  # type: ignore[arg-type]
+                                          lines=FixedLine(number),
+                                          format="lines")
     if fixed.count("\n") + fixed.count("\r") != body.count("\n") + body.count("\r"):
         # A replacement holding a line break would shift every later line against its source:
         # the line stays as it was and its changes are only proposed (flags).
@@ -72,3 +65,9 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
             fixed, changes = fix_line(line, number, pipeline=pipeline, doc=doc)
             out.write(fixed)
             yield from changes
+
+
+register_format(FormatSpec(
+    name="lines", suffixes=(".mt", ".hyp"), fix=fix_lines_file,
+    description="one segment per line (MT output of shared tasks and QE data), line count kept",
+    segment_ids="the line number"))

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mtfix.change import Change
+from mtfix.formats.base import FormatSpec, register_format
 from mtfix.formats.text import stream_fix
-from mtfix.passes.base import Span
 from mtfix.pipeline import Pipeline
+from mtfix.spans import Span
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INDENTED_RE = re.compile(r"^(?: {4}|\t)")
@@ -105,4 +106,10 @@ def fix_markdown_file(source: Path, target: Path, *, pipeline: Pipeline, doc: st
                       options) -> Iterator[Change]:
     """Fix a markdown file, streaming, with code and markup protected."""
     return stream_fix(source, target, pipeline=pipeline, doc=doc, chunk_size=options.chunk_size,
-                      protect=MarkdownProtector())
+                      format="md", protect=MarkdownProtector())
+
+
+register_format(FormatSpec(
+    name="md", suffixes=(".md", ".markdown"), fix=fix_markdown_file,
+    description="markdown, streamed like text; code blocks, inline code, URLs and HTML "
+                "are protected"))

@@ -31,9 +31,9 @@ from typing import Any
 
 from mtfix.change import Change
 from mtfix.fileio import InputError, atomic_writer, binary_error, read_bytes
-from mtfix.formats import Segment, merge_spans, placeholder_spans
-from mtfix.passes.base import Span
+from mtfix.formats.base import FormatSpec, Segment, merge_spans, placeholder_spans, register_format
 from mtfix.pipeline import Pipeline
+from mtfix.spans import Span
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Inline elements whose content is translatable text; every other inline element is code.
@@ -289,7 +289,7 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
         if not segment.text.strip():
             continue
         fixed, changes = pipeline.fix_segment(segment.text, doc=doc, segment=segment.id,
-                                              protected=segment.protected)
+                                              protected=segment.protected, format=name)
         yield from changes
         if fixed != segment.text:
             xml_target.write(changes)
@@ -327,7 +327,7 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                 continue
             protected = merge_spans(placeholder_spans(text))
             fixed, changes = pipeline.fix_segment(text, doc=doc, segment=segment_id,
-                                                  protected=protected)
+                                                  protected=protected, format="po")
             yield from changes
             new_texts.append(fixed)
             unit_changed |= fixed != text
@@ -340,14 +340,27 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
         out.write(bytes(store) if changed else original)
 
 
-def translation_fixer(name: str):
-    """The fix function of translation format ``name`` (po, xliff or tmx)."""
-    if name == "po":
-        return fix_po_file
+def _xml_fixer(name: str):
+    """The fix function of XML translation format ``name`` (xliff or tmx)."""
 
     def fix(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
             options) -> Iterator[Change]:
         return fix_xml_file(source, target, pipeline=pipeline, doc=doc, options=options,
                             name=name)
 
+    fix.__name__ = fix.__qualname__ = f"fix_{name}_file"
     return fix
+
+
+register_format(FormatSpec(
+    name="po", suffixes=(".po", ".pot"), fix=fix_po_file,
+    description="gettext PO: each msgstr; placeholders protected",
+    segment_ids="the unit id (msgctxt/msgid), [n] for plural forms"))
+register_format(FormatSpec(
+    name="xliff", suffixes=(".xlf", ".xliff"), fix=_xml_fixer("xliff"),
+    description="XLIFF 1.2 and 2.x: each <target>; inline tags and placeholders protected",
+    segment_ids='the unit id (1.2), "unit/segment" (2.x)'))
+register_format(FormatSpec(
+    name="tmx", suffixes=(".tmx",), fix=_xml_fixer("tmx"),
+    description="TMX: each target-language <seg>; inline tags and placeholders protected",
+    segment_ids="the tu id"))

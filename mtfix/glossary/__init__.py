@@ -72,7 +72,7 @@ class Glossary:
 
     @classmethod
     def load(cls, paths: Iterable[str | Path], *, run_examples: bool = True) -> Glossary:
-        return cls([read_glossary(p) for p in _expand(paths)], run_examples=run_examples)
+        return cls([read_glossary(p) for p in expand_glossary_paths(paths)], run_examples=run_examples)
 
     @classmethod
     def from_toml(cls, text: str, path: str = "<toml>") -> Glossary:
@@ -182,7 +182,7 @@ def default_glossary_paths() -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in GLOSSARY_SUFFIXES)
 
 
-def _expand(paths: Iterable[str | Path]) -> list[Path]:
+def expand_glossary_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given; a directory stands for the glossary files inside it (sorted).
 
     A file named twice (e.g. a shipped glossary also passed explicitly) is loaded once.

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs as ac
 
-from mtfix.change import START_END, Edit, SpanSet, overlaps_any
+from mtfix.change import START_END, Edit
 from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
 from mtfix.glossary.model import GlossaryError, RawEntry
 from mtfix.glossary.regexcheck import (
@@ -37,6 +37,7 @@ from mtfix.glossary.regexcheck import (
     regex_triggers,
     windowed_finditer,
 )
+from mtfix.spans import SpanSet, overlaps_any
 from mtfix.textutil import follow_case, is_word_char, normalize_key
 
 # First window of a paragraph rescan's search for the next match (bytes beyond the longest

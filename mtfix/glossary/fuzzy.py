@@ -33,8 +33,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
-from mtfix.change import overlaps_any
 from mtfix.glossary.model import RawEntry
+from mtfix.spans import overlaps_any
 from mtfix.textutil import fold_case, is_word_char, normalize_key
 
 DEFAULT_MIN_SCORE = 90.0

@@ -1,35 +1,86 @@
-"""The shape every pass has.
+"""The pass contract: what every pass (glossary, rules, model, replay...) is and may ask for.
 
 A pass gets the text as earlier passes left it and the spans it must not touch (text written
 by earlier passes, inline tags and placeholders of the file format), and returns proposed
 :class:`~mtfix.change.Edit` objects in that text's coordinates. The pipeline maps them back to
 the original document and records them as :class:`~mtfix.change.Change` records.
 
-Optional: a pass that sets the class attribute ``wants_flags = True`` is called as
-``find_edits(text, protected, flags=spans)``, where ``spans`` are the spans flagged by earlier
-passes, in ``text`` coordinates (the model pass uses them to choose what to rewrite). Flag edits
-(``flag=True``) may cover protected spans, since they change nothing.
+Capabilities are declared, never sniffed:
+
+* ``wants_flags = True``: the pipeline calls ``find_edits(text, protected, flags=spans)``, where
+  ``spans`` are the spans flagged by earlier passes, in ``text`` coordinates (the model pass
+  uses them to choose what to rewrite);
+* ``wants_segment = True``: the pipeline also passes ``segment=`` (the id of the unit being
+  fixed, ``None`` for plain text; the replay pass of ``mtfix apply`` uses it);
+* ``fingerprint()``: a string that changes whenever the pass would edit differently (its
+  glossary entries, its rules, its model); ``--resume`` never reuses results made otherwise.
+
+Flag edits (``flag=True``) may cover protected spans, since they change nothing.
+:class:`BasePass` gives the defaults; subclass it and set ``name``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from mtfix.change import Edit
+from mtfix.spans import Span
 
-Span = tuple[int, int]
+__all__ = ["BasePass", "Pass", "Span", "check_pass"]
 
 
 @runtime_checkable
 class Pass(Protocol):
     #: recorded in every change as ``pass`` (e.g. "glossary", "rules", "model")
     name: str
+    wants_flags: ClassVar[bool]
+    wants_segment: ClassVar[bool]
 
     def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
-        """Edits for ``text`` (non-overlapping, not touching ``protected``)."""
+        """Edits for ``text`` (not touching ``protected``; overlaps are resolved by the
+        pipeline's one overlap policy)."""
         ...
 
     def rule_order(self) -> dict[str, int]:
         """Rank of each rule id, used to break ties in the overlap policy."""
         ...
+
+    def fingerprint(self) -> str:
+        """What this pass does, as a string (see the module doc)."""
+        ...
+
+
+class BasePass:
+    """Defaults of the pass contract: no extra arguments, no rule ranks, a fingerprint made
+    of the class name and :meth:`state`."""
+
+    name: str = "pass"
+    wants_flags: ClassVar[bool] = False
+    wants_segment: ClassVar[bool] = False
+
+    def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
+        raise NotImplementedError
+
+    def rule_order(self) -> dict[str, int]:
+        return {}
+
+    def state(self) -> str:
+        """What distinguishes two instances of this pass (override: entries, rule ids...)."""
+        return ""
+
+    def fingerprint(self) -> str:
+        cls = type(self)
+        what = f"{self.name}\0{cls.__module__}.{cls.__qualname__}\0{self.state()}"
+        return hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def check_pass(step: object) -> Pass:
+    """``step`` if it has the whole pass contract, else a ``TypeError`` naming what is missing."""
+    missing = [member for member in ("name", "wants_flags", "wants_segment", "find_edits",
+                                     "rule_order", "fingerprint") if not hasattr(step, member)]
+    if missing:
+        raise TypeError(f"{type(step).__qualname__} is not a pass: it lacks {', '.join(missing)} "
+                        "(subclass mtfix.passes.base.BasePass for the defaults)")
+    return step  # type: ignore[return-value]

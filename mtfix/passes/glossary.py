@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 from mtfix.change import Edit
 from mtfix.glossary import Glossary
-from mtfix.passes.base import Span
+from mtfix.passes.base import BasePass
+from mtfix.spans import Span
 
 
-class GlossaryPass:
+class GlossaryPass(BasePass):
     name = "glossary"
 
     def __init__(self, glossary: Glossary) -> None:
@@ -20,3 +21,6 @@ class GlossaryPass:
 
     def rule_order(self) -> dict[str, int]:
         return self.glossary.compiled.order
+
+    def state(self) -> str:
+        return repr(self.glossary.entries)

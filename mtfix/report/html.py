@@ -34,7 +34,7 @@ def render_html(report: Report, title: str = "mtfix review") -> str:
 def write_html(report: Report, stream: IO[str], title: str = "mtfix review") -> None:
     """Write the report page to ``stream`` (the template is split at its markers, so the
     documents are streamed rather than built as one more giant string)."""
-    from mtfix import __version__
+    from mtfix._version import __version__
 
     template = resources.files("mtfix.report").joinpath(TEMPLATE).read_text(encoding="utf-8")
     summary = report.summary()

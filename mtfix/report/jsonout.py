@@ -43,7 +43,7 @@ REPORT_VERSION = 1
 
 
 def report_to_json(report: Report) -> dict[str, Any]:
-    from mtfix import __version__
+    from mtfix._version import __version__
 
     changes = []
     for document in report.documents:

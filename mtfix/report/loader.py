@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtfix.change import Change, read_change_log, text_hash
+from mtfix.change import Change, text_hash
+from mtfix.changelog import read_change_log
 from mtfix.fileio import InputError, iter_lines, read_text
 
 CONTEXT_CHARS = 80  # context shown on each side of a change, at most (never past a line end)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from mtfix.change import overlaps_any
+from mtfix.spans import overlaps_any
 from mtfix.textutil import fold_case
 from mtfix.worddiff import (
     DiffTimeout,

@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from mtfix.change import Edit
+from mtfix.passes.base import BasePass
 from mtfix.rewrite.guards import DEFAULT_LIMITS, GuardLimits, check_rewrite
 from mtfix.rewrite.segment import Sentence, split_sentences
 from mtfix.rewrite.suspect import suspicion
+from mtfix.spans import Span
 
-Span = tuple[int, int]
 RewriteMode = Literal["flagged", "all"]
 REWRITE_MODES: tuple[RewriteMode, ...] = ("flagged", "all")
 
@@ -81,7 +82,7 @@ def _touches(sentence: Sentence, spans: Sequence[Span]) -> bool:
     return False
 
 
-class ModelPass:
+class ModelPass(BasePass):
     """Guarded model rewrite of sentences (implements :class:`~mtfix.passes.base.Pass`)."""
 
     name = "model"
@@ -111,7 +112,7 @@ class ModelPass:
     def rule_order(self) -> dict[str, int]:
         return {self.model_id: 0}
 
-    def fingerprint(self) -> str:
+    def state(self) -> str:
         """What decides this pass's output (used by ``--resume`` to tell runs apart)."""
         rewriter = getattr(self.rewriter, "fingerprint", None)
         state = rewriter() if callable(rewriter) else self.model_id

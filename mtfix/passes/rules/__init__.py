@@ -21,64 +21,72 @@ that is not sure emits a flag (``Edit(flag=True)``): reported, never applied.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import importlib
+import pkgutil
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any
 
-from mtfix.change import START_END, Edit, OffsetMap, apply_edits, select_non_overlapping
-from mtfix.passes.rules.capitals import CapitalsRule
-from mtfix.passes.rules.chrome import ChromePhraseError, ChromeRule
-from mtfix.passes.rules.common import Span, SpanGuard
-from mtfix.passes.rules.duplicate_lines import DuplicateLinesRule
-from mtfix.passes.rules.repetition import RepetitionRule
-from mtfix.passes.rules.spacing import SpacingRule
+from mtfix.change import START_END, Edit, apply_edits, select_non_overlapping
+from mtfix.passes.base import BasePass
+from mtfix.passes.rules.base import REGISTRY, BaseRule, Rule, register_rule
+from mtfix.passes.rules.chrome import ChromePhraseError
+from mtfix.passes.rules.common import SpanGuard
+from mtfix.spans import OffsetMap, Span
 
 __all__ = [
     "RULE_TYPES",
+    "BaseRule",
     "ChromePhraseError",
     "Rule",
     "RuleInfo",
     "RulesPass",
     "UnknownRuleError",
     "available_rules",
+    "register_rule",
     "resolve_rule_ids",
 ]
 
+_NOT_RULES = frozenset({"base", "common"})  # helper modules of this package
 
-@runtime_checkable
-class Rule(Protocol):
-    id: str
-    description: str
-    default: bool
-    flag_only: bool
 
-    def find(self, text: str, guard: SpanGuard) -> list[Edit]:
-        """Edits and flags for ``text``; none may touch a span ``guard`` protects."""
-        ...
+def _import_rule_modules() -> tuple[type[BaseRule], ...]:
+    """Import every rule module of this package (each registers its rule) and return the
+    rule classes in tie-break order."""
+    for module in pkgutil.iter_modules(__path__):
+        if module.name not in _NOT_RULES and not module.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{module.name}")
+    return tuple(sorted(REGISTRY.values(), key=lambda t: (t.order, t.id)))
 
 
 #: Every built-in rule, in tie-break order (an earlier rule wins an exact tie).
-RULE_TYPES: tuple[type, ...] = (ChromeRule, DuplicateLinesRule, RepetitionRule, SpacingRule,
-                                CapitalsRule)
+RULE_TYPES: tuple[type[BaseRule], ...] = _import_rule_modules()
 
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """What ``mtfix rules`` lists."""
+    """What ``mtfix rules`` lists (and ``docs/rules.md`` documents)."""
 
     id: str
     default: bool
     flag_only: bool
     description: str
+    scope: str = "inline"
+    options: tuple[tuple[str, str], ...] = ()
+    doc: str = ""  # the rule module's docstring: the rule's user documentation
 
 
 class UnknownRuleError(ValueError):
-    """A rule id that does not exist (the message lists the ones that do)."""
+    """A rule id (or rule option) that does not exist (the message lists the ones that do)."""
 
 
 def available_rules() -> list[RuleInfo]:
-    return [RuleInfo(t.id, t.default, t.flag_only, t.description) for t in RULE_TYPES]
+    import sys
+
+    return [RuleInfo(t.id, t.default, t.flag_only, t.description, t.scope,
+                     tuple(t.options.items()), sys.modules[t.__module__].__doc__ or "")
+            for t in RULE_TYPES]
 
 
 def resolve_rule_ids(enabled: Sequence[str] | None = None, disabled: Sequence[str] = ()
@@ -97,44 +105,57 @@ def resolve_rule_ids(enabled: Sequence[str] | None = None, disabled: Sequence[st
     return [t.id for t in RULE_TYPES if t.id in wanted]
 
 
-class RulesPass:
+RuleOptions = Mapping[str, Mapping[str, Any]]
+
+
+def _make_rule(rule_type: type[BaseRule], options: Mapping[str, Any]) -> BaseRule:
+    """One rule, built with its options (each checked against the rule's declared ones)."""
+    unknown = set(options) - set(rule_type.options)
+    if unknown:
+        known = ", ".join(rule_type.options) or "none"
+        raise UnknownRuleError(f"rule {rule_type.id!r} has no option(s) "
+                               f"{', '.join(sorted(unknown))}; its options: {known}")
+    factory = getattr(rule_type, "from_options", rule_type)
+    return factory(**options)
+
+
+class RulesPass(BasePass):
     """Runs the enabled rules and merges their edits under the one overlap policy.
 
     ``enabled``: ids to switch on in addition to the default ones; ``disabled``: ids to switch
-    off; ``only``: exactly these rules. ``chrome_phrases``: a page-chrome list to use instead
-    of the shipped ``glossaries/chrome/page-chrome.txt``.
+    off; ``only``: exactly these rules. ``options``: rule id -> {option: value} (each rule
+    declares its options, see ``mtfix rules``); ``chrome_phrases`` is short for
+    ``options={"chrome": {"phrases": path}}``.
     """
 
     name = "rules"
 
     def __init__(self, enabled: Sequence[str] | None = None, disabled: Sequence[str] = (), *,
-                 only: Sequence[str] | None = None,
+                 only: Sequence[str] | None = None, options: RuleOptions | None = None,
                  chrome_phrases: str | Path | None = None) -> None:
         if only is not None:
             resolve_rule_ids(only)  # validates the ids
             ids = [t.id for t in RULE_TYPES if t.id in set(only)]
         else:
             ids = resolve_rule_ids(enabled, disabled)
-        rules: list[Rule] = []
-        for rule_type in RULE_TYPES:
-            if rule_type.id not in ids:
-                continue
-            if rule_type is ChromeRule:
-                rules.append(ChromeRule(path=chrome_phrases))
-            else:
-                rules.append(rule_type())
-        chrome = next((r for r in rules if isinstance(r, ChromeRule)), None)
+        options = {rule_id: dict(values) for rule_id, values in (options or {}).items()}
+        if chrome_phrases is not None:
+            options.setdefault("chrome", {})["phrases"] = chrome_phrases
+        resolve_rule_ids(list(options))  # options of unknown rules are a mistake too
+        rules: list[BaseRule] = [_make_rule(t, options.get(t.id, {}))
+                                 for t in RULE_TYPES if t.id in ids]
         for rule in rules:
-            if isinstance(rule, DuplicateLinesRule) and chrome is not None:
-                # A chrome line between two copies of a headline is deleted in the same run;
-                # seeing through it now keeps a second run from finding a new duplicate.
-                rule.transparent = chrome.is_chrome_line
-        self.rules: list[Rule] = rules
+            rule.bind(rules)
+        self.rules: list[BaseRule] = rules
         self._order = {rule.id: i for i, rule in enumerate(rules)}
-        self._chrome_phrases = chrome_phrases
+        self._options = {k: v for k, v in options.items() if k in ids}
 
     def __reduce__(self):  # automata are rebuilt in worker processes, cheaply
-        return (_rebuild, (tuple(self.rule_ids), self._chrome_phrases))
+        return (_rebuild, (tuple(self.rule_ids), self._options))
+
+    def state(self) -> str:
+        return repr((self.rule_ids, sorted((k, sorted(map(str, v.items())))
+                                           for k, v in self._options.items())))
 
     @property
     def rule_ids(self) -> list[str]:
@@ -152,13 +173,13 @@ class RulesPass:
         guard = SpanGuard(protected)
         inline: list[Edit] = []
         for rule in self.rules:
-            if rule.id not in LINE_RULES:
+            if rule.scope == "inline":
                 inline.extend(rule.find(text, guard))
         # In text order (a stable C-level sort), select_non_overlapping takes its fast path
         # when nothing overlaps; its result does not depend on the input order otherwise.
         inline.sort(key=START_END)
         inline = select_non_overlapping(inline, self._order)
-        line_rules = [rule for rule in self.rules if rule.id in LINE_RULES]
+        line_rules = [rule for rule in self.rules if rule.scope == "line"]
         if not line_rules:
             return inline
         applied = [e for e in inline if not e.flag]
@@ -180,10 +201,6 @@ class RulesPass:
 
     def rule_order(self) -> dict[str, int]:
         return dict(self._order)
-
-
-#: Rules that delete whole lines; they run on the text as the in-line rules leave it.
-LINE_RULES = frozenset({"chrome", "duplicate_lines"})
 
 
 def _map_back(edits: list[Edit], applied: list[Edit], guard: SpanGuard) -> list[Edit]:
@@ -208,5 +225,5 @@ def _near(spans: list[tuple[int, int]], edit: Edit) -> list[tuple[int, int]]:
     return spans[max(0, i - 1):i + 1]
 
 
-def _rebuild(ids: tuple[str, ...], chrome_phrases: str | Path | None) -> RulesPass:
-    return RulesPass(only=ids, chrome_phrases=chrome_phrases)
+def _rebuild(ids: tuple[str, ...], options: dict[str, dict[str, Any]]) -> RulesPass:
+    return RulesPass(only=ids, options=options)

@@ -26,6 +26,7 @@ import ahocorasick_rs as ac
 import numpy as np
 
 from mtfix.change import Edit
+from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, code_points, keep_clear
 
 COMMON_WORDS_FILE = Path(__file__).with_name("common-words.txt")
@@ -127,7 +128,8 @@ def _candidates_np(text: str) -> list[int]:
     return (spaces[maybe] - 1).tolist()
 
 
-class CapitalsRule:
+@register_rule
+class CapitalsRule(BaseRule):
     id = "capitals"
     description = ("Flag capitalised common words mid-sentence ('meeting Discussion "
                    "Comprehensively'); flag only: proper nouns and titles must survive.")
@@ -135,6 +137,8 @@ class CapitalsRule:
     # Lower-casing even function words between lower-case words was right in 1 of 7 cases on
     # post-edited MT (titles: "from To the Moon", "with His help"), so the rule only flags.
     flag_only = True
+    scope = "inline"
+    order = 50
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         if len(text) < SMALL_TEXT:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import ClassVar
 
 import ahocorasick_rs as ac
 
 from mtfix.change import Edit
+from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, keep_clear
 
 _SEP = r"[ \t\xa0\[\]【】|/()（）]"
@@ -59,15 +61,21 @@ def _line_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
         re.IGNORECASE)
 
 
-class ChromeRule:
+@register_rule
+class ChromeRule(BaseRule):
     id = "chrome"
     description = ("Delete whole lines of web-page furniture (Print, Close window, share buttons, "
                    "'Vision protection color') listed in glossaries/chrome/page-chrome.txt.")
-    default = True
-    flag_only = False
+    scope = "line"
+    order = 10
+    options: ClassVar[dict[str, str]] = {
+        "phrases": "a page-chrome list (one phrase per line) used instead of the shipped "
+                   "glossaries/chrome/page-chrome.txt"}
 
     def __init__(self, phrases: Iterable[str] | None = None, *, path: str | Path | None = None
                  ) -> None:
+        """``phrases``: the phrases themselves, or ``path``: a phrase list file (the option
+        ``phrases`` of the rules pass), else the shipped list."""
         if phrases is None:
             source = Path(path) if path is not None else default_phrase_file()
             phrases = read_phrases(source) if source.is_file() else []
@@ -80,8 +88,14 @@ class ChromeRule:
         self._first_words = ac.AhoCorasick(
             variants, implementation=ac.Implementation.DFA) if variants else None
 
+    @classmethod
+    def from_options(cls, phrases: str | Path | None = None) -> ChromeRule:
+        return cls(path=phrases)
+
     def is_chrome_line(self, line: str) -> bool:
         return self._pattern is not None and self._pattern.fullmatch(line) is not None
+
+    deletes_whole_line = is_chrome_line
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         if self._pattern is None or self._first_words is None:

@@ -6,17 +6,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mtfix.change import Edit, SpanSet
-
-Span = tuple[int, int]
+from mtfix.change import Edit
+from mtfix.spans import Span, SpanSet
 
 
 class SpanGuard:
     """Answers "does [start, end) touch a protected span?" in O(log n) per question.
 
-    Rules ask this once per candidate; :class:`mtfix.change.SpanSet` (the pipeline's own
+    Rules ask this once per candidate; :class:`mtfix.spans.SpanSet` (the pipeline's own
     index, reused when the pipeline passes one) keeps that cheap however many spans the
-    glossary pass wrote. Semantics are those of :func:`mtfix.change.overlaps_any`.
+    glossary pass wrote. Semantics are those of :func:`mtfix.spans.overlaps_any`.
     """
 
     __slots__ = ("_spans",)
@@ -33,9 +32,9 @@ class SpanGuard:
     def may_delete_over(self, start: int, end: int) -> bool:
         """May a deletion of [start, end) hold the protected spans it touches? Only when it
         holds them whole and they are all text earlier passes wrote (the pipeline then
-        absorbs those changes), never placeholders or markup (``untouchable``, set by the
-        pipeline on its SpanSet; a plain list of spans allows nothing)."""
-        untouchable = getattr(self._spans, "untouchable", None)
+        absorbs those changes), never placeholders or markup (the pipeline's SpanSet says
+        which are ``untouchable``; a plain list of spans allows nothing)."""
+        untouchable = self._spans.untouchable
         return untouchable is not None and not self._spans.straddles(start, end) and \
             not untouchable.overlaps(start, end)
 

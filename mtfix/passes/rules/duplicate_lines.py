@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from mtfix.change import Edit
+from mtfix.passes.rules.base import BaseRule, Rule, register_rule
 from mtfix.passes.rules.common import SpanGuard, keep_clear
 
 MIN_CHARS = 10
@@ -22,17 +23,28 @@ MAX_LINES_BETWEEN = 2
 MAX_WORDS_BETWEEN = 15
 
 
-class DuplicateLinesRule:
+@register_rule
+class DuplicateLinesRule(BaseRule):
     id = "duplicate_lines"
     description = ("Keep once a line repeated on the next line (or after a blank or page-chrome "
                    "line); flag a line repeated after at most two short lines (a page title "
                    "printed again above the article).")
-    default = True
-    flag_only = False
+    scope = "line"
+    order = 20
 
     def __init__(self) -> None:
         #: lines that do not separate two copies (page chrome that another rule deletes)
         self.transparent: Callable[[str], bool] | None = None
+
+    def bind(self, rules: Sequence[Rule]) -> None:
+        """See through lines another line rule deletes in the same run (a chrome line between
+        two copies of a headline): else a second run would find a new duplicate."""
+        deleters = [r.deletes_whole_line for r in rules if r is not self and r.scope == "line"
+                    and type(r).deletes_whole_line is not BaseRule.deletes_whole_line]
+        if len(deleters) == 1:
+            self.transparent = deleters[0]
+        elif deleters:
+            self.transparent = lambda line: any(d(line) for d in deleters)
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         lines = text.split("\n")

@@ -70,6 +70,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtfix.change import Edit
+from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, code_points
 
 MAX_WORDS = 8
@@ -575,13 +576,16 @@ def _has_other_words(state: _State, loop: Loop, start: int) -> bool:
 _LINE_BREAK = frozenset("\n\r")
 
 
-class RepetitionRule:
+@register_rule
+class RepetitionRule(BaseRule):
     id = "repetition"
     description = ("Collapse MT generation loops (a phrase 4+ times, a word 10+ times: 'my "
                    "lady, my lady, my lady, my lady' -> 'my lady'); shorter repeats are "
                    "flagged with the collapse proposed.")
     default = True
     flag_only = False
+    scope = "inline"
+    order = 30
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         flags: dict[tuple[int, int], Edit] = {}

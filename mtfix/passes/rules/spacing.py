@@ -20,6 +20,7 @@ import re
 import ahocorasick_rs as ac
 
 from mtfix.change import Edit
+from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, keep_clear
 
 _BEFORE_PUNCT_RE = re.compile(
@@ -46,12 +47,15 @@ _KIND = ([_BEFORE] * len(_BEFORE_PUNCT_TRIGGERS) + [_DOUBLE] + [_OPEN] * len(_OP
 _AUTOMATON = ac.AhoCorasick(list(_TRIGGERS), implementation=ac.Implementation.DFA)
 
 
-class SpacingRule:
+@register_rule
+class SpacingRule(BaseRule):
     id = "spacing"
     description = ("Remove space before , . ; : ? !, doubled spaces inside a line, space inside "
                    "brackets and quotes; flag unbalanced \" quotes.")
     default = True
     flag_only = False
+    scope = "inline"
+    order = 40
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         edits: list[Edit] = []

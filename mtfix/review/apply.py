@@ -1,18 +1,4 @@
-"""Review decisions: the ``decisions.json`` schema, applying decisions, and the terminal review.
-
-``decisions.json``, schema version 1 (other tools and scripts may write it too)::
-
-    {
-      "version": 1,                              # required, the schema version
-      "decisions": {"<change id>": "accept" | "reject", ...},   # required
-      "comments": {"<change id>": "text", ...},  # optional
-      "reviewer": "name",                        # optional
-      "change_log": "path/to/changes.jsonl"      # optional, informational
-    }
-
-Other top-level keys (``generator``, ``exported``...) are kept but ignored. A change without a
-decision is *pending*; :func:`apply_decisions` treats pending changes as rejected unless told
-otherwise.
+"""Applying review decisions: to a text, to files, and to the units of segmented files.
 
 Flags (changes with ``after == before``) are never applied by ``mtfix fix``; only a reviewer can
 apply one: accepting a flag that carries a ``proposal`` applies the proposal, accepting a flag
@@ -28,112 +14,23 @@ applied fuzzily.
 from __future__ import annotations
 
 import itertools
-import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from mtfix.change import Change, Edit, apply_changes, text_hash
-from mtfix.fileio import atomic_writer
-
-DECISIONS_VERSION = 1
-ACCEPT, REJECT = "accept", "reject"
-DECISION_VALUES = (ACCEPT, REJECT)
-
-
-class DecisionsError(ValueError):
-    """A decisions file that cannot be used (the message names the file and the entry)."""
+from mtfix.passes.base import BasePass
+from mtfix.review.decisions import (
+    ACCEPT,
+    DECISION_VALUES,
+    REJECT,
+    DecisionMap,
+    decision_of,
+)
 
 
 class StaleDecisionError(ValueError):
     """Decisions made for a text that is not the text given now."""
-
-
-@dataclass
-class Decisions:
-    """Reviewer decisions keyed by change id (see the module doc for the JSON form)."""
-
-    decisions: dict[str, str] = field(default_factory=dict)
-    comments: dict[str, str] = field(default_factory=dict)
-    reviewer: str | None = None
-    change_log: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def get(self, change_id: str) -> str | None:
-        return self.decisions.get(change_id)
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"version": DECISIONS_VERSION}
-        if self.reviewer:
-            data["reviewer"] = self.reviewer
-        if self.change_log:
-            data["change_log"] = self.change_log
-        data.update({k: v for k, v in self.extra.items() if k not in data})
-        data["decisions"] = dict(self.decisions)
-        if self.comments:
-            data["comments"] = dict(self.comments)
-        return data
-
-    @classmethod
-    def from_json(cls, data: Any, name: str = "<decisions>") -> Decisions:
-        if not isinstance(data, dict):
-            raise DecisionsError(f"{name}: expected a JSON object with \"version\" and \"decisions\"")
-        version = data.get("version")
-        if version != DECISIONS_VERSION:
-            raise DecisionsError(f"{name}: unsupported decisions version {version!r} "
-                                 f"(this mtfix reads version {DECISIONS_VERSION})")
-        raw = data.get("decisions")
-        if not isinstance(raw, dict):
-            raise DecisionsError(f"{name}: \"decisions\" must be an object of change id -> "
-                                 "\"accept\" | \"reject\"")
-        decisions: dict[str, str] = {}
-        for change_id, value in raw.items():
-            if value not in DECISION_VALUES:
-                raise DecisionsError(f"{name}: decision for change {change_id}: {value!r} is not "
-                                     "\"accept\" or \"reject\"")
-            decisions[change_id] = value
-        comments = data.get("comments") or {}
-        if not isinstance(comments, dict) or not all(isinstance(v, str) for v in comments.values()):
-            raise DecisionsError(f"{name}: \"comments\" must be an object of change id -> text")
-        reviewer = data.get("reviewer")
-        if reviewer is not None and not isinstance(reviewer, str):
-            raise DecisionsError(f"{name}: \"reviewer\" must be a string")
-        extra = {k: v for k, v in data.items()
-                 if k not in ("version", "decisions", "comments", "reviewer", "change_log")}
-        return cls(decisions, dict(comments), reviewer, data.get("change_log"), extra)
-
-
-def read_decisions(path: str | Path) -> Decisions:
-    """Read and validate a ``decisions.json`` (errors name the file and what is wrong)."""
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DecisionsError(f"{name}: no such decisions file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DecisionsError(f"{name}: cannot read: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DecisionsError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    return Decisions.from_json(data, name)
-
-
-def write_decisions(decisions: Decisions, path: str | Path) -> None:
-    """Write ``decisions.json`` atomically."""
-    with atomic_writer(path) as stream:
-        json.dump(decisions.to_json(), stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
-
-
-DecisionMap = Decisions | Mapping[str, str]
-
-
-def _decision_of(decisions: DecisionMap, change_id: str) -> str | None:
-    if isinstance(decisions, Decisions):
-        return decisions.get(change_id)
-    return decisions.get(change_id)
 
 
 def accepted_changes(changes: Iterable[Change], decisions: DecisionMap,
@@ -147,7 +44,7 @@ def accepted_changes(changes: Iterable[Change], decisions: DecisionMap,
         raise ValueError(f"pending must be 'accept' or 'reject', not {pending!r}")
     chosen: list[Change] = []
     for change in changes:
-        decision = _decision_of(decisions, change.id)
+        decision = decision_of(decisions, change.id)
         if change.is_flag:
             if decision == ACCEPT and change.proposal is not None and change.proposal != change.before:
                 chosen.append(replace(change, after=change.proposal, proposal=None, id=change.id))
@@ -200,101 +97,6 @@ def _accepted_in_order(changes: Sequence[Change], decisions: DecisionMap,
             raise ValueError(f"accepted changes {earlier.id} and {later.id} overlap at line "
                              f"{later.line}{where}; accept only one of them")
     return chosen
-
-
-# --- the interactive terminal review -------------------------------------------------------
-
-REVIEW_HELP = """\
-y - accept this change
-n - reject this change
-a - accept this change and every later pending change of the same rule (not flags)
-d - reject this change and every later pending change of the same rule
-s - skip: leave this change pending
-k - go back to the previous change
-c - add a comment to this change
-q - quit; decisions made so far are saved
-? - print help"""
-
-PROMPT_KEYS = "y,n,a,d,s,k,c,q,?"
-
-
-def review_changes(report, decisions: Decisions | None = None, *,
-                   ask: Callable[[str], str] = input, console=None,
-                   redo: bool = False, save: Callable[[Decisions], None] | None = None) -> Decisions:
-    """Walk through the report's changes like ``git add -p`` and collect decisions.
-
-    ``ask`` reads one answer (``input`` by default; tests pass a scripted function); ``save`` is
-    called after every decision so that an interrupted review loses nothing. Changes that
-    already have a decision are skipped unless ``redo``. End of input counts as quit.
-    """
-    from rich.console import Console
-
-    from mtfix.report.terminal import render_change
-
-    console = console or Console()
-    plain = console.no_color or not console.is_terminal  # then [-deleted-]{+inserted+} marks
-    decisions = decisions or Decisions()
-    entries = [(doc, c) for doc in report.documents for c in doc.changes]
-    todo = [i for i, (_, c) in enumerate(entries) if redo or c.id not in decisions.decisions]
-    if not todo:
-        console.print("Nothing to review: every change has a decision (use --redo to revisit).")
-        return decisions
-    position = 0
-    while 0 <= position < len(todo):
-        document, change = entries[todo[position]]
-        console.print()
-        console.print(f"[bold]({position + 1}/{len(todo)})[/bold]",
-                      render_change(change, document, plain=plain))
-        current = decisions.get(change.id)
-        if change.is_flag:
-            question = "Apply this flag's proposal" if change.proposal is not None else "Accept this flag"
-        else:
-            question = "Accept this change"
-        if current:
-            question += f" (now: {current})"
-        try:
-            answer = ask(f"{question} [{PROMPT_KEYS}]? ").strip().lower()
-        except EOFError:
-            answer = "q"
-        if answer == "y":
-            decisions.decisions[change.id] = ACCEPT
-        elif answer == "n":
-            decisions.decisions[change.id] = REJECT
-        elif answer in ("a", "d"):
-            value = ACCEPT if answer == "a" else REJECT
-            decisions.decisions[change.id] = value
-            for _, later in (entries[i] for i in todo[position + 1 :]):
-                if (later.rule == change.rule and later.id not in decisions.decisions
-                        and not (later.is_flag and value == ACCEPT)):
-                    decisions.decisions[later.id] = value
-        elif answer == "s":
-            pass
-        elif answer == "k":
-            position = max(0, position - 1)
-            continue
-        elif answer == "c":
-            try:
-                text = ask("Comment: ").strip()
-            except EOFError:
-                text = ""
-            if text:
-                decisions.comments[change.id] = text
-            continue
-        elif answer == "q":
-            break
-        else:
-            console.print(REVIEW_HELP)
-            continue
-        if save is not None:
-            save(decisions)
-        position += 1
-        # Skip over changes decided by "a"/"d" just now.
-        while (answer in ("a", "d") and position < len(todo)
-               and entries[todo[position]][1].id in decisions.decisions and not redo):
-            position += 1
-    if save is not None:
-        save(decisions)
-    return decisions
 
 
 # --- applying decisions to files -----------------------------------------------------------
@@ -385,7 +187,7 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
             continue
         outcome.output = str(target)
         for change in mine:
-            decision = _decision_of(decisions, change.id)
+            decision = decision_of(decisions, change.id)
             if decision == ACCEPT:
                 outcome.accepted += 1
             elif decision == REJECT:
@@ -395,7 +197,7 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
     return outcomes
 
 
-class ReplayPass:
+class ReplayPass(BasePass):
     """A pass that re-applies reviewed changes, one segment at a time.
 
     Segmented formats (PO, XLIFF, TMX, JSON Lines) record changes per unit; applying decisions
@@ -413,9 +215,6 @@ class ReplayPass:
             self._by_segment.setdefault(change.segment, []).append(change)
         self._decisions, self._pending, self._name = decisions, pending, name
         self.seen: set[str | None] = set()
-
-    def rule_order(self) -> dict[str, int]:
-        return {}
 
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = (), *,
                    segment: str | None = None) -> list[Edit]:

@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from mtfix.cli_common import EXIT_INPUT_FAILED
-from mtfix.cli_common import err as _err
-from mtfix.cli_common import usage_error as _usage
+from mtfix.cli.common import EXIT_INPUT_FAILED
+from mtfix.cli.common import err as _err
+from mtfix.cli.common import usage_error as _usage
 
 
 def _load(change_log: str):
@@ -93,7 +93,7 @@ def apply_cmd(
     Decisions made for a text that has changed since are refused, never applied fuzzily.
     Accepting a flag that has a proposal applies the proposal.
     """
-    from mtfix.change import read_change_log
+    from mtfix.changelog import read_change_log
     from mtfix.review import DecisionsError, apply_to_files, read_decisions
 
     if pending not in ("accept", "reject"):
@@ -138,7 +138,8 @@ def review_cmd(
                                        "decision.")] = False,
 ) -> None:
     """Review changes one by one in the terminal (like `git add -p`) and write decisions.json."""
-    from mtfix.review import Decisions, DecisionsError, read_decisions, review_changes, write_decisions
+    from mtfix.review import Decisions, DecisionsError, read_decisions, write_decisions
+    from mtfix.review.interactive import review_changes
 
     report = _load(change_log)
     target = Path(decisions) if decisions else Path(change_log).parent / "decisions.json"

@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from mtfix.cli_common import EXIT_INPUT_FAILED, usage_error
-from mtfix.cli_common import err as _err
+from mtfix.cli.common import EXIT_INPUT_FAILED, usage_error
+from mtfix.cli.common import err as _err
 from mtfix.glossary.model import GlossaryError
 
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
@@ -29,7 +29,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from mtfix import __version__
+        from mtfix._version import __version__
 
         typer.echo(f"mtfix {__version__}")
         raise typer.Exit()
@@ -150,7 +150,7 @@ def fix(
                      "also_writes": {"--report": report_path} if report_path else None}
     extra_passes = []
     if model:
-        from mtfix.rewrite.cli import ModelOptionError, model_pass_from_options
+        from mtfix.cli.model import ModelOptionError, model_pass_from_options
 
         try:
             extra_passes.append(model_pass_from_options(
@@ -183,13 +183,13 @@ def fix(
         sys.stdout.write(result.text)
         sys.stdout.flush()
         if changes:
-            from mtfix.change import write_change_log
+            from mtfix.changelog import write_change_log
             from mtfix.fileio import atomic_writer
 
             with atomic_writer(changes) as stream:
                 write_change_log(result.changes, stream)
         if report_path:
-            from mtfix.cli_report import write_fix_report
+            from mtfix.cli.report import write_fix_report
 
             write_fix_report(report_path, result.changes, {"-": text})
         if not quiet:
@@ -232,7 +232,7 @@ def fix(
         for step in extra_passes:
             _err(f"mtfix: {step.stats.summary()}")
     if report_path and any(r.ok for r in batch.results):
-        from mtfix.cli_report import write_fix_report
+        from mtfix.cli.report import write_fix_report
 
         write_fix_report(report_path, batch.changes)
         if not quiet:
@@ -268,17 +268,17 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-from mtfix.cli_report import apply_cmd, report_cmd, review_cmd  # noqa: E402  (light: typer only)
+from mtfix.cli.report import apply_cmd, report_cmd, review_cmd  # noqa: E402  (light: typer only)
 
 app.command("report")(report_cmd)
 app.command("apply")(apply_cmd)
 app.command("review")(review_cmd)
 
-from mtfix.cli_rules import rules_cmd  # noqa: E402  (light: typer only)
+from mtfix.cli.rules import rules_cmd  # noqa: E402  (light: typer only)
 
 app.command("rules")(rules_cmd)
 
-from mtfix.cli_glossary import glossary_app  # noqa: E402  (light: typer only)
+from mtfix.cli.glossary import glossary_app  # noqa: E402  (light: typer only)
 
 app.add_typer(glossary_app, name="glossary")
 

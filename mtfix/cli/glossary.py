@@ -12,9 +12,9 @@ from typing import Annotated
 
 import typer
 
-from mtfix.cli_common import EXIT_INPUT_FAILED as EXIT_PROBLEMS
-from mtfix.cli_common import EXIT_USAGE, usage_error
-from mtfix.cli_common import err as _err
+from mtfix.cli.common import EXIT_INPUT_FAILED as EXIT_PROBLEMS
+from mtfix.cli.common import EXIT_USAGE, usage_error
+from mtfix.cli.common import err as _err
 from mtfix.glossary.model import GlossaryError
 
 glossary_app = typer.Typer(
@@ -41,7 +41,7 @@ def lint_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Errors only.")] = False,
 ) -> None:
     """Check glossaries: schema, ids, conflicts, shadowing, chains/cycles, regexes, examples."""
-    from mtfix.glossary.lint import lint_glossaries
+    from mtfix.glossary_tools.lint import lint_glossaries
 
     report = lint_glossaries(files)
     for problem in report.problems:
@@ -56,7 +56,7 @@ def lint_cmd(
 @glossary_app.command("test")
 def test_cmd(files: Files) -> None:
     """Run every entry's examples; print each failure as `file:line id: expected ... got ...`."""
-    from mtfix.glossary.selftest import run_glossary_examples
+    from mtfix.glossary_tools.selftest import run_glossary_examples
 
     report = run_glossary_examples(files)
     for error in report.errors:
@@ -89,8 +89,8 @@ def add_cmd(
         "--with", help="Other glossaries used together with this one (checked too).")] = None,
 ) -> None:
     """Append an entry (layout kept); refuses duplicates, conflicts and failing examples."""
-    from mtfix.glossary.edit import add_entry
     from mtfix.glossary.model import Example
+    from mtfix.glossary_tools.edit import add_entry
 
     examples = []
     for raw in example or ():
@@ -118,7 +118,7 @@ def import_cmd(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
 ) -> None:
     """Convert a CSV/TSV sheet or a TBX termbase (deprecated term -> preferred term) to TOML."""
-    from mtfix.glossary.exchange import import_glossary
+    from mtfix.glossary_tools.exchange import import_glossary
 
     try:
         result = import_glossary(source, output, fmt, lang=lang, overwrite=force)
@@ -139,7 +139,7 @@ def export_cmd(
     lang: Annotated[str, typer.Option("--lang", help="TBX: language code of the terms.")] = "en",
 ) -> None:
     """Write glossaries as CSV (everything), TSV (plain phrase entries) or TBX-Basic."""
-    from mtfix.glossary.exchange import export_glossary
+    from mtfix.glossary_tools.exchange import export_glossary
 
     try:
         result = export_glossary(files, output, fmt, lang=lang)
@@ -159,7 +159,7 @@ def stats_cmd(
 ) -> None:
     """How often each entry fires on a corpus, which never fire, and the slowest entries."""
     from mtfix.glossary import Glossary
-    from mtfix.glossary.stats import glossary_stats
+    from mtfix.glossary_tools.stats import glossary_stats
 
     try:
         glossary = Glossary.load(files)
@@ -201,7 +201,7 @@ def learn_cmd(
 ) -> None:
     """Mine draft entries from post-edits (or reviewed change logs), for a translator to review."""
     from mtfix.fileio import InputError, write_text_atomic
-    from mtfix.glossary.learn import (
+    from mtfix.glossary_tools.learn import (
         LearnSettings,
         check_draft,
         learn_from_reviews,

@@ -18,8 +18,7 @@ from pathlib import Path
 import tomlkit
 
 from mtfix.fileio import write_text_atomic
-from mtfix.glossary import Glossary, _expand
-from mtfix.glossary.lint import ERROR, Problem, lint_entries
+from mtfix.glossary import Glossary, expand_glossary_paths
 from mtfix.glossary.model import (
     Example,
     GlossaryError,
@@ -29,6 +28,7 @@ from mtfix.glossary.model import (
     parse_toml,
     read_glossary,
 )
+from mtfix.glossary_tools.lint import ERROR, Problem, lint_entries
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
@@ -119,7 +119,7 @@ def add_entry(path: str | Path, *, find: Sequence[str], replace: str, entry_id: 
     line_guess = (original.count("\n") + 2) if original else 1
     entry = _entry_from_table(table.unwrap(), str(path), line_guess, len(existing.entries))
 
-    others = [read_glossary(p) for p in _expand(with_glossaries)
+    others = [read_glossary(p) for p in expand_glossary_paths(with_glossaries)
               if Path(p).resolve() != path.resolve()]
     before_files = [*others, existing]
     after_files = [*others, GlossaryFile(existing.path, [*existing.entries, entry], existing.meta)]

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtfix.glossary import _expand
+from mtfix.glossary import expand_glossary_paths
 from mtfix.glossary.compile import CompiledGlossary, compile_regex
 from mtfix.glossary.matchview import fold_bytes
 from mtfix.glossary.model import (
@@ -137,7 +137,7 @@ def lint_glossaries(paths: Iterable[str | Path]) -> LintReport:
     """
     report = LintReport()
     entries: list[RawEntry] = []
-    for path in _expand(paths):
+    for path in expand_glossary_paths(paths):
         report.files += 1
         glossary, problems = read_for_lint(path)
         report.problems.extend(problems)

@@ -35,9 +35,9 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from mtfix.glossary.compile import CompiledGlossary
-from mtfix.glossary.edit import entry_table, render_entries
-from mtfix.glossary.lint import lint_entries
 from mtfix.glossary.model import Example, RawEntry, parse_toml
+from mtfix.glossary_tools.edit import entry_table, render_entries
+from mtfix.glossary_tools.lint import lint_entries
 from mtfix.textutil import follow_case
 
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
@@ -425,7 +425,7 @@ def learn_from_reviews(change_logs: Sequence[str | Path], decisions: Sequence[st
                        prefix: str = "learned") -> LearnResult:
     """Entries from reviewed runs: accepted changes vote for ``before -> after``, rejected
     ones against. Changes without a decision are not counted."""
-    from mtfix.change import read_change_log
+    from mtfix.changelog import read_change_log
     from mtfix.review import ACCEPT, REJECT, read_decisions
 
     s = settings or LearnSettings()

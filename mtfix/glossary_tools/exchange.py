@@ -28,8 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtfix.fileio import atomic_writer, read_text, write_text_atomic
-from mtfix.glossary import _expand
-from mtfix.glossary.edit import entry_table, make_id, render_entries
+from mtfix.glossary import expand_glossary_paths
 from mtfix.glossary.model import (
     GlossaryError,
     RawEntry,
@@ -37,6 +36,7 @@ from mtfix.glossary.model import (
     parse_toml,
     read_glossary,
 )
+from mtfix.glossary_tools.edit import entry_table, make_id, render_entries
 
 FORMATS = ("csv", "tsv", "tbx", "toml")
 CSV_COLUMNS = ("id", "find", "replace", "match", "flag", "min_score", "note", "examples",
@@ -85,7 +85,7 @@ def export_glossary(sources: Sequence[str | Path], output: str | Path, fmt: str 
                     *, lang: str = "en") -> ExchangeResult:
     """Write the entries of the glossaries at ``sources`` to ``output`` as CSV, TSV or TBX."""
     fmt = format_of(output, fmt)
-    files = [read_glossary(p) for p in _expand(sources)]
+    files = [read_glossary(p) for p in expand_glossary_paths(sources)]
     entries = [e for f in files for e in f.entries]
     result = ExchangeResult()
     if fmt == "csv":

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtfix.glossary import Glossary, _expand
+from mtfix.glossary import Glossary, expand_glossary_paths
 from mtfix.glossary.model import Example, GlossaryError, RawEntry, read_glossary
 
 
@@ -50,7 +50,7 @@ def run_glossary_examples(paths: Iterable[str | Path]) -> SelfTestReport:
     """Run the examples of the glossaries at ``paths`` (loaded together, in order)."""
     report = SelfTestReport()
     files = []
-    for path in _expand(paths):
+    for path in expand_glossary_paths(paths):
         try:
             files.append(read_glossary(path))
         except GlossaryError as exc:

@@ -1,0 +1,5 @@
+"""``python -m mtfix``: the mtfix command line."""
+
+from mtfix.cli.app import main
+
+main()

@@ -1,0 +1,47 @@
+"""Review: the decisions schema (:mod:`.decisions`), applying decisions (:mod:`.apply`) and the
+interactive terminal review (:mod:`.interactive`, imported on its own: it sits above the reports).
+"""
+
+from mtfix.review.apply import (
+    ApplyOutcome,
+    ReplayPass,
+    StaleDecisionError,
+    accepted_changes,
+    apply_decisions,
+    apply_to_files,
+    apply_to_segments,
+    changes_for_file,
+    check_base,
+)
+from mtfix.review.decisions import (
+    ACCEPT,
+    DECISION_VALUES,
+    DECISIONS_VERSION,
+    REJECT,
+    DecisionMap,
+    Decisions,
+    DecisionsError,
+    read_decisions,
+    write_decisions,
+)
+
+__all__ = [
+    "ACCEPT",
+    "DECISIONS_VERSION",
+    "DECISION_VALUES",
+    "REJECT",
+    "ApplyOutcome",
+    "DecisionMap",
+    "Decisions",
+    "DecisionsError",
+    "ReplayPass",
+    "StaleDecisionError",
+    "accepted_changes",
+    "apply_decisions",
+    "apply_to_files",
+    "apply_to_segments",
+    "changes_for_file",
+    "check_base",
+    "read_decisions",
+    "write_decisions",
+]

@@ -1,0 +1,233 @@
+"""Span algebra: offsets, line numbers and overlap queries shared by every pass and format.
+
+A span is ``(start, end)`` in code points; ``start == end`` is a point (where a deletion was
+made). :func:`overlaps_any` is the one overlap test; :class:`SpanSet` answers it in O(log n).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+Span = tuple[int, int]
+
+
+class _AppliedEdit(Protocol):
+    """What :class:`OffsetMap` reads of an applied edit (an :class:`mtfix.change.Edit`)."""
+
+    start: int
+    end: int
+    after: str | None
+    flag: bool
+
+
+class LineIndex:
+    """Maps a code-point offset to a 1-based line number (``\\n``, ``\\r\\n``, ``\\r`` end lines).
+
+    Counts newlines incrementally with ``str.count`` (C speed) instead of building an index:
+    passes ask for offsets in increasing order, so each pass scans the text about once.
+    """
+
+    def __init__(self, text: str, first_line: int = 1) -> None:
+        self._text = text
+        self._first = first_line
+        self._has_cr = "\r" in text
+        self._offset = 0
+        self._line = first_line
+
+    def _count(self, start: int, end: int) -> int:
+        text = self._text
+        lines = text.count("\n", start, end)
+        if self._has_cr:
+            # "\r\n" is one line end; a pair cut by `end` is counted once, at its "\r"
+            lines += text.count("\r", start, end) - text.count("\r\n", start, end)
+        return lines
+
+    def line_of(self, offset: int) -> int:
+        if offset < self._offset:
+            self._offset, self._line = 0, self._first
+        if self._has_cr and 0 < self._offset < offset and self._text[self._offset - 1] == "\r" \
+                and self._text[self._offset] == "\n":
+            self._line -= 1  # that "\r\n" was counted at its "\r" already
+        self._line += self._count(self._offset, offset)
+        self._offset = offset
+        return self._line
+
+    def lines_of(self, offsets: Sequence[int]) -> list[int]:
+        """``line_of`` for each offset (one call per batch; cheapest in increasing order)."""
+        if self._has_cr:
+            return [self.line_of(offset) for offset in offsets]
+        text = self._text
+        pos, line = self._offset, self._line
+        out = []
+        for offset in offsets:
+            if offset < pos:
+                pos, line = 0, self._first
+            line += text.count("\n", pos, offset)
+            pos = offset
+            out.append(line)
+        self._offset, self._line = pos, line
+        return out
+
+    @property
+    def line_count(self) -> int:
+        return self._count(0, len(self._text)) + 1
+
+
+class LineNumbers(Protocol):
+    """What the pipeline asks of line numbering (:class:`LineIndex`, :class:`ShiftedLines`,
+    :class:`FixedLine`)."""
+
+    def line_of(self, offset: int) -> int: ...
+
+    def lines_of(self, offsets: Sequence[int]) -> list[int]: ...
+
+
+class FixedLine:
+    """Line numbers of a segment that is all on line ``number`` of its file."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def line_of(self, offset: int) -> int:
+        return self.number
+
+    def lines_of(self, offsets: Sequence[int]) -> list[int]:
+        return [self.number] * len(offsets)
+
+
+class ShiftedLines:
+    """Line numbers of a chunk that starts at document offset ``offset`` on line ``line``
+    (the same questions as :class:`LineIndex`, answered in document coordinates)."""
+
+    def __init__(self, lines: LineIndex, offset: int, line: int) -> None:
+        self._lines, self._offset, self._line = lines, offset, line
+
+    def line_of(self, offset: int) -> int:
+        return self._lines.line_of(offset - self._offset) + self._line - 1
+
+    def lines_of(self, offsets: Sequence[int]) -> list[int]:
+        shift, first = self._offset, self._line - 1
+        return [line + first for line in self._lines.lines_of([o - shift for o in offsets])]
+
+
+class OffsetMap:
+    """Maps offsets in a text produced by applied edits back to the text before them.
+
+    Built from the edits that turned ``before`` into ``after`` (offsets into ``before``).
+    ``to_before(x)`` is exact for offsets outside the replaced spans.
+    """
+
+    def __init__(self, applied: Sequence[_AppliedEdit]) -> None:
+        self._new_starts: list[int] = []
+        self._new_ends: list[int] = []
+        self._deltas: list[int] = []  # cumulative (before - after) length difference up to and incl. i
+        self._old_ends: list[int] = []
+        shift = 0
+        delta = 0
+        for edit in sorted(applied, key=lambda e: e.start):
+            if edit.flag or edit.after is None:
+                continue
+            new_start = edit.start - shift
+            new_end = new_start + len(edit.after)
+            delta += (edit.end - edit.start) - len(edit.after)
+            shift = delta
+            self._new_starts.append(new_start)
+            self._new_ends.append(new_end)
+            self._deltas.append(delta)
+            self._old_ends.append(edit.end)
+
+    def protected_spans(self) -> list[tuple[int, int]]:
+        """Spans of the new text written by the applied edits (later passes must not touch them)."""
+        return list(zip(self._new_starts, self._new_ends, strict=True))
+
+    def to_before(self, offset: int, *, side: str = "start") -> int:
+        """Map an offset of the new text to the text before the edits.
+
+        At the point where an edit deleted text, a ``start`` maps after the deleted text and an
+        ``end`` maps before it, so a later edit never swallows an earlier deletion.
+        """
+        i = bisect.bisect_right(self._new_ends, offset) - 1
+        if side == "end":
+            while i >= 0 and self._new_ends[i] == offset and self._new_starts[i] == offset:
+                i -= 1
+        return offset + (self._deltas[i] if i >= 0 else 0)
+
+
+    def to_after(self, offset: int) -> int:
+        """Map an offset of the text before the edits (outside replaced spans) to the new text."""
+        i = bisect.bisect_right(self._old_ends, offset) - 1
+        return offset - (self._deltas[i] if i >= 0 else 0)
+
+
+class SpanSet(list):
+    """A list of (start, end) spans with an index, so overlap queries cost O(log n).
+
+    Passes receive protected spans as a plain sequence; the pipeline hands them a ``SpanSet``
+    so that :func:`overlaps_any` does not scan hundreds of spans for every candidate edit.
+    Treat it as read-only.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = (), *,
+                 untouchable: SpanSet | None = None) -> None:
+        super().__init__(spans)
+        #: the spans among these that no pass may touch at all, not even a deletion that
+        #: holds them whole (placeholders, markup); ``None``: every span is untouchable
+        self.untouchable = untouchable
+        ranges = sorted((s, e) for s, e in self if e > s)
+        self._starts = [s for s, _ in ranges]
+        self._ends = [e for _, e in ranges]
+        self._max_end: list[int] = []
+        top = -1
+        for _, e in ranges:
+            top = max(top, e)
+            self._max_end.append(top)
+        self._points = sorted(s for s, e in self if e == s)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end)  # spans starting before `end`
+        if i and self._max_end[i - 1] > start:
+            # the span reaching furthest among them reaches past `start`; for an empty
+            # query (start == end) that means a span strictly contains it
+            return start < end or any(s < start < e for s, e in self if e > s)
+        j = bisect.bisect_right(self._points, start)
+        return j < len(self._points) and self._points[j] < end
+
+    def covers_range(self, start: int, end: int) -> bool:
+        """Does a non-empty span overlap [start, end)?"""
+        i = bisect.bisect_left(self._starts, end)
+        return bool(i) and self._max_end[i - 1] > start
+
+    def points_inside(self, start: int, end: int) -> list[int]:
+        """The zero-width spans strictly inside [start, end)."""
+        i = bisect.bisect_right(self._points, start)
+        j = bisect.bisect_left(self._points, end)
+        return self._points[i:j]
+
+    def straddles(self, start: int, end: int) -> bool:
+        """Does a (non-empty) span cross an end of [start, end), i.e. overlap it without
+        lying wholly inside it?"""
+        i = bisect.bisect_left(self._starts, end) - 1  # spans starting before `end`
+        max_end, starts, ends = self._max_end, self._starts, self._ends
+        while i >= 0 and max_end[i] > start:  # earlier ones all end by `start`
+            s, e = starts[i], ends[i]
+            if s < start < e or s < end < e:
+                return True
+            i -= 1
+        return False
+
+
+def overlaps_any(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """True if [start, end) overlaps a span (or a non-empty edit sits inside a zero-width span)."""
+    if isinstance(spans, SpanSet):
+        return spans.overlaps(start, end)
+    for s, e in spans:
+        if s == e:
+            if start < s < end:
+                return True
+        elif start < e and s < end:
+            return True
+    return False
+
+
