@@ -22,7 +22,7 @@ from mtfix.pipeline import Pipeline
 # can complete a key (that would be a glossary chain, which `mtfix glossary lint` reports).
 # Replacements are never empty here: a deletion can join its neighbours into a new match
 # ("cat cat cat cat" minus "cat cat" twice leaves "cat  cat"), which only a second run sees,
-# because a pass never re-scans its own output (see README, "Overlaps").
+# because a pass never re-scans its own output (see docs/glossary-format.md, "Overlaps").
 KEY_WORDS = ["cat", "Cat", "CAT", "the", "approx.", "e.g.", "İstanbul", "café", "naïve", "x-ray"]
 REPLACEMENT_WORDS = ["dog", "Dog", "bird", "zebra", "Ω", "über"]
 SPACES = [" ", "  ", "\t", "\n", "\r\n", "\xa0", "\n\n", " \n"]
@@ -167,7 +167,7 @@ def glossaries_without_repeats(draw):
     or that different entries share ("cat" -> "dog", "tail" -> "dog Bird") can create a loop
     the original text did not have, across the glossary's own protected output: only a
     second run sees it whole (the same limit as a deletion that joins its neighbours into a
-    new match; README, "Overlaps" and "Rules")."""
+    new match; docs/glossary-format.md "Overlaps" and docs/guide/rules.md)."""
     words = draw(st.permutations(["dog", "Bird", "zebra", "über", "Ω"]))
     entries = []
     for i in range(draw(st.integers(1, 5))):

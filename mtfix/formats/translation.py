@@ -359,7 +359,7 @@ register_format(FormatSpec(
 register_format(FormatSpec(
     name="xliff", suffixes=(".xlf", ".xliff"), fix=_xml_fixer("xliff"),
     description="XLIFF 1.2 and 2.x: each <target>; inline tags and placeholders protected",
-    segment_ids='the unit id (1.2), "unit/segment" (2.x)'))
+    segment_ids="the unit id (1.2), \"unit::segment\" (2.x)"))
 register_format(FormatSpec(
     name="tmx", suffixes=(".tmx",), fix=_xml_fixer("tmx"),
     description="TMX: each target-language <seg>; inline tags and placeholders protected",

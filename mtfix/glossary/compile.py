@@ -156,7 +156,7 @@ class CompiledGlossary:
         # order -> what an edit of that entry carries (see ``_plain_edits``), filled on use
         self._edit_specs: dict[int, tuple[str, str, str, float | None, bool, bool]] = {}
         # A DFA scans ~15% faster than the default NFA up to ~10,000s of keys but builds
-        # slowly and scans slower (cache misses) beyond that: measured, see README "Speed".
+        # slowly and scans slower (cache misses) beyond that: measured, see docs/measurements.md.
         kind = {"implementation": ac.Implementation.DFA} if len(self._patterns) <= 20_000 else {}
         self._fast = (
             ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest, **kind)
