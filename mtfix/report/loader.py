@@ -223,8 +223,10 @@ def _find_lines(document: ReportDocument, dirs: Sequence[Path]) -> None:
     each changed line's text from the file on disk, where it still hashes to the change's
     ``base``: the report then shows every change in its line."""
     wanted = {c.segment for c in document.changes}
-    if not all(s is not None and s.isdigit() for s in wanted):
-        return
+    formats = {c.format for c in document.changes}
+    if formats != {"lines"} and (formats != {None} or not all(
+            s is not None and s.isdigit() for s in wanted)):
+        return  # another format (a version-1 log names none: line-number ids tell)
     for folder in dirs:
         candidate = Path(document.doc)
         candidate = candidate if candidate.is_absolute() else folder / candidate

@@ -234,23 +234,14 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
     Refuses (``StaleDecisionError``) a unit whose text changed since the change log was
     written, and a change log whose units are not in the file.
     """
-    from mtfix.formats import FormatOptions, detect_format, fix_document
+    from mtfix.formats import fix_document, format_spec
     from mtfix.pipeline import Pipeline
 
     replay = ReplayPass(changes, decisions, pending, str(original))
-    fields: tuple[str, ...] = ()
-    file_format = detect_format(original)
-    if file_format == "jsonl" and all(c.segment and c.segment.isdigit() for c in changes):
-        file_format = "lines"  # a .jsonl file fixed with --format lines: ids are line numbers
-    if file_format == "jsonl":  # JSON Lines segment ids are "LINE/field"
-        fields = tuple(sorted({c.segment.split("/", 1)[1] for c in changes
-                               if c.segment and "/" in c.segment}))
-    elif file_format in ("text", "md"):
-        # Segments in a text file: it was fixed line by line (`--format lines`).
-        file_format = "lines"
+    spec = format_spec(recorded_format(original, changes))
+    options = spec.replay_options([c.segment for c in changes if c.segment is not None])
     for _ in fix_document(original, target, pipeline=Pipeline([replay]), doc=str(original),
-                          format=file_format,
-                          options=FormatOptions(fields=fields, mark_review=False)):
+                          format=spec.name, options=options):
         pass
     missing = {c.segment for c in changes} - replay.seen
     if missing:
@@ -259,3 +250,24 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
             f"{original}: the change log has changes for unit(s) "
             f"{', '.join(sorted(map(str, missing))[:5])} that are not in this file (or whose "
             "text is empty now); re-run `mtfix fix` on it and review the new change log")
+
+
+def recorded_format(original: str | Path, changes: Sequence[Change]) -> str:
+    """The format the changes of a segmented file were made in: the one their records name
+    (change log version 2), else inferred for a version-1 log from the file's extension and
+    the shape of the segment ids."""
+    from mtfix.formats import detect_format
+
+    named = {c.format for c in changes if c.format is not None}
+    if len(named) == 1:
+        return named.pop()
+    if len(named) > 1:
+        raise StaleDecisionError(f"{original}: the change log records this file in several "
+                                 f"formats ({', '.join(sorted(named))}); it mixes two runs: "
+                                 "apply each run's change log on its own")
+    file_format = detect_format(original)
+    if file_format == "jsonl" and all(c.segment and c.segment.isdigit() for c in changes):
+        return "lines"  # a .jsonl file fixed with --format lines: ids are line numbers
+    if file_format in ("text", "md"):
+        return "lines"  # segments in a text file: it was fixed line by line (--format lines)
+    return file_format
