@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,55 +90,101 @@ def fix_text(text: str, glossaries: GlossarySpec = None, *, default_glossaries: 
 
 @dataclass(frozen=True)
 class FileResult:
-    """What :func:`fix_file` did to one file."""
+    """What fixing one file did (:func:`fix_file`; the batch runner reports every file so).
+
+    ``changes`` holds the changes unless they were streamed to ``on_change`` (then it is
+    empty and ``applied``/``flags`` still count them). ``error`` is set instead of raising when
+    the batch runner caught a problem with this file.
+    """
 
     input: str
     output: str | None
     changes: tuple[Change, ...] = ()
     error: str | None = None
-    base: str = field(default="", repr=False)
+    applied: tuple[tuple[str, int], ...] = ()  # (pass, number of applied changes), by pass name
+    flags: int = 0
+    base: str = field(default="", repr=False)  # hash of the input (text_hash of its text)
+    input_hash: str = field(default="", repr=False)  # the full hash (``base`` is its prefix)
     backup: str | None = None  # in place: where the original went (None: unchanged or no backup)
+    resumed: bool = False  # the batch skipped it: an earlier interrupted run had finished it
+    note: str | None = None  # worth telling the user (e.g. the backup got a numbered name)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def applied_count(self) -> int:
+        return sum(n for _, n in self.applied)
 
 
 def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | None = None,
              pipeline: Pipeline | None = None, glossaries: GlossarySpec = None,
              default_glossaries: bool = True, in_place: bool = False,
              backup: bool = True, format: str = "auto",
-             options: FormatOptions | None = None) -> FileResult:
+             options: FormatOptions | None = None,
+             on_change: Callable[[Change], None] | None = None,
+             on_fixed: Callable[[FileResult, Path], None] | None = None) -> FileResult:
     """Fix one file in its format (see :mod:`mtfix.formats`) and write the result atomically.
 
-    ``format``: "auto" (by extension), text, md, jsonl, po, xliff or tmx; ``options`` carries
-    the JSON Lines fields and review marking. Writes to ``output``; with ``in_place=True``
-    replaces ``path`` itself if the result differs, keeping the original as ``path.orig``
-    (or ``path.orig.1``, ``.2``... when that exists: a backup is never overwritten) unless
-    ``backup=False``; an unchanged file is not rewritten and gets no backup. Refuses to
-    overwrite the input otherwise. Raises :class:`~mtfix.fileio.InputError` for unreadable or
-    malformed input (``output`` is then not written).
+    This is the one path that fixes a file; ``mtfix fix`` (:mod:`mtfix.batch`) calls it for
+    every input. ``format``: "auto" (by extension) or a registered format name; ``options``
+    carries the JSON Lines fields and review marking. Writes to ``output``; with
+    ``in_place=True`` replaces ``path`` itself if the result differs, keeping the original as
+    ``path.orig`` (or ``path.orig.1``, ``.2``... when that exists: a backup is never
+    overwritten) unless ``backup=False``; an unchanged file is not rewritten and gets no
+    backup. Refuses to overwrite the input otherwise.
+
+    ``on_change`` receives each change as it is made (they are then not kept in the result:
+    memory stays flat on large files). ``on_fixed(result, fixed_path)`` is called once the fixed
+    file is complete (``fixed_path``: the output, or the file about to replace the input),
+    before an in-place replacement makes it visible: a caller records the changes there, so
+    that no file is ever replaced without its record. Raises
+    :class:`~mtfix.fileio.InputError` for unreadable or malformed input (nothing is written).
     """
     from mtfix.fileio import file_hash, in_place_update
-    from mtfix.formats import fix_document
+    from mtfix.formats import detect_format, fix_document
 
     path = Path(path)
-    if in_place:
-        target = path
-    elif output is None:
-        raise ValueError("give an output path, or in_place=True")
-    else:
-        target = Path(output)
-        if target.exists() and target.resolve() == path.resolve():
-            raise ValueError(f"{path}: output would overwrite the input; use in_place=True")
+    target = _target_for(path, output, in_place)
     pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries)
-    base = file_hash(path)[:16]
-    if not in_place:
-        changes = tuple(fix_document(path, target, pipeline=pipeline, doc=doc or str(path),
-                                     format=format, options=options))
-        return FileResult(str(path), str(target), changes, base=base)
-    with in_place_update(path, backup=backup) as update:
-        changes = tuple(fix_document(path, update.scratch, pipeline=pipeline,
-                                     doc=doc or str(path), format=format, options=options))
-    return FileResult(str(path), str(target), changes, base=base,
-                      backup=str(update.backup) if update.backup else None)
+    file_format = detect_format(path, format)
+    input_hash = file_hash(path)
+    kept: list[Change] = []
+    by_pass: Counter[str] = Counter()
+    flags = 0
+    with contextlib.ExitStack() as stack:
+        scratch = target
+        if in_place:
+            # written beside the input, then swapped in (and a backup made) only if it differs
+            update = stack.enter_context(in_place_update(path, backup=backup))
+            scratch = update.scratch
+        for change in fix_document(path, scratch, pipeline=pipeline, doc=doc or str(path),
+                                   format=file_format, options=options):
+            if change.is_flag:
+                flags += 1
+            else:
+                by_pass[change.pass_] += 1
+            if on_change is None:
+                kept.append(change)
+            else:
+                on_change(change)
+        result = FileResult(str(path), str(target), tuple(kept), applied=tuple(sorted(
+            by_pass.items())), flags=flags, base=input_hash[:16], input_hash=input_hash)
+        if on_fixed is not None:
+            on_fixed(result, scratch)
+    if in_place:
+        result = dataclasses.replace(result, note=update.describe(),
+                                     backup=str(update.backup) if update.backup else None)
+    return result
+
+
+def _target_for(path: Path, output: str | Path | None, in_place: bool) -> Path:
+    if in_place:
+        return path
+    if output is None:
+        raise ValueError("give an output path, or in_place=True")
+    target = Path(output)
+    if target.exists() and target.resolve() == path.resolve():
+        raise ValueError(f"{path}: output would overwrite the input; use in_place=True")
+    return target

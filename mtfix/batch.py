@@ -28,20 +28,24 @@ How a run works (and why it can be resumed):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
 import re
 import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
+from mtfix.api import FileResult, fix_file
 from mtfix.change import Change
 from mtfix.changelog import read_change_log, write_change_log
-from mtfix.fileio import InputError, atomic_writer, file_hash, in_place_update, numbered_free_path
-from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions, detect_format, fix_document
+from mtfix.fileio import InputError, atomic_writer, file_hash, numbered_free_path
+from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions
 from mtfix.pipeline import Pipeline
 
 TEXT_SUFFIXES = frozenset(SUFFIX_FORMATS)
@@ -59,31 +63,9 @@ class Job:
     doc: str  # the input path as the user gave it (recorded in every change)
 
 
-@dataclass(frozen=True)
-class FileReport:
-    """What the batch did to one file (change counts, not the changes: see the change log)."""
-
-    input: str
-    output: str | None
-    error: str | None = None
-    applied: tuple[tuple[str, int], ...] = ()  # (pass, number of applied changes), by pass name
-    flags: int = 0
-    base: str = ""  # hash of the input (text_hash of its text, for UTF-8 input)
-    resumed: bool = False  # skipped: an earlier interrupted run had finished it
-    note: str | None = None  # worth telling the user (e.g. the backup got a numbered name)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def applied_count(self) -> int:
-        return sum(n for _, n in self.applied)
-
-
 @dataclass
 class BatchResult:
-    results: list[FileReport] = field(default_factory=list)
+    results: list[FileResult] = field(default_factory=list)
     change_log: str | None = None
     note: str | None = None  # worth telling the user (e.g. the change log got a numbered name)
     # the run's records when no change log was written for them (an in-place rerun that
@@ -91,7 +73,7 @@ class BatchResult:
     unsaved_changes: list[Change] = field(default_factory=list)
 
     @property
-    def failed(self) -> list[FileReport]:
+    def failed(self) -> list[FileResult]:
         return [r for r in self.results if not r.ok]
 
     def iter_changes(self) -> Iterator[Change]:
@@ -157,7 +139,7 @@ def check_arguments(inputs: Sequence[str], output_dir: str | None = None) -> Non
                 "it, or use --in-place")
 
 
-def split_collisions(jobs: Sequence[Job]) -> tuple[list[Job], list[FileReport]]:
+def split_collisions(jobs: Sequence[Job]) -> tuple[list[Job], list[FileResult]]:
     """Jobs that can run, and failed reports for those that would clobber another's file.
 
     Two inputs with the same output (``a/x.txt`` and ``b/x.txt`` with ``-o out``) would
@@ -169,21 +151,21 @@ def split_collisions(jobs: Sequence[Job]) -> tuple[list[Job], list[FileReport]]:
     inputs = {job.input.resolve(): job for job in jobs}
     claimed: dict[Path, Job] = {}
     keep: list[Job] = []
-    failed: list[FileReport] = []
+    failed: list[FileResult] = []
     for job in jobs:
         out = job.output.resolve()
         first = claimed.get(out)
         if first is not None:
             if first.input.resolve() == job.input.resolve():
                 continue  # named twice (e.g. a folder and a file in it): done once
-            failed.append(FileReport(job.doc, None, error=(
+            failed.append(FileResult(job.doc, None, error=(
                 f"{job.doc}: not processed: its output {job.output} is also the output of "
                 f"{first.doc}, and one would silently replace the other; give the inputs "
                 "separate output folders (one run each with its own -o), or rename one")))
             continue
         other = inputs.get(out)
         if other is not None and out != job.input.resolve():
-            failed.append(FileReport(job.doc, None, error=(
+            failed.append(FileResult(job.doc, None, error=(
                 f"{job.doc}: not processed: its output {job.output} is another input of this "
                 f"run ({other.doc}) and would overwrite it; choose an output folder (-o) "
                 "that holds no inputs, or leave that file out")))
@@ -194,7 +176,7 @@ def split_collisions(jobs: Sequence[Job]) -> tuple[list[Job], list[FileReport]]:
 
 
 def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: bool = False,
-             format: str = "auto") -> tuple[list[Job], list[FileReport]]:
+             format: str = "auto") -> tuple[list[Job], list[FileResult]]:
     """Expand files and directories into jobs; unreadable arguments become failed results.
 
     Directories are searched for files of ``format`` (every known format for "auto").
@@ -202,7 +184,7 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
     suffixes = (TEXT_SUFFIXES if format == "auto"
                 else frozenset(s for s, f in SUFFIX_FORMATS.items() if f == format))
     jobs: list[Job] = []
-    problems: list[FileReport] = []
+    problems: list[FileResult] = []
     # Outputs written inside an input directory are not inputs of the next run.
     skip = Path(output_dir).resolve() if output_dir is not None else None
     for arg in inputs:
@@ -211,7 +193,7 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
             found = sorted(f for f in _walk(path, suffixes)
                            if skip is None or not f.resolve().is_relative_to(skip))
             if not found:
-                problems.append(FileReport(arg, None, error=(
+                problems.append(FileResult(arg, None, error=(
                     f"{arg}: no input files found (looked for {', '.join(sorted(suffixes))}); "
                     "name files with other extensions directly (they are read as text)")))
             for file in found:
@@ -220,7 +202,7 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
         elif path.exists():
             jobs.append(Job(path, _output_for(path, Path(path.name), output_dir, in_place), arg))
         else:
-            problems.append(FileReport(arg, None, error=f"{arg}: no such file or directory; "
+            problems.append(FileResult(arg, None, error=f"{arg}: no such file or directory; "
                                        "check the path (a typo, or the file moved?)"))
     return jobs, problems
 
@@ -283,7 +265,7 @@ def _job_key(job: Job) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
-def _finished(job: Job, settings: _Settings, manifest: Path, part: Path) -> FileReport | None:
+def _finished(job: Job, settings: _Settings, manifest: Path, part: Path) -> FileResult | None:
     """The recorded result if an earlier run finished this job with this content."""
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -293,14 +275,17 @@ def _finished(job: Job, settings: _Settings, manifest: Path, part: Path) -> File
             return None
         if not settings.in_place and file_hash(job.input) != data["input_hash"]:
             return None
-        return FileReport(job.doc, str(job.output), applied=tuple(map(tuple, data["applied"])),
-                          flags=data["flags"], base=data["input_hash"][:16], resumed=True)
+        return FileResult(job.doc, str(job.output), applied=tuple(map(tuple, data["applied"])),
+                          flags=data["flags"], base=data["input_hash"][:16],
+                          input_hash=data["input_hash"], resumed=True)
     except (OSError, ValueError, KeyError, TypeError, InputError):
         return None
 
 
-def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
-    """Fix one file: output and change records committed atomically, then the manifest."""
+def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileResult:
+    """Fix one file with :func:`mtfix.api.fix_file`, its change records streamed to a part
+    file; the part and the manifest are committed before an in-place swap makes the fixed
+    file visible (see ``on_fixed``), so a resumed run never loses a file's record."""
     parts = Path(settings.parts)
     key = _job_key(job)
     manifest, part = parts / f"{key}.json", parts / f"{key}.jsonl"
@@ -311,47 +296,66 @@ def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
     with contextlib.suppress(OSError):
         manifest.unlink()
     if not settings.in_place and job.output.exists() and job.output.resolve() == job.input.resolve():
-        return FileReport(job.doc, None, error=f"{job.doc}: output would overwrite the input; "
+        return FileResult(job.doc, None, error=f"{job.doc}: output would overwrite the input; "
                           "choose another --output-dir or use --in-place")
     try:
-        fmt = detect_format(job.input, settings.format)
-        input_hash = file_hash(job.input)
-        by_pass: Counter[str] = Counter()
-        flags = 0
-        note = None
-        with contextlib.ExitStack() as stack:
-            target = job.output
-            if settings.in_place:
-                # written beside the input, then swapped in (and a backup made) only if it
-                # differs: a second run never replaces the first run's backup
-                update = stack.enter_context(in_place_update(job.input, backup=settings.backup))
-                target = update.scratch
-            with atomic_writer(part) as log:
-                for change in fix_document(job.input, target, pipeline=pipeline, doc=job.doc,
-                                           format=fmt, options=settings.options):
-                    write_change_log((change,), log)
-                    if change.is_flag:
-                        flags += 1
-                    else:
-                        by_pass[change.pass_] += 1
-        if settings.in_place:
-            note = update.describe()
-        applied = tuple(sorted(by_pass.items()))
-        record = {"version": MANIFEST_VERSION, "input": str(job.input), "output": str(job.output),
-                  "input_hash": input_hash, "output_hash": file_hash(job.output),
-                  "settings": settings.fingerprint, "applied": applied, "flags": flags}
-        with atomic_writer(manifest) as out:
-            json.dump(record, out)
-        return FileReport(job.doc, str(job.output), applied=applied, flags=flags,
-                          base=input_hash[:16], note=note)
+        with _part_writer(part) as (log, commit_part):
+            def commit(result: FileResult, fixed: Path) -> None:
+                commit_part()
+                _write_manifest(manifest, job, settings, result, file_hash(fixed))
+
+            result = fix_file(job.input, job.output, doc=job.doc, pipeline=pipeline,
+                              in_place=settings.in_place, backup=settings.backup,
+                              format=settings.format, options=settings.options,
+                              on_change=lambda change: write_change_log((change,), log),
+                              on_fixed=commit)
+        return dataclasses.replace(result, input=job.doc)
     except InputError as exc:
-        return FileReport(job.doc, None, error=str(exc))
+        return FileResult(job.doc, None, error=str(exc))
     except OSError as exc:
-        return FileReport(job.doc, None, error=f"{job.doc}: cannot write output {job.output}: "
+        return FileResult(job.doc, None, error=f"{job.doc}: cannot write output {job.output}: "
                           f"{exc.strerror or exc}")
     except Exception as exc:  # one file must not stop the batch; say it is our bug
-        return FileReport(job.doc, None, error=f"{job.doc}: internal error ({type(exc).__name__}: "
+        return FileResult(job.doc, None, error=f"{job.doc}: internal error ({type(exc).__name__}: "
                           f"{exc}); please report this as an mtfix bug")
+
+
+@contextlib.contextmanager
+def _part_writer(part: Path) -> Iterator[tuple[IO[str], Callable[[], None]]]:
+    """A part file written under a temporary name, and the function that commits it (fsync
+    and rename). Unlike :func:`atomic_writer`, the commit is the caller's to time: a part is
+    committed before an in-place swap, not after. Left uncommitted, it is removed."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{part.name}.", suffix=".tmp", dir=part.parent)
+    stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def commit() -> None:
+        stream.flush()
+        os.fsync(stream.fileno())
+        stream.close()
+        os.replace(tmp, part)
+
+    try:
+        yield stream, commit
+    finally:
+        if not stream.closed:
+            stream.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _write_manifest(manifest: Path, job: Job, settings: _Settings, result: FileResult,
+                    output_hash: str) -> None:
+    """Record that ``job`` is done: the hashes ``--resume`` checks, and the counts it reports.
+
+    ``output_hash`` is that of the fixed file: for an in-place run, the file about to be
+    swapped in. Written before the swap, so a crash between the two leaves a record that
+    ``--resume`` matches against whichever content the input has."""
+    record = {"version": MANIFEST_VERSION, "input": str(job.input), "output": str(job.output),
+              "input_hash": result.input_hash, "output_hash": output_hash,
+              "settings": settings.fingerprint, "applied": result.applied,
+              "flags": result.flags}
+    with atomic_writer(manifest) as out:
+        json.dump(record, out)
 
 
 # -- worker processes -------------------------------------------------------------------------
@@ -364,24 +368,15 @@ def _init_worker(pipeline: Pipeline) -> None:
     _WORKER_PIPELINE = pipeline
 
 
-def _run_in_worker(job: Job, settings: _Settings) -> FileReport:
+def _run_in_worker(job: Job, settings: _Settings) -> FileResult:
     assert _WORKER_PIPELINE is not None
     return run_job(job, _WORKER_PIPELINE, settings)
 
 
 def pipeline_fingerprint(pipeline: Pipeline) -> str:
-    """A hash of what the pipeline does (passes, their glossary entries or ``fingerprint()``),
-    so ``--resume`` never reuses results made with other glossaries or passes."""
-    parts = []
-    for step in pipeline.passes:
-        state = ""
-        if callable(getattr(step, "fingerprint", None)):
-            state = str(step.fingerprint())
-        elif hasattr(step, "glossary"):
-            state = repr(step.glossary.entries)
-        elif hasattr(step, "rules"):  # the rules pass: which rules are on
-            state = repr([getattr(r, "id", type(r).__qualname__) for r in step.rules])
-        parts.append([step.name, type(step).__module__, type(step).__qualname__, state])
+    """A hash of what the pipeline does (each pass's declared ``fingerprint()``), so
+    ``--resume`` never reuses results made with other glossaries or passes."""
+    parts = [step.fingerprint() for step in pipeline.passes]
     return hashlib.sha256(json.dumps(parts).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
@@ -397,7 +392,7 @@ def default_jobs() -> int:
 
 def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | None = None,
               in_place: bool = False, backup: bool = True, change_log: str | None = None,
-              on_file: Callable[[FileReport], None] | None = None, format: str = "auto",
+              on_file: Callable[[FileResult], None] | None = None, format: str = "auto",
               options: FormatOptions | None = None, jobs: int | None = 1,
               resume: bool = False, also_writes: Mapping[str, str] | None = None) -> BatchResult:
     """Fix every input file; one failure never stops the others.
@@ -498,7 +493,7 @@ def _settings_fingerprint(pipeline: Pipeline, format: str, options: FormatOption
 
 
 def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs: int | None,
-             on_file: Callable[[FileReport], None] | None) -> Iterator[FileReport]:
+             on_file: Callable[[FileResult], None] | None) -> Iterator[FileResult]:
     workers = min(default_jobs() if jobs is None else max(1, jobs), len(found))
     if workers <= 1:
         for job in found:
