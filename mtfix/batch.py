@@ -394,12 +394,14 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
               in_place: bool = False, backup: bool = True, change_log: str | None = None,
               on_file: Callable[[FileResult], None] | None = None, format: str = "auto",
               options: FormatOptions | None = None, jobs: int | None = 1,
-              resume: bool = False, also_writes: Mapping[str, str] | None = None) -> BatchResult:
+              resume: bool = False, also_writes: Mapping[str, str] | None = None,
+              on_start: Callable[[int], None] | None = None) -> BatchResult:
     """Fix every input file; one failure never stops the others.
 
     Inputs are never overwritten unless ``in_place=True``. ``jobs`` worker processes (``None``:
     one per core) share the files; results and the change log do not depend on ``jobs``.
-    ``on_file`` is called once per file, in input order. The change log (JSON Lines, all files)
+    ``on_file`` is called once per file, in input order; ``on_start`` once with the number
+    of files found, before the first (e.g. to size a progress bar). The change log (JSON Lines, all files)
     is written atomically at ``change_log`` or the default place (see module doc). With
     ``in_place`` an existing change log is never replaced (it goes with the ``NAME.orig`` of an
     earlier run): a run that changed nothing writes none, any other run writes its log to the
@@ -432,6 +434,8 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
     if not resume:
         shutil.rmtree(parts, ignore_errors=True)
     parts.mkdir(parents=True, exist_ok=True)
+    if on_start is not None:
+        on_start(len(found))
     settings = _Settings(format, options, in_place, backup, resume, str(parts),
                          _settings_fingerprint(pipeline, format, options))
     reports = list(_run_all(found, pipeline, settings, jobs, on_file))

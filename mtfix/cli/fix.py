@@ -1,0 +1,248 @@
+"""``mtfix fix``: the command-line layer over :func:`mtfix.batch.fix_paths` (files) and
+:func:`mtfix.api.fix_text` (standard input). Options are checked here; the work is the
+library's."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtfix.cli.common import EXIT_INPUT_FAILED, usage_error
+from mtfix.cli.common import err as _err
+from mtfix.glossary.model import GlossaryError
+
+PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
+
+fail_usage = usage_error
+
+
+def fix_cmd(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files or directories to fix (directories are searched recursively); - for stdin.",
+        show_default=False)],
+    output_dir: Annotated[str | None, typer.Option(
+        "--output-dir", "-o", help="Write outputs here, keeping relative paths.")] = None,
+    in_place: Annotated[bool, typer.Option(
+        "--in-place", help="Replace the inputs (atomically; keeps NAME.orig).")] = False,
+    no_backup: Annotated[bool, typer.Option(
+        "--no-backup", help="With --in-place: do not keep NAME.orig.")] = False,
+    glossary: Annotated[list[Path] | None, typer.Option(
+        "--glossary", "-g", help="Add a glossary file (.toml or .tsv); repeatable.")] = None,
+    no_default_glossaries: Annotated[bool, typer.Option(
+        "--no-default-glossaries", help="Do not use the shipped glossaries.")] = False,
+    changes: Annotated[str | None, typer.Option(
+        "--changes", help="Write the change log (JSON Lines) here.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    rule: Annotated[list[str] | None, typer.Option(
+        "--rule", help="Switch a rule on (ids: `mtfix rules`); repeatable.")] = None,
+    no_rule: Annotated[list[str] | None, typer.Option(
+        "--no-rule", help="Switch a rule off (ids: `mtfix rules`); repeatable.")] = None,
+    report_path: Annotated[str | None, typer.Option(
+        "--report", help="Also write a review report here; format by extension (.html, .md, .json).")
+    ] = None,
+    file_format: Annotated[str, typer.Option(
+        "--format", help="Input format: auto (by extension), text, md, lines (one segment per "
+        "line, line count kept; auto for .mt/.hyp), jsonl, po, xliff, tmx.")
+    ] = "auto",
+    field: Annotated[list[str] | None, typer.Option(
+        "--field", help="JSON Lines: a text field to fix (a.b for nested); repeatable.")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes [default: number of cores].",
+        show_default=False)] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Skip files an interrupted run with the same settings finished.")] = False,
+    mark_review: Annotated[bool | None, typer.Option(
+        "--mark-review/--no-mark-review", show_default=False,
+        help="Mark changed units for review (XLIFF state; PO fuzzy). Default: XLIFF only.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", metavar="NAME_OR_PATH", rich_help_panel="Model rewrite (needs mtfix[model])",
+        help="Guarded model rewrite after the glossary and rules: a local folder or a Hugging "
+             "Face id already in the local cache (never downloaded). Files run one at a time.")
+    ] = None,
+    model_prompt: Annotated[str | None, typer.Option(
+        "--model-prompt", rich_help_panel="Model rewrite (needs mtfix[model])", show_default=False,
+        help="Instruction put before each sentence [default: 'Fix grammatical errors in this "
+             "sentence: ' (CoEdIT style)].")] = None,
+    rewrite: Annotated[str, typer.Option(
+        "--rewrite", rich_help_panel="Model rewrite (needs mtfix[model])",
+        help="Which sentences go to the model: flagged (flagged by a rule or looking garbled) "
+             "or all.")] = "flagged",
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", min=1, rich_help_panel="Model rewrite (needs mtfix[model])",
+        help="Sentences per model batch.")] = 8,
+    max_new_tokens: Annotated[int, typer.Option(
+        "--max-new-tokens", min=1, rich_help_panel="Model rewrite (needs mtfix[model])",
+        help="Upper bound on generated tokens per sentence (also bounded by its length).")] = 256,
+) -> None:
+    """Fix machine-translated text files and write a change log of every change."""
+    from mtfix.api import build_pipeline, fix_text
+    from mtfix.batch import BatchUsageError, check_arguments, fix_paths
+    from mtfix.fileio import InputError, decode_text
+
+    if in_place and output_dir:
+        raise fail_usage("--in-place and --output-dir exclude each other")
+    if report_path:
+        from mtfix.report import format_for_path
+
+        try:
+            format_for_path(report_path)
+        except ValueError as exc:
+            raise fail_usage(f"--report: {exc}") from None
+    if changes == "-":
+        raise fail_usage("--changes -: the change log needs a file name (standard output "
+                         "carries the fixed text of '-'); e.g. --changes changes.jsonl")
+    if changes and report_path and Path(changes).resolve() == Path(report_path).resolve():
+        raise fail_usage(f"--report {report_path} would overwrite the change log (--changes "
+                         f"{changes}); give them different paths")
+    if no_backup and not in_place:
+        raise fail_usage("--no-backup only makes sense with --in-place")
+    if "-" in inputs and (output_dir or in_place):
+        # stdin has no file name to keep and no file to replace: its output is stdout
+        raise fail_usage(f"{'--output-dir' if output_dir else '--in-place'} does not apply to "
+                         "'-': stdin is fixed to stdout; redirect it instead, e.g. "
+                         "`mtfix fix - < in.txt > out/in.txt`")
+    both = sorted(set(rule or ()) & set(no_rule or ()))
+    if both:
+        raise fail_usage(f"--rule and --no-rule both name {', '.join(both)}; "
+                         "keep the one you mean")
+    from mtfix.formats import FORMATS, FormatOptions
+
+    if file_format != "auto" and file_format not in FORMATS:
+        raise fail_usage(f"--format {file_format}: choose auto, {', '.join(FORMATS)}")
+    if file_format == "jsonl" and not field:
+        raise fail_usage("--format jsonl needs --field NAME (the text field to fix)")
+    batch_options = {"format": file_format, "jobs": jobs, "resume": resume, "options":
+                     FormatOptions(fields=tuple(dict.fromkeys(field or ())),
+                                   mark_review=mark_review),
+                     # checked against every input and output before any work
+                     "also_writes": {"--report": report_path} if report_path else None}
+    extra_passes = []
+    if model:
+        from mtfix.cli.model import ModelOptionError, model_pass_from_options
+
+        try:
+            extra_passes.append(model_pass_from_options(
+                model, prompt=model_prompt, rewrite=rewrite, batch_size=batch_size,
+                max_new_tokens=max_new_tokens, show_progress=not quiet))
+        except ModelOptionError as exc:
+            raise fail_usage(str(exc)) from None
+        batch_options["jobs"] = 1  # one model in one process; it uses the cores itself
+    elif model_prompt is not None or rewrite != "flagged":
+        raise fail_usage("--model-prompt and --rewrite need --model")
+    try:
+        pipeline = build_pipeline(list(glossary or ()),
+                                  default_glossaries=not no_default_glossaries,
+                                  rules=rule, disabled_rules=no_rule or (),
+                                  extra_passes=extra_passes)
+    except GlossaryError as exc:
+        raise fail_usage(f"glossary: {exc}") from None
+    except ValueError as exc:  # an unknown --rule/--no-rule id, or a bad page-chrome list
+        raise fail_usage(str(exc)) from None
+
+    if "-" in inputs:
+        if len(inputs) > 1:
+            raise fail_usage("'-' (stdin) cannot be combined with other inputs")
+        try:
+            text = decode_text(sys.stdin.buffer.read(), "<stdin>")
+        except InputError as exc:
+            _err(f"mtfix: {exc}")
+            raise typer.Exit(EXIT_INPUT_FAILED) from None
+        result = fix_text(text, pipeline=pipeline, doc="-")
+        sys.stdout.write(result.text)
+        sys.stdout.flush()
+        if changes:
+            from mtfix.changelog import write_change_log
+            from mtfix.fileio import atomic_writer
+
+            with atomic_writer(changes) as stream:
+                write_change_log(result.changes, stream)
+        if report_path:
+            from mtfix.cli.report import write_fix_report
+
+            write_fix_report(report_path, result.changes, {"-": text})
+        if not quiet:
+            applied = len(result.applied)
+            _err(f"mtfix: 1 file, {applied} change{'s' if applied != 1 else ''}, "
+                 f"{len(result.flags)} flags")
+            for step in extra_passes:
+                _err(f"mtfix: {step.stats.summary()}")
+        return
+
+    def report(result) -> None:
+        if not result.ok:
+            _err(f"mtfix: {result.error}")
+        elif result.note and not quiet:
+            _err(f"mtfix: {result.note}")
+
+    try:
+        check_arguments(inputs, output_dir)
+        if quiet or (len(inputs) == 1 and not Path(inputs[0]).is_dir()):
+            batch = fix_paths(inputs, pipeline=pipeline, output_dir=output_dir,
+                              in_place=in_place, backup=not no_backup, change_log=changes,
+                              on_file=report, **batch_options)
+        else:
+            batch = _with_progress(inputs, pipeline, output_dir, in_place, not no_backup,
+                                   changes, report, batch_options)
+    except BatchUsageError as exc:  # found before any file was touched
+        raise fail_usage(str(exc)) from None
+    if not quiet:
+        where = ""
+        outputs = [r.output for r in batch.results if r.ok]
+        if len(outputs) == 1:
+            where = f"; output {outputs[0]}"
+        elif output_dir:
+            where = f"; outputs in {output_dir}"
+        if batch.change_log:
+            where += f"; change log {batch.change_log}"
+        _err(f"mtfix: {batch.summary()}{where}")
+        if batch.note:
+            _err(f"mtfix: {batch.note}")
+        for step in extra_passes:
+            _err(f"mtfix: {step.stats.summary()}")
+    if report_path and any(r.ok for r in batch.results):
+        from mtfix.cli.report import write_fix_report
+
+        write_fix_report(report_path, batch.changes)
+        if not quiet:
+            _err(f"mtfix: report {report_path}")
+    if batch.failed or not batch.results:
+        raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, report,
+                   batch_options):
+    """Run the batch with a progress bar once it has found more than a few files."""
+    from rich.progress import Progress
+
+    from mtfix.batch import fix_paths
+
+    with contextlib.ExitStack() as stack:
+        bar: dict = {}
+
+        def start(total: int) -> None:
+            if total > PROGRESS_THRESHOLD:
+                progress = stack.enter_context(Progress(transient=True,
+                                                        console=_stderr_console()))
+                bar["advance"] = functools.partial(progress.advance,
+                                                   progress.add_task("fixing", total=total))
+
+        def step(result) -> None:
+            report(result)
+            if bar:
+                bar["advance"]()
+
+        return fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,
+                         backup=backup, change_log=changes, on_file=step, on_start=start,
+                         **batch_options)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
