@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from mtfix.change import START_END, Change, Edit, apply_edits, select_non_overlapping, text_hash
 from mtfix.chunking import chunk_text
 from mtfix.passes.base import Pass, check_pass
-from mtfix.spans import LineIndex, LineNumbers, OffsetMap, ShiftedLines, Span, SpanSet
+from mtfix.spans import (
+    LineIndex,
+    LineNumbers,
+    OffsetMap,
+    ShiftedLines,
+    Span,
+    SpanSet,
+    overlap,
+    within,
+)
 
 #: Protected spans per chunk (called on the chunks in order, so it may carry state such as
 #: "inside a code fence").
@@ -198,10 +207,9 @@ def _without_absorbed(changes: list[Change], deletions: list[Span]) -> list[Chan
     """``changes`` less those lying wholly inside one of ``deletions`` (original offsets): a
     later deletion removed the text they wrote, and its record covers their original text."""
     def inside(change: Change) -> bool:
-        for start, end in deletions:
-            if start <= change.start and change.end <= end and (
-                    change.start < change.end or start < change.start < end):
-                return True
-        return False
+        # (an insertion point counts only strictly inside: at an end it stays beside)
+        return any(within(change.start, change.end, start, end) and (
+            change.start < change.end or overlap(change.start, change.end, start, end))
+            for start, end in deletions)
 
     return [c for c in changes if not inside(c)]

@@ -218,16 +218,27 @@ class SpanSet(list):
         return False
 
 
+def overlap(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """The one overlap test: do [start, end) and [other_start, other_end) share a code point,
+    or does one of them strictly contain the other's point (a zero-width span: where a
+    deletion was made, or an insertion goes)? Two points never overlap, and a point at either
+    end of a span is outside it."""
+    if start == end:
+        return other_start < start < other_end
+    if other_start == other_end:
+        return start < other_start < end
+    return start < other_end and other_start < end
+
+
+def within(start: int, end: int, outer_start: int, outer_end: int) -> bool:
+    """Does [start, end) lie inside [outer_start, outer_end) (its ends included)?"""
+    return outer_start <= start and end <= outer_end
+
+
 def overlaps_any(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    """True if [start, end) overlaps a span (or a non-empty edit sits inside a zero-width span)."""
+    """Does [start, end) :func:`overlap` one of ``spans``? (O(log n) for a :class:`SpanSet`.)"""
     if isinstance(spans, SpanSet):
         return spans.overlaps(start, end)
-    for s, e in spans:
-        if s == e:
-            if start < s < end:
-                return True
-        elif start < e and s < end:
-            return True
-    return False
+    return any(overlap(start, end, s, e) for s, e in spans)
 
 

@@ -125,11 +125,11 @@ def parse_toml(text: str, path: str = "<toml>") -> GlossaryFile:
     glossary = GlossaryFile(path=path, meta={k: str(v) for k, v in meta.items()})
     for index, table in enumerate(raw_entries):
         line = header_lines[index] if index < len(header_lines) else None
-        glossary.entries.append(_entry_from_table(table, path, line, index))
+        glossary.entries.append(entry_from_table(table, path, line, index))
     return glossary
 
 
-def _entry_from_table(table: object, path: str, line: int | None, index: int) -> RawEntry:
+def entry_from_table(table: object, path: str, line: int | None, index: int) -> RawEntry:
     if not isinstance(table, dict):
         raise GlossaryError("each [[entry]] must be a table", path=path, line=line)
     entry_id = table.get("id")

@@ -24,7 +24,7 @@ from mtfix.glossary.model import (
     GlossaryError,
     GlossaryFile,
     RawEntry,
-    _entry_from_table,
+    entry_from_table,
     parse_toml,
     read_glossary,
 )
@@ -117,7 +117,7 @@ def add_entry(path: str | Path, *, find: Sequence[str], replace: str, entry_id: 
     table = entry_table(entry_id=entry_id, find=find, replace=replace, match=match, note=note,
                         flag=flag, min_score=min_score, examples=examples)
     line_guess = (original.count("\n") + 2) if original else 1
-    entry = _entry_from_table(table.unwrap(), str(path), line_guess, len(existing.entries))
+    entry = entry_from_table(table.unwrap(), str(path), line_guess, len(existing.entries))
 
     others = [read_glossary(p) for p in expand_glossary_paths(with_glossaries)
               if Path(p).resolve() != path.resolve()]

@@ -32,7 +32,7 @@ from mtfix.glossary import expand_glossary_paths
 from mtfix.glossary.model import (
     GlossaryError,
     RawEntry,
-    _entry_from_table,
+    entry_from_table,
     parse_toml,
     read_glossary,
 )
@@ -305,7 +305,7 @@ def table_to_entries(text: str, path: str, *, delimiter: str) -> tuple[list[RawE
     entries = []
     for index, table in enumerate(grouped.values()):
         line = table.pop("_line")
-        entries.append(_entry_from_table(table, path, line, index))
+        entries.append(entry_from_table(table, path, line, index))
     return entries, result
 
 
@@ -393,7 +393,7 @@ def tbx_to_entries(text: str, path: str, *, lang: str = "en") -> tuple[list[RawE
             table["context"] = contexts
         if examples:
             table["examples"] = examples
-        entries.append(_entry_from_table(table, path, None, len(entries)))
+        entries.append(entry_from_table(table, path, None, len(entries)))
     return entries, result
 
 

@@ -36,7 +36,7 @@ from mtfix.glossary.model import (
     GlossaryError,
     GlossaryFile,
     RawEntry,
-    _entry_from_table,
+    entry_from_table,
     read_glossary,
 )
 from mtfix.textutil import normalize_key
@@ -121,7 +121,7 @@ def read_for_lint(path: str | Path) -> tuple[GlossaryFile | None, list[Problem]]
         for index, table in enumerate(tables):
             line = header_lines[index] if index < len(header_lines) else None
             try:
-                glossary.entries.append(_entry_from_table(table, str(path), line, index))
+                glossary.entries.append(entry_from_table(table, str(path), line, index))
             except GlossaryError as exc:
                 problems.append(_from_error(exc))
         if not problems:  # the first error was not about an entry (e.g. the [glossary] table)

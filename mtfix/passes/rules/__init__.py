@@ -34,7 +34,7 @@ from mtfix.passes.base import BasePass
 from mtfix.passes.rules.base import REGISTRY, BaseRule, Rule, register_rule
 from mtfix.passes.rules.chrome import ChromePhraseError
 from mtfix.passes.rules.common import SpanGuard
-from mtfix.spans import OffsetMap, Span
+from mtfix.spans import OffsetMap, Span, overlap, within
 
 __all__ = [
     "RULE_TYPES",
@@ -221,8 +221,9 @@ class RulesPass(BasePass):
             # Only a deletion absorbs the in-line edits inside it; a flag changes nothing,
             # so it must not keep them out (they would only appear on a second run).
             spans = [(e.start, e.end) for e in lines if not e.flag]
-            inline = [e for e in inline if not any((s <= e.start and e.end <= t) or (
-                e.start < t and s < e.end) for s, t in _near(spans, e))]
+            inline = [e for e in inline if not any(
+                within(e.start, e.end, s, t) or overlap(e.start, e.end, s, t)
+                for s, t in _near(spans, e))]
         return select_non_overlapping(inline + lines, self._order)
 
     def rule_order(self) -> dict[str, int]:
