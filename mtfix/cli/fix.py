@@ -46,8 +46,8 @@ def fix_cmd(
         "--report", help="Also write a review report here; format by extension (.html, .md, .json).")
     ] = None,
     file_format: Annotated[str, typer.Option(
-        "--format", help="Input format: auto (by extension), text, md, lines (one segment per "
-        "line, line count kept; auto for .mt/.hyp), jsonl, po, xliff, tmx.")
+        "--format", help="Input format: auto (by the file extension) or a format name, e.g. "
+        "lines (one segment per line, line count kept); an unknown name lists them all.")
     ] = "auto",
     field: Annotated[list[str] | None, typer.Option(
         "--field", help="JSON Lines: a text field to fix (a.b for nested); repeatable.")] = None,
