@@ -91,3 +91,28 @@ def follow_case(matched: str, replacement: str) -> str:
         i = len(replacement) - len(first)
         return replacement[:i] + first[0].upper() + first[1:]
     return replacement
+
+
+# C0 controls (but tab and newline), DEL and C1 controls: a terminal acts on them (ESC starts
+# sequences that clear the screen, set the title, or hide text; U+009B is a one-byte CSI).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: each control character shown as a visible escape
+    (``\\x1b``), everything else (tabs, newlines, ``\\r\\n`` line ends, non-ASCII letters, CJK)
+    left as it is.
+
+    Input text, file names, glossary ids and notes are user-controlled: printed raw, an ESC
+    sequence in them would drive the reviewer's terminal instead of being seen.
+    """
+    if text.isprintable() or _CONTROL_RE.search(text) is None:
+        return text
+    return _CONTROL_RE.sub(_escape_control, text)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == "\r" and match.string.startswith("\n", match.end()):
+        return char  # a CRLF line end moves to the next line like LF
+    return f"\\x{ord(char):02x}"
