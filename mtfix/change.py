@@ -107,13 +107,50 @@ class Change:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Change:
+        if not isinstance(data, dict):
+            raise ValueError(f"a change record is a JSON object, not {type(data).__name__}")
         fields = dict(data)
         fields["pass_"] = fields.pop("pass")
         known = {f for f in cls.__dataclass_fields__}
         extra = set(fields) - known
         if extra:
             raise ValueError(f"unknown change-record key(s): {', '.join(sorted(extra))}")
+        try:
+            check_record_fields(fields)
+        except ValueError as exc:
+            if isinstance(fields.get("id"), str) and fields["id"]:
+                raise ValueError(f"change {fields['id']}: {exc}") from None
+            raise
         return cls(**fields)
+
+
+_INT_FIELDS = ("start", "end", "line")
+_STR_FIELDS = ("doc", "before", "after", "pass_", "rule", "note", "base", "id")
+_OPTIONAL_STR_FIELDS = ("segment", "proposal")
+
+
+def check_record_fields(fields: dict[str, Any]) -> None:
+    """Refuse a change record whose fields have the wrong types or impossible offsets.
+
+    A hand-edited or corrupted log (``"start": "88"``, ``"after": true``, ``start > end``)
+    would otherwise fail deep inside ``apply``/``report`` with a TypeError, or be applied
+    wrongly. Raises ValueError naming the field; read_change_log adds file and line.
+    """
+    for name in _INT_FIELDS:
+        value = fields.get(name)
+        if type(value) is not int or value < 0:  # (bool is an int subclass: refused too)
+            raise ValueError(f"'{name}' must be a non-negative integer, not {value!r}")
+    for name in _STR_FIELDS:
+        if name in fields and not isinstance(fields[name], str):
+            raise ValueError(f"'{name.rstrip('_')}' must be a string, not {fields[name]!r}")
+    for name in _OPTIONAL_STR_FIELDS:
+        if fields.get(name) is not None and not isinstance(fields[name], str):
+            raise ValueError(f"'{name}' must be a string or null, not {fields[name]!r}")
+    score = fields.get("score")
+    if score is not None and (type(score) not in (int, float)):
+        raise ValueError(f"'score' must be a number or null, not {score!r}")
+    if fields["start"] > fields["end"]:
+        raise ValueError(f"'start' ({fields['start']}) is after 'end' ({fields['end']})")
 
 
 # ``id`` is a hash of the other fields. A run makes a record per change but most are never

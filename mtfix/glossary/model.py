@@ -106,6 +106,8 @@ def parse_toml(text: str, path: str = "<toml>") -> GlossaryFile:
         found = _TOML_LINE_RE.search(str(exc))
         raise GlossaryError(f"invalid TOML: {exc}", path=path,
                             line=int(found.group(1)) if found else None) from None
+    except RecursionError:
+        raise too_deep_error(path) from None
     unknown = set(data) - {"glossary", "entry"}
     if unknown:
         raise GlossaryError(
@@ -190,6 +192,13 @@ def _entry_from_table(table: object, path: str, line: int | None, index: int) ->
                     context=tuple(c.strip() for c in context),
                     examples=tuple(examples), flag=flag, min_score=min_score, path=path,
                     line=line)
+
+
+def too_deep_error(path: str) -> GlossaryError:
+    """tomllib parses nested arrays and inline tables recursively: thousands of ``[`` exhaust
+    Python's stack (a RecursionError, not a TOMLDecodeError). Named like any other TOML error."""
+    return GlossaryError("invalid TOML: arrays or tables nested too deeply to read (a glossary "
+                         "needs two or three levels); check the file's brackets", path=path)
 
 
 def parse_tsv(text: str, path: str = "<tsv>") -> GlossaryFile:
