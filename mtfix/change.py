@@ -253,6 +253,9 @@ def apply_changes(original: str, changes: Iterable[Change]) -> str:
             continue
         if change.start < pos:
             raise ValueError(f"change {change.id} overlaps an earlier change at offset {change.start}")
+        if not change.start <= change.end <= len(original):  # (an empty slice would "match")
+            raise ValueError(f"change {change.id} has offsets {change.start}:{change.end}, outside "
+                             f"the text (0:{len(original)})")
         if original[change.start : change.end] != change.before:
             raise ValueError(
                 f"change {change.id} does not match the text at {change.start}:{change.end} "
