@@ -116,3 +116,17 @@ def _escape_control(match: re.Match[str]) -> str:
     if char == "\r" and match.string.startswith("\n", match.end()):
         return char  # a CRLF line end moves to the next line like LF
     return f"\\x{ord(char):02x}"
+
+
+def split_records(text: str) -> list[str]:
+    """The lines of a line-based user file (TSV glossary, phrase list, segment file), split at
+    ``\\n`` and ``\\r\\n`` only, without their ends.
+
+    ``str.splitlines`` also splits at U+0085, U+2028, U+2029, \\x0b, \\x0c and \\x1c-\\x1e, which
+    can sit inside a record (pasted from a web page or a CAT tool): the record would be cut in
+    two and its halves read as two records (a bogus glossary entry, a misaligned segment).
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the text ends with a line end (as splitlines: no empty last line)
+    return [line[:-1] if line.endswith("\r") else line for line in lines]

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mtfix.textutil import split_records
+
 MATCH_KINDS = ("phrase", "exact", "regex", "fuzzy")
 ENTRY_KEYS = frozenset(
     {"id", "find", "replace", "match", "note", "examples", "flag", "min_score", "context"}
@@ -205,7 +207,7 @@ def parse_tsv(text: str, path: str = "<tsv>") -> GlossaryFile:
     """``find<TAB>replace[<TAB>note]`` per line; ``#`` starts a comment; ids are ``stem:line``."""
     stem = Path(path).stem
     glossary = GlossaryFile(path=path)
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(split_records(text), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cells = line.split("\t")
