@@ -574,7 +574,7 @@ def _backtracking_problem(pattern: str, linear: Re2Pattern | None, template: str
         why = (r"its replacement refers to groups (\1, \g<name>), which only Python's re "
                "provides; rewrite the repeat or the replacement")
     else:
-        why = ("it needs Python's re (lookarounds, backreferences, a plain $, or a repeat "
-               "count over 1000 are not run on the linear-time engine); rewrite the repeat "
+        why = ("it needs Python's re (lookarounds, backreferences, a plain $, or nested repeat "
+               "counts multiplying past 1000 are not run on the linear-time engine); rewrite the repeat "
                "without the nesting")
     return f"{problem}; {why}"
