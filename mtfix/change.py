@@ -119,6 +119,8 @@ class Change:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Change:
         """A record of the change log; version 1 records (no ``version`` key) are accepted."""
+        if not isinstance(data, dict):
+            raise ValueError(f"a change record is a JSON object, not {type(data).__name__}")
         fields = dict(data)
         version = fields.pop("version", 1)
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -132,6 +134,12 @@ class Change:
         extra = set(fields) - set(cls.__dataclass_fields__)
         if extra:
             raise ValueError(f"unknown change-record key(s): {', '.join(sorted(extra))}")
+        try:
+            check_record_fields(fields)
+        except ValueError as exc:
+            if isinstance(fields.get("id"), str) and fields["id"]:
+                raise ValueError(f"change {fields['id']}: {exc}") from None
+            raise
         return cls(**fields)
 
 
@@ -140,6 +148,35 @@ _JSON_ORDER = ("version", "id", "doc", "format", "segment", "start", "end", "lin
 (_set_doc, _set_start, _set_end, _set_line, _set_before, _set_after, _set_pass, _set_rule,
  _set_note, _set_segment, _set_score, _set_base, _set_proposal, _set_format, _set_id) = (
     Change.__dict__[name].__set__ for name in Change.__slots__)
+_INT_FIELDS = ("start", "end", "line")
+_STR_FIELDS = ("doc", "before", "after", "pass_", "rule", "note", "base", "id")
+_OPTIONAL_STR_FIELDS = ("segment", "proposal")
+
+
+def check_record_fields(fields: dict[str, Any]) -> None:
+    """Refuse a change record whose fields have the wrong types or impossible offsets.
+
+    A hand-edited or corrupted log (``"start": "88"``, ``"after": true``, ``start > end``)
+    would otherwise fail deep inside ``apply``/``report`` with a TypeError, or be applied
+    wrongly. Raises ValueError naming the field; read_change_log adds file and line.
+    """
+    for name in _INT_FIELDS:
+        value = fields.get(name)
+        if type(value) is not int or value < 0:  # (bool is an int subclass: refused too)
+            raise ValueError(f"'{name}' must be a non-negative integer, not {value!r}")
+    for name in _STR_FIELDS:
+        if name in fields and not isinstance(fields[name], str):
+            raise ValueError(f"'{name.rstrip('_')}' must be a string, not {fields[name]!r}")
+    for name in _OPTIONAL_STR_FIELDS:
+        if fields.get(name) is not None and not isinstance(fields[name], str):
+            raise ValueError(f"'{name}' must be a string or null, not {fields[name]!r}")
+    score = fields.get("score")
+    if score is not None and (type(score) not in (int, float)):
+        raise ValueError(f"'score' must be a number or null, not {score!r}")
+    if fields["start"] > fields["end"]:
+        raise ValueError(f"'start' ({fields['start']}) is after 'end' ({fields['end']})")
+    if fields.get("format") is not None and not isinstance(fields["format"], str):
+        raise ValueError(f"'format' must be a string or null, not {fields['format']!r}")
 
 
 # ``id`` is a hash of the other fields. A run makes a record per change but most are never
@@ -242,6 +279,9 @@ def apply_changes(original: str, changes: Iterable[Change]) -> str:
             continue
         if change.start < pos:
             raise ValueError(f"change {change.id} overlaps an earlier change at offset {change.start}")
+        if not change.start <= change.end <= len(original):  # (an empty slice would "match")
+            raise ValueError(f"change {change.id} has offsets {change.start}:{change.end}, outside "
+                             f"the text (0:{len(original)})")
         if original[change.start : change.end] != change.before:
             raise ValueError(
                 f"change {change.id} does not match the text at {change.start}:{change.end} "

@@ -91,3 +91,42 @@ def follow_case(matched: str, replacement: str) -> str:
         i = len(replacement) - len(first)
         return replacement[:i] + first[0].upper() + first[1:]
     return replacement
+
+
+# C0 controls (but tab and newline), DEL and C1 controls: a terminal acts on them (ESC starts
+# sequences that clear the screen, set the title, or hide text; U+009B is a one-byte CSI).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: each control character shown as a visible escape
+    (``\\x1b``), everything else (tabs, newlines, ``\\r\\n`` line ends, non-ASCII letters, CJK)
+    left as it is.
+
+    Input text, file names, glossary ids and notes are user-controlled: printed raw, an ESC
+    sequence in them would drive the reviewer's terminal instead of being seen.
+    """
+    if text.isprintable() or _CONTROL_RE.search(text) is None:
+        return text
+    return _CONTROL_RE.sub(_escape_control, text)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == "\r" and match.string.startswith("\n", match.end()):
+        return char  # a CRLF line end moves to the next line like LF
+    return f"\\x{ord(char):02x}"
+
+
+def split_records(text: str) -> list[str]:
+    """The lines of a line-based user file (TSV glossary, phrase list, segment file), split at
+    ``\\n`` and ``\\r\\n`` only, without their ends.
+
+    ``str.splitlines`` also splits at U+0085, U+2028, U+2029, \\x0b, \\x0c and \\x1c-\\x1e, which
+    can sit inside a record (pasted from a web page or a CAT tool): the record would be cut in
+    two and its halves read as two records (a bogus glossary entry, a misaligned segment).
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the text ends with a line end (as splitlines: no empty last line)
+    return [line[:-1] if line.endswith("\r") else line for line in lines]

@@ -121,7 +121,8 @@ def test_regex_entries_with_groups_and_deleting_whole_lines():
     assert run(g, text).text == "Title\n5,000 people\n"
 
 
-@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\\s*x?)*y", r"(?:ab|a)*c", r"(\\w+\\s?)+$"])
+# (those that run on RE2, such as (\s*x?)*y and (?:ab|a)*c, load: see test_regex_linear.py)
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\\w+\\s?)+$"])
 def test_catastrophic_regexes_are_refused(pattern):
     with pytest.raises(GlossaryError, match="backtrack"):
         glossary(entry("bad", pattern, "", match='"regex"'))

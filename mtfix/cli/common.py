@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import typer
 
+from mtfix.textutil import printable
+
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def err(message: str) -> None:
-    """Print to standard error (standard output may carry the result, e.g. ``fix -``)."""
-    typer.echo(message, err=True)
+    """Print to standard error (standard output may carry the result, e.g. ``fix -``).
+
+    Control characters are shown escaped: messages quote file names, entries and text.
+    """
+    typer.echo(printable(message), err=True)
 
 
 def usage_error(message: str, prog: str = "mtfix") -> typer.Exit:

@@ -16,6 +16,7 @@ from mtfix.cli.common import EXIT_INPUT_FAILED as EXIT_PROBLEMS
 from mtfix.cli.common import EXIT_USAGE, usage_error
 from mtfix.cli.common import err as _err
 from mtfix.glossary.model import GlossaryError
+from mtfix.textutil import printable
 
 glossary_app = typer.Typer(
     name="glossary",
@@ -47,7 +48,7 @@ def lint_cmd(
     for problem in report.problems:
         if quiet and problem.severity != "error":
             continue
-        typer.echo(str(problem))
+        typer.echo(printable(str(problem)))
     _err(f"mtfix glossary lint: {report.summary()}")
     if report.errors or (strict and report.warnings):
         raise typer.Exit(EXIT_PROBLEMS)
@@ -62,7 +63,7 @@ def test_cmd(files: Files) -> None:
     for error in report.errors:
         _err(f"mtfix glossary test: {error}")
     for failure in report.failures:
-        typer.echo(str(failure))
+        typer.echo(printable(str(failure)))
     _err(f"mtfix glossary test: {report.summary()}")
     if report.errors:
         raise typer.Exit(EXIT_USAGE)
@@ -172,14 +173,14 @@ def stats_cmd(
     typer.echo("fires  entry")
     for entry in glossary.entries:
         if stats.fires[entry.id]:
-            typer.echo(f"{stats.fires[entry.id]:5d}  {entry.id}")
+            typer.echo(printable(f"{stats.fires[entry.id]:5d}  {entry.id}"))
     never = stats.never_fired
     typer.echo(f"never fired ({len(never)}):")
     for entry in never:
-        typer.echo(f"       {entry.id}  ({entry.where()})")
+        typer.echo(printable(f"       {entry.id}  ({entry.where()})"))
     typer.echo("slowest:")
     for what, seconds in stats.timings[:top]:
-        typer.echo(f"{seconds * 1000:9.1f} ms  {what}")
+        typer.echo(printable(f"{seconds * 1000:9.1f} ms  {what}"))
 
 
 @glossary_app.command("learn")

@@ -10,7 +10,8 @@
   enumerated with the same automaton, so the fast path stays fast and the result is always
   what the policy says.
 * ``regex`` entries are compiled ``re`` patterns run over the original text, each only where
-  a literal it requires occurs (``regexcheck.regex_triggers``/``regex_reach``).
+  a literal it requires occurs (``regexcheck.regex_triggers``/``regex_reach``); those that
+  RE2 can run with identical results run on RE2, in linear time (``re2route``).
 
 Overlap policy (one, everywhere): leftmost match wins, then the longest, then the entry that
 comes first (file order, files in load order). Replacements are never re-scanned.
@@ -29,9 +30,11 @@ import ahocorasick_rs as ac
 from mtfix.change import START_END, Edit
 from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
 from mtfix.glossary.model import GlossaryError, RawEntry
+from mtfix.glossary.re2route import Re2Pattern, has_template_refs, linear_pattern
 from mtfix.glossary.regexcheck import (
     SPECIAL_FOLD_CHARS,
     SPECIAL_FOLD_TABLE,
+    check_python_regex,
     check_regex,
     regex_reach,
     regex_triggers,
@@ -79,7 +82,7 @@ class CompiledGlossary:
             order: context_regex(entry.context)
             for order, entry in enumerate(self.entries) if entry.context}
         patterns: dict[bytes, list[_Key]] = {}
-        self._regexes: list[tuple[int, RawEntry, re.Pattern[str]]] = []
+        self._regexes: list[tuple[int, RawEntry, re.Pattern[str] | Re2Pattern]] = []
         fuzzy: list[RawEntry] = []
         contexts = self._context
         new_key = tuple.__new__  # _Key's own __new__ is a Python function: 100,000 calls
@@ -316,7 +319,7 @@ class CompiledGlossary:
             present = sorted(v for i in needs for v in hits.get(i, ()))
             if not present:
                 continue
-            if reach is None:
+            if reach is None or _runs_linear(pattern, text):
                 yield order, entry, pattern.finditer(text)
                 continue
             # Cluster nearby occurrences in the view (any grouping is sound: a window only
@@ -429,6 +432,12 @@ class CompiledGlossary:
                     flag=entry.flag)
 
 
+def _runs_linear(pattern: re.Pattern[str] | Re2Pattern, text: str) -> bool:
+    """Does ``pattern`` run on RE2 for ``text``? Then one scan of the whole text costs less
+    than the windows around its triggers (which exist to spare Python's re)."""
+    return isinstance(pattern, Re2Pattern) and pattern.linear_for(text)
+
+
 _CLOSERS = "\"'”’)]}»"
 
 
@@ -522,20 +531,51 @@ def in_context(context: re.Pattern[str], text: str, start: int, end: int) -> boo
     return context.search(text, line_start, len(text) if line_end == -1 else line_end) is not None
 
 
-def compile_regex(entry: RawEntry, pattern: str) -> re.Pattern[str]:
-    """Compile a regex entry, refusing invalid and catastrophically backtracking patterns."""
+def compile_regex(entry: RawEntry, pattern: str) -> re.Pattern[str] | Re2Pattern:
+    """Compile a regex entry, refusing invalid and catastrophically backtracking patterns.
+
+    The result runs on RE2 (linear time) wherever that is exact (see ``re2route``); a pattern
+    that may run on Python's backtracking re must pass the stricter ``check_python_regex``.
+    """
     try:
         compiled = re.compile(pattern)
     except re.error as exc:
         raise GlossaryError(f"invalid regex {pattern!r}: {exc}", path=entry.path,
                             line=entry.line, entry_id=entry.id) from None
-    problem = check_regex(pattern)
-    if problem:
-        raise GlossaryError(f"regex {pattern!r} {problem}", path=entry.path, line=entry.line,
-                            entry_id=entry.id)
     try:
         compiled.sub(entry.replace, "")  # parses the replacement template even with no match
     except re.error as exc:
         raise GlossaryError(f"invalid replacement template {entry.replace!r}: {exc}",
                             path=entry.path, line=entry.line, entry_id=entry.id) from None
-    return compiled
+    linear = linear_pattern(compiled, entry.replace)
+    problem = _backtracking_problem(pattern, linear, entry.replace)
+    if problem:
+        raise GlossaryError(f"regex {pattern!r} {problem}", path=entry.path, line=entry.line,
+                            entry_id=entry.id)
+    return compiled if linear is None else linear
+
+
+def _backtracking_problem(pattern: str, linear: Re2Pattern | None, template: str) -> str | None:
+    """Why a pattern that (sometimes) runs on Python's re could hang it, with what to do.
+
+    A pattern RE2 runs on every text needs no check; one that runs on Python's re for some or
+    all texts must pass ``check_python_regex`` (no repeat over a part of varying length), as
+    no time limit can stop Python's re cleanly.
+    """
+    if linear is not None and not linear.uses_boundary:
+        return None
+    problem = check_regex(pattern) or check_python_regex(pattern)
+    if not problem:
+        return None
+    if linear is not None:
+        why = (r"it uses \b or \B, which only Python's re decides for letters outside "
+               r"ASCII; rewrite the repeat, or add (?a) at the start if ASCII word "
+               r"characters are enough")
+    elif has_template_refs(template):
+        why = (r"its replacement refers to groups (\1, \g<name>), which only Python's re "
+               "provides; rewrite the repeat or the replacement")
+    else:
+        why = ("it needs Python's re (lookarounds, backreferences, a plain $, or nested repeat "
+               "counts multiplying past 1000 are not run on the linear-time engine); rewrite the repeat "
+               "without the nesting")
+    return f"{problem}; {why}"

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mtfix.textutil import split_records
+
 MATCH_KINDS = ("phrase", "exact", "regex", "fuzzy")
 ENTRY_KEYS = frozenset(
     {"id", "find", "replace", "match", "note", "examples", "flag", "min_score", "context"}
@@ -106,6 +108,8 @@ def parse_toml(text: str, path: str = "<toml>") -> GlossaryFile:
         found = _TOML_LINE_RE.search(str(exc))
         raise GlossaryError(f"invalid TOML: {exc}", path=path,
                             line=int(found.group(1)) if found else None) from None
+    except RecursionError:
+        raise too_deep_error(path) from None
     unknown = set(data) - {"glossary", "entry"}
     if unknown:
         raise GlossaryError(
@@ -192,11 +196,18 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
                     line=line)
 
 
+def too_deep_error(path: str) -> GlossaryError:
+    """tomllib parses nested arrays and inline tables recursively: thousands of ``[`` exhaust
+    Python's stack (a RecursionError, not a TOMLDecodeError). Named like any other TOML error."""
+    return GlossaryError("invalid TOML: arrays or tables nested too deeply to read (a glossary "
+                         "needs two or three levels); check the file's brackets", path=path)
+
+
 def parse_tsv(text: str, path: str = "<tsv>") -> GlossaryFile:
     """``find<TAB>replace[<TAB>note]`` per line; ``#`` starts a comment; ids are ``stem:line``."""
     stem = Path(path).stem
     glossary = GlossaryFile(path=path)
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(split_records(text), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cells = line.split("\t")

@@ -55,6 +55,47 @@ def _walk(items: list, inside_unbounded: bool) -> str | None:
     return None
 
 
+def check_python_regex(pattern: str) -> str | None:
+    """Why ``pattern`` is too risky for Python's backtracking ``re``, or ``None``.
+
+    Stricter than :func:`check_regex`, for patterns that cannot run on RE2 (see ``re2route``):
+    any repeat that can run more than once over a body of varying length (``(?:xx?)+``,
+    ``(?:x{1,2})+``, ``(?:a{0,50}){0,50}``) or over branches that can match the same text
+    can split the same text in exponentially many ways, bounded counts included.
+    """
+    try:
+        parsed = P.parse(pattern)
+    except re.error as exc:  # pragma: no cover - compile() reports it first
+        return f"does not compile: {exc}"
+    return _walk_strict(list(parsed))
+
+
+def _walk_strict(items: list) -> str | None:
+    for op, arg in items:
+        if op in _REPEATS and op is not None:
+            _low, high, body = arg
+            if high > 1:
+                low_width, high_width = body.getwidth()
+                if low_width != high_width or _ambiguous_branches(list(body)):
+                    return ("repeats a part whose length varies or whose branches overlap "
+                            "(like (?:xx?)+ or (?:x{1,2})+): Python's re can backtrack "
+                            "catastrophically on it")
+            children = [list(body)]
+        elif op == C.SUBPATTERN:
+            children = [list(arg[-1])]
+        elif op == C.BRANCH:
+            children = [list(b) for b in arg[1]]
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            children = [list(arg[1])]
+        else:
+            continue
+        for child in children:
+            problem = _walk_strict(child)
+            if problem:
+                return problem
+    return None
+
+
 def _first_chars(items: list) -> set | None:
     """A coarse set describing what the sequence can start with; None = anything."""
     for op, arg in items:

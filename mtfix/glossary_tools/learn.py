@@ -38,7 +38,7 @@ from mtfix.glossary.compile import CompiledGlossary
 from mtfix.glossary.model import Example, RawEntry, parse_toml
 from mtfix.glossary_tools.edit import entry_table, render_entries
 from mtfix.glossary_tools.lint import lint_entries
-from mtfix.textutil import follow_case
+from mtfix.textutil import follow_case, split_records
 
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _HAS_WORD_RE = re.compile(r"\w")
@@ -483,7 +483,7 @@ def read_segments(path: str | Path, *, detokenize: bool = False, lang: str = "en
     """One segment per line (line ends stripped); optionally Moses-detokenized."""
     from mtfix.fileio import read_text
 
-    lines = read_text(path).splitlines()
+    lines = split_records(read_text(path))  # not splitlines: U+2028 is no line end here
     if not detokenize:
         return lines
     try:

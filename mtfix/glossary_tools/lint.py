@@ -108,7 +108,7 @@ def read_for_lint(path: str | Path) -> tuple[GlossaryFile | None, list[Problem]]
         # so the translator sees all of them in one go.
         try:
             data = tomllib.loads(Path(path).read_text("utf-8-sig"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
             return None, [_from_error(first)]
         tables = data.get("entry") if isinstance(data, dict) else None
         if not isinstance(tables, list) or set(data) - {"glossary", "entry"}:

@@ -8,7 +8,7 @@ plain pipe or a log file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from rich.console import Console
 from rich.table import Table
@@ -17,6 +17,7 @@ from rich.text import Text
 from mtfix.change import Change
 from mtfix.report.loader import STATUS_OK, Report, ReportDocument
 from mtfix.report.redline import word_diff
+from mtfix.textutil import printable
 
 DEL_STYLE = "red strike"
 INS_STYLE = "green underline"
@@ -71,7 +72,15 @@ def change_pieces(change: Change, document: ReportDocument, plain: bool = False)
 
 def render_change(change: Change, document: ReportDocument, plain: bool = False) -> Text:
     """One change as a rich Text (see :func:`change_pieces`)."""
-    return Text.assemble(*change_pieces(change, document, plain))
+    return Text.assemble(*printable_pieces(change_pieces(change, document, plain)))
+
+
+def printable_pieces(pieces: Iterable[Piece]) -> Iterator[Piece]:
+    """The pieces with control characters shown escaped (``textutil.printable``): before,
+    after, context, file names, rule ids and notes all come from user files, and an ESC
+    sequence among them would drive the terminal. (Text pieces are never read as markup.)"""
+    for text, style in pieces:
+        yield printable(text), style
 
 
 def summary_table(report: Report) -> Table:
@@ -83,7 +92,9 @@ def summary_table(report: Report) -> Table:
     table.add_column("changes", justify="right")
     table.add_column("flags", justify="right")
     for rule, counts in sorted(summary.by_rule.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
-        table.add_row(rule, summary.rule_pass[rule], str(counts["changes"]), str(counts["flags"]))
+        # Text, not str: rich would read "[bold]" in a rule id as markup
+        table.add_row(Text(printable(rule)), Text(printable(summary.rule_pass[rule])),
+                      str(counts["changes"]), str(counts["flags"]))
     return table
 
 
@@ -94,15 +105,16 @@ def print_report(report: Report, console: Console | None = None) -> None:
     console.print(summary_table(report))
     for document in report.documents:
         console.print()
-        title = Text(document.doc, style="bold underline")
+        title = Text(printable(document.doc), style="bold underline")
         if document.status != STATUS_OK and document.message:
-            title.append(f"  ({document.message})", style="yellow")
+            title.append(f"  ({printable(document.message)})", style="yellow")
         console.print(title)
         # One Text per document, printed once: rich's per-call overhead dominated (1 ms a change).
         # soft_wrap: long lines are left to the terminal or pager to wrap. Without colour, rich
         # has nothing to style and is skipped altogether.
         pieces = [p for change in document.changes
-                  for p in (("\n", ""), *change_pieces(change, document, plain), ("\n", ""))]
+                  for p in (("\n", ""), *printable_pieces(change_pieces(change, document, plain)),
+                            ("\n", ""))]
         if plain:
             console.file.write("".join(text for text, _ in pieces))
         else:

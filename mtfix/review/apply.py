@@ -59,6 +59,7 @@ def check_base(original_text: str, changes: Sequence[Change], name: str = "the d
     each change's ``before`` must be found at its ``start:end``."""
     digest = text_hash(original_text)
     for change in changes:
+        check_offsets(original_text, change, name)
         if change.base and change.base != digest:
             raise StaleDecisionError(
                 f"{name}: has changed since the change log was written (change {change.id} at line "
@@ -70,6 +71,20 @@ def check_base(original_text: str, changes: Sequence[Change], name: str = "the d
                 f"{name}: change {change.id} at line {change.line} expects {change.before!r} at "
                 f"{change.start}:{change.end} but the text there is {found!r}; the change log "
                 "does not belong to this text")
+
+
+def check_offsets(original_text: str, change: Change, name: str = "the document") -> None:
+    """Refuse a change whose offsets are not a span of ``original_text``.
+
+    ``before`` matching the slice is not enough: with ``start > end`` or ``start`` past the end
+    the slice is empty, so an empty ``before`` "matches", and applying it would duplicate or
+    append text. Checked for every record before anything is applied.
+    """
+    if not 0 <= change.start <= change.end <= len(original_text):
+        raise StaleDecisionError(
+            f"{name}: change {change.id} at line {change.line} has offsets "
+            f"{change.start}:{change.end}, outside the text (0:{len(original_text)}); the change "
+            "log does not belong to this text or was edited: re-run `mtfix fix` on it")
 
 
 def apply_decisions(original_text: str, changes: Iterable[Change], decisions: DecisionMap,

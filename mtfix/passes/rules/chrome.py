@@ -19,6 +19,7 @@ import ahocorasick_rs as ac
 from mtfix.change import Edit
 from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, keep_clear
+from mtfix.textutil import split_records
 
 _SEP = r"[ \t\xa0\[\]【】|/()（）]"
 
@@ -37,7 +38,7 @@ def read_phrases(path: str | Path) -> list[str]:
     """Phrases of a chrome list: one per line, ``#`` comments, blank lines ignored."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = split_records(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ChromePhraseError(f"{path}: cannot read the page-chrome list: {exc}") from None
     phrases = []
