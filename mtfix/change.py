@@ -12,6 +12,7 @@ import bisect
 import hashlib
 import json
 import operator
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
@@ -400,10 +401,24 @@ def write_change_log(changes: Iterable[Change], stream: IO[str]) -> int:
     """Write changes as JSON Lines; returns how many were written."""
     count = 0
     for change in changes:
-        stream.write(json.dumps(change.to_json(), ensure_ascii=False))
+        stream.write(_json_line(change.to_json()))
         stream.write("\n")
         count += 1
     return count
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    """One record as JSON, readable UTF-8. A file name that is not UTF-8 reaches us with
+    surrogate escapes (``caf\\udce9.txt`` for the bytes ``caf\\xe9.txt``), which UTF-8 cannot
+    encode; such a record is written with ASCII escapes (``"caf\\udce9.txt"`` in the JSON), which
+    ``json.loads`` reads back to the same string, so ``os.fsencode(doc)`` gives the exact name."""
+    line = json.dumps(record, ensure_ascii=False)
+    if _LONE_SURROGATE.search(line):
+        return json.dumps(record)
+    return line
 
 
 def read_change_log(stream: IO[str], name: str = "<change log>") -> Iterator[Change]:

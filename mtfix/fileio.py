@@ -156,13 +156,17 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path, *, mode: str = "w") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on success it replaces ``path`` atomically."""
+def atomic_writer(path: str | Path, *, mode: str = "w", errors: str = "strict") -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success it replaces ``path`` atomically.
+
+    ``errors``: how a text stream encodes what UTF-8 cannot: ``"backslashreplace"`` suits
+    reports, which may show a file name that is not UTF-8 (surrogate-escaped: ``\\udce9``).
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "", "errors": errors}
         with os.fdopen(fd, mode, **kwargs) as stream:
             yield stream
             stream.flush()
