@@ -28,6 +28,7 @@ How a run works (and why it can be resumed):
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -170,7 +171,7 @@ def split_collisions(jobs: Sequence[Job]) -> tuple[list[Job], list[FileReport]]:
     keep: list[Job] = []
     failed: list[FileReport] = []
     for job in jobs:
-        out = job.output.resolve()
+        out = _output_identity(job)
         first = claimed.get(out)
         if first is not None:
             if first.input.resolve() == job.input.resolve():
@@ -207,8 +208,8 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
     for arg in inputs:
         path = Path(arg)
         if path.is_dir():
-            found = sorted(f for f in _walk(path, suffixes)
-                           if skip is None or not f.resolve().is_relative_to(skip))
+            walked = _without_broken_links(sorted(_walk(path, suffixes)), problems)
+            found = [f for f in walked if skip is None or not f.resolve().is_relative_to(skip)]
             if not found:
                 problems.append(FileReport(arg, None, error=(
                     f"{arg}: no input files found (looked for {', '.join(sorted(suffixes))}); "
@@ -216,6 +217,8 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
             for file in found:
                 rel = file.relative_to(path)
                 jobs.append(Job(file, _output_for(file, rel, output_dir, in_place), str(file)))
+        elif (broken := _broken_link_error(path, arg)) is not None:
+            problems.append(FileReport(arg, None, error=broken))
         elif path.exists():
             jobs.append(Job(path, _output_for(path, Path(path.name), output_dir, in_place), arg))
         else:
@@ -278,7 +281,7 @@ class _Settings:
 
 
 def _job_key(job: Job) -> str:
-    key = f"{job.input.resolve()}\0{job.output.resolve()}"
+    key = f"{job.input.resolve()}\0{_output_identity(job)}"
     return hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
@@ -482,7 +485,8 @@ def _check_run_writes(log_path: Path | None, extra: Mapping[str, Path],
     where: dict[Path, str] = {}
     for job in jobs:
         for role, path in (("output", job.output), ("input", job.input)):
-            where[path.resolve()] = f"the {role} {path} (of {job.doc})"
+            where[_output_identity(job) if role == "output" else path.resolve()] = \
+                f"the {role} {path} (of {job.doc})"
     for name, it, path, how in writes:
         target = path.resolve()
         if target in where:
@@ -518,3 +522,54 @@ def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs
             if on_file is not None:
                 on_file(report)
             yield report
+
+
+# -- symbolic links ------------------------------------------------------------------------------
+
+def _broken_link_error(path: Path, doc: str) -> str | None:
+    """What is wrong with ``path`` if it is a symbolic link that loops or points nowhere, else
+    None. Checked before anything resolves the path: resolving a loop raises (RuntimeError
+    "Symlink loop"), which would stop the whole run instead of failing this one file."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a loop this way
+        return _loop_error(doc)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _loop_error(doc)
+        with contextlib.suppress(OSError):
+            return (f"{doc}: is a symbolic link to {os.readlink(path)}, which does not exist; "
+                    "fix the link or leave it out")
+        return f"{doc}: cannot follow this symbolic link ({exc.strerror}); fix it or leave it out"
+    return None
+
+
+def _loop_error(doc: str) -> str:
+    return (f"{doc}: loops (a symbolic link that leads back to itself); point the link at a "
+            "file or remove it")
+
+
+def _without_broken_links(files: Sequence[Path], problems: list[FileReport]) -> list[Path]:
+    """``files`` less the broken symbolic links, which go to ``problems`` as failed files."""
+    keep = []
+    for file in files:
+        broken = _broken_link_error(file, str(file))
+        if broken is None:
+            keep.append(file)
+        else:
+            problems.append(FileReport(str(file), None, error=broken))
+    return keep
+
+
+def _output_identity(job: Job) -> Path:
+    """Which file a job's output replaces. In place, the input itself with links followed
+    (:func:`~mtfix.fileio.in_place_update` updates the file a link points to, so a link and its
+    file named together are one job). Otherwise the output path with its folder resolved but
+    its name not followed: a symbolic link already there is replaced by the output
+    (atomically, like an earlier output), never written through, so its target is not what
+    the output names (and a link that loops must not stop the run by being resolved)."""
+    if job.output == job.input:
+        return job.input.resolve()
+    return job.output.parent.resolve() / job.output.name

@@ -276,8 +276,14 @@ def in_place_update(path: str | Path, *, backup: bool = True) -> Iterator[InPlac
     original is copied to ``NAME.orig`` -- or, when that exists, to the next free name
     ``NAME.orig.1``, ``NAME.orig.2``... (an existing backup is never overwritten) -- and the
     new content replaces ``path`` atomically. On an exception nothing is changed.
+
+    A symbolic link is followed: the file it points to is updated (its backup beside it) and
+    the link stays a link; replacing the link itself would turn it into a copy and leave the
+    file it points to unfixed.
     """
     path = Path(path)
+    if path.is_symlink():
+        path = path.resolve(strict=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new.tmp", dir=path.parent)
     os.close(fd)
     update = InPlaceUpdate(path, Path(tmp))

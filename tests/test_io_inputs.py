@@ -55,3 +55,60 @@ def test_the_cli_reports_a_name_that_is_not_utf8(tmp_path, report):
     assert "caf\\udce9.txt" in text  # shown escaped; in JSON that reads back as the name
     if report.endswith(".json"):
         assert str(tmp_path / name) in json.dumps(json.loads(text), ensure_ascii=False)
+
+
+# -- symbolic links --------------------------------------------------------------------------------
+
+def test_in_place_on_a_symlink_fixes_the_file_it_points_to_and_keeps_the_link(pipeline, tmp_path):
+    (tmp_path / "data").mkdir()
+    real = tmp_path / "data" / "real.txt"
+    real.write_text("click here\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(Path("data") / "real.txt")
+    # the link and its file named together: one file, fixed once
+    result = fix_paths([str(link), str(real)], pipeline=pipeline, in_place=True, jobs=2)
+    assert not result.failed and len(result.results) == 1, result.results
+    assert link.is_symlink() and os.readlink(link) == str(Path("data") / "real.txt")
+    assert real.read_text(encoding="utf-8") == "select this\n"
+    assert (tmp_path / "data" / "real.txt.orig").read_text(encoding="utf-8") == "click here\n"
+    assert [c.doc for c in result.changes] == [str(link)]
+    assert result.change_log == str(tmp_path / "link.changes.jsonl")
+    again = fix_paths([str(link)], pipeline=pipeline, in_place=True)  # nothing left to fix
+    assert not again.failed and again.summary() == "1 file, 0 changes, 0 flags"
+
+
+def test_an_output_path_holding_a_symlink_gets_the_link_replaced_never_written_through(
+        pipeline, tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("click here\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("someone else's file\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").symlink_to(elsewhere)
+    (out / "b.txt").symlink_to("b.txt")  # a link to itself: a loop
+    (tmp_path / "b.txt").write_text("click here\n", encoding="utf-8")
+    result = fix_paths([str(src), str(tmp_path / "b.txt")], pipeline=pipeline, output_dir=str(out))
+    assert not result.failed, result.failed
+    assert elsewhere.read_text(encoding="utf-8") == "someone else's file\n"
+    for name in ("a.txt", "b.txt"):
+        assert not (out / name).is_symlink()
+        assert (out / name).read_text(encoding="utf-8") == "select this\n"
+    assert len(result.changes) == 2
+
+
+def test_a_symlink_loop_is_one_failed_file_and_the_others_are_done(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("The Anti smuggling Bureau met.\n", encoding="utf-8")
+    (src / "loop1.txt").symlink_to("loop2.txt")
+    (src / "loop2.txt").symlink_to("loop1.txt")
+    (src / "gone.txt").symlink_to("nowhere.txt")
+    result = CliRunner().invoke(app, ["fix", str(src), str(src / "loop1.txt"), "-o",
+                                      str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == \
+        "The Anti-smuggling Bureau met.\n"
+    assert result.output.count("loops (a symbolic link that leads back to itself)") == 3
+    assert "gone.txt: is a symbolic link to nowhere.txt, which does not exist" in result.output
+    assert "1 file, " in result.output and "4 failed" in result.output
