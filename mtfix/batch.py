@@ -336,14 +336,11 @@ def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
                         flags += 1
                     else:
                         by_pass[change.pass_] += 1
+            applied = tuple(sorted(by_pass.items()))
+            # before the in-place swap (the ExitStack's exit): see _write_manifest
+            _write_manifest(manifest, job, settings, input_hash, file_hash(target), applied, flags)
         if settings.in_place:
             note = update.describe()
-        applied = tuple(sorted(by_pass.items()))
-        record = {"version": MANIFEST_VERSION, "input": str(job.input), "output": str(job.output),
-                  "input_hash": input_hash, "output_hash": file_hash(job.output),
-                  "settings": settings.fingerprint, "applied": applied, "flags": flags}
-        with atomic_writer(manifest) as out:
-            json.dump(record, out)
         return FileReport(job.doc, str(job.output), applied=applied, flags=flags,
                           base=input_hash[:16], note=note)
     except InputError as exc:
@@ -573,3 +570,21 @@ def _output_identity(job: Job) -> Path:
     if job.output == job.input:
         return job.input.resolve()
     return job.output.parent.resolve() / job.output.name
+
+
+# -- the record of a finished file -----------------------------------------------------------------
+
+def _write_manifest(manifest: Path, job: Job, settings: _Settings, input_hash: str,
+                    output_hash: str, applied: tuple[tuple[str, int], ...], flags: int) -> None:
+    """Record that ``job`` is done: its change records are in the part file, its output has
+    ``output_hash``. Written once the part and the output (or, in place, the scratch file) are
+    complete but BEFORE an in-place swap, so the swap and its record are one recoverable step:
+    killed before the swap, the file still has its input hash, which differs from the recorded
+    output hash, so ``--resume`` fixes it again; killed after, the file has the recorded output
+    hash, so ``--resume`` takes the recorded changes instead of fixing the fixed file (which
+    would find nothing and leave an empty change log)."""
+    record = {"version": MANIFEST_VERSION, "input": str(job.input), "output": str(job.output),
+              "input_hash": input_hash, "output_hash": output_hash,
+              "settings": settings.fingerprint, "applied": applied, "flags": flags}
+    with atomic_writer(manifest) as out:
+        json.dump(record, out)
