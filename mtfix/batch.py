@@ -40,7 +40,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtfix.change import Change, read_change_log, write_change_log
-from mtfix.fileio import InputError, atomic_writer, file_hash, in_place_update, numbered_free_path
+from mtfix.fileio import (
+    InputError,
+    LockHeld,
+    atomic_writer,
+    exclusive_lock,
+    file_hash,
+    in_place_update,
+    numbered_free_path,
+    remove_stale_temp_files,
+)
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions, detect_format, fix_document
 from mtfix.pipeline import Pipeline
 
@@ -346,8 +355,7 @@ def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
     except InputError as exc:
         return FileReport(job.doc, None, error=str(exc))
     except OSError as exc:
-        return FileReport(job.doc, None, error=f"{job.doc}: cannot write output {job.output}: "
-                          f"{exc.strerror or exc}")
+        return FileReport(job.doc, None, error=_write_error(job, exc))
     except Exception as exc:  # one file must not stop the batch; say it is our bug
         return FileReport(job.doc, None, error=f"{job.doc}: internal error ({type(exc).__name__}: "
                           f"{exc}); please report this as an mtfix bug")
@@ -433,37 +441,40 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
     if log_path is None:
         return batch
     parts = parts_dir_for(log_path)
-    if not resume:
-        shutil.rmtree(parts, ignore_errors=True)
-    parts.mkdir(parents=True, exist_ok=True)
-    settings = _Settings(format, options, in_place, backup, resume, str(parts),
-                         _settings_fingerprint(pipeline, format, options))
-    reports = list(_run_all(found, pipeline, settings, jobs, on_file))
-    batch.results.extend(reports)
-    done = [(job, report) for job, report in zip(found, reports, strict=True) if report.ok]
-    if done and in_place and (log_path.exists() or log_path.is_symlink()):
-        # The existing log records how the files came to differ from their NAME.orig: keep it.
-        if not any(report.applied_count for _, report in done):
-            batch.unsaved_changes = [change for job, _ in done
-                                     for change in _read_part(parts, job)]
-            batch.note = (f"nothing changed, so no change log was written; {log_path} (of an "
-                          "earlier run) was left as it was")
-            done = []
-        else:
-            taken = [*extra.values(), *(p for job in discovered for p in (job.input, job.output))]
-            numbered = numbered_free_path(log_path, taken)
-            batch.note = (f"{log_path} already exists and was kept; this run's change log is "
-                          f"{numbered}")
-            log_path = numbered
-    if done:
-        with atomic_writer(log_path) as stream:
-            for job, _ in done:
-                with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
-                    shutil.copyfileobj(part, stream, 1 << 20)
-        batch.change_log = str(log_path)
-    if not batch.failed:
-        shutil.rmtree(parts, ignore_errors=True)
-    return batch
+    # one run per change log (and so per output folder) at a time: see _run_lock
+    with _run_lock(log_path):
+        _remove_stale_temp_files(found, log_path)
+        if not resume:
+            shutil.rmtree(parts, ignore_errors=True)
+        parts.mkdir(parents=True, exist_ok=True)
+        settings = _Settings(format, options, in_place, backup, resume, str(parts),
+                             _settings_fingerprint(pipeline, format, options))
+        reports = list(_run_all(found, pipeline, settings, jobs, on_file))
+        batch.results.extend(reports)
+        done = [(job, report) for job, report in zip(found, reports, strict=True) if report.ok]
+        if done and in_place and (log_path.exists() or log_path.is_symlink()):
+            # The existing log records how the files came to differ from their NAME.orig: keep it.
+            if not any(report.applied_count for _, report in done):
+                batch.unsaved_changes = [change for job, _ in done
+                                         for change in _read_part(parts, job)]
+                batch.note = (f"nothing changed, so no change log was written; {log_path} (of an "
+                              "earlier run) was left as it was")
+                done = []
+            else:
+                taken = [*extra.values(), *(p for job in discovered for p in (job.input, job.output))]
+                numbered = numbered_free_path(log_path, taken)
+                batch.note = (f"{log_path} already exists and was kept; this run's change log is "
+                              f"{numbered}")
+                log_path = numbered
+        if done:
+            with atomic_writer(log_path) as stream:
+                for job, _ in done:
+                    with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
+                        shutil.copyfileobj(part, stream, 1 << 20)
+            batch.change_log = str(log_path)
+        if not batch.failed:
+            shutil.rmtree(parts, ignore_errors=True)
+        return batch
 
 
 def _read_part(parts: Path, job: Job) -> list[Change]:
@@ -588,3 +599,64 @@ def _write_manifest(manifest: Path, job: Job, settings: _Settings, input_hash: s
               "settings": settings.fingerprint, "applied": applied, "flags": flags}
     with atomic_writer(manifest) as out:
         json.dump(record, out)
+
+
+# -- one run per output folder, and what cannot be written -------------------------------------------
+
+@contextlib.contextmanager
+def _run_lock(log_path: Path) -> Iterator[None]:
+    """Hold ``.LOG.lock`` beside the change log for the whole run. Two runs into one folder
+    would share the change log and its parts folder (each clearing the other's records): the
+    second is refused before it touches anything (:class:`BatchUsageError`, exit code 2). The
+    same error if the folder cannot be written at all: no change log and no record for
+    ``--resume`` could be kept there, so nothing is done."""
+    lock = log_path.with_name(f".{log_path.name}.lock")
+    stack = contextlib.ExitStack()
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        stack.enter_context(exclusive_lock(lock))
+    except LockHeld as exc:
+        who = f" (process {exc.holder})" if exc.holder else ""
+        raise BatchUsageError(
+            f"another mtfix run{who} is writing here ({lock}); wait for it or choose another "
+            "-o (or --changes)") from None
+    except OSError as exc:
+        where = Path(exc.filename).parent if exc.filename else log_path.parent
+        raise BatchUsageError(
+            f"cannot write in {where}: {_reason(exc)}; the change log and the records that "
+            f"let --resume continue go there, so nothing was done; {_what_to_do(exc, where)} "
+            "or choose another output folder (-o) or change log (--changes)") from None
+    with stack:
+        yield
+
+
+def _write_error(job: Job, exc: OSError) -> str:
+    """The failed file's message for an OSError while writing: where, why, what to do."""
+    where = Path(exc.filename).parent if exc.filename else job.output.parent
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT):
+        return (f"{job.doc}: cannot write in {where}: {_reason(exc)}; "
+                f"{_what_to_do(exc, where)} or write the outputs elsewhere (-o)")
+    return (f"{job.doc}: cannot write output {job.output}: {exc.strerror or exc}; check the disk "
+            f"and the folder {where}, then rerun with --resume")
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def _what_to_do(exc: OSError, where: Path) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free space and rerun with --resume (finished files are kept),"
+    if exc.errno == errno.EROFS:
+        return "remount it writable"
+    return f"make it writable (chmod u+w {where})"
+
+
+def _remove_stale_temp_files(jobs: Sequence[Job], log_path: Path) -> None:
+    """Remove what killed runs left in the folders this run writes to: temporary files of
+    our naming whose process is dead (see :func:`mtfix.fileio.remove_stale_temp_files`).
+    Runs under the run lock, so no live run of ours is writing there."""
+    parts = parts_dir_for(log_path)
+    folders = {_output_identity(job).parent for job in jobs} | {log_path.parent, parts}
+    for folder in sorted(folders):
+        remove_stale_temp_files(folder)
