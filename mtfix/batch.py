@@ -143,6 +143,12 @@ class BatchUsageError(ValueError):
     what to do instead. The CLI turns it into a usage error (exit code 2)."""
 
 
+class ChangeLogError(Exception):
+    """The files were fixed but their change log could not be written (e.g. the disk is full).
+    The parts folder is kept, so ``resume=True`` writes the log without redoing the files; the
+    message says so. The CLI prints it and exits with code 1."""
+
+
 def check_arguments(inputs: Sequence[str], output_dir: str | None = None) -> None:
     """Refuse arguments that would silently do nothing useful: an input folder that is the
     output folder or inside it (its files would all be taken for earlier outputs and skipped).
@@ -467,10 +473,7 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
                               f"{numbered}")
                 log_path = numbered
         if done:
-            with atomic_writer(log_path) as stream:
-                for job, _ in done:
-                    with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
-                        shutil.copyfileobj(part, stream, 1 << 20)
+            _write_change_log(log_path, parts, [job for job, _ in done])
             batch.change_log = str(log_path)
         if not batch.failed:
             shutil.rmtree(parts, ignore_errors=True)
@@ -660,3 +663,24 @@ def _remove_stale_temp_files(jobs: Sequence[Job], log_path: Path) -> None:
     folders = {_output_identity(job).parent for job in jobs} | {log_path.parent, parts}
     for folder in sorted(folders):
         remove_stale_temp_files(folder)
+
+
+# -- the change log -------------------------------------------------------------------------------
+
+def _write_change_log(log_path: Path, parts: Path, jobs: Sequence[Job]) -> None:
+    """Concatenate the jobs' parts into the change log, atomically. If that fails (a full
+    disk), raise :class:`ChangeLogError` saying how to recover: the outputs are written and the
+    parts folder, which the caller removes only after success, holds their changes, so a
+    ``--resume`` run takes every file as done and writes the log."""
+    try:
+        with atomic_writer(log_path) as stream:
+            for job in jobs:
+                with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
+                    shutil.copyfileobj(part, stream, 1 << 20)
+    except OSError as exc:
+        fix = ("free space" if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+               else "fix that (check the disk and the folder)")
+        raise ChangeLogError(
+            f"could not write the change log {log_path}: {exc.strerror or exc}; {fix} "
+            "and rerun with --resume (the outputs already written are kept and their changes "
+            f"are recorded in {parts})") from exc

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import subprocess
 import sys
@@ -213,3 +214,42 @@ def test_temporary_files_carry_the_writing_process_id(tmp_path):
         stream.write("x")
         [tmp] = [p.name for p in tmp_path.iterdir()]
     assert tmp.startswith(f".a.txt.mtfix-{os.getpid()}.") and tmp.endswith(".tmp")
+
+
+# -- a full disk while writing the change log ---------------------------------------------------------
+
+def test_a_full_disk_while_writing_the_change_log_is_recovered_by_resume(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (src / name).write_text(f"{name}: click here\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["fix", str(src), "-o", str(out), "-j", "1", "--no-default-glossaries",
+            "-g", str(GLOSSARY)]
+    real_writer = mtfix.batch.atomic_writer
+
+    @contextlib.contextmanager
+    def full_disk_for_the_log(path, **kwargs):
+        with real_writer(path, **kwargs) as stream:
+            if Path(path).name == "changes.jsonl":
+                stream.write('{"half a record')
+                raise OSError(errno.ENOSPC, "No space left on device", str(path))
+            yield stream
+
+    monkeypatch.setattr(mtfix.batch, "atomic_writer", full_disk_for_the_log)
+    first = CliRunner().invoke(app, args)
+    monkeypatch.undo()
+    log, parts = out / "changes.jsonl", out / ".changes.jsonl.parts"
+    assert first.exit_code == 1, first.output
+    assert (f"could not write the change log {log}: No space left on device; free space and "
+            "rerun with --resume (the outputs already written are kept and their changes are "
+            f"recorded in {parts})") in first.output
+    assert not log.exists() and parts.is_dir()
+    assert (out / "a.txt").read_text(encoding="utf-8") == "a.txt: select this\n"
+
+    second = CliRunner().invoke(app, [*args, "--resume"])
+    assert second.exit_code == 0, second.output
+    assert "2 files (2 already done), 2 changes" in second.output
+    assert [(r["doc"], r["after"]) for r in map(json.loads, log.read_text().splitlines())] == [
+        (str(src / "a.txt"), "select this"), (str(src / "b.txt"), "select this")]
+    assert not parts.exists()
