@@ -47,8 +47,10 @@ from mtfix.fileio import (
     exclusive_lock,
     file_hash,
     in_place_update,
+    is_regular_file,
     numbered_free_path,
     remove_stale_temp_files,
+    spool,
 )
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions, detect_format, fix_document
 from mtfix.pipeline import Pipeline
@@ -359,7 +361,7 @@ def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
         return FileReport(job.doc, str(job.output), applied=applied, flags=flags,
                           base=input_hash[:16], note=note)
     except InputError as exc:
-        return FileReport(job.doc, None, error=str(exc))
+        return FileReport(job.doc, None, error=_as_given(str(exc), job, settings))
     except OSError as exc:
         return FileReport(job.doc, None, error=_write_error(job, exc))
     except Exception as exc:  # one file must not stop the batch; say it is our bug
@@ -440,6 +442,8 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
     # every input named or found counts, also one refused for a clashing output: it is
     # still the user's file
     _check_run_writes(log_path, extra, discovered)
+    if in_place:
+        _refuse_in_place_pipes(discovered)
     batch = BatchResult(results=list(problems))
     if on_file is not None:
         for problem in problems:
@@ -455,7 +459,12 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
         parts.mkdir(parents=True, exist_ok=True)
         settings = _Settings(format, options, in_place, backup, resume, str(parts),
                              _settings_fingerprint(pipeline, format, options))
+        found, unread = _spool_pipes(found, parts)
+        batch.results.extend(unread)
+        for problem in unread if on_file is not None else ():
+            on_file(problem)
         reports = list(_run_all(found, pipeline, settings, jobs, on_file))
+        _remove_spools(parts)
         batch.results.extend(reports)
         done = [(job, report) for job, report in zip(found, reports, strict=True) if report.ok]
         if done and in_place and (log_path.exists() or log_path.is_symlink()):
@@ -544,9 +553,9 @@ def _broken_link_error(path: Path, doc: str) -> str | None:
     if not path.is_symlink():
         return None
     try:
-        path.resolve(strict=True)
-    except RuntimeError:  # Python < 3.13 reports a loop this way
-        return _loop_error(doc)
+        # what the kernel follows (also /dev/stdin -> /proc/self/fd/0 -> "pipe:[...]", which
+        # a textual resolve(strict=True) cannot)
+        os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return _loop_error(doc)
@@ -684,3 +693,59 @@ def _write_change_log(log_path: Path, parts: Path, jobs: Sequence[Job]) -> None:
             f"could not write the change log {log_path}: {exc.strerror or exc}; {fix} "
             "and rerun with --resume (the outputs already written are kept and their changes "
             f"are recorded in {parts})") from exc
+
+
+# -- pipes and FIFOs -----------------------------------------------------------------------------
+
+_SPOOLS = "spooled"  # in the parts folder: one sub-folder per piped input
+
+
+def _spool_pipes(jobs: Sequence[Job], parts: Path) -> tuple[list[Job], list[FileReport]]:
+    """The jobs, those reading a pipe, FIFO or device (``/dev/stdin``, ``<(cmd)``) turned into
+    jobs reading a copy; and failed reports for the pipes that could not be read. A run reads
+    each input more than once (its hash, then the fix; text is hashed before it is streamed),
+    and a pipe gives its bytes only once: read again, it is empty, and the output and change
+    log would be empty. So each is read once, here in the parent process (a worker's stdin is
+    /dev/null), into ``PARTS/spooled/KEY/NAME``: the name is kept so the format is detected as
+    before; the job keeps its output and its ``doc`` (the records name the pipe as given)."""
+    ready: list[Job] = []
+    unread: list[FileReport] = []
+    for job in jobs:
+        if is_regular_file(job.input):
+            ready.append(job)
+            continue
+        copy = parts / _SPOOLS / _job_key(job) / (job.input.name or "stdin")
+        try:
+            spool(job.input, copy)
+        except (InputError, OSError) as exc:
+            unread.append(FileReport(job.doc, None, error=(
+                str(exc) if isinstance(exc, InputError)
+                else f"{job.doc}: cannot keep a copy of this pipe in {copy.parent}: "
+                     f"{exc.strerror or exc}; check the disk, then run again")))
+            continue
+        ready.append(Job(copy, job.output, job.doc))
+    return ready, unread
+
+
+def _remove_spools(parts: Path) -> None:
+    """The copies of piped inputs are not needed after the run (a resumed run reads its pipe
+    again); removed even when files failed, so a copy of stdin does not linger."""
+    shutil.rmtree(parts / _SPOOLS, ignore_errors=True)
+
+
+def _as_given(message: str, job: Job, settings: _Settings) -> str:
+    """An input error about a piped input's copy names the pipe as the user gave it."""
+    if Path(settings.parts) / _SPOOLS in job.input.parents:
+        return message.replace(str(job.input), job.doc)
+    return message
+
+
+def _refuse_in_place_pipes(jobs: Sequence[Job]) -> None:
+    """``--in-place`` on a pipe, FIFO or device: there is no file to replace (and no place
+    for NAME.orig); refused before any work."""
+    for job in jobs:
+        if not is_regular_file(job.input):
+            raise BatchUsageError(
+                f"--in-place {job.doc}: not a regular file (a pipe, FIFO or device), so there is "
+                "nothing to replace; write the output elsewhere (-o FOLDER), or fix it as "
+                "standard input: `mtfix fix - < in.txt > out.txt`")

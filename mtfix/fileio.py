@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -132,6 +133,25 @@ def iter_lines(source: str | Path) -> Iterator[str]:
             yield line + "\n"
     if pending:
         yield pending
+
+
+def is_regular_file(path: str | Path) -> bool:
+    """False for a pipe, FIFO, socket or device (``/dev/stdin``, ``<(cmd)``, ``mkfifo``): what
+    can be read only once. True for a regular file, and for a path that cannot be looked at
+    (reading it then gives the usual clear error)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
+def spool(path: str | Path, copy: str | Path) -> None:
+    """Read ``path`` once, to its end, into the regular file ``copy`` (written atomically), so
+    that it can be read again: a pipe or FIFO gives its bytes only once. Read errors as
+    :func:`read_text`."""
+    with atomic_writer(copy, mode="wb") as out:
+        for block in iter_blocks(path):
+            out.write(block)
 
 
 def file_hash(path: str | Path) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -112,3 +115,56 @@ def test_a_symlink_loop_is_one_failed_file_and_the_others_are_done(tmp_path):
     assert result.output.count("loops (a symbolic link that leads back to itself)") == 3
     assert "gone.txt: is a symbolic link to nowhere.txt, which does not exist" in result.output
     assert "1 file, " in result.output and "4 failed" in result.output
+
+
+# -- pipes and FIFOs -------------------------------------------------------------------------------
+
+def _env() -> dict[str, str]:
+    """This checkout first on the path of a child Python (whatever is installed)."""
+    root = str(Path(__file__).resolve().parents[1])
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+
+
+@pytest.mark.timeout(15)
+def test_a_fifo_is_read_once_and_fixed(pipeline, tmp_path):
+    fifo = tmp_path / "queue.txt"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "w", encoding="utf-8") as stream:  # blocks until the run opens it
+            stream.write("click here\n")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    result = fix_paths([str(fifo)], pipeline=pipeline, output_dir=str(tmp_path / "out"))
+    writer.join(10)
+    assert not result.failed, result.failed
+    assert (tmp_path / "out" / "queue.txt").read_text(encoding="utf-8") == "select this\n"
+    assert [(r["doc"], r["after"]) for r in _records(tmp_path / "out" / "changes.jsonl")] == [
+        (str(fifo), "select this")]
+    assert result.summary() == "1 file, 1 change (glossary 1), 0 flags"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["changes.jsonl", "queue.txt"]
+
+
+def test_a_pipe_is_read_once_and_fixed_also_beside_worker_processes(tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text("The Anti smuggling Bureau met.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mtfix.cli", "fix", "/dev/stdin", str(other), "-o", str(out),
+         "-j", "2"], input=b"The Anti smuggling Bureau met .\n", capture_output=True,
+        env=_env(), timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert (out / "stdin").read_text(encoding="utf-8") == "The Anti-smuggling Bureau met.\n"
+    docs = [r["doc"] for r in _records(out / "changes.jsonl")]
+    assert docs.count("/dev/stdin") == 2 and docs.count(str(other)) == 1
+    assert "2 files, 3 changes" in proc.stderr.decode()
+
+
+def test_in_place_on_a_pipe_is_a_usage_error(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "mtfix.cli", "fix", "/dev/stdin", "--in-place"],
+                          input=b"click here\n", capture_output=True, env=_env(), timeout=60,
+                          check=False)
+    assert proc.returncode == 2, proc.stderr.decode()
+    assert "--in-place /dev/stdin: not a regular file" in proc.stderr.decode()
