@@ -28,16 +28,20 @@ How a run works (and why it can be resumed):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mtfix.change import Change, read_change_log, write_change_log
 from mtfix.fileio import (
@@ -54,6 +58,9 @@ from mtfix.fileio import (
 )
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions, detect_format, fix_document
 from mtfix.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 TEXT_SUFFIXES = frozenset(SUFFIX_FORMATS)
 _OWN_OUTPUT_MARKERS = (".fixed.", ".changes.jsonl", ".orig")
@@ -374,9 +381,11 @@ def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _init_worker(pipeline: Pipeline) -> None:
+def _init_worker(pipeline: Pipeline, parent: int | None = None) -> None:
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = pipeline
+    if parent is not None:
+        _die_with_parent(parent)
 
 
 def _run_in_worker(job: Job, settings: _Settings) -> FileReport:
@@ -530,18 +539,12 @@ def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs
                 on_file(report)
             yield report
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     # The pipeline goes to each worker once (CompiledGlossary pickles as its raw entries and
-    # is rebuilt there); jobs are then just paths.
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(pipeline,)) as pool:
-        futures = [pool.submit(_run_in_worker, job, settings) for job in found]
-        for future in futures:  # input order: deterministic reports and callbacks
-            report = future.result()
-            if on_file is not None:
-                on_file(report)
-            yield report
+    # is rebuilt there); jobs are then just paths. A worker that dies: see _run_in_pool.
+    for report in _run_in_pool(found, pipeline, settings, workers):
+        if on_file is not None:
+            on_file(report)
+        yield report
 
 
 # -- symbolic links ------------------------------------------------------------------------------
@@ -749,3 +752,105 @@ def _refuse_in_place_pipes(jobs: Sequence[Job]) -> None:
                 f"--in-place {job.doc}: not a regular file (a pipe, FIFO or device), so there is "
                 "nothing to replace; write the output elsewhere (-o FOLDER), or fix it as "
                 "standard input: `mtfix fix - < in.txt > out.txt`")
+
+
+# -- worker processes that die, and a parent that dies -------------------------------------------
+
+def _run_in_pool(found: Sequence[Job], pipeline: Pipeline, settings: _Settings,
+                 workers: int) -> Iterator[FileReport]:
+    """Reports of ``found`` in input order, from ``workers`` worker processes.
+
+    A worker that dies (killed, out of memory) breaks the whole pool: every job without a
+    result fails with it, and which one killed it is unknown. Then the first job without a
+    result is run alone in a fresh process: if that dies too, the job is reported as failed;
+    the jobs after it go to a fresh pool. Each retry runs with ``resume=True``, so a job that
+    finished before the break (its manifest is written) is taken as done, not fixed twice.
+    Every break settles at least one job, so the run always ends.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    todo = list(found)
+    retry = dataclasses.replace(settings, resume=True)
+    resuming = settings.resume  # whether this run resumes an earlier one
+    while todo:
+        with _worker_pool(workers, pipeline) as pool:
+            futures = [pool.submit(_run_in_worker, job, settings) for job in todo]
+            broken_at = None
+            for index, future in enumerate(futures):  # input order: deterministic reports
+                try:
+                    report = future.result()
+                except BrokenProcessPool:
+                    broken_at = index
+                    break
+                yield _fresh(report, resuming)
+        if broken_at is None:
+            return
+        yield _fresh(_run_alone(todo[broken_at], pipeline, retry), resuming)
+        todo, settings = todo[broken_at + 1:], retry
+
+
+def _run_alone(job: Job, pipeline: Pipeline, settings: _Settings) -> FileReport:
+    """``job`` in a process of its own: its report, or a failed one if that process dies."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    with _worker_pool(1, pipeline) as pool:
+        try:
+            return pool.submit(_run_in_worker, job, settings).result()
+        except BrokenProcessPool:
+            return FileReport(job.doc, None, error=(
+                f"worker process died (killed? out of memory?) while fixing {job.doc}; rerun "
+                "with --resume"))
+
+
+def _fresh(report: FileReport, resuming: bool) -> FileReport:
+    """A retried job taken from a manifest written earlier in this same run was not "already
+    done" by an earlier run: a run that resumes none started with an empty parts folder."""
+    if report.resumed and not resuming:
+        return dataclasses.replace(report, resumed=False)
+    return report
+
+
+@contextlib.contextmanager
+def _worker_pool(workers: int, pipeline: Pipeline) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers never outlive the run: on any exception here (Ctrl-C,
+    an error, the caller dropping the generator) the queued jobs are cancelled and the workers
+    killed at once, instead of waiting for them to finish their files; their outputs are
+    atomic, so a killed worker leaves only a temporary file, removed at the next run. Workers
+    also die with the parent process (see :func:`_die_with_parent`)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                               initargs=(pipeline, os.getpid()))
+    try:
+        yield pool
+    except BaseException:
+        # No public way to stop running workers: _processes is a dict pid -> Process, which
+        # shutdown() sets to None, so it is read first.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.kill()
+        raise
+    pool.shutdown(wait=True)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: be killed when the parent process dies (Linux ``PR_SET_PDEATHSIG``), so a
+    run killed with SIGTERM or SIGKILL leaves no worker behind writing files. Ctrl-C is left
+    to the parent (it stops the workers itself), so a worker ignores SIGINT. Elsewhere, or if
+    that fails, workers still end when their queue closes, after their current file."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
