@@ -23,6 +23,13 @@ How a run works (and why it can be resumed):
   settings and an intact output (its recorded changes still go into the change log); a file
   interrupted half-way has no manifest and is redone. The parts folder is removed when a run
   finishes without failures.
+
+What a run guards against (docs/guarantees.md lists every promise and its test):
+
+* one run per change log at a time: ``.LOG.lock`` beside it (an flock) is held for the run;
+* a pipe, FIFO or device input is read once, into a copy in the parts folder;
+* a worker process that dies fails its own file only; workers die with the run;
+* temporary files carry their process id; those of dead processes are removed at the start.
 """
 
 from __future__ import annotations
@@ -645,10 +652,18 @@ def _run_lock(log_path: Path) -> Iterator[None]:
         yield
 
 
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+_NOT_ALLOWED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
 def _write_error(job: Job, exc: OSError) -> str:
-    """The failed file's message for an OSError while writing: where, why, what to do."""
+    """The failed file's message for an OSError while writing: where, why, what to do. The
+    folder is the one named in the error (a sub-folder of -o, the parts folder...)."""
     where = Path(exc.filename).parent if exc.filename else job.output.parent
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT):
+    if exc.errno in _NO_SPACE:
+        return (f"{job.doc}: cannot write in {where}: {_reason(exc)}; free space and rerun with "
+                "--resume (the files already done are kept)")
+    if exc.errno in _NOT_ALLOWED:
         return (f"{job.doc}: cannot write in {where}: {_reason(exc)}; "
                 f"{_what_to_do(exc, where)} or write the outputs elsewhere (-o)")
     return (f"{job.doc}: cannot write output {job.output}: {exc.strerror or exc}; check the disk "
@@ -660,11 +675,13 @@ def _reason(exc: OSError) -> str:
 
 
 def _what_to_do(exc: OSError, where: Path) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "free space and rerun with --resume (finished files are kept),"
+    if exc.errno in _NO_SPACE:
+        return "free space"
     if exc.errno == errno.EROFS:
         return "remount it writable"
-    return f"make it writable (chmod u+w {where})"
+    if exc.errno in _NOT_ALLOWED:
+        return f"make it writable (chmod u+w {where})"
+    return "check the disk and the folder"
 
 
 def _remove_stale_temp_files(jobs: Sequence[Job], log_path: Path) -> None:
@@ -690,10 +707,9 @@ def _write_change_log(log_path: Path, parts: Path, jobs: Sequence[Job]) -> None:
                 with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
                     shutil.copyfileobj(part, stream, 1 << 20)
     except OSError as exc:
-        fix = ("free space" if exc.errno in (errno.ENOSPC, errno.EDQUOT)
-               else "fix that (check the disk and the folder)")
         raise ChangeLogError(
-            f"could not write the change log {log_path}: {exc.strerror or exc}; {fix} "
+            f"could not write the change log {log_path}: {exc.strerror or exc}; "
+            f"{_what_to_do(exc, log_path.parent)} "
             "and rerun with --resume (the outputs already written are kept and their changes "
             f"are recorded in {parts})") from exc
 
@@ -852,5 +868,9 @@ def _die_with_parent(parent: int) -> None:
             return
     except (OSError, AttributeError):
         return
-    if os.getppid() != parent:  # the parent died before prctl took effect
+    try:
+        os.kill(parent, 0)  # the run's process (not getppid: a forkserver may stand between)
+    except ProcessLookupError:  # the run died before prctl took effect
         os._exit(1)
+    except OSError:
+        pass
