@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -149,17 +150,18 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
     target = _target_for(path, output, in_place)
     pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries)
     file_format = detect_format(path, format)
-    input_hash = file_hash(path)
     kept: list[Change] = []
     by_pass: Counter[str] = Counter()
     flags = 0
     with contextlib.ExitStack() as stack:
+        source = _readable_twice(path, in_place, stack)
+        input_hash = file_hash(source)
         scratch = target
         if in_place:
             # written beside the input, then swapped in (and a backup made) only if it differs
             update = stack.enter_context(in_place_update(path, backup=backup))
             scratch = update.scratch
-        for change in fix_document(path, scratch, pipeline=pipeline, doc=doc or str(path),
+        for change in fix_document(source, scratch, pipeline=pipeline, doc=doc or str(path),
                                    format=file_format, options=options):
             if change.is_flag:
                 flags += 1
@@ -177,6 +179,22 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
         result = dataclasses.replace(result, note=update.describe(),
                                      backup=str(update.backup) if update.backup else None)
     return result
+
+
+def _readable_twice(path: Path, in_place: bool, stack: contextlib.ExitStack) -> Path:
+    """``path``, or for a pipe, FIFO or device (``/dev/stdin``, ``<(cmd)``) a copy of it read
+    once: a file is read twice (hashed, then fixed), and a pipe gives its bytes only once."""
+    from mtfix.fileio import is_regular_file, spool
+
+    if is_regular_file(path):
+        return path
+    if in_place:
+        raise ValueError(f"{path}: not a regular file (a pipe or device); it cannot be "
+                         "replaced in place: give an output path")
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mtfix-spool-")))
+    copy = folder / path.name  # the name is kept: the format is detected by it
+    spool(path, copy)
+    return copy
 
 
 def _target_for(path: Path, output: str | Path | None, in_place: bool) -> Path:

@@ -23,30 +23,54 @@ How a run works (and why it can be resumed):
   settings and an intact output (its recorded changes still go into the change log); a file
   interrupted half-way has no manifest and is redone. The parts folder is removed when a run
   finishes without failures.
+
+What a run guards against (docs/guarantees.md lists every promise and its test):
+
+* one run per change log at a time: ``.LOG.lock`` beside it (an flock) is held for the run;
+* a pipe, FIFO or device input is read once, into a copy in the parts folder;
+* a worker process that dies fails its own file only; workers die with the run;
+* temporary files carry their process id; those of dead processes are removed at the start.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from mtfix.api import FileResult, fix_file
 from mtfix.change import Change
 from mtfix.changelog import read_change_log, write_change_log
-from mtfix.fileio import InputError, atomic_writer, file_hash, numbered_free_path
+from mtfix.fileio import (
+    InputError,
+    LockHeld,
+    atomic_writer,
+    exclusive_lock,
+    file_hash,
+    is_regular_file,
+    numbered_free_path,
+    remove_stale_temp_files,
+    spool,
+    temp_prefix,
+)
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions
 from mtfix.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 TEXT_SUFFIXES = frozenset(SUFFIX_FORMATS)
 _OWN_OUTPUT_MARKERS = (".fixed.", ".changes.jsonl", ".orig")
@@ -116,6 +140,12 @@ class BatchUsageError(ValueError):
     what to do instead. The CLI turns it into a usage error (exit code 2)."""
 
 
+class ChangeLogError(Exception):
+    """The files were fixed but their change log could not be written (e.g. the disk is full).
+    The parts folder is kept, so ``resume=True`` writes the log without redoing the files; the
+    message says so. The CLI prints it and exits with code 1."""
+
+
 def check_arguments(inputs: Sequence[str], output_dir: str | None = None) -> None:
     """Refuse arguments that would silently do nothing useful: an input folder that is the
     output folder or inside it (its files would all be taken for earlier outputs and skipped).
@@ -153,7 +183,7 @@ def split_collisions(jobs: Sequence[Job]) -> tuple[list[Job], list[FileResult]]:
     keep: list[Job] = []
     failed: list[FileResult] = []
     for job in jobs:
-        out = job.output.resolve()
+        out = _output_identity(job)
         first = claimed.get(out)
         if first is not None:
             if first.input.resolve() == job.input.resolve():
@@ -190,8 +220,8 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
     for arg in inputs:
         path = Path(arg)
         if path.is_dir():
-            found = sorted(f for f in _walk(path, suffixes)
-                           if skip is None or not f.resolve().is_relative_to(skip))
+            walked = _without_broken_links(sorted(_walk(path, suffixes)), problems)
+            found = [f for f in walked if skip is None or not f.resolve().is_relative_to(skip)]
             if not found:
                 problems.append(FileResult(arg, None, error=(
                     f"{arg}: no input files found (looked for {', '.join(sorted(suffixes))}); "
@@ -199,6 +229,8 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
             for file in found:
                 rel = file.relative_to(path)
                 jobs.append(Job(file, _output_for(file, rel, output_dir, in_place), str(file)))
+        elif (broken := _broken_link_error(path, arg)) is not None:
+            problems.append(FileResult(arg, None, error=broken))
         elif path.exists():
             jobs.append(Job(path, _output_for(path, Path(path.name), output_dir, in_place), arg))
         else:
@@ -261,7 +293,7 @@ class _Settings:
 
 
 def _job_key(job: Job) -> str:
-    key = f"{job.input.resolve()}\0{job.output.resolve()}"
+    key = f"{job.input.resolve()}\0{_output_identity(job)}"
     return hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
@@ -311,10 +343,9 @@ def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileResult:
                               on_fixed=commit)
         return dataclasses.replace(result, input=job.doc)
     except InputError as exc:
-        return FileResult(job.doc, None, error=str(exc))
+        return FileResult(job.doc, None, error=_as_given(str(exc), job, settings))
     except OSError as exc:
-        return FileResult(job.doc, None, error=f"{job.doc}: cannot write output {job.output}: "
-                          f"{exc.strerror or exc}")
+        return FileResult(job.doc, None, error=_write_error(job, exc))
     except Exception as exc:  # one file must not stop the batch; say it is our bug
         return FileResult(job.doc, None, error=f"{job.doc}: internal error ({type(exc).__name__}: "
                           f"{exc}); please report this as an mtfix bug")
@@ -325,7 +356,7 @@ def _part_writer(part: Path) -> Iterator[tuple[IO[str], Callable[[], None]]]:
     """A part file written under a temporary name, and the function that commits it (fsync
     and rename). Unlike :func:`atomic_writer`, the commit is the caller's to time: a part is
     committed before an in-place swap, not after. Left uncommitted, it is removed."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{part.name}.", suffix=".tmp", dir=part.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(part.name), suffix=".tmp", dir=part.parent)
     stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def commit() -> None:
@@ -345,11 +376,13 @@ def _part_writer(part: Path) -> Iterator[tuple[IO[str], Callable[[], None]]]:
 
 def _write_manifest(manifest: Path, job: Job, settings: _Settings, result: FileResult,
                     output_hash: str) -> None:
-    """Record that ``job`` is done: the hashes ``--resume`` checks, and the counts it reports.
-
-    ``output_hash`` is that of the fixed file: for an in-place run, the file about to be
-    swapped in. Written before the swap, so a crash between the two leaves a record that
-    ``--resume`` matches against whichever content the input has."""
+    """Record that ``job`` is done: its change records are in the part file, its output has
+    ``output_hash``. Written once the part and the output (or, in place, the scratch file) are
+    complete but BEFORE an in-place swap, so the swap and its record are one recoverable step:
+    killed before the swap, the file still has its input hash, which differs from the recorded
+    output hash, so ``--resume`` fixes it again; killed after, the file has the recorded output
+    hash, so ``--resume`` takes the recorded changes instead of fixing the fixed file (which
+    would find nothing and leave an empty change log)."""
     record = {"version": MANIFEST_VERSION, "input": str(job.input), "output": str(job.output),
               "input_hash": result.input_hash, "output_hash": output_hash,
               "settings": settings.fingerprint, "applied": result.applied,
@@ -363,9 +396,11 @@ def _write_manifest(manifest: Path, job: Job, settings: _Settings, result: FileR
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _init_worker(pipeline: Pipeline) -> None:
+def _init_worker(pipeline: Pipeline, parent: int | None = None) -> None:
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = pipeline
+    if parent is not None:
+        _die_with_parent(parent)
 
 
 def _run_in_worker(job: Job, settings: _Settings) -> FileResult:
@@ -424,6 +459,8 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
     # every input named or found counts, also one refused for a clashing output: it is
     # still the user's file
     _check_run_writes(log_path, extra, discovered)
+    if in_place:
+        _refuse_in_place_pipes(discovered)
     batch = BatchResult(results=list(problems))
     if on_file is not None:
         for problem in problems:
@@ -431,39 +468,44 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
     if log_path is None:
         return batch
     parts = parts_dir_for(log_path)
-    if not resume:
-        shutil.rmtree(parts, ignore_errors=True)
-    parts.mkdir(parents=True, exist_ok=True)
-    if on_start is not None:
-        on_start(len(found))
-    settings = _Settings(format, options, in_place, backup, resume, str(parts),
-                         _settings_fingerprint(pipeline, format, options))
-    reports = list(_run_all(found, pipeline, settings, jobs, on_file))
-    batch.results.extend(reports)
-    done = [(job, report) for job, report in zip(found, reports, strict=True) if report.ok]
-    if done and in_place and (log_path.exists() or log_path.is_symlink()):
-        # The existing log records how the files came to differ from their NAME.orig: keep it.
-        if not any(report.applied_count for _, report in done):
-            batch.unsaved_changes = [change for job, _ in done
-                                     for change in _read_part(parts, job)]
-            batch.note = (f"nothing changed, so no change log was written; {log_path} (of an "
-                          "earlier run) was left as it was")
-            done = []
-        else:
-            taken = [*extra.values(), *(p for job in discovered for p in (job.input, job.output))]
-            numbered = numbered_free_path(log_path, taken)
-            batch.note = (f"{log_path} already exists and was kept; this run's change log is "
-                          f"{numbered}")
-            log_path = numbered
-    if done:
-        with atomic_writer(log_path) as stream:
-            for job, _ in done:
-                with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
-                    shutil.copyfileobj(part, stream, 1 << 20)
-        batch.change_log = str(log_path)
-    if not batch.failed:
-        shutil.rmtree(parts, ignore_errors=True)
-    return batch
+    # one run per change log (and so per output folder) at a time: see _run_lock
+    with _run_lock(log_path):
+        _remove_stale_temp_files(found, log_path)
+        if not resume:
+            shutil.rmtree(parts, ignore_errors=True)
+        parts.mkdir(parents=True, exist_ok=True)
+        settings = _Settings(format, options, in_place, backup, resume, str(parts),
+                             _settings_fingerprint(pipeline, format, options))
+        found, unread = _spool_pipes(found, parts)
+        batch.results.extend(unread)
+        for problem in unread if on_file is not None else ():
+            on_file(problem)
+        if on_start is not None:
+            on_start(len(found))
+        reports = list(_run_all(found, pipeline, settings, jobs, on_file))
+        _remove_spools(parts)
+        batch.results.extend(reports)
+        done = [(job, report) for job, report in zip(found, reports, strict=True) if report.ok]
+        if done and in_place and (log_path.exists() or log_path.is_symlink()):
+            # The existing log records how the files came to differ from their NAME.orig: keep it.
+            if not any(report.applied_count for _, report in done):
+                batch.unsaved_changes = [change for job, _ in done
+                                         for change in _read_part(parts, job)]
+                batch.note = (f"nothing changed, so no change log was written; {log_path} (of an "
+                              "earlier run) was left as it was")
+                done = []
+            else:
+                taken = [*extra.values(), *(p for job in discovered for p in (job.input, job.output))]
+                numbered = numbered_free_path(log_path, taken)
+                batch.note = (f"{log_path} already exists and was kept; this run's change log is "
+                              f"{numbered}")
+                log_path = numbered
+        if done:
+            _write_change_log(log_path, parts, [job for job, _ in done])
+            batch.change_log = str(log_path)
+        if not batch.failed:
+            shutil.rmtree(parts, ignore_errors=True)
+        return batch
 
 
 def _read_part(parts: Path, job: Job) -> list[Change]:
@@ -482,7 +524,8 @@ def _check_run_writes(log_path: Path | None, extra: Mapping[str, Path],
     where: dict[Path, str] = {}
     for job in jobs:
         for role, path in (("output", job.output), ("input", job.input)):
-            where[path.resolve()] = f"the {role} {path} (of {job.doc})"
+            where[_output_identity(job) if role == "output" else path.resolve()] = \
+                f"the {role} {path} (of {job.doc})"
     for name, it, path, how in writes:
         target = path.resolve()
         if target in where:
@@ -506,15 +549,313 @@ def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs
                 on_file(report)
             yield report
         return
+    # The pipeline goes to each worker once (CompiledGlossary pickles as its raw entries and
+    # is rebuilt there); jobs are then just paths. A worker that dies: see _run_in_pool.
+    for report in _run_in_pool(found, pipeline, settings, workers):
+        if on_file is not None:
+            on_file(report)
+        yield report
+
+
+# -- symbolic links ------------------------------------------------------------------------------
+
+def _broken_link_error(path: Path, doc: str) -> str | None:
+    """What is wrong with ``path`` if it is a symbolic link that loops or points nowhere, else
+    None. Checked before anything resolves the path: resolving a loop raises (RuntimeError
+    "Symlink loop"), which would stop the whole run instead of failing this one file."""
+    if not path.is_symlink():
+        return None
+    try:
+        # what the kernel follows (also /dev/stdin -> /proc/self/fd/0 -> "pipe:[...]", which
+        # a textual resolve(strict=True) cannot)
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _loop_error(doc)
+        with contextlib.suppress(OSError):
+            return (f"{doc}: is a symbolic link to {os.readlink(path)}, which does not exist; "
+                    "fix the link or leave it out")
+        return f"{doc}: cannot follow this symbolic link ({exc.strerror}); fix it or leave it out"
+    return None
+
+
+def _loop_error(doc: str) -> str:
+    return (f"{doc}: loops (a symbolic link that leads back to itself); point the link at a "
+            "file or remove it")
+
+
+def _without_broken_links(files: Sequence[Path], problems: list[FileResult]) -> list[Path]:
+    """``files`` less the broken symbolic links, which go to ``problems`` as failed files."""
+    keep = []
+    for file in files:
+        broken = _broken_link_error(file, str(file))
+        if broken is None:
+            keep.append(file)
+        else:
+            problems.append(FileResult(str(file), None, error=broken))
+    return keep
+
+
+def _output_identity(job: Job) -> Path:
+    """Which file a job's output replaces. In place, the input itself with links followed
+    (:func:`~mtfix.fileio.in_place_update` updates the file a link points to, so a link and its
+    file named together are one job). Otherwise the output path with its folder resolved but
+    its name not followed: a symbolic link already there is replaced by the output
+    (atomically, like an earlier output), never written through, so its target is not what
+    the output names (and a link that loops must not stop the run by being resolved)."""
+    if job.output == job.input:
+        return job.input.resolve()
+    return job.output.parent.resolve() / job.output.name
+
+
+# -- one run per output folder, and what cannot be written -------------------------------------------
+
+@contextlib.contextmanager
+def _run_lock(log_path: Path) -> Iterator[None]:
+    """Hold ``.LOG.lock`` beside the change log for the whole run. Two runs into one folder
+    would share the change log and its parts folder (each clearing the other's records): the
+    second is refused before it touches anything (:class:`BatchUsageError`, exit code 2). The
+    same error if the folder cannot be written at all: no change log and no record for
+    ``--resume`` could be kept there, so nothing is done."""
+    lock = log_path.with_name(f".{log_path.name}.lock")
+    stack = contextlib.ExitStack()
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        stack.enter_context(exclusive_lock(lock))
+    except LockHeld as exc:
+        who = f" (process {exc.holder})" if exc.holder else ""
+        raise BatchUsageError(
+            f"another mtfix run{who} is writing here ({lock}); wait for it or choose another "
+            "-o (or --changes)") from None
+    except OSError as exc:
+        where = Path(exc.filename).parent if exc.filename else log_path.parent
+        raise BatchUsageError(
+            f"cannot write in {where}: {_reason(exc)}; the change log and the records that "
+            f"let --resume continue go there, so nothing was done; {_what_to_do(exc, where)} "
+            "or choose another output folder (-o) or change log (--changes)") from None
+    with stack:
+        yield
+
+
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+_NOT_ALLOWED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _write_error(job: Job, exc: OSError) -> str:
+    """The failed file's message for an OSError while writing: where, why, what to do. The
+    folder is the one named in the error (a sub-folder of -o, the parts folder...)."""
+    where = Path(exc.filename).parent if exc.filename else job.output.parent
+    if exc.errno in _NO_SPACE:
+        return (f"{job.doc}: cannot write in {where}: {_reason(exc)}; free space and rerun with "
+                "--resume (the files already done are kept)")
+    if exc.errno in _NOT_ALLOWED:
+        return (f"{job.doc}: cannot write in {where}: {_reason(exc)}; "
+                f"{_what_to_do(exc, where)} or write the outputs elsewhere (-o)")
+    return (f"{job.doc}: cannot write output {job.output}: {exc.strerror or exc}; check the disk "
+            f"and the folder {where}, then rerun with --resume")
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def _what_to_do(exc: OSError, where: Path) -> str:
+    if exc.errno in _NO_SPACE:
+        return "free space"
+    if exc.errno == errno.EROFS:
+        return "remount it writable"
+    if exc.errno in _NOT_ALLOWED:
+        return f"make it writable (chmod u+w {where})"
+    return "check the disk and the folder"
+
+
+def _remove_stale_temp_files(jobs: Sequence[Job], log_path: Path) -> None:
+    """Remove what killed runs left in the folders this run writes to: temporary files of
+    our naming whose process is dead (see :func:`mtfix.fileio.remove_stale_temp_files`).
+    Runs under the run lock, so no live run of ours is writing there."""
+    parts = parts_dir_for(log_path)
+    folders = {_output_identity(job).parent for job in jobs} | {log_path.parent, parts}
+    for folder in sorted(folders):
+        remove_stale_temp_files(folder)
+
+
+# -- the change log -------------------------------------------------------------------------------
+
+def _write_change_log(log_path: Path, parts: Path, jobs: Sequence[Job]) -> None:
+    """Concatenate the jobs' parts into the change log, atomically. If that fails (a full
+    disk), raise :class:`ChangeLogError` saying how to recover: the outputs are written and the
+    parts folder, which the caller removes only after success, holds their changes, so a
+    ``--resume`` run takes every file as done and writes the log."""
+    try:
+        with atomic_writer(log_path) as stream:
+            for job in jobs:
+                with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
+                    shutil.copyfileobj(part, stream, 1 << 20)
+    except OSError as exc:
+        raise ChangeLogError(
+            f"could not write the change log {log_path}: {exc.strerror or exc}; "
+            f"{_what_to_do(exc, log_path.parent)} "
+            "and rerun with --resume (the outputs already written are kept and their changes "
+            f"are recorded in {parts})") from exc
+
+
+# -- pipes and FIFOs -----------------------------------------------------------------------------
+
+_SPOOLS = "spooled"  # in the parts folder: one sub-folder per piped input
+
+
+def _spool_pipes(jobs: Sequence[Job], parts: Path) -> tuple[list[Job], list[FileResult]]:
+    """The jobs, those reading a pipe, FIFO or device (``/dev/stdin``, ``<(cmd)``) turned into
+    jobs reading a copy; and failed reports for the pipes that could not be read. A run reads
+    each input more than once (its hash, then the fix; text is hashed before it is streamed),
+    and a pipe gives its bytes only once: read again, it is empty, and the output and change
+    log would be empty. So each is read once, here in the parent process (a worker's stdin is
+    /dev/null), into ``PARTS/spooled/KEY/NAME``: the name is kept so the format is detected as
+    before; the job keeps its output and its ``doc`` (the records name the pipe as given)."""
+    ready: list[Job] = []
+    unread: list[FileResult] = []
+    for job in jobs:
+        if is_regular_file(job.input):
+            ready.append(job)
+            continue
+        copy = parts / _SPOOLS / _job_key(job) / (job.input.name or "stdin")
+        try:
+            spool(job.input, copy)
+        except (InputError, OSError) as exc:
+            unread.append(FileResult(job.doc, None, error=(
+                str(exc) if isinstance(exc, InputError)
+                else f"{job.doc}: cannot keep a copy of this pipe in {copy.parent}: "
+                     f"{exc.strerror or exc}; check the disk, then run again")))
+            continue
+        ready.append(Job(copy, job.output, job.doc))
+    return ready, unread
+
+
+def _remove_spools(parts: Path) -> None:
+    """The copies of piped inputs are not needed after the run (a resumed run reads its pipe
+    again); removed even when files failed, so a copy of stdin does not linger."""
+    shutil.rmtree(parts / _SPOOLS, ignore_errors=True)
+
+
+def _as_given(message: str, job: Job, settings: _Settings) -> str:
+    """An input error about a piped input's copy names the pipe as the user gave it."""
+    if Path(settings.parts) / _SPOOLS in job.input.parents:
+        return message.replace(str(job.input), job.doc)
+    return message
+
+
+def _refuse_in_place_pipes(jobs: Sequence[Job]) -> None:
+    """``--in-place`` on a pipe, FIFO or device: there is no file to replace (and no place
+    for NAME.orig); refused before any work."""
+    for job in jobs:
+        if not is_regular_file(job.input):
+            raise BatchUsageError(
+                f"--in-place {job.doc}: not a regular file (a pipe, FIFO or device), so there is "
+                "nothing to replace; write the output elsewhere (-o FOLDER), or fix it as "
+                "standard input: `mtfix fix - < in.txt > out.txt`")
+
+
+# -- worker processes that die, and a parent that dies -------------------------------------------
+
+def _run_in_pool(found: Sequence[Job], pipeline: Pipeline, settings: _Settings,
+                 workers: int) -> Iterator[FileResult]:
+    """Reports of ``found`` in input order, from ``workers`` worker processes.
+
+    A worker that dies (killed, out of memory) breaks the whole pool: every job without a
+    result fails with it, and which one killed it is unknown. Then the first job without a
+    result is run alone in a fresh process: if that dies too, the job is reported as failed;
+    the jobs after it go to a fresh pool. Each retry runs with ``resume=True``, so a job that
+    finished before the break (its manifest is written) is taken as done, not fixed twice.
+    Every break settles at least one job, so the run always ends.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    todo = list(found)
+    retry = dataclasses.replace(settings, resume=True)
+    resuming = settings.resume  # whether this run resumes an earlier one
+    while todo:
+        with _worker_pool(workers, pipeline) as pool:
+            futures = [pool.submit(_run_in_worker, job, settings) for job in todo]
+            broken_at = None
+            for index, future in enumerate(futures):  # input order: deterministic reports
+                try:
+                    report = future.result()
+                except BrokenProcessPool:
+                    broken_at = index
+                    break
+                yield _fresh(report, resuming)
+        if broken_at is None:
+            return
+        yield _fresh(_run_alone(todo[broken_at], pipeline, retry), resuming)
+        todo, settings = todo[broken_at + 1:], retry
+
+
+def _run_alone(job: Job, pipeline: Pipeline, settings: _Settings) -> FileResult:
+    """``job`` in a process of its own: its report, or a failed one if that process dies."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    with _worker_pool(1, pipeline) as pool:
+        try:
+            return pool.submit(_run_in_worker, job, settings).result()
+        except BrokenProcessPool:
+            return FileResult(job.doc, None, error=(
+                f"worker process died (killed? out of memory?) while fixing {job.doc}; rerun "
+                "with --resume"))
+
+
+def _fresh(report: FileResult, resuming: bool) -> FileResult:
+    """A retried job taken from a manifest written earlier in this same run was not "already
+    done" by an earlier run: a run that resumes none started with an empty parts folder."""
+    if report.resumed and not resuming:
+        return dataclasses.replace(report, resumed=False)
+    return report
+
+
+@contextlib.contextmanager
+def _worker_pool(workers: int, pipeline: Pipeline) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers never outlive the run: on any exception here (Ctrl-C,
+    an error, the caller dropping the generator) the queued jobs are cancelled and the workers
+    killed at once, instead of waiting for them to finish their files; their outputs are
+    atomic, so a killed worker leaves only a temporary file, removed at the next run. Workers
+    also die with the parent process (see :func:`_die_with_parent`)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    # The pipeline goes to each worker once (CompiledGlossary pickles as its raw entries and
-    # is rebuilt there); jobs are then just paths.
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(pipeline,)) as pool:
-        futures = [pool.submit(_run_in_worker, job, settings) for job in found]
-        for future in futures:  # input order: deterministic reports and callbacks
-            report = future.result()
-            if on_file is not None:
-                on_file(report)
-            yield report
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                               initargs=(pipeline, os.getpid()))
+    try:
+        yield pool
+    except BaseException:
+        # No public way to stop running workers: _processes is a dict pid -> Process, which
+        # shutdown() sets to None, so it is read first.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.kill()
+        raise
+    pool.shutdown(wait=True)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: be killed when the parent process dies (Linux ``PR_SET_PDEATHSIG``), so a
+    run killed with SIGTERM or SIGKILL leaves no worker behind writing files. Ctrl-C is left
+    to the parent (it stops the workers itself), so a worker ignores SIGINT. Elsewhere, or if
+    that fails, workers still end when their queue closes, after their current file."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    try:
+        os.kill(parent, 0)  # the run's process (not getppid: a forkserver may stand between)
+    except ProcessLookupError:  # the run died before prctl took effect
+        os._exit(1)
+    except OSError:
+        pass

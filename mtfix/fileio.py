@@ -10,7 +10,9 @@ import codecs
 import contextlib
 import hashlib
 import os
+import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -133,6 +135,25 @@ def iter_lines(source: str | Path) -> Iterator[str]:
         yield pending
 
 
+def is_regular_file(path: str | Path) -> bool:
+    """False for a pipe, FIFO, socket or device (``/dev/stdin``, ``<(cmd)``, ``mkfifo``): what
+    can be read only once. True for a regular file, and for a path that cannot be looked at
+    (reading it then gives the usual clear error)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
+def spool(path: str | Path, copy: str | Path) -> None:
+    """Read ``path`` once, to its end, into the regular file ``copy`` (written atomically), so
+    that it can be read again: a pipe or FIFO gives its bytes only once. Read errors as
+    :func:`read_text`."""
+    with atomic_writer(copy, mode="wb") as out:
+        for block in iter_blocks(path):
+            out.write(block)
+
+
 def file_hash(path: str | Path) -> str:
     """sha256 of the file's bytes (hex), read in blocks. For a UTF-8 file its first 16
     characters equal :func:`mtfix.change.text_hash` of the decoded text."""
@@ -156,13 +177,17 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path, *, mode: str = "w") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on success it replaces ``path`` atomically."""
+def atomic_writer(path: str | Path, *, mode: str = "w", errors: str = "strict") -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success it replaces ``path`` atomically.
+
+    ``errors``: how a text stream encodes what UTF-8 cannot: ``"backslashreplace"`` suits
+    reports, which may show a file name that is not UTF-8 (surrogate-escaped: ``\\udce9``).
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=target.parent)
     try:
-        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "", "errors": errors}
         with os.fdopen(fd, mode, **kwargs) as stream:
             yield stream
             stream.flush()
@@ -218,7 +243,8 @@ def numbered_free_path(path: str | Path, taken: Iterable[Path] = ()) -> Path:
 def _copy_no_clobber(source: Path, first_choice: Path) -> Path:
     """Copy ``source`` (bytes and mode) to ``first_choice`` or the next free backup name;
     the copy appears complete or not at all, and never replaces an existing file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{source.name}.", suffix=".orig.tmp", dir=source.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(source.name), suffix=".orig.tmp",
+                               dir=source.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             for block in iter_blocks(source):
@@ -272,9 +298,15 @@ def in_place_update(path: str | Path, *, backup: bool = True) -> Iterator[InPlac
     original is copied to ``NAME.orig`` -- or, when that exists, to the next free name
     ``NAME.orig.1``, ``NAME.orig.2``... (an existing backup is never overwritten) -- and the
     new content replaces ``path`` atomically. On an exception nothing is changed.
+
+    A symbolic link is followed: the file it points to is updated (its backup beside it) and
+    the link stays a link; replacing the link itself would turn it into a copy and leave the
+    file it points to unfixed.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new.tmp", dir=path.parent)
+    if path.is_symlink():
+        path = path.resolve(strict=True)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".new.tmp", dir=path.parent)
     os.close(fd)
     update = InPlaceUpdate(path, Path(tmp))
     try:
@@ -290,3 +322,115 @@ def in_place_update(path: str | Path, *, backup: bool = True) -> Iterator[InPlac
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+# -- temporary files of killed processes ---------------------------------------------------------
+
+# ".NAME.mtfix-PID.RANDOM.tmp" (also ".new.tmp", ".orig.tmp"): RANDOM is mkstemp's 8 characters
+_TEMP_NAME = re.compile(r"\..+\.mtfix-(?P<pid>[1-9][0-9]*)\.[a-z0-9_]{8}(?:\.new|\.orig)?\.tmp")
+
+
+def temp_prefix(name: str) -> str:
+    """The start of a temporary file's name for ``name``: hidden, and carrying our process id,
+    so that :func:`remove_stale_temp_files` can tell the leftovers of a killed process (whose
+    ``finally`` never ran) from a file another process is writing now."""
+    return f".{name}.mtfix-{os.getpid()}."
+
+
+def remove_stale_temp_files(folder: str | Path) -> list[Path]:
+    """Remove from ``folder`` (not its sub-folders) the temporary files of OUR naming
+    (:func:`temp_prefix`) whose writing process is dead; returns them. Anything else, and the
+    temporary files of live processes, are left alone. A missing folder has none."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP_NAME.fullmatch(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        if _process_alive(int(match["pid"])):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (a reused id counts as alive: the file
+    is then kept, the safe side)."""
+    try:
+        os.kill(pid, 0)  # signal 0: only checks
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):  # someone else's process, or unknowable
+        return True
+    return True
+
+
+# -- one writer per folder -----------------------------------------------------------------------
+
+class LockHeld(Exception):
+    """Another process holds the lock; ``holder`` is its process id if it wrote one."""
+
+    def __init__(self, path: Path, holder: int | None) -> None:
+        super().__init__(f"{path} is locked" + (f" by process {holder}" if holder else ""))
+        self.path = path
+        self.holder = holder
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created if missing) for the body, without
+    waiting: :class:`LockHeld` if another process holds it. The kernel releases an flock when
+    its process ends, however it ends, so a crash never leaves a stuck lock; the lock file is
+    removed on a normal exit. OSError (e.g. PermissionError) if ``path`` cannot be created.
+    Where there is no ``fcntl`` (Windows) nothing is locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    path = Path(path)
+    for _ in range(10):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_pid(fd)
+            os.close(fd)
+            raise LockHeld(path, holder) from None
+        if _same_file(fd, path):
+            break
+        # The holder removed the file between our open and our lock (it was finishing): the
+        # lock we hold is on that removed file, which nobody else will look at; try again.
+        os.close(fd)
+    else:
+        raise LockHeld(path, None)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        # Removed while still held: a process that opened it meanwhile sees it is gone (above).
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _read_pid(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii").strip()
+        return int(text) if text.isdigit() else None
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None

@@ -82,7 +82,7 @@ def fix_cmd(
 ) -> None:
     """Fix machine-translated text files and write a change log of every change."""
     from mtfix.api import build_pipeline, fix_text
-    from mtfix.batch import BatchUsageError, check_arguments, fix_paths
+    from mtfix.batch import BatchUsageError, ChangeLogError, check_arguments, fix_paths
     from mtfix.fileio import InputError, decode_text
 
     if in_place and output_dir:
@@ -191,6 +191,9 @@ def fix_cmd(
                                    changes, report, batch_options)
     except BatchUsageError as exc:  # found before any file was touched
         raise fail_usage(str(exc)) from None
+    except ChangeLogError as exc:  # the files were fixed; the message says how to recover
+        _err(f"mtfix: {exc}")
+        raise typer.Exit(EXIT_INPUT_FAILED) from None
     if not quiet:
         where = ""
         outputs = [r.output for r in batch.results if r.ok]

@@ -65,11 +65,13 @@ def write_report(report: Report, path: str | Path, fmt: str | None = None,
     if fmt == "html":
         from mtfix.report.html import write_html
 
-        with atomic_writer(path) as stream:
+        # a file name that is not UTF-8 (surrogate-escaped) shows as \udce9 (in JSON: the
+        # same string again)
+        with atomic_writer(path, errors="backslashreplace") as stream:
             write_html(report, stream, title)
         return fmt
     text = render_report(report, fmt, title)
-    with atomic_writer(path) as stream:
+    with atomic_writer(path, errors="backslashreplace") as stream:
         stream.write(text)
     return fmt
 
