@@ -87,6 +87,7 @@ class CompiledGlossary:
         contexts = self._context
         new_key = tuple.__new__  # _Key's own __new__ is a Python function: 100,000 calls
         for order, entry in enumerate(self.entries):
+            _refuse_unsupported(entry)
             match = entry.match
             if match == "regex":
                 for pattern in entry.find:
@@ -579,3 +580,15 @@ def _backtracking_problem(pattern: str, linear: Re2Pattern | None, template: str
                "counts multiplying past 1000 are not run on the linear-time engine); rewrite the repeat "
                "without the nesting")
     return f"{problem}; {why}"
+
+
+def _refuse_unsupported(entry: RawEntry) -> None:
+    """Declarative keys the matcher does not implement yet are an error, never ignored."""
+    used = [key for key, default in (("forms", False), ("separators", False),
+                                     ("case", "insensitive"), ("before", ()), ("after", ()),
+                                     ("not_before", ()), ("not_after", ()))
+            if getattr(entry, key) != default]
+    if used:
+        raise GlossaryError(f"{', '.join(used)}: not supported by this version of mtfix; "
+                            "write the variants out in 'find'", path=entry.path,
+                            line=entry.line, entry_id=entry.id)

@@ -16,9 +16,15 @@ from pathlib import Path
 from mtfix.textutil import split_records
 
 MATCH_KINDS = ("phrase", "exact", "regex", "fuzzy")
+CASE_POLICIES = ("insensitive", "sensitive", "title")
+#: neighbour conditions: phrases that must (not) come right before / after a match
+NEIGHBOUR_KEYS = ("before", "after", "not_before", "not_after")
 ENTRY_KEYS = frozenset(
-    {"id", "find", "replace", "match", "note", "examples", "flag", "min_score", "context"}
+    {"id", "find", "replace", "match", "note", "examples", "flag", "min_score", "context",
+     "forms", "separators", "case", "source", "target", *NEIGHBOUR_KEYS}
 )
+#: most variants one ``find`` may expand to (alternatives x separators x forms)
+MAX_VARIANTS = 512
 META_KEYS = frozenset({"name", "description", "language", "version", "source", "license"})
 _ENTRY_HEADER_RE = re.compile(r"^[ \t]*\[\[[ \t]*entry[ \t]*\]\]", re.MULTILINE)
 _TOML_LINE_RE = re.compile(r"at line (\d+)")
@@ -64,8 +70,24 @@ class RawEntry:
     # Words one of which the line must hold for the entry to fire (domain entries such as
     # "party" -> "Party" that are right in Chinese official text and wrong elsewhere).
     context: tuple[str, ...] = ()
+    # Declarative variants of phrase/exact entries (see docs/glossary-format.md):
+    forms: bool = False  # also the plural / possessive of each key's last word, inflected alike
+    separators: bool = False  # hyphen, space, slash and en dash between words match each other
+    case: str = "insensitive"  # phrase entries: insensitive | sensitive | title
+    before: tuple[str, ...] = ()  # one of these must end right before the match
+    after: tuple[str, ...] = ()  # one of these must start right after the match
+    not_before: tuple[str, ...] = ()  # none of these may end right before the match
+    not_after: tuple[str, ...] = ()  # none of these may start right after the match
+    # Bilingual entries: source-language terms, and the approved target when not ``replace``
+    source: tuple[str, ...] = ()
+    target: str | None = None
     path: str = ""
     line: int | None = None
+
+    @property
+    def approved(self) -> str:
+        """The approved target term (``target``, else ``replace``)."""
+        return self.target if self.target is not None else self.replace
 
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
@@ -181,6 +203,7 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
         context = [context]
     if not isinstance(context, list) or not all(isinstance(c, str) and c.strip() for c in context):
         raise fail("'context' must be a word or a list of words (one must be on the same line)")
+    declared = _declarative_keys(table, match, fail)
     examples_raw = table.get("examples", [])
     if not isinstance(examples_raw, list):
         raise fail("'examples' must be a list of { text = \"...\", fixed = \"...\" } tables")
@@ -193,7 +216,50 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
     return RawEntry(id=entry_id, find=finds, replace=replace, match=match, note=note,
                     context=tuple(c.strip() for c in context),
                     examples=tuple(examples), flag=flag, min_score=min_score, path=path,
-                    line=line)
+                    line=line, **declared)
+
+
+def _string_list(table: dict, key: str, fail, what: str) -> tuple[str, ...]:
+    """A key that holds a string or a list of non-empty strings."""
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise fail(f"'{key}' must be {what}: a string or a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _declarative_keys(table: dict, match: str, fail) -> dict:
+    """The declarative keys of an entry (variants, neighbours, case, bilingual), checked."""
+    out: dict = {}
+    for key in ("forms", "separators"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise fail(f"'{key}' must be true or false")
+            if match not in ("phrase", "exact"):
+                raise fail(f"'{key}' applies to match = \"phrase\" or \"exact\" entries")
+            out[key] = table[key]
+    if "case" in table:
+        if table["case"] not in CASE_POLICIES:
+            raise fail(f"'case' must be one of {', '.join(CASE_POLICIES)}, not {table['case']!r}")
+        if match != "phrase":
+            raise fail("'case' applies to match = \"phrase\" entries (exact is case-sensitive, "
+                       "a regex says its own case with (?i))")
+        out["case"] = table["case"]
+    for key in NEIGHBOUR_KEYS:
+        if key in table:
+            if match not in ("phrase", "exact"):
+                raise fail(f"'{key}' applies to phrase and exact entries (a regex can say it "
+                           "with a lookaround)")
+            out[key] = _string_list(table, key, fail, "the words that must come "
+                                    f"{'right before' if 'before' in key else 'right after'}")
+    if "source" in table:
+        out["source"] = _string_list(table, "source", fail, "the source-language term(s)")
+    if "target" in table:
+        if not isinstance(table["target"], str) or not table["target"].strip():
+            raise fail("'target' must be the approved target term (a non-empty string)")
+        out["target"] = table["target"]
+    return out
 
 
 def too_deep_error(path: str) -> GlossaryError:
