@@ -70,3 +70,15 @@ def test_error_message_shows_the_file_name_escaped(tmp_path, monkeypatch):
     result = runner.invoke(app, ["fix", "--no-default-glossaries", "no\x1b[2Jsuch\x9b.txt"])
     assert result.exit_code == 1
     assert "no\\x1b[2Jsuch\\x9b.txt" in result.output and "\x1b" not in result.output
+
+
+def test_markdown_report_shows_controls_escaped(tmp_path):
+    """A Markdown report printed to a terminal carries no raw ESC either."""
+    from mtfix.change import Change, text_hash
+    from mtfix.report import build_report, render_report
+
+    text = "a \x1b]0;pwned\x07 b\n"
+    change = Change(doc="d.txt", start=2, end=11, line=1, before="\x1b]0;pwned\x07", after="",
+                    pass_="rules", rule="x", base=text_hash(text))
+    rendered = render_report(build_report([change], {"d.txt": text}), "md")
+    assert "\x1b" not in rendered and "\x07" not in rendered and "\\x1b" in rendered

@@ -15,6 +15,7 @@ import re
 from mtfix.change import Change
 from mtfix.report.loader import STATUS_OK, Report, ReportDocument
 from mtfix.report.redline import word_diff
+from mtfix.textutil import printable
 
 # Only what can start emphasis, code, links, HTML or table cells mid-line; "-", "." and the like
 # matter only at the start of a line, and every escaped text here follows a prefix ("## ", "| ").
@@ -56,7 +57,9 @@ def render_markdown(report: Report, title: str = "mtfix review") -> str:
         body = "\n".join(block)
         fence = "`" * max(3, _longest_backtick_run(body) + 1)
         lines += [f"{fence}diff", body, fence]
-    return "\n".join(lines) + "\n"
+    # Control characters of the input (ESC sequences) mean nothing in a Markdown report and
+    # would drive a terminal the report is printed on: shown escaped, like the terminal report.
+    return printable("\n".join(lines) + "\n")
 
 
 def _change_lines(change: Change, document: ReportDocument) -> str:
