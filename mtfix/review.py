@@ -343,7 +343,7 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
     its :class:`ApplyOutcome` carries the error. Outputs are written atomically and never over
     an original.
     """
-    from mtfix.fileio import InputError, read_text, write_text_atomic
+    from mtfix.fileio import InputError, write_text_atomic
 
     outcomes: list[ApplyOutcome] = []
     out_dir = Path(output_dir)
@@ -358,7 +358,7 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
             continue
         names[target.name] = str(original)
         try:
-            text = read_text(original)
+            text = _original_text(original)
         except InputError as exc:
             outcome.error = str(exc)
             continue
@@ -393,6 +393,22 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
             else:
                 outcome.pending += 1
     return outcomes
+
+
+def _original_text(original: str | Path) -> str:
+    """The original's text, for finding its change records. An XLIFF or TMX file may be in
+    UTF-16 (its format reads any encoding its XML declaration names), so it is decoded the way
+    its byte order mark and declaration say; any other file is read as UTF-8."""
+    from mtfix.fileio import read_bytes, read_text
+    from mtfix.formats import detect_format
+
+    if detect_format(original) in ("xliff", "tmx"):
+        from mtfix.formats.xmlsplice import decode_xml
+
+        text = decode_xml(read_bytes(original))
+        if text is not None:
+            return text
+    return read_text(original)
 
 
 class ReplayPass:
