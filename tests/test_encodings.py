@@ -192,3 +192,54 @@ def test_utf16_xliff_that_cannot_be_spliced_is_still_valid(tmp_path):
     tree = etree.fromstring(output).getroottree()
     assert tree.docinfo.encoding == "UTF-16"
     assert "second-level inspector" in etree.tostring(tree, encoding="unicode")
+
+
+# -- UTF-16 without a byte order mark, JSON Lines with one ---------------------------------------
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("order", ["LE", "BE"])
+@pytest.mark.parametrize("name", ["a.txt", "a.mt", "a.md"])
+def test_utf16_text_without_bom_gets_the_utf16_message_not_binary(tmp_path, name, order):
+    source = tmp_path / name
+    source.write_bytes("The second-class inspector came.\r\nA line.\r\n".encode(f"utf-16-{order}"))
+    result = runner.invoke(app, ["fix", str(source), "-o", str(tmp_path / "out"), *FIX])
+    assert result.exit_code == 1
+    assert "is UTF-16 text" in result.output and "binary" not in result.output
+    assert f"iconv -f UTF-16{order} -t UTF-8" in result.output
+    assert not (tmp_path / "out" / name).exists()
+
+
+def test_binary_file_is_still_called_binary():
+    from mtfix.fileio import binary_error, utf16_byte_order
+
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 4
+    assert utf16_byte_order(png) is None
+    assert "binary" in str(binary_error("x.png", png))
+    assert utf16_byte_order("plain text".encode("utf-16-le")) == "LE"
+    assert utf16_byte_order("plain text".encode("utf-16-be")) == "BE"
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_xliff_without_bom_is_fixed_in_its_encoding(tmp_path, codec):
+    text = XLIFF.format(encoding="UTF-16")
+    source = tmp_path / "a.xlf"
+    source.write_bytes(text.encode(codec))
+    fix(source, tmp_path / "out", "--no-mark-review")
+    output = (tmp_path / "out" / "a.xlf").read_bytes()
+    assert output == text.replace("second-class inspector", "second-level inspector").encode(codec)
+    etree.fromstring(output)
+    assert apply_all(source, tmp_path / "out" / "changes.jsonl", tmp_path).read_bytes() == output
+
+
+@pytest.mark.timeout(60)
+def test_jsonl_with_utf8_bom_is_read_and_keeps_it(tmp_path):
+    lines = [json.dumps({"text": "the second-class inspector"}), json.dumps({"text": "name"})]
+    source = tmp_path / "a.jsonl"
+    source.write_bytes(codecs.BOM_UTF8 + "\n".join(lines).encode("utf-8") + b"\n")
+    changes = fix(source, tmp_path / "out", "--field", "text")
+    assert {c.segment for c in changes} == {"1/text", "2/text"}
+    output = (tmp_path / "out" / "a.jsonl").read_bytes()
+    assert output == codecs.BOM_UTF8 + (
+        b'{"text": "the second-level inspector"}\n{"text": "title"}\n')
+    assert apply_all(source, tmp_path / "out" / "changes.jsonl", tmp_path).read_bytes() == output

@@ -119,7 +119,17 @@ def fix_jsonl_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
         raise InputError(f"{source}: JSON Lines needs the text field(s) to fix: give --field NAME")
     with atomic_writer(target) as out:
         for number, line in enumerate(iter_lines(source), 1):
+            bom, line = split_bom(line) if number == 1 else ("", line)
             fixed, changes = fix_jsonl_line(line, number, pipeline=pipeline, doc=doc,
                                             fields=options.fields, name=str(source))
-            out.write(fixed)
+            out.write(bom + fixed)
             yield from changes
+
+
+def split_bom(line: str) -> tuple[str, str]:
+    """(byte order mark or "", the rest) of a file's first line. Windows tools write UTF-8
+    with a BOM; JSON does not allow one before the object, so it is set aside while the line
+    is parsed and written back in front of it."""
+    if line.startswith("\ufeff"):
+        return "\ufeff", line[1:]
+    return "", line

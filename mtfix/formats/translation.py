@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from mtfix.change import Change
-from mtfix.fileio import InputError, atomic_writer, binary_error, read_bytes
+from mtfix.fileio import InputError, atomic_writer, binary_error, read_bytes, utf16_byte_order
 from mtfix.formats import Segment, merge_spans, placeholder_spans
 from mtfix.passes.base import Span
 from mtfix.pipeline import Pipeline
@@ -146,9 +146,16 @@ def _parse_error(source: Path, exc: Exception, kind: str) -> InputError:
     return InputError(f"{where}: not a valid {kind} file ({reason}); fix or remove it")
 
 
+def _utf16_xml_without_bom(data: bytes) -> bool:
+    """UTF-16 XML without a byte order mark: lxml reads it (XML starts with "<", which
+    tells the byte order), so it is not refused as binary (PO has no such mark: refused)."""
+    return data[:2] in (b"<\x00", b"\x00<") and utf16_byte_order(data) is not None
+
+
 def _load(source: Path, name: str) -> tuple[Any, bytes, str]:
     data = read_bytes(source)
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) \
+            and not _utf16_xml_without_bom(data):
         raise binary_error(str(source), data)
     try:
         if name == "po":
