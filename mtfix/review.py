@@ -27,9 +27,13 @@ applied fuzzily.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -465,14 +469,32 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
     elif file_format in ("text", "md"):
         # Segments in a text file: it was fixed line by line (`--format lines`).
         file_format = "lines"
-    for _ in fix_document(original, target, pipeline=Pipeline([replay]), doc=str(original),
-                          format=file_format,
-                          options=FormatOptions(fields=fields, mark_review=False)):
-        pass
-    missing = {c.segment for c in changes} - replay.seen
-    if missing:
-        Path(target).unlink(missing_ok=True)
-        raise StaleDecisionError(
-            f"{original}: the change log has changes for unit(s) "
-            f"{', '.join(sorted(map(str, missing))[:5])} that are not in this file (or whose "
-            "text is empty now); re-run `mtfix fix` on it and review the new change log")
+    with _replaced_if_accepted(Path(target)) as scratch:
+        for _ in fix_document(original, scratch, pipeline=Pipeline([replay]), doc=str(original),
+                              format=file_format,
+                              options=FormatOptions(fields=fields, mark_review=False)):
+            pass
+        missing = {c.segment for c in changes} - replay.seen
+        if missing:
+            raise StaleDecisionError(
+                f"{original}: the change log has changes for unit(s) "
+                f"{', '.join(sorted(map(str, missing))[:5])} that are not in this file (or whose "
+                "text is empty now); re-run `mtfix fix` on it and review the new change log")
+
+
+@contextlib.contextmanager
+def _replaced_if_accepted(target: Path) -> Iterator[Path]:
+    """A scratch path beside ``target`` for the body to write; it replaces ``target`` only
+    when the body ends without an error. Some refusals are known only once the whole file has
+    been written (units of the change log missing from it): an earlier good output in the same
+    folder must then stay as it was, never be deleted or truncated."""
+    scratch = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.apply.tmp")
+    try:
+        yield scratch
+        if target.exists():  # keep the output's permissions, as atomic_writer does
+            with contextlib.suppress(OSError):
+                shutil.copymode(target, scratch)
+        os.replace(scratch, target)
+    finally:
+        with contextlib.suppress(OSError):
+            scratch.unlink()

@@ -57,3 +57,33 @@ def test_some_unmatched_decisions_are_warned_about_by_count_and_id(tmp_path):
     assert "000000000000, 000000000001, 000000000002, 000000000003, 000000000004, ..." \
         in result.output
     assert (tmp_path / "applied" / "a.xlf").read_bytes() == (tmp_path / "fixed" / "a.xlf").read_bytes()
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("edit", [
+    pytest.param(lambda text: text.replace("second-class inspector<ept", "inspector<ept"), id="stale"),
+    pytest.param(lambda text: text[:text.index('<trans-unit id="u4">')]
+                 + text[text.index("</body>"):], id="unit-gone"),
+])
+def test_a_refused_apply_keeps_the_earlier_output(tmp_path, edit):
+    source, changes = fixed_log(tmp_path, "a.xlf", XLIFF)
+    decisions = {c.id: "accept" for c in changes}
+    assert apply(tmp_path, source, decisions).exit_code == 0
+    good = (tmp_path / "applied" / "a.xlf").read_bytes()
+    source.write_text(edit(XLIFF), encoding="utf-8")  # edited since the fix: refused
+    result = apply(tmp_path, source, decisions)
+    assert result.exit_code == 1
+    assert (tmp_path / "applied" / "a.xlf").read_bytes() == good
+    assert [p.name for p in (tmp_path / "applied").iterdir()] == ["a.xlf"]  # no scratch left
+
+
+@pytest.mark.timeout(30)
+def test_a_refused_apply_of_a_lines_file_keeps_the_earlier_output(tmp_path):
+    source, changes = fixed_log(tmp_path, "a.mt", "the second-class inspector\nname\nx\n")
+    decisions = {c.id: "accept" for c in changes}
+    assert apply(tmp_path, source, decisions).exit_code == 0
+    good = (tmp_path / "applied" / "a.mt").read_bytes()
+    source.write_text("the second-class inspector\n", encoding="utf-8")  # line 2 is gone
+    result = apply(tmp_path, source, decisions)
+    assert result.exit_code == 1 and "not in this file" in result.output
+    assert (tmp_path / "applied" / "a.mt").read_bytes() == good
