@@ -144,19 +144,35 @@ def iter_decoded(blocks: Iterable[bytes], name: str) -> Iterator[str]:
         yield tail
 
 
-def iter_lines(source: str | Path) -> Iterator[str]:
-    """Lines of a UTF-8 file (ends kept), streamed."""
+def iter_lines(source: str | Path, max_chars: int | None = None, advice: str = ""
+               ) -> Iterator[str]:
+    """Lines of a UTF-8 file (ends kept), streamed. With ``max_chars``, a longer line is an
+    :class:`InputError` naming it (``advice``: what to do), raised before it is held whole."""
     pending = ""
+    number = 1  # of the line in pending
     for block in iter_decoded(iter_blocks(source), str(source)):
         pending += block
         if "\n" not in block:
+            _check_line_length(source, number, pending, max_chars, advice)
             continue
         lines = pending.split("\n")
         pending = lines.pop()
         for line in lines:
+            _check_line_length(source, number, line, max_chars, advice)
             yield line + "\n"
+            number += 1
     if pending:
+        _check_line_length(source, number, pending, max_chars, advice)
         yield pending
+
+
+def _check_line_length(source: str | Path, number: int, line: str, max_chars: int | None,
+                       advice: str) -> None:
+    """A one-segment-per-line format holds a line whole: past ``max_chars`` memory and time
+    would grow without bound (a 200 MB line), so the file is refused, naming the line."""
+    if max_chars is not None and len(line) > max_chars:
+        raise InputError(f"{source}:{number}: line {number} is longer than {max_chars:,} "
+                         f"characters, the most mtfix takes as one segment; {advice}")
 
 
 def file_hash(path: str | Path) -> str:
