@@ -116,12 +116,18 @@ def splice_xml(original: bytes, root: Any, runs: Sequence[Run], elements: Iterab
 
 
 def _parses(data: bytes) -> bool:
-    """A last check before anything is written: the spliced file is well-formed XML."""
+    """A last check before anything is written: the spliced file is well-formed XML (parsed
+    as a stream, each element dropped once read: a second whole tree would double the
+    memory a large file takes)."""
+    import io
+
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True)
     try:
-        etree.fromstring(data, parser)
+        for _event, element in etree.iterparse(io.BytesIO(data), events=("end",),
+                                               resolve_entities=False, huge_tree=True,
+                                               no_network=True):
+            element.clear(keep_tail=True)
     except etree.XMLSyntaxError:
         return False
     return True
