@@ -229,7 +229,8 @@ class _ShiftedLines:
 
 def chunk_text(text: str, size: int = CHUNK_SIZE) -> Iterator[str]:
     """Split ``text`` into consecutive chunks of about ``size`` code points, each ending at a
-    paragraph break (or, failing that, a line break) so that no match is cut in two."""
+    paragraph break (or, failing that, a line break; in a line longer than the chunk, a safe
+    sentence end: ``_cut_in_line``) so that no match is cut in two."""
     n = len(text)
     start = 0
     while n - start > size:
@@ -315,7 +316,10 @@ def _safe_sentence_cut(text: str, cut: int, floor: int, hi: int) -> bool:
       spacing rule pairs quotes line by line, and markdown code spans and HTML tags stay whole.
 
     The glossary's ``context`` words (same line) and fuzzy phrases that run across a sentence
-    end are judged per piece of such a line; ordinary text has neither."""
+    end are judged per piece of such a line; ordinary text has neither. A line that starts
+    indented (markdown code) is never cut: its pieces would not start indented."""
+    if text.startswith(("    ", "\t"), floor):
+        return False
     mark = cut - 2
     start = mark
     while start > floor and text[start - 1].isalpha():

@@ -122,3 +122,12 @@ def test_a_gigantic_line_in_a_one_segment_per_line_file_is_refused_by_name(
         list(fix_document(source, tmp_path / "out", pipeline=pipeline,
                           options=FormatOptions(fields=("text",))))
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.timeout(60)
+def test_an_indented_long_line_is_not_cut(pipeline, tmp_path):
+    # markdown indented code: a piece after a cut would not start indented and lose protection
+    code = "    " + one_line(2, 1500)
+    fixed, changes = fix_file(pipeline, "Text.\n\n" + code, tmp_path, 2000, "a.md")
+    assert fixed == "Text.\n\n" + code and not changes
+    assert len(list(chunk_text(code, 2000))) == 1
