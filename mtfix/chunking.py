@@ -3,11 +3,13 @@ paragraph breaks, so that memory stays bounded and no match is cut in two.
 
 :func:`chunk_text` cuts a whole text; :func:`stream_chunks` cuts a text that arrives in pieces
 (a file read block by block) at exactly the same places, so a streamed file is fixed exactly
-as the whole text would be.
+as the whole text would be. A line too long for that (no line break near a cut) is cut at a
+sentence end where no rule looks across (see ``_safe_sentence_cut``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -20,7 +22,8 @@ _LOOKAHEAD = 1 << 16
 
 def chunk_text(text: str, size: int = CHUNK_SIZE) -> Iterator[str]:
     """Split ``text`` into consecutive chunks of about ``size`` code points, each ending at a
-    paragraph break (or, failing that, a line break) so that no match is cut in two."""
+    paragraph break (or, failing that, a line break; in a line longer than the chunk, a safe
+    sentence end: ``_cut_in_line``) so that no match is cut in two."""
     n = len(text)
     start = 0
     while n - start > size:
@@ -49,8 +52,85 @@ def cut_point(text: str, target: int, floor: int) -> int:
     newline = text.rfind("\n", floor + 1, target)
     if newline != -1:
         return newline + 1
-    newline = text.find("\n", target)
-    return len(text) if newline == -1 else newline + 1
+    newline = text.find("\n", target, window_end)
+    if newline != -1:
+        return newline + 1
+    # A line longer than the chunk: cut it at a sentence end rather than hold it whole (a
+    # 200 MB line of running text used to be one chunk: minutes and gigabytes).
+    return _cut_in_line(text, target, floor, window_end)
+
+
+#: The most characters mtfix holds as one piece of a line that it cannot cut at a sentence end
+#: (text and markdown), and the longest line the one-segment-per-line formats (lines, JSON
+#: Lines) take: beyond it memory and time grow without bound, so the file is refused.
+LONG_LINE_LIMIT = 1 << 23
+
+# "...two words. Next": a full stop, ! or ? after two lower-case letters (not "Mr.", "U.S.",
+# "e.g.", "No. 5"), one space, a capital; the cut goes before the capital.
+_SENTENCE_CUT_RE = re.compile(r"[a-z]{2}[.!?] (?=[A-Z])")
+_SENTENCE_END_RE = re.compile(r"\w[.!?]+[\"'”’)\]]*[ \t]+\w")
+
+
+class LongLineError(ValueError):
+    """A line longer than :data:`LONG_LINE_LIMIT` characters with no place to cut it."""
+
+
+def _cut_in_line(text: str, target: int, floor: int, hi: int) -> int:
+    """Where to cut a chunk inside a line that has no line break in text[floor + 1:hi]: the
+    safe sentence end (:func:`_safe_sentence_cut`) nearest before ``target``, else the first
+    after it before ``hi``. A line with none is cut at its next line break, as before, up to
+    :data:`LONG_LINE_LIMIT` characters from ``floor``; past that :class:`LongLineError`.
+    Only text[floor:hi] is read for a sentence end, so a streamed file is cut like the whole
+    text; the fallback reads on to the limit (a stream reads on when the result is its end)."""
+    # (the lookahead needs the capital inside endpos: target + 1 finds cuts up to target)
+    before = [m.end() for m in _SENTENCE_CUT_RE.finditer(text, floor + 1, min(hi, target + 1))]
+    after = (m.end() for m in _SENTENCE_CUT_RE.finditer(text, max(floor + 1, target - 3), hi))
+    for cut in itertools.chain(reversed(before), (c for c in after if c > target)):
+        if _safe_sentence_cut(text, cut, floor, hi):
+            return cut
+    limit = floor + LONG_LINE_LIMIT
+    newline = text.find("\n", target, limit)
+    if newline != -1:
+        return newline + 1
+    if len(text) <= limit:
+        return len(text)
+    raise LongLineError(
+        f"a line runs on for more than {LONG_LINE_LIMIT:,} characters without a line break "
+        "or a sentence end where mtfix may cut it (a full stop, ! or ? after a word, one "
+        "space, a capital); break the line into shorter ones first (e.g. `fold -s -w 2000`)")
+
+
+def _safe_sentence_cut(text: str, cut: int, floor: int, hi: int) -> bool:
+    """Is ``cut`` (after "word. " before a capital, see ``_cut_in_line``) a place where
+    fixing the two pieces of the line gives what fixing the whole line gives?
+
+    * the words on either side differ, and another sentence ends before it in the piece and
+      after it before ``hi``: the repetition rule never crosses a sentence end, and a loop
+      that fills a sentence still has other words on its line ("other words" decide whether a
+      loop is collapsed or only flagged), so no loop is cut or judged differently;
+    * the piece before it holds an even number of '"' and backticks and no unclosed "<": the
+      spacing rule pairs quotes line by line, and markdown code spans and HTML tags stay whole.
+
+    The glossary's ``context`` words (same line) and fuzzy phrases that run across a sentence
+    end are judged per piece of such a line; ordinary text has neither. A line that starts
+    indented (markdown code) is never cut: its pieces would not start indented."""
+    if text.startswith(("    ", "\t"), floor):
+        return False
+    mark = cut - 2
+    start = mark
+    while start > floor and text[start - 1].isalpha():
+        start -= 1
+    end = cut
+    while end < hi and text[end].isalpha():
+        end += 1
+    if text[start:mark].lower() == text[cut:end].lower():
+        return False
+    if _SENTENCE_END_RE.search(text, floor, start) is None or \
+            _SENTENCE_END_RE.search(text, end, hi) is None:
+        return False
+    if text.count('"', floor, cut) % 2 or text.count("`", floor, cut) % 2:
+        return False
+    return text.rfind("<", floor, cut) <= text.rfind(">", floor, cut)
 
 
 def _repeats_across(text: str, cut: int, lo: int, hi: int) -> bool:

@@ -52,9 +52,35 @@ def binary_error(name: str, data: bytes) -> InputError:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return InputError(f"{name}: is UTF-16 text, mtfix reads UTF-8; convert it first, e.g. "
                           f"`iconv -f UTF-16 -t UTF-8 {name} > {name}.utf8`")
+    order = utf16_byte_order(data)
+    if order is not None:  # iconv reads UTF-16 without a BOM as big-endian: name the order
+        return InputError(f"{name}: is UTF-16 text (without a byte order mark), mtfix reads "
+                          f"UTF-8; convert it first, e.g. "
+                          f"`iconv -f UTF-16{order} -t UTF-8 {name} > {name}.utf8`")
     return InputError(f"{name}: looks like a binary file (contains NUL bytes); mtfix reads "
                       "UTF-8 text: export the text first (e.g. save a Word or PDF file as "
                       ".txt), or leave this file out")
+
+
+def utf16_byte_order(data: bytes) -> str | None:
+    """"LE" or "BE" if ``data`` (a file's first bytes) is UTF-16 text without a byte order
+    mark, else None. Such files (from Windows tools) hold NUL bytes, but at alternate
+    positions (the high byte of ASCII characters), and read in that byte order they are
+    printable text; a binary file is neither."""
+    sample = data[:8192]
+    sample = sample[:len(sample) // 2 * 2]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for order, zeros, other in (("LE", odd, even), ("BE", even, odd)):
+        if zeros < 0.3 * half or other > 0.02 * half:
+            continue
+        text = sample.decode(f"utf-16-{order.lower()}", errors="replace")
+        printable = sum(c.isprintable() or c in "\t\r\n" for c in text)
+        if printable >= 0.95 * len(text):
+            return order
+    return None
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -120,18 +146,25 @@ def iter_decoded(blocks: Iterable[bytes], name: str) -> Iterator[str]:
         yield tail
 
 
-def iter_lines(source: str | Path) -> Iterator[str]:
-    """Lines of a UTF-8 file (ends kept), streamed."""
+def iter_lines(source: str | Path, max_chars: int | None = None, advice: str = ""
+               ) -> Iterator[str]:
+    """Lines of a UTF-8 file (ends kept), streamed. With ``max_chars``, a longer line is an
+    :class:`InputError` naming it (``advice``: what to do), raised before it is held whole."""
     pending = ""
+    number = 1  # of the line in pending
     for block in iter_decoded(iter_blocks(source), str(source)):
         pending += block
         if "\n" not in block:
+            _check_line_length(source, number, pending, max_chars, advice)
             continue
         lines = pending.split("\n")
         pending = lines.pop()
         for line in lines:
+            _check_line_length(source, number, line, max_chars, advice)
             yield line + "\n"
+            number += 1
     if pending:
+        _check_line_length(source, number, pending, max_chars, advice)
         yield pending
 
 
@@ -152,6 +185,15 @@ def spool(path: str | Path, copy: str | Path) -> None:
     with atomic_writer(copy, mode="wb") as out:
         for block in iter_blocks(path):
             out.write(block)
+
+
+def _check_line_length(source: str | Path, number: int, line: str, max_chars: int | None,
+                       advice: str) -> None:
+    """A one-segment-per-line format holds a line whole: past ``max_chars`` memory and time
+    would grow without bound (a 200 MB line), so the file is refused, naming the line."""
+    if max_chars is not None and len(line) > max_chars:
+        raise InputError(f"{source}:{number}: line {number} is longer than {max_chars:,} "
+                         f"characters, the most mtfix takes as one segment; {advice}")
 
 
 def file_hash(path: str | Path) -> str:

@@ -144,8 +144,10 @@ def test_cli_apply_accepted_only(workdir):
 
 
 def test_cli_apply_pending_accept_and_stale_file_does_not_stop_others(workdir):
-    folder, _ = workdir
-    (folder / "d.json").write_text('{"version": 1, "decisions": {"000000000000": "accept"}}')
+    folder, changes = workdir
+    known = next(c.id for c in changes if c.doc == "a.txt" and not c.is_flag)
+    (folder / "d.json").write_text(json.dumps({"version": 1, "decisions": {
+        "000000000000": "accept", known: "accept"}}))
     (folder / "b.txt").write_text("Informatization matters a lot.\n")  # edited since the fix
     result = CliRunner().invoke(app, ["apply", "a.txt", "b.txt", "--changes", "out/changes.jsonl",
                                       "--decisions", "d.json", "-o", "res", "--pending", "accept"])

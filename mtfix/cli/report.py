@@ -109,11 +109,7 @@ def apply_cmd(
         chosen = read_decisions(decisions)
     except DecisionsError as exc:
         raise _usage(str(exc)) from None
-    known = {c.id for c in records}
-    unknown = [i for i in chosen.decisions if i not in known]
-    if unknown:
-        _err(f"mtfix: warning: {len(unknown)} decision(s) in {decisions} name changes that are not in "
-             f"{changes} (ignored), e.g. {unknown[0]}; was it exported from another report?")
+    _check_decision_ids(list(chosen.decisions), {c.id for c in records}, decisions, changes)
     outcomes = apply_to_files(originals, records, chosen, output_dir, pending=pending,
                               log_dir=Path(changes).parent)
     for outcome in outcomes:
@@ -124,6 +120,22 @@ def apply_cmd(
                  f"{outcome.pending} pending ({pending}ed) -> {outcome.output}")
     if not outcomes or any(not o.ok for o in outcomes):
         raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def _check_decision_ids(ids: list[str], known: set[str], decisions: str, changes: str) -> None:
+    """Refuse a decisions file none of whose ids is in the change log: it belongs to another
+    run, and applying it would write unchanged copies and report success. Where only some ids
+    are unknown, say how many and which (the rest is applied)."""
+    unknown = [i for i in ids if i not in known]
+    if not unknown:
+        return
+    if len(unknown) == len(ids):
+        raise _usage(f"none of the {len(ids)} decision(s) in {decisions} matches a change in "
+                     f"{changes}; wrong decisions file? Give the one exported from this change "
+                     "log's report (or `mtfix review` of it)")
+    shown = ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+    _err(f"mtfix: warning: {len(unknown)} decision(s) in {decisions} name changes that are not in "
+         f"{changes} (ignored): {shown}; was it exported from another report?")
 
 
 def review_cmd(

@@ -4,7 +4,9 @@ Streamed line by line. Each named field of each line is one segment, id ``"LINE/
 (1-based line number, the field path as given; ``a.b`` reaches into nested objects). Only the
 JSON string literal of a changed field is re-encoded in place; unchanged lines, other fields,
 key order, spacing and number formats stay byte-identical. Lines where a field is missing or
-not a string are left alone; a line that is not a JSON object is an error naming the line.
+not a string are left alone; a line that is not a JSON object is an error naming the line, and
+so is a line longer than :data:`~mtfix.chunking.LONG_LINE_LIMIT` characters (before it is read
+whole). A UTF-8 byte order mark before the first line is kept.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 
 from mtfix.change import Change
+from mtfix.chunking import LONG_LINE_LIMIT
 from mtfix.fileio import InputError, atomic_writer, iter_lines
 from mtfix.formats.base import FormatOptions, FormatSpec, register_format
 from mtfix.pipeline import Pipeline
 
 _DECODER = json.JSONDecoder()
+_TOO_LONG = "shorten the record's text or split the record into several lines"
 _WS = " \t\n\r"
 
 
@@ -120,11 +124,21 @@ def fix_jsonl_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
     if not options.fields:
         raise InputError(f"{source}: JSON Lines needs the text field(s) to fix: give --field NAME")
     with atomic_writer(target) as out:
-        for number, line in enumerate(iter_lines(source), 1):
+        for number, line in enumerate(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG), 1):
+            bom, line = split_bom(line) if number == 1 else ("", line)
             fixed, changes = fix_jsonl_line(line, number, pipeline=pipeline, doc=doc,
                                             fields=options.fields, name=str(source))
-            out.write(fixed)
+            out.write(bom + fixed)
             yield from changes
+
+
+def split_bom(line: str) -> tuple[str, str]:
+    """(byte order mark or "", the rest) of a file's first line. Windows tools write UTF-8
+    with a BOM; JSON does not allow one before the object, so it is set aside while the line
+    is parsed and written back in front of it."""
+    if line.startswith("\ufeff"):
+        return "\ufeff", line[1:]
+    return "", line
 
 
 def _replay_options(segment_ids: Iterable[str]) -> FormatOptions:

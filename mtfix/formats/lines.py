@@ -4,7 +4,8 @@ In such a file line *i* translates source line *i*. Fixed as plain text, a rule 
 whole line (a duplicated line, page chrome) would shift every later line against its source.
 Here each line is its own segment (id = the line number), so no pass ever sees two lines at
 once: the output has exactly as many lines as the input, in the same order, with the same
-line ends. A line a rule empties (page chrome) stays as an empty line.
+line ends. A line a rule empties (page chrome) stays as an empty line. A line longer than
+:data:`~mtfix.chunking.LONG_LINE_LIMIT` characters is refused (naming it) before it is read whole.
 
 Changes carry ``segment`` = the line number (as a string), offsets into that line and ``base``
 = the hash of the line's original text, like the other segmented formats; their ``line`` is
@@ -18,10 +19,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from mtfix.change import Change
+from mtfix.chunking import LONG_LINE_LIMIT
 from mtfix.fileio import atomic_writer, iter_lines
 from mtfix.formats.base import FormatSpec, register_format
 from mtfix.pipeline import Pipeline
 from mtfix.spans import FixedLine
+
+_TOO_LONG = ("split it, or fix the file as plain text (--format text), which cuts long lines "
+             "at sentence ends")
 
 
 def split_line_end(line: str) -> tuple[str, str]:
@@ -61,7 +66,7 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                    options) -> Iterator[Change]:
     """Fix a one-segment-per-line UTF-8 file, streaming, line count preserved."""
     with atomic_writer(target) as out:
-        for number, line in enumerate(iter_lines(source), 1):
+        for number, line in enumerate(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG), 1):
             fixed, changes = fix_line(line, number, pipeline=pipeline, doc=doc)
             out.write(fixed)
             yield from changes

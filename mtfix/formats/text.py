@@ -8,12 +8,12 @@ into a temporary file renamed over the target at the end.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from mtfix.change import Change
-from mtfix.chunking import stream_chunks
-from mtfix.fileio import atomic_writer, file_hash, iter_blocks, iter_decoded
+from mtfix.chunking import LongLineError, stream_chunks
+from mtfix.fileio import InputError, atomic_writer, file_hash, iter_blocks, iter_decoded
 from mtfix.formats.base import FormatOptions, FormatSpec, register_format
 from mtfix.pipeline import Pipeline, ProtectFn
 
@@ -24,12 +24,25 @@ def stream_fix(source: Path, target: Path, *, pipeline: Pipeline, doc: str, chun
     # The change records' base is the hash of the whole original text; hashing the bytes
     # first costs one extra read but keeps memory flat (UTF-8 bytes hash like the text).
     base = file_hash(source)[:16]
-    chunks = stream_chunks(iter_decoded(iter_blocks(source), str(source)), chunk_size)
+    chunks = _naming_long_lines(
+        stream_chunks(iter_decoded(iter_blocks(source), str(source)), chunk_size), source)
     with atomic_writer(target) as out:
         for fixed, changes in pipeline.iter_fix(chunks, doc=doc, base=base, protect=protect,
                                                 format=format):
             out.write(fixed)
             yield from changes
+
+
+def _naming_long_lines(chunks: Iterable[str], source: Path) -> Iterator[str]:
+    """``chunks``, with a line that cannot be cut (:class:`LongLineError`) reported as an
+    :class:`InputError` naming the file and the line (the line after the chunks so far)."""
+    line = 1
+    try:
+        for chunk in chunks:
+            yield chunk
+            line += chunk.count("\n")
+    except LongLineError as exc:
+        raise InputError(f"{source}:{line}: {exc}") from None
 
 
 def fix_text_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,

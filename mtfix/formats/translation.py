@@ -16,13 +16,16 @@ comments and everything else are left as parsed. Each target is one :class:`Segm
   ``subState="mtfix:needs-review"`` on the segment, PO ``#, fuzzy`` (only if asked; TMX has
   no such state).
 
-The XML is written from the same lxml tree translate-toolkit parsed, with the original XML
-declaration, so unchanged parts of the file keep their bytes; an unchanged file is copied as is.
-A PO file is re-serialized by translate-toolkit (gettext line wrapping).
+The changed text runs (and review marks) are spliced into the original bytes
+(:mod:`mtfix.formats.xmlsplice`), so everything else keeps its bytes: the encoding (UTF-16
+too) and its byte order mark, CRLF line ends, references, quoting; only where that cannot be
+exact is the lxml tree re-serialized. An unchanged file is copied as is. A PO file is
+re-serialized by translate-toolkit (gettext line wrapping; a UTF-8 BOM is kept).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from mtfix.change import Change
-from mtfix.fileio import InputError, atomic_writer, binary_error, read_bytes
+from mtfix.fileio import InputError, atomic_writer, binary_error, read_bytes, utf16_byte_order
 from mtfix.formats.base import FormatSpec, Segment, merge_spans, placeholder_spans, register_format
 from mtfix.pipeline import Pipeline
 from mtfix.spans import Span
@@ -143,9 +146,16 @@ def _parse_error(source: Path, exc: Exception, kind: str) -> InputError:
     return InputError(f"{where}: not a valid {kind} file ({reason}); fix or remove it")
 
 
+def _utf16_xml_without_bom(data: bytes) -> bool:
+    """UTF-16 XML without a byte order mark: lxml reads it (XML starts with "<", which
+    tells the byte order), so it is not refused as binary (PO has no such mark: refused)."""
+    return data[:2] in (b"<\x00", b"\x00<") and utf16_byte_order(data) is not None
+
+
 def _load(source: Path, name: str) -> tuple[Any, bytes, str]:
     data = read_bytes(source)
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) \
+            and not _utf16_xml_without_bom(data):
         raise binary_error(str(source), data)
     try:
         if name == "po":
@@ -272,10 +282,36 @@ def _serialize_xml(store: Any, original: bytes) -> bytes:
     encoding = (store.document.docinfo.encoding or "UTF-8").upper()
     span = _root_span(original)
     if encoding not in ("UTF-8", "UTF8") or span is None:
-        return bytes(store)  # the toolkit's own serialization handles other encodings
+        # lxml writes other encodings with one BOM where one is needed (the toolkit's own
+        # writer puts a second one after the declaration of a UTF-16 file)
+        return etree.tostring(store.document, encoding=encoding, xml_declaration=True)
     root = etree.tostring(store.document.getroot(), encoding="UTF-8", xml_declaration=False,
                           with_tail=False)
     return original[:span[0]] + root + original[span[1]:]
+
+
+def _changed_runs(target: XmlTarget) -> list[tuple[Any, str, str, str]]:
+    """(node, "text"|"tail", old text, new text) of each text run :meth:`XmlTarget.write`
+    changed."""
+    runs = []
+    for slot in target._slots:
+        old = target.text[slot.start:slot.end]
+        new = getattr(slot.element, slot.attr) or ""
+        if new != old:
+            runs.append((slot.element, slot.attr, old, new))
+    return runs
+
+
+def _write_back(store: Any, original: bytes, written: list[tuple[Any, XmlTarget]]) -> bytes:
+    """The fixed file's bytes: the changed text runs and review marks spliced into the
+    original bytes, so that everything else (encoding, BOM, CRLF, references, quoting) stays
+    byte for byte; the whole tree re-serialized only where splicing cannot be exact."""
+    from mtfix.formats.xmlsplice import splice_xml
+
+    runs = [run for _owner, target in written for run in _changed_runs(target)]
+    elements = [e for owner, target in written for e in (owner, target.element)]
+    data = splice_xml(original, store.document.getroot(), runs, elements)
+    return data if data is not None else _serialize_xml(store, original)
 
 
 def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, options,
@@ -284,6 +320,7 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
     units = {"xliff1": _xliff1_targets, "xliff2": _xliff2_targets, "tmx": _tmx_targets}[kind]
     mark = options.mark_review is not False
     changed = False
+    written: list[tuple[Any, XmlTarget]] = []
     for owner, xml_target in units(store):
         segment = xml_target.segment()
         if not segment.text.strip():
@@ -296,9 +333,10 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
             if XmlTarget(xml_target.element, segment.id).text != fixed:
                 raise AssertionError(f"{source}: unit {segment.id}: target did not round-trip")
             changed = True
+            written.append((owner, xml_target))
             if mark:
                 _mark_xml(kind, owner, xml_target)
-    data = _serialize_xml(store, original) if changed else original
+    data = _write_back(store, original, written) if changed else original
     with atomic_writer(target, mode="wb") as out:
         out.write(data)
 
@@ -337,7 +375,15 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
             if options.mark_review:
                 unit.markfuzzy(True)
     with atomic_writer(target, mode="wb") as out:
-        out.write(bytes(store) if changed else original)
+        out.write(_keep_utf8_bom(original, bytes(store)) if changed else original)
+
+
+def _keep_utf8_bom(original: bytes, data: bytes) -> bytes:
+    """``data`` with the original's UTF-8 byte order mark, which translate-toolkit's PO writer
+    drops (Windows tools that wrote it may expect it back)."""
+    if original.startswith(codecs.BOM_UTF8) and not data.startswith(codecs.BOM_UTF8):
+        return codecs.BOM_UTF8 + data
+    return data
 
 
 def _xml_fixer(name: str):

@@ -13,8 +13,12 @@ applied fuzzily.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Iterable, Sequence
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -160,7 +164,7 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
     its :class:`ApplyOutcome` carries the error. Outputs are written atomically and never over
     an original.
     """
-    from mtfix.fileio import InputError, read_text, write_text_atomic
+    from mtfix.fileio import InputError, write_text_atomic
 
     outcomes: list[ApplyOutcome] = []
     out_dir = Path(output_dir)
@@ -175,7 +179,7 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
             continue
         names[target.name] = str(original)
         try:
-            text = read_text(original)
+            text = _original_text(original)
         except InputError as exc:
             outcome.error = str(exc)
             continue
@@ -210,6 +214,22 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
             else:
                 outcome.pending += 1
     return outcomes
+
+
+def _original_text(original: str | Path) -> str:
+    """The original's text, for finding its change records. An XLIFF or TMX file may be in
+    UTF-16 (its format reads any encoding its XML declaration names), so it is decoded the way
+    its byte order mark and declaration say; any other file is read as UTF-8."""
+    from mtfix.fileio import read_bytes, read_text
+    from mtfix.formats import detect_format
+
+    if detect_format(original) in ("xliff", "tmx"):
+        from mtfix.formats.xmlsplice import decode_xml
+
+        text = decode_xml(read_bytes(original))
+        if text is not None:
+            return text
+    return read_text(original)
 
 
 class ReplayPass(BasePass):
@@ -255,16 +275,34 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
     replay = ReplayPass(changes, decisions, pending, str(original))
     spec = format_spec(recorded_format(original, changes))
     options = spec.replay_options([c.segment for c in changes if c.segment is not None])
-    for _ in fix_document(original, target, pipeline=Pipeline([replay]), doc=str(original),
-                          format=spec.name, options=options):
-        pass
-    missing = {c.segment for c in changes} - replay.seen
-    if missing:
-        Path(target).unlink(missing_ok=True)
-        raise StaleDecisionError(
-            f"{original}: the change log has changes for unit(s) "
-            f"{', '.join(sorted(map(str, missing))[:5])} that are not in this file (or whose "
-            "text is empty now); re-run `mtfix fix` on it and review the new change log")
+    with _replaced_if_accepted(Path(target)) as scratch:
+        for _ in fix_document(original, scratch, pipeline=Pipeline([replay]), doc=str(original),
+                              format=spec.name, options=options):
+            pass
+        missing = {c.segment for c in changes} - replay.seen
+        if missing:
+            raise StaleDecisionError(
+                f"{original}: the change log has changes for unit(s) "
+                f"{', '.join(sorted(map(str, missing))[:5])} that are not in this file (or whose "
+                "text is empty now); re-run `mtfix fix` on it and review the new change log")
+
+
+@contextlib.contextmanager
+def _replaced_if_accepted(target: Path) -> Iterator[Path]:
+    """A scratch path beside ``target`` for the body to write; it replaces ``target`` only
+    when the body ends without an error. Some refusals are known only once the whole file has
+    been written (units of the change log missing from it): an earlier good output in the same
+    folder must then stay as it was, never be deleted or truncated."""
+    scratch = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.apply.tmp")
+    try:
+        yield scratch
+        if target.exists():  # keep the output's permissions, as atomic_writer does
+            with contextlib.suppress(OSError):
+                shutil.copymode(target, scratch)
+        os.replace(scratch, target)
+    finally:
+        with contextlib.suppress(OSError):
+            scratch.unlink()
 
 
 def recorded_format(original: str | Path, changes: Sequence[Change]) -> str:
