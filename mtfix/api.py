@@ -24,6 +24,7 @@ from mtfix.formats import FormatOptions
 from mtfix.glossary import Glossary, default_glossary_paths
 from mtfix.passes.base import Pass
 from mtfix.passes.glossary import GlossaryPass
+from mtfix.passes.terms import TermsPass, bilingual_entries
 from mtfix.pipeline import Pipeline, Result
 
 GlossarySpec = Glossary | Sequence[str | Path] | None
@@ -55,7 +56,9 @@ def _load_cached(paths: tuple[str, ...], _mtimes: tuple[float, ...]) -> Glossary
 def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool = True,
                    extra_passes: Sequence[Pass] = (), rules: Sequence[str] | None = None,
                    disabled_rules: Sequence[str] = (), use_rules: bool = True) -> Pipeline:
-    """The standard pipeline: the glossary pass, the rules pass, then ``extra_passes``.
+    """The standard pipeline: the glossary pass, the rules pass, the terms check (when an
+    entry has ``source`` terms; it acts only where a unit has a source side), then
+    ``extra_passes``.
 
     ``rules``: rule ids to switch on besides the default ones; ``disabled_rules``: rule ids to
     switch off (see ``mtfix rules``); ``use_rules=False`` leaves the rules pass out.
@@ -74,6 +77,9 @@ def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool 
         rules_pass = RulesPass(rules, disabled_rules)
         if rules_pass.rules:
             passes.append(rules_pass)
+    bilingual = bilingual_entries(glossary)
+    if bilingual:
+        passes.append(TermsPass(bilingual))
     passes.extend(extra_passes)
     return Pipeline(passes)
 

@@ -64,10 +64,12 @@ class Pipeline:
     def fix_segment(self, text: str, *, doc: str, segment: str | None = None,
                     protected: Sequence[Span] = (), offset: int = 0,
                     lines: LineNumbers | None = None, base: str | None = None,
-                    format: str | None = None) -> tuple[str, list[Change]]:
+                    format: str | None = None, source: str | None = None,
+                    ) -> tuple[str, list[Change]]:
         """Run every pass over ``text``. Offsets in the changes are ``offset`` + position in
         ``text``; ``lines`` gives line numbers (document-level) for those offsets; ``format``
-        names the file format, recorded in every change."""
+        names the file format, recorded in every change; ``source`` is the unit's source-
+        language text where the file has one (bilingual files, ``--source``)."""
         if base is None:
             base = text_hash(text)
         lines = lines or LineIndex(text)
@@ -86,12 +88,15 @@ class Pipeline:
             hard = SpanSet(untouchable)
             guard_set = SpanSet(guarded, untouchable=hard)
             # Declared capabilities (see mtfix.passes.base.Pass): the model pass gets the
-            # earlier passes' flag spans, the replay pass the segment id.
+            # earlier passes' flag spans, the replay pass the segment id, the terms check the
+            # source text.
             extra: dict = {}
             if step.wants_flags:
                 extra["flags"] = list(flagged)
             if step.wants_segment:
                 extra["segment"] = segment
+            if step.wants_source:
+                extra["source"] = source
             found = step.find_edits(current, guard_set, **extra)
             if not found:
                 continue

@@ -170,8 +170,8 @@ def test_a_pass_without_the_contract_is_refused_naming_what_it_lacks():
         def find_edits(self, text, protected=()):
             return []
 
-    with pytest.raises(TypeError, match="lacks wants_flags, wants_segment, rule_order, "
-                                        "fingerprint"):
+    with pytest.raises(TypeError, match="lacks wants_flags, wants_segment, wants_source, "
+                                        "rule_order, fingerprint"):
         Pipeline([Half()])
 
 

@@ -56,6 +56,10 @@ def fix_cmd(
         show_default=False)] = None,
     resume: Annotated[bool, typer.Option(
         "--resume", help="Skip files an interrupted run with the same settings finished.")] = False,
+    source_file: Annotated[str | None, typer.Option(
+        "--source", help="A source-language file line-aligned with the one input (line N is the "
+        "source of line N): glossary entries with source terms check that their approved "
+        "target is used. The input is read one segment per line.", show_default=False)] = None,
     mark_review: Annotated[bool | None, typer.Option(
         "--mark-review/--no-mark-review", show_default=False,
         help="Mark changed units for review (XLIFF state; PO fuzzy). Default: XLIFF only.")
@@ -117,9 +121,11 @@ def fix_cmd(
         raise fail_usage(f"--format {file_format}: choose auto, {', '.join(FORMATS)}")
     if file_format == "jsonl" and not field:
         raise fail_usage("--format jsonl needs --field NAME (the text field to fix)")
+    if source_file is not None:
+        file_format = _format_with_source(inputs, file_format, source_file)
     batch_options = {"format": file_format, "jobs": jobs, "resume": resume, "options":
                      FormatOptions(fields=tuple(dict.fromkeys(field or ())),
-                                   mark_review=mark_review),
+                                   mark_review=mark_review, source=source_file),
                      # checked against every input and output before any work
                      "also_writes": {"--report": report_path} if report_path else None}
     extra_passes = []
@@ -249,3 +255,18 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def _format_with_source(inputs: list[str], file_format: str, source_file: str) -> str:
+    """``--source`` pairs one input, read one segment per line, with its source file."""
+    if len(inputs) != 1 or inputs[0] == "-" or Path(inputs[0]).is_dir():
+        raise fail_usage("--source pairs one input file with its source-language file; give "
+                         "exactly one input file (run once per file)")
+    if not Path(source_file).is_file():
+        raise fail_usage(f"--source {source_file}: no such file; give the source-language "
+                         "file that is line-aligned with the input")
+    if file_format in ("auto", "text", "lines"):
+        return "lines"  # line N of the source is the source of line N
+    raise fail_usage(f"--source needs the one-segment-per-line reading (--format lines), not "
+                     f"--format {file_format}; bilingual files (PO, XLIFF, TMX) carry their "
+                     "source already")

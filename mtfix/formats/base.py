@@ -36,6 +36,7 @@ class Segment:
     id: str | None
     text: str
     protected: tuple[Span, ...] = ()
+    source: str | None = None  # the unit's source-language text, where the file has one
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,14 @@ class FormatOptions:
     XLIFF yes, PO no (a fuzzy entry is dropped by msgfmt, so PO is marked only if asked);
     ``True``: XLIFF and PO; ``False``: never.
     ``chunk_size``: code points per streamed chunk of text and markdown.
+    ``source``: a source-language file, line-aligned with a one-segment-per-line input
+    (``--source``): each line's source is given to the passes that check terms.
     """
 
     fields: tuple[str, ...] = ()
     mark_review: bool | None = None
     chunk_size: int = CHUNK_SIZE
+    source: str | None = None  # a line-aligned source-language file (the lines format)
 
 
 def _default_replay_options(segment_ids: Iterable[str]) -> FormatOptions:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from mtfix.change import Change
 from mtfix.chunking import LONG_LINE_LIMIT
-from mtfix.fileio import atomic_writer, iter_lines
+from mtfix.fileio import InputError, atomic_writer, iter_lines
 from mtfix.formats.base import FormatSpec, register_format
 from mtfix.pipeline import Pipeline
 from mtfix.spans import FixedLine
@@ -38,15 +38,16 @@ def split_line_end(line: str) -> tuple[str, str]:
     return line, ""
 
 
-def fix_line(line: str, number: int, *, pipeline: Pipeline, doc: str
-             ) -> tuple[str, list[Change]]:
-    """Fix one line (its end kept as it is); returns the new line and its changes."""
+def fix_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
+             source: str | None = None) -> tuple[str, list[Change]]:
+    """Fix one line (its end kept as it is); returns the new line and its changes.
+    ``source``: the line's source-language text (``--source``), for the terms check."""
     body, end = split_line_end(line)
     if not body.strip():
         return line, []
     fixed, changes = pipeline.fix_segment(body, doc=doc, segment=str(number),
                                           lines=FixedLine(number),
-                                          format="lines")
+                                          format="lines", source=source)
     if fixed.count("\n") + fixed.count("\r") != body.count("\n") + body.count("\r"):
         # A replacement holding a line break would shift every later line against its source:
         # the line stays as it was and its changes are only proposed (flags).
@@ -65,11 +66,40 @@ def _as_flag(change: Change) -> Change:
 def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                    options) -> Iterator[Change]:
     """Fix a one-segment-per-line UTF-8 file, streaming, line count preserved."""
+    sources = _source_lines(options.source)
+    count = 0
     with atomic_writer(target) as out:
-        for number, line in enumerate(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG), 1):
-            fixed, changes = fix_line(line, number, pipeline=pipeline, doc=doc)
+        for count, line in enumerate(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG), 1):
+            source_line = next(sources)
+            if source_line is _ENDED:
+                raise _misaligned(options.source, source, f"fewer lines than the {count} of")
+            fixed, changes = fix_line(line, count, pipeline=pipeline, doc=doc,
+                                      source=source_line)
             out.write(fixed)
             yield from changes
+        if options.source is not None and next(sources) is not _ENDED:
+            raise _misaligned(options.source, source, f"more lines than the {count} of")
+
+
+_ENDED = object()  # the source file has no more lines
+
+
+def _source_lines(path: str | None) -> Iterator:
+    """The lines of the source-language file (``--source``), without their ends, one per
+    target line, then ``_ENDED`` for ever; ``None`` for every line when there is no file."""
+    if path is not None:
+        for line in iter_lines(path, LONG_LINE_LIMIT, _TOO_LONG):
+            yield split_line_end(line)[0]
+        while True:
+            yield _ENDED
+    while True:
+        yield None
+
+
+def _misaligned(path: str | None, target: Path, how: str) -> InputError:
+    return InputError(f"{path}: the source file has {how} {target}: the two must be "
+                      "line-aligned (line N of the source is the source of line N); give the "
+                      "source file of this translation")
 
 
 register_format(FormatSpec(

@@ -109,7 +109,7 @@ class XmlTarget:
 
     def segment(self) -> Segment:
         protected = merge_spans(self._markup + placeholder_spans(self.text))
-        return Segment(self.id, self.text, protected)
+        return Segment(self.id, self.text, protected, source_text(self.element))
 
     def write(self, changes: list[Change]) -> None:
         """Apply the applied ``changes`` (offsets into :attr:`text`) run by run."""
@@ -227,6 +227,29 @@ def _tmx_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
             yield tuv, XmlTarget(seg, tuid if len(targets) == 1 else f"{tuid}/{lang}")
 
 
+def source_text(target: Any) -> str | None:
+    """The source-language text beside a target: the ``<source>`` of an XLIFF unit or
+    segment, or the source-language ``<seg>`` of a TMX unit (its header's ``srclang``, else
+    the first ``<tuv>``). ``None`` where there is none."""
+    parent = target.getparent()
+    if parent is None:
+        return None
+    if _local(target.tag) == "target":  # XLIFF: <source> is a sibling
+        element = next((c for c in parent if _local(c.tag) == "source"), None)
+    else:  # TMX: target is the <seg> of a <tuv> of a <tu>
+        tu = parent.getparent()
+        if tu is None:
+            return None
+        header = tu.getroottree().getroot().find("header")
+        srclang = (header.get("srclang") or "").lower() if header is not None else ""
+        tuvs = [t for t in tu if _local(t.tag) == "tuv" and t is not parent]
+        source_tuv = next((t for t in tuvs if srclang and _same_language(
+            t.get(XML_LANG) or t.get("lang") or "", srclang)), tuvs[0] if tuvs else None)
+        element = None if source_tuv is None else next(
+            (c for c in source_tuv if _local(c.tag) == "seg"), None)
+    return "".join(element.itertext()) if element is not None else None
+
+
 def _same_language(lang: str, srclang: str) -> bool:
     """"en" and "en-US" are the source language "en-us" too (a source tuv is never fixed)."""
     lang = lang.lower()
@@ -326,7 +349,8 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
         if not segment.text.strip():
             continue
         fixed, changes = pipeline.fix_segment(segment.text, doc=doc, segment=segment.id,
-                                              protected=segment.protected, format=name)
+                                              protected=segment.protected, format=name,
+                                              source=segment.source)
         yield from changes
         if fixed != segment.text:
             xml_target.write(changes)
@@ -365,7 +389,8 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                 continue
             protected = merge_spans(placeholder_spans(text))
             fixed, changes = pipeline.fix_segment(text, doc=doc, segment=segment_id,
-                                                  protected=protected, format="po")
+                                                  protected=protected, format="po",
+                                                  source=str(unit.source or "") or None)
             yield from changes
             new_texts.append(fixed)
             unit_changed |= fixed != text

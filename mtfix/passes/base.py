@@ -12,6 +12,8 @@ Capabilities are declared, never sniffed:
   uses them to choose what to rewrite);
 * ``wants_segment = True``: the pipeline also passes ``segment=`` (the id of the unit being
   fixed, ``None`` for plain text; the replay pass of ``mtfix apply`` uses it);
+* ``wants_source = True``: the pipeline also passes ``source=`` (the unit's source-language
+  text in bilingual files and with ``--source``, else ``None``; the terms check uses it);
 * ``fingerprint()``: a string that changes whenever the pass would edit differently (its
   glossary entries, its rules, its model); ``--resume`` never reuses results made otherwise.
 
@@ -37,6 +39,7 @@ class Pass(Protocol):
     name: str
     wants_flags: ClassVar[bool]
     wants_segment: ClassVar[bool]
+    wants_source: ClassVar[bool]
 
     def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
         """Edits for ``text`` (not touching ``protected``; overlaps are resolved by the
@@ -59,6 +62,7 @@ class BasePass:
     name: str = "pass"
     wants_flags: ClassVar[bool] = False
     wants_segment: ClassVar[bool] = False
+    wants_source: ClassVar[bool] = False
 
     def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
         raise NotImplementedError
@@ -78,8 +82,9 @@ class BasePass:
 
 def check_pass(step: object) -> Pass:
     """``step`` if it has the whole pass contract, else a ``TypeError`` naming what is missing."""
-    missing = [member for member in ("name", "wants_flags", "wants_segment", "find_edits",
-                                     "rule_order", "fingerprint") if not hasattr(step, member)]
+    missing = [member for member in ("name", "wants_flags", "wants_segment", "wants_source",
+                                     "find_edits", "rule_order", "fingerprint")
+               if not hasattr(step, member)]
     if missing:
         raise TypeError(f"{type(step).__qualname__} is not a pass: it lacks {', '.join(missing)} "
                         "(subclass mtfix.passes.base.BasePass for the defaults)")

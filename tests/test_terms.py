@@ -1,0 +1,176 @@
+"""The terms check: bilingual glossary entries against the unit's source text (PO, XLIFF, TMX
+and ``--source`` files)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from mtfix.api import build_pipeline
+from mtfix.cli import app
+from mtfix.glossary import Glossary
+from mtfix.passes.terms import TermsPass
+
+runner = CliRunner()
+
+GLOSSARY = '''
+[[entry]]
+id = "t.inspector"
+find = ["second-class inspector"]
+replace = "Level II Inspector"
+source = ["二级巡视员"]
+
+[[entry]]
+id = "t.ndrc"
+find = ["Development and Reform Committee"]
+replace = "National Development and Reform Commission"
+source = ["国家发展改革委", "国家发改委"]
+flag = true
+
+[[entry]]
+id = "t.plan"
+find = ["five-year planning"]
+replace = "Five-Year Plan"
+source = ["plan"]
+'''
+
+
+@pytest.fixture(scope="module")
+def terms() -> TermsPass:
+    glossary = Glossary.from_toml(GLOSSARY)
+    return TermsPass([e for e in glossary.entries if e.source])
+
+
+def _flags(terms: TermsPass, text: str, source: str | None):
+    return [(text[e.start:e.end], e.after, e.rule) for e in terms.find_edits(text, source=source)]
+
+
+def test_a_missing_approved_target_is_flagged_with_a_proposal_on_the_garble(terms):
+    text = "The Development and Reform Committee met."
+    # (a flag entry: the glossary pass flags its own garble, so the check adds nothing)
+    assert _flags(terms, text, "国家发改委开会。") == []
+    text = "The planning body met."
+    assert _flags(terms, text, "二级巡视员出席。") == [(text, None, "t.inspector")]
+
+
+def test_the_approved_target_present_means_no_flag(terms):
+    assert _flags(terms, "The level II inspector attended.", "二级巡视员出席。") == []
+    assert _flags(terms, "Level  II\\nInspector".replace("\\n", "\n"), "二级巡视员") == []
+
+
+def test_no_source_or_no_term_means_no_flag(terms):
+    assert _flags(terms, "The second-class inspector.", None) == []
+    assert _flags(terms, "The second-class inspector.", "其他人出席。") == []
+
+
+def test_latin_source_terms_match_whole_words_only(terms):
+    text = "The five-year planning was adopted."
+    assert _flags(terms, text, "The planning office") == []  # "plan" inside "planning"
+    assert _flags(terms, text, "The plan was adopted") == [
+        ("five-year planning", "Five-Year Plan", "t.plan")]
+
+
+def test_a_garble_the_glossary_fixed_counts_as_approved(tmp_path):
+    pipeline = build_pipeline(Glossary.from_toml(GLOSSARY), use_rules=False)
+    text = "The second-class inspector spoke."
+    fixed, changes = pipeline.fix_segment(text, doc="d", segment="1", source="二级巡视员发言。")
+    assert fixed == "The Level II Inspector spoke."
+    assert [c.pass_ for c in changes] == ["glossary"]
+
+
+XLIFF = '''<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="a" source-language="zh" target-language="en" datatype="plaintext"><body>
+    <trans-unit id="u1"><source>二级巡视员发言。</source><target>The inspector spoke.</target></trans-unit>
+    <trans-unit id="u2"><source>大家好。</source><target>Hello everyone.</target></trans-unit>
+  </body></file>
+</xliff>
+'''
+
+TMX = '''<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="zh-CN" datatype="plaintext" segtype="sentence" adminlang="en"
+ creationtool="t" creationtoolversion="1" o-tmf="t"/><body>
+  <tu tuid="1"><tuv xml:lang="zh-CN"><seg>二级巡视员发言。</seg></tuv>
+    <tuv xml:lang="en"><seg>The inspector spoke.</seg></tuv></tu>
+</body></tmx>
+'''
+
+PO = '''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "二级巡视员发言。"
+msgstr "The inspector spoke."
+'''
+
+
+@pytest.mark.parametrize(("name", "content", "segment"), [
+    ("a.xlf", XLIFF, "u1"), ("a.tmx", TMX, "1"), ("a.po", PO, "二级巡视员发言。")])
+def test_bilingual_files_are_checked_against_their_source(tmp_path, name, content, segment):
+    (tmp_path / "g.toml").write_text(GLOSSARY, encoding="utf-8")
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["fix", str(source), "-g", str(tmp_path / "g.toml"),
+                                 "--no-default-glossaries", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in
+               (tmp_path / "out" / "changes.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["pass"], r["rule"], r["segment"], r["before"]) for r in records] == [
+        ("terms", "t.inspector", segment, "The inspector spoke.")]
+    assert "'二级巡视员' asks for 'Level II Inspector'" in records[0]["note"]
+
+
+def test_source_file_is_line_aligned(tmp_path):
+    (tmp_path / "g.toml").write_text(GLOSSARY, encoding="utf-8")
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_text("The second-class inspector spoke.\nThe inspector left.\n", encoding="utf-8")
+    src = tmp_path / "src.zh"
+    src.write_text("二级巡视员发言。\n二级巡视员离开。\n", encoding="utf-8")
+    args = ["fix", str(hyp), "--source", str(src), "-g", str(tmp_path / "g.toml"),
+            "--no-default-glossaries", "-o", str(tmp_path / "out")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "hyp.txt").read_text() == \
+        "The Level II Inspector spoke.\nThe inspector left.\n"
+    records = [json.loads(line) for line in
+               (tmp_path / "out" / "changes.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["pass"], r["segment"]) for r in records] == [("glossary", "1"), ("terms", "2")]
+
+
+@pytest.mark.parametrize(("source_text", "how"), [
+    ("二级巡视员发言。\n", "fewer lines than the 2 of"),
+    ("一\n二\n三\n", "more lines than the 2 of")])
+def test_a_source_file_that_is_not_line_aligned_is_an_error(tmp_path, source_text, how):
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_text("one\ntwo\n", encoding="utf-8")
+    src = tmp_path / "src.zh"
+    src.write_text(source_text, encoding="utf-8")
+    result = runner.invoke(app, ["fix", str(hyp), "--source", str(src), "-o",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"the source file has {how}" in result.output
+    assert not (tmp_path / "out" / "hyp.txt").exists()
+
+
+def test_source_needs_one_input_file(tmp_path):
+    (tmp_path / "a.txt").write_text("x\n")
+    result = runner.invoke(app, ["fix", str(tmp_path / "a.txt"), str(tmp_path / "a.txt"),
+                                 "--source", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "exactly one input file" in result.output
+
+
+def test_terms_pass_pickles_for_worker_processes(terms):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(terms))
+    assert again.fingerprint() == terms.fingerprint()
+    assert _flags(again, "x", "二级巡视员") == _flags(terms, "x", "二级巡视员")
+
+
+def test_pipeline_without_bilingual_entries_has_no_terms_pass():
+    monolingual = "\n".join(line for line in GLOSSARY.splitlines()
+                             if not line.startswith("source ="))
+    pipeline = build_pipeline(Glossary.from_toml(monolingual), use_rules=False)
+    assert [step.name for step in pipeline.passes] == ["glossary"]
