@@ -124,3 +124,16 @@ def test_shipped_regexes_mostly_run_on_re2():
     regexes = mtfix.load_glossaries().compiled._regexes
     linear = [p for _o, _e, p in regexes if isinstance(p, Re2Pattern)]
     assert len(linear) >= len(regexes) // 3
+
+
+@pytest.mark.parametrize("pattern", [r"\b\w*\w*\w*\w*!", r"(?=\w*\w*!)x", r"x.*\s*y(?<=y)"])
+def test_adjacent_unbounded_repeats_that_may_run_on_python_are_refused(pattern):
+    """Sequential repeats over the same characters are polynomial, not exponential, but on a
+    long line still minutes: where Python's re may run them, they are refused by name."""
+    with pytest.raises(GlossaryError, match="two unbounded repeats in a row"):
+        Glossary.from_toml(toml_entry(pattern), "hostile.toml")
+
+
+@pytest.mark.parametrize("pattern", [r"\b\w+\s+\w+\b", r"\b\d+\.\d*\b", r"(?<=\s)[a-z]+[0-9]+"])
+def test_adjacent_repeats_over_different_characters_load(pattern):
+    Glossary.from_toml(toml_entry(pattern), "fine.toml")

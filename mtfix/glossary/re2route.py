@@ -160,6 +160,12 @@ def _surrogates_like_ffff(node: tuple, flags: int) -> bool:
     return compiled.search(_SURROGATES) is None
 
 
+def char_ranges(op, arg, flags: int = 0) -> tuple[tuple[int, int], ...]:
+    """The code points one single-character parse node (literal, class, category, any)
+    matches, as ranges (see ``_char_set_of``)."""
+    return _char_set_of((op, tuple(arg) if isinstance(arg, list) else arg), flags & _FLAGS)
+
+
 @functools.lru_cache(maxsize=4096)
 def _char_set_of(node: tuple, flags: int) -> tuple[tuple[int, int], ...]:
     """The code points (as ranges, surrogates left out) that Python's re matches with one

@@ -71,6 +71,9 @@ def check_python_regex(pattern: str) -> str | None:
 
 
 def _walk_strict(items: list) -> str | None:
+    problem = _adjacent_unbounded(items)
+    if problem:
+        return problem
     for op, arg in items:
         if op in _REPEATS and op is not None:
             _low, high, body = arg
@@ -94,6 +97,49 @@ def _walk_strict(items: list) -> str | None:
             if problem:
                 return problem
     return None
+
+
+def _adjacent_unbounded(items: list) -> str | None:
+    """Two unbounded repeats in a row that can match the same characters (``\\w*\\w*``,
+    ``.*\\s*``) split a run of those characters in quadratically many ways, three in cubically
+    many: on a long line without the text that follows them, Python's re then runs for
+    minutes. Zero-width assertions between them do not separate them."""
+    previous = None
+    for op, arg in items:
+        if op == C.AT:
+            continue
+        current = _unbounded_chars(op, arg)
+        if current is not None and previous is not None and _may_share(previous, current):
+            return ("has two unbounded repeats in a row that can match the same characters "
+                    "(like \\w*\\w* or .*\\s*): Python's re can take minutes on a long "
+                    "line; merge them into one, or bound one ({0,20})")
+        previous = current
+    return None
+
+
+_ANY_CHAR = ((0, 0x10FFFF),)
+
+
+def _unbounded_chars(op, arg) -> tuple[tuple[int, int], ...] | None:
+    """What an unbounded repeat (``*``, ``+``, ``{n,}``) can consume, as code point ranges
+    (any character where its body is not one character class); ``None`` for anything else."""
+    if op not in _REPEATS or op is None or arg[1] != C.MAXREPEAT:
+        return None
+    body = list(arg[2])
+    if len(body) != 1 or body[0][0] not in (C.LITERAL, C.NOT_LITERAL, C.IN, C.CATEGORY,
+                                             C.ANY):
+        return _ANY_CHAR
+    from mtfix.glossary.re2route import char_ranges
+
+    node_op, node_arg = body[0]
+    try:
+        return char_ranges(node_op, node_arg)
+    except Exception:  # an unusual node: assume the worst
+        return _ANY_CHAR
+
+
+def _may_share(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= other_hi and other_lo <= hi for lo, hi in a for other_lo, other_hi in b)
 
 
 def _first_chars(items: list) -> set | None:
