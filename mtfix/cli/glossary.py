@@ -33,6 +33,9 @@ def _usage(message: str) -> typer.Exit:
 
 Files = Annotated[list[Path], typer.Argument(help="Glossary files or folders (.toml/.tsv).",
                                              show_default=False)]
+NoDefaults = Annotated[bool, typer.Option(
+    "--no-default-glossaries", help="Check without the shipped glossaries (as `mtfix fix "
+    "--no-default-glossaries` runs).")]
 
 
 @glossary_app.command("lint")
@@ -40,11 +43,13 @@ def lint_cmd(
     files: Files,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Errors only.")] = False,
+    no_default_glossaries: NoDefaults = False,
 ) -> None:
-    """Check glossaries: schema, ids, conflicts, shadowing, chains/cycles, regexes, examples."""
+    """Check glossaries with the checks `mtfix fix` runs when it loads them (with the shipped
+    glossaries, as fix), plus style warnings: errors exit 1, and exactly those stop fix."""
     from mtfix.glossary_tools.lint import lint_glossaries
 
-    report = lint_glossaries(files)
+    report = lint_glossaries(files, defaults=not no_default_glossaries)
     for problem in report.problems:
         if quiet and problem.severity != "error":
             continue
