@@ -204,8 +204,16 @@ def learn_cmd(
         "--min-precision", help="Minimum precision (Wilson lower bound).")] = 0.8,
     prefix: Annotated[str | None, typer.Option("--prefix", help="Id prefix (default: output stem).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
+    glossary: Annotated[list[Path] | None, typer.Option(
+        "--glossary", "-g", help="A glossary the draft will run with (as `mtfix fix -g`); "
+        "repeatable.")] = None,
+    no_default_glossaries: NoDefaults = False,
 ) -> None:
-    """Mine draft entries from post-edits (or reviewed change logs), for a translator to review."""
+    """Mine draft entries from post-edits (or reviewed change logs), for a translator to review.
+
+    What it learns is checked against the glossaries it will run with (the shipped ones and
+    any -g, as `mtfix fix` loads them): conflicting entries are dropped or turned into flags."""
+    from mtfix.api import load_glossary_set
     from mtfix.fileio import InputError, write_text_atomic
     from mtfix.glossary_tools.learn import (
         LearnSettings,
@@ -220,17 +228,29 @@ def learn_cmd(
     settings = LearnSettings(min_count=min_count, min_precision=min_precision)
     prefix = prefix or output.stem
     try:
+        against = load_glossary_set(list(glossary or ()), defaults=not no_default_glossaries)
+    except GlossaryError as exc:  # the run it is made for could not start either
+        raise _usage(f"glossary: {exc}") from None
+    try:
         if reviews:
-            result = learn_from_reviews([mt], [pe], settings, prefix=prefix)
+            result = learn_from_reviews([mt], [pe], settings, prefix=prefix, against=against)
         else:
             result = learn_from_segments(read_segments(mt, detokenize=detokenize),
                                          read_segments(pe, detokenize=detokenize), settings,
-                                         prefix=prefix, progress=lambda m: _err(f"  {m}"))
+                                         prefix=prefix, progress=lambda m: _err(f"  {m}"),
+                                         against=against)
     except (InputError, ValueError, ImportError) as exc:
         raise _usage(str(exc)) from None
     draft = result.to_toml(name=prefix, source=f"{mt.name} / {pe.name}")
-    check_draft(draft, str(output))
+    try:
+        check_draft(draft, str(output), against=against)
+    except GlossaryError as exc:
+        _err(f"mtfix glossary learn: the draft would not load, so it is not written (please "
+             f"report this with the input files): {exc}")
+        raise typer.Exit(EXIT_PROBLEMS) from None
     write_text_atomic(output, draft)
     flags = sum(e.flag for e in result.entries)
+    conflicts = result.conflict_summary()
     _err(f"mtfix glossary learn: {len(result.entries)} entries ({flags} as flags) from "
-         f"{result.segments} segments written to {output}; review them before use")
+         f"{result.segments} segments written to {output}"
+         f"{'; ' + conflicts if conflicts else ''}; review them before use")
