@@ -106,7 +106,7 @@ def test_broken_glossary_is_a_usage_error_naming_file_line_and_entry(tmp_path):
     src = tmp_path / "doc.txt"
     src.write_text(GARBLED, encoding="utf-8")
     bad = tmp_path / "bad.toml"
-    bad.write_text('[[entry]]\nid = "x"\nfind = "(a+)+"\nreplace = ""\nmatch = "regex"\n')
+    bad.write_text('[[entry]]\nid = "x"\nfind = "(a+)+$"\nreplace = ""\nmatch = "regex"\n')
     result = fix(str(src), "--glossary", str(bad))
     assert result.exit_code == 2
     assert f"{bad}:1 [x]" in result.output

@@ -71,10 +71,11 @@ def test_broken_glossaries_name_file_line_and_entry(tmp_path, text, message, lin
     assert str(error).startswith(str(path))
 
 
-def test_failing_example_reports_what_it_got(tmp_path):
+def test_failing_example_reports_what_it_got_and_what_to_do(tmp_path):
     path = write(tmp_path, "bad.toml", '[[entry]]\nid = "x"\nfind = "cat"\nreplace = "dog"\n'
                  'examples = [{ text = "a cat", fixed = "a bird" }]\n')
-    with pytest.raises(GlossaryError, match=r"\[x\].*'a cat' should become 'a bird' but becomes 'a dog'"):
+    with pytest.raises(GlossaryError, match=r"^\S*bad.toml:1 \[x\]: example fails: 'a cat' should "
+                       r"become 'a bird' but becomes 'a dog'; fix the entry or its example"):
         Glossary.load([path])
 
 
@@ -141,24 +142,43 @@ examples = [{ text = "inspectors and second-class inspector", fixed = "inspector
 '''
 
 
-@pytest.mark.parametrize(("name", "text", "culprit", "line", "matched"), [
-    ("ov.toml", '\n[[entry]]\nid = "r.dup"\nfind = "(\\\\w+) and \\\\1"\nreplace = "\\\\1"\n'
-     'match = "regex"\n', "r.dup", 2, "s and s"),
-    ("ov.tsv", "# mine\ninspectors\tcheckers\n", "ov:2", 2, "inspectors"),
+DUP = '\n[[entry]]\nid = "r.dup"\nfind = "(\\\\w+) and \\\\1"\nreplace = "\\\\1"\nmatch = "regex"\n'
+
+
+@pytest.mark.parametrize(("name", "text", "culprit", "line", "matched", "became"), [
+    ("ov.toml", DUP, "r.dup", 2, "s and s", "s"),
+    ("ov.tsv", "# mine\ninspectors\tcheckers\n", "ov:2", 2, "inspectors", "checkers"),
 ])
-def test_an_example_broken_by_another_entry_names_that_entry(tmp_path, name, text, culprit,
-                                                             line, matched):
+def test_an_example_changed_by_another_file_is_a_warning_naming_both(tmp_path, name, text,
+                                                                     culprit, line, matched,
+                                                                     became):
+    # Examples test their entry with its own file: what another file does to them is reported
+    # and the glossaries load (the run goes on).
     base = write(tmp_path, "base.toml", BASE)
     other = write(tmp_path, name, text)
-    assert Glossary.load([base]).fix("second-class inspector") == "Level II Inspector"
+    glossary = Glossary.load([base, other])
+    (warning,) = glossary.warnings
+    assert (warning.code, warning.path, warning.line, warning.entry_id) == (
+        "interaction", str(other), line, culprit)
+    assert warning.other.id == "base.inspector"
+    assert str(warning).startswith(
+        f"{other}:{line} [{culprit}] changes the example of {base}:1 [base.inspector]: "
+        f"{matched!r} became {became!r}; narrow one of them")
+    assert glossary.fix("inspectors and second-class inspector") == warning.got
+
+
+def test_an_example_broken_by_another_entry_of_its_file_names_that_entry(tmp_path):
+    path = write(tmp_path, "base.toml", BASE + DUP)
+    assert Glossary.load([write(tmp_path, "alone.toml", BASE)]).warnings == []
     with pytest.raises(GlossaryError) as info:
-        Glossary.load([base, other])
+        Glossary.load([path])
     error = info.value
-    assert (error.path, error.line, error.entry_id) == (str(other), line, culprit)
+    assert (error.path, error.line, error.entry_id) == (str(path), 7, "r.dup")
     message = str(error)
-    assert f"matches {matched!r} in the example of {base}:1 [base.inspector]" in message
+    assert f"matches 's and s' in the example of {path}:1 [base.inspector]" in message
+    assert "should become 'inspectors and Level II Inspector' but becomes 'inspector" in message
     assert "narrow this entry" in message
-    assert message.startswith(f"{other}:{line} [{culprit}]: ")
+    assert message.startswith(f"{path}:7 [r.dup]: ")
 
 
 def test_an_entry_failing_its_own_example_is_still_blamed_itself(tmp_path):
@@ -173,13 +193,27 @@ def test_an_entry_failing_its_own_example_is_still_blamed_itself(tmp_path):
     assert "example fails" in str(info.value)
 
 
-def test_a_user_entry_breaking_a_shipped_example_says_how_to_drop_the_shipped_ones(tmp_path):
+def test_a_user_entry_changing_shipped_examples_is_a_warning_per_example_entry(tmp_path):
     # an entry that fires on nearly every English sentence, as a careless user entry might
     other = write(tmp_path, "ov.toml", '[[entry]]\nid = "r.dup"\nfind = "the"\nreplace = "teh"\n')
     shipped = {str(p) for p in default_glossary_paths()}
-    with pytest.raises(GlossaryError) as info:
-        load_glossaries([other])
-    assert info.value.entry_id == "r.dup" and info.value.path == str(other)
-    message = str(info.value)
-    assert "--no-default-glossaries" in message
-    assert any(f"the example of {path}:" in message for path in shipped)
+    glossary = load_glossaries([other])
+    assert glossary.fix("the cat") == "teh cat"
+    interactions = [w for w in glossary.warnings if w.code == "interaction"]
+    assert interactions
+    assert all(w.entry_id == "r.dup" and w.other.path in shipped for w in interactions)
+    assert len({w.other.id for w in interactions}) == len(interactions)  # once per entry
+
+
+def test_a_shipped_entry_changing_a_user_example_is_a_warning_on_the_shipped_entry(tmp_path):
+    mine = write(tmp_path, "mine.toml", '[[entry]]\nid = "mine.otoman"\nfind = "Otoman"\n'
+                 'replace = "Ottoman"\nexamples = [{ text = "the Otoman anti smuggling unit", '
+                 'fixed = "the Ottoman anti smuggling unit" }]\n')
+    (warning,) = load_glossaries([mine]).warnings
+    assert (warning.entry_id, warning.other.id) == ("cn-official.anti-smuggling", "mine.otoman")
+    assert f"changes the example of {mine}:1 [mine.otoman]: 'anti smuggling' became " \
+           "'anti-smuggling'" in str(warning)
+
+
+def test_the_shipped_glossaries_load_without_warnings():
+    assert load_glossaries().warnings == []

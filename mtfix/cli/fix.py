@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ import typer
 
 from mtfix.cli.common import EXIT_INPUT_FAILED, usage_error
 from mtfix.cli.common import err as _err
+from mtfix.glossary import GlossaryWarning
 from mtfix.glossary.model import GlossaryError
 
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
@@ -85,7 +87,7 @@ def fix_cmd(
         help="Upper bound on generated tokens per sentence (also bounded by its length).")] = 256,
 ) -> None:
     """Fix machine-translated text files and write a change log of every change."""
-    from mtfix.api import build_pipeline, fix_text
+    from mtfix.api import build_pipeline, fix_text, load_glossary_set
     from mtfix.batch import BatchUsageError, ChangeLogError, check_arguments, fix_paths
     from mtfix.fileio import InputError, decode_text
 
@@ -142,14 +144,17 @@ def fix_cmd(
     elif model_prompt is not None or rewrite != "flagged":
         raise fail_usage("--model-prompt and --rewrite need --model")
     try:
-        pipeline = build_pipeline(list(glossary or ()),
-                                  default_glossaries=not no_default_glossaries,
-                                  rules=rule, disabled_rules=no_rule or (),
+        glossaries = load_glossary_set(list(glossary or ()), defaults=not no_default_glossaries)
+        pipeline = build_pipeline(glossaries, rules=rule, disabled_rules=no_rule or (),
                                   extra_passes=extra_passes)
     except GlossaryError as exc:
         raise fail_usage(f"glossary: {exc}") from None
     except ValueError as exc:  # an unknown --rule/--no-rule id, or a bad page-chrome list
         raise fail_usage(str(exc)) from None
+
+    if not quiet:
+        print_glossary_warnings(glossaries.warnings)
+    warned = glossary_warning_count(glossaries.warnings)
 
     if "-" in inputs:
         if len(inputs) > 1:
@@ -175,7 +180,7 @@ def fix_cmd(
         if not quiet:
             applied = len(result.applied)
             _err(f"mtfix: 1 file, {applied} change{'s' if applied != 1 else ''}, "
-                 f"{len(result.flags)} flags")
+                 f"{len(result.flags)} flags{warned}")
             for step in extra_passes:
                 _err(f"mtfix: {step.stats.summary()}")
         return
@@ -209,7 +214,7 @@ def fix_cmd(
             where = f"; outputs in {output_dir}"
         if batch.change_log:
             where += f"; change log {batch.change_log}"
-        _err(f"mtfix: {batch.summary()}{where}")
+        _err(f"mtfix: {batch.summary()}{warned}{where}")
         if batch.note:
             _err(f"mtfix: {batch.note}")
         for step in extra_passes:
@@ -222,6 +227,20 @@ def fix_cmd(
             _err(f"mtfix: report {report_path}")
     if batch.failed or not batch.results:
         raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def print_glossary_warnings(warnings: Sequence[GlossaryWarning]) -> None:
+    """Each glossary warning once, before the run: what entries do to each other's examples
+    and replacements (mostly entries of different glossaries) is the user's to judge, so the
+    run goes on (``mtfix glossary lint`` lists the same warnings)."""
+    for warning in warnings:
+        _err(f"mtfix: warning: {warning}")
+
+
+def glossary_warning_count(warnings: Sequence[GlossaryWarning]) -> str:
+    """The summary's part about glossary warnings (empty when there are none)."""
+    n = len(warnings)
+    return f", {n} glossary warning{'s' if n != 1 else ''}" if n else ""
 
 
 def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, report,

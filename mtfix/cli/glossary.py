@@ -33,6 +33,9 @@ def _usage(message: str) -> typer.Exit:
 
 Files = Annotated[list[Path], typer.Argument(help="Glossary files or folders (.toml/.tsv).",
                                              show_default=False)]
+NoDefaults = Annotated[bool, typer.Option(
+    "--no-default-glossaries", help="Check without the shipped glossaries (as `mtfix fix "
+    "--no-default-glossaries` runs).")]
 
 
 @glossary_app.command("lint")
@@ -40,11 +43,13 @@ def lint_cmd(
     files: Files,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Errors only.")] = False,
+    no_default_glossaries: NoDefaults = False,
 ) -> None:
-    """Check glossaries: schema, ids, conflicts, shadowing, chains/cycles, regexes, examples."""
+    """Check glossaries with the checks `mtfix fix` runs when it loads them (with the shipped
+    glossaries, as fix), plus style warnings: errors exit 1, and exactly those stop fix."""
     from mtfix.glossary_tools.lint import lint_glossaries
 
-    report = lint_glossaries(files)
+    report = lint_glossaries(files, defaults=not no_default_glossaries)
     for problem in report.problems:
         if quiet and problem.severity != "error":
             continue
@@ -199,8 +204,16 @@ def learn_cmd(
         "--min-precision", help="Minimum precision (Wilson lower bound).")] = 0.8,
     prefix: Annotated[str | None, typer.Option("--prefix", help="Id prefix (default: output stem).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
+    glossary: Annotated[list[Path] | None, typer.Option(
+        "--glossary", "-g", help="A glossary the draft will run with (as `mtfix fix -g`); "
+        "repeatable.")] = None,
+    no_default_glossaries: NoDefaults = False,
 ) -> None:
-    """Mine draft entries from post-edits (or reviewed change logs), for a translator to review."""
+    """Mine draft entries from post-edits (or reviewed change logs), for a translator to review.
+
+    What it learns is checked against the glossaries it will run with (the shipped ones and
+    any -g, as `mtfix fix` loads them): conflicting entries are dropped or turned into flags."""
+    from mtfix.api import load_glossary_set
     from mtfix.fileio import InputError, write_text_atomic
     from mtfix.glossary_tools.learn import (
         LearnSettings,
@@ -215,17 +228,29 @@ def learn_cmd(
     settings = LearnSettings(min_count=min_count, min_precision=min_precision)
     prefix = prefix or output.stem
     try:
+        against = load_glossary_set(list(glossary or ()), defaults=not no_default_glossaries)
+    except GlossaryError as exc:  # the run it is made for could not start either
+        raise _usage(f"glossary: {exc}") from None
+    try:
         if reviews:
-            result = learn_from_reviews([mt], [pe], settings, prefix=prefix)
+            result = learn_from_reviews([mt], [pe], settings, prefix=prefix, against=against)
         else:
             result = learn_from_segments(read_segments(mt, detokenize=detokenize),
                                          read_segments(pe, detokenize=detokenize), settings,
-                                         prefix=prefix, progress=lambda m: _err(f"  {m}"))
+                                         prefix=prefix, progress=lambda m: _err(f"  {m}"),
+                                         against=against)
     except (InputError, ValueError, ImportError) as exc:
         raise _usage(str(exc)) from None
     draft = result.to_toml(name=prefix, source=f"{mt.name} / {pe.name}")
-    check_draft(draft, str(output))
+    try:
+        check_draft(draft, str(output), against=against)
+    except GlossaryError as exc:
+        _err(f"mtfix glossary learn: the draft would not load, so it is not written (please "
+             f"report this with the input files): {exc}")
+        raise typer.Exit(EXIT_PROBLEMS) from None
     write_text_atomic(output, draft)
     flags = sum(e.flag for e in result.entries)
+    conflicts = result.conflict_summary()
     _err(f"mtfix glossary learn: {len(result.entries)} entries ({flags} as flags) from "
-         f"{result.segments} segments written to {output}; review them before use")
+         f"{result.segments} segments written to {output}"
+         f"{'; ' + conflicts if conflicts else ''}; review them before use")

@@ -20,10 +20,18 @@ dropped, and the survivors get real segments as examples (self-tests that run at
 
 The draft is for a translator to review: every entry's note says how often it was seen,
 changed, left unchanged, and its estimated precision.
+
+Given the glossaries the draft will run with (``against``: ``mtfix glossary learn`` passes the
+shipped ones and its ``-g`` files), examples are chosen among segments those leave alone, and
+:func:`check_against` runs the loader's checks on the draft after them: an entry that finds
+what one of theirs finds is dropped, one that changes their examples or replacements (or whose
+replacement they rewrite) becomes a flag, an example they change is left out; notes and the
+draft's header say which.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -34,8 +42,10 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from mtfix.glossary import Glossary, GlossaryWarning
+from mtfix.glossary.checks import check_glossary_files, example_failures, find_key
 from mtfix.glossary.compile import CompiledGlossary
-from mtfix.glossary.model import Example, RawEntry, parse_toml
+from mtfix.glossary.model import Example, GlossaryError, GlossaryFile, RawEntry, parse_toml
 from mtfix.glossary_tools.edit import entry_table, render_entries
 from mtfix.glossary_tools.lint import lint_entries
 from mtfix.textutil import follow_case, split_records
@@ -97,6 +107,18 @@ class LearnResult:
     segments: int = 0
     considered: int = 0  # candidate substitutions that recurred at least min_count times
     settings: LearnSettings = field(default_factory=LearnSettings)
+    # what check_against did to entries that conflict with the glossaries the draft runs with
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def conflict_summary(self) -> str:
+        """E.g. "3 conflicts with the glossaries it runs with: 1 dropped, 2 turned into flags"."""
+        if not self.conflicts:
+            return ""
+        counts = Counter(c.action for c in self.conflicts)
+        parts = [f"{counts[a]} {_ACTION_WORDS[a]}" for a in _ACTION_WORDS if counts[a]]
+        n = len(self.conflicts)
+        return (f"{n} conflict{'s' if n != 1 else ''} with the glossaries it runs with: "
+                + ", ".join(parts))
 
     def to_toml(self, *, name: str = "learned", source: str = "") -> str:
         """The draft glossary (format v1; loads with :meth:`Glossary.load`)."""
@@ -107,7 +129,8 @@ class LearnResult:
             "# post-editors made the change, how often they left the MT phrase as it was).\n"
             f"# {self.segments} segments; {self.considered} recurring candidates; "
             f"{len(self.entries)} kept.\n"
-            f"# Thresholds: min_count={s.min_count}, min_precision={s.min_precision} (Wilson "
+            + "".join(f"# {line}\n" for line in self._conflict_lines())
+            + f"# Thresholds: min_count={s.min_count}, min_precision={s.min_precision} (Wilson "
             f"lower bound), max_words={s.max_words}, max_context={s.max_context}.\n\n"
             "[glossary]\n"
             f"name = {_toml_str(name)}\n"
@@ -119,6 +142,19 @@ class LearnResult:
         tables = [entry_table(entry_id=e.id, find=e.find, replace=e.replace, note=e.note,
                               flag=e.flag, examples=e.examples) for e in self.entries]
         return head + ("\n" + render_entries(tables) if tables else "")
+
+    def _conflict_lines(self) -> list[str]:
+        """Header lines about conflicts; dropped entries have no note, so they are listed."""
+        if not self.conflicts:
+            return []
+        lines = [self.conflict_summary() + "."]
+        lines.extend(f"Dropped {c.find!r} -> {c.replace!r}: {c.why}" for c in self.conflicts
+                     if c.action == "dropped")
+        return [_one_line(line) for line in lines]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _toml_str(value: str) -> str:
@@ -200,8 +236,15 @@ def convention_change(find: str, replace: str) -> str | None:
 
 def learn_from_segments(mt_segments: Sequence[str], pe_segments: Sequence[str],
                         settings: LearnSettings | None = None, *, prefix: str = "learned",
-                        progress: Callable[[str], None] | None = None) -> LearnResult:
-    """Mine glossary entries from aligned MT and post-edited segments (same length, same order)."""
+                        progress: Callable[[str], None] | None = None,
+                        against: Glossary | None = None) -> LearnResult:
+    """Mine glossary entries from aligned MT and post-edited segments (same length, same order).
+
+    ``against``: the glossaries the draft will run with (``mtfix glossary learn`` passes the
+    shipped ones and its ``-g`` files, as ``mtfix fix`` loads them); examples are chosen where
+    they make no change, and entries that conflict with them are dropped or narrowed
+    (:func:`check_against`).
+    """
     s = settings or LearnSettings()
     if len(mt_segments) != len(pe_segments):
         raise ValueError(f"MT has {len(mt_segments)} segments but the post-edit has "
@@ -297,8 +340,10 @@ def learn_from_segments(mt_segments: Sequence[str], pe_segments: Sequence[str],
     say(f"{len(selected)} candidates pass the thresholds")
 
     # 4. Re-check the selection with the real matcher, drop what falls below, add examples.
-    entries, kept = _finalise(selected, mt_segments, pe_segments, s, prefix, first_seen)
-    return LearnResult(entries, kept, len(mt_segments), considered, s)
+    untouched = _untouched_by(against) if against is not None else None
+    entries, kept = _finalise(selected, mt_segments, pe_segments, s, prefix, first_seen, untouched)
+    result = LearnResult(entries, kept, len(mt_segments), considered, s)
+    return check_against(result, against) if against is not None else result
 
 
 def _passes(c: Candidate, s: LearnSettings) -> bool:
@@ -340,8 +385,11 @@ def _note(c: Candidate) -> str:
 
 
 def _finalise(selected: list[Candidate], mt_segments: Sequence[str], pe_segments: Sequence[str],
-              s: LearnSettings, prefix: str,
-              first_seen: dict) -> tuple[list[RawEntry], list[Candidate]]:
+              s: LearnSettings, prefix: str, first_seen: dict,
+              untouched: Callable[[str], bool] | None = None,
+              ) -> tuple[list[RawEntry], list[Candidate]]:
+    """The entries that still pass with the real matcher, with real segments as examples
+    (only segments that ``untouched`` accepts: the other glossaries leave them alone)."""
     used: set[str] = set()
     by_id: dict[str, Candidate] = {}
     for cand in selected:
@@ -386,16 +434,14 @@ def _finalise(selected: list[Candidate], mt_segments: Sequence[str], pe_segments
         cand.convention = convention_change(cand.find, cand.replace) if s.conventions_as_flags else None
         if cand.convention is None and cand.unchanged > s.max_unchanged_share * cand.seen:
             cand.convention = "context-dependent"
-    compiled = CompiledGlossary([e for e in entries if by_id[e.id].convention is None])
+    shaped = [_shaped(entry, by_id[entry.id]) for entry in entries]
+    # Examples are made by the draft as it loads: a flag changes nothing, but it still takes
+    # part in the overlap selection, so it is compiled with the rest.
+    compiled = CompiledGlossary(shaped)
     final: list[RawEntry] = []
-    for entry in entries:
-        cand = by_id[entry.id]
-        if cand.convention is not None:
-            # A flag changes nothing, so it cannot carry a positive example; the note says why.
-            final.append(RawEntry(id=entry.id, find=entry.find, replace=entry.replace, flag=True,
-                                  note=entry.note + " " + _FLAG_WHY.get(
-                                      cand.convention, _FLAG_WHY["convention"]).format(
-                                      cand.convention)))
+    for entry in shaped:
+        if entry.flag:
+            final.append(entry)  # a flag cannot carry a positive example; the note says why
             continue
         segments = sorted(set(fired.get(entry.id, [])), key=lambda n: len(mt_segments[n]))
         examples: list[Example] = []
@@ -404,13 +450,21 @@ def _finalise(selected: list[Candidate], mt_segments: Sequence[str], pe_segments
             if "\n" in text or len(text) > 300:
                 continue
             fixed = _fix(compiled, text)
-            if fixed != text and _fix(compiled, fixed) == fixed:
+            if fixed != text and _fix(compiled, fixed) == fixed and (
+                    untouched is None or (untouched(text) and untouched(fixed))):
                 examples.append(Example(text, fixed))
             if len(examples) >= s.examples:
                 break
-        final.append(RawEntry(id=entry.id, find=entry.find, replace=entry.replace,
-                              note=entry.note, examples=tuple(examples)))
+        final.append(dataclasses.replace(entry, examples=tuple(examples)))
     return final, [by_id[e.id] for e in final]
+
+
+def _shaped(entry: RawEntry, cand: Candidate) -> RawEntry:
+    """The entry as written: a flag, with the reason in its note, for a convention change."""
+    if cand.convention is None:
+        return entry
+    why = _FLAG_WHY.get(cand.convention, _FLAG_WHY["convention"]).format(cand.convention)
+    return dataclasses.replace(entry, flag=True, note=f"{entry.note} {why}")
 
 
 def _fix(compiled: CompiledGlossary, text: str) -> str:
@@ -422,9 +476,10 @@ def _fix(compiled: CompiledGlossary, text: str) -> str:
 # -- reviewed change logs ------------------------------------------------------------------------
 def learn_from_reviews(change_logs: Sequence[str | Path], decisions: Sequence[str | Path],
                        settings: LearnSettings | None = None, *,
-                       prefix: str = "learned") -> LearnResult:
+                       prefix: str = "learned", against: Glossary | None = None) -> LearnResult:
     """Entries from reviewed runs: accepted changes vote for ``before -> after``, rejected
-    ones against. Changes without a decision are not counted."""
+    ones against. Changes without a decision are not counted. ``against``: as in
+    :func:`learn_from_segments`."""
     from mtfix.changelog import read_change_log
     from mtfix.review import ACCEPT, REJECT, read_decisions
 
@@ -476,7 +531,146 @@ def learn_from_reviews(change_logs: Sequence[str | Path], decisions: Sequence[st
                      and _fix(compiled, x.fixed) == x.fixed)
         final.append(RawEntry(id=entry.id, find=entry.find, replace=entry.replace,
                               note=entry.note, examples=good))
-    return LearnResult(final, [c for c, _ in chosen], total, len(cands), s)
+    result = LearnResult(final, [c for c, _ in chosen], total, len(cands), s)
+    return check_against(result, against) if against is not None else result
+
+
+# -- conflicts with the glossaries the draft runs with ---------------------------------------------
+_ACTION_WORDS = {"dropped": "dropped", "flag": "turned into flags",
+                 "example": "with examples left out"}
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """What :func:`check_against` did to one learned entry, and why."""
+
+    entry_id: str
+    find: str
+    replace: str
+    action: str  # "dropped" | "flag" (turned into a flag) | "example" (examples left out)
+    why: str
+
+
+def _untouched_by(against: Glossary) -> Callable[[str], bool]:
+    """Does ``against`` leave a text as it is? (A learned example it changes would draw an
+    interaction warning on every run, so such segments are not chosen as examples.)"""
+    compiled = against.compiled
+
+    def untouched(text: str) -> bool:
+        return _fix(compiled, text) == text
+    return untouched
+
+
+def check_against(result: LearnResult, against: Glossary, *,
+                  path: str = "<learned>") -> LearnResult:
+    """Drop or narrow the learned entries that conflict with the glossaries the draft will
+    run with (``against``, loaded before it, as a run loads them).
+
+    The draft is checked with those glossaries by the loader's own checks
+    (:func:`~mtfix.glossary.checks.check_glossary_files`), and what they report decides:
+
+    * the same find as an entry of theirs (another replacement, or the same one): dropped,
+      since theirs is loaded first and always wins there (listed in the draft's header);
+    * it changes an example of theirs, or rewrites a replacement of theirs, or theirs rewrites
+      its replacement: turned into a flag (shown to a reviewer, never applied), its note says
+      why; a flag that still gets in their way is dropped;
+    * theirs change one of its examples: that example is left out (its note says so).
+
+    Repeated until the draft raises no warning with them (a flag can unblock another entry).
+    """
+    entries = [dataclasses.replace(e, path=path) for e in result.entries]
+    evidence = {e.id: c for e, c in zip(entries, result.candidates, strict=True)}
+    conflicts: list[Conflict] = []
+    theirs = {(find_key(e, f), e.replace): e for e in against.entries
+              if e.match in ("phrase", "exact") for f in e.find}
+    for last in (False, False, False, True):
+        actions = _duplicate_finds(entries, theirs)
+        if not actions:
+            check = check_glossary_files([*against.files, GlossaryFile(path, entries)])
+            _own_failures(check, path, actions)
+            for warning in check.warnings:
+                _conflict_action(warning, path, actions)
+        if not actions:
+            break
+        if last:  # still in the way after narrowing: leave out what remains involved
+            actions = {key: ("dropped", action[-1]) for key, action in actions.items()}
+        entries = _apply_actions(entries, actions, conflicts)
+    final = [dataclasses.replace(e, path="") for e in entries]
+    return dataclasses.replace(result, entries=final, candidates=[evidence[e.id] for e in final],
+                               conflicts=[*result.conflicts, *conflicts])
+
+
+def _duplicate_finds(entries: Sequence[RawEntry],
+                     theirs: dict[tuple[str | bytes, str], RawEntry]) -> dict[str, tuple]:
+    """Learned entries whose find an entry of theirs already has (with the same replacement:
+    the loader does not warn about that, but the learned entry would never fire)."""
+    actions: dict[str, tuple] = {}
+    for entry in entries:
+        for find in entry.find:
+            other = theirs.get((find_key(entry, find), entry.replace))
+            if other is not None:
+                actions[entry.id] = ("dropped", f"{other.where()} [{other.id}] already makes "
+                                                "this change (it is loaded first)")
+    return actions
+
+
+def _own_failures(check, path: str, actions: dict[str, tuple]) -> None:
+    """Examples the draft itself now fails (a flag made elsewhere changes the overlaps)."""
+    for _index, entry, example, got in example_failures(check.matchers):
+        if entry.path == path:
+            actions.setdefault(entry.id, ("example", example, _one_line(
+                f"with conflicting entries dropped or flagged, {example.text!r} gives {got!r}")))
+
+
+def _conflict_action(warning: GlossaryWarning, path: str, actions: dict[str, tuple]) -> None:
+    """What to do about one loader warning that involves exactly one learned entry."""
+    mine, other = warning.entry.path == path, warning.other.path == path
+    if mine == other:
+        return  # between two learned entries (learn handles those) or two of theirs
+    learned = warning.entry if mine else warning.other
+    # as a note: "it changes the example of cn-official.toml:857 [id]: 'a' became 'b'"
+    why = _one_line(f"it {warning.message}" if mine else f"{warning.entry.where()} "
+                    f"[{warning.entry.id}] {warning.message}")
+    for where in {warning.entry.path, warning.other.path} - {path, ""}:
+        why = why.replace(where, Path(where).name)  # the note travels; the folder is local
+    if warning.code == "conflict":
+        actions.setdefault(learned.id, ("dropped", why))
+    elif warning.code == "interaction" and other:
+        actions.setdefault(learned.id, ("example", _example_of(learned, warning.text), why))
+    elif learned.flag:  # a flag that still blocks one of theirs
+        actions.setdefault(learned.id, ("dropped", why))
+    else:
+        actions.setdefault(learned.id, ("flag", why))
+
+
+def _example_of(entry: RawEntry, text: str) -> Example | None:
+    return next((x for x in entry.examples if text in (x.text, x.fixed)), None)
+
+
+def _apply_actions(entries: list[RawEntry], actions: dict[str, tuple],
+                   conflicts: list[Conflict]) -> list[RawEntry]:
+    out = []
+    for entry in entries:
+        action = actions.get(entry.id)
+        if action is None:
+            out.append(entry)
+            continue
+        kind, why = action[0], action[-1]
+        conflicts.append(Conflict(entry.id, entry.find[0], entry.replace, kind, why))
+        if kind == "flag":
+            out.append(dataclasses.replace(
+                entry, flag=True, examples=tuple(x for x in entry.examples if x.is_negative),
+                note=f"{entry.note} Turned into a flag, as it conflicts with a glossary it "
+                     f"runs with: {why}; make it a fix only if that glossary is wrong there."))
+        elif kind == "example":
+            examples = tuple(x for x in entry.examples if x != action[1])
+            if examples == entry.examples:  # the example is not found: leave all of them out
+                examples = ()
+            out.append(dataclasses.replace(
+                entry, examples=examples,
+                note=f"{entry.note} An example was left out: {why}."))
+        # "dropped": left out; the draft's header lists it
+    return out
 
 
 def read_segments(path: str | Path, *, detokenize: bool = False, lang: str = "en") -> list[str]:
@@ -494,8 +688,12 @@ def read_segments(path: str | Path, *, detokenize: bool = False, lang: str = "en
     return [detok.detokenize(line.split()) for line in lines]
 
 
-def check_draft(text: str, path: str = "<draft>") -> None:
-    """The draft must load as a v1 glossary with passing examples (raises GlossaryError)."""
-    from mtfix.glossary import Glossary
-
-    Glossary([parse_toml(text, path)])
+def check_draft(text: str, path: str = "<draft>", *, against: Glossary | None = None) -> None:
+    """The draft must load as a v1 glossary with passing examples, after the glossaries it
+    runs with (``against``), without a warning that concerns it (raises GlossaryError)."""
+    draft = parse_toml(text, path)
+    loaded = Glossary([*(against.files if against is not None else ()), draft])
+    mine = [w for w in loaded.warnings if (w.entry.path == path) != (w.other.path == path)]
+    if mine:
+        raise GlossaryError(f"{len(mine)} warning(s) with the glossaries it runs with, the "
+                            f"first: {mine[0]}", path=path)

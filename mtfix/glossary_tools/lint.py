@@ -1,36 +1,40 @@
 """Lint glossaries: find what a translator must fix before (or after) a glossary loads.
 
-:func:`lint_glossaries` reports every problem it can find instead of stopping at the first:
+:func:`lint_glossaries` runs exactly the checks a run runs when it loads glossaries
+(:func:`mtfix.glossary.checks.check_glossary_files`, with the shipped glossaries first unless
+told otherwise, as ``mtfix fix``), but reports every problem instead of stopping at the first,
+also in a file that would not load. So lint has an error exactly when ``mtfix fix`` with the
+same glossaries would refuse to run.
 
-errors (``mtfix glossary lint`` exits 1)
+errors (``mtfix glossary lint`` exits 1; ``mtfix fix`` refuses to run)
     ``schema``       a file or an entry does not follow the v1 format (file:line of the entry)
     ``duplicate-id`` two entries share an id
-    ``conflict``     the same ``find`` in two entries with different replacements
     ``regex``        a regex that does not compile, or can backtrack catastrophically
-    ``chain``        another entry rewrites this entry's replacement (a second run changes
-                     the text again)
-    ``cycle``        replacements rewrite each other in a loop (A -> B -> ... -> A)
-warnings (exit 0 unless ``--strict``)
+    ``example``      an example its own file fails (or changes again on a second run)
+warnings (exit 0 unless ``--strict``; ``mtfix fix`` prints the loader's ones and goes on)
+    ``interaction``    an entry of one file changes another file's example (loader)
+    ``conflict``       the same ``find`` in two entries with different replacements (loader)
+    ``chain``          another entry rewrites this entry's replacement: a second run changes
+                       the text again (loader)
+    ``cycle``          replacements rewrite each other in a loop, A -> B -> ... -> A (loader)
     ``duplicate-find`` the same ``find`` twice with the same replacement
     ``shadowed``       a ``find`` that another (longer or earlier) entry always matches first
     ``no-example``     a TOML entry without examples (nothing tests it)
-    ``fuzzy``          fuzzy entries could not be checked (matcher unavailable)
 
 Shadowing and chains are decided by the real matcher (:class:`CompiledGlossary`), not by a
-re-implementation: each entry's find strings and replacement are run through all entries.
+re-implementation: each entry's find strings and replacement are run through the entries.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtfix.glossary import expand_glossary_paths
-from mtfix.glossary.compile import CompiledGlossary, compile_regex
-from mtfix.glossary.matchview import fold_bytes
+from mtfix.glossary import default_glossary_paths, expand_glossary_paths
+from mtfix.glossary.checks import check_glossary_files, find_key
+from mtfix.glossary.compile import CompiledGlossary
 from mtfix.glossary.model import (
     _ENTRY_HEADER_RE,
     GlossaryError,
@@ -39,10 +43,8 @@ from mtfix.glossary.model import (
     entry_from_table,
     read_glossary,
 )
-from mtfix.textutil import normalize_key
 
 ERROR, WARNING = "error", "warning"
-_TEMPLATE_REF_RE = re.compile(r"\\(?:\d|g<)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class Problem:
     path: str = ""
     line: int | None = None
     entry_id: str | None = None
+    other_path: str = ""  # the file of the other entry a warning names, if any
 
     def __str__(self) -> str:
         where = self.path + (f":{self.line}" if self.line else "")
@@ -67,6 +70,7 @@ class LintReport:
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
     entries: int = 0
+    shipped: int = 0  # shipped glossaries checked with the files (as ``mtfix fix`` loads them)
 
     @property
     def errors(self) -> list[Problem]:
@@ -78,7 +82,9 @@ class LintReport:
 
     def summary(self) -> str:
         e, w = len(self.errors), len(self.warnings)
-        return (f"{self.files} file{'s' if self.files != 1 else ''}, {self.entries} entries: "
+        also = (f" (checked with {self.shipped} shipped glossar{'ies' if self.shipped != 1 else 'y'})"
+                if self.shipped else "")
+        return (f"{self.files} file{'s' if self.files != 1 else ''}, {self.entries} entries{also}: "
                 f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}")
 
 
@@ -129,105 +135,98 @@ def read_for_lint(path: str | Path) -> tuple[GlossaryFile | None, list[Problem]]
         return glossary, problems
 
 
-def lint_glossaries(paths: Iterable[str | Path]) -> LintReport:
+def lint_glossaries(paths: Iterable[str | Path], *, defaults: bool = False) -> LintReport:
     """Lint glossary files (a directory stands for the glossaries in it) together.
 
-    Files are checked as one set, in the given order, as a run would load them: a duplicate
-    id or a conflicting find across two files is reported too.
+    The files are checked as a run loads them, by the loader's own checks
+    (:func:`~mtfix.glossary.checks.check_glossary_files`): ``defaults=True`` puts the shipped
+    glossaries first, as ``mtfix fix`` does (and ``mtfix glossary lint`` unless
+    ``--no-default-glossaries``), so the report has an error exactly when that run would
+    refuse to load. Lint adds only warnings of its own (style). Every error is listed, in any
+    file; warnings only where they concern a file in ``paths``.
     """
+    paths = list(paths)
+    given = expand_glossary_paths(paths)
+    shipped = list(default_glossary_paths()) if defaults else []
     report = LintReport()
-    entries: list[RawEntry] = []
-    for path in expand_glossary_paths(paths):
-        report.files += 1
+    files: list[GlossaryFile] = []
+    for path in expand_glossary_paths([*shipped, *paths]):
         glossary, problems = read_for_lint(path)
         report.problems.extend(problems)
         if glossary is not None:
-            entries.extend(glossary.entries)
-    report.entries = len(entries)
-    report.problems.extend(lint_entries(entries))
+            files.append(glossary)
+    mine = _in_files(given)
+    report.files = len(given)
+    report.entries = sum(len(f.entries) for f in files if mine(f.path))
+    report.shipped = len({p.resolve() for p in shipped} - {p.resolve() for p in given})
+    report.problems.extend(p for p in lint_files(files)
+                           if p.severity == ERROR or mine(p.path) or mine(p.other_path))
     return report
 
 
-def lint_entries(entries: Sequence[RawEntry]) -> list[Problem]:
-    """The checks that need parsed entries (everything but schema errors)."""
-    problems: list[Problem] = []
-    seen_ids: dict[str, RawEntry] = {}
-    usable: list[RawEntry] = []
-    for entry in entries:
-        if entry.id in seen_ids:
-            problems.append(_problem(ERROR, "duplicate-id",
-                                     f"duplicate id (first defined at {seen_ids[entry.id].where()})",
-                                     entry))
-            continue
-        seen_ids[entry.id] = entry
-        if not entry.examples and entry.path.lower().endswith(".toml"):
-            problems.append(_problem(WARNING, "no-example",
-                                     "no examples: add examples = [{ text = ..., fixed = ... }] "
-                                     "so the entry is tested", entry))
-        if entry.match == "regex":
-            bad = False
-            for pattern in entry.find:
-                try:
-                    compile_regex(entry, pattern)
-                except GlossaryError as exc:
-                    problems.append(_from_error(exc, "regex"))
-                    bad = True
-            if bad:
-                continue
-        usable.append(entry)
+def _in_files(paths: Sequence[Path]) -> Callable[[str], bool]:
+    """Is an entry's path one of ``paths`` (however it was spelled)?"""
+    wanted = {p.resolve() for p in paths}
+    cache: dict[str, bool] = {}
 
-    problems.extend(_find_conflicts(usable))
-    compiled, skipped = _compile(usable)
-    if skipped:
-        problems.append(_problem(WARNING, "fuzzy",
-                                 f"{len(skipped)} fuzzy entries not checked: {skipped[0]}",
-                                 path=usable[0].path if usable else ""))
-    if compiled is not None:
-        problems.extend(_shadowed(compiled))
-        problems.extend(_chains(compiled))
+    def mine(path: str) -> bool:
+        if path not in cache:
+            cache[path] = bool(path) and Path(path).resolve() in wanted
+        return cache[path]
+    return mine
+
+
+def lint_entries(entries: Sequence[RawEntry]) -> list[Problem]:
+    """:func:`lint_files` for entries (grouped into files by their ``path``, in order)."""
+    files: dict[str, GlossaryFile] = {}
+    for entry in entries:
+        files.setdefault(entry.path, GlossaryFile(entry.path)).entries.append(entry)
+    return lint_files(list(files.values()))
+
+
+def lint_files(files: Sequence[GlossaryFile]) -> list[Problem]:
+    """The loader's checks (every error and warning it finds), then lint's style warnings."""
+    check = check_glossary_files(files)
+    problems = [Problem(ERROR, e.code, e.message, e.path, e.line, e.entry_id)
+                for e in check.errors]
+    problems.extend(Problem(WARNING, w.code, w.advice, w.entry.path, w.entry.line, w.entry.id,
+                            w.other.path) for w in check.warnings)
+    entries = [e for f in check.matchers.files for e in f.entries]  # usable ones
+    problems.extend(_no_examples(entries))
+    problems.extend(_duplicate_finds(entries))
+    if check.compiled is not None:
+        problems.extend(_shadowed(check.compiled))
     return problems
 
 
-def _key(entry: RawEntry, find: str) -> str | bytes:
-    """The form the matcher compares (same folding as the automaton); exact keys as written."""
-    return find if entry.match == "exact" else fold_bytes(normalize_key(find))
+def _no_examples(entries: Sequence[RawEntry]) -> list[Problem]:
+    return [_problem(WARNING, "no-example", "no examples: add examples = [{ text = ..., "
+                     "fixed = ... }] so the entry is tested", entry)
+            for entry in entries if not entry.examples and entry.path.lower().endswith(".toml")]
 
 
-def _find_conflicts(entries: Sequence[RawEntry]) -> list[Problem]:
+def _duplicate_finds(entries: Sequence[RawEntry]) -> list[Problem]:
+    """The same find twice with the same replacement (with another replacement it is the
+    loader's ``conflict``)."""
     problems = []
-    first: dict[str | bytes, tuple[RawEntry, str]] = {}
+    first: dict[str | bytes, RawEntry] = {}
     for entry in entries:
         if entry.match not in ("phrase", "exact"):
             continue
         for find in entry.find:
-            key = _key(entry, find)
-            if key not in first:
-                first[key] = (entry, find)
-                continue
-            other, _ = first[key]
-            if other.id == entry.id:
+            key = find_key(entry, find)
+            other = first.get(key)
+            if other is None:
+                first[key] = entry
+            elif other.id == entry.id:
                 problems.append(_problem(WARNING, "duplicate-find",
                                          f"find {find!r} is listed twice", entry))
-            elif other.replace != entry.replace:
-                problems.append(_problem(
-                    ERROR, "conflict",
-                    f"find {find!r} is also in {other.id} ({other.where()}) with another "
-                    f"replacement ({other.replace!r} vs {entry.replace!r}); only the first "
-                    "fires: keep one", entry))
-            else:
+            elif other.replace == entry.replace:
                 problems.append(_problem(
                     WARNING, "duplicate-find",
                     f"find {find!r} is also in {other.id} ({other.where()}) with the same "
                     "replacement; this one never fires", entry))
     return problems
-
-
-def _compile(entries: Sequence[RawEntry]) -> tuple[CompiledGlossary | None, list[str]]:
-    try:
-        return CompiledGlossary(entries), []
-    except ImportError as exc:  # fuzzy matcher not installed: check the rest
-        rest = [e for e in entries if e.match != "fuzzy"]
-        return CompiledGlossary(rest), [str(exc)]
 
 
 def _shadowed(compiled: CompiledGlossary) -> list[Problem]:
@@ -246,7 +245,7 @@ def _shadowed(compiled: CompiledGlossary) -> list[Problem]:
                 continue  # only possible for keys the matcher cannot see; examples catch it
             winner = compiled.entries[compiled.order[winners[0]]]
             if winner.match in ("phrase", "exact") and any(
-                    _key(winner, f) == _key(entry, find) for f in winner.find):
+                    find_key(winner, f) == find_key(entry, find) for f in winner.find):
                 continue  # same key: reported as conflict / duplicate-find
             dead.append((find, winner))
         for find, winner in dead:
@@ -259,58 +258,3 @@ def _shadowed(compiled: CompiledGlossary) -> list[Problem]:
     return problems
 
 
-def _rewrites(compiled: CompiledGlossary, text: str) -> list[str]:
-    """Ids of the entries that would change ``text`` (flags do not change text)."""
-    return [e.rule for e in compiled.find_edits(text)
-            if not e.flag and e.after is not None and e.after != text[e.start : e.end]]
-
-
-def _chains(compiled: CompiledGlossary) -> list[Problem]:
-    graph: dict[str, list[str]] = {}
-    for entry in compiled.entries:
-        replace = entry.replace
-        if not replace.strip() or entry.flag:
-            continue
-        if entry.match == "regex" and _TEMPLATE_REF_RE.search(replace):
-            continue  # a template, not a text; the examples' idempotence check covers it
-        graph[entry.id] = list(dict.fromkeys(_rewrites(compiled, replace)))
-    problems = []
-    reported_cycles: set[frozenset[str]] = set()
-    for start, targets in graph.items():
-        entry = compiled.entries[compiled.order[start]]
-        for target in targets:
-            cycle = _path(graph, target, start)
-            if cycle is not None:
-                members = frozenset([start, *cycle])
-                if members in reported_cycles:
-                    continue
-                reported_cycles.add(members)
-                loop = " -> ".join([start, *cycle]) if cycle else f"{start} -> {start}"
-                problems.append(_problem(
-                    ERROR, "cycle",
-                    f"replacements rewrite each other in a loop: {loop}; every run changes "
-                    "the text again", entry))
-            else:
-                other = compiled.entries[compiled.order[target]]
-                problems.append(_problem(
-                    ERROR, "chain",
-                    f"replacement {entry.replace!r} is rewritten by {target} ({other.where()}); "
-                    "a second run would change the text again: write the final form", entry))
-    return problems
-
-
-def _path(graph: dict[str, list[str]], source: str, goal: str) -> list[str] | None:
-    """The entries from ``source`` to ``goal`` along rewrite edges (``[]`` if source is goal)."""
-    if source == goal:
-        return []
-    stack = [(source, [source])]
-    seen = {source}
-    while stack:
-        node, trail = stack.pop()
-        for nxt in graph.get(node, ()):
-            if nxt == goal:
-                return [*trail, goal]
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, [*trail, nxt]))
-    return None
