@@ -86,6 +86,29 @@ def add_cmd(
         "--id", help="Entry id (default: file stem + find).")] = None,
     match: Annotated[str, typer.Option("--match", help="phrase | exact | regex | fuzzy")] = "phrase",
     flag: Annotated[bool, typer.Option("--flag", help="Report only, never apply.")] = False,
+    context: Annotated[list[str] | None, typer.Option(
+        "--context", help="Fire only on lines holding this word; repeatable.")] = None,
+    min_score: Annotated[float | None, typer.Option(
+        "--min-score", help="Fuzzy entries: the least score (0-100] that fires.")] = None,
+    before: Annotated[list[str] | None, typer.Option(
+        "--before", help="A phrase that must come right before the match; repeatable.")] = None,
+    after: Annotated[list[str] | None, typer.Option(
+        "--after", help="A phrase that must come right after the match; repeatable.")] = None,
+    not_before: Annotated[list[str] | None, typer.Option(
+        "--not-before", help="A phrase that must not come right before; repeatable.")] = None,
+    not_after: Annotated[list[str] | None, typer.Option(
+        "--not-after", help="A phrase that must not come right after; repeatable.")] = None,
+    forms: Annotated[bool, typer.Option(
+        "--forms", help="Also the plural / possessive of each find's last word.")] = False,
+    separators: Annotated[bool, typer.Option(
+        "--separators", help="Hyphen, space, slash and en dash between words match each "
+                             "other.")] = False,
+    case: Annotated[str | None, typer.Option(
+        "--case", help="Phrase entries: insensitive | sensitive | title.")] = None,
+    source: Annotated[list[str] | None, typer.Option(
+        "--source", help="Source-language term (e.g. 二级巡视员); repeatable.")] = None,
+    target: Annotated[str | None, typer.Option(
+        "--target", help="The approved target term, when it is not the replacement.")] = None,
     with_glossary: Annotated[list[Path] | None, typer.Option(
         "--with", help="Other glossaries used together with this one (checked too).")] = None,
 ) -> None:
@@ -99,7 +122,11 @@ def add_cmd(
         examples.append(Example(text, fixed if sep else text))
     try:
         result = add_entry(file, find=find, replace=replace, entry_id=entry_id, match=match,
-                           note=note, flag=flag, examples=examples,
+                           note=note, flag=flag, examples=examples, min_score=min_score,
+                           context=context or (), before=before or (), after=after or (),
+                           not_before=not_before or (), not_after=not_after or (),
+                           forms=forms, separators=separators, case=case,
+                           source=source or (), target=target,
                            with_glossaries=list(with_glossary or ()))
     except GlossaryError as exc:
         _err(f"mtfix glossary add: {exc}")
