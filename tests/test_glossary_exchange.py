@@ -309,6 +309,20 @@ def test_tbx_deprecated_terms_are_replaced_by_the_preferred_one():
     assert glossary.fix("a second-level inspector") == "a second-level inspector"  # admitted
 
 
+def test_a_term_record_changes_nothing_and_keeps_later_passes_off_the_term(tmp_path):
+    import mtfix
+
+    slogan = "Stay True to the Original Aspiration and Keep the Mission Firmly in Mind"
+    sheet = write(tmp_path / "slogans.csv", f"zh,en\n不忘初心、牢记使命,{slogan}\n")
+    out = tmp_path / "slogans.toml"
+    import_glossary(sheet, out, source_lang="zh")
+    text = f"The campaign to {slogan} began.\n"
+    without = mtfix.fix_text(text, [], default_glossaries=False)
+    assert {c.before for c in without.changes} == {"Keep", "Mind"}  # the capitals rule flags
+    with_record = mtfix.fix_text(text, [out], default_glossaries=False)
+    assert with_record.text == text and with_record.changes == ()
+
+
 def test_tbx_utf16_as_multiterm_saves_it(tmp_path):
     text = (TBX_DIR / "multiterm.tbx").read_text(encoding="utf-8")
     path = write(tmp_path / "mt.tbx", text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
@@ -462,3 +476,42 @@ def test_cli_export_tbx_with_languages(tmp_path):
                                  "--source-lang", "zh", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert plain(read_glossary(back).entries) == plain(read_glossary(src).entries)
+
+
+# -- the guide's examples run as written ------------------------------------------------------------
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide" / "glossary-tools.md"
+
+
+def test_the_guide_examples_run_as_written(tmp_path, monkeypatch):
+    """The import/export examples in docs/guide/glossary-tools.md give what the guide says they
+    give. bash runs the shell around them (here-documents, printf); each ``mtfix`` call is
+    recorded and then run in this process, in order (no interpreter start per call)."""
+    import re
+    import subprocess
+
+    blocks = re.findall(r"```sh\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+    wanted = [b for b in blocks if "police.tbx <<" in b or "sheet.csv" in b]
+    assert len(wanted) == 2
+    record = 'n=0\nmtfix() { n=$((n+1)); printf "%s\\0" "$@" > "call.$n"; }\n'
+    run = subprocess.run(["bash", "-c", record + "\n".join(wanted)], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    calls = sorted(tmp_path.glob("call.*"), key=lambda p: int(p.suffix[1:]))
+    assert len(calls) == 5, run.stderr
+    monkeypatch.chdir(tmp_path)
+    output = ""
+    for call in calls:
+        args = call.read_bytes().decode("utf-8").split("\0")[:-1]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+        output += result.output
+    promised = re.search(r"cat out/news.txt +# (.*)", wanted[0]).group(1)
+    assert (tmp_path / "out" / "news.txt").read_text(encoding="utf-8") == promised + "\n"
+    for line in re.findall(r"^# (mtfix glossary import: note: .*)$", wanted[1], re.M):
+        assert line in output
+    first, term_record = read_glossary(tmp_path / "police.toml").entries
+    assert (first.id, first.source, first.note) == (
+        "police.provincial-department-of-public-security", ("公安厅",),
+        "TBX concept psd; subject: public security")
+    assert (term_record.id, term_record.match) == ("police.police-station", "exact")
+    back, _ = read_entries(tmp_path / "back.tbx", source_lang="zh")
+    assert plain(back) == plain([first, term_record])
