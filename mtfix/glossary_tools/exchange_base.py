@@ -7,6 +7,7 @@ Kept apart from :mod:`mtfix.glossary_tools.exchange` so that the CSV/TSV reader
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ class ExchangeResult:
     notices: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=1024)
 def primary_subtag(code: str) -> str:
     """``zh-CN`` -> ``zh``, ``EN_us`` -> ``en``, ``eng-US`` -> ``en``: languages are matched by
     their primary subtag because termbases rarely agree on regions (``zh`` vs ``zh-CN``)."""

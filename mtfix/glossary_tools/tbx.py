@@ -30,6 +30,7 @@ elements, so glossary -> TBX -> glossary keeps every entry as it was.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -117,7 +118,10 @@ def parse_xml(data: bytes, path: str) -> etree._Element:
                             "where the message says", path=path, line=exc.lineno) from None
 
 
+@functools.lru_cache(maxsize=256)
 def _local(tag: object) -> str:
+    """``{namespace}name`` -> ``name`` (cached: a termbase repeats a dozen tags a million
+    times); comments and entities, whose tag is not a string, have none."""
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
@@ -137,7 +141,7 @@ def tbx_to_entries(data: bytes | str, path: str, *, target_lang: str = "en",
     """The entries of a TBX file (module docstring), with what was skipped and why. Raises
     :class:`GlossaryError` when the file is not TBX or yields no entry."""
     root = parse_xml(data.encode("utf-8") if isinstance(data, str) else data, path)
-    elements = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
+    elements = list(root.iter("{*}termEntry", "{*}conceptEntry"))
     if not elements:
         raise GlossaryError(f"no <termEntry> or <conceptEntry> element: is this a TBX file? "
                             f"(its root element is <{_local(root.tag)}>)", path=path)
@@ -180,9 +184,8 @@ def _unique(entry_id: str, used: set[str], stem: str, name: str) -> str:
 def _is_mtfix_export(root: etree._Element) -> bool:
     """A file mtfix wrote: its ids and notes are mtfix's own and are read back as they are
     (a foreign file's concept ids and fields go into the note instead)."""
-    for node in root.iter():
-        if _local(node.tag) == "sourceDesc":
-            return "".join(node.itertext()).strip().startswith(EXPORT_MARK)
+    for node in root.iter("{*}sourceDesc"):
+        return "".join(node.itertext()).strip().startswith(EXPORT_MARK)
     return False
 
 
