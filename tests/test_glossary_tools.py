@@ -221,7 +221,7 @@ def test_round_trip_keeps_every_shipped_entry(tmp_path, fmt):
     exported = tmp_path / f"all.{fmt}"
     export_glossary(sources, exported)
     back = tmp_path / "back.toml"
-    result = import_glossary(exported, back)
+    result = import_glossary(exported, back, allow_deletions=True)  # web-chrome deletes
     assert result.skipped == []
     assert _plain(read_glossary(back).entries) == _plain(original)
     Glossary.load([back])  # and every example still passes
@@ -266,10 +266,13 @@ TBX_V3 = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_tbx_import_v2_and_v3():
-    entries, result = tbx_to_entries(TBX_V2, "cat.tbx")
-    assert [(e.id, e.find, e.replace, e.note) for e in entries] == [
-        ("c1", ("second-class inspector",), "Level II Inspector", "Civil-service rank.")]
-    assert len(result.skipped) == 1 and "c2" in result.skipped[0]
+    entries, _result = tbx_to_entries(TBX_V2, "cat.tbx")
+    assert [(e.id, e.find, e.replace, e.match) for e in entries] == [
+        ("cat.level-ii-inspector", ("second-class inspector",), "Level II Inspector", "phrase"),
+        # no deprecated term: a term record, which changes no text
+        ("cat.only-preferred", ("only preferred",), "only preferred", "exact")]
+    assert entries[0].note == ("TBX concept c1; subject: government; Civil-service rank.; "
+                               "also: second-level inspector")
     entries, _ = tbx_to_entries(TBX_V3, "cat.tbx")
     assert [(e.find, e.replace) for e in entries] == [(("anti smuggling",), "anti-smuggling")]
 
@@ -280,10 +283,15 @@ def test_tbx_bad_xml_names_the_line():
 
 
 def test_csv_import_with_cat_tool_headers(tmp_path):
-    path = write(tmp_path / "terms.csv", 'Source,Target,Comment\n"Otoman, Empire",Ottoman Empire,typo\n')
+    path = write(tmp_path / "terms.csv", 'Wrong,Correct,Comment\n"Otoman, Empire",Ottoman Empire,typo\n')
     entries, _ = read_entries(path)
     assert [(e.find, e.replace, e.note) for e in entries] == [
         (("Otoman, Empire",), "Ottoman Empire", "typo")]
+    # "Source" and "Target" are the bilingual keys: a termbase sheet gives term records
+    path = write(tmp_path / "bilingual.csv", "Source,Target,Comment\n二级巡视员,Level II Inspector,rank\n")
+    (entry,), _ = read_entries(path)
+    assert (entry.source, entry.find, entry.replace, entry.match) == (
+        ("二级巡视员",), ("Level II Inspector",), "Level II Inspector", "exact")
 
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,

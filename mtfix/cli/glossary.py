@@ -8,7 +8,7 @@ that cannot be read.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,9 @@ from mtfix.cli.common import EXIT_USAGE, usage_error
 from mtfix.cli.common import err as _err
 from mtfix.glossary.model import GlossaryError
 from mtfix.textutil import printable
+
+if TYPE_CHECKING:
+    from mtfix.glossary_tools.exchange_base import ExchangeResult
 
 glossary_app = typer.Typer(
     name="glossary",
@@ -91,6 +94,29 @@ def add_cmd(
         "--id", help="Entry id (default: file stem + find).")] = None,
     match: Annotated[str, typer.Option("--match", help="phrase | exact | regex | fuzzy")] = "phrase",
     flag: Annotated[bool, typer.Option("--flag", help="Report only, never apply.")] = False,
+    context: Annotated[list[str] | None, typer.Option(
+        "--context", help="Fire only on lines holding this word; repeatable.")] = None,
+    min_score: Annotated[float | None, typer.Option(
+        "--min-score", help="Fuzzy entries: the least score (0-100] that fires.")] = None,
+    before: Annotated[list[str] | None, typer.Option(
+        "--before", help="A phrase that must come right before the match; repeatable.")] = None,
+    after: Annotated[list[str] | None, typer.Option(
+        "--after", help="A phrase that must come right after the match; repeatable.")] = None,
+    not_before: Annotated[list[str] | None, typer.Option(
+        "--not-before", help="A phrase that must not come right before; repeatable.")] = None,
+    not_after: Annotated[list[str] | None, typer.Option(
+        "--not-after", help="A phrase that must not come right after; repeatable.")] = None,
+    forms: Annotated[bool, typer.Option(
+        "--forms", help="Also the plural / possessive of each find's last word.")] = False,
+    separators: Annotated[bool, typer.Option(
+        "--separators", help="Hyphen, space, slash and en dash between words match each "
+                             "other.")] = False,
+    case: Annotated[str | None, typer.Option(
+        "--case", help="Phrase entries: insensitive | sensitive | title.")] = None,
+    source: Annotated[list[str] | None, typer.Option(
+        "--source", help="Source-language term (e.g. 二级巡视员); repeatable.")] = None,
+    target: Annotated[str | None, typer.Option(
+        "--target", help="The approved target term, when it is not the replacement.")] = None,
     with_glossary: Annotated[list[Path] | None, typer.Option(
         "--with", help="Other glossaries used together with this one (checked too).")] = None,
 ) -> None:
@@ -104,7 +130,11 @@ def add_cmd(
         examples.append(Example(text, fixed if sep else text))
     try:
         result = add_entry(file, find=find, replace=replace, entry_id=entry_id, match=match,
-                           note=note, flag=flag, examples=examples,
+                           note=note, flag=flag, examples=examples, min_score=min_score,
+                           context=context or (), before=before or (), after=after or (),
+                           not_before=not_before or (), not_after=not_after or (),
+                           forms=forms, separators=separators, case=case,
+                           source=source or (), target=target,
                            with_glossaries=list(with_glossary or ()))
     except GlossaryError as exc:
         _err(f"mtfix glossary add: {exc}")
@@ -114,24 +144,53 @@ def add_cmd(
     _err(f"mtfix glossary add: added {result.entry.id} at {result.entry.where()}")
 
 
+SHOWN_SKIPS = 20
+TargetLang = Annotated[str, typer.Option(
+    "--target-lang", "--lang", help="TBX: the language of the target terms (matched by "
+                                    "primary subtag: en ~ en-US); CSV/TSV: a column named by it "
+                                    "is read as the target terms.")]
+SourceLang = Annotated[str | None, typer.Option(
+    "--source-lang", help="TBX: the language of the source terms, kept as each entry's "
+                          "'source' (e.g. zh); CSV/TSV: a column named by it is read as them.")]
+
+
+def _report(command: str, result: ExchangeResult) -> None:
+    """How the input was read, then what was left out (the first few, and how many more)."""
+    for notice in result.notices:
+        _err(printable(f"mtfix glossary {command}: note: {notice}"))
+    for skipped in result.skipped[:SHOWN_SKIPS]:
+        _err(printable(f"mtfix glossary {command}: left out {skipped}"))
+    if len(result.skipped) > SHOWN_SKIPS:
+        _err(f"mtfix glossary {command}: ... and {len(result.skipped) - SHOWN_SKIPS} more left out")
+
+
 @glossary_app.command("import")
 def import_cmd(
     source: Annotated[Path, typer.Argument(help="CSV, TSV or TBX file.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="TOML glossary to write.")],
     fmt: Annotated[str | None, typer.Option(
         "--format", help="csv | tsv | tbx (default: from the name)")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="TBX: the language whose terms to read.")] = "en",
+    target_lang: TargetLang = "en",
+    source_lang: SourceLang = None,
+    delimiter: Annotated[str | None, typer.Option(
+        "--delimiter", help="CSV/TSV: comma | semicolon | tab (default: sniffed and "
+                            "reported).")] = None,
+    allow_deletions: Annotated[bool, typer.Option(
+        "--allow-deletions", help="CSV/TSV: an empty cell in the replace column deletes the "
+                                  "find (otherwise it is an error).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
 ) -> None:
-    """Convert a CSV/TSV sheet or a TBX termbase (deprecated term -> preferred term) to TOML."""
+    """Convert a CSV/TSV sheet or a TBX termbase to a TOML glossary; says how it was read."""
+    from mtfix.fileio import InputError
     from mtfix.glossary_tools.exchange import import_glossary
 
     try:
-        result = import_glossary(source, output, fmt, lang=lang, overwrite=force)
-    except (GlossaryError, ValueError, FileExistsError, OSError) as exc:
-        raise _usage(str(exc)) from None
-    for skipped in result.skipped:
-        _err(f"mtfix glossary import: skipped {skipped}")
+        result = import_glossary(source, output, fmt, target_lang=target_lang,
+                                 source_lang=source_lang, delimiter=delimiter,
+                                 allow_deletions=allow_deletions, overwrite=force)
+    except (GlossaryError, InputError, ValueError, FileExistsError, OSError) as exc:
+        raise _usage(printable(str(exc))) from None
+    _report("import", result)
     _err(f"mtfix glossary import: {result.entries} entries written to {output}; "
          f"run `mtfix glossary lint {output}` next")
 
@@ -142,17 +201,18 @@ def export_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="CSV, TSV or TBX file to write.")],
     fmt: Annotated[str | None, typer.Option(
         "--format", help="csv | tsv | tbx | toml (default: from the name)")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="TBX: language code of the terms.")] = "en",
+    target_lang: TargetLang = "en",
+    source_lang: SourceLang = None,
 ) -> None:
     """Write glossaries as CSV (everything), TSV (plain phrase entries) or TBX-Basic."""
     from mtfix.glossary_tools.exchange import export_glossary
 
     try:
-        result = export_glossary(files, output, fmt, lang=lang)
+        result = export_glossary(files, output, fmt, target_lang=target_lang,
+                                 source_lang=source_lang)
     except (GlossaryError, ValueError, OSError) as exc:
         raise _usage(str(exc)) from None
-    for skipped in result.skipped:
-        _err(f"mtfix glossary export: left out {skipped}")
+    _report("export", result)
     _err(f"mtfix glossary export: {result.entries} entries written to {output}")
 
 

@@ -55,17 +55,37 @@ def make_id(path: str | Path, find: str) -> str:
 
 def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str = "phrase",
                 note: str = "", flag: bool = False, min_score: float | None = None,
-                examples: Sequence[Example] = (),
-                context: Sequence[str] = ()) -> tomlkit.items.Table:
-    """A tomlkit ``[[entry]]`` table in the layout the shipped glossaries use."""
+                examples: Sequence[Example] = (), context: Sequence[str] = (),
+                source: Sequence[str] = (), target: str | None = None, case: str | None = None,
+                forms: bool = False, separators: bool = False, before: Sequence[str] = (),
+                after: Sequence[str] = (), not_before: Sequence[str] = (),
+                not_after: Sequence[str] = ()) -> tomlkit.items.Table:
+    """A tomlkit ``[[entry]]`` table in the layout the shipped glossaries use.
+
+    ``id, find, replace`` come first (what a translator scans for), then the bilingual keys,
+    the match kind and its settings, the neighbour conditions, and ``note`` and ``examples``
+    last. Keys at their default value are left out, so a plain entry stays three lines.
+    """
     table = tomlkit.table()
     table["id"] = entry_id
     table["find"] = find[0] if len(find) == 1 else list(find)
     table["replace"] = replace
+    if target is not None:
+        table["target"] = target
+    _put_list(table, "source", source)
     if match != "phrase":
         table["match"] = match
     if min_score is not None:
         table["min_score"] = min_score
+    if case is not None and case != "insensitive":
+        table["case"] = case
+    if forms:
+        table["forms"] = True
+    if separators:
+        table["separators"] = True
+    for key, values in (("before", before), ("after", after), ("not_before", not_before),
+                        ("not_after", not_after)):
+        _put_list(table, key, values)
     if flag:
         table["flag"] = True
     if context:
@@ -83,6 +103,23 @@ def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str 
     return table
 
 
+def _put_list(table: tomlkit.items.Table, key: str, values: Sequence[str]) -> None:
+    """One value is written as a string, several as a list (as ``find`` is): the form a
+    translator would type."""
+    if values:
+        table[key] = values[0] if len(values) == 1 else list(values)
+
+
+def table_of(entry: RawEntry) -> tomlkit.items.Table:
+    """The ``[[entry]]`` table that reads back as ``entry`` (every key it sets)."""
+    return entry_table(entry_id=entry.id, find=entry.find, replace=entry.replace,
+                       match=entry.match, note=entry.note, flag=entry.flag,
+                       min_score=entry.min_score, examples=entry.examples, context=entry.context,
+                       source=entry.source, target=entry.target, case=entry.case,
+                       forms=entry.forms, separators=entry.separators, before=entry.before,
+                       after=entry.after, not_before=entry.not_before, not_after=entry.not_after)
+
+
 def render_entries(tables: Sequence[tomlkit.items.Table]) -> str:
     """TOML text for ``[[entry]]`` tables (blank line between entries)."""
     doc = tomlkit.document()
@@ -98,11 +135,19 @@ def render_entries(tables: Sequence[tomlkit.items.Table]) -> str:
 def add_entry(path: str | Path, *, find: Sequence[str], replace: str, entry_id: str | None = None,
               match: str = "phrase", note: str = "", flag: bool = False,
               min_score: float | None = None, examples: Sequence[Example] = (),
-              with_glossaries: Sequence[str | Path] = ()) -> AddResult:
+              with_glossaries: Sequence[str | Path] = (), context: Sequence[str] = (),
+              source: Sequence[str] = (), target: str | None = None, case: str | None = None,
+              forms: bool = False, separators: bool = False, before: Sequence[str] = (),
+              after: Sequence[str] = (), not_before: Sequence[str] = (),
+              not_after: Sequence[str] = ()) -> AddResult:
     """Append one entry to the TOML glossary at ``path`` (created if missing).
 
     ``with_glossaries``: other glossaries this one is used with; ids and finds must not clash
-    with theirs either (a change to their examples is a warning in the result). Raises :class:`GlossaryError`
+    with theirs either (a change to their examples is a warning in the result). The other
+    keywords are the entry keys of the same names (docs/glossary-format.md), written by
+    :func:`entry_table`. The entry is checked by the function the loader uses
+    (``entry_from_table``), so ``add`` refuses exactly what a load would, with the same
+    message. Raises :class:`GlossaryError`
     (nothing written) when the entry is refused.
     """
     path = Path(path)
@@ -119,7 +164,10 @@ def add_entry(path: str | Path, *, find: Sequence[str], replace: str, entry_id: 
     find = list(find)
     entry_id = entry_id or make_id(path, find[0] if find else "")
     table = entry_table(entry_id=entry_id, find=find, replace=replace, match=match, note=note,
-                        flag=flag, min_score=min_score, examples=examples)
+                        flag=flag, min_score=min_score, examples=examples, context=context,
+                        source=source, target=target, case=case, forms=forms,
+                        separators=separators, before=before, after=after,
+                        not_before=not_before, not_after=not_after)
     line_guess = (original.count("\n") + 2) if original else 1
     entry = entry_from_table(table.unwrap(), str(path), line_guess, len(existing.entries))
 

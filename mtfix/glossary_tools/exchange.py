@@ -1,19 +1,20 @@
-"""Exchange glossaries with spreadsheets and CAT tools: CSV, TSV and TBX-Basic, both ways.
+"""Exchange glossaries with spreadsheets and CAT tools: CSV, TSV and TBX, both ways.
 
 * **CSV** carries everything: columns ``id, find, replace, match, flag, min_score, note,
-  examples, context`` (``examples`` as JSON, ``context`` words separated by ``|``), one row
-  per ``find`` string (rows of one entry share its id). On import, a header names the
-  columns (common CAT headings such as ``source`` / ``target`` / ``comment`` are
-  understood); without a header the columns are ``find, replace, note``.
+  examples, context`` and, when an entry uses them, ``source, target, case, forms,
+  separators, before, after, not_before, not_after`` (``examples`` as JSON, lists as
+  ``a|b``), one row per ``find`` string (rows of one entry share its id).
 * **TSV** export writes mtfix's own TSV glossary format (``find<TAB>replace<TAB>note``, loadable
-  as it is), so it can hold plain phrase entries only: regex/exact/fuzzy entries and examples
-  are left out and reported. Import reads the same columns (or a header, as for CSV).
-* **TBX** (TermBase eXchange, TBX-Basic, ISO 30042): in each ``termEntry`` (``conceptEntry`` in
-  TBX v3), terms of the chosen language marked ``deprecatedTerm-admn-sts`` (or
-  ``supersededTerm-admn-sts``) become ``find`` and the ``preferredTerm-admn-sts`` term becomes
-  ``replace``. Export writes the reverse. What TBX-Basic has no field for (match kind, flag,
-  min_score, context, examples, a deletion, an id that is not an XML name) travels in ``<note>``
-  elements starting ``mtfix:``, so TOML -> TBX -> TOML keeps every entry as it was.
+  as it is), so it can hold plain phrase entries only: the others and examples are left out
+  and reported.
+* CSV and TSV **import** (:mod:`mtfix.glossary_tools.tables`) sniff the delimiter, recognise
+  a header row by its column names (mtfix's and common termbase headings), and refuse rows
+  they cannot read, naming the line; every decision is reported.
+* **TBX** in and out (:mod:`mtfix.glossary_tools.tbx`): a bilingual termbase's concepts
+  become entries with ``source`` terms, the approved target term and the deprecated target
+  terms as ``find``; mtfix's own TBX export reads back to the same entries.
+
+An import that yields no entry is an error that says why, for every format.
 """
 
 from __future__ import annotations
@@ -21,50 +22,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtfix.fileio import atomic_writer, read_text, write_text_atomic
+from mtfix.fileio import atomic_writer, decode_text, read_bytes, write_text_atomic
 from mtfix.glossary import expand_glossary_paths
-from mtfix.glossary.model import (
-    GlossaryError,
-    RawEntry,
-    entry_from_table,
-    parse_toml,
-    read_glossary,
-)
-from mtfix.glossary_tools.edit import entry_table, make_id, render_entries
+from mtfix.glossary.model import RawEntry, parse_toml, read_glossary
+from mtfix.glossary_tools.edit import render_entries, table_of
+from mtfix.glossary_tools.exchange_base import ExchangeResult, join_list
+from mtfix.glossary_tools.tables import table_to_entries
+from mtfix.glossary_tools.tbx import entries_to_tbx, tbx_to_entries
 
 FORMATS = ("csv", "tsv", "tbx", "toml")
 CSV_COLUMNS = ("id", "find", "replace", "match", "flag", "min_score", "note", "examples",
                "context")
-# Column headings other tools write, mapped to ours.
-_HEADER_ALIASES = {
-    "id": "id", "entry": "id", "entry id": "id",
-    "find": "find", "source": "find", "term": "find", "deprecated": "find", "wrong": "find",
-    "bad": "find", "incorrect": "find",
-    "replace": "replace", "target": "replace", "preferred": "replace", "correct": "replace",
-    "replacement": "replace", "right": "replace",
-    "match": "match", "flag": "flag", "min_score": "min_score",
-    "note": "note", "notes": "note", "comment": "note", "comments": "note", "definition": "note",
-    "examples": "examples", "context": "context",
-}
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_NCNAME_RE = re.compile(r"^[A-Za-z_][\w.-]*$")
-MTFIX_NOTE = "mtfix:"
-FIND_STATUSES = ("deprecatedterm", "supersededterm")
-PREFERRED_STATUS = "preferredterm"
-
-
-@dataclass(slots=True)
-class ExchangeResult:
-    """What an import or export did: entries written, and what was left out and why."""
-
-    entries: int = 0
-    skipped: list[str] = field(default_factory=list)
+#: columns written only when an entry uses the key (so a plain glossary's CSV stays narrow)
+CSV_EXTRA_COLUMNS = ("source", "target", "case", "forms", "separators", "before", "after",
+                     "not_before", "not_after")
 
 
 def format_of(path: str | Path, given: str | None = None) -> str:
@@ -82,8 +56,10 @@ def format_of(path: str | Path, given: str | None = None) -> str:
 
 # -- export ------------------------------------------------------------------------------------
 def export_glossary(sources: Sequence[str | Path], output: str | Path, fmt: str | None = None,
-                    *, lang: str = "en") -> ExchangeResult:
-    """Write the entries of the glossaries at ``sources`` to ``output`` as CSV, TSV or TBX."""
+                    *, target_lang: str = "en", source_lang: str | None = None) -> ExchangeResult:
+    """Write the entries of the glossaries at ``sources`` to ``output`` as CSV, TSV, TBX or
+    TOML. ``target_lang`` / ``source_lang``: TBX language codes of the target terms and of the
+    ``source`` terms (without ``source_lang`` those travel in ``mtfix:`` notes)."""
     fmt = format_of(output, fmt)
     files = [read_glossary(p) for p in expand_glossary_paths(sources)]
     entries = [e for f in files for e in f.entries]
@@ -95,10 +71,15 @@ def export_glossary(sources: Sequence[str | Path], output: str | Path, fmt: str 
         text, result = entries_to_tsv(entries)
     elif fmt == "tbx":
         title = files[0].meta.get("name", Path(files[0].path).stem) if files else "glossary"
-        data = entries_to_tbx(entries, lang=lang, title=title)
+        data = entries_to_tbx(entries, target_lang=target_lang, source_lang=source_lang,
+                              title=title)
         with atomic_writer(output, mode="wb") as stream:
             stream.write(data)
         result.entries = len(entries)
+        if source_lang is None and any(e.source for e in entries):
+            result.notices.append("source terms are kept in mtfix:source notes; give "
+                                  "--source-lang to write them as a language section other "
+                                  "tools read")
         return result
     else:
         text = entries_to_toml(entries, files[0].meta if len(files) == 1 else {})
@@ -108,9 +89,12 @@ def export_glossary(sources: Sequence[str | Path], output: str | Path, fmt: str 
 
 
 def entries_to_csv(entries: Sequence[RawEntry]) -> str:
+    """One row per find; the entry's other cells on its first row only (as a reader expects
+    of a sheet where rows of one id form one entry)."""
+    extra = [key for key in CSV_EXTRA_COLUMNS if any(_csv_cell(e, key) for e in entries)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([*CSV_COLUMNS, *extra])
     for entry in entries:
         examples = json.dumps([{"text": x.text, "fixed": x.fixed} for x in entry.examples],
                               ensure_ascii=False) if entry.examples else ""
@@ -120,8 +104,21 @@ def entries_to_csv(entries: Sequence[RawEntry]) -> str:
                 entry.id, find, entry.replace, entry.match, "true" if entry.flag else "",
                 "" if entry.min_score is None else f"{entry.min_score:g}",
                 entry.note if first else "", examples if first else "",
-                "|".join(entry.context) if first else ""])
+                join_list(entry.context) if first else "",
+                *[_csv_cell(entry, key) if first else "" for key in extra]])
     return out.getvalue()
+
+
+def _csv_cell(entry: RawEntry, key: str) -> str:
+    """The CSV cell of one of the extra keys (empty when the key is at its default)."""
+    value = getattr(entry, key)
+    if isinstance(value, tuple):
+        return join_list(value)
+    if isinstance(value, bool):
+        return "true" if value else ""
+    if key == "case":
+        return "" if value == "insensitive" else value
+    return value or ""
 
 
 def entries_to_tsv(entries: Sequence[RawEntry]) -> tuple[str, ExchangeResult]:
@@ -142,6 +139,9 @@ def entries_to_tsv(entries: Sequence[RawEntry]) -> tuple[str, ExchangeResult]:
         result.entries += 1
     if any(e.examples for e in entries):
         result.skipped.append("examples are not written to TSV (export to CSV or TBX to keep them)")
+    if any(e.source or e.target is not None for e in entries):
+        result.skipped.append("source and target terms are not written to TSV (export to CSV "
+                              "or TBX to keep them)")
     return "\n".join(lines) + "\n", result
 
 
@@ -153,82 +153,28 @@ def entries_to_toml(entries: Sequence[RawEntry], meta: dict[str, str] | None = N
         doc = tomlkit.document()
         doc["glossary"] = dict(meta)
         head = tomlkit.dumps(doc) + "\n"
-    tables = [entry_table(entry_id=e.id, find=e.find, replace=e.replace, match=e.match,
-                          note=e.note, flag=e.flag, min_score=e.min_score, examples=e.examples,
-                          context=e.context)
-              for e in entries]
+    tables = [table_of(e) for e in entries]
     return head + (render_entries(tables) if tables else "")
-
-
-def entries_to_tbx(entries: Sequence[RawEntry], *, lang: str = "en", title: str = "glossary") -> bytes:
-    """TBX-Basic (v2, ``martif``), the dialect CAT tools import most widely."""
-    root = ET.Element("martif", {"type": "TBX-Basic", XML_LANG: lang})
-    header = ET.SubElement(root, "martifHeader")
-    file_desc = ET.SubElement(header, "fileDesc")
-    ET.SubElement(ET.SubElement(file_desc, "titleStmt"), "title").text = title
-    ET.SubElement(ET.SubElement(file_desc, "sourceDesc"), "p").text = (
-        "Exported by mtfix. Deprecated terms are what mtfix finds; the preferred term replaces "
-        "them. Notes starting 'mtfix:' keep mtfix settings; leave them as they are.")
-    ET.SubElement(ET.SubElement(header, "encodingDesc"), "p",
-                  {"type": "XCSURI"}).text = "TBXBasicXCSV02.xcs"
-    body = ET.SubElement(ET.SubElement(root, "text"), "body")
-    used_ids: set[str] = set()
-    for entry in entries:
-        xml_id = entry.id if _NCNAME_RE.match(entry.id) else _xml_id(entry.id)
-        while xml_id in used_ids:
-            xml_id += "_"
-        used_ids.add(xml_id)
-        term_entry = ET.SubElement(body, "termEntry", {"id": xml_id})
-        if entry.note:
-            ET.SubElement(term_entry, "note").text = entry.note
-        settings: list[str] = []
-        if xml_id != entry.id:
-            settings.append(f"id={entry.id}")
-        if entry.match != "phrase":
-            settings.append(f"match={entry.match}")
-        if entry.flag:
-            settings.append("flag=true")
-        if entry.min_score is not None:
-            settings.append(f"min_score={entry.min_score:g}")
-        settings.extend(f"context={word}" for word in entry.context)
-        if not entry.replace:
-            settings.append("delete=true")
-        settings.extend("example=" + json.dumps({"text": x.text, "fixed": x.fixed},
-                                                ensure_ascii=False) for x in entry.examples)
-        for setting in settings:
-            ET.SubElement(term_entry, "note").text = MTFIX_NOTE + setting
-        lang_set = ET.SubElement(term_entry, "langSet", {XML_LANG: lang})
-        if entry.replace:
-            _tig(lang_set, entry.replace, "preferredTerm-admn-sts")
-        for find in entry.find:
-            _tig(lang_set, find, "deprecatedTerm-admn-sts")
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-def _xml_id(entry_id: str) -> str:
-    safe = re.sub(r"[^\w.-]", "_", entry_id)
-    return safe if _NCNAME_RE.match(safe) else "_" + safe
-
-
-def _tig(lang_set: ET.Element, term: str, status: str) -> None:
-    tig = ET.SubElement(lang_set, "tig")
-    ET.SubElement(tig, "term").text = term
-    ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status
 
 
 # -- import ------------------------------------------------------------------------------------
 def import_glossary(source: str | Path, output: str | Path, fmt: str | None = None, *,
-                    lang: str = "en", overwrite: bool = False) -> ExchangeResult:
+                    target_lang: str = "en", source_lang: str | None = None,
+                    delimiter: str | None = None, allow_deletions: bool = False,
+                    overwrite: bool = False) -> ExchangeResult:
     """Read a CSV, TSV or TBX termbase and write it as a TOML glossary at ``output``.
 
     Refuses to replace an existing ``output`` unless ``overwrite=True``. The written file is
-    read back with the glossary reader before it replaces anything.
+    read back with the glossary reader before it replaces anything. Raises
+    :class:`GlossaryError` (naming the file and line) for what cannot be read, and when the
+    source yields no entry.
     """
     output = Path(output)
     if output.exists() and not overwrite:
         raise FileExistsError(f"{output} exists; choose another name or pass --force")
-    entries, result = read_entries(source, fmt, lang=lang)
+    entries, result = read_entries(source, fmt, target_lang=target_lang,
+                                   source_lang=source_lang, delimiter=delimiter,
+                                   allow_deletions=allow_deletions)
     meta = {"name": output.stem, "source": Path(source).name}
     text = entries_to_toml(entries, meta)
     parse_toml(text, str(output))  # raises GlossaryError rather than writing a broken file
@@ -237,176 +183,20 @@ def import_glossary(source: str | Path, output: str | Path, fmt: str | None = No
     return result
 
 
-def read_entries(source: str | Path, fmt: str | None = None, *,
-                 lang: str = "en") -> tuple[list[RawEntry], ExchangeResult]:
-    """The entries of a CSV, TSV, TBX or TOML file, with what was skipped and why."""
+def read_entries(source: str | Path, fmt: str | None = None, *, target_lang: str = "en",
+                 source_lang: str | None = None, delimiter: str | None = None,
+                 allow_deletions: bool = False) -> tuple[list[RawEntry], ExchangeResult]:
+    """The entries of a CSV, TSV, TBX or TOML file, with what was skipped and how it was read."""
     fmt = format_of(source, fmt)
     if fmt == "toml":
         return list(read_glossary(source).entries), ExchangeResult()
-    text = read_text(source)
-    if fmt == "tbx":
-        return tbx_to_entries(text, str(source), lang=lang)
-    return table_to_entries(text, str(source), delimiter="," if fmt == "csv" else "\t")
-
-
-def table_to_entries(text: str, path: str, *, delimiter: str) -> tuple[list[RawEntry], ExchangeResult]:
-    result = ExchangeResult()
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not rows:
-        return [], result
-    header = [_HEADER_ALIASES.get(c.strip().lower()) for c in rows[0]]
-    if "find" in header and "replace" in header:
-        columns, start = header, 1
-    else:
-        columns, start = ["find", "replace", "note"], 0
-    grouped: dict[str, dict] = {}
-    stem = Path(path).stem
-    for number, row in enumerate(rows[start:], start + 1):
-        if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
-            continue
-        cells = {name: row[i] for i, name in enumerate(columns) if name and i < len(row)}
-        if delimiter == "\t":  # TSV from a spreadsheet: stray spaces are noise (as parse_tsv)
-            cells = {k: v.strip() for k, v in cells.items()}
-        # CSV values are quoted where needed, so they are kept exactly (edge spaces can matter).
-        find = cells.get("find", "")
-        if not find.strip():
-            result.skipped.append(f"{path}:{number}: empty find")
-            continue
-        entry_id = cells.get("id", "").strip() or make_id(stem, find)
-        table = grouped.get(entry_id)
-        if table is None:
-            table = {"id": entry_id, "find": [], "replace": cells.get("replace", ""),
-                     "_line": number}
-            if cells.get("match", "").strip():
-                table["match"] = cells["match"].strip()
-            if cells.get("note", "").strip():
-                table["note"] = cells["note"]
-            if cells.get("flag", "").strip().lower() in ("true", "yes", "1", "x"):
-                table["flag"] = True
-            if cells.get("min_score", "").strip():
-                try:
-                    table["min_score"] = float(cells["min_score"])
-                except ValueError:
-                    raise GlossaryError("min_score must be a number", path=path,
-                                        line=number) from None
-            if cells.get("context", "").strip():
-                table["context"] = [w for w in cells["context"].split("|") if w.strip()]
-            if cells.get("examples", "").strip():
-                try:
-                    table["examples"] = json.loads(cells["examples"])
-                except json.JSONDecodeError as exc:
-                    raise GlossaryError(f"examples column is not JSON: {exc}", path=path,
-                                        line=number) from None
-            grouped[entry_id] = table
-        elif cells.get("replace", "") != table["replace"]:
-            raise GlossaryError(f"rows of entry {entry_id!r} give different replacements",
-                                path=path, line=number)
-        table["find"].append(find)
-    entries = []
-    for index, table in enumerate(grouped.values()):
-        line = table.pop("_line")
-        entries.append(entry_from_table(table, path, line, index))
-    return entries, result
-
-
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def tbx_to_entries(text: str, path: str, *, lang: str = "en") -> tuple[list[RawEntry], ExchangeResult]:
-    """Entries from TBX (v2 ``martif``/``termEntry``/``langSet``/``tig``|``ntig`` or v3
-    ``tbx``/``conceptEntry``/``langSec``/``termSec``)."""
-    try:
-        root = ET.fromstring(text.encode("utf-8"))
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        raise GlossaryError(f"not well-formed XML: {exc}", path=path, line=line) from None
-    result = ExchangeResult()
-    entries: list[RawEntry] = []
-    used: set[str] = set()
-    stem = Path(path).stem
-    want = lang.lower()
-    for element in root.iter():
-        if _local(element.tag) not in ("termEntry", "conceptEntry"):
-            continue
-        where = element.get("id") or f"termEntry #{len(entries) + len(result.skipped) + 1}"
-        notes, settings = [], {}
-        examples = []
-        contexts: list[str] = []
-        for child in element:
-            if _local(child.tag) != "note":
-                continue
-            value = "".join(child.itertext())
-            if value.startswith(MTFIX_NOTE):
-                key, _, setting = value[len(MTFIX_NOTE):].partition("=")
-                if key == "example":
-                    examples.append(json.loads(setting))
-                elif key == "context":
-                    contexts.append(setting)
-                else:
-                    settings[key] = setting
-            elif value.strip():
-                notes.append(value)
-        finds: list[str] = []
-        preferred: list[str] = []
-        for lang_set in element:
-            if _local(lang_set.tag) not in ("langSet", "langSec"):
-                continue
-            code = (lang_set.get(XML_LANG) or lang_set.get("lang") or "").lower()
-            if code != want and not code.startswith(want + "-"):
-                continue
-            for term_holder in lang_set:
-                if _local(term_holder.tag) not in ("tig", "ntig", "termSec"):
-                    continue
-                term, status = _term_and_status(term_holder)
-                if status.startswith(FIND_STATUSES) and term.strip():
-                    finds.append(term)
-                elif status.startswith(PREFERRED_STATUS) and term:
-                    preferred.append(term)  # may be a space: a glossary can replace with one
-        if not finds:
-            result.skipped.append(f"{where}: no deprecated {lang} term (nothing to find)")
-            continue
-        if preferred:
-            replace = preferred[0]
-        elif settings.get("delete") == "true":
-            replace = ""
-        else:
-            result.skipped.append(f"{where}: deprecated term(s) {finds!r} but no preferred "
-                                  f"{lang} term")
-            continue
-        entry_id = settings.get("id") or element.get("id") or make_id(stem, finds[0])
-        if entry_id in used:
-            entry_id = make_id(stem, finds[0])
-        while entry_id in used:
-            entry_id += "-2"
-        used.add(entry_id)
-        table: dict = {"id": entry_id, "find": finds, "replace": replace}
-        if notes:
-            table["note"] = " ".join(notes)
-        if "match" in settings:
-            table["match"] = settings["match"]
-        if settings.get("flag") == "true":
-            table["flag"] = True
-        if "min_score" in settings:
-            table["min_score"] = float(settings["min_score"])
-        if contexts:
-            table["context"] = contexts
-        if examples:
-            table["examples"] = examples
-        entries.append(entry_from_table(table, path, None, len(entries)))
-    return entries, result
-
-
-def _term_and_status(holder: ET.Element) -> tuple[str, str]:
-    term, status = "", ""
-    for node in holder.iter():
-        name = _local(node.tag)
-        if name == "term" and not term:
-            term = "".join(node.itertext())  # kept as written: edge spaces can matter
-        elif name == "termNote" and node.get("type") in ("administrativeStatus",
-                                                          "normativeAuthorization"):
-            status = "".join(node.itertext()).strip().lower()
-    return term, status
+    data = read_bytes(source)
+    if fmt == "tbx":  # bytes: the XML declaration names the encoding (UTF-16 from MultiTerm)
+        return tbx_to_entries(data, str(source), target_lang=target_lang,
+                              source_lang=source_lang)
+    return table_to_entries(decode_text(data, str(source)), str(source), fmt=fmt,
+                            delimiter=delimiter, target_lang=target_lang,
+                            source_lang=source_lang, allow_deletions=allow_deletions)
 
 
 __all__ = [
@@ -418,5 +208,6 @@ __all__ = [
     "export_glossary",
     "import_glossary",
     "read_entries",
+    "table_to_entries",
     "tbx_to_entries",
 ]

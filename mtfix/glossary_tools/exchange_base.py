@@ -1,0 +1,93 @@
+"""What the glossary importers and exporters share: the result record, list cells, languages.
+
+Kept apart from :mod:`mtfix.glossary_tools.exchange` so that the CSV/TSV reader
+(:mod:`~mtfix.glossary_tools.tables`) and the TBX reader and writer
+(:mod:`~mtfix.glossary_tools.tbx`) can use them without importing each other.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+#: Entry keys that hold a list of strings; in a CSV cell they are written ``a|b|c``.
+LIST_KEYS = ("source", "context", "before", "after", "not_before", "not_after")
+#: Entry keys that hold true/false.
+BOOL_KEYS = ("flag", "forms", "separators")
+_TRUE = frozenset({"true", "yes", "y", "1", "x"})
+_FALSE = frozenset({"false", "no", "n", "0", ""})
+# ISO 639-2/3 codes some tools write instead of the two-letter ones (memoQ's own codes are
+# three-letter); mapped so that ``--target-lang en`` finds ``eng-US``.
+_THREE_LETTER = {"eng": "en", "zho": "zh", "chi": "zh", "fra": "fr", "fre": "fr",
+                 "deu": "de", "ger": "de", "jpn": "ja", "spa": "es", "rus": "ru",
+                 "kor": "ko", "por": "pt", "ita": "it", "ara": "ar"}
+
+
+@dataclass(slots=True)
+class ExchangeResult:
+    """What an import or export did: entries written, what was left out and why, and how the
+    input was read (delimiter, header, languages) so that nothing is decided silently."""
+
+    entries: int = 0
+    skipped: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=1024)
+def primary_subtag(code: str) -> str:
+    """``zh-CN`` -> ``zh``, ``EN_us`` -> ``en``, ``eng-US`` -> ``en``: languages are matched by
+    their primary subtag because termbases rarely agree on regions (``zh`` vs ``zh-CN``)."""
+    primary = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    return _THREE_LETTER.get(primary, primary)
+
+
+def same_language(code: str, wanted: str) -> bool:
+    """Whether a language code in a file names the language the user asked for."""
+    return bool(code.strip()) and primary_subtag(code) == primary_subtag(wanted)
+
+
+def join_list(values: Sequence[str]) -> str:
+    """A list of strings as one cell: ``a|b``, or JSON where a value holds ``|`` or starts with
+    ``[`` (so that every list reads back exactly)."""
+    if any("|" in v or v.startswith("[") for v in values):
+        return json.dumps(list(values), ensure_ascii=False)
+    return "|".join(values)
+
+
+def split_list(cell: str) -> list[str]:
+    """The inverse of :func:`join_list`; a cell that is a JSON list of strings is read as one."""
+    text = cell.strip()
+    if text.startswith("["):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            value = None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+def read_bool(cell: str) -> bool | None:
+    """``true/yes/1/x`` and ``false/no/0/empty``; anything else is ``None`` (the caller says
+    which line to fix, rather than reading a typo as false)."""
+    value = cell.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    return None
+
+
+__all__ = [
+    "BOOL_KEYS",
+    "LIST_KEYS",
+    "ExchangeResult",
+    "join_list",
+    "primary_subtag",
+    "read_bool",
+    "same_language",
+    "split_list",
+]

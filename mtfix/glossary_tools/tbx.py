@@ -1,0 +1,500 @@
+"""TBX (TermBase eXchange, ISO 30042) in and out: a termbase becomes glossary entries.
+
+**Reading** accepts TBX-Basic and TBX-Default v2 (``martif`` / ``termEntry`` / ``langSet`` /
+``tig`` or ``ntig``/``termGrp``), TBX v3 (``tbx`` / ``conceptEntry`` / ``langSec`` /
+``termSec``, DCA or DCT style) and the shapes memoQ and SDL Trados MultiTerm export (term
+status in ``administrativeStatus``, ``normativeAuthorization`` or a custom "Status" / "Usage"
+field; upper-case, lower-case or three-letter language codes). Each concept becomes one entry:
+
+* the target-language terms (``target_lang``, matched by primary subtag: ``en`` ~ ``en-US``)
+  marked deprecated, superseded or forbidden become ``find`` -- that is how a termbase says
+  "do not write this" -- and the preferred term (else the first admitted or unmarked one)
+  replaces them;
+* a concept with no deprecated target term becomes a **term record**: ``find`` is the
+  approved term itself, ``match = "exact"``, so it changes no text (and keeps the approved term
+  away from later passes) until a translator adds the wrong renderings;
+* the source-language terms (``source_lang``) become ``source``;
+* the note records the concept id, subject and definition and the other target terms.
+
+A file that yields no entry is an error that says why (no concept elements; no term in the
+target language, naming the languages the file has). The XML is parsed without resolving
+entities, loading DTDs or touching the network (lxml), and an entity reference in a term is an
+error rather than text.
+
+**Writing** (:func:`entries_to_tbx`) gives TBX-Basic v2, the dialect CAT tools import most
+widely: the approved term as preferred, each ``find`` as deprecated, the ``source`` terms in
+their own ``langSet``. What TBX-Basic has no field for (match kind, flag, settings, examples,
+a replacement that is not the approved term) travels in ``<note>mtfix:KEY=VALUE</note>``
+elements, so glossary -> TBX -> glossary keeps every entry as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from mtfix.glossary.model import GlossaryError, RawEntry, entry_from_table
+from mtfix.glossary_tools.edit import make_id
+from mtfix.glossary_tools.exchange_base import ExchangeResult, primary_subtag, same_language
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+MTFIX_NOTE = "mtfix:"
+EXPORT_MARK = "Exported by mtfix."
+PREFERRED, ADMITTED, DEPRECATED, UNKNOWN = "preferred", "admitted", "deprecated", "unknown"
+_NCNAME_RE = re.compile(r"^[A-Za-z_][\w.-]*$")
+_STATUS_TYPES = ("administrativestatus", "normativeauthorization")
+_DEPRECATED_WORDS = frozenset({"deprecated", "superseded", "forbidden", "obsolete", "do not use",
+                               "prohibited", "not allowed", "rejected", "avoid"})
+_PREFERRED_WORDS = frozenset({"preferred", "approved", "standardized", "standard"})
+_ADMITTED_WORDS = frozenset({"admitted", "allowed", "accepted", "permitted", "proposed", "legal",
+                             "regulated", "new"})
+#: mtfix settings that may repeat (one note per value)
+_REPEATED = ("context", "source", "before", "after", "not_before", "not_after", "example")
+
+
+@dataclass(slots=True)
+class Term:
+    """One term of a language section, with its status (preferred / admitted / deprecated,
+    ``None`` when unmarked, ``unknown`` for a status word mtfix does not know)."""
+
+    text: str
+    status: str | None
+    status_text: str = ""
+
+
+@dataclass(slots=True)
+class Concept:
+    """What one ``termEntry`` / ``conceptEntry`` holds, as read."""
+
+    ident: str
+    line: int | None
+    langs: list[tuple[str, list[Term]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    settings: dict[str, list[str]] = field(default_factory=dict)
+    subjects: list[str] = field(default_factory=list)
+    #: (language code, or "" at concept level; definition)
+    definitions: list[tuple[str, str]] = field(default_factory=list)
+
+    def terms(self, language: str) -> list[Term]:
+        return [t for code, terms in self.langs if same_language(code, language) for t in terms]
+
+
+@dataclass(slots=True)
+class Tally:
+    """Concepts that share one notice, so a termbase of 10,000 concepts gives one line per
+    kind of decision rather than 10,000."""
+
+    found: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, message: str, ident: str) -> None:
+        self.found.setdefault(message, []).append(ident)
+
+    def lines(self) -> list[str]:
+        return [f"{message} ({_count(ids)})" for message, ids in self.found.items()]
+
+
+def _count(ids: list[str]) -> str:
+    shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+    return f"{len(ids)} concept{'s' if len(ids) != 1 else ''}: {shown}"
+
+
+# -- reading -------------------------------------------------------------------------------------
+def parse_xml(data: bytes, path: str) -> etree._Element:
+    """Parse without resolving entities, loading DTDs or using the network: a termbase from
+    elsewhere must not read local files or expand into gigabytes."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise GlossaryError(f"not well-formed XML ({exc.msg}); a TBX file must be XML: fix it "
+                            "where the message says", path=path, line=exc.lineno) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _local(tag: object) -> str:
+    """``{namespace}name`` -> ``name`` (cached: a termbase repeats a dozen tags a million
+    times); comments and entities, whose tag is not a string, have none."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _text(node: etree._Element, path: str) -> str:
+    """The text of an element; an entity reference in it is an error (it is not expanded, so
+    reading on would import ``&name;`` as the term)."""
+    for sub in node.iter():
+        if sub.tag is etree.Entity:
+            raise GlossaryError(f"{sub.text} is an entity declared in the file's DTD; mtfix does "
+                                "not expand entities: write the text itself", path=path,
+                                line=sub.sourceline)
+    return "".join(node.itertext())
+
+
+def tbx_to_entries(data: bytes | str, path: str, *, target_lang: str = "en",
+                   source_lang: str | None = None) -> tuple[list[RawEntry], ExchangeResult]:
+    """The entries of a TBX file (module docstring), with what was skipped and why. Raises
+    :class:`GlossaryError` when the file is not TBX or yields no entry."""
+    root = parse_xml(data.encode("utf-8") if isinstance(data, str) else data, path)
+    elements = list(root.iter("{*}termEntry", "{*}conceptEntry"))
+    if not elements:
+        raise GlossaryError(f"no <termEntry> or <conceptEntry> element: is this a TBX file? "
+                            f"(its root element is <{_local(root.tag)}>)", path=path)
+    concepts = [read_concept(e, number, path) for number, e in enumerate(elements, 1)]
+    result = ExchangeResult()
+    _check_languages(concepts, path, target_lang, source_lang, result)
+    ours = _is_mtfix_export(root)
+    tally = Tally()
+    entries: list[RawEntry] = []
+    used: set[str] = set()
+    stem = Path(path).stem
+    for concept in concepts:
+        table = concept_table(concept, target_lang=target_lang, source_lang=source_lang,
+                              ours=ours, tally=tally, result=result)
+        if table is None:
+            continue
+        name = table.get("target") or table["replace"] or table["find"][0]  # the concept's name
+        table["id"] = _unique(table.get("id") or make_id(stem, name), used, stem, name)
+        entries.append(entry_from_table(table, path, concept.line, len(entries)))
+    result.notices.extend(tally.lines())
+    if not entries:
+        reasons = "; ".join(result.skipped[:3]) + ("; ..." if len(result.skipped) > 3 else "")
+        raise GlossaryError(f"no entry could be imported from {len(concepts)} concepts: "
+                            f"{reasons}", path=path)
+    return entries, result
+
+
+def _unique(entry_id: str, used: set[str], stem: str, name: str) -> str:
+    """Ids must be unique in the glossary; a clash falls back to the id made from the term,
+    then -2, -3, ..."""
+    if entry_id in used:
+        entry_id = make_id(stem, name)
+    base, number = entry_id, 2
+    while entry_id in used:
+        entry_id, number = f"{base}-{number}", number + 1
+    used.add(entry_id)
+    return entry_id
+
+
+def _is_mtfix_export(root: etree._Element) -> bool:
+    """A file mtfix wrote: its ids and notes are mtfix's own and are read back as they are
+    (a foreign file's concept ids and fields go into the note instead)."""
+    for node in root.iter("{*}sourceDesc"):
+        return "".join(node.itertext()).strip().startswith(EXPORT_MARK)
+    return False
+
+
+def read_concept(element: etree._Element, number: int, path: str) -> Concept:
+    """One concept's languages, terms, notes, ``mtfix:`` settings, subject and definitions."""
+    concept = Concept(ident=element.get("id") or f"#{number}", line=element.sourceline)
+    for child in element:
+        name = _local(child.tag)
+        if name in ("langSet", "langSec"):
+            code = child.get(XML_LANG) or child.get("lang") or ""
+            concept.langs.append((code, _lang_terms(child, path)))
+            _descriptions(child, concept, path, code)
+        elif name == "note":
+            _note(_text(child, path), concept)
+    _descriptions(element, concept, path, "")
+    return concept
+
+
+def _note(value: str, concept: Concept) -> None:
+    if value.startswith(MTFIX_NOTE):
+        key, _, setting = value[len(MTFIX_NOTE):].partition("=")
+        concept.settings.setdefault(key, []).append(setting)
+    elif value.strip():
+        concept.notes.append(value)
+
+
+def _descriptions(element: etree._Element, concept: Concept, path: str, code: str) -> None:
+    """Subject and definition fields of a concept or of the language section ``code``
+    (directly, or inside ``descripGrp`` as memoQ and MultiTerm write them)."""
+    for child in element:
+        name = _local(child.tag)
+        if name == "descripGrp":
+            _descriptions(child, concept, path, code)
+        elif name in ("descrip", "subjectField", "definition"):
+            # TBX v3 DCT style names the field by the element (<basic:subjectField>)
+            kind = (child.get("type") or name).strip().lower()
+            value = _text(child, path).strip()
+            if not value:
+                continue
+            if kind in ("subjectfield", "subject", "subject field", "domain"):
+                concept.subjects.append(value)
+            elif kind == "definition":
+                concept.definitions.append((code, value))
+
+
+def _lang_terms(lang_set: etree._Element, path: str) -> list[Term]:
+    terms = []
+    for holder in lang_set:
+        if _local(holder.tag) not in ("tig", "ntig", "termSec"):
+            continue
+        text = None
+        status_text, kind = "", ""
+        for node in holder.iter():
+            name = _local(node.tag)
+            if name == "term" and text is None:
+                text = _text(node, path)  # kept as written: edge spaces can matter
+            elif _is_status_field(name, node):
+                status_text = _text(node, path).strip()
+                kind = (node.get("type") or name).strip().lower()
+        if text is not None:
+            terms.append(Term(text, status_class(status_text, kind) if status_text else None,
+                              status_text))
+    return terms
+
+
+def _is_status_field(name: str, node: etree._Element) -> bool:
+    """``termNote type="administrativeStatus"`` (TBX-Basic), ``normativeAuthorization``
+    (TBX-Default), a DCT-style ``<administrativeStatus>`` element (TBX v3), or a custom field
+    whose type says status, usage or forbidden (memoQ, MultiTerm)."""
+    if name.lower() in _STATUS_TYPES:
+        return True
+    if name not in ("termNote", "descrip", "admin"):
+        return False
+    kind = (node.get("type") or "").strip().lower()
+    return kind in _STATUS_TYPES or "status" in kind or kind in ("usage", "forbidden")
+
+
+def status_class(value: str, kind: str = "") -> str:
+    """TBX's status values (``deprecatedTerm-admn-sts``, ``preferredTerm``...) and the words
+    CAT tools write in custom fields ("Forbidden", "Preferred"), as one of four classes."""
+    text = value.strip().lower()
+    if kind == "forbidden":  # a yes/no field
+        return DEPRECATED if text in ("true", "yes", "1", "x", "forbidden") else ADMITTED
+    if text.startswith(("deprecatedterm", "supersededterm")) or text in _DEPRECATED_WORDS:
+        return DEPRECATED
+    if text.startswith(("preferredterm", "standardizedterm")) or text in _PREFERRED_WORDS:
+        return PREFERRED
+    if text.startswith(("admittedterm", "legalterm", "regulatedterm")) or text in _ADMITTED_WORDS:
+        return ADMITTED
+    return UNKNOWN
+
+
+def _check_languages(concepts: list[Concept], path: str, target_lang: str,
+                     source_lang: str | None, result: ExchangeResult) -> None:
+    """A language the file does not have is an error that names the ones it has; languages
+    that are not read are named, with the option that reads them."""
+    codes = list(dict.fromkeys(code for c in concepts for code, terms in c.langs if terms))
+    has = ", ".join(codes) or "no language at all"
+    for option, wanted in (("--target-lang", target_lang), ("--source-lang", source_lang)):
+        if wanted and not any(same_language(code, wanted) for code in codes):
+            raise GlossaryError(f"no term in language {wanted} ({option}): the file has {has}; "
+                                f"give {option} with one of these", path=path)
+    unread = [c for c in codes if not same_language(c, target_lang)
+              and not (source_lang and same_language(c, source_lang))]
+    if unread and not source_lang:
+        result.notices.append(f"terms in {', '.join(unread)} were not read: give --source-lang "
+                              f"{primary_subtag(unread[0])} to keep them as each entry's "
+                              "'source'")
+    elif unread:
+        result.notices.append(f"terms in {', '.join(unread)} were not read (neither the source "
+                              "nor the target language)")
+
+
+def concept_table(concept: Concept, *, target_lang: str, source_lang: str | None, ours: bool,
+                  tally: Tally, result: ExchangeResult) -> dict | None:
+    """The entry table of one concept, or ``None`` (reason in ``result.skipped``)."""
+    terms = concept.terms(target_lang)
+    deprecated = [t.text for t in terms if t.status == DEPRECATED and t.text.strip()]
+    approved, others = _approved(terms, concept.ident, tally)
+    settings = concept.settings
+    if "replace" in settings:
+        replace = settings["replace"][0]
+    elif approved is not None:
+        replace = approved
+    elif settings.get("delete") == ["true"]:
+        replace = ""
+    elif deprecated:
+        result.skipped.append(f"{concept.ident}: deprecated {target_lang} term(s) "
+                              f"{deprecated!r} but no approved {target_lang} term to replace "
+                              "them with")
+        return None
+    else:
+        result.skipped.append(f"{concept.ident}: no {target_lang} term")
+        return None
+    if deprecated:
+        table: dict = {"find": deprecated, "replace": replace}
+    elif approved is not None and approved.strip():
+        table = {"find": [approved], "replace": replace, "match": "exact"}
+        tally.add("no deprecated term: written as a term record (find is the approved term, "
+                  "match = \"exact\"; it changes no text until wrong renderings are added)",
+                  concept.ident)
+    else:
+        result.skipped.append(f"{concept.ident}: no {target_lang} term to find")
+        return None
+    if approved is not None and approved != replace:
+        table["target"] = approved
+    _apply_settings(table, settings)
+    sources = _sources(concept, source_lang, settings)
+    if sources:
+        table["source"] = sources
+    elif source_lang:
+        tally.add(f"no {source_lang} term: the entry has no 'source'", concept.ident)
+    note = _note_text(concept, others, ours, (target_lang, source_lang))
+    if note:
+        table["note"] = note
+    if ours:
+        table["id"] = settings.get("id", [concept.ident])[0]
+    return table
+
+
+def _approved(terms: list[Term], ident: str, tally: Tally) -> tuple[str | None, list[str]]:
+    """The approved target term (the preferred one; else the first admitted or unmarked one,
+    said in a notice) and the other usable target terms (kept in the note)."""
+    usable = [t for t in terms if t.status != DEPRECATED and t.text]
+    for term in usable:
+        if term.status == UNKNOWN:
+            tally.add(f"status {term.status_text!r} is not one mtfix knows: read as admitted "
+                      "(neither replaced nor preferred)", ident)
+    preferred = [t for t in usable if t.status == PREFERRED]
+    if len(preferred) > 1:
+        tally.add("several preferred terms: the first is the approved term, the others are "
+                  "kept in the note", ident)
+    if not preferred and len(usable) > 1:
+        tally.add("no term marked preferred among several: the first is the approved term, the "
+                  "others are kept in the note", ident)
+    chosen = (preferred or usable or [None])[0]
+    if chosen is None:
+        return None, []
+    return chosen.text, [t.text for t in usable if t is not chosen]
+
+
+def _sources(concept: Concept, source_lang: str | None, settings: dict[str, list[str]]) -> list[str]:
+    """Source terms: those of the source language, then any kept in ``mtfix:source`` notes."""
+    found = [t.text.strip() for t in concept.terms(source_lang)] if source_lang else []
+    found += settings.get("source", [])
+    return [s for s in dict.fromkeys(found) if s.strip()]
+
+
+def _apply_settings(table: dict, settings: dict[str, list[str]]) -> None:
+    """The ``mtfix:`` notes mtfix's own export writes, back into entry keys."""
+    for key in ("match", "case"):
+        if key in settings:
+            table[key] = settings[key][0]
+    for key in ("flag", "forms", "separators"):
+        if settings.get(key) == ["true"]:
+            table[key] = True
+    if "min_score" in settings:
+        table["min_score"] = float(settings["min_score"][0])
+    for key in ("context", "before", "after", "not_before", "not_after"):
+        if key in settings:
+            table[key] = settings[key]
+    if "example" in settings:
+        table["examples"] = [json.loads(value) for value in settings["example"]]
+
+
+def _note_text(concept: Concept, others: list[str], ours: bool,
+               langs: tuple[str, str | None]) -> str:
+    """mtfix's own notes as written; for a foreign termbase, the concept id, subject,
+    definitions (of the concept and of the languages read), notes and the other target terms,
+    so a reviewer can trace the entry back."""
+    if ours:
+        return " ".join(concept.notes)
+    parts = [f"TBX concept {concept.ident}"] if not concept.ident.startswith("#") else []
+    parts += [f"subject: {s}" for s in dict.fromkeys(concept.subjects)]
+    parts += [f"definition: {d}" for code, d in dict.fromkeys(concept.definitions)
+              if not code or any(lang and same_language(code, lang) for lang in langs)]
+    parts += concept.notes
+    if others:
+        parts.append("also: " + ", ".join(others))
+    return "; ".join(parts)
+
+
+# -- writing -------------------------------------------------------------------------------------
+def entries_to_tbx(entries: Sequence[RawEntry], *, target_lang: str = "en",
+                   source_lang: str | None = None, title: str = "glossary") -> bytes:
+    """TBX-Basic (v2, ``martif``), the dialect CAT tools import most widely (module
+    docstring). Without ``source_lang``, source terms travel in ``mtfix:source`` notes."""
+    root = ET.Element("martif", {"type": "TBX-Basic", XML_LANG: source_lang or target_lang})
+    header = ET.SubElement(root, "martifHeader")
+    file_desc = ET.SubElement(header, "fileDesc")
+    ET.SubElement(ET.SubElement(file_desc, "titleStmt"), "title").text = title
+    ET.SubElement(ET.SubElement(file_desc, "sourceDesc"), "p").text = (
+        f"{EXPORT_MARK} Deprecated terms are what mtfix finds; the preferred term replaces "
+        "them. Notes starting 'mtfix:' keep mtfix settings; leave them as they are.")
+    ET.SubElement(ET.SubElement(header, "encodingDesc"), "p",
+                  {"type": "XCSURI"}).text = "TBXBasicXCSV02.xcs"
+    body = ET.SubElement(ET.SubElement(root, "text"), "body")
+    used_ids: set[str] = set()
+    for entry in entries:
+        _write_concept(body, entry, used_ids, target_lang=target_lang, source_lang=source_lang)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _write_concept(body: ET.Element, entry: RawEntry, used_ids: set[str], *, target_lang: str,
+                   source_lang: str | None) -> None:
+    xml_id = entry.id if _NCNAME_RE.match(entry.id) else _xml_id(entry.id)
+    while xml_id in used_ids:
+        xml_id += "_"
+    used_ids.add(xml_id)
+    term_entry = ET.SubElement(body, "termEntry", {"id": xml_id})
+    if entry.note:
+        ET.SubElement(term_entry, "note").text = entry.note
+    for key, value in export_settings(entry, xml_id, with_sources=source_lang is None):
+        ET.SubElement(term_entry, "note").text = f"{MTFIX_NOTE}{key}={value}"
+    if source_lang and entry.source:
+        lang_set = ET.SubElement(term_entry, "langSet", {XML_LANG: source_lang})
+        for term in entry.source:
+            ET.SubElement(ET.SubElement(lang_set, "tig"), "term").text = term
+    lang_set = ET.SubElement(term_entry, "langSet", {XML_LANG: target_lang})
+    approved = entry.approved
+    if approved:
+        _tig(lang_set, approved, "preferredTerm-admn-sts")
+    if not _is_term_record(entry):
+        for find in entry.find:
+            _tig(lang_set, find, "deprecatedTerm-admn-sts")
+
+
+def _is_term_record(entry: RawEntry) -> bool:
+    """An exact entry whose only find is its approved term: written as the preferred term
+    alone, which is how a termbase writes a concept with no wrong rendering."""
+    return entry.match == "exact" and entry.find == (entry.approved,)
+
+
+def export_settings(entry: RawEntry, xml_id: str, *, with_sources: bool) -> list[tuple[str, str]]:
+    """(key, value) of each ``mtfix:`` note an entry needs to read back exactly."""
+    out: list[tuple[str, str]] = []
+    if xml_id != entry.id:
+        out.append(("id", entry.id))
+    if entry.match != "phrase":
+        out.append(("match", entry.match))
+    if entry.flag:
+        out.append(("flag", "true"))
+    if entry.min_score is not None:
+        out.append(("min_score", f"{entry.min_score:g}"))
+    out += [("context", word) for word in entry.context]
+    if entry.replace != entry.approved or not entry.replace:
+        out.append(("replace", entry.replace))
+    if entry.case != "insensitive":
+        out.append(("case", entry.case))
+    out += [(key, "true") for key in ("forms", "separators") if getattr(entry, key)]
+    for key in ("before", "after", "not_before", "not_after"):
+        out += [(key, value) for value in getattr(entry, key)]
+    if with_sources:
+        out += [("source", term) for term in entry.source]
+    out += [("example", json.dumps({"text": x.text, "fixed": x.fixed}, ensure_ascii=False))
+            for x in entry.examples]
+    return out
+
+
+def _xml_id(entry_id: str) -> str:
+    safe = re.sub(r"[^\w.-]", "_", entry_id)
+    return safe if _NCNAME_RE.match(safe) else "_" + safe
+
+
+def _tig(lang_set: ET.Element, term: str, status: str) -> None:
+    tig = ET.SubElement(lang_set, "tig")
+    ET.SubElement(tig, "term").text = term
+    ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status
+
+
+__all__ = ["entries_to_tbx", "parse_xml", "status_class", "tbx_to_entries"]

@@ -1,0 +1,517 @@
+"""Glossary import and export never guess silently: CSV/TSV dialects (BOM, delimiter, header,
+quoting), deletions only when asked for, TBX termbases from CAT tools with their languages,
+TBX export that reads back to the same entries, and an import that yields nothing is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from mtfix.cli import app
+from mtfix.fileio import InputError
+from mtfix.glossary import Glossary, read_glossary
+from mtfix.glossary.model import GlossaryError, GlossaryFile, RawEntry
+from mtfix.glossary_tools.exchange import (
+    entries_to_csv,
+    entries_to_tbx,
+    export_glossary,
+    import_glossary,
+    read_entries,
+    table_to_entries,
+    tbx_to_entries,
+)
+
+TBX_DIR = Path(__file__).parent / "data" / "tbx"
+runner = CliRunner()
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def plain(entries):
+    return [dataclasses.replace(e, path="", line=None) for e in entries]
+
+
+def pairs(entries):
+    return [(e.find, e.replace) for e in entries]
+
+
+# -- CSV / TSV: encoding, delimiter, header ------------------------------------------------------
+def test_excel_csv_with_bom_and_crlf_reads_its_header_as_a_header(tmp_path):
+    path = write(tmp_path / "excel.csv",
+                 b"\xef\xbb\xbffind,replace,note\r\nsecond-class inspector,Level II Inspector,"
+                 b"\xe4\xba\x8c\xe7\xba\xa7\xe5\xb7\xa1\xe8\xa7\x86\xe5\x91\x98\r\n")
+    entries, result = read_entries(path)
+    assert [(e.find, e.replace, e.note) for e in entries] == [
+        (("second-class inspector",), "Level II Inspector", "二级巡视员")]
+    assert any(n.startswith("header row (line 1)") for n in result.notices)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("find;replace;note\nsecond-class inspector;Level II Inspector;rank, civil service\n",
+     "semicolon"),
+    ("find\treplace\nOtoman, Empire\tOttoman Empire\n", "tab"),
+    ('find,replace\n"a; b",c\n"d; e",f\n', "comma"),
+])
+def test_the_delimiter_is_sniffed_and_reported(tmp_path, text, name):
+    entries, result = read_entries(write(tmp_path / "g.csv", text))
+    assert all(e.replace for e in entries) and len(entries) == text.count("\n") - 1
+    assert result.notices[0].startswith(f"read as {name}-separated")
+
+
+def test_a_tie_between_delimiters_is_reported_and_can_be_overridden(tmp_path):
+    path = write(tmp_path / "g.csv", "a,b;c\nd,e;f\n")
+    entries, result = read_entries(path)
+    assert pairs(entries) == [(("a",), "b;c"), (("d",), "e;f")]  # the .csv default wins a tie
+    assert "semicolon would split the rows evenly too" in result.notices[0]
+    entries, result = read_entries(path, delimiter="semicolon")
+    assert pairs(entries) == [(("a,b",), "c"), (("d,e",), "f")]
+    assert result.notices[0] == "read as semicolon-separated (--delimiter)"
+
+
+@pytest.mark.parametrize(("header", "expect"), [
+    ("FIND,Replace,NOTES", ("find", "replace", "note")),
+    ("Wrong term,Correct term,Remarks", ("find", "replace", "note")),
+    ("Deprecated,Preferred,Definition", ("find", "target", "note")),
+    ("id,find,replace,match,min_score,context", ("id", "find", "replace", "match", "min_score",
+                                                 "context")),
+    ("Source term,Target term,Comment", ("source", "target", "note")),
+    ("Term,Translation", ("source", "target")),
+    ("zh-CN,en-US,Note", ("source", "target", "note")),
+    ("Chinese (PRC),English (United States)", ("source", "target")),
+    ("English_United_States,Chinese_PRC", ("target", "source")),
+])
+def test_headers_are_recognised_by_column_name(header, expect):
+    from mtfix.glossary_tools.tables import column_key
+
+    keys = tuple(column_key(cell, ("en", "zh"))[0] for cell in header.split(","))
+    assert keys == expect
+
+
+def test_a_termbase_sheet_gives_term_records_with_sources(tmp_path):
+    path = write(tmp_path / "terms.csv",
+                 "zh,en,Definition\n二级巡视员,Level II Inspector,rank\n"
+                 "二級巡視員,Level II Inspector,\n公安厅,Provincial Department of Public Security,\n")
+    entries, result = read_entries(path, source_lang="zh")
+    assert [(e.source, e.find, e.replace, e.match) for e in entries] == [
+        (("二级巡视员", "二級巡視員"), ("Level II Inspector",), "Level II Inspector", "exact"),
+        (("公安厅",), ("Provincial Department of Public Security",),
+         "Provincial Department of Public Security", "exact")]
+    assert any("2 entries are term records" in n for n in result.notices)
+    # without --source-lang the zh column is named as not read, with the option that reads it
+    entries, result = read_entries(path)
+    assert all(not e.source for e in entries)
+    assert any("'zh' (language zh) is not read: give --source-lang zh" in n
+               for n in result.notices)
+
+
+def test_find_rows_with_bilingual_columns(tmp_path):
+    path = write(tmp_path / "g.csv", "source,find,replace,target\n"
+                 "二级巡视员,second class inspector,level II inspector,Level II Inspector\n")
+    (entry,), _ = read_entries(path)
+    assert (entry.source, entry.find, entry.replace, entry.target) == (
+        ("二级巡视员",), ("second class inspector",), "level II inspector", "Level II Inspector")
+
+
+def test_quoted_cells_and_line_breaks_inside_them(tmp_path):
+    path = write(tmp_path / "g.csv", 'find,replace,note\n"Hit rate:\ntypeface","",'
+                 '"page chrome, ""twice"""\n"a, b",c,\n')
+    entries, _ = read_entries(path, allow_deletions=True)
+    assert [(e.find, e.replace, e.note, e.line) for e in entries] == [
+        (("Hit rate:\ntypeface",), "", 'page chrome, "twice"', 2), (("a, b",), "c", "", 4)]
+
+
+def test_first_row_not_a_header_is_read_as_an_entry_and_said_so(tmp_path):
+    entries, result = read_entries(write(tmp_path / "g.tsv", "Otoman\tOttoman\nOthoman\tOttoman\n"))
+    assert pairs(entries) == [(("Otoman",), "Ottoman"), (("Othoman",), "Ottoman")]
+    assert any(n.startswith("no header row recognised (line 1: 'Otoman', 'Ottoman'")
+               for n in result.notices)
+
+
+# -- CSV / TSV: errors name the line -------------------------------------------------------------
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("find,replace\na,b\nc,d,e\n", 3, "this row has 3 cells but the header has 2 columns"),
+    ("find,replace\na,b\n,d\n", 3, "empty find cell"),
+    ("find,replace,note\na,b\nc\n", 3, "the row ends before its replace cell"),
+    ('find,replace\na,b\n"c,d\ne,f\n', 3, "a quoted cell must be closed"),
+    ('find,replace\na,"b"x\n', 2, "nothing may follow its closing quote"),
+    ("find,replace\na,\n", 2, "empty replace cell: this entry would delete 'a'"),
+    ("a,\n", 1, "a deletion needs a header row naming the replace column"),
+    ("a,b,c,d\n", 1, "the first row is not a header row and has 4 cells"),
+    ("find,replace,flag\na,b,maybe\n", 2, "flag cell 'maybe': write true or false"),
+    ("find,replace,min_score\na,b,high\n", 2, "min_score cell 'high'"),
+])
+def test_a_row_that_cannot_be_read_is_an_error_naming_the_line(tmp_path, text, line, message):
+    path = write(tmp_path / "g.csv", text)
+    with pytest.raises(GlossaryError, match=message) as err:
+        read_entries(path)
+    assert err.value.path == str(path) and err.value.line == line
+
+
+def test_rows_repeating_a_find_stay_separate_entries(tmp_path):
+    """Rows are merged only by an explicit id: two rows of one find are two entries (lint
+    reports the duplicate), never one entry guessed from them."""
+    entries, _ = read_entries(write(tmp_path / "g.csv", "find,replace\na,b\na,b\n"))
+    assert [e.id for e in entries] == ["g.a", "g.a-2"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("find,replace\na\n", "the row ends before its replace cell"),
+    ("find,note\na,b\n", "names a find column but no replace"),
+    ("note,comment\nx,y\n", "no find column and no target column"),
+    ("find,find,replace\na,b,c\n", "columns 1 and 2 are both read as 'find'"),
+])
+def test_columns_an_entry_needs(tmp_path, text, message):
+    with pytest.raises(GlossaryError, match=message):
+        read_entries(write(tmp_path / "g.csv", text))
+
+
+def test_deletions_need_a_replace_column_and_allow_deletions(tmp_path):
+    path = write(tmp_path / "g.csv", "find,replace\nVision protection color:,\n")
+    with pytest.raises(GlossaryError, match="pass --allow-deletions"):
+        read_entries(path)
+    entries, result = read_entries(path, allow_deletions=True)
+    assert pairs(entries) == [(("Vision protection color:",), "")]
+    assert any("1 entries delete their find" in n for n in result.notices)
+
+
+def test_encoding_errors_name_the_line(tmp_path):
+    path = write(tmp_path / "g.csv", "find,replace\n公安厅,x\n".encode("gb18030"))
+    with pytest.raises(InputError, match=r"g\.csv:2: not valid UTF-8.*iconv -f GB18030"):
+        read_entries(path)
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("g.csv", "", "no rows: the file is empty"),
+    ("g.tsv", "# only a comment\n\n", "no rows"),
+    ("g.csv", "find,replace,note\n", "no entries: the sheet has a header row but no rows"),
+    ("g.tsv", "find\treplace\n", "no entries"),
+])
+def test_an_import_that_yields_no_entry_is_an_error(tmp_path, name, text, message):
+    with pytest.raises(GlossaryError, match=message):
+        import_glossary(write(tmp_path / name, text), tmp_path / "out.toml")
+    assert not (tmp_path / "out.toml").exists()
+
+
+_cell = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+                max_size=12).filter(lambda s: s.strip() == s and s and not s.startswith("#"))
+_cell_nl = st.one_of(_cell, st.tuples(_cell, _cell).map(lambda t: f"{t[0]}\n{t[1]}"))
+_source = _cell.filter(lambda s: "|" not in s and not s.startswith("["))
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(_cell_nl, _cell, st.lists(_source, max_size=2, unique=True)),
+                     min_size=1, max_size=6),
+       delimiter=st.sampled_from([",", ";", "\t"]), bom=st.booleans(),
+       newline=st.sampled_from(["\n", "\r\n"]))
+def test_a_written_sheet_reads_back_row_for_row(rows, delimiter, bom, newline):
+    """Whatever the dialect (delimiter, BOM, CRLF, quotes, line breaks in cells), a sheet with
+    a header gives exactly its rows: the header never becomes an entry."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(["find", "replace", "source"])
+    for find, replace, sources in rows:
+        writer.writerow([find, replace, "|".join(sources)])
+    text = ("\ufeff" if bom else "") + out.getvalue()
+    entries, _ = table_to_entries(text, "g.csv", fmt="csv", source_lang="zh")
+    assert [(e.find, e.replace, e.source) for e in entries] == [
+        ((find,), replace, tuple(sources)) for find, replace, sources in rows]
+
+
+# -- CSV export and import keep every key ---------------------------------------------------------
+_term = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+                min_size=1, max_size=10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(_term, min_size=1, max_size=2, unique=True), _term,
+                          st.lists(_term, max_size=2, unique=True), st.one_of(st.none(), _term),
+                          st.booleans()), min_size=1, max_size=5))
+def test_csv_round_trip_keeps_bilingual_and_variant_keys(rows):
+    entries = [RawEntry(id=f"t.{i}", find=tuple(finds), replace=replace, source=tuple(sources),
+                        target=None if target == replace else target,  # equal: not written
+                        forms=forms, separators=not forms,
+                        before=("the",) if forms else (), note="n")
+               for i, (finds, replace, sources, target, forms) in enumerate(rows)]
+    back, _ = table_to_entries(entries_to_csv(entries), "t.csv", fmt="csv")
+    assert plain(back) == plain(entries)
+
+
+# -- TBX import ----------------------------------------------------------------------------------
+FIXTURES = {
+    "tbx-basic-v2.tbx": [
+        ("tbx-basic-v2.level-ii-inspector", ("二级巡视员",),
+         ("second-class inspector", "second class inspector"), "Level II Inspector", "phrase",
+         "TBX concept rank-2; subject: civil service; definition: A civil-service rank (not a "
+         "post) since the 2019 reform.; also: second-level inspector"),
+        ("tbx-basic-v2.party-committee", ("党委",), ("Party committee",), "Party committee",
+         "exact", "TBX concept party-committee; Term record: no wrong rendering is known.")],
+    "tbx-default-v2.tbx": [
+        ("tbx-default-v2.anti-smuggling-bureau", ("反走私局",), ("Anti smuggling Bureau",),
+         "Anti-smuggling Bureau", "phrase", "TBX concept c-anti-smuggling")],
+    "tbx-v3-dca.tbx": [
+        ("tbx-v3-dca.vice-governor", ("副省长",), ("Deputy Provincial Governor",),
+         "Vice Governor", "phrase", "TBX concept vice-governor; subject: provincial government")],
+    "tbx-v3-dct.tbx": [
+        ("tbx-v3-dct.discipline-inspection-and-supervision", ("纪检监察",),
+         ("discipline inspection and monitoring",), "discipline inspection and supervision",
+         "phrase", "TBX concept discipline-inspection; subject: Party discipline")],
+    "memoq.tbx": [
+        ("memoq.provincial-department-of-public-security", ("公安厅",),
+         ("Provincial Public Security Department",), "Provincial Department of Public Security",
+         "phrase", "TBX concept _0; subject: Public security; definition: The public-security "
+         "department of a province.; Provincial-level department."),
+        ("memoq.police-station", ("派出所",), ("police station",), "police station", "exact",
+         "TBX concept _1")],
+    "multiterm.tbx": [
+        ("multiterm.anti-smuggling-bureau", ("缉私局",), ("Smuggling Suppression Bureau",),
+         "Anti-smuggling Bureau", "phrase", "TBX concept 3; subject: Customs; definition: The "
+         "customs bureau that fights smuggling.; also: Anti-Smuggling Police")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_tbx_dialects_and_cat_tool_exports(name):
+    path = TBX_DIR / name
+    entries, _ = read_entries(path, target_lang="en", source_lang="zh")
+    assert [(e.id, e.source, e.find, e.replace, e.match, e.note) for e in entries] == FIXTURES[name]
+    assert all(e.line for e in entries)  # each entry points at its concept's line
+
+
+def test_tbx_notices_say_what_was_decided(tmp_path):
+    _, result = read_entries(TBX_DIR / "multiterm.tbx", source_lang="zh")
+    assert result.notices == ["status 'Draft' is not one mtfix knows: read as admitted "
+                              "(neither replaced nor preferred) (1 concept: 3)"]
+    _, result = read_entries(TBX_DIR / "tbx-basic-v2.tbx")  # no --source-lang
+    assert result.notices[0] == ("terms in zh-CN, ja were not read: give --source-lang zh to "
+                                 "keep them as each entry's 'source'")
+    assert result.skipped == ["ja-only: no en term"]
+
+
+def test_tbx_deprecated_terms_are_replaced_by_the_preferred_one():
+    entries, _ = read_entries(TBX_DIR / "tbx-basic-v2.tbx", source_lang="zh-CN")
+    glossary = Glossary([GlossaryFile("t.toml", entries)])
+    assert glossary.fix("the second-class inspector and the Party committee") == (
+        "the Level II Inspector and the Party committee")
+    assert glossary.fix("a second-level inspector") == "a second-level inspector"  # admitted
+
+
+def test_a_term_record_changes_nothing_and_keeps_later_passes_off_the_term(tmp_path):
+    import mtfix
+
+    slogan = "Stay True to the Original Aspiration and Keep the Mission Firmly in Mind"
+    sheet = write(tmp_path / "slogans.csv", f"zh,en\n不忘初心、牢记使命,{slogan}\n")
+    out = tmp_path / "slogans.toml"
+    import_glossary(sheet, out, source_lang="zh")
+    text = f"The campaign to {slogan} began.\n"
+    without = mtfix.fix_text(text, [], default_glossaries=False)
+    assert {c.before for c in without.changes} == {"Keep", "Mind"}  # the capitals rule flags
+    with_record = mtfix.fix_text(text, [out], default_glossaries=False)
+    assert with_record.text == text and with_record.changes == ()
+
+
+def test_tbx_utf16_as_multiterm_saves_it(tmp_path):
+    text = (TBX_DIR / "multiterm.tbx").read_text(encoding="utf-8")
+    path = write(tmp_path / "mt.tbx", text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                 .encode("utf-16"))
+    entries, _ = read_entries(path, source_lang="zh")
+    assert pairs(entries) == [(("Smuggling Suppression Bureau",), "Anti-smuggling Bureau")]
+
+
+@pytest.mark.parametrize(("langs", "message"), [
+    ({"target_lang": "de"}, r"no term in language de \(--target-lang\): the file has zh-CN, "
+                            r"en-US, ja; give --target-lang with one of these"),
+    ({"source_lang": "ko"}, r"no term in language ko \(--source-lang\): the file has zh-CN"),
+])
+def test_tbx_missing_language_is_an_error_naming_the_languages(langs, message):
+    with pytest.raises(GlossaryError, match=message):
+        read_entries(TBX_DIR / "tbx-basic-v2.tbx", **langs)
+
+
+@pytest.mark.parametrize("code", ["EN", "en-us", "en_GB", "eng", "eng-US"])
+def test_tbx_languages_match_by_primary_subtag(code):
+    text = (f'<martif><text><body><termEntry><langSet xml:lang="{code}"><tig><term>a b</term>'
+            '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>'
+            '<tig><term>c</term></tig></langSet></termEntry></body></text></martif>')
+    entries, _ = tbx_to_entries(text, "x.tbx", target_lang="en")
+    assert pairs(entries) == [(("a b",), "c")]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("<html><body/></html>", r"no <termEntry> or <conceptEntry> element: is this a TBX file\? "
+                             r"\(its root element is <html>\)"),
+    ("<martif><text><body><termEntry><langSet xml:lang='en'><tig><term>x</term>"
+     "<termNote type='administrativeStatus'>deprecatedTerm-admn-sts</termNote></tig>"
+     "</langSet></termEntry></body></text></martif>",
+     r"no entry could be imported from 1 concepts: #1: deprecated en term\(s\) \['x'\] but no "
+     r"approved en term"),
+])
+def test_tbx_that_yields_no_entry_is_an_error_saying_why(text, message):
+    with pytest.raises(GlossaryError, match=message):
+        tbx_to_entries(text, "x.tbx")
+
+
+def test_tbx_entities_are_never_expanded_nor_fetched(tmp_path):
+    secret = write(tmp_path / "secret.txt", "TOP SECRET")
+    text = (f'<?xml version="1.0"?><!DOCTYPE martif [<!ENTITY a "aaaaaaaaaa">'
+            f'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY x SYSTEM "file://{secret}">]>'
+            '<martif><text><body><termEntry><langSet xml:lang="en"><tig><term>&x;&b;</term>'
+            '</tig></langSet></termEntry></body></text></martif>')
+    with pytest.raises(GlossaryError, match=r"&x; is an entity declared in the file's DTD; mtfix "
+                                            "does not expand entities") as err:
+        tbx_to_entries(text, "x.tbx")
+    assert err.value.line == 1 and "TOP SECRET" not in str(err.value)
+
+
+def test_tbx_bad_xml_names_the_line():
+    with pytest.raises(GlossaryError, match=r"not well-formed XML") as err:
+        tbx_to_entries("<martif>\n<text>\n<body></martif>", "x.tbx")
+    assert err.value.line == 3
+
+
+# -- TBX export ----------------------------------------------------------------------------------
+def test_bilingual_tbx_export_reads_back_to_the_same_entries(tmp_path):
+    entries, _ = read_entries(TBX_DIR / "tbx-basic-v2.tbx", source_lang="zh")
+    entries += [RawEntry(id="t.psd", find=("provincial public security department",),
+                         replace="provincial department of public security",
+                         target="Provincial Department of Public Security", source=("公安厅",),
+                         context=("police",), note="case follows the text"),
+                RawEntry(id="t.chrome", find=("Vision protection color:",), replace="")]
+    data = entries_to_tbx(entries, target_lang="en-US", source_lang="zh-CN")
+    text = data.decode()
+    assert '<langSet xml:lang="zh-CN">\n          <tig>\n            <term>二级巡视员</term>' in text
+    assert ("<term>Provincial Department of Public Security</term>\n            <termNote "
+            'type="administrativeStatus">preferredTerm-admn-sts</termNote>') in text
+    back, result = tbx_to_entries(data, "x.tbx", target_lang="en", source_lang="zh")
+    assert plain(back) == plain(entries)
+    assert result.skipped == []
+
+
+def test_tbx_export_without_source_lang_keeps_sources_in_notes(tmp_path):
+    src = write(tmp_path / "g.toml", '[[entry]]\nid = "g.a"\nfind = "second class inspector"\n'
+                'replace = "Level II Inspector"\nsource = "二级巡视员"\n')
+    result = export_glossary([src], tmp_path / "g.tbx")
+    assert "give --source-lang" in result.notices[0]
+    assert "<note>mtfix:source=二级巡视员</note>" in (tmp_path / "g.tbx").read_text("utf-8")
+    back, _ = read_entries(tmp_path / "g.tbx")
+    assert plain(back) == plain(read_glossary(src).entries)
+
+
+_tbx_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+                    max_size=15).filter(lambda s: s.strip() == s)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(_tbx_text, min_size=1, max_size=2, unique=True),
+                          st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+                                  max_size=15),
+                          st.lists(_tbx_text, max_size=2, unique=True),
+                          st.one_of(st.none(), _tbx_text), st.sampled_from(["phrase", "exact"])),
+                min_size=1, max_size=5))
+def test_tbx_round_trip_property(rows):
+    entries = [RawEntry(id=f"t:{i}", find=tuple(finds), replace=replace, source=tuple(sources),
+                        target=None if target == replace else target, match=match)
+               for i, (finds, replace, sources, target, match) in enumerate(rows)]
+    # --source-lang names a language the file must have (else it is a wrong code)
+    source_lang = "zh" if any(e.source for e in entries) else None
+    data = entries_to_tbx(entries, target_lang="en", source_lang=source_lang)
+    back, result = tbx_to_entries(data, "x.tbx", target_lang="en", source_lang=source_lang)
+    assert result.skipped == []
+    assert plain(back) == plain(entries)
+
+
+# -- the CLI --------------------------------------------------------------------------------------
+def test_cli_import_tbx_with_languages(tmp_path):
+    out = tmp_path / "police.toml"
+    result = runner.invoke(app, ["glossary", "import", str(TBX_DIR / "memoq.tbx"), "-o", str(out),
+                                 "--source-lang", "zh", "--target-lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "note: no deprecated term: written as a term record" in result.output
+    assert "2 entries written" in result.output
+    first, _record = read_glossary(out).entries
+    assert (first.source, first.find) == (("公安厅",), ("Provincial Public Security Department",))
+    Glossary.load([out])
+
+
+def test_cli_import_that_yields_nothing_exits_2(tmp_path):
+    out = tmp_path / "x.toml"
+    result = runner.invoke(app, ["glossary", "import", str(TBX_DIR / "memoq.tbx"), "-o", str(out),
+                                 "--target-lang", "fr"])
+    assert result.exit_code == 2
+    assert "no term in language fr (--target-lang): the file has zh-cn, en-gb" in result.output
+    assert not out.exists()
+    semicolons = write(tmp_path / "g.csv", "find;replace\nVision protection color:;\n")
+    result = runner.invoke(app, ["glossary", "import", str(semicolons), "-o", str(out)])
+    assert result.exit_code == 2 and "g.csv:2: empty replace cell" in result.output
+    result = runner.invoke(app, ["glossary", "import", str(semicolons), "-o", str(out),
+                                 "--allow-deletions"])
+    assert result.exit_code == 0 and "read as semicolon-separated" in result.output
+    gb = write(tmp_path / "gb.csv", "find,replace\n公安厅,x\n".encode("gb18030"))
+    result = runner.invoke(app, ["glossary", "import", str(gb), "-o", str(tmp_path / "gb.toml")])
+    assert result.exit_code == 2 and "gb.csv:2: not valid UTF-8" in result.output
+
+
+def test_cli_export_tbx_with_languages(tmp_path):
+    src = write(tmp_path / "g.toml", '[[entry]]\nid = "g.a"\nfind = "second class inspector"\n'
+                'replace = "Level II Inspector"\nsource = "二级巡视员"\n')
+    out = tmp_path / "g.tbx"
+    result = runner.invoke(app, ["glossary", "export", str(src), "-o", str(out),
+                                 "--source-lang", "zh", "--target-lang", "en"])
+    assert result.exit_code == 0, result.output
+    back = tmp_path / "back.toml"
+    result = runner.invoke(app, ["glossary", "import", str(out), "-o", str(back),
+                                 "--source-lang", "zh", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert plain(read_glossary(back).entries) == plain(read_glossary(src).entries)
+
+
+# -- the guide's examples run as written ------------------------------------------------------------
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide" / "glossary-tools.md"
+
+
+def test_the_guide_examples_run_as_written(tmp_path, monkeypatch):
+    """The import/export examples in docs/guide/glossary-tools.md give what the guide says they
+    give. bash runs the shell around them (here-documents, printf); each ``mtfix`` call is
+    recorded and then run in this process, in order (no interpreter start per call)."""
+    import re
+    import subprocess
+
+    blocks = re.findall(r"```sh\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+    wanted = [b for b in blocks if "police.tbx <<" in b or "sheet.csv" in b]
+    assert len(wanted) == 2
+    record = 'n=0\nmtfix() { n=$((n+1)); printf "%s\\0" "$@" > "call.$n"; }\n'
+    run = subprocess.run(["bash", "-c", record + "\n".join(wanted)], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    calls = sorted(tmp_path.glob("call.*"), key=lambda p: int(p.suffix[1:]))
+    assert len(calls) == 5, run.stderr
+    monkeypatch.chdir(tmp_path)
+    output = ""
+    for call in calls:
+        args = call.read_bytes().decode("utf-8").split("\0")[:-1]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+        output += result.output
+    promised = re.search(r"cat out/news.txt +# (.*)", wanted[0]).group(1)
+    assert (tmp_path / "out" / "news.txt").read_text(encoding="utf-8") == promised + "\n"
+    for line in re.findall(r"^# (mtfix glossary import: note: .*)$", wanted[1], re.M):
+        assert line in output
+    first, term_record = read_glossary(tmp_path / "police.toml").entries
+    assert (first.id, first.source, first.note) == (
+        "police.provincial-department-of-public-security", ("公安厅",),
+        "TBX concept psd; subject: public security")
+    assert (term_record.id, term_record.match) == ("police.police-station", "exact")
+    back, _ = read_entries(tmp_path / "back.tbx", source_lang="zh")
+    assert plain(back) == plain([first, term_record])
