@@ -52,8 +52,12 @@ def make_id(path: str | Path, find: str) -> str:
 def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str = "phrase",
                 note: str = "", flag: bool = False, min_score: float | None = None,
                 examples: Sequence[Example] = (),
-                context: Sequence[str] = ()) -> tomlkit.items.Table:
-    """A tomlkit ``[[entry]]`` table in the layout the shipped glossaries use."""
+                context: Sequence[str] = (), source: Sequence[str] = (),
+                target: str | None = None) -> tomlkit.items.Table:
+    """A tomlkit ``[[entry]]`` table in the layout the shipped glossaries use.
+
+    ``source``/``target`` are the bilingual keys (source-language terms, approved target); they
+    are written so that a glossary converted to another format and back keeps them."""
     table = tomlkit.table()
     table["id"] = entry_id
     table["find"] = find[0] if len(find) == 1 else list(find)
@@ -66,6 +70,10 @@ def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str 
         table["flag"] = True
     if context:
         table["context"] = list(context)
+    if source:
+        table["source"] = list(source)
+    if target is not None:
+        table["target"] = target
     if note:
         table["note"] = note
     if examples:

@@ -1,8 +1,9 @@
 """Exchange glossaries with spreadsheets and CAT tools: CSV, TSV and TBX-Basic, both ways.
 
 * **CSV** carries everything: columns ``id, find, replace, match, flag, min_score, note,
-  examples, context`` (``examples`` as JSON, ``context`` words separated by ``|``), one row
-  per ``find`` string (rows of one entry share its id). On import, a header names the
+  examples, context, source_terms, target_term`` (``examples`` as JSON, ``context`` words and
+  the entry's ``source`` terms separated by ``|``), one row per ``find`` string (rows of one
+  entry share its id). On import, a header names the
   columns (common CAT headings such as ``source`` / ``target`` / ``comment`` are
   understood); without a header the columns are ``find, replace, note``.
 * **TSV** export writes mtfix's own TSV glossary format (``find<TAB>replace<TAB>note``, loadable
@@ -12,8 +13,9 @@
   TBX v3), terms of the chosen language marked ``deprecatedTerm-admn-sts`` (or
   ``supersededTerm-admn-sts``) become ``find`` and the ``preferredTerm-admn-sts`` term becomes
   ``replace``. Export writes the reverse. What TBX-Basic has no field for (match kind, flag,
-  min_score, context, examples, a deletion, an id that is not an XML name) travels in ``<note>``
-  elements starting ``mtfix:``, so TOML -> TBX -> TOML keeps every entry as it was.
+  min_score, context, examples, the bilingual ``source``/``target`` keys, a deletion, an id
+  that is not an XML name) travels in ``<note>`` elements starting ``mtfix:``, so
+  TOML -> TBX -> TOML keeps every entry as it was.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from mtfix.glossary_tools.edit import entry_table, make_id, render_entries
 
 FORMATS = ("csv", "tsv", "tbx", "toml")
 CSV_COLUMNS = ("id", "find", "replace", "match", "flag", "min_score", "note", "examples",
-               "context")
+               "context", "source_terms", "target_term")
 # Column headings other tools write, mapped to ours.
 _HEADER_ALIASES = {
     "id": "id", "entry": "id", "entry id": "id",
@@ -51,6 +53,9 @@ _HEADER_ALIASES = {
     "match": "match", "flag": "flag", "min_score": "min_score",
     "note": "note", "notes": "note", "comment": "note", "comments": "note", "definition": "note",
     "examples": "examples", "context": "context",
+    # the bilingual keys (not "source"/"target": CAT tools use those for the term pair)
+    "source_terms": "source_terms", "source terms": "source_terms",
+    "target_term": "target_term", "target term": "target_term",
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NCNAME_RE = re.compile(r"^[A-Za-z_][\w.-]*$")
@@ -120,7 +125,9 @@ def entries_to_csv(entries: Sequence[RawEntry]) -> str:
                 entry.id, find, entry.replace, entry.match, "true" if entry.flag else "",
                 "" if entry.min_score is None else f"{entry.min_score:g}",
                 entry.note if first else "", examples if first else "",
-                "|".join(entry.context) if first else ""])
+                "|".join(entry.context) if first else "",
+                "|".join(entry.source) if first else "",
+                (entry.target or "") if first else ""])
     return out.getvalue()
 
 
@@ -155,7 +162,7 @@ def entries_to_toml(entries: Sequence[RawEntry], meta: dict[str, str] | None = N
         head = tomlkit.dumps(doc) + "\n"
     tables = [entry_table(entry_id=e.id, find=e.find, replace=e.replace, match=e.match,
                           note=e.note, flag=e.flag, min_score=e.min_score, examples=e.examples,
-                          context=e.context)
+                          context=e.context, source=e.source, target=e.target)
               for e in entries]
     return head + (render_entries(tables) if tables else "")
 
@@ -191,6 +198,7 @@ def entries_to_tbx(entries: Sequence[RawEntry], *, lang: str = "en", title: str 
         if entry.min_score is not None:
             settings.append(f"min_score={entry.min_score:g}")
         settings.extend(f"context={word}" for word in entry.context)
+        settings.extend(_bilingual_settings(entry))
         if not entry.replace:
             settings.append("delete=true")
         settings.extend("example=" + json.dumps({"text": x.text, "fixed": x.fixed},
@@ -204,6 +212,15 @@ def entries_to_tbx(entries: Sequence[RawEntry], *, lang: str = "en", title: str 
             _tig(lang_set, find, "deprecatedTerm-admn-sts")
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _bilingual_settings(entry: RawEntry) -> list[str]:
+    """``mtfix:`` note settings for the bilingual keys: TBX-Basic has no field that says which
+    language an entry's source terms are in, so they travel as notes like the other settings."""
+    settings = [f"source={term}" for term in entry.source]
+    if entry.target is not None:
+        settings.append(f"target={entry.target}")
+    return settings
 
 
 def _xml_id(entry_id: str) -> str:
@@ -291,6 +308,7 @@ def table_to_entries(text: str, path: str, *, delimiter: str) -> tuple[list[RawE
                                         line=number) from None
             if cells.get("context", "").strip():
                 table["context"] = [w for w in cells["context"].split("|") if w.strip()]
+            table.update(_bilingual_cells(cells))
             if cells.get("examples", "").strip():
                 try:
                     table["examples"] = json.loads(cells["examples"])
@@ -307,6 +325,16 @@ def table_to_entries(text: str, path: str, *, delimiter: str) -> tuple[list[RawE
         line = table.pop("_line")
         entries.append(entry_from_table(table, path, line, index))
     return entries, result
+
+
+def _bilingual_cells(cells: dict[str, str]) -> dict:
+    """The ``source``/``target`` keys of an entry from its CSV cells (absent when empty)."""
+    out: dict = {}
+    if cells.get("source_terms", "").strip():
+        out["source"] = [t for t in cells["source_terms"].split("|") if t.strip()]
+    if cells.get("target_term", "").strip():
+        out["target"] = cells["target_term"]
+    return out
 
 
 def _local(tag: object) -> str:
@@ -333,6 +361,7 @@ def tbx_to_entries(text: str, path: str, *, lang: str = "en") -> tuple[list[RawE
         notes, settings = [], {}
         examples = []
         contexts: list[str] = []
+        sources: list[str] = []
         for child in element:
             if _local(child.tag) != "note":
                 continue
@@ -343,6 +372,8 @@ def tbx_to_entries(text: str, path: str, *, lang: str = "en") -> tuple[list[RawE
                     examples.append(json.loads(setting))
                 elif key == "context":
                     contexts.append(setting)
+                elif key == "source":
+                    sources.append(setting)
                 else:
                     settings[key] = setting
             elif value.strip():
@@ -391,6 +422,10 @@ def tbx_to_entries(text: str, path: str, *, lang: str = "en") -> tuple[list[RawE
             table["min_score"] = float(settings["min_score"])
         if contexts:
             table["context"] = contexts
+        if sources:
+            table["source"] = sources
+        if "target" in settings:
+            table["target"] = settings["target"]
         if examples:
             table["examples"] = examples
         entries.append(entry_from_table(table, path, None, len(entries)))
