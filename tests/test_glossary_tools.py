@@ -227,6 +227,19 @@ def test_round_trip_keeps_every_shipped_entry(tmp_path, fmt):
     Glossary.load([back])  # and every example still passes
 
 
+@pytest.mark.parametrize("fmt", ["tbx", "csv"])
+def test_round_trip_keeps_the_bilingual_keys(tmp_path, fmt):
+    """An entry's source-language terms and approved target survive export and import."""
+    glossary = tmp_path / "zh.toml"
+    glossary.write_text(
+        '[[entry]]\nid = "zh.covid"\nfind = ["new crown pneumonia"]\nreplace = "COVID-19"\n'
+        'source = ["新冠肺炎", "新型冠状病毒肺炎"]\ntarget = "COVID-19"\n', encoding="utf-8")
+    export_glossary([glossary], tmp_path / f"zh.{fmt}")
+    import_glossary(tmp_path / f"zh.{fmt}", tmp_path / "back.toml")
+    (entry,) = read_glossary(tmp_path / "back.toml").entries
+    assert entry.source == ("新冠肺炎", "新型冠状病毒肺炎") and entry.approved == "COVID-19"
+
+
 def test_tsv_export_is_a_loadable_tsv_glossary(tmp_path):
     src = write(tmp_path / "g.toml", (
         '[[entry]]\nid = "a"\nfind = ["red car", "red cars"]\nreplace = "blue car"\nnote = "n"\n'
