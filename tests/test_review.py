@@ -98,12 +98,21 @@ def test_overlapping_accepted_changes_are_refused():
 def test_decisions_file_round_trip_and_validation(tmp_path):
     path = tmp_path / "decisions.json"
     decisions = Decisions({"a1": "accept", "b2": "reject"}, {"a1": "ok"}, "Ana", "changes.jsonl")
+    decisions.set("c3", "edit", "their text")
     write_decisions(decisions, path)
     data = json.loads(path.read_text())
-    assert data["version"] == 1 and data["decisions"] == {"a1": "accept", "b2": "reject"}
+    assert data["version"] == 2
+    assert data["decisions"] == {"a1": "accept", "b2": "reject",
+                                 "c3": {"decision": "edit", "text": "their text"}}
     assert read_decisions(path) == decisions
-    for bad, message in [({"version": 2, "decisions": {}}, "unsupported decisions version"),
+    for bad, message in [({"version": 3, "decisions": {}}, "unsupported decisions version 3"),
                          ({"version": 1, "decisions": {"x": "maybe"}}, "x.*'maybe'"),
+                         ({"version": 1, "decisions": {"x": {"decision": "edit", "text": "t"}}},
+                          "change x.*an edit needs decisions version 2"),
+                         ({"version": 2, "decisions": {"x": {"decision": "edit"}}},
+                          "change x: an edit needs \"text\""),
+                         ({"version": 2, "decisions": {"x": {"decision": "edit", "text": "t",
+                                                             "why": 1}}}, "unknown key.*why"),
                          ({"version": 1}, "must be an object"),
                          ([], "expected a JSON object")]:
         path.write_text(json.dumps(bad))
@@ -112,6 +121,62 @@ def test_decisions_file_round_trip_and_validation(tmp_path):
     path.write_text('{"version": 1,\n "decisions": {,}}')
     with pytest.raises(DecisionsError, match=r"decisions.json:2: not valid JSON"):
         read_decisions(path)
+
+
+def test_version_1_files_are_still_read(tmp_path):
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps({"version": 1, "decisions": {"a1": "accept", "b2": "reject"},
+                                "reviewer": "Ana"}))
+    assert read_decisions(path) == Decisions({"a1": "accept", "b2": "reject"}, reviewer="Ana")
+    # The object form of a plain decision is read as the plain string.
+    path.write_text(json.dumps({"version": 2, "decisions": {"a1": {"decision": "reject"}}}))
+    assert read_decisions(path).decisions == {"a1": "reject"}
+
+
+def test_an_edit_applies_the_reviewers_text_with_the_same_checks(fixed):
+    vice, info = (next(c for c in fixed.changes if c.rule == rule) for rule in ("t.vice", "t.info"))
+    flag = next(c for c in fixed.changes if c.rule == "style.based-on")
+    decisions = Decisions()
+    decisions.set(vice.id, "edit", "Vice Governor")
+    decisions.set(info.id, "accept")
+    decisions.set(flag.id, "edit", "Going by")  # a flag edited becomes a change too
+    out = apply_decisions(TEXT, fixed.changes, decisions)
+    assert out == (TEXT.replace("vice-governor", "Vice Governor", 1)
+                   .replace("informatization", "digitalization", 1).replace("Based on", "Going by"))
+    # The JSON form in a plain mapping works the same.
+    plain = {vice.id: {"decision": "edit", "text": "Vice Governor"}}
+    assert apply_decisions(TEXT, fixed.changes, plain) == TEXT.replace("vice-governor", "Vice Governor", 1)
+    with pytest.raises(StaleDecisionError, match="has changed since"):
+        apply_decisions(TEXT + "More.\n", fixed.changes, plain)
+    with pytest.raises(ValueError, match=f"edit of change {vice.id} .*has no text"):
+        apply_decisions(TEXT, fixed.changes, {vice.id: {"decision": "edit"}})
+
+
+def test_an_edit_over_an_accepted_overlapping_change_is_refused_naming_both():
+    base = text_hash("abc def")
+    one = Change(doc="d", start=0, end=3, line=1, before="abc", after="xyz", pass_="p", rule="r1",
+                 base=base)
+    two = Change(doc="d", start=2, end=7, line=1, before="c def", after="c def", pass_="p", rule="r2",
+                 base=base)
+    with pytest.raises(ValueError, match=f"{one.id} and {two.id} overlap"):
+        apply_decisions("abc def", [one, two], {one.id: "accept",
+                                                two.id: {"decision": "edit", "text": "C"}})
+
+
+def test_changes_overlap_is_the_apply_definition():
+    from mtfix.review import changes_overlap
+
+    def change(start, end, segment=None):
+        return Change(doc="d", start=start, end=end, line=1, before="x" * (end - start), after="y",
+                      pass_="p", rule="r", segment=segment)
+
+    assert changes_overlap(change(0, 3), change(2, 5))
+    assert changes_overlap(change(0, 3), change(1, 1))      # an insertion inside a span
+    assert not changes_overlap(change(0, 3), change(3, 3))  # at its end
+    assert not changes_overlap(change(0, 3), change(0, 0))  # at its start
+    assert not changes_overlap(change(2, 2), change(2, 2))  # two insertions at one point
+    assert not changes_overlap(change(0, 3), change(3, 5))
+    assert not changes_overlap(change(0, 3, "s1"), change(0, 3, "s2"))
 
 
 # --- CLI ---------------------------------------------------------------------------------------
