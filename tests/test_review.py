@@ -300,3 +300,107 @@ def test_review_changes_library_accepts_scripted_answers(fixed):
                             console=Console(file=open("/dev/null", "w")), save=saved.append)
     assert set(result.decisions) == {c.id for c in fixed.changes}
     assert saved  # saved after each decision
+
+
+# --- the terminal review: keys, skip, edit, Ctrl-C ----------------------------------------------
+
+def _quiet_console():
+    from io import StringIO
+
+    from rich.console import Console
+
+    return Console(file=StringIO(), width=100)
+
+
+def test_review_s_leaves_a_decided_change_pending_and_e_stores_an_edit(fixed):
+    from mtfix.report import build_report
+
+    report = build_report(fixed.changes, {"a.txt": TEXT})
+    first, second = fixed.changes[0], fixed.changes[1]
+    decisions = Decisions({first.id: "accept", second.id: "reject"})
+    answers = iter(["s", "e", "q"])
+    lines = iter(["Vice Governor"])
+    result = review_changes(report, decisions, redo=True, ask=lambda _p: next(answers),
+                            ask_line=lambda _p: next(lines), console=_quiet_console())
+    assert first.id not in result.decisions  # "s" left it pending, as the help says
+    assert result.decisions[second.id] == "edit" and result.edits[second.id] == "Vice Governor"
+    # An empty edit is cancelled and asks again.
+    answers, lines = iter(["e", "y", "q"]), iter([""])
+    result = review_changes(report, Decisions(), ask=lambda _p: next(answers),
+                            ask_line=lambda _p: next(lines), console=_quiet_console())
+    assert result.decisions == {first.id: "accept"}
+
+
+def test_review_ctrl_c_saves_then_interrupts(fixed):
+    from mtfix.report import build_report
+
+    report = build_report(fixed.changes, {"a.txt": TEXT})
+    answers = iter(["y"])
+
+    def ask(_prompt):
+        try:
+            return next(answers)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    saved = []
+    with pytest.raises(KeyboardInterrupt):
+        review_changes(report, ask=ask, console=_quiet_console(),
+                       save=lambda d: saved.append(dict(d.decisions)))
+    assert saved[-1] == {fixed.changes[0].id: "accept"}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs a POSIX pseudo-terminal")
+def test_review_on_a_terminal_takes_single_keys_and_ctrl_c_saves_and_says_so(workdir):
+    """`mtfix review` in a real pseudo-terminal: keys without Enter, then Ctrl-C."""
+    import os
+    import pty
+    import re
+    import select
+    import sys
+    import time
+
+    folder, changes = workdir
+    a_changes = [c for c in changes if c.doc == "a.txt"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "COLUMNS": "100",
+           "TERM": "xterm", "NO_COLOR": "1"}
+    pid, master = pty.fork()
+    if pid == 0:  # the child: the review, with the pty as its terminal
+        os.chdir(folder)
+        os.execve(sys.executable, [sys.executable, "-m", "mtfix", "review", "out/changes.jsonl"], env)
+    output = b""
+
+    def shown() -> bytes:  # the output without its colour codes
+        return re.sub(rb"\x1b\[[0-9;]*m", b"", output)
+
+    def read_until(marker: bytes, seconds: float = 20) -> None:
+        nonlocal output
+        deadline = time.monotonic() + seconds
+        while marker not in shown() and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    output += os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    return
+        assert marker in shown(), shown().decode("utf-8", "replace")[-2000:]
+
+    read_until(b"(1/7)")
+    read_until(b"? ")
+    os.write(master, b"n")  # one key, no Enter
+    read_until(b"(2/7)")
+    read_until(b"? ", 5)
+    os.write(master, b"y")
+    read_until(b"(3/7)")
+    read_until(b"? ", 5)
+    os.write(master, b"\x03")  # Ctrl-C
+    read_until(b"interrupted")
+    read_until(b"again to go on", 5)
+    _, status = os.waitpid(pid, 0)
+    os.close(master)
+    assert os.waitstatus_to_exitcode(status) == 130
+    text = shown().decode("utf-8", "replace")
+    assert "1 accepted, 1 rejected, 5 pending, saved in out/decisions.json" in text.replace("\r\n", "\n")
+    saved = read_decisions(folder / "out/decisions.json")
+    assert saved.decisions == {a_changes[0].id: "reject", a_changes[1].id: "accept"}
