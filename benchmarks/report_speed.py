@@ -8,7 +8,9 @@ change log, then times: loading (reading the log, finding and hashing the origin
 HTML / Markdown / JSON / terminal, and ``apply_decisions`` with a random mix. With Chromium
 available it also opens the HTML report headless and times in-page: page load, a filter click,
 "Accept all pending", next-change navigation and "Export decisions" (each including the style
-recalculation and layout it causes). Prints figures and ratios; asserts nothing.
+recalculation and layout it causes). The same script times an older checkout when copied
+into its ``benchmarks/`` folder (its page has the same controls). Prints figures and ratios;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -164,12 +166,21 @@ def browser_figures(page_path: Path, count: int) -> None:
         in_page("clear the filter", "const s = document.getElementById('f-rule');"
                 "s.value = ''; s.dispatchEvent(new Event('change'))")
         in_page("next change", "document.getElementById('next').click()")
-        in_page("accept one change", "document.querySelector('article.chg button[data-act=accept]').click()")
-        in_page("accept all from one rule", "document.querySelector('article.chg:not(.flag) "
-                "button[data-act=rule]').click()")
+        in_page("accept one change (button)", "document.querySelector('article.chg "
+                "button[data-act=accept]').click()")
+        in_page("accept one change (key a)", "document.body.dispatchEvent(new KeyboardEvent("
+                "'keydown', {key: 'a', bubbles: true}))")
+        # click a pending change first: the page's action bar is in the card being decided
+        in_page("accept all from one rule", "const c = document.querySelector("
+                "'article.chg:not(.flag):not(.st-accept)'); c.click();"
+                "c.querySelector('button[data-act=rule]').click()")
         in_page("Accept all pending", "document.getElementById('accept-all').click()")
         in_page("filter status = accepted", "const s = document.getElementById('f-status');"
                 "s.value = 'accept'; s.dispatchEvent(new Event('change'))")
+        in_page("clear the status filter", "const s = document.getElementById('f-status');"
+                "s.value = ''; s.dispatchEvent(new Event('change'))")
+        in_page("scroll to the last change", "document.querySelector('article.chg:last-of-type')"
+                ".scrollIntoView()")
         start = time.perf_counter()
         with page.expect_download() as info:
             page.click("#export")
