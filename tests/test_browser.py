@@ -288,6 +288,11 @@ def test_decisions_move_on_with_keys_and_decided_cards_compact(browser, fixed):
     view.press("e")  # the edit box and the comment box fit the phone too
     page.click("#actbar button[data-act=comment]")
     assert view.no_overflow() == []
+    page.wait_for_timeout(400)  # decisions are saved in the browser shortly after each one
+    page.reload()
+    assert [view.state(c) for c in changes[:3]] == ["accept", "accept", "edit"]
+    assert "by hand" in view.card(changes[2]).locator(".edited").inner_text()
+    assert view.current() == flag.id  # back at the first pending change
     view.close()
 
 
