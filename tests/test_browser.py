@@ -91,14 +91,14 @@ def fixed(tmp_path, monkeypatch):
 class Page:
     """A page open in a new browser context, with the errors it raised."""
 
-    def __init__(self, browser, path: Path, viewport: dict) -> None:
+    def __init__(self, browser, path: Path, viewport: dict, fragment: str = "") -> None:
         self.context = browser.new_context(accept_downloads=True, viewport=viewport)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.goto(path.as_uri())
+        self.page.goto(path.as_uri() + fragment)
 
     def card(self, change: Change):
         return self.page.locator(f'article[data-id="{change.id}"]')
@@ -401,6 +401,9 @@ def test_print_and_full_page_screenshots_show_every_card(browser, fixed, monkeyp
     view.page.emulate_media(media="print")
     assert all(view.page.evaluate(visible))
     assert not view.page.locator("#toolbar").is_visible()
+    view.close()
+    view = Page(browser, big, {"width": 390, "height": 300}, "#all")  # all drawn, for a screenshot
+    assert all(view.page.evaluate(visible))
     view.close()
 
 

@@ -32,9 +32,12 @@ from mtfix.report.redline import word_diff
 
 TEMPLATE = "template.html"
 #: above this many cards, off-screen cards are neither laid out nor painted until scrolled to
-#: (``content-visibility: auto``); print still shows every card. Below it every card is
-#: rendered, so full-page screenshots show them all.
-LAZY_CARDS = 2000
+#: (``content-visibility: auto``); print still shows every card, and so does the page opened
+#: with ``#all`` at the end of its address. Up to it every card is rendered, so full-page
+#: screenshots show them all: 300 eager cards open in about 0.2 s and a filter takes 50 ms in
+#: headless Chromium; 600 take 0.45 s and 150 ms, 2,000 take 1 s and 380 ms (0.35 s and 15 ms
+#: lazy), see benchmarks/report_speed.py.
+LAZY_CARDS = 300
 # How whitespace-only edits are shown: a space is invisible as a deletion or an insertion.
 _WS_MARKS = str.maketrans({" ": "\u2423", "\t": "\u21e5", "\u00a0": "\u237d", "\n": "\u21b5\n",
                            "\r": "\u240d"})
