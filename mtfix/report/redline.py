@@ -57,6 +57,8 @@ def _absorb_small_equalities(ops: list[Op]) -> list[Op]:
     Word by word, a rephrasing interleaves into nonsense: "Entry and Exit" -> "Exit and Entry"
     reads "~~Entry~~ Exit and ~~Exit~~ Entry"; one deletion and one insertion read at a
     glance. A long kept run between two small edits stays, so small fixes stay small."""
+    if sum(op == "=" for op, _ in ops[1:-1]) == 0:
+        return ops  # no kept run between two edits (most changes): nothing to fold
     groups: list[str | tuple[str, str]] = []
     for group in _groups(ops):
         groups.append(group)
