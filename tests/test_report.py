@@ -104,16 +104,46 @@ def test_html_escapes_everything_and_is_self_contained(fixed):
     # Our two scripts (the JSON data and the code) and nothing from the text.
     assert page.count("<script") == 2
     assert "&lt;script&gt;" in page and "<i>proposal</i>" not in page and "&lt;i&gt;proposal" in page
-    assert "<b>here</b>" not in page and "\\u003cb\\u003ehere" in page  # note, in the JSON data
-    assert "odd \\u003ctag\\u003e" in page  # a rule's note is in the data, shown on hover
+    assert "<b>here</b>" not in page and "no hyphen &lt;b&gt;here&lt;/b&gt;" in page  # a note, escaped
+    assert "odd &lt;tag&gt;" in page  # each card shows its note
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert "Content-Security-Policy" in page
-    cards = re.findall(r'<article class="chg( flag)?" id="c-(\w+)"', page)
+    cards = re.findall(r'<article class="chg( flag)?[^"]*" id="c-(\w+)"', page)
     assert [cid for _, cid in cards] == [c.id for c in fixed.changes]
     assert sum(bool(flag) for flag, _ in cards) == sum(c.is_flag for c in fixed.changes)
-    # Word-level redline: only the hyphen changes in "vice-governor".
-    assert 'vice<del>-</del><ins class="ws"> </ins>governor' in page
+    for change in fixed.changes:  # the id on each card, to copy
+        assert f'<code class="cid" title="change id (click to copy)">{change.id}</code>' in page
+    # Word-level redline: only the hyphen changes in "vice-governor", boxed to be seen, and the
+    # space shown as a mark (the text itself kept for the page's edits).
+    assert 'vice<del class="pt">-</del><ins class="ws" data-t=" ">\u2423</ins>governor' in page
     assert "<del>informatization</del><ins>digitalization</ins>" in page
+
+
+def test_html_names_changes_that_cannot_both_be_applied():
+    from mtfix.report.html import overlapping_ids
+
+    base = text_hash("abc def ghi")
+
+    def change(start, end, segment=None):
+        return Change(doc="d", start=start, end=end, line=1, before="x" * (end - start), after="y",
+                      pass_="p", rule=f"r{start}{end}", base=base, segment=segment)
+
+    a, b, c, d, e = change(0, 3), change(2, 7), change(3, 3), change(8, 11), change(0, 3, "s")
+    found = overlapping_ids([a, b, c, d, e])
+    assert found == {a.id: [b.id], b.id: [a.id, c.id], c.id: [b.id]}
+    page = render_html(build_report([a, b, c, d], {"d": "abc def ghi"}))
+    assert f'data-ov="{b.id}"' in page and f'data-ov="{a.id} {c.id}"' in page
+
+
+def test_rephrasing_reads_as_one_deletion_and_one_insertion():
+    assert word_diff("the Entry and Exit Bureau", "the Exit and Entry Bureau") == [
+        ("=", "the "), ("-", "Entry and Exit"), ("+", "Exit and Entry"), ("=", " Bureau")]
+    assert word_diff("Entry Exit", "Exit and Entry") == [("-", "Entry Exit"), ("+", "Exit and Entry")]
+    # Small fixes far apart stay small.
+    assert word_diff("He met the vice-governor of the province on Monday morning",
+                     "He met the vice governor of the province on Monday Morning") == [
+        ("=", "He met the vice"), ("-", "-"), ("+", " "), ("=", "governor of the province on Monday "),
+        ("-", "morning"), ("+", "Morning")]
 
 
 def test_html_template_is_package_data():
@@ -215,3 +245,69 @@ def test_word_diff_is_lossless_and_never_splits_a_word(before, after):
             if (text is before and op != "+") or (text is after and op != "-"):
                 assert pos_side in boundaries
                 pos_side += len(piece)
+
+
+PO = '''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "二级巡视员"
+msgstr "the second-class inspector"
+
+msgid "one file"
+msgid_plural "%d files"
+msgstr[0] "one name"
+msgstr[1] "%d name"
+'''
+
+
+def test_segmented_files_show_each_change_in_its_whole_unit_beside_its_source(tmp_path, monkeypatch):
+    """PO, XLIFF 1.2 and 2.0, TMX and JSON Lines: the unit's text read through its format, the
+    source where the file has one; a unit edited since is shown without it."""
+    from pathlib import Path
+
+    monkeypatch.chdir(tmp_path)
+    data = Path(__file__).parent / "data"
+    for name in ("units-1.2.xlf", "units-2.0.xlf", "memory.tmx"):
+        (tmp_path / name).write_bytes((data / "formats" / name).read_bytes())
+    (tmp_path / "m.po").write_text(PO, encoding="utf-8")
+    (tmp_path / "t.jsonl").write_text('{"id": 1, "text": "the second-class inspector met"}\n')
+    result = CliRunner().invoke(app, ["fix", "units-1.2.xlf", "units-2.0.xlf", "memory.tmx", "m.po",
+                                      "t.jsonl", "-o", "out", "--no-default-glossaries", "-g",
+                                      str(data / "formats-glossary.toml"), "--no-rule", "spacing",
+                                      "--field", "text"])
+    assert result.exit_code == 0, result.output
+    report = load_report("out/changes.jsonl")
+    shown = {}
+    for document in report.documents:
+        assert document.status == "ok", (document.doc, document.message)
+        for change in document.changes:
+            left, right = document.context(change)
+            shown[(document.doc, change.segment, change.before)] = (left + change.before + right,
+                                                                    document.source(change))
+    assert shown[("units-1.2.xlf", "u4", "second-class inspector")] == (
+        'a <bpt id="5">&lt;b name="x"&gt;</bpt>second-class inspector<ept id="5">&lt;/b&gt;</ept>',
+        "二级巡视员")
+    assert shown[("units-2.0.xlf", "u1::s1", "Click here")][1] == '点击<pc id="1">这里</pc><ph id="2"/>。'
+    assert shown[("memory.tmx", "t1", "name")][1] == "click here name"
+    assert shown[("m.po", "二级巡视员", "second-class inspector")] == ("the second-class inspector",
+                                                                    "二级巡视员")
+    assert shown[("m.po", "one file[1]", "name")] == ("%d name", "%d files")
+    assert shown[("t.jsonl", "1/text", "second-class inspector")] == (
+        "the second-class inspector met", None)
+    page = render_html(report)
+    assert '<div class="src" title="source">二级巡视员</div>' in page
+    # A unit edited since: its changes are shown without its text, the others still with theirs.
+    (tmp_path / "m.po").write_text(PO.replace("the second-class", "The second-class"), encoding="utf-8")
+    document = next(d for d in load_report("out/changes.jsonl").documents if d.doc == "m.po")
+    assert document.status == "segments" and "1 unit(s) of m.po have changed" in document.message
+    assert sorted(document.segment_texts) == ["one file[0]", "one file[1]"]
+
+
+def test_a_fix_report_names_its_change_log_for_the_exported_decisions(fixed, tmp_path):
+    from mtfix.cli.report import write_fix_report
+
+    write_fix_report(str(tmp_path / "r.html"), fixed.changes, {"a.txt": TEXT},
+                     change_log="out/changes.jsonl")
+    page = (tmp_path / "r.html").read_text()
+    assert '"source": "out/changes.jsonl"' in page and "change log out/changes.jsonl" in page

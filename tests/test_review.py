@@ -98,12 +98,21 @@ def test_overlapping_accepted_changes_are_refused():
 def test_decisions_file_round_trip_and_validation(tmp_path):
     path = tmp_path / "decisions.json"
     decisions = Decisions({"a1": "accept", "b2": "reject"}, {"a1": "ok"}, "Ana", "changes.jsonl")
+    decisions.set("c3", "edit", "their text")
     write_decisions(decisions, path)
     data = json.loads(path.read_text())
-    assert data["version"] == 1 and data["decisions"] == {"a1": "accept", "b2": "reject"}
+    assert data["version"] == 2
+    assert data["decisions"] == {"a1": "accept", "b2": "reject",
+                                 "c3": {"decision": "edit", "text": "their text"}}
     assert read_decisions(path) == decisions
-    for bad, message in [({"version": 2, "decisions": {}}, "unsupported decisions version"),
+    for bad, message in [({"version": 3, "decisions": {}}, "unsupported decisions version 3"),
                          ({"version": 1, "decisions": {"x": "maybe"}}, "x.*'maybe'"),
+                         ({"version": 1, "decisions": {"x": {"decision": "edit", "text": "t"}}},
+                          "change x.*an edit needs decisions version 2"),
+                         ({"version": 2, "decisions": {"x": {"decision": "edit"}}},
+                          "change x: an edit needs \"text\""),
+                         ({"version": 2, "decisions": {"x": {"decision": "edit", "text": "t",
+                                                             "why": 1}}}, "unknown key.*why"),
                          ({"version": 1}, "must be an object"),
                          ([], "expected a JSON object")]:
         path.write_text(json.dumps(bad))
@@ -112,6 +121,62 @@ def test_decisions_file_round_trip_and_validation(tmp_path):
     path.write_text('{"version": 1,\n "decisions": {,}}')
     with pytest.raises(DecisionsError, match=r"decisions.json:2: not valid JSON"):
         read_decisions(path)
+
+
+def test_version_1_files_are_still_read(tmp_path):
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps({"version": 1, "decisions": {"a1": "accept", "b2": "reject"},
+                                "reviewer": "Ana"}))
+    assert read_decisions(path) == Decisions({"a1": "accept", "b2": "reject"}, reviewer="Ana")
+    # The object form of a plain decision is read as the plain string.
+    path.write_text(json.dumps({"version": 2, "decisions": {"a1": {"decision": "reject"}}}))
+    assert read_decisions(path).decisions == {"a1": "reject"}
+
+
+def test_an_edit_applies_the_reviewers_text_with_the_same_checks(fixed):
+    vice, info = (next(c for c in fixed.changes if c.rule == rule) for rule in ("t.vice", "t.info"))
+    flag = next(c for c in fixed.changes if c.rule == "style.based-on")
+    decisions = Decisions()
+    decisions.set(vice.id, "edit", "Vice Governor")
+    decisions.set(info.id, "accept")
+    decisions.set(flag.id, "edit", "Going by")  # a flag edited becomes a change too
+    out = apply_decisions(TEXT, fixed.changes, decisions)
+    assert out == (TEXT.replace("vice-governor", "Vice Governor", 1)
+                   .replace("informatization", "digitalization", 1).replace("Based on", "Going by"))
+    # The JSON form in a plain mapping works the same.
+    plain = {vice.id: {"decision": "edit", "text": "Vice Governor"}}
+    assert apply_decisions(TEXT, fixed.changes, plain) == TEXT.replace("vice-governor", "Vice Governor", 1)
+    with pytest.raises(StaleDecisionError, match="has changed since"):
+        apply_decisions(TEXT + "More.\n", fixed.changes, plain)
+    with pytest.raises(ValueError, match=f"edit of change {vice.id} .*has no text"):
+        apply_decisions(TEXT, fixed.changes, {vice.id: {"decision": "edit"}})
+
+
+def test_an_edit_over_an_accepted_overlapping_change_is_refused_naming_both():
+    base = text_hash("abc def")
+    one = Change(doc="d", start=0, end=3, line=1, before="abc", after="xyz", pass_="p", rule="r1",
+                 base=base)
+    two = Change(doc="d", start=2, end=7, line=1, before="c def", after="c def", pass_="p", rule="r2",
+                 base=base)
+    with pytest.raises(ValueError, match=f"{one.id} and {two.id} overlap"):
+        apply_decisions("abc def", [one, two], {one.id: "accept",
+                                                two.id: {"decision": "edit", "text": "C"}})
+
+
+def test_changes_overlap_is_the_apply_definition():
+    from mtfix.review import changes_overlap
+
+    def change(start, end, segment=None):
+        return Change(doc="d", start=start, end=end, line=1, before="x" * (end - start), after="y",
+                      pass_="p", rule="r", segment=segment)
+
+    assert changes_overlap(change(0, 3), change(2, 5))
+    assert changes_overlap(change(0, 3), change(1, 1))      # an insertion inside a span
+    assert not changes_overlap(change(0, 3), change(3, 3))  # at its end
+    assert not changes_overlap(change(0, 3), change(0, 0))  # at its start
+    assert not changes_overlap(change(2, 2), change(2, 2))  # two insertions at one point
+    assert not changes_overlap(change(0, 3), change(3, 5))
+    assert not changes_overlap(change(0, 3, "s1"), change(0, 3, "s2"))
 
 
 # --- CLI ---------------------------------------------------------------------------------------
@@ -235,3 +300,107 @@ def test_review_changes_library_accepts_scripted_answers(fixed):
                             console=Console(file=open("/dev/null", "w")), save=saved.append)
     assert set(result.decisions) == {c.id for c in fixed.changes}
     assert saved  # saved after each decision
+
+
+# --- the terminal review: keys, skip, edit, Ctrl-C ----------------------------------------------
+
+def _quiet_console():
+    from io import StringIO
+
+    from rich.console import Console
+
+    return Console(file=StringIO(), width=100)
+
+
+def test_review_s_leaves_a_decided_change_pending_and_e_stores_an_edit(fixed):
+    from mtfix.report import build_report
+
+    report = build_report(fixed.changes, {"a.txt": TEXT})
+    first, second = fixed.changes[0], fixed.changes[1]
+    decisions = Decisions({first.id: "accept", second.id: "reject"})
+    answers = iter(["s", "e", "q"])
+    lines = iter(["Vice Governor"])
+    result = review_changes(report, decisions, redo=True, ask=lambda _p: next(answers),
+                            ask_line=lambda _p: next(lines), console=_quiet_console())
+    assert first.id not in result.decisions  # "s" left it pending, as the help says
+    assert result.decisions[second.id] == "edit" and result.edits[second.id] == "Vice Governor"
+    # An empty edit is cancelled and asks again.
+    answers, lines = iter(["e", "y", "q"]), iter([""])
+    result = review_changes(report, Decisions(), ask=lambda _p: next(answers),
+                            ask_line=lambda _p: next(lines), console=_quiet_console())
+    assert result.decisions == {first.id: "accept"}
+
+
+def test_review_ctrl_c_saves_then_interrupts(fixed):
+    from mtfix.report import build_report
+
+    report = build_report(fixed.changes, {"a.txt": TEXT})
+    answers = iter(["y"])
+
+    def ask(_prompt):
+        try:
+            return next(answers)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    saved = []
+    with pytest.raises(KeyboardInterrupt):
+        review_changes(report, ask=ask, console=_quiet_console(),
+                       save=lambda d: saved.append(dict(d.decisions)))
+    assert saved[-1] == {fixed.changes[0].id: "accept"}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs a POSIX pseudo-terminal")
+def test_review_on_a_terminal_takes_single_keys_and_ctrl_c_saves_and_says_so(workdir):
+    """`mtfix review` in a real pseudo-terminal: keys without Enter, then Ctrl-C."""
+    import os
+    import pty
+    import re
+    import select
+    import sys
+    import time
+
+    folder, changes = workdir
+    a_changes = [c for c in changes if c.doc == "a.txt"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "COLUMNS": "100",
+           "TERM": "xterm", "NO_COLOR": "1"}
+    pid, master = pty.fork()
+    if pid == 0:  # the child: the review, with the pty as its terminal
+        os.chdir(folder)
+        os.execve(sys.executable, [sys.executable, "-m", "mtfix", "review", "out/changes.jsonl"], env)
+    output = b""
+
+    def shown() -> bytes:  # the output without its colour codes
+        return re.sub(rb"\x1b\[[0-9;]*m", b"", output)
+
+    def read_until(marker: bytes, seconds: float = 20) -> None:
+        nonlocal output
+        deadline = time.monotonic() + seconds
+        while marker not in shown() and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    output += os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    return
+        assert marker in shown(), shown().decode("utf-8", "replace")[-2000:]
+
+    read_until(b"(1/7)")
+    read_until(b"? ")
+    os.write(master, b"n")  # one key, no Enter
+    read_until(b"(2/7)")
+    read_until(b"? ", 5)
+    os.write(master, b"y")
+    read_until(b"(3/7)")
+    read_until(b"? ", 5)
+    os.write(master, b"\x03")  # Ctrl-C
+    read_until(b"interrupted")
+    read_until(b"again to go on", 5)
+    _, status = os.waitpid(pid, 0)
+    os.close(master)
+    assert os.waitstatus_to_exitcode(status) == 130
+    text = shown().decode("utf-8", "replace")
+    assert "1 accepted, 1 rejected, 5 pending, saved in out/decisions.json" in text.replace("\r\n", "\n")
+    saved = read_decisions(folder / "out/decisions.json")
+    assert saved.decisions == {a_changes[0].id: "reject", a_changes[1].id: "accept"}

@@ -116,8 +116,9 @@ def apply_cmd(
         if not outcome.ok:
             _err(f"mtfix: {outcome.error}")
         elif not quiet:
-            _err(f"mtfix: {outcome.input}: {outcome.accepted} accepted, {outcome.rejected} rejected, "
-                 f"{outcome.pending} pending ({pending}ed) -> {outcome.output}")
+            edited = f" ({outcome.edited} edited)" if outcome.edited else ""
+            _err(f"mtfix: {outcome.input}: {outcome.accepted} accepted{edited}, {outcome.rejected} "
+                 f"rejected, {outcome.pending} pending ({pending}ed) -> {outcome.output}")
     if not outcomes or any(not o.ok for o in outcomes):
         raise typer.Exit(EXIT_INPUT_FAILED)
 
@@ -161,18 +162,35 @@ def review_cmd(
         raise _usage(f"{exc} (fix or remove it, or give another --decisions)") from None
     if reviewer:
         existing.reviewer = reviewer
-    result = review_changes(report, existing, redo=redo,
-                            save=lambda d: write_decisions(d, target))
-    accepted = sum(v == "accept" for v in result.decisions.values())
-    rejected = len(result.decisions) - accepted
-    pending = len(report.changes) - len(result.decisions)
-    _err(f"mtfix: {accepted} accepted, {rejected} rejected, {pending} pending; decisions in {target}")
+    try:
+        result = review_changes(report, existing, redo=redo,
+                                save=lambda d: write_decisions(d, target))
+    except KeyboardInterrupt:
+        _err("")
+        _err(f"mtfix: interrupted; {_decision_counts(existing, len(report.changes))}, "
+             f"saved in {target}")
+        _err(f"mtfix: run `mtfix review {change_log}` again to go on where you stopped")
+        raise typer.Exit(130) from None
+    _err(f"mtfix: {_decision_counts(result, len(report.changes))}; decisions in {target}")
     _err(f"mtfix: apply them with: mtfix apply ORIGINAL... --changes {change_log} --decisions {target} "
          "-o OUTDIR")
 
 
-def write_fix_report(path: str, changes, originals=None) -> None:
-    """``mtfix fix --report PATH``: render this run's changes (format by extension)."""
+def _decision_counts(decisions, total: int) -> str:
+    """"N accepted (E edited), R rejected, P pending" for the messages of `mtfix review`."""
+    values = list(decisions.decisions.values())
+    edited = values.count("edit")
+    accepted = values.count("accept") + edited
+    rejected = values.count("reject")
+    shown = f"{accepted} accepted" + (f" ({edited} edited)" if edited else "")
+    return f"{shown}, {rejected} rejected, {total - accepted - rejected} pending"
+
+
+def write_fix_report(path: str, changes, originals=None, change_log: str | None = None) -> None:
+    """``mtfix fix --report PATH``: render this run's changes (format by extension).
+
+    ``change_log`` (the log this run wrote, if any) is named in the report, and in the
+    ``decisions.json`` the HTML page exports, so decisions can be traced to their log."""
     from mtfix.report import build_report, write_report
 
-    write_report(build_report(changes, originals), path)
+    write_report(build_report(changes, originals, source=change_log), path)

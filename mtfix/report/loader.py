@@ -26,6 +26,9 @@ from mtfix.changelog import read_change_log
 from mtfix.fileio import InputError, iter_lines, read_text
 
 CONTEXT_CHARS = 80  # context shown on each side of a change, at most (never past a line end)
+# A unit of a segmented file (a PO/XLIFF/TMX unit, a line of MT output) is shown whole, up to
+# this much on each side: a reviewer decides on a translation unit as a whole.
+SEGMENT_CONTEXT_CHARS = 1000
 
 STATUS_OK = "ok"            # original found and unchanged: context shown
 STATUS_MISSING = "missing"  # original not found (or stdin): no context
@@ -43,8 +46,10 @@ class ReportDocument:
     path: str | None = None
     status: str = STATUS_MISSING
     message: str = ""
-    #: original text of each changed segment, where it is known (one-line-per-segment files)
+    #: original text of each changed segment, where it is known
     segment_texts: dict[str, str] = field(default_factory=dict)
+    #: source text of each changed segment of a bilingual file (PO, XLIFF, TMX)
+    segment_sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def applied(self) -> list[Change]:
@@ -55,15 +60,21 @@ class ReportDocument:
         return [c for c in self.changes if c.is_flag]
 
     def context(self, change: Change, width: int = CONTEXT_CHARS) -> tuple[str, str]:
-        """Text just before and just after ``change`` in the original ("" when unknown)."""
+        """Text just before and just after ``change`` in the original ("" when unknown); for a
+        segment, the rest of the segment (up to :data:`SEGMENT_CONTEXT_CHARS` each side)."""
         if change.segment is not None:
             segment = self.segment_texts.get(change.segment)
             if segment is None:
                 return "", ""
-            return context_around(segment, change.start, change.end, width)
+            return context_around(segment, change.start, change.end,
+                                  max(width, SEGMENT_CONTEXT_CHARS), lines=False)
         if self.original is None:
             return "", ""
         return context_around(self.original, change.start, change.end, width)
+
+    def source(self, change: Change) -> str | None:
+        """The source text of the change's segment in a bilingual file, where known."""
+        return None if change.segment is None else self.segment_sources.get(change.segment)
 
 
 @dataclass
@@ -113,11 +124,13 @@ class Report:
         return Summary(len(self.documents), total - flags, flags, by_pass, by_rule, rule_pass)
 
 
-def context_around(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str]:
-    """Up to ``width`` code points each side of ``text[start:end]`` on the same line, cut at a
-    space (marked "…") so that no word is shown half."""
+def context_around(text: str, start: int, end: int, width: int = CONTEXT_CHARS,
+                   lines: bool = True) -> tuple[str, str]:
+    """Up to ``width`` code points each side of ``text[start:end]`` on the same line (any line,
+    when not ``lines``: a segment's line breaks are part of it), cut at a space (marked "…")
+    so that no word is shown half."""
     left = text[max(0, start - width) : start]
-    newline = max(left.rfind("\n"), left.rfind("\r"))
+    newline = max(left.rfind("\n"), left.rfind("\r")) if lines else -1
     if newline != -1:
         left = left[newline + 1 :]
     elif start - width > 0:
@@ -125,7 +138,7 @@ def context_around(text: str, start: int, end: int, width: int = CONTEXT_CHARS) 
         if 0 <= space < len(left) - 1:
             left = "…" + left[space + 1 :]
     right = text[end : end + width]
-    cut = [i for i in (right.find("\n"), right.find("\r")) if i != -1]
+    cut = [i for i in (right.find("\n"), right.find("\r")) if i != -1] if lines else []
     if cut:
         right = right[: min(cut)]
     elif end + width < len(text):
@@ -160,8 +173,10 @@ def build_report(changes: Iterable[Change], originals: Mapping[str, str] | None 
         document = ReportDocument(doc, items)
         if any(c.segment is not None for c in items):
             document.status = STATUS_SEGMENTS
-            document.message = "segment-level changes: shown without surrounding document text"
-            _find_lines(document, dirs)
+            document.message = ("segment-level changes: the file was not found as it was fixed, "
+                                "shown without their units' text")
+            if not _find_lines(document, dirs):
+                _find_units(document, dirs)
         elif doc in originals:
             _attach(document, originals[doc], None)
         else:
@@ -218,15 +233,15 @@ def _find_original(document: ReportDocument, dirs: Sequence[Path]) -> None:
         document.message = f"original not found (looked in {tried}): shown without context"
 
 
-def _find_lines(document: ReportDocument, dirs: Sequence[Path]) -> None:
+def _find_lines(document: ReportDocument, dirs: Sequence[Path]) -> bool:
     """For a one-segment-per-line file (segment ids are line numbers, ``--format lines``),
     each changed line's text from the file on disk, where it still hashes to the change's
-    ``base``: the report then shows every change in its line."""
+    ``base``: the report then shows every change in its line. False for another format."""
     wanted = {c.segment for c in document.changes}
     formats = {c.format for c in document.changes}
     if formats != {"lines"} and (formats != {None} or not all(
             s is not None and s.isdigit() for s in wanted)):
-        return  # another format (a version-1 log names none: line-number ids tell)
+        return False  # another format (a version-1 log names none: line-number ids tell)
     for folder in dirs:
         candidate = Path(document.doc)
         candidate = candidate if candidate.is_absolute() else folder / candidate
@@ -249,7 +264,38 @@ def _find_lines(document: ReportDocument, dirs: Sequence[Path]) -> None:
             document.path = str(candidate)
             document.status = STATUS_OK
             document.message = ""
-            return
+            return True
+    return True
+
+
+def _find_units(document: ReportDocument, dirs: Sequence[Path]) -> None:
+    """For another segmented file (PO, XLIFF, TMX, JSON Lines), each changed unit's text and,
+    in a bilingual file, its source, read through the file's format
+    (:mod:`mtfix.report.segments`). Units that changed since are shown without their text."""
+    from mtfix.report.segments import unit_texts
+
+    wanted = {c.segment for c in document.changes}
+    for folder, name in ((f, n) for f in dirs for n in (document.doc, document.doc + ".orig")):
+        candidate = Path(name) if Path(name).is_absolute() else folder / name
+        if not candidate.is_file():
+            continue
+        try:
+            texts = unit_texts(candidate, document.changes)
+        except (InputError, ValueError, OSError):
+            continue  # not readable in its format here: try the next place
+        if not texts.targets:
+            continue
+        document.segment_texts = texts.targets
+        document.segment_sources = texts.sources
+        document.path = str(candidate)
+        missing = len(wanted - texts.targets.keys())
+        if missing:
+            document.message = (f"{missing} unit(s) of {candidate} have changed since the change "
+                                "log was written: shown without their text")
+        else:
+            document.status = STATUS_OK
+            document.message = ""
+        return
 
 
 def _attach(document: ReportDocument, text: str, path: str | None) -> None:

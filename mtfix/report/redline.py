@@ -3,7 +3,9 @@
 A change's before/after are short (a phrase, at most a sentence), so a token-level
 ``difflib`` match is exact and cheap. Tokens are words, runs of whitespace and single
 punctuation marks, so a hunk never splits a word and joining the pieces gives back the texts:
-``"".join(t for op, t in ops if op != "+") == before`` and likewise for ``after``.
+``"".join(t for op, t in ops if op != "+") == before`` and likewise for ``after``. A short kept
+run between two edits is folded into them, so that a rephrasing reads as one deletion and one
+insertion rather than interleaved words.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def word_diff(before: str, after: str) -> list[Op]:
         else:
             _push(ops, "-", "".join(a[i1:i2]))
             _push(ops, "+", "".join(b[j1:j2]))
-    return _absorb_lone_spaces(ops)
+    return _absorb_small_equalities(ops)
 
 
 def _push(ops: list[Op], op: str, text: str) -> None:
@@ -48,39 +50,66 @@ def _push(ops: list[Op], op: str, text: str) -> None:
         ops.append((op, text))
 
 
-def _absorb_lone_spaces(ops: list[Op]) -> list[Op]:
-    """``-a + x = " " - b + y`` reads better as ``-"a b" +"x y"``: fold a kept single space that
-    sits between two edits into both sides."""
+def _absorb_small_equalities(ops: list[Op]) -> list[Op]:
+    """Fold a kept run that sits between two edits into both of them when it is no longer than
+    the edits on either side (the rule of diff-match-patch's semantic cleanup, on words).
+
+    Word by word, a rephrasing interleaves into nonsense: "Entry and Exit" -> "Exit and Entry"
+    reads "~~Entry~~ Exit and ~~Exit~~ Entry"; one deletion and one insertion read at a
+    glance. A long kept run between two small edits stays, so small fixes stay small."""
+    if sum(op == "=" for op, _ in ops[1:-1]) == 0:
+        return ops  # no kept run between two edits (most changes): nothing to fold
+    groups: list[str | tuple[str, str]] = []
+    for group in _groups(ops):
+        groups.append(group)
+        # A merge makes an edit longer, which may let it swallow the kept run before it too.
+        while len(groups) >= 3 and _foldable(groups[-3], groups[-2], groups[-1]):
+            left, kept, right = groups[-3], groups[-2], groups[-1]
+            groups[-3:] = [(left[0] + kept + right[0], left[1] + kept + right[1])]  # type: ignore[index]
     out: list[Op] = []
-    i = 0
-    while i < len(ops):
-        op, text = ops[i]
-        if (op == "=" and text.isspace() and len(text) == 1 and out and out[-1][0] in "+-"
-                and i + 1 < len(ops) and ops[i + 1][0] in "+-"):
-            # Collect the edits on both sides of the space into one "-" and one "+" run.
-            removed = "".join(t for o, t in _trailing_edits(out) if o == "-")
-            added = "".join(t for o, t in _trailing_edits(out) if o == "+")
-            while out and out[-1][0] in "+-":
-                out.pop()
-            j = i + 1
-            more_removed, more_added = "", ""
-            while j < len(ops) and ops[j][0] in "+-":
-                if ops[j][0] == "-":
-                    more_removed += ops[j][1]
-                else:
-                    more_added += ops[j][1]
-                j += 1
-            _push(out, "-", removed + text + more_removed)
-            _push(out, "+", added + text + more_added)
-            i = j
-            continue
-        out.append((op, text))
-        i += 1
+    for group in groups:
+        if isinstance(group, str):
+            _push(out, "=", group)
+        else:
+            lead, deleted, inserted, trail = _shared_spaces(*group)
+            _push(out, "=", lead)
+            _push(out, "-", deleted)
+            _push(out, "+", inserted)
+            _push(out, "=", trail)
     return out
 
 
-def _trailing_edits(ops: list[Op]) -> list[Op]:
-    k = len(ops)
-    while k > 0 and ops[k - 1][0] in "+-":
-        k -= 1
-    return ops[k:]
+def _shared_spaces(deleted: str, inserted: str) -> tuple[str, str, str, str]:
+    """A folded edit's whitespace token shared at its start or end, moved out of it, so that
+    "the~~ Entry and Exit ~~" reads "the ~~Entry and Exit~~ ". Whole tokens only: a word or a
+    whitespace run is never split."""
+    if not deleted or not inserted:
+        return "", deleted, inserted, ""
+    a, b = tokenize(deleted), tokenize(inserted)
+    lead = trail = ""
+    if len(a) > 1 and len(b) > 1 and a[0] == b[0] and a[0].isspace():
+        lead, a, b = a[0], a[1:], b[1:]
+    if len(a) > 1 and len(b) > 1 and a[-1] == b[-1] and a[-1].isspace():
+        trail, a, b = a[-1], a[:-1], b[:-1]
+    return lead, "".join(a), "".join(b), trail
+
+
+def _foldable(left: str | tuple[str, str], kept: str | tuple[str, str],
+              right: str | tuple[str, str]) -> bool:
+    """An edit, a kept run no longer than either edit, and an edit."""
+    return (isinstance(kept, str) and not isinstance(left, str) and not isinstance(right, str)
+            and len(kept) <= max(map(len, left)) and len(kept) <= max(map(len, right)))
+
+
+def _groups(ops: list[Op]) -> list[str | tuple[str, str]]:
+    """Ops as alternating kept texts (``str``) and edits (``(deleted, inserted)``)."""
+    groups: list[str | tuple[str, str]] = []
+    for op, text in ops:
+        if op == "=":
+            groups.append(text)
+            continue
+        if not groups or isinstance(groups[-1], str):
+            groups.append(("", ""))
+        deleted, inserted = groups[-1]  # type: ignore[misc]
+        groups[-1] = (deleted + text, inserted) if op == "-" else (deleted, inserted + text)
+    return groups

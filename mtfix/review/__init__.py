@@ -11,16 +11,19 @@ from mtfix.review.apply import (
     apply_to_files,
     apply_to_segments,
     changes_for_file,
+    changes_overlap,
     check_base,
 )
 from mtfix.review.decisions import (
     ACCEPT,
     DECISION_VALUES,
     DECISIONS_VERSION,
+    EDIT,
     REJECT,
     DecisionMap,
     Decisions,
     DecisionsError,
+    edit_text,
     read_decisions,
     write_decisions,
 )
@@ -29,6 +32,7 @@ __all__ = [
     "ACCEPT",
     "DECISIONS_VERSION",
     "DECISION_VALUES",
+    "EDIT",
     "REJECT",
     "ApplyOutcome",
     "DecisionMap",
@@ -41,7 +45,9 @@ __all__ = [
     "apply_to_files",
     "apply_to_segments",
     "changes_for_file",
+    "changes_overlap",
     "check_base",
+    "edit_text",
     "read_decisions",
     "write_decisions",
 ]

@@ -2,8 +2,9 @@
 
 Flags (changes with ``after == before``) are never applied by ``mtfix fix``; only a reviewer can
 apply one: accepting a flag that carries a ``proposal`` applies the proposal, accepting a flag
-without one changes nothing. Bulk actions ("accept all", "accept the rest of this rule") skip
-flags, so each flag is a decision of its own.
+without one changes nothing. An *edit* (a change or flag whose text the reviewer replaced)
+applies the reviewer's text at the change's span, like an accepted change. Bulk actions
+("accept all", "accept the rest of this rule") skip flags, so each flag is a decision of its own.
 
 Every change carries ``base``, the hash of the original document (or segment) it was made on.
 Decisions are applied only to that exact text: if the text has changed since, or a change's
@@ -27,9 +28,11 @@ from mtfix.passes.base import BasePass
 from mtfix.review.decisions import (
     ACCEPT,
     DECISION_VALUES,
+    EDIT,
     REJECT,
     DecisionMap,
     decision_of,
+    edit_text,
 )
 
 
@@ -39,16 +42,21 @@ class StaleDecisionError(ValueError):
 
 def accepted_changes(changes: Iterable[Change], decisions: DecisionMap,
                      pending: str = REJECT) -> list[Change]:
-    """The changes to apply: accepted ones (and pending ones when ``pending="accept"``).
+    """The changes to apply: accepted and edited ones (and pending ones when
+    ``pending="accept"``).
 
     An accepted flag with a proposal becomes a change to the proposal; flags without one, and
-    pending flags, are never applied.
+    pending flags, are never applied. An edited change or flag becomes a change to the
+    reviewer's text (same span, same id, so the stale checks and messages are the same).
     """
     if pending not in DECISION_VALUES:
         raise ValueError(f"pending must be 'accept' or 'reject', not {pending!r}")
     chosen: list[Change] = []
     for change in changes:
         decision = decision_of(decisions, change.id)
+        if decision == EDIT:
+            chosen.append(_edited(change, decisions))
+            continue
         if change.is_flag:
             if decision == ACCEPT and change.proposal is not None and change.proposal != change.before:
                 chosen.append(replace(change, after=change.proposal, proposal=None, id=change.id))
@@ -56,6 +64,25 @@ def accepted_changes(changes: Iterable[Change], decisions: DecisionMap,
         if (decision or pending) == ACCEPT:
             chosen.append(change)
     return chosen
+
+
+def _edited(change: Change, decisions: DecisionMap) -> Change:
+    """``change`` with the reviewer's text as its ``after`` (a flag becomes a change)."""
+    text = edit_text(decisions, change.id)
+    if not isinstance(text, str):
+        raise ValueError(f"the edit of change {change.id} (line {change.line}) has no text; "
+                         'write it as {"decision": "edit", "text": "..."}')
+    return replace(change, after=text, proposal=None, id=change.id)
+
+
+def changes_overlap(one: Change, other: Change) -> bool:
+    """Whether two changes cannot both be applied: their spans overlap, or an insertion lies
+    strictly inside the other's span. Insertions at the same point, or at either end of a
+    span, can both be applied. The one definition used by ``apply`` and the review page."""
+    if one.segment != other.segment or one.doc != other.doc:
+        return False
+    first, second = sorted((one, other), key=lambda c: (c.start, c.end))
+    return second.start < first.end
 
 
 def check_base(original_text: str, changes: Sequence[Change], name: str = "the document") -> None:
@@ -96,10 +123,12 @@ def apply_decisions(original_text: str, changes: Iterable[Change], decisions: De
     """Apply the accepted changes of one document (or segment) to its original text.
 
     ``changes`` are the change-log records for this text (offsets into ``original_text``);
-    ``decisions`` maps change id to ``"accept"``/``"reject"``; ``pending`` says what happens to
-    changes without a decision. Raises :class:`StaleDecisionError` if ``original_text`` is not
-    the text the changes were made on, and ``ValueError`` if two accepted changes overlap (a
-    flag proposal accepted together with a change over the same words).
+    ``decisions`` maps change id to ``"accept"``/``"reject"`` or an edit
+    (``{"decision": "edit", "text": "..."}``, see :mod:`mtfix.review.decisions`); ``pending``
+    says what happens to changes without a decision. Raises :class:`StaleDecisionError` if
+    ``original_text`` is not the text the changes were made on, and ``ValueError`` if two
+    accepted changes overlap (a flag proposal accepted together with a change over the same
+    words).
     """
     changes = list(changes)
     check_base(original_text, changes)
@@ -111,7 +140,7 @@ def _accepted_in_order(changes: Sequence[Change], decisions: DecisionMap,
     """The accepted changes in text order; two that overlap cannot both be applied."""
     chosen = sorted(accepted_changes(changes, decisions, pending), key=lambda c: (c.start, c.end))
     for earlier, later in itertools.pairwise(chosen):
-        if later.start < earlier.end:
+        if changes_overlap(earlier, later):
             where = f" in [{later.segment}]" if later.segment else ""
             raise ValueError(f"accepted changes {earlier.id} and {later.id} overlap at line "
                              f"{later.line}{where}; accept only one of them")
@@ -126,10 +155,11 @@ class ApplyOutcome:
 
     input: str
     output: str | None = None
-    accepted: int = 0
+    accepted: int = 0  # edited ones included
     rejected: int = 0
     pending: int = 0
     error: str | None = None
+    edited: int = 0  # accepted with the reviewer's own text
 
     @property
     def ok(self) -> bool:
@@ -207,8 +237,9 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
         outcome.output = str(target)
         for change in mine:
             decision = decision_of(decisions, change.id)
-            if decision == ACCEPT:
+            if decision in (ACCEPT, EDIT):
                 outcome.accepted += 1
+                outcome.edited += decision == EDIT
             elif decision == REJECT:
                 outcome.rejected += 1
             else:
@@ -274,6 +305,8 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
 
     replay = ReplayPass(changes, decisions, pending, str(original))
     spec = format_spec(recorded_format(original, changes))
+    if spec.name == "lines":
+        refuse_line_breaks(original, changes, decisions)
     options = spec.replay_options([c.segment for c in changes if c.segment is not None])
     with _replaced_if_accepted(Path(target)) as scratch:
         for _ in fix_document(original, scratch, pipeline=Pipeline([replay]), doc=str(original),
@@ -285,6 +318,19 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
                 f"{original}: the change log has changes for unit(s) "
                 f"{', '.join(sorted(map(str, missing))[:5])} that are not in this file (or whose "
                 "text is empty now); re-run `mtfix fix` on it and review the new change log")
+
+
+def refuse_line_breaks(original: str | Path, changes: Sequence[Change],
+                       decisions: DecisionMap) -> None:
+    """Refuse an edit holding a line break in a one-segment-per-line file: the lines format
+    keeps such a replacement out (it would shift every later line against its source), so
+    the edit would silently not be applied."""
+    for change in changes:
+        text = edit_text(decisions, change.id)
+        if text is not None and ("\n" in text or "\r" in text):
+            raise ValueError(f"{original}: the edit of change {change.id} (line {change.line}) "
+                             "holds a line break, which a one-segment-per-line file cannot take; "
+                             "edit it again on one line")
 
 
 @contextlib.contextmanager
