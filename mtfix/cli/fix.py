@@ -176,7 +176,7 @@ def fix_cmd(
         if report_path:
             from mtfix.cli.report import write_fix_report
 
-            write_fix_report(report_path, result.changes, {"-": text})
+            write_fix_report(report_path, result.changes, {"-": text}, change_log=changes)
         if not quiet:
             applied = len(result.applied)
             _err(f"mtfix: 1 file, {applied} change{'s' if applied != 1 else ''}, "
@@ -222,7 +222,7 @@ def fix_cmd(
     if report_path and any(r.ok for r in batch.results):
         from mtfix.cli.report import write_fix_report
 
-        write_fix_report(report_path, batch.changes)
+        write_fix_report(report_path, batch.changes, change_log=batch.change_log)
         if not quiet:
             _err(f"mtfix: report {report_path}")
     if batch.failed or not batch.results:
