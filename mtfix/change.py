@@ -12,7 +12,7 @@ import bisect
 import hashlib
 import operator
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Schema version of a change record on disk (see :mod:`mtfix.changelog`). Version 2 added
@@ -109,12 +109,16 @@ class Change:
         return self.after == self.before
 
     def to_json(self) -> dict[str, Any]:
-        """The record as written to the change log (schema :data:`CHANGE_LOG_VERSION`)."""
-        data = asdict(self)
-        data["pass"] = data.pop("pass_")
-        data["version"] = CHANGE_LOG_VERSION
-        # A stable, readable key order: schema, identity, location, then content.
-        return {key: data[key] for key in _JSON_ORDER}
+        """The record as written to the change log (schema :data:`CHANGE_LOG_VERSION`), keys
+        in :data:`_JSON_ORDER`: schema, identity, location, then content.
+
+        Built field by field: ``dataclasses.asdict`` deep-copies every value, which for the
+        strings and numbers of a record gives the same values ~10x slower."""
+        return {"version": CHANGE_LOG_VERSION, "id": self.id, "doc": self.doc,
+                "format": self.format, "segment": self.segment, "start": self.start,
+                "end": self.end, "line": self.line, "before": self.before, "after": self.after,
+                "pass": self.pass_, "rule": self.rule, "note": self.note, "score": self.score,
+                "proposal": self.proposal, "base": self.base}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Change:
