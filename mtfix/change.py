@@ -152,6 +152,34 @@ _JSON_ORDER = ("version", "id", "doc", "format", "segment", "start", "end", "lin
 (_set_doc, _set_start, _set_end, _set_line, _set_before, _set_after, _set_pass, _set_rule,
  _set_note, _set_segment, _set_score, _set_base, _set_proposal, _set_format, _set_id) = (
     Change.__dict__[name].__set__ for name in Change.__slots__)
+_new_record = object.__new__
+
+
+def make_change(doc: str, start: int, end: int, line: int, before: str, after: str,
+                pass_: str, rule: str, note: str, segment: str | None, score: float | None,
+                base: str, proposal: str | None, format: str | None) -> Change:
+    """``Change(doc=doc, start=start, ...)`` for the pipeline's loop over edits, which makes a
+    record per ~50 bytes of change-heavy text: positional arguments, in this order, cost about
+    half of keyword matching. Everything else builds records with keywords (safer to read)."""
+    change = _new_record(Change)
+    _set_doc(change, doc)
+    _set_start(change, start)
+    _set_end(change, end)
+    _set_line(change, line)
+    _set_before(change, before)
+    _set_after(change, after)
+    _set_pass(change, pass_)
+    _set_rule(change, rule)
+    _set_note(change, note)
+    _set_segment(change, segment)
+    _set_score(change, score)
+    _set_base(change, base)
+    _set_proposal(change, proposal)
+    _set_format(change, format)
+    _set_id(change, "")
+    return change
+
+
 _INT_FIELDS = ("start", "end", "line")
 _STR_FIELDS = ("doc", "before", "after", "pass_", "rule", "note", "base", "id")
 _OPTIONAL_STR_FIELDS = ("segment", "proposal")
@@ -227,8 +255,9 @@ def select_non_overlapping(edits: Iterable[Edit], order: dict[str, int] | None =
     edits = list(edits)
     if _disjoint_in_order(edits):
         return edits  # what the policy below would keep, in the same order (the common case)
-    changes = _greedy([e for e in edits if not e.flag and e.after is not None], order or {})
-    flags = _greedy([e for e in edits if e.flag or e.after is None], order or {})
+    changes = _greedy_by_runs([e for e in edits if not e.flag and e.after is not None],
+                              order or {})
+    flags = _greedy_by_runs([e for e in edits if e.flag or e.after is None], order or {})
     if changes and flags:
         starts = [c.start for c in changes]
         kept_flags = []
@@ -251,6 +280,32 @@ def _disjoint_in_order(edits: list[Edit]) -> bool:
             return False
         last_end = edit.end
     return True
+
+
+def _greedy_by_runs(edits: list[Edit], rank: dict[str, int]) -> list[Edit]:
+    """``_greedy(edits, rank)``: the same edits in the same order, with the ranking sort and
+    the choice made only inside runs of edits that compete.
+
+    Change-heavy text makes thousands of edits per chunk, a few of which overlap (a repeated
+    phrase holding a spacing fix): ranking them all cost ~1 µs each. In text order, an edit
+    that starts after every earlier start and at or after every earlier end cannot be kept
+    out by them, nor keep them out: it opens a new run, and the greedy choice within each run
+    is the choice over all (test_greedy_by_runs_equals_greedy)."""
+    if _disjoint_in_order(edits):
+        return edits  # (all changes of a pass, usually: only flags overlap them)
+    edits = sorted(edits, key=START_END)
+    kept: list[Edit] = []
+    run = 0  # where the current run begins
+    max_end = max_start = -1
+    for i, edit in enumerate(edits):
+        start = edit.start
+        if start >= max_end and start > max_start and i > run:
+            kept.extend(_greedy(edits[run:i], rank) if i - run > 1 else edits[run:i])
+            run = i
+        max_end = max(max_end, edit.end)
+        max_start = start
+    kept.extend(_greedy(edits[run:], rank) if len(edits) - run > 1 else edits[run:])
+    return kept
 
 
 def _greedy(edits: list[Edit], rank: dict[str, int]) -> list[Edit]:
