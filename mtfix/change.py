@@ -295,16 +295,21 @@ def _greedy_by_runs(edits: list[Edit], rank: dict[str, int]) -> list[Edit]:
         return edits  # (all changes of a pass, usually: only flags overlap them)
     edits = sorted(edits, key=START_END)
     kept: list[Edit] = []
-    run = 0  # where the current run begins
+    done = run = 0  # edits[done:run]: runs of one edit, kept; edits[run:i]: the current run
     max_end = max_start = -1
     for i, edit in enumerate(edits):
-        start = edit.start
-        if start >= max_end and start > max_start and i > run:
-            kept.extend(_greedy(edits[run:i], rank) if i - run > 1 else edits[run:i])
+        start, end = edit.start, edit.end
+        if start >= max_end and start > max_start:  # a new run
+            if i - run > 1:
+                kept += edits[done:run]
+                kept += _greedy(edits[run:i], rank)
+                done = i
             run = i
-        max_end = max(max_end, edit.end)
+        if end > max_end:
+            max_end = end
         max_start = start
-    kept.extend(_greedy(edits[run:], rank) if len(edits) - run > 1 else edits[run:])
+    kept += edits[done:run]
+    kept += _greedy(edits[run:], rank) if len(edits) - run > 1 else edits[run:]
     return kept
 
 
