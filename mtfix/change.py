@@ -258,17 +258,34 @@ def select_non_overlapping(edits: Iterable[Edit], order: dict[str, int] | None =
     changes = _greedy_by_runs([e for e in edits if not e.flag and e.after is not None],
                               order or {})
     flags = _greedy_by_runs([e for e in edits if e.flag or e.after is None], order or {})
-    if changes and flags:
-        starts = [c.start for c in changes]
-        kept_flags = []
-        for flag in flags:
-            i = bisect.bisect_right(starts, flag.start) - 1
-            inside = i >= 0 and changes[i].end > changes[i].start and \
-                changes[i].start <= flag.start and flag.end <= changes[i].end
-            if not inside:
-                kept_flags.append(flag)
-        flags = kept_flags
-    return sorted(changes + flags, key=START_END)
+    if not (changes and flags):
+        return changes or flags  # (each is in text order, its starts distinct)
+    starts = [c.start for c in changes]
+    kept_flags = []
+    for flag in flags:
+        i = bisect.bisect_right(starts, flag.start) - 1
+        inside = i >= 0 and changes[i].end > changes[i].start and \
+            changes[i].start <= flag.start and flag.end <= changes[i].end
+        if not inside:
+            kept_flags.append(flag)
+    return _with_flags(changes, kept_flags, starts)
+
+
+def _with_flags(changes: list[Edit], flags: list[Edit], starts: list[int]) -> list[Edit]:
+    """``sorted(changes + flags, key=START_END)`` for two lists in text order, the starts
+    distinct within each (``starts``: those of ``changes``): the few flags are put in place
+    by bisection instead of sorting thousands of changes again."""
+    out: list[Edit] = []
+    done = 0
+    for flag in flags:
+        at = bisect.bisect_right(starts, flag.start)
+        if at and starts[at - 1] == flag.start and changes[at - 1].end > flag.end:
+            at -= 1  # a longer change from the same start sorts after the flag
+        out += changes[done:at]
+        out.append(flag)
+        done = at
+    out += changes[done:]
+    return out
 
 
 def _disjoint_in_order(edits: list[Edit]) -> bool:

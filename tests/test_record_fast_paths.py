@@ -9,6 +9,8 @@ give exactly what the general code gives.
 
 from __future__ import annotations
 
+import bisect
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_changelog_fast_path import changes
@@ -56,11 +58,18 @@ def test_greedy_by_runs_equals_greedy(found):
 
 
 def reference_selection(found: list[Edit], order: dict[str, int]) -> list[Edit]:
-    """The overlap policy with one greedy choice over all changes and all flags."""
+    """The overlap policy as written before the shortcuts: one greedy choice over all changes
+    and one over all flags, a flag dropped when it lies inside the change that starts last at
+    or before it, then one sort."""
     changes = _greedy([e for e in found if not e.flag and e.after is not None], order)
     flags = _greedy([e for e in found if e.flag or e.after is None], order)
-    kept_flags = [f for f in flags if not any(
-        c.end > c.start and c.start <= f.start and f.end <= c.end for c in changes)]
+    starts = [c.start for c in changes]
+    kept_flags = []
+    for flag in flags:
+        i = bisect.bisect_right(starts, flag.start) - 1
+        if not (i >= 0 and changes[i].end > changes[i].start and
+                changes[i].start <= flag.start and flag.end <= changes[i].end):
+            kept_flags.append(flag)
     return sorted(changes + kept_flags, key=START_END)
 
 
