@@ -15,7 +15,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from mtfix.change import START_END, Change, Edit, apply_edits, select_non_overlapping, text_hash
+from mtfix.change import (
+    START_END,
+    Change,
+    Edit,
+    apply_edits,
+    make_change,
+    select_non_overlapping,
+    text_hash,
+)
 from mtfix.chunking import chunk_text
 from mtfix.passes.base import Pass, check_pass
 from mtfix.spans import (
@@ -104,37 +112,18 @@ class Pipeline:
                 else (found, set())
             edits = select_non_overlapping(edits, step.rule_order())
             flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
-            if maps:  # back to offsets into the original text
-                spans = []
-                for edit in edits:
-                    start, end = edit.start, edit.end
-                    for m in reversed(maps):
-                        start = m.to_before(start, side="start")
-                        end = m.to_before(end, side="end")
-                    spans.append((start, end))
-            else:
-                spans = [(e.start, e.end) for e in edits]
-            starts = [offset + start for start, _end in spans]
-            line_numbers = lines.lines_of(starts)
-            pass_name = step.name
+            starts = [e.start for e in edits]
+            ends = [e.end for e in edits]
+            for m in reversed(maps):  # back to offsets into the original text
+                starts = m.to_before_all(starts, side="start")
+                ends = m.to_before_all(ends, side="end")
             if absorbing:
                 changes = _without_absorbed(changes, [
-                    (offset + start, offset + end) for edit, (start, end) in zip(edits, spans,
-                                                                                strict=True)
-                    if id(edit) in absorbing])
-            for edit, (start, end), line in zip(edits, spans, line_numbers, strict=True):
-                before = text[start:end]
-                if edit.flag or edit.after is None:
-                    after, proposal = before, edit.after if edit.after != before else None
-                else:
-                    after, proposal = edit.after, None
-                    if after == before:
-                        continue
-                changes.append(Change(
-                    doc=doc, start=offset + start, end=offset + end, line=line, before=before,
-                    after=after, pass_=pass_name, rule=edit.rule, note=edit.note,
-                    segment=segment, score=edit.score, base=base, proposal=proposal,
-                    format=format))
+                    (offset + start, offset + end) for edit, start, end in zip(
+                        edits, starts, ends, strict=True) if id(edit) in absorbing])
+            changes.extend(_records(edits, starts, ends, text, offset, lines, doc=doc,
+                                    pass_name=step.name, segment=segment, base=base,
+                                    format=format))
             applied = [e for e in edits if not e.flag and e.after is not None]
             if applied and step_number == last_step:
                 current = apply_edits(current, applied)  # no later pass: no map, no guards
@@ -175,6 +164,30 @@ class Pipeline:
                                    protected=protect(chunk) if protect else (), format=format)
             offset += len(chunk)
             line += lines.line_count - 1
+
+
+def _records(edits: list[Edit], starts: list[int], ends: list[int], text: str, offset: int,
+             lines: LineNumbers, *, doc: str, pass_name: str, segment: str | None, base: str,
+             format: str | None) -> list[Change]:
+    """The change records of one pass's ``edits``, whose offsets into the original ``text``
+    are ``starts``/``ends``. A flag records its proposal; an edit that changes nothing is no
+    change. One loop with positional records (:func:`make_change`): change-heavy text makes a
+    record per ~50 bytes."""
+    records: list[Change] = []
+    append = records.append
+    line_numbers = lines.lines_of([offset + start for start in starts])
+    for edit, start, end, line in zip(edits, starts, ends, line_numbers, strict=True):
+        before = text[start:end]
+        after = edit.after
+        if edit.flag or after is None:
+            after, proposal = before, after if after != before else None
+        elif after == before:
+            continue
+        else:
+            proposal = None
+        append(make_change(doc, offset + start, offset + end, line, before, after, pass_name,
+                           edit.rule, edit.note, segment, edit.score, base, proposal, format))
+    return records
 
 
 def _admissible(found: list[Edit], guarded: SpanSet, hard: SpanSet, current: str

@@ -1,5 +1,6 @@
 """The array-wise paths the rules take on long texts find exactly what their plain paths find
-on short texts (segments): differential tests over random lines.
+on short texts (segments): differential tests over random lines. The spacing rule's fast
+paths are checked against its trigger scan of every kind.
 
 Both rules look no further than the line they are in, so a long text made of lines must get
 the edits each line gets on its own, moved by the line's offset."""
@@ -14,6 +15,8 @@ from mtfix.passes.rules.capitals import CapitalsRule
 from mtfix.passes.rules.common import SpanGuard
 from mtfix.passes.rules.repetition import SMALL_TEXT as REPETITION_SMALL_TEXT
 from mtfix.passes.rules.repetition import RepetitionRule
+from mtfix.passes.rules.spacing import SMALL_TEXT as SPACING_SMALL_TEXT
+from mtfix.passes.rules.spacing import SpacingRule
 
 # Common words (lower, capitalised, upper case), a common word that only starts a longer word
 # ("Form" / "Formula"), names, function words, non-ASCII letters and joiners.
@@ -74,3 +77,46 @@ def test_capitals_long_path_equals_short_path(lines, ascii_filler):
 def test_repetition_long_path_equals_short_path_on_doubles(lines, ascii_filler):
     filler = " ".join(f"w{i}" if ascii_filler else f"wé{i}" for i in range(500))
     _long_equals_lines(RepetitionRule(), lines, filler, REPETITION_SMALL_TEXT)
+
+
+# Spacing: tokens around blanks, every kind's context (marks, brackets, quotes, emoticons,
+# numbers, a mark used as a word, ellipses), non-ASCII letters and quotes before a blank,
+# "_" (a word character that the look-behind refuses), line ends.
+_SPACING_TOKENS = st.sampled_from([
+    "word", "Word", "é", "中", "x²", "_", "10", "a", "b", "“", "”", "’", "‘", "„", '"', "(", ")",
+    "[", "]", "{", "}", ",", ".", ";", ":", "?", "!", ":-(", ":)", ";-)", "...", "-", "\n",
+    "\r\n", "\r", "\u2028"])
+_SPACING_BLANKS = st.sampled_from(["", " ", " ", " ", "  ", "   ", "    ", "\t", " \t", "\xa0"])
+
+
+@st.composite
+def _spacing_text(draw) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 40))):
+        parts.append(draw(_SPACING_TOKENS))
+        parts.append(draw(_SPACING_BLANKS))
+    return "".join(parts)
+
+
+def _spacing_edits(found) -> list[tuple]:
+    return [(e.start, e.end, e.after, e.rule, e.note, e.flag) for e in found]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_spacing_text(), st.sampled_from(["", "plain words here. ", "wé plain words. "]))
+@example("word , word . Next ! a ? b : c 10 : 30 the . key Wait . . . end ( x ) “ y ”", "")
+@example("_ , x _ ,word ’ ; ” .\n( :-) )", "")
+def test_spacing_fast_paths_equal_the_trigger_path(text, filler):
+    """Short texts (the regex scan) and long ones (numpy, ASCII or not) find exactly what the
+    trigger scan of every kind finds, in the same order."""
+    rule = SpacingRule()
+    guard = SpanGuard(())
+    assert len(text) < SPACING_SMALL_TEXT or not filler
+    assert _spacing_edits(rule.find(text, guard)) == \
+        _spacing_edits(rule._find_by_triggers(text, guard))
+    if filler:
+        long_text = text + "\n" + filler * (SPACING_SMALL_TEXT // len(filler) + 1) + text
+        ascii_text = long_text.encode("ascii", "ignore").decode()  # (one byte per code point)
+        for each in (long_text, ascii_text):
+            assert _spacing_edits(rule.find(each, guard)) == \
+                _spacing_edits(rule._find_by_triggers(each, guard))

@@ -15,13 +15,16 @@ pattern is then tried only where a trigger sits, so ordinary text costs one C-le
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable, Iterator, Sequence
 
 import ahocorasick_rs as ac
+import numpy as np
 
 from mtfix.change import Edit
 from mtfix.passes.rules.base import BaseRule, register_rule
-from mtfix.passes.rules.common import SpanGuard, keep_clear
+from mtfix.passes.rules.common import SpanGuard, code_points, keep_clear
 
 _BEFORE_PUNCT_RE = re.compile(
     r"(?<=[^\W_]|[\"”’)\]])[ \t]+(?=[,;:?!.](?:[ \t\n\"”’]|\r|\Z))")
@@ -45,6 +48,42 @@ _BEFORE, _DOUBLE, _OPEN, _CLOSE = 0, 1, 2, 3
 _KIND = ([_BEFORE] * len(_BEFORE_PUNCT_TRIGGERS) + [_DOUBLE] + [_OPEN] * len(_OPEN_TRIGGERS)
          + [_CLOSE] * len(_CLOSE_TRIGGERS))
 _AUTOMATON = ac.AhoCorasick(list(_TRIGGERS), implementation=ac.Implementation.DFA)
+# The fast paths (see SpacingRule.find). Short texts: "space before punctuation" found by
+# one regex scan (_BEFORE_PUNCT_RE with its look-behind moved after the first blank, so that
+# the engine tries a match only at blanks), the other kinds at their triggers. Long texts:
+# numpy finds both from the code points. Both find what the trigger scan of every kind finds
+# (tests/test_rules_fast_paths.py).
+_OTHER_KINDS = [i for i, kind in enumerate(_KIND) if kind != _BEFORE]
+_OTHER_AUTOMATON = ac.AhoCorasick([_TRIGGERS[i] for i in _OTHER_KINDS],
+                                  implementation=ac.Implementation.DFA)
+_BEFORE_PUNCT_SCAN_RE = re.compile(
+    r"[ \t](?<=(?:[^\W_]|[\"”’)\]])[ \t])[ \t]*(?=[,;:?!.](?:[ \t\n\"”’]|\r|\Z))")
+_NOTE_BEFORE = "space before punctuation"
+SMALL_TEXT = 2048  # below this length (code points) the regex scan is cheaper than numpy
+
+
+def _code_table(chars: str) -> np.ndarray:
+    """A membership table over code points up to the largest of ``chars``; look values up
+    with :func:`_member` (anything beyond the table is not a member)."""
+    table = np.zeros(max(map(ord, chars)) + 2, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+def _member(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    if values.dtype == np.uint8 and len(table) > 255:  # (an ASCII text: all in the table)
+        return table[values]
+    return table[np.minimum(values, len(table) - 1)]
+
+
+_BLANK = _code_table(" \t")
+_MARK = _code_table(",;:?!.")
+_FOLLOW = _code_table(" \t\n\"”’\r")  # what may follow the mark (or the end of the text)
+_MAYBE_EXEMPT = _code_table("?!:")
+_OPENER = _code_table("([{“")
+_CLOSER = _code_table(")]}”")
+# the ASCII characters _BEFORE_PUNCT_RE's look-behind accepts: [^\W_] and '"', ')', ']'
+_ASCII_BEFORE_OK = np.array([chr(c).isalnum() or chr(c) in '")]' for c in range(128)])
 
 
 @register_rule
@@ -58,10 +97,105 @@ class SpacingRule(BaseRule):
     order = 40
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
+        # "Space before punctuation" is nearly every fix in tokenised MT (one per ~50 bytes),
+        # and a trigger scan plus a regex match per trigger cost several µs each: see the fast
+        # paths above. Edits come in the order of _find_by_triggers: text order (at most one
+        # edit per blank run), then the quotes' edits.
+        if len(text) < SMALL_TEXT:
+            edits = self._before_punctuation(text)
+            triggers = _triggers(text, _OTHER_AUTOMATON, _OTHER_KINDS)
+        else:
+            edits, triggers = self._arrays(text)
+        others = self._at_triggers(text, triggers)
+        if others:
+            edits = _merged(edits, others)
+        if '"' in text:
+            edits.extend(self._quotes(text))
+        return keep_clear(edits, guard)
+
+    def _find_by_triggers(self, text: str, guard: SpanGuard) -> list[Edit]:
+        """What :meth:`find` finds, every kind at the triggers of one scan: the reference the
+        fast paths are tested against."""
+        edits = self._at_triggers(text, _triggers(text, _AUTOMATON, range(len(_TRIGGERS))))
+        if '"' in text:
+            edits.extend(self._quotes(text))
+        return keep_clear(edits, guard)
+
+    def _before_punctuation(self, text: str) -> list[Edit]:
+        """The "space before punctuation" edits: each blank run that _BEFORE_PUNCT_RE matches,
+        less the exemptions. Only a run before "?", "!" or ":", or before "." with a blank
+        after it, can be exempt, so the others skip the checks."""
+        rule = self.id
+        edits = []
+        for m in _BEFORE_PUNCT_SCAN_RE.finditer(text):
+            start, end = m.span()
+            mark = text[end]
+            if mark in "?!:" or (mark == "." and text[end + 1 : end + 2] in (" ", "\t")):
+                if _exempt_before_punctuation(text, start, end):
+                    continue
+            edits.append(Edit(start, end, "", rule, _NOTE_BEFORE))
+        return edits
+
+    def _arrays(self, text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
+        """For a long text, array-wise: the "space before punctuation" edits (what
+        :meth:`_before_punctuation` finds) and the (kind, start) triggers of the other kinds
+        (what the trigger scan reports), both from the blanks of the text's code points."""
+        cp = code_points(text)
+        n = len(cp)
+        blanks = np.flatnonzero((cp == 32) | (cp == 9))
+        blanks = blanks[blanks + 1 < n]  # a trigger is two characters
+        after = cp[blanks + 1]
+        before_mark = blanks[_member(after, _MARK)]
+        edits = self._before_marks(text, cp, before_mark)
+        # the other kinds' triggers: "  ", a blank after an opener, a blank before a closer
+        doubles = blanks[(cp[blanks] == 32) & (after == 32)]
+        closes = blanks[_member(after, _CLOSER)]
+        opens = blanks[blanks > 0] - 1
+        opens = opens[_member(cp[opens], _OPENER)]
+        starts = np.concatenate([doubles, closes, opens])
+        kinds = np.concatenate([np.full(len(doubles), _DOUBLE), np.full(len(closes), _CLOSE),
+                                np.full(len(opens), _OPEN)])
+        order = np.argsort(starts, kind="stable")  # the scan's order (one kind per start)
+        return edits, list(zip(kinds[order].tolist(), starts[order].tolist(), strict=True))
+
+    def _before_marks(self, text: str, cp: np.ndarray, last: np.ndarray) -> list[Edit]:
+        """The "space before punctuation" edits, given ``last``: the blanks followed by a mark.
+        Python looks only at runs of several blanks (where do they start?), at runs after a
+        non-ASCII character (is it a letter?) and at the few that may be exempt."""
+        n = len(cp)
+        follow = last + 2
+        last = last[(follow >= n) | _member(cp[np.minimum(follow, n - 1)], _FOLLOW)]
+        at = last.copy()  # where each run starts
+        for i in np.flatnonzero((at > 0) & _member(cp[np.maximum(at - 1, 0)], _BLANK)).tolist():
+            j = int(at[i])
+            while j > 0 and text[j - 1] in " \t":
+                j -= 1
+            at[i] = j
+        keep = at > 0  # (the look-behind needs a character)
+        at, last = at[keep], last[keep]
+        before = cp[at - 1]
+        is_ascii = before < 128
+        ok = np.zeros(len(at), dtype=bool)
+        ok[is_ascii] = _ASCII_BEFORE_OK[before[is_ascii]]
+        for i in np.flatnonzero(~is_ascii).tolist():
+            char = text[int(at[i]) - 1]
+            ok[i] = char.isalnum() or char in "”’"
+        mark = cp[last + 1]
+        blank_after = (last + 2 < n) & _member(cp[np.minimum(last + 2, n - 1)], _BLANK)
+        starts, ends = at.tolist(), (last + 1).tolist()
+        for i in np.flatnonzero(ok & (_member(mark, _MAYBE_EXEMPT)
+                                      | ((mark == 46) & blank_after))).tolist():
+            ok[i] = not _exempt_before_punctuation(text, starts[i], ends[i])
+        rule = self.id
+        return [Edit(start, end, "", rule, _NOTE_BEFORE)
+                for start, end, good in zip(starts, ends, ok.tolist(), strict=True) if good]
+
+    def _at_triggers(self, text: str, triggers: Iterable[tuple[int, int]]) -> list[Edit]:
+        """Edits found at (kind, start) triggers, in the order given: each kind's pattern is
+        tried from the start of the blank run at its trigger, once per run."""
         edits: list[Edit] = []
         tried: set[tuple[int, int]] = set()
-        for index, start, _end in _AUTOMATON.find_matches_as_indexes(text, overlapping=True):
-            kind = _KIND[index]
+        for kind, start in triggers:
             if kind == _OPEN:
                 at, pattern, note = start + 1, _OPEN_SPACE_RE, "space inside brackets or quotes"
             else:
@@ -71,7 +205,7 @@ class SpacingRule(BaseRule):
                 while at > 0 and text[at - 1] in " \t":
                     at -= 1
                 if kind == _BEFORE:
-                    pattern, note = _BEFORE_PUNCT_RE, "space before punctuation"
+                    pattern, note = _BEFORE_PUNCT_RE, _NOTE_BEFORE
                 elif kind == _DOUBLE:
                     pattern, note = _DOUBLE_SPACE_RE, "doubled space"
                 else:
@@ -82,10 +216,7 @@ class SpacingRule(BaseRule):
             m = pattern.match(text, at)
             if m is None:
                 continue
-            if kind == _BEFORE and (_is_number_colon(text, m.start(), m.end())
-                                    or _is_operator(text, m.start(), m.end())
-                                    or _is_punct_word(text, m.end())
-                                    or _SPACED_DOTS_RE.match(text, m.end()) is not None):
+            if kind == _BEFORE and _exempt_before_punctuation(text, m.start(), m.end()):
                 continue
             if kind == _OPEN and (_ends_emoticon(text, start)
                                   or _EMOTICON_AT_RE.match(text, m.end()) is not None
@@ -98,9 +229,7 @@ class SpacingRule(BaseRule):
             # basically went" -> "He  went"), a replacement across that point may not.
             start = m.start() + 1 if kind == _DOUBLE else m.start()
             edits.append(Edit(start, m.end(), "", self.id, note))
-        if '"' in text:
-            edits.extend(self._quotes(text))
-        return keep_clear(edits, guard)
+        return edits
 
     def _quotes(self, text: str) -> list[Edit]:
         edits: list[Edit] = []
@@ -149,6 +278,36 @@ class SpacingRule(BaseRule):
                 edits.append(Edit(base + len(inner) - trail, base + len(inner), "", self.id,
                                   "space inside quotes"))
         return edits
+
+
+def _merged(edits: list[Edit], others: list[Edit]) -> list[Edit]:
+    """Two lists of edits in text order, as one: ``others`` (a few) put in place by bisection,
+    not by sorting thousands. No two share a start (one edit per blank run at most)."""
+    starts = [edit.start for edit in edits]
+    out: list[Edit] = []
+    done = 0
+    for edit in others:
+        at = bisect.bisect_right(starts, edit.start)
+        out += edits[done:at]
+        out.append(edit)
+        done = at
+    out += edits[done:]
+    return out
+
+
+def _triggers(text: str, automaton: ac.AhoCorasick, kinds: Sequence[int]
+              ) -> Iterator[tuple[int, int]]:
+    """(kind, start) of every trigger ``automaton`` finds (its pattern ``i`` is
+    ``_TRIGGERS[kinds[i]]``), in text order."""
+    for index, start, _end in automaton.find_matches_as_indexes(text, overlapping=True):
+        yield _KIND[kinds[index]], start
+
+
+def _exempt_before_punctuation(text: str, start: int, end: int) -> bool:
+    """A blank run [start, end) before punctuation that is no spacing error: a ratio or time
+    ("10 : 30"), an operator ("a ? b"), a mark used as a word ("the . key"), an ellipsis."""
+    return (_is_number_colon(text, start, end) or _is_operator(text, start, end)
+            or _is_punct_word(text, end) or _SPACED_DOTS_RE.match(text, end) is not None)
 
 
 def _ends_emoticon(text: str, at: int) -> bool:

@@ -1,0 +1,92 @@
+"""The per-record shortcuts of the pipeline (change-heavy text makes a record per ~50 bytes)
+give exactly what the general code gives.
+
+* ``make_change`` (positional) builds what ``Change(...)`` (keywords) builds.
+* ``select_non_overlapping`` chooses within runs of competing edits what one greedy choice
+  over all gives.
+* ``OffsetMap.to_before_all`` maps like ``to_before`` one by one.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_changelog_fast_path import changes
+
+from mtfix.change import (
+    START_END,
+    Change,
+    Edit,
+    _greedy,
+    _greedy_by_runs,
+    make_change,
+    select_non_overlapping,
+)
+from mtfix.spans import OffsetMap
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@settings(SETTINGS, max_examples=50)
+@given(changes)
+def test_make_change_equals_keyword_construction(change):
+    fields = {name: getattr(change, name) for name in Change.__slots__ if name != "id"}
+    made = make_change(**fields)
+    assert made == Change(**fields)
+    assert made.id == Change(**fields).id
+    assert [getattr(made, name) for name in Change.__slots__] == \
+        [getattr(Change(**fields), name) for name in Change.__slots__]
+
+
+# Edits crowded into a short text: overlaps, ties, zero-width edits, flags, unknown rules.
+edits = st.lists(
+    st.builds(lambda start, width, after, rule, flag: Edit(start, start + width, after, rule,
+                                                          flag=flag),
+              st.integers(0, 30), st.integers(0, 5), st.sampled_from(["", "x", None]),
+              st.sampled_from(["a", "b", "c", "zz"]), st.booleans()),
+    max_size=20)
+
+
+@SETTINGS
+@given(edits)
+def test_greedy_by_runs_equals_greedy(found):
+    rank = {"a": 0, "b": 1, "c": 2}
+    # the same objects in the same order (identity, not equality: ties matter)
+    assert [id(e) for e in _greedy_by_runs(found, rank)] == [id(e) for e in _greedy(found, rank)]
+
+
+def reference_selection(found: list[Edit], order: dict[str, int]) -> list[Edit]:
+    """The overlap policy as written before the shortcuts: one greedy choice over all changes
+    and one over all flags, a flag dropped when it lies inside the change that starts last at
+    or before it, then one sort."""
+    changes = _greedy([e for e in found if not e.flag and e.after is not None], order)
+    flags = _greedy([e for e in found if e.flag or e.after is None], order)
+    starts = [c.start for c in changes]
+    kept_flags = []
+    for flag in flags:
+        i = bisect.bisect_right(starts, flag.start) - 1
+        if not (i >= 0 and changes[i].end > changes[i].start and
+                changes[i].start <= flag.start and flag.end <= changes[i].end):
+            kept_flags.append(flag)
+    return sorted(changes + kept_flags, key=START_END)
+
+
+@SETTINGS
+@given(edits)
+def test_selection_equals_one_choice_over_all(found):
+    order = {"a": 0, "b": 1}
+    assert [id(e) for e in select_non_overlapping(found, order)] == \
+        [id(e) for e in reference_selection(found, order)]
+
+
+@SETTINGS
+@given(edits, st.lists(st.integers(0, 40), max_size=12))
+def test_offsets_map_back_alike_one_by_one_and_all_at_once(found, new_offsets):
+    applied = select_non_overlapping([e for e in found if not e.flag and e.after is not None])
+    offset_map = OffsetMap(applied)
+    new_offsets.sort()
+    for side in ("start", "end"):
+        assert offset_map.to_before_all(new_offsets, side=side) == \
+            [offset_map.to_before(o, side=side) for o in new_offsets]
