@@ -50,6 +50,9 @@ that looks like a loop is FLAGGED with the collapse as its proposal (one click f
   "bye bye", "so so", ``ALLOWED_DOUBLES``), a double across a comma is left alone ("it, it",
   vocatives); other doubles are FLAGGED (post-editors kept about 1 in 7: "very very",
   "church church", names such as "Sirhan Sirhan", taxa such as "Rupicapra rupicapra");
+  a capitalised double that is a Chinese name is left alone: a pinyin syllable that is not
+  also an English word ("Yang Yang", "Lang Lang", "Xiao Xiao", "Run Run Shaw"), or any word
+  after a common Chinese surname ("He Yin Yin"); three or more copies are still loops;
 * "X w X" (one copy, one word, the phrase again) is a candidate only when w is a linking word
   (``LINK_WORDS``), never "the more they enjoy the more they want";
 * phrases made of numbers only are never touched ("1 1 2 3", "2019, 2019").
@@ -70,6 +73,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtfix.change import Edit
+from mtfix.passes.rules._chinese_names import is_chinese_name_double
 from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, code_points
 
@@ -412,6 +416,22 @@ def _find_loop(state: _State, p: int) -> Loop | None:
     return None
 
 
+def _name_double_at(state: _State, p: int) -> bool:
+    """Are kept words p and p + 1 a doubled Chinese name ("Yang Yang", "He Yin Yin"), not a
+    stutter? See :func:`is_chinese_name_double`."""
+    before = state.word_text(p - 1) if p > 0 and state.gap(p - 1) == " " else ""
+    return is_chinese_name_double(state.word_text(p), state.word_text(p + 1), before)
+
+
+_WORD_BEFORE_RE = re.compile(r"([^\W\d_]+) \Z")
+
+
+def _word_before(text: str, at: int) -> str:
+    """The word that ends one space before ``at`` ("" if there is none)."""
+    m = _WORD_BEFORE_RE.search(text, max(0, at - 24), at)
+    return m.group(1) if m else ""
+
+
 _NAME_DOUBLE = ("capitalised word repeated: delete the copy if this is an MT loop, keep it if "
                 "it is a name ('Sirhan Sirhan')")
 _WORD_DOUBLE = "word repeated twice: delete the copy if it is an MT stutter"
@@ -446,6 +466,8 @@ def _decide(state: _State, loop: Loop) -> tuple[bool, bool, str]:
         if copies == 2:
             if any(c in state.gap(loop.p) for c in ",;"):
                 return False, False, ""  # "it, it", "Father, Father": clause or vocative
+            if _name_double_at(state, loop.p):
+                return False, False, ""  # "Yang Yang", "Lang Lang": a Chinese name
             # Measured on MLQE-PE/ACCEPT train: post-editors keep about 1 in 7 of these
             # ("very very", "HijackThis HijackThis", "church church", taxa such as
             # "Rupicapra rupicapra"), so a double is only flagged, with the collapse proposed.
@@ -685,6 +707,9 @@ class RepetitionRule(BaseRule):
                     continue
             if guard and guard.touches(e0, e1):
                 continue
+            if word[:1].isupper() and is_chinese_name_double(word, text[e1 - len(word):e1],
+                                                             _word_before(text, s0)):
+                continue  # "Yang Yang", "Lang Lang": a Chinese name
             flags[(e0, e1)] = Edit(e0, e1, "", self.id, _NAME_DOUBLE if word[:1].isupper()
                                    else _WORD_DOUBLE, None, True)
 

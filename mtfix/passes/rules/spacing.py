@@ -9,6 +9,9 @@ a "." or "!" used as a word (spaced, a lower-case word after: "press the . key",
 negate"), emoticons (":-( means sad": their bracket is no bracket), German/Czech quotes (on a
 line with "„" or "‚", "“" closes: "„Hallo“ und" keeps its space) and inch marks ('a 12" pipe':
 a '"' right after a digit is no quote; where it could be either, no quote edit is made).
+No space is deleted where it would glue a quote or bracket to words on both sides: a line
+whose '"' marks do not pair up (a quotation begun or ended in another segment: 'isolation,"
+Pillay said. "') gets a flag instead, and "deposit( and" or "of ”air" stay as they are.
 One Aho-Corasick scan finds every two-character trigger (" ,", "  ", "( ", " )", ...); each
 pattern is then tried only where a trigger sits, so ordinary text costs one C-level scan.
 """
@@ -22,6 +25,7 @@ import ahocorasick_rs as ac
 from mtfix.change import Edit
 from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, keep_clear
+from mtfix.textutil import is_word_char
 
 _BEFORE_PUNCT_RE = re.compile(
     r"(?<=[^\W_]|[\"”’)\]])[ \t]+(?=[,;:?!.](?:[ \t\n\"”’]|\r|\Z))")
@@ -93,6 +97,8 @@ class SpacingRule(BaseRule):
                 continue
             if kind == _CLOSE and _ends_emoticon(text, m.start() - 1):
                 continue
+            if kind in (_OPEN, _CLOSE) and _would_glue(text, kind, m.start(), m.end()):
+                continue
             # A doubled space loses its extra spaces (a deletion, not "  " -> " "): a
             # deletion may sit next to the point where an earlier pass deleted a word ("He
             # basically went" -> "He  went"), a replacement across that point may not.
@@ -140,6 +146,12 @@ class SpacingRule(BaseRule):
             inner = line[open_at + 1 : close_at]
             if not inner.strip():
                 continue
+            if _pairs_across_segments(line, open_at, close_at):
+                last = start + quotes[-1]
+                return [Edit(last, last + 1, None, self.id,
+                             f'quotes do not pair up in this line ({len(quotes)} "): a quotation '
+                             "may begin or end in another segment; check the spaces by hand",
+                             flag=True)]
             lead = len(inner) - len(inner.lstrip(" \t"))
             trail = len(inner) - len(inner.rstrip(" \t"))
             base = start + open_at + 1
@@ -149,6 +161,33 @@ class SpacingRule(BaseRule):
                 edits.append(Edit(base + len(inner) - trail, base + len(inner), "", self.id,
                                   "space inside quotes"))
         return edits
+
+
+def _would_glue(text: str, kind: int, start: int, end: int) -> bool:
+    """Would deleting the space [start, end) inside a bracket or curly quote glue the mark to
+    words on both sides ("deposit( and" -> "deposit(and", "a set of ”air" -> "of”air")? Then
+    the mark stands on the wrong side of its space (MT used a closing mark to open, or the
+    reverse), and deleting the space makes the text worse: leave it."""
+    outer = start - 2 if kind == _OPEN else end + 1  # the character beyond the mark
+    return 0 <= outer < len(text) and is_word_char(text[outer])
+
+
+_OPENS_AFTER = frozenset(" \t([{<‘'“/-–—")  # what may stand right before an opening "
+_CLOSES_BEFORE = frozenset(" \t)]}>’'”/-–—.,;:!?…")  # what may stand right after a closing "
+
+
+def _pairs_across_segments(line: str, open_at: int, close_at: int) -> bool:
+    """Do the '"' at ``open_at`` and ``close_at`` look like no pair: the "opening" one follows
+    a word or a sentence end ('isolation," Pillay said. "'), or the "closing" one is followed
+    by a word ('after" Alien Anecdotes"series')? MT segments often begin or end inside a
+    quotation, so a line's marks can pair up wrongly; deleting the spaces "inside" such a pair
+    glues quotes to words ('in"Kite,"'If'). Only a space that is deleted is checked: where
+    none is, the pairing does not matter."""
+    inner = line[open_at + 1 : close_at]
+    if inner[:1] in (" ", "\t") and open_at > 0 and line[open_at - 1] not in _OPENS_AFTER:
+        return True
+    return inner[-1:] in (" ", "\t") and close_at + 1 < len(line) and \
+        line[close_at + 1] not in _CLOSES_BEFORE
 
 
 def _ends_emoticon(text: str, at: int) -> bool:
