@@ -26,6 +26,7 @@ import re
 
 from mtfix.change import Edit
 from mtfix.passes.rules._forms import HAN
+from mtfix.passes.rules._scan import cjk_positions, line_spans
 from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, keep_clear
 
@@ -97,22 +98,16 @@ class CjkRule(BaseRule):
     order = 60
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
-        if text.isascii():
-            return []
         edits: list[Edit] = []
-        checked: dict[int, bool] = {}  # line start -> mostly Chinese?
-        for start, end in cjk_runs(text):
-            line_start = text.rfind("\n", 0, start) + 1
-            if line_start not in checked:
-                line_end = text.find("\n", start)
-                checked[line_start] = mostly_chinese(
-                    text[line_start: len(text) if line_end == -1 else line_end])
-            if checked[line_start]:
+        for lo, hi in line_spans(text, cjk_positions(text).tolist()):
+            runs = cjk_runs(text, lo, hi)
+            if not runs or mostly_chinese(text[lo:hi]):
                 continue
-            run = text[start:end]
-            note = ("Chinese characters left in the English text: translate or delete them"
-                    if _HAN_RE.search(run) else
-                    "CJK punctuation or an ideographic space in the English text: a word "
-                    "(often a name) may be missing here")
-            edits.append(Edit(start, end, None, self.id, note, flag=True))
+            for start, end in runs:
+                run = text[start:end]
+                note = ("Chinese characters left in the English text: translate or delete them"
+                        if _HAN_RE.search(run) else
+                        "CJK punctuation or an ideographic space in the English text: a word "
+                        "(often a name) may be missing here")
+                edits.append(Edit(start, end, None, self.id, note, flag=True))
         return keep_clear(edits, guard)

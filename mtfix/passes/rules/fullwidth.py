@@ -35,6 +35,7 @@ import re
 
 from mtfix.change import Edit
 from mtfix.passes.rules._forms import ASCII_FORM, FLAG_ONLY, FULLWIDTH_FINALS, to_ascii
+from mtfix.passes.rules._scan import cjk_positions, line_spans
 from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.cjk import cjk_runs
 from mtfix.passes.rules.common import SpanGuard, keep_clear
@@ -78,22 +79,21 @@ class FullwidthRule(BaseRule):
     order = 45
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
-        if text.isascii():
-            return []
         edits: list[Edit] = []
-        runs: list[tuple[int, int]] | None = None
         done = 0  # where the last edit ended: a run of marks is judged once
-        for m in _TRIGGER_RE.finditer(text):
-            if runs is None:
-                runs = cjk_runs(text)
-            for start, end in self._pieces(text, m.start(), m.end()):
-                if start < done or any(s <= start < e for s, e in runs):
-                    continue  # (in Chinese text the cjk rule flags the whole run)
-                edit = self._edit(text, start, end, done)
-                if edit is not None:
-                    edits.append(edit)
-                    if not edit.flag:  # (a flag changes nothing: it blocks no change)
-                        done = max(end, edit.end)
+        for lo, hi in line_spans(text, cjk_positions(text).tolist()):
+            runs: list[tuple[int, int]] | None = None
+            for m in _TRIGGER_RE.finditer(text, lo, hi):
+                if runs is None:
+                    runs = cjk_runs(text, lo, hi)
+                for start, end in self._pieces(text, m.start(), m.end()):
+                    if start < done or any(s <= start < e for s, e in runs):
+                        continue  # (in Chinese text the cjk rule flags the whole run)
+                    edit = self._edit(text, start, end, done)
+                    if edit is not None:
+                        edits.append(edit)
+                        if not edit.flag:  # (a flag changes nothing: it blocks no change)
+                            done = max(end, edit.end)
         return keep_clear(edits, guard)
 
     @staticmethod

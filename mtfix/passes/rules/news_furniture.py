@@ -34,12 +34,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
+import ahocorasick_rs as ac
+
 from mtfix.change import Edit
 from mtfix.passes.rules._forms import to_ascii
+from mtfix.passes.rules._scan import line_spans
 from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.chrome import read_phrases
 from mtfix.passes.rules.common import SpanGuard, keep_clear
 
+#: what every credit label holds (a line without one of them holds no credit)
+_CREDIT_TRIGGERS = ("edit", "proofread", "review", "typesett")
 #: labels of editor credits (lower case, spaces as written)
 _CREDIT = (r"(?:responsible|executive|duty|chief|managing|text|photo|online|web|new[ -]media)"
            r"[ -]editors?|editors?(?:[ -]in[ -](?:charge|chief))?|editors?[ -]on[ -]duty|"
@@ -104,6 +109,13 @@ class NewsFurnitureRule(BaseRule):
             sites = read_phrases(source) if source.is_file() else []
         self.sites = tuple(sites)
         self._suffix_re = _site_suffix_re(self.sites)
+        # Prefilter: one automaton over what every credit label holds and the site names, in
+        # the usual cases (a site written in an odd mix of cases, "China nEWS", is missed);
+        # only lines holding a hit are parsed.
+        triggers = {" ".join(s.split()) for s in self.sites} | set(_CREDIT_TRIGGERS)
+        variants = sorted({v for t in triggers
+                           for v in (t, t.lower(), t.upper(), t.title(), t.capitalize()) if v})
+        self._triggers = ac.AhoCorasick(variants, implementation=ac.Implementation.DFA)
 
     @classmethod
     def from_options(cls, sites: str | Path | None = None) -> NewsFurnitureRule:
@@ -111,14 +123,9 @@ class NewsFurnitureRule(BaseRule):
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         edits: list[Edit] = []
-        start = 0
-        while start <= len(text):
-            end = text.find("\n", start)
-            end = len(text) if end == -1 else end
-            line = text[start:end]
-            if line.strip():
-                edits.extend(self._line(text, start, end))
-            start = end + 1
+        hits = self._triggers.find_matches_as_indexes(text, overlapping=False)
+        for start, end in line_spans(text, (at for _i, at, _e in hits)):
+            edits.extend(self._line(text, start, end))
         return keep_clear(edits, guard)
 
     def _line(self, text: str, start: int, end: int) -> list[Edit]:

@@ -26,14 +26,15 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+import numpy as np
+
 from mtfix.change import Edit
 from mtfix.passes.rules._forms import FULLWIDTH_FINALS, to_ascii
 from mtfix.passes.rules.base import BaseRule, register_rule
-from mtfix.passes.rules.common import SpanGuard, keep_clear
+from mtfix.passes.rules.common import SpanGuard, code_points, keep_clear
 
 MARKS = ".,;:!?"
 _RUN_RE = re.compile(r"[.,;:!?](?:[ \t]*[.,;:!?])+")
-_TRIGGER_RE = re.compile(r"[.,;:!?][ \t]*[.,;:!?]")
 #: words whose period is an abbreviation's, not a sentence end ("etc.,", "Co., Ltd.")
 ABBREVIATIONS = frozenset("""
 etc co ltd inc corp jr sr dr mr mrs ms prof no nos vol vols vs approx dept gov univ st ave
@@ -126,11 +127,10 @@ class StrayPunctuationRule(BaseRule):
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         edits: list[Edit] = []
         pos = 0
-        while True:
-            trigger = _TRIGGER_RE.search(text, pos)
-            if trigger is None:
-                break
-            start = trigger.start()
+        for at in _pair_starts(text):
+            if at < pos:
+                continue  # inside the run found last
+            start = at
             while start > 0 and text[start - 1] in MARKS:  # the run may start earlier ("...,")
                 start -= 1
             run = _RUN_RE.match(text, start)
@@ -161,6 +161,26 @@ class StrayPunctuationRule(BaseRule):
         if blank and _SPACE_OK_RE.search(before[:-blank]):
             start -= blank
         return Edit(start, end, verdict.keep, self.id, verdict.why, flag=not verdict.sure)
+
+
+_MARK_TABLE = np.zeros(128, dtype=bool)
+_MARK_TABLE[[ord(c) for c in MARKS]] = True
+_BLANK_TABLE = np.zeros(128, dtype=bool)
+_BLANK_TABLE[[ord(" "), ord("\t")]] = True
+
+
+def _pair_starts(text: str) -> list[int]:
+    """Where a mark is followed by another, only spaces or tabs between (``_TRIGGER_RE``),
+    found array-wise: one pass of table look-ups, no per-character Python."""
+    raw = code_points(text)
+    if raw.dtype != np.uint8:
+        raw = np.minimum(raw, 127)  # (no mark or blank above ASCII)
+    is_mark = _MARK_TABLE.take(raw)
+    if not is_mark.any():
+        return []
+    solid = np.flatnonzero(~_BLANK_TABLE.take(raw))  # every character but spaces and tabs
+    marks = is_mark[solid]
+    return solid[:-1][marks[:-1] & marks[1:]].tolist()
 
 
 def _next_to_fullwidth(before: str, after: str) -> bool:

@@ -31,9 +31,11 @@ space before a comma or a full stop) are flagged with the join proposed ("decisi
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from mtfix.change import Edit
 from mtfix.passes.rules._forms import to_ascii
+from mtfix.passes.rules._scan import find_all, line_spans
 from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, keep_clear
 
@@ -105,8 +107,11 @@ _DOMAIN_SLASHES_RE = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|org|net|gov|e
 _APOS_RE = re.compile(r"(?<![\w'’])(\w+)(?: {1,3}['’] {0,3}| {0,3}['’] {1,3})(s|t|re|ve|ll|d|m)"
                       r"(?![^\W_]|['’])", re.I)
 _NT_RE = re.compile(r"(?<![\w'’])(\w+) {1,3}(n['’]t)(?![^\W_]|['’])", re.I)
-_JOINED_RE = re.compile(r"\w+(?:[-/]\w+)+")
 _TOKENISED_LINE_RE = re.compile(r"\w [,.](?: |$)", re.M)
+_TOKEN_CHAR_RE = re.compile(r"[\w/]")
+_HYPHEN_NEEDLES = (" -", " －")
+_SLASH_NEEDLES = (" /", "/ ", "／")
+_APOSTROPHE_NEEDLES = (" '", "' ", " ’", "’ ", " n'", " n’")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?[A-Za-z]{0,3}")
 
 
@@ -121,92 +126,135 @@ class TokenizedRule(BaseRule):
     order = 42
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
-        hyphens = " -" in text or " －" in text
-        slashes = " /" in text or " ／" in text or ":/" in text or ": " in text
-        if not hyphens and not slashes and "'" not in text and "’" not in text:
-            return []
         edits: list[Edit] = []
-        if hyphens:
-            edits += self._hyphens(text)
-        if slashes:
-            edits += self._slash_joins(text)
-        if "'" in text or "’" in text:
-            edits += self._apostrophes(text)
+        # Each kind of join is looked for only on the lines where str.find saw its trigger.
+        lines = line_spans(text, find_all(text, _HYPHEN_NEEDLES))
+        if lines:
+            edits += self._hyphens(text, lines)
+        lines = line_spans(text, find_all(text, _SLASH_NEEDLES))
+        if lines:
+            edits += self._slashes(text, lines)
+        lines = line_spans(text, find_all(text, _APOSTROPHE_NEEDLES))
+        if lines:
+            edits += self._apostrophes(text, lines)
         return keep_clear(edits, guard)
 
-    def _slash_joins(self, text: str) -> list[Edit]:
-        """Slash joins. A form this rule writes counts as written in the text, so every spaced
-        copy of it is joined in the same run ("km / h" after "100km / h", whichever comes
-        first); else a second run would join the rest."""
-        written = {m.group().lower() for m in _JOINED_RE.finditer(text)}
-        while True:
-            edits = self._slashes(text, written)
-            made = {e.after.lower() for e in edits if not e.flag and e.after} - written
-            if not made:
-                return edits
-            written |= made
-
-    def _hyphens(self, text: str) -> list[Edit]:
+    def _hyphens(self, text: str, lines: list[tuple[int, int]]) -> list[Edit]:
         edits = []
-        for m in _HYPHEN_RE.finditer(text):
-            # (full-width letters and digits in ASCII, as the fullwidth rule writes them)
-            pieces = [to_ascii(m.group(1)), *map(to_ascii, _HYPHEN_SPLIT_RE.split(m.group(2))[1:])]
-            joined = "-".join(pieces)
-            why = _compound_reason(pieces, joined.lower())
-            if why:
-                edits.append(Edit(m.start(), m.end(), joined, self.id,
-                                  f"tokenised hyphen ({why})"))
-            elif len(pieces) == 2 and all(p.isalpha() and p.islower() and p not in DASH_WORDS
-                                          for p in pieces) and _tokenised_line(text, m.start()):
-                edits.append(Edit(m.start(), m.end(), joined, self.id,
-                                  "spaced hyphen on a tokenised line: a compound, or a dash?",
-                                  flag=True))
+        for lo, hi in lines:
+            for m in _HYPHEN_RE.finditer(text, lo, hi):
+                # (full-width letters and digits in ASCII, as the fullwidth rule writes them)
+                pieces = [to_ascii(m.group(1)),
+                          *map(to_ascii, _HYPHEN_SPLIT_RE.split(m.group(2))[1:])]
+                joined = "-".join(pieces)
+                why = _compound_reason(pieces, joined.lower())
+                if why:
+                    edits.append(Edit(m.start(), m.end(), joined, self.id,
+                                      f"tokenised hyphen ({why})"))
+                elif len(pieces) == 2 and all(p.isalpha() and p.islower() and p not in DASH_WORDS
+                                              for p in pieces) and \
+                        _TOKENISED_LINE_RE.search(text, lo, hi) is not None:
+                    edits.append(Edit(m.start(), m.end(), joined, self.id,
+                                      "spaced hyphen on a tokenised line: a compound, or a dash?",
+                                      flag=True))
         return edits
 
-    def _slashes(self, text: str, written: set[str]) -> list[Edit]:
-        edits = []
-        taken: list[tuple[int, int]] = []
-        for pattern in (_URL_SLASHES_RE, _DOMAIN_SLASHES_RE):
-            for m in pattern.finditer(text):
+    def _slashes(self, text: str, lines: list[tuple[int, int]]) -> list[Edit]:
+        """Web addresses, then "X / Y" chains. A form this rule writes counts as written in
+        the text, so every spaced copy of it is joined in the same run ("km / h" after
+        "100km / h", whichever comes first); else a second run would join the rest."""
+        edits: list[Edit] = []
+        chains: list[tuple[int, int, list[str]]] = []
+        for lo, hi in lines:
+            taken: list[tuple[int, int]] = []
+            for pattern in (_URL_SLASHES_RE, _DOMAIN_SLASHES_RE):
+                for m in pattern.finditer(text, lo, hi):
+                    if any(s <= m.start() < e for s, e in taken):
+                        continue
+                    taken.append(m.span())
+                    joined = to_ascii(_URL_BLANKS_RE.sub(r"\1", m.group()))
+                    if joined != m.group():
+                        edits.append(Edit(m.start(), m.end(), joined, self.id,
+                                          "tokenised slashes in a web address"))
+            for m in _SLASH_RE.finditer(text, lo, hi):
                 if any(s <= m.start() < e for s, e in taken):
                     continue
-                taken.append(m.span())
-                joined = to_ascii(_URL_BLANKS_RE.sub(r"\1", m.group()))
-                if joined != m.group():
-                    edits.append(Edit(m.start(), m.end(), joined, self.id,
-                                      "tokenised slashes in a web address"))
-        for m in _SLASH_RE.finditer(text):
-            if any(s <= m.start() < e for s, e in taken):
-                continue
-            pieces = [to_ascii(p) for p in _SLASH_SPLIT_RE.split(m.group())]
-            if pieces[0] != pieces[0].rstrip(".:"):
-                continue  # "Note: / ..." or a sentence end: no token
-            why = _slash_chain_reason(pieces, written)
-            if why:
-                edits.append(Edit(m.start(), m.end(), "/".join(pieces), self.id,
-                                  f"tokenised slash ({why})"))
+                pieces = [to_ascii(p) for p in _SLASH_SPLIT_RE.split(m.group())]
+                if pieces[0] == pieces[0].rstrip(".:"):  # ("Note: / ...": no token)
+                    chains.append((m.start(), m.end(), pieces))
+        written = _Written(text)
+        joined_at: dict[int, Edit] = {}
+        while True:  # until no chain is joined because of a form joined in this run
+            before = len(joined_at)
+            for start, end, pieces in chains:
+                if start in joined_at:
+                    continue
+                why = _slash_chain_reason(pieces, written)
+                if why:
+                    joined_at[start] = Edit(start, end, "/".join(pieces), self.id,
+                                            f"tokenised slash ({why})")
+                    written.made.add("/".join(pieces).lower())
+            if len(joined_at) == before:
+                return edits + list(joined_at.values())
+
+    def _apostrophes(self, text: str, lines: list[tuple[int, int]]) -> list[Edit]:
+        edits = []
+        for lo, hi in lines:
+            for m in _APOS_RE.finditer(text, lo, hi):
+                word, suffix = m.group(1), m.group(2)
+                lower = suffix.lower()
+                if lower == "t":
+                    ok = word.lower() in N_T_WORDS
+                elif lower == "s":
+                    ok = word.lower() not in ARTICLES and not word.isdigit()
+                else:
+                    ok = word.lower() in PRONOUNS
+                if ok:
+                    apostrophe = "’" if "’" in m.group() else "'"
+                    edits.append(Edit(m.start(), m.end(), f"{to_ascii(word)}{apostrophe}{suffix}",
+                                      self.id, "tokenised apostrophe"))
+            for m in _NT_RE.finditer(text, lo, hi):
+                if m.group(1).lower() in NOT_CONTRACTIONS:
+                    edits.append(Edit(m.start(), m.end(), to_ascii(m.group(1)) + m.group(2),
+                                      self.id, "tokenised contraction"))
         return edits
 
-    def _apostrophes(self, text: str) -> list[Edit]:
-        edits = []
-        for m in _APOS_RE.finditer(text):
-            word, suffix = m.group(1), m.group(2)
-            lower = suffix.lower()
-            if lower == "t":
-                ok = word.lower() in N_T_WORDS
-            elif lower == "s":
-                ok = word.lower() not in ARTICLES and not word.isdigit()
-            else:
-                ok = word.lower() in PRONOUNS
-            if ok:
-                apostrophe = "’" if "’" in m.group() else "'"
-                edits.append(Edit(m.start(), m.end(), f"{to_ascii(word)}{apostrophe}{suffix}",
-                                  self.id, "tokenised apostrophe"))
-        for m in _NT_RE.finditer(text):
-            if m.group(1).lower() in NOT_CONTRACTIONS:
-                edits.append(Edit(m.start(), m.end(), to_ascii(m.group(1)) + m.group(2),
-                                  self.id, "tokenised contraction"))
-        return edits
+
+class _Written:
+    """Is a joined form ("teachers/classmates") written in the text, or joined by this rule in
+    this run? The slashed tokens of the text are collected only when a chain has no other
+    reason to be joined, from the places str.find sees a slash."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.made: set[str] = set()
+        self._tokens: set[str] | None = None
+
+    def __contains__(self, form: str) -> bool:
+        if form in self.made:
+            return True
+        if self._tokens is None:
+            self._tokens = _slashed_tokens(self.text)
+        return form in self._tokens
+
+
+def _slashed_tokens(text: str) -> set[str]:
+    """Every token of the text with a slash between word characters ("km/h", "a/b/c"), lower
+    case."""
+    tokens: set[str] = set()
+    end = -1
+    for at in find_all(text, ("/",)):
+        if at <= end or not (0 < at < len(text) - 1 and text[at - 1].isalnum()
+                             and text[at + 1].isalnum()):
+            continue
+        start = at
+        while start > 0 and _TOKEN_CHAR_RE.match(text, start - 1):
+            start -= 1
+        end = at
+        while end < len(text) and _TOKEN_CHAR_RE.match(text, end):
+            end += 1
+        tokens.add(text[start:end].strip("/").lower())
+    return tokens
 
 
 def _compound_reason(pieces: list[str], joined: str) -> str:
@@ -231,7 +279,7 @@ def _compound_reason(pieces: list[str], joined: str) -> str:
     return ""
 
 
-def _slash_chain_reason(pieces: list[str], written: set[str]) -> str:
+def _slash_chain_reason(pieces: list[str], written: Container[str]) -> str:
     """Why "a / b / c" is one token: numbers only ("06 / 03 / 2012"), or two pieces that
     :func:`_slash_reason` accepts. Longer chains of words are lists ("financial / accounting /
     construction"), left alone."""
@@ -240,7 +288,7 @@ def _slash_chain_reason(pieces: list[str], written: set[str]) -> str:
     return _slash_reason(pieces[0], pieces[1], written) if len(pieces) == 2 else ""
 
 
-def _slash_reason(first: str, second: str, written: set[str]) -> str:
+def _slash_reason(first: str, second: str, written: Container[str]) -> str:
     """Why "first / second" is one token, or "" if the slash may separate two things."""
     a, b = first.lower(), second.lower()
     if f"{a}/{b}" in written:
@@ -254,10 +302,3 @@ def _slash_reason(first: str, second: str, written: set[str]) -> str:
     if b in SLASH_UNITS and (_NUMBER_RE.fullmatch(first) is not None or a in SLASH_UNITS):
         return "a rate"  # "100km / h", "3.5kg / day", "yuan / person", "mL / g"
     return ""
-
-
-def _tokenised_line(text: str, at: int) -> bool:
-    """Does the line holding ``at`` also show tokenisation elsewhere ("word , word")?"""
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    return _TOKENISED_LINE_RE.search(text, start, len(text) if end == -1 else end) is not None
