@@ -173,6 +173,7 @@ def test_tokenized_flags_other_spaced_hyphens_on_tokenized_lines():
     ("walls, etc..", "walls, etc."),
     ("Really?.", "Really?"),
     ("word ,, next", "word, next"),
+    ("clean,    , build", "clean, build"),  # (blanks of any length between the marks)
 ])
 def test_stray_punctuation_is_cut_to_one_mark(text, expected):
     assert fix(text, "stray_punctuation") == expected
@@ -192,6 +193,7 @@ def test_stray_punctuation_flags_where_unsure(text, proposal):
 @pytest.mark.parametrize("text", [
     "Wait... what?", "Wait. . . what?", "Co., Ltd.", "etc., and", "the U.S., China",
     "Why?!", "No!!", "std::vector", "I put &quot; Resolved &quot; .", "Nice :-) .", "1.,2",
+    "One.    Two", "Name:\t\t\tvalue",
 ])
 def test_stray_punctuation_leaves_ellipses_abbreviations_and_emphasis(text):
     assert edits(text, "stray_punctuation") == []

@@ -134,7 +134,8 @@ class StrayPunctuationRule(BaseRule):
             while start > 0 and text[start - 1] in MARKS:  # the run may start earlier ("...,")
                 start -= 1
             run = _RUN_RE.match(text, start)
-            assert run is not None
+            if run is None:
+                continue  # a mark and three blanks or more, then no mark (see _pair_starts)
             pos = run.end()
             edit = self._edit(text, run.start(), run.end())
             if edit is not None:
@@ -170,17 +171,24 @@ _BLANK_TABLE[[ord(" "), ord("\t")]] = True
 
 
 def _pair_starts(text: str) -> list[int]:
-    """Where a mark is followed by another, only spaces or tabs between (``_TRIGGER_RE``),
-    found array-wise: one pass of table look-ups, no per-character Python."""
+    """Where a mark is followed by another, only spaces or tabs between (what ``_RUN_RE``
+    needs), found array-wise: one pass of table look-ups over the text, then a few over the
+    (sparse) marks; no per-character Python."""
     raw = code_points(text)
     if raw.dtype != np.uint8:
         raw = np.minimum(raw, 127)  # (no mark or blank above ASCII)
-    is_mark = _MARK_TABLE.take(raw)
-    if not is_mark.any():
+    marks = np.flatnonzero(_MARK_TABLE.take(raw))
+    if len(marks) < 2:
         return []
-    solid = np.flatnonzero(~_BLANK_TABLE.take(raw))  # every character but spaces and tabs
-    marks = is_mark[solid]
-    return solid[:-1][marks[:-1] & marks[1:]].tolist()
+    padded = np.append(raw, np.zeros(3, dtype=raw.dtype))  # (look-ahead past the end)
+    found = np.zeros(len(marks), dtype=bool)
+    blank = np.ones(len(marks), dtype=bool)  # only blanks so far after each mark
+    for step in (1, 2, 3):
+        ahead = padded[marks + step]
+        found |= blank & _MARK_TABLE.take(ahead)
+        blank &= _BLANK_TABLE.take(ahead)
+    found |= blank  # three blanks or more: _RUN_RE decides
+    return marks[found].tolist()
 
 
 def _next_to_fullwidth(before: str, after: str) -> bool:

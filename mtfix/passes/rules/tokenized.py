@@ -33,6 +33,8 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+import ahocorasick_rs as ac
+
 from mtfix.change import Edit
 from mtfix.passes.rules._forms import to_ascii
 from mtfix.passes.rules._scan import find_all, line_spans
@@ -112,6 +114,10 @@ _TOKEN_CHAR_RE = re.compile(r"[\w/]")
 _HYPHEN_NEEDLES = (" -", " －")
 _SLASH_NEEDLES = (" /", "/ ", "／")
 _APOSTROPHE_NEEDLES = (" '", "' ", " ’", "’ ", " n'", " n’")
+_NEEDLES = ac.AhoCorasick([*_HYPHEN_NEEDLES, *_SLASH_NEEDLES, *_APOSTROPHE_NEEDLES],
+                          implementation=ac.Implementation.DFA)
+_NEEDLE_KIND = ([0] * len(_HYPHEN_NEEDLES) + [1] * len(_SLASH_NEEDLES)
+                + [2] * len(_APOSTROPHE_NEEDLES))
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?[A-Za-z]{0,3}")
 
 
@@ -126,17 +132,15 @@ class TokenizedRule(BaseRule):
     order = 42
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
+        # Each kind of join is looked for only on the lines where one automaton scan saw its
+        # trigger.
+        found: tuple[list[int], list[int], list[int]] = ([], [], [])
+        for index, start, _end in _NEEDLES.find_matches_as_indexes(text, overlapping=True):
+            found[_NEEDLE_KIND[index]].append(start)
         edits: list[Edit] = []
-        # Each kind of join is looked for only on the lines where str.find saw its trigger.
-        lines = line_spans(text, find_all(text, _HYPHEN_NEEDLES))
-        if lines:
-            edits += self._hyphens(text, lines)
-        lines = line_spans(text, find_all(text, _SLASH_NEEDLES))
-        if lines:
-            edits += self._slashes(text, lines)
-        lines = line_spans(text, find_all(text, _APOSTROPHE_NEEDLES))
-        if lines:
-            edits += self._apostrophes(text, lines)
+        for kind, finder in enumerate((self._hyphens, self._slashes, self._apostrophes)):
+            if found[kind]:
+                edits += finder(text, line_spans(text, sorted(found[kind])))
         return keep_clear(edits, guard)
 
     def _hyphens(self, text: str, lines: list[tuple[int, int]]) -> list[Edit]:
