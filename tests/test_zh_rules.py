@@ -263,3 +263,15 @@ def test_zh_rules_with_every_rule_reach_a_fixpoint(text):
     assert apply_changes(text, result.changes) == result.text
     again = pipeline.fix_text(result.text, doc="doc")
     assert again.applied == (), [(c.rule, c.before, c.after) for c in again.applied]
+
+
+@pytest.mark.parametrize("tail", ["", "\n" + " ".join(f"w{i}" for i in range(500))])
+def test_a_loop_between_full_width_commas_is_a_loop_in_the_first_run(tail):
+    # The fullwidth rule maps "，" to ", " in the same run; the repetition rule must see the
+    # loop already, or a second run would collapse it.
+    text = "He said my lady，my lady，my lady，my lady to her." + tail
+    assert fix(text) == "He said my lady to her." + tail
+    assert fix(fix(text)) == fix(text)
+    # as with ",": two copies are flagged, "it，it" is left alone
+    assert flagged("never say it，never say it.", "repetition") == ["，never say it"]
+    assert edits("It，it broke", "repetition") == []

@@ -13,7 +13,8 @@ Definitions (what "repeated" means, exactly):
   (words and the separators inside the phrase) is equal after lower-casing ASCII letters.
 * a *loop* at word i with period k (1-8 words) is c >= 2 consecutive copies of the phrase of
   words i..i+k-1, each copy separated from the next by spaces/tabs with at most one ``,`` or
-  ``;`` (or, for three or more copies, a spaced dash or underscore: "neo - neo - neo"),
+  ``;`` (full-width "，" and "；" count as those) (or, for three or more copies, a spaced
+  dash or underscore: "neo - neo - neo"),
   optionally followed by a partial copy (a proper prefix of the phrase; the loop then
   collapses to that prefix: "the ninth volume of the ninth volume of the ninth volume" ->
   "the ninth volume"). A phrase of k >= 4 words that comes back after exactly one word
@@ -111,10 +112,12 @@ ALLOWED_PERIODS = frozenset({
     ("far", "and"), ("less", "and"), ("better", "and"), ("bigger", "and"), ("faster", "and"),
 })
 
-_SEP_RE = re.compile(r"[ \t]*[,;]?[ \t]*")
+# (full-width "，" and "；" too: the fullwidth rule maps them to "," and ";" in the same run,
+# and a loop that shows only then would be collapsed by a second run)
+_SEP_RE = re.compile(r"[ \t]*[,;，；]?[ \t]*")
 # " - ", " _ ": MT loops of tokens joined by a spaced dash ("neo - neo - neo"); as a separator
 # only for three or more copies, since "win - win" or "Paris - Paris" are ordinary.
-_LOOSE_SEP_RE = re.compile(r"[ \t]+[-_–—][ \t]+|[ \t]*[,;]?[ \t]*")
+_LOOSE_SEP_RE = re.compile(r"[ \t]+[-_–—][ \t]+|[ \t]*[,;，；]?[ \t]*")
 _JOINERS = frozenset({"-", "'", "’", "‐", "‑"})
 _INNER_STOP = frozenset("\n\r.!?")
 _ASCII_FOLD = {c: c + 32 for c in range(65, 91)}
@@ -464,7 +467,7 @@ def _decide(state: _State, loop: Loop) -> tuple[bool, bool, str]:
         if word in INTERJECTIONS or (copies == 2 and word in ALLOWED_DOUBLES):
             return False, False, ""
         if copies == 2:
-            if any(c in state.gap(loop.p) for c in ",;"):
+            if any(c in state.gap(loop.p) for c in ",;，；"):
                 return False, False, ""  # "it, it", "Father, Father": clause or vocative
             if _name_double_at(state, loop.p):
                 return False, False, ""  # "Yang Yang", "Lang Lang": a Chinese name
@@ -532,7 +535,8 @@ def _loop_verdict(state: _State, loop: Loop, note: str, long_enough: bool
 def _tight(state: _State, loop: Loop) -> bool:
     """Are the copies joined without a space ("red,blue,red,blue", "foo;bar;foo")?"""
     gap = state.gap(loop.p + loop.period - 1)
-    return " " not in gap and "\t" not in gap
+    # (a full-width comma or semicolon carries its own space: "my lady，my lady" is prose)
+    return " " not in gap and "\t" not in gap and "，" not in gap and "；" not in gap
 
 
 def _notation(state: _State, loop: Loop) -> bool:
@@ -767,11 +771,17 @@ def _plain_gaps(starts: np.ndarray, ends: np.ndarray, raw: np.ndarray) -> np.nda
     ok = np.ones(len(starts), dtype=bool)
     for at in (gap_start, gap_end - 1):
         c = raw[at]
-        ok[:-1] &= (c == 32) | (c == 9) | (c == 44) | (c == 59)
+        ok[:-1] &= (c == 32) | (c == 9) | (c == 44) | (c == 59) | _fullwidth_separator(c)
     c = raw[np.minimum(gap_start + 1, gap_end - 1)]  # " - " and " _ " are loose separators
     ok[:-1] &= (c == 32) | (c == 9) | (c == 44) | (c == 59) | (c == 45) | (c == 95) | (
-        c == 0x2013) | (c == 0x2014)
+        c == 0x2013) | (c == 0x2014) | _fullwidth_separator(c)
     return ok
+
+
+def _fullwidth_separator(c: np.ndarray) -> np.ndarray:
+    """Which code points are a full-width comma or semicolon ("，", "；"), separators like
+    "," and ";" (see ``_SEP_RE``)."""
+    return (c == 0xFF0C) | (c == 0xFF1B)
 
 
 _JOINER_CODES = np.array(sorted(ord(c) for c in _JOINERS))
