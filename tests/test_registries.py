@@ -32,8 +32,9 @@ def test_every_rule_declares_its_contract_and_documents_itself():
     for rule_type in RULE_TYPES:
         assert rule_type.scope in ("inline", "line"), rule_type.id
         assert sys.modules[rule_type.__module__].__doc__, f"{rule_type.id}: no module doc"
-    assert [t.id for t in RULE_TYPES] == ["chrome", "duplicate_lines", "repetition", "spacing",
-                                          "capitals"]
+    assert [t.id for t in RULE_TYPES] == ["chrome", "news_furniture", "duplicate_lines",
+                                          "repetition", "spacing", "tokenized",
+                                          "stray_punctuation", "fullwidth", "capitals", "cjk"]
 
 
 NEW_RULE = '''"""Shouting: a word in capitals of five letters or more, written out of a sentence."""

@@ -225,7 +225,8 @@ def test_rules_never_touch_protected_spans():
 
 def test_registry_and_ids():
     ids = [r.id for r in available_rules()]
-    assert ids == ["chrome", "duplicate_lines", "repetition", "spacing", "capitals"]
+    assert ids == ["chrome", "news_furniture", "duplicate_lines", "repetition", "spacing",
+                   "tokenized", "stray_punctuation", "fullwidth", "capitals", "cjk"]
     assert "spacing" not in resolve_rule_ids(disabled=["spacing"])
     with pytest.raises(UnknownRuleError, match="known rules"):
         resolve_rule_ids(["nope"])

@@ -14,8 +14,9 @@ that is not sure emits a flag (``Edit(flag=True)``): reported, never applied.
 'He said my lady to her, "never mind, never mind".'
 >>> [(text[e.start:e.end], e.after) for e in edits if e.flag]  # only proposed
 [(', never mind', '')]
->>> [r.id for r in p.rules]
-['chrome', 'duplicate_lines', 'repetition', 'spacing', 'capitals']
+>>> [r.id for r in p.rules]  # doctest: +NORMALIZE_WHITESPACE
+['chrome', 'news_furniture', 'duplicate_lines', 'repetition', 'spacing', 'tokenized',
+ 'stray_punctuation', 'fullwidth', 'capitals', 'cjk']
 """
 
 from __future__ import annotations

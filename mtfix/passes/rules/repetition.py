@@ -13,7 +13,8 @@ Definitions (what "repeated" means, exactly):
   (words and the separators inside the phrase) is equal after lower-casing ASCII letters.
 * a *loop* at word i with period k (1-8 words) is c >= 2 consecutive copies of the phrase of
   words i..i+k-1, each copy separated from the next by spaces/tabs with at most one ``,`` or
-  ``;`` (or, for three or more copies, a spaced dash or underscore: "neo - neo - neo"),
+  ``;`` (full-width "，" and "；" count as those) (or, for three or more copies, a spaced
+  dash or underscore: "neo - neo - neo"),
   optionally followed by a partial copy (a proper prefix of the phrase; the loop then
   collapses to that prefix: "the ninth volume of the ninth volume of the ninth volume" ->
   "the ninth volume"). A phrase of k >= 4 words that comes back after exactly one word
@@ -50,6 +51,9 @@ that looks like a loop is FLAGGED with the collapse as its proposal (one click f
   "bye bye", "so so", ``ALLOWED_DOUBLES``), a double across a comma is left alone ("it, it",
   vocatives); other doubles are FLAGGED (post-editors kept about 1 in 7: "very very",
   "church church", names such as "Sirhan Sirhan", taxa such as "Rupicapra rupicapra");
+  a capitalised double that is a Chinese name is left alone: a pinyin syllable that is not
+  also an English word ("Yang Yang", "Lang Lang", "Xiao Xiao", "Run Run Shaw"), or any word
+  after a common Chinese surname ("He Yin Yin"); three or more copies are still loops;
 * "X w X" (one copy, one word, the phrase again) is a candidate only when w is a linking word
   (``LINK_WORDS``), never "the more they enjoy the more they want";
 * phrases made of numbers only are never touched ("1 1 2 3", "2019, 2019").
@@ -70,6 +74,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtfix.change import Edit
+from mtfix.passes.rules._chinese_names import is_chinese_name_double
 from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, code_points
 
@@ -107,10 +112,12 @@ ALLOWED_PERIODS = frozenset({
     ("far", "and"), ("less", "and"), ("better", "and"), ("bigger", "and"), ("faster", "and"),
 })
 
-_SEP_RE = re.compile(r"[ \t]*[,;]?[ \t]*")
+# (full-width "，" and "；" too: the fullwidth rule maps them to "," and ";" in the same run,
+# and a loop that shows only then would be collapsed by a second run)
+_SEP_RE = re.compile(r"[ \t]*[,;，；]?[ \t]*")
 # " - ", " _ ": MT loops of tokens joined by a spaced dash ("neo - neo - neo"); as a separator
 # only for three or more copies, since "win - win" or "Paris - Paris" are ordinary.
-_LOOSE_SEP_RE = re.compile(r"[ \t]+[-_–—][ \t]+|[ \t]*[,;]?[ \t]*")
+_LOOSE_SEP_RE = re.compile(r"[ \t]+[-_–—][ \t]+|[ \t]*[,;，；]?[ \t]*")
 _JOINERS = frozenset({"-", "'", "’", "‐", "‑"})
 _INNER_STOP = frozenset("\n\r.!?")
 _ASCII_FOLD = {c: c + 32 for c in range(65, 91)}
@@ -412,6 +419,22 @@ def _find_loop(state: _State, p: int) -> Loop | None:
     return None
 
 
+def _name_double_at(state: _State, p: int) -> bool:
+    """Are kept words p and p + 1 a doubled Chinese name ("Yang Yang", "He Yin Yin"), not a
+    stutter? See :func:`is_chinese_name_double`."""
+    before = state.word_text(p - 1) if p > 0 and state.gap(p - 1) == " " else ""
+    return is_chinese_name_double(state.word_text(p), state.word_text(p + 1), before)
+
+
+_WORD_BEFORE_RE = re.compile(r"([^\W\d_]+) \Z")
+
+
+def _word_before(text: str, at: int) -> str:
+    """The word that ends one space before ``at`` ("" if there is none)."""
+    m = _WORD_BEFORE_RE.search(text, max(0, at - 24), at)
+    return m.group(1) if m else ""
+
+
 _NAME_DOUBLE = ("capitalised word repeated: delete the copy if this is an MT loop, keep it if "
                 "it is a name ('Sirhan Sirhan')")
 _WORD_DOUBLE = "word repeated twice: delete the copy if it is an MT stutter"
@@ -444,8 +467,10 @@ def _decide(state: _State, loop: Loop) -> tuple[bool, bool, str]:
         if word in INTERJECTIONS or (copies == 2 and word in ALLOWED_DOUBLES):
             return False, False, ""
         if copies == 2:
-            if any(c in state.gap(loop.p) for c in ",;"):
+            if any(c in state.gap(loop.p) for c in ",;，；"):
                 return False, False, ""  # "it, it", "Father, Father": clause or vocative
+            if _name_double_at(state, loop.p):
+                return False, False, ""  # "Yang Yang", "Lang Lang": a Chinese name
             # Measured on MLQE-PE/ACCEPT train: post-editors keep about 1 in 7 of these
             # ("very very", "HijackThis HijackThis", "church church", taxa such as
             # "Rupicapra rupicapra"), so a double is only flagged, with the collapse proposed.
@@ -510,7 +535,8 @@ def _loop_verdict(state: _State, loop: Loop, note: str, long_enough: bool
 def _tight(state: _State, loop: Loop) -> bool:
     """Are the copies joined without a space ("red,blue,red,blue", "foo;bar;foo")?"""
     gap = state.gap(loop.p + loop.period - 1)
-    return " " not in gap and "\t" not in gap
+    # (a full-width comma or semicolon carries its own space: "my lady，my lady" is prose)
+    return " " not in gap and "\t" not in gap and "，" not in gap and "；" not in gap
 
 
 def _notation(state: _State, loop: Loop) -> bool:
@@ -685,6 +711,9 @@ class RepetitionRule(BaseRule):
                     continue
             if guard and guard.touches(e0, e1):
                 continue
+            if word[:1].isupper() and is_chinese_name_double(word, text[e1 - len(word):e1],
+                                                             _word_before(text, s0)):
+                continue  # "Yang Yang", "Lang Lang": a Chinese name
             flags[(e0, e1)] = Edit(e0, e1, "", self.id, _NAME_DOUBLE if word[:1].isupper()
                                    else _WORD_DOUBLE, None, True)
 
@@ -742,11 +771,17 @@ def _plain_gaps(starts: np.ndarray, ends: np.ndarray, raw: np.ndarray) -> np.nda
     ok = np.ones(len(starts), dtype=bool)
     for at in (gap_start, gap_end - 1):
         c = raw[at]
-        ok[:-1] &= (c == 32) | (c == 9) | (c == 44) | (c == 59)
+        ok[:-1] &= (c == 32) | (c == 9) | (c == 44) | (c == 59) | _fullwidth_separator(c)
     c = raw[np.minimum(gap_start + 1, gap_end - 1)]  # " - " and " _ " are loose separators
     ok[:-1] &= (c == 32) | (c == 9) | (c == 44) | (c == 59) | (c == 45) | (c == 95) | (
-        c == 0x2013) | (c == 0x2014)
+        c == 0x2013) | (c == 0x2014) | _fullwidth_separator(c)
     return ok
+
+
+def _fullwidth_separator(c: np.ndarray) -> np.ndarray:
+    """Which code points are a full-width comma or semicolon ("，", "；"), separators like
+    "," and ";" (see ``_SEP_RE``)."""
+    return (c == 0xFF0C) | (c == 0xFF1B)
 
 
 _JOINER_CODES = np.array(sorted(ord(c) for c in _JOINERS))

@@ -9,6 +9,9 @@ a "." or "!" used as a word (spaced, a lower-case word after: "press the . key",
 negate"), emoticons (":-( means sad": their bracket is no bracket), German/Czech quotes (on a
 line with "„" or "‚", "“" closes: "„Hallo“ und" keeps its space) and inch marks ('a 12" pipe':
 a '"' right after a digit is no quote; where it could be either, no quote edit is made).
+No space is deleted where it would glue a quote or bracket to a word on its far side: a line
+whose '"' marks do not pair up (a quotation begun or ended in another segment: 'isolation,"
+Pillay said. "') gets a flag instead, and "deposit( and" or "of ”air" stay as they are.
 One Aho-Corasick scan finds every two-character trigger (" ,", "  ", "( ", " )", ...); each
 pattern is then tried only where a trigger sits, so ordinary text costs one C-level scan.
 """
@@ -224,6 +227,8 @@ class SpacingRule(BaseRule):
                 continue
             if kind == _CLOSE and _ends_emoticon(text, m.start() - 1):
                 continue
+            if kind in (_OPEN, _CLOSE) and _would_glue(text, kind, m.start(), m.end()):
+                continue
             # A doubled space loses its extra spaces (a deletion, not "  " -> " "): a
             # deletion may sit next to the point where an earlier pass deleted a word ("He
             # basically went" -> "He  went"), a replacement across that point may not.
@@ -265,7 +270,8 @@ class SpacingRule(BaseRule):
         if units and len(marks) % 2 == 0:
             return []
         edits = []
-        for open_at, close_at in zip(quotes[::2], quotes[1::2], strict=True):
+        pairs = list(zip(quotes[::2], quotes[1::2], strict=True))
+        for open_at, close_at in pairs:
             inner = line[open_at + 1 : close_at]
             if not inner.strip():
                 continue
@@ -277,6 +283,12 @@ class SpacingRule(BaseRule):
             if trail:
                 edits.append(Edit(base + len(inner) - trail, base + len(inner), "", self.id,
                                   "space inside quotes"))
+        if edits and any(_pairs_across_segments(line, o, c) for o, c in pairs):
+            last = start + quotes[-1]
+            return [Edit(last, last + 1, None, self.id,
+                         f'quotes do not pair up in this line ({len(quotes)} "): a quotation '
+                         "may begin or end in another segment; check the spaces by hand",
+                         flag=True)]
         return edits
 
 
@@ -308,6 +320,33 @@ def _exempt_before_punctuation(text: str, start: int, end: int) -> bool:
     ("10 : 30"), an operator ("a ? b"), a mark used as a word ("the . key"), an ellipsis."""
     return (_is_number_colon(text, start, end) or _is_operator(text, start, end)
             or _is_punct_word(text, end) or _SPACED_DOTS_RE.match(text, end) is not None)
+
+
+def _would_glue(text: str, kind: int, start: int, end: int) -> bool:
+    """Would deleting the space [start, end) inside a bracket or curly quote glue the mark to
+    the word on its other side ("deposit( and" -> "deposit(and", "a set of ”air" -> "of”air",
+    "the“ water" -> "the“water")? Then the mark stands on the wrong side of its space (MT used
+    a closing mark to open, or the reverse), and deleting the space makes the text worse:
+    leave it."""
+    outer = start - 2 if kind == _OPEN else end + 1  # the character beyond the mark
+    return 0 <= outer < len(text) and text[outer].isalnum()
+
+
+# What may stand right before an opening " and right after a closing one (full-width forms
+# too: the fullwidth rule maps them, and a second run must decide the same).
+_OPENS_AFTER = frozenset(" \t([{<‘'“/-–—:（［【〔〖：")  # (a colon: 'said:" We')
+_CLOSES_BEFORE = frozenset(" \t)]}>’'”/-–—.,;:!?…）］】〕〗，。；：！？、")
+
+
+def _pairs_across_segments(line: str, open_at: int, close_at: int) -> bool:
+    """Do the '"' at ``open_at`` and ``close_at`` look like no pair: the "opening" one follows
+    a word or a sentence end ('isolation," Pillay said. "'), or the "closing" one is followed
+    by a word ('after" Alien Anecdotes"series')? MT segments often begin or end inside a
+    quotation, so a line's marks can pair up wrongly; deleting the spaces "inside" such a pair
+    glues quotes to words ('in"Kite,"'If'). Asked only of a line with a space to delete."""
+    if open_at > 0 and line[open_at - 1] not in _OPENS_AFTER:
+        return True
+    return close_at + 1 < len(line) and line[close_at + 1] not in _CLOSES_BEFORE
 
 
 def _ends_emoticon(text: str, at: int) -> bool:
