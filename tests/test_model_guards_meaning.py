@@ -80,6 +80,7 @@ def test_negation_is_counted_not_spelt() -> None:
     ("Exports increased by 5% in 2023.", "Exports decreased by 5% in 2023."),
     ("The plan was approved by the council.", "The plan was rejected by the council."),
     ("The move is legal.", "The move is illegal."),
+    ("The move is illegal.", "The move is legal."),
     ("Officials may attend the meeting.", "Officials must attend the meeting."),
     ("All members voted for it.", "Some members voted for it."),
     ("He arrived before the ceremony.", "He arrived after the ceremony."),
@@ -87,6 +88,11 @@ def test_negation_is_counted_not_spelt() -> None:
 def test_a_word_traded_for_its_opposite_is_rejected(before: str, after: str) -> None:
     assert check_polarity(before, after).guard == "polarity"
     assert guard_of(before, after) == "polarity"
+
+
+def test_polarity_names_the_reversal_in_its_direction() -> None:
+    assert check_polarity("It is illegal.", "It is legal.").reason == "turns 'illegal' into 'legal'"
+    assert check_polarity("It is legal.", "It is illegal.").reason == "turns 'legal' into 'illegal'"
 
 
 def test_polarity_lets_other_edits_through() -> None:

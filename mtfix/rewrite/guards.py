@@ -20,13 +20,15 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
 * "negation": the number of negators ("not", "n't", "no", "never", "without" ...).
 * "polarity": no word is traded for its opposite ("increase" → "decrease", "may" → "must",
   "all" → "some", "legal" → "illegal").
-* "names": every capitalised word that does not open a sentence is still there (in any case,
-  any order, or closely respelt: MT garbles names), and no new one appears.
-* "order": two content words that trade places across a third ("A beat B" → "B beat A"),
-  unless the voice changed (a "by" added or removed).
+* "names": every capitalised word that does not open a sentence is still there as often (in
+  any case, any order, or closely respelt: MT garbles names), no new one appears, and no name
+  takes the place of a pronoun ("He said" → "Xi said").
+* "list": every item of an enumeration ("rye, barley, oats and flax") keeps a word.
+* "order": two words that trade places around a third ("A beat B" → "B beat A"), unless the
+  voice changed (a "by" added or removed in front of one of them).
 * "adds" / "drops": one hunk of the word diff adds content words found nowhere in the sentence,
-  or drops ones found nowhere in the rewrite (a claim added, a list item or clause lost); and
-  the rewrite as a whole may not lose many more content words than it gains.
+  or drops ones found nowhere in the rewrite, or cuts out a phrase (a claim added, a clause
+  lost); and the rewrite as a whole may not lose many more content words than it gains.
 * "edit-ratio": the share of content words replaced; function words are free (fixing articles
   and prepositions is what the model is for), and short sentences get a slack of a few words.
 """
@@ -297,18 +299,21 @@ def check_polarity(before: str, after: str) -> Rejection | None:
             new = gained & new_pole
             if old and new:
                 return Rejection("polarity", f"turns {min(old)!r} into {min(new)!r}")
-    if flip := _prefix_flip(lost, gained) or _prefix_flip(gained, lost):
+    if flip := _prefix_flip(lost, gained):
         return Rejection("polarity", f"turns {flip[0]!r} into {flip[1]!r}")
+    if flip := _prefix_flip(gained, lost):
+        return Rejection("polarity", f"turns {flip[1]!r} into {flip[0]!r}")
     return None
 
 
 def _prefix_flip(plain: set[str], prefixed: set[str]) -> tuple[str, str] | None:
-    """A word of ``plain`` found in ``prefixed`` with a negating prefix ("legal"/"illegal")."""
+    """(word, prefixed word): a word of ``plain`` found in ``prefixed`` with a negating
+    prefix ("legal", "illegal")."""
     for word in prefixed:
         for prefix in NEGATING_PREFIXES:
             base = word[len(prefix):]
             if word.startswith(prefix) and len(base) >= 4 and base in plain:
-                return (base, word) if plain is not prefixed else (word, base)
+                return base, word
     return None
 
 
@@ -385,7 +390,8 @@ def check_names(before: str, after: str) -> Rejection | None:
     pool = set(words_before)
     for word in opening:
         if word.lower() not in _OPENERS and not _name_kept(stem(word.lower()), pool):
-            return Rejection("names", f"introduces {word!r} in place of a pronoun")
+            return Rejection("names", f"introduces {word!r} at the start of a sentence, in place "
+                                      "of a pronoun or a common word")
     return None
 
 
