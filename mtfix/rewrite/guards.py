@@ -42,7 +42,14 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from mtfix.rewrite.lexicon import NEGATING_PREFIXES, NEGATORS, OPPOSITES, UNITS
+from mtfix.rewrite.lexicon import (
+    AFTER_NUMBER_ONLY,
+    NEGATING_PREFIXES,
+    NEGATORS,
+    NUMBER_WORDS,
+    OPPOSITES,
+    UNITS,
+)
 from mtfix.rewrite.words import (
     content_words,
     is_content,
@@ -258,9 +265,16 @@ def check_quotes(before: str, after: str) -> Rejection | None:
 
 
 def _unit_kinds(text: str) -> list[str]:
-    kinds = [UNITS[w] for w in words(text) if w in UNITS]
+    """The units of ``text`` ("day" and "year" in the singular only after a number)."""
+    sequence = words(text)
+    kinds = [UNITS[w] for i, w in enumerate(sequence) if w in UNITS
+             and (w not in AFTER_NUMBER_ONLY or (i and _is_number(sequence[i - 1])))]
     kinds += [UNITS[c] for c in text if c in "$€£¥%°"]
     return kinds
+
+
+def _is_number(word: str) -> bool:
+    return word[:1].isdigit() or word in NUMBER_WORDS
 
 
 def check_units(before: str, after: str) -> Rejection | None:

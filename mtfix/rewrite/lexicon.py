@@ -152,10 +152,10 @@ UNITS: dict[str, str] = {
         "second": "seconds",
         "minute": "minute minutes",
         "hour": "hour hours",
-        "day": "days",
+        "day": "day days",
         "week": "week weeks",
         "month": "month months",
-        "year": "years",
+        "year": "year years",
         "decade": "decade decades",
         "century": "century centuries",
         "million": "million millions",
@@ -170,5 +170,14 @@ UNITS: dict[str, str] = {
     }.items()
     for word in words.split()
 }
-# "day" and "year" in the singular are left out on purpose: "one day", "this year" are not
-# measurements, and "a day"/"per day" rewordings are common.
+
+#: Singular unit words that count only after a number ("a four-year absence" = "four years";
+#: "one day", "this year" are not measurements).
+AFTER_NUMBER_ONLY = frozenset({"day", "year"})
+
+#: Number words a measurement may follow.
+NUMBER_WORDS = frozenset("""
+one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+hundreds thousand thousands million millions billion billions dozen dozens half
+""".split())
