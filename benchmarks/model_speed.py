@@ -14,6 +14,23 @@ rule flags count toward ``flagged``.
 
     python benchmarks/model_speed.py                  # ~1-2 minutes on 2 cores
     python benchmarks/model_speed.py --d-model 256 --layers 4 --threads 2
+
+``--by-batch 1,4,16,64`` measures the model pass alone instead (no glossary, no rules,
+``--rewrite all``) on ``--sentences`` MLQE-PE MT sentences, one per line, once per batch size:
+sentences per second by batch size, plus the pass's own cost without a model (a rewriter that
+returns each sentence as it is: sentence splitting and bookkeeping) and the guards' cost per
+rewrite (the MLQE-PE post-edits offered as rewrites). ``--d-model 64 --d-ff 128`` is the shape
+of the tiny model the tests build.
+
+    python benchmarks/model_speed.py --by-batch 1,4,16,64 --d-model 64 --d-ff 128
+
+``--server-latency 0.2 --parallel 1,4,16`` measures the ``openai`` backend's client instead:
+the tests' stub server (``tests/model_server_stub.py``) on 127.0.0.1 answers each request
+after the given latency with the MLQE-PE post-edit (so the guards run), and the model pass
+alone sends ``--sentences`` sentences at each bound of requests in flight; then the same run
+again with the rewrite cache, which sends nothing.
+
+    python benchmarks/model_speed.py --server-latency 0.2 --parallel 1,4,16
 """
 
 from __future__ import annotations
@@ -45,7 +62,7 @@ def load_corpus(data: Path, mlqe: int) -> str:
     return "\n".join(parts)
 
 
-def build_model(corpus: str, folder: Path, d_model: int, layers: int) -> int:
+def build_model(corpus: str, folder: Path, d_model: int, layers: int, d_ff: int | None = None) -> int:
     """Save a random-weight T5 with a tokenizer trained on ``corpus``; returns its parameter count."""
     import sentencepiece as spm
     import torch
@@ -59,7 +76,7 @@ def build_model(corpus: str, folder: Path, d_model: int, layers: int) -> int:
     tokenizer = T5Tokenizer.from_pretrained(str(folder), extra_ids=0)
     torch.manual_seed(0)
     model = T5ForConditionalGeneration(T5Config(
-        vocab_size=len(tokenizer), d_model=d_model, d_ff=4 * d_model, num_layers=layers,
+        vocab_size=len(tokenizer), d_model=d_model, d_ff=d_ff or 4 * d_model, num_layers=layers,
         num_decoder_layers=layers, num_heads=4, d_kv=d_model // 4,
         decoder_start_token_id=tokenizer.pad_token_id, pad_token_id=tokenizer.pad_token_id,
         eos_token_id=tokenizer.eos_token_id))
@@ -81,6 +98,111 @@ def run(folder: Path, corpus: str, mode: str, batch_size: int, max_new_tokens: i
     return seconds, model_pass.stats, result
 
 
+def mlqe_sentences(data: Path, count: int) -> tuple[list[str], list[str]]:
+    """The first ``count`` (MT, post-edit) pairs of MLQE-PE dev, detokenized, over the pairs."""
+    from sacremoses import MosesDetokenizer
+
+    detok = MosesDetokenizer("en")
+    mt: list[str] = []
+    pe: list[str] = []
+    pairs = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
+    for pair in pairs:
+        folder = data / "mlqe-pe" / pair
+        mts = (folder / "dev.mt").read_text(encoding="utf-8").splitlines()[:count // len(pairs)]
+        pes = (folder / "dev.pe").read_text(encoding="utf-8").splitlines()[:len(mts)]
+        mt += [detok.detokenize(line.split()) for line in mts]
+        pe += [detok.detokenize(line.split()) for line in pes]
+    return mt, pe
+
+
+class EchoRewriter:
+    """Returns every sentence as it is: the pass's cost without any model."""
+
+    model_id = "echo"
+
+    def rewrite(self, sentences, *, batch_size=8, progress=None):
+        if progress:
+            progress(len(sentences))
+        return list(sentences)
+
+
+def by_batch(folder: Path, sentences: list[str], post_edits: list[str], sizes: list[int],
+             max_new_tokens: int) -> None:
+    """The model pass alone, once per batch size: sentences per second."""
+    from mtfix.api import build_pipeline
+    from mtfix.rewrite import ModelPass, check_rewrite, load_model_pass
+
+    text = "\n".join(sentences) + "\n"
+
+    def timed(model_pass) -> tuple[float, object]:
+        pipeline = build_pipeline(default_glossaries=False, use_rules=False,
+                                  extra_passes=[model_pass])
+        started = time.perf_counter()
+        pipeline.fix_text(text, doc="corpus")
+        return time.perf_counter() - started, model_pass.stats
+
+    seconds, stats = timed(ModelPass(EchoRewriter(), rewrite="all"))
+    print(f"no model (sentences returned as they are): {stats.sentences} sentences, "
+          f"{seconds:.2f} s, {stats.sentences / seconds:,.0f} sentences/s")
+    started = time.perf_counter()
+    for before, after in zip(sentences, post_edits, strict=True):
+        check_rewrite(before, after)
+    guard_ms = (time.perf_counter() - started) * 1000 / len(sentences)
+    print(f"guards alone: {guard_ms:.2f} ms per rewrite (MLQE-PE post-edits offered)")
+    timed(load_model_pass(str(folder), rewrite="all", batch_size=sizes[0],
+                          max_new_tokens=max_new_tokens))  # warm-up: first-call costs
+    print("| batch size | seconds | sentences/s | accepted | rejected |")
+    print("|---:|---:|---:|---:|---:|")
+    for size in sizes:
+        seconds, stats = timed(load_model_pass(str(folder), rewrite="all", batch_size=size,
+                                               max_new_tokens=max_new_tokens))
+        print(f"| {size} | {seconds:.2f} | {stats.sent / seconds:.1f} | {stats.accepted} | "
+              f"{sum(stats.rejected.values())} |")
+
+
+def by_parallel(sentences: list[str], post_edits: list[str], latency: float,
+                bounds: list[int]) -> None:
+    """The openai backend against a stub server with a fixed latency, per parallel bound."""
+    import tempfile as _tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from model_server_stub import Script, running
+
+    from mtfix.api import build_pipeline
+    from mtfix.rewrite import CachedRewriter, ModelPass, OpenAIRewriter, RewriteCache
+
+    answers = dict(zip(sentences, post_edits, strict=True))
+    text = "\n".join(sentences) + "\n"
+
+    def timed(rewriter) -> tuple[float, object]:
+        model_pass = ModelPass(rewriter, rewrite="all")
+        pipeline = build_pipeline(default_glossaries=False, use_rules=False,
+                                  extra_passes=[model_pass])
+        started = time.perf_counter()
+        pipeline.fix_text(text, doc="corpus")
+        return time.perf_counter() - started, model_pass.stats
+
+    print(f"stub server answering after {latency:g} s with the post-edit")
+    print("| requests in flight | seconds | sentences/s | most in flight at the server |")
+    print("|---:|---:|---:|---:|")
+    with running(Script(rewrite=lambda s: answers.get(s, s), delay_s=latency)) as server:
+        for bound in bounds:
+            server.max_in_flight = 0
+            seconds, stats = timed(OpenAIRewriter(server.url, "stub-model", parallel=bound, key=""))
+            print(f"| {bound} | {seconds:.2f} | {stats.sent / seconds:.1f} | "
+                  f"{server.max_in_flight} |")
+        with _tempfile.TemporaryDirectory() as cache_dir:
+            bound = bounds[-1]
+            timed(CachedRewriter(OpenAIRewriter(server.url, "stub-model", parallel=bound, key=""),
+                                 RewriteCache(cache_dir)))
+            calls = server.chat_calls
+            seconds, stats = timed(CachedRewriter(
+                OpenAIRewriter(server.url, "stub-model", parallel=bound, key=""),
+                RewriteCache(cache_dir)))
+            print(f"rerun with the rewrite cache: {seconds:.2f} s, {stats.sent / seconds:.0f} "
+                  f"sentences/s, {server.chat_calls - calls} requests sent")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("/work/shared/data"))
@@ -90,7 +212,19 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--max-new-tokens", type=int, default=256)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--d-ff", type=int, default=None, help="feed-forward width (4 x d-model)")
+    parser.add_argument("--by-batch", default=None, metavar="1,4,16",
+                        help="the model pass alone, once per batch size")
+    parser.add_argument("--sentences", type=int, default=200, help="with --by-batch")
+    parser.add_argument("--server-latency", type=float, default=None, metavar="SECONDS",
+                        help="the openai backend against a stub server with this latency")
+    parser.add_argument("--parallel", default="1,4,16", help="with --server-latency")
     args = parser.parse_args()
+    if args.server_latency is not None:
+        sentences, post_edits = mlqe_sentences(args.data, args.sentences)
+        by_parallel(sentences, post_edits, args.server_latency,
+                    [int(x) for x in args.parallel.split(",")])
+        return
 
     import torch
 
@@ -98,7 +232,16 @@ def main() -> None:
     corpus = load_corpus(args.data, args.mlqe)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        params = build_model(corpus, folder, args.d_model, args.layers)
+        params = build_model(corpus, folder, args.d_model, args.layers, args.d_ff)
+        if args.by_batch:
+            sentences, post_edits = mlqe_sentences(args.data, args.sentences)
+            print(f"{len(sentences)} MLQE-PE dev MT sentences; tiny T5 d_model={args.d_model} "
+                  f"d_ff={args.d_ff or 4 * args.d_model} layers={args.layers} ({params:,} "
+                  f"parameters); torch threads={args.threads}; "
+                  f"device={'cuda' if torch.cuda.is_available() else 'cpu'}")
+            by_batch(folder, sentences, post_edits, [int(x) for x in args.by_batch.split(",")],
+                     args.max_new_tokens)
+            return
         print(f"corpus: {len(corpus):,} characters; tiny T5 d_model={args.d_model} "
               f"layers={args.layers} ({params:,} parameters); torch threads={args.threads}; "
               f"device={'cuda' if torch.cuda.is_available() else 'cpu'}")

@@ -12,6 +12,7 @@ built once per test session.
 from __future__ import annotations
 
 import itertools
+import os
 import random
 from pathlib import Path
 
@@ -234,3 +235,37 @@ def test_cli_fix_with_model_writes_flags_and_stats(tiny_models: dict[str, Path],
     assert len(model_flags) == len(COPY_SENTENCES) and all(c.is_flag for c in model_flags)
     assert f"model: {len(COPY_SENTENCES)} of {len(COPY_SENTENCES)} sentences sent" in result.output
 
+
+
+def test_fingerprint_follows_the_weights(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    import shutil
+
+    from mtfix.rewrite.backends import BACKENDS, BackendOptions
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_models["untrained-t5"], folder)
+    options = BackendOptions(model=str(folder), prompt=PROMPT)
+    rewriter = BACKENDS["transformers"].build(options)
+    assert BACKENDS["transformers"].fingerprint(options) == rewriter.model_fingerprint()
+    weights = next(folder.glob("*.safetensors"))
+    weights.write_bytes(weights.read_bytes())  # "retrained" in place: same name, new file
+    os.utime(weights, ns=(weights.stat().st_atime_ns, weights.stat().st_mtime_ns + 10**9))
+    assert BACKENDS["transformers"].fingerprint(options) != rewriter.model_fingerprint()
+
+
+def test_a_local_model_is_cached_when_asked(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    from mtfix.rewrite import CachedRewriter
+
+    def run():
+        model_pass = load_model_pass(str(tiny_models["untrained-t5"]), prompt=PROMPT,
+                                     rewrite="all", cache=tmp_path)
+        result = build_pipeline(default_glossaries=False, use_rules=False,
+                                extra_passes=[model_pass]).fix_text(COPY_TEXT, doc="t.txt")
+        return result, model_pass.rewriter
+
+    first, cached = run()
+    assert isinstance(cached, CachedRewriter) and cached.misses == len(COPY_SENTENCES)
+    again, cached = run()
+    assert cached.hits == len(COPY_SENTENCES) and cached.misses == 0
+    assert again.changes == first.changes
+    assert not isinstance(load_model_pass(str(tiny_models["untrained-t5"])).rewriter, CachedRewriter)

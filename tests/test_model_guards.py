@@ -51,7 +51,7 @@ def test_a_good_small_rewrite_is_accepted_with_word_edits() -> None:
     ("", "empty"),
     ("...", "empty"),
     # too much rewritten (same numbers, names and dates, so only the ratio catches it)
-    ("On February 1, in Anhui, officers gathered to plan what 2024 demands from everyone.", "edit-ratio"),
+    ("On February 1, Anhui hosted a festival celebrating 2024 with music.", "edit-ratio"),
     # far too long
     (SENTENCE + " " + SENTENCE.lower().replace("2024", "").replace("1", ""), "length"),
     # adds a line break
@@ -114,7 +114,7 @@ def test_repetition_counts_only_new_loops() -> None:
 def test_limits_are_tunable() -> None:
     after = "On February 1, the Anhui police held a short meeting about the work of 2024 at the office."
     assert guard_of(SENTENCE, after) is None
-    strict = GuardLimits(max_edit_ratio=0.05)
+    strict = GuardLimits(max_edit_ratio=0.05, edit_slack=0)
     assert guard_of(SENTENCE, after, limits=strict) == "edit-ratio"
 
 

@@ -19,6 +19,7 @@ from mtfix.glossary import GlossaryWarning
 from mtfix.glossary.model import GlossaryError
 
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
+_MODEL_PANEL = "Model rewrite"
 
 fail_usage = usage_error
 
@@ -67,24 +68,44 @@ def fix_cmd(
         help="Mark changed units for review (XLIFF state; PO fuzzy). Default: XLIFF only.")
     ] = None,
     model: Annotated[str | None, typer.Option(
-        "--model", metavar="NAME_OR_PATH", rich_help_panel="Model rewrite (needs mtfix[model])",
+        "--model", metavar="NAME_OR_PATH", rich_help_panel=_MODEL_PANEL,
         help="Guarded model rewrite after the glossary and rules: a local folder or a Hugging "
-             "Face id already in the local cache (never downloaded). Files run one at a time.")
+             "Face id already in the local cache (never downloaded); with --model-url, the "
+             "served model's name. Files run one at a time.")
+    ] = None,
+    model_url: Annotated[str | None, typer.Option(
+        "--model-url", metavar="URL", rich_help_panel=_MODEL_PANEL, show_default=False,
+        help="Ask an OpenAI-compatible server instead (vLLM, llama.cpp, Ollama), e.g. "
+             "http://127.0.0.1:8000/v1; API key from $MTFIX_API_KEY or $OPENAI_API_KEY.")
+    ] = None,
+    model_backend: Annotated[str | None, typer.Option(
+        "--model-backend", metavar="NAME", rich_help_panel=_MODEL_PANEL, show_default=False,
+        help="transformers or openai [default: openai with --model-url, else transformers].")
     ] = None,
     model_prompt: Annotated[str | None, typer.Option(
-        "--model-prompt", rich_help_panel="Model rewrite (needs mtfix[model])", show_default=False,
+        "--model-prompt", rich_help_panel=_MODEL_PANEL, show_default=False,
         help="Instruction put before each sentence [default: 'Fix grammatical errors in this "
-             "sentence: ' (CoEdIT style)].")] = None,
+             "sentence: ' (CoEdIT style)]; with --model-url, the chat instruction.")] = None,
     rewrite: Annotated[str, typer.Option(
-        "--rewrite", rich_help_panel="Model rewrite (needs mtfix[model])",
+        "--rewrite", rich_help_panel=_MODEL_PANEL,
         help="Which sentences go to the model: flagged (flagged by a rule or looking garbled) "
              "or all.")] = "flagged",
     batch_size: Annotated[int, typer.Option(
-        "--batch-size", min=1, rich_help_panel="Model rewrite (needs mtfix[model])",
-        help="Sentences per model batch.")] = 8,
+        "--batch-size", min=1, rich_help_panel=_MODEL_PANEL,
+        help="Sentences per model batch (in-process model).")] = 8,
     max_new_tokens: Annotated[int, typer.Option(
-        "--max-new-tokens", min=1, rich_help_panel="Model rewrite (needs mtfix[model])",
+        "--max-new-tokens", min=1, rich_help_panel=_MODEL_PANEL,
         help="Upper bound on generated tokens per sentence (also bounded by its length).")] = 256,
+    model_parallel: Annotated[int, typer.Option(
+        "--model-parallel", min=1, rich_help_panel=_MODEL_PANEL,
+        help="Requests in flight at once to --model-url.")] = 4,
+    model_timeout: Annotated[float, typer.Option(
+        "--model-timeout", min=1, rich_help_panel=_MODEL_PANEL, metavar="SECONDS",
+        help="Time one request to --model-url may take (retried 3 times).")] = 120.0,
+    model_cache: Annotated[str | None, typer.Option(
+        "--model-cache", metavar="DIR|off", rich_help_panel=_MODEL_PANEL, show_default=False,
+        help="Keep rewrites here, so a rerun asks for none again [default: ~/.cache/mtfix "
+             "with --model-url, none for a local model].")] = None,
 ) -> None:
     """Fix machine-translated text files and write a change log of every change."""
     from mtfix.api import build_pipeline, fix_text, load_glossary_set
@@ -131,18 +152,24 @@ def fix_cmd(
                      # checked against every input and output before any work
                      "also_writes": {"--report": report_path} if report_path else None}
     extra_passes = []
-    if model:
+    if model or model_url:
         from mtfix.cli.model import ModelOptionError, model_pass_from_options
 
         try:
             extra_passes.append(model_pass_from_options(
-                model, prompt=model_prompt, rewrite=rewrite, batch_size=batch_size,
-                max_new_tokens=max_new_tokens, show_progress=not quiet))
+                model, url=model_url, backend=model_backend, prompt=model_prompt,
+                rewrite=rewrite, batch_size=batch_size, max_new_tokens=max_new_tokens,
+                parallel=model_parallel, timeout_s=model_timeout, cache=model_cache,
+                show_progress=not quiet))
         except ModelOptionError as exc:
             raise fail_usage(str(exc)) from None
         batch_options["jobs"] = 1  # one model in one process; it uses the cores itself
-    elif model_prompt is not None or rewrite != "flagged":
-        raise fail_usage("--model-prompt and --rewrite need --model")
+    elif given := [name for name, value in (("--model-prompt", model_prompt is not None),
+                                             ("--rewrite", rewrite != "flagged"),
+                                             ("--model-backend", model_backend is not None),
+                                             ("--model-cache", model_cache is not None)) if value]:
+        raise fail_usage(f"{' and '.join(given)} need{'s' if len(given) == 1 else ''} --model "
+                         "or --model-url")
     try:
         glossaries = load_glossary_set(list(glossary or ()), defaults=not no_default_glossaries)
         pipeline = build_pipeline(glossaries, rules=rule, disabled_rules=no_rule or (),
@@ -164,7 +191,11 @@ def fix_cmd(
         except InputError as exc:
             _err(f"mtfix: {exc}")
             raise typer.Exit(EXIT_INPUT_FAILED) from None
-        result = fix_text(text, pipeline=pipeline, doc="-")
+        try:
+            result = fix_text(text, pipeline=pipeline, doc="-")
+        except InputError as exc:  # a model server that failed: nothing was written
+            _err(f"mtfix: {exc}")
+            raise typer.Exit(EXIT_INPUT_FAILED) from None
         sys.stdout.write(result.text)
         sys.stdout.flush()
         if changes:
@@ -181,8 +212,7 @@ def fix_cmd(
             applied = len(result.applied)
             _err(f"mtfix: 1 file, {applied} change{'s' if applied != 1 else ''}, "
                  f"{len(result.flags)} flags{warned}")
-            for step in extra_passes:
-                _err(f"mtfix: {step.stats.summary()}")
+            _report_model(extra_passes)
         return
 
     def report(result) -> None:
@@ -217,8 +247,7 @@ def fix_cmd(
         _err(f"mtfix: {batch.summary()}{warned}{where}")
         if batch.note:
             _err(f"mtfix: {batch.note}")
-        for step in extra_passes:
-            _err(f"mtfix: {step.stats.summary()}")
+        _report_model(extra_passes)
     if report_path and any(r.ok for r in batch.results):
         from mtfix.cli.report import write_fix_report
 
@@ -241,6 +270,15 @@ def glossary_warning_count(warnings: Sequence[GlossaryWarning]) -> str:
     """The summary's part about glossary warnings (empty when there are none)."""
     n = len(warnings)
     return f", {n} glossary warning{'s' if n != 1 else ''}" if n else ""
+
+
+def _report_model(extra_passes) -> None:
+    if extra_passes:
+        from mtfix.cli.model import model_summary
+
+        for step in extra_passes:
+            for line in model_summary(step):
+                _err(f"mtfix: {line}")
 
 
 def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, report,

@@ -1,14 +1,17 @@
-"""The ``--model`` options of ``mtfix fix``: load the model pass, show progress, report stats.
+"""The model options of ``mtfix fix``: build the model pass, show progress, report stats.
 
 Kept out of :mod:`mtfix.cli` so that module stays small and never imports torch: everything
-here runs only when ``--model`` is given.
+here runs only when ``--model`` or ``--model-url`` is given.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 
-from mtfix.rewrite.loading import DEFAULT_PROMPT, ModelLoadError, ModelUnavailable
+from mtfix.fileio import InputError
+from mtfix.rewrite.backends import BACKENDS, BackendError
+from mtfix.rewrite.cache import CachedRewriter, CacheError
 from mtfix.rewrite.passes import REWRITE_MODES, ModelPass
 
 
@@ -16,20 +19,64 @@ class ModelOptionError(ValueError):
     """A one-line, user-facing reason why the model pass could not be set up."""
 
 
-def model_pass_from_options(model: str, *, prompt: str | None, rewrite: str, batch_size: int,
-                            max_new_tokens: int, show_progress: bool) -> ModelPass:
-    """Build the ModelPass for ``mtfix fix --model``; errors are :class:`ModelOptionError`."""
+def model_pass_from_options(model: str | None, *, url: str | None = None,
+                            backend: str | None = None, prompt: str | None, rewrite: str,
+                            batch_size: int, max_new_tokens: int, parallel: int = 4,
+                            timeout_s: float = 120.0, cache: str | None = None,
+                            show_progress: bool) -> ModelPass:
+    """Build the ModelPass for ``mtfix fix --model/--model-url``; errors are
+    :class:`ModelOptionError`."""
     if rewrite not in REWRITE_MODES:
         raise ModelOptionError(f"--rewrite {rewrite}: choose {' or '.join(REWRITE_MODES)}")
+    if backend is not None and backend not in BACKENDS:
+        raise ModelOptionError(f"--model-backend {backend}: choose {' or '.join(BACKENDS)}")
     from mtfix.rewrite import load_model_pass
 
     progress = _ModelProgress() if show_progress and sys.stderr.isatty() else None
     try:
-        return load_model_pass(model, prompt=DEFAULT_PROMPT if prompt is None else prompt,
-                               rewrite=rewrite, batch_size=batch_size,  # type: ignore[arg-type]
-                               max_new_tokens=max_new_tokens, progress=progress)
-    except (ModelUnavailable, ModelLoadError) as exc:
+        model_pass = load_model_pass(model, url=url, backend=backend, prompt=prompt,
+                                     rewrite=rewrite,  # type: ignore[arg-type]
+                                     batch_size=batch_size, max_new_tokens=max_new_tokens,
+                                     parallel=parallel, timeout_s=timeout_s, cache=cache,
+                                     progress=progress)
+    except (BackendError, CacheError) as exc:
         raise ModelOptionError(str(exc)) from None
+    model_pass.rewriter = _FailuresAsInputErrors(model_pass.rewriter)
+    return model_pass
+
+
+def model_summary(model_pass: ModelPass) -> list[str]:
+    """The lines ``mtfix fix`` prints about the model pass: its stats, and the cache's use."""
+    lines = [model_pass.stats.summary()]
+    rewriter = model_pass.rewriter
+    inner = rewriter.inner if isinstance(rewriter, _FailuresAsInputErrors) else rewriter
+    if isinstance(inner, CachedRewriter) and inner.hits + inner.misses:
+        lines.append(f"model cache: {inner.hits} of {inner.hits + inner.misses} rewrites "
+                     f"found in {inner.cache.path}")
+    return lines
+
+
+class _FailuresAsInputErrors:
+    """The rewriter, with a model server's failure raised as the file's :class:`InputError`:
+    the batch reports it under the file, as it is (not as an mtfix bug), and goes on; the
+    backend refuses further work at once, so each later file fails fast with the same line."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    def fingerprint(self) -> str:
+        return self.inner.fingerprint()
+
+    def rewrite(self, sentences: Sequence[str], *, batch_size: int = 8,
+                progress: Callable[[int], None] | None = None) -> list[str | None]:
+        try:
+            return self.inner.rewrite(sentences, batch_size=batch_size, progress=progress)
+        except (BackendError, CacheError) as exc:
+            raise InputError(str(exc)) from None
 
 
 class _ModelProgress:

@@ -15,8 +15,8 @@ Text written by earlier passes (``protected``) is never edited: a rewrite that t
 rejected by the "protected" guard.
 
 The rewriter is anything with ``model_id`` and ``rewrite(sentences, batch_size=, progress=)``
-(:class:`~mtfix.rewrite.loading.TransformersRewriter` for real models); the pass itself never
-imports torch.
+(the backends of :mod:`mtfix.rewrite.backends` build the real ones: a model in this process or
+a model server); the pass itself never imports torch.
 """
 
 from __future__ import annotations

@@ -25,6 +25,16 @@ class Sentence(NamedTuple):
     text: str
 
 
+def require_sentence_splitter() -> str | None:
+    """None when pysbd can be imported, else the one line saying what to install (every
+    backend needs it: the pass works sentence by sentence)."""
+    import importlib.util
+
+    if importlib.util.find_spec("pysbd") is None:
+        return 'the model rewrite splits sentences with pysbd: pip install pysbd (or "mtfix[model]")'
+    return None
+
+
 @functools.lru_cache(maxsize=4)
 def _segmenter(language: str):
     import pysbd

@@ -1,4 +1,5 @@
-"""Load a rewrite model (a local folder or a Hugging Face id from the local cache) and run it.
+"""The ``transformers`` backend: a model loaded in this process (a local folder or a Hugging
+Face id from the local cache) rewrites sentences in batches.
 
 mtfix never downloads at run time: a hub id is looked up in the local Hugging Face cache only
 (``local_files_only=True``), so a batch run is reproducible and works offline; when the model is
@@ -18,10 +19,15 @@ anyway, so generating further only costs time).
 torch and transformers are imported inside the functions here: importing this module is cheap,
 and without the ``model`` extra :func:`load_model` raises :class:`ModelUnavailable` with a
 one-line message saying what to install.
+
+The fingerprint names the model and what it was loaded from: for a folder, its config and the
+size and time of its weight files; for a hub id, the snapshot in the cache. A model retrained
+into the same folder is therefore a different model for ``--resume`` and the rewrite cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import math
 import os
@@ -30,8 +36,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-DEFAULT_PROMPT = "Fix grammatical errors in this sentence: "
-DEFAULT_MAX_NEW_TOKENS = 256
+from mtfix.rewrite.backends.base import (
+    DEFAULT_MAX_NEW_TOKENS,
+    BackendOptions,
+    BackendSpec,
+    ModelLoadError,
+    ModelUnavailable,
+    register_backend,
+)
+from mtfix.rewrite.prompts import DEFAULT_PROMPT, text_prompt
+
 #: generation budget per sentence: this many times its own token count, plus a constant
 LENGTH_FACTOR = 1.5
 LENGTH_MARGIN = 8
@@ -39,14 +53,6 @@ LENGTH_MARGIN = 8
 MAX_INPUT_TOKENS = 1024
 
 ModelKind = Literal["seq2seq", "causal"]
-
-
-class ModelUnavailable(RuntimeError):
-    """torch, transformers or pysbd is not installed (the ``model`` extra)."""
-
-
-class ModelLoadError(RuntimeError):
-    """The model could not be found or loaded; the message says what to do."""
 
 
 def require_model_extra() -> None:
@@ -75,6 +81,8 @@ class LoadedModel:
     kind: ModelKind
     model_id: str
     device: str
+    #: what the weights were loaded from (see :func:`_source_signature`)
+    signature: str = ""
 
 
 def _looks_like_path(name: str) -> bool:
@@ -143,7 +151,28 @@ def load_model(name_or_path: str, *, device: str | None = None) -> LoadedModel:
         tokenizer.padding_side = "left"  # generation continues from the right end
         if tokenizer.pad_token_id is None:
             tokenizer.pad_token = tokenizer.eos_token
-    return LoadedModel(model, tokenizer, kind, name, device)
+    return LoadedModel(model, tokenizer, kind, name, device, _source_signature(source))
+
+
+def _source_signature(source: str) -> str:
+    """A short hash of what the model was loaded from: the folder's config.json and the name,
+    size and modification time of its other files (weights, tokenizer), so a model retrained
+    in place gets another fingerprint. A hub id resolves to its cached snapshot folder."""
+    folder = Path(source).expanduser()
+    if not folder.is_dir():
+        try:
+            from huggingface_hub import snapshot_download
+
+            folder = Path(snapshot_download(source, local_files_only=True))
+        except Exception:  # no snapshot to describe: the id alone names it
+            return source
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        if path.name == "config.json":
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class TransformersRewriter:
@@ -164,20 +193,28 @@ class TransformersRewriter:
     def model_id(self) -> str:
         return self.loaded.model_id
 
-    def fingerprint(self) -> str:
-        return (f"{self.model_id}|{self.loaded.kind}|{self.prompt!r}|{self.max_new_tokens}|"
+    def model_fingerprint(self) -> str:
+        """The model and its decoding settings (the rewrite cache's model key)."""
+        return (f"transformers|{self.model_id}|{self.loaded.signature}|{self.max_new_tokens}|"
                 f"{self.num_beams}")
 
-    def build_input(self, sentence: str) -> str:
+    def prompt_fingerprint(self) -> str:
+        return repr(self.prompt)
+
+    def fingerprint(self) -> str:
+        return f"{self.model_fingerprint()}|{self.prompt_fingerprint()}"
+
+    def build_input(self, sentence: str, source: str | None = None) -> str:
         """The model input for one sentence (chat template, plain prompt or seq2seq prefix)."""
         tokenizer = self.loaded.tokenizer
+        prompt = text_prompt(sentence, prompt=self.prompt, source=source)
         if self.loaded.kind == "causal":
             if getattr(tokenizer, "chat_template", None):
-                messages = [{"role": "user", "content": f"{self.prompt}{sentence}"}]
+                messages = [{"role": "user", "content": prompt}]
                 return tokenizer.apply_chat_template(messages, add_generation_prompt=True,
                                                      tokenize=False)
-            return f"{self.prompt}{sentence}\n"
-        return f"{self.prompt}{sentence}"
+            return f"{prompt}\n"
+        return prompt
 
     def budget(self, sentence_tokens: int) -> int:
         """max_new_tokens for a sentence of ``sentence_tokens`` tokens."""
@@ -185,9 +222,12 @@ class TransformersRewriter:
                           math.ceil(sentence_tokens * LENGTH_FACTOR) + LENGTH_MARGIN))
 
     def rewrite(self, sentences: Sequence[str], *, batch_size: int = 8,
-                progress: Callable[[int], None] | None = None) -> list[str | None]:
+                progress: Callable[[int], None] | None = None,
+                sources: Sequence[str | None] | None = None,
+                on_result: Callable[[int, str | None], None] | None = None) -> list[str | None]:
         """One rewrite per sentence, in order (``None``: too long to send). ``progress`` is
-        called with the number of sentences finished after each batch."""
+        called with the number of sentences finished after each batch, ``on_result(i, text)``
+        for each sentence done. ``sources``: the source sentence of each, when known."""
         import torch
 
         tokenizer = self.loaded.tokenizer
@@ -201,10 +241,13 @@ class TransformersRewriter:
         with torch.inference_mode():
             for first in range(0, len(todo), max(1, batch_size)):
                 batch = todo[first:first + batch_size]
-                texts = self._generate([self.build_input(sentences[i]) for i in batch],
-                                       self.budget(max(lengths[i] for i in batch)))
+                texts = self._generate(
+                    [self.build_input(sentences[i], sources[i] if sources else None) for i in batch],
+                    self.budget(max(lengths[i] for i in batch)))
                 for i, text in zip(batch, texts, strict=True):
                     out[i] = text
+                    if on_result:
+                        on_result(i, text)
                 if progress:
                     progress(len(batch))
         return out
@@ -231,3 +274,27 @@ def _first_line(text: str) -> str:
     text = text.lstrip()
     cut = min((i for i in (text.find("\n"), text.find("\r")) if i != -1), default=len(text))
     return text[:cut]
+
+
+def _build(options: BackendOptions) -> TransformersRewriter:
+    if not options.model:
+        raise ModelLoadError("the transformers backend needs --model NAME_OR_PATH (a local "
+                             "folder or a Hugging Face id in the local cache)")
+    loaded = load_model(options.model, device=options.device)
+    return TransformersRewriter(loaded, prompt=DEFAULT_PROMPT if options.prompt is None
+                                else options.prompt,
+                                max_new_tokens=options.max_new_tokens, num_beams=options.num_beams)
+
+
+def _fingerprint(options: BackendOptions) -> str:
+    """What :meth:`TransformersRewriter.model_fingerprint` says, without loading the model."""
+    name = (options.model or "").rstrip("/") or (options.model or "")
+    source = str(Path(name).expanduser()) if Path(name).expanduser().is_dir() else name
+    return (f"transformers|{name}|{_source_signature(source)}|{options.max_new_tokens}|"
+            f"{options.num_beams}")
+
+
+SPEC = register_backend(BackendSpec(
+    name="transformers",
+    description="a Hugging Face model (local folder or cached id) run in this process",
+    build=_build, fingerprint=_fingerprint, cache_by_default=False))

@@ -1,0 +1,509 @@
+"""Guards of the model rewrite, measured with human rewrites and with harmful ones.
+
+No real model runs here. Each MLQE-PE segment gives a pair (MT, human post-edit): the
+post-edit is offered to :func:`mtfix.rewrite.check_rewrite` as if a model had rewritten the MT
+(a good rewrite, which the guards should let through), and corrupted copies of the post-edit
+are offered the same way (harmful rewrites, which they should stop). Segments whose post-edit
+equals the MT are left out (there is no rewrite to judge).
+
+Harm kinds (each applied only where it can be: a sentence without a number gets no "number"
+harm; one corruption per segment and kind, chosen with a fixed seed):
+
+* ``number``: one digit of a number changed;
+* ``negation``: a negator dropped ("not", "never", "no", "n't"), or one added ("is" → "is not");
+* ``polarity``: a word swapped for its opposite ("increase" → "decrease", "before" → "after");
+* ``modality``: certainty changed ("may" → "will", "must" → "may");
+* ``quantifier``: "all" → "some", "always" → "sometimes" and the like;
+* ``name``: a name replaced by one from another segment;
+* ``pronoun``: a pronoun replaced by a name from another segment ("He said" → "Putin said");
+* ``swap``: subject and object exchanged (two names, or the nouns either side of the verb);
+* ``unit``: a unit or currency changed ("km" → "miles", "dollars" → "euros");
+* ``list-item``: one item of a comma list dropped;
+* ``claim``: a short claim added ("..., which was later denied");
+* ``third``: a third of the sentence (a run of words) dropped;
+* ``unrelated``: another segment's post-edit.
+
+The polarity, modality and quantifier harms draw on word lists written for this benchmark;
+they overlap the guard's lists, so what they measure is the mechanism (a swap within a known
+pair is caught), not how many of the language's opposites the guard knows.
+
+Develop on ``--split train`` and report ``--split dev``: the guards were tuned on train.
+
+    python benchmarks/guards.py                       # dev, all five pairs, ~1 minute
+    python benchmarks/guards.py --split train --limit 1500 --show name:accepted
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mtfix.rewrite.guards import check_rewrite  # noqa: E402
+
+PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+@dataclass(frozen=True)
+class Segment:
+    pair: str
+    mt: str
+    pe: str
+
+
+def load_segments(data: Path, split: str, limit: int | None) -> list[Segment]:
+    """Detokenized (MT, post-edit) pairs that differ, ``limit`` per language pair."""
+    from sacremoses import MosesDetokenizer
+
+    detok = MosesDetokenizer("en")
+    segments = []
+    for pair in PAIRS:
+        folder = data / "mlqe-pe" / pair
+        mt_lines = (folder / f"{split}.mt").read_text(encoding="utf-8").splitlines()
+        pe_lines = (folder / f"{split}.pe").read_text(encoding="utf-8").splitlines()
+        taken = 0
+        for mt, pe in zip(mt_lines, pe_lines, strict=True):
+            mt_text, pe_text = detok.detokenize(mt.split()), detok.detokenize(pe.split())
+            if mt_text == pe_text or not mt_text.strip() or not pe_text.strip():
+                continue
+            segments.append(Segment(pair, mt_text, pe_text))
+            taken += 1
+            if limit and taken >= limit:
+                break
+    return segments
+
+
+# --- harm generators: (post-edit, MT, rng, every post-edit) -> corrupted copy or None -------
+
+Harm = Callable[[str, str, random.Random, list[str]], "str | None"]
+
+
+def _words(text: str) -> list[re.Match[str]]:
+    return list(WORD_RE.finditer(text))
+
+
+def _replace(text: str, match: re.Match[str] | tuple[int, int], new: str) -> str:
+    start, end = (match.start(), match.end()) if isinstance(match, re.Match) else match
+    return text[:start] + new + text[end:]
+
+
+def _same_case(template: str, word: str) -> str:
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def harm_number(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
+    digits = [m for m in re.finditer(r"\d", text)]
+    if not digits:
+        return None
+    m = rng.choice(digits)
+    new = str((int(m.group()) + rng.randint(1, 8)) % 10)
+    return _replace(text, m, new)
+
+
+NEGATORS = ("not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without")
+AUXILIARIES = ("is", "are", "was", "were", "can", "will", "would", "should", "could", "has",
+               "have", "had", "does", "did", "must", "may", "might")
+
+
+def harm_negation(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
+    words = _words(text)
+    negators = [m for m in words if m.group().lower() in NEGATORS or m.group().lower().endswith("n't")]
+    if negators and rng.random() < 0.5:
+        m = rng.choice(negators)
+        word = m.group()
+        if word.lower().endswith("n't"):
+            stem = word[:-3]
+            stem = {"wo": "will", "ca": "can", "sha": "shall"}.get(stem.lower(), stem)
+            return _replace(text, m, stem)
+        # drop the negator and the space after it
+        end = m.end() + (1 if text[m.end():m.end() + 1] == " " else 0)
+        return _replace(text, (m.start(), end), "")
+    auxiliaries = [m for m in words if m.group().lower() in AUXILIARIES]
+    if not auxiliaries:
+        return None
+    m = rng.choice(auxiliaries)
+    if m.group().lower() == "can":
+        return _replace(text, m, m.group() + "not")
+    return _replace(text, m, m.group() + " not")
+
+
+def _pairs(spec: str) -> dict[str, str]:
+    """'a/b c/d' -> {a: b, b: a, c: d, d: c}."""
+    table = {}
+    for pair in spec.split():
+        a, b = pair.split("/")
+        table.setdefault(a, b)
+        table.setdefault(b, a)
+    return table
+
+
+POLARITY = _pairs("""
+increase/decrease increased/decreased increases/decreases increasing/decreasing
+rise/fall rose/fell rising/falling risen/fallen grow/shrink grew/shrank growth/decline
+more/less most/least higher/lower highest/lowest larger/smaller largest/smallest
+bigger/smaller biggest/smallest greater/lesser high/low large/small big/small
+before/after above/below over/under inside/outside internal/external upper/lower
+win/lose won/lost wins/loses victory/defeat success/failure successful/unsuccessful
+accept/reject accepted/rejected allow/forbid allowed/forbidden permitted/prohibited
+support/oppose supported/opposed agree/disagree agreed/refused include/exclude
+included/excluded open/closed opened/closed start/end started/ended begin/finish
+began/finished first/last early/late earlier/later earliest/latest strong/weak
+stronger/weaker good/bad better/worse best/worst positive/negative rich/poor
+old/new older/newer oldest/newest young/old major/minor maximum/minimum north/south
+northern/southern east/west eastern/western legal/illegal possible/impossible
+known/unknown true/false right/wrong easy/difficult cheap/expensive fast/slow
+long/short longer/shorter longest/shortest hot/cold warm/cold dead/alive love/hate
+friend/enemy friends/enemies always/never gain/loss gained/lost profit/loss
+import/export imported/exported imports/exports buy/sell bought/sold arrive/leave
+arrived/left entered/left male/female men/women husband/wife father/mother son/daughter
+brother/sister king/queen day/night summer/winter left/right top/bottom up/down
+""")
+MODALITY = _pairs("""
+may/will might/will could/would must/may should/may can/must possibly/certainly
+probably/certainly likely/unlikely perhaps/certainly
+""")
+QUANTIFIER = _pairs("""
+all/some every/some always/sometimes many/few most/few often/rarely
+everyone/someone everything/something entire/partial whole/part only/also both/either
+""")
+
+
+def _mt_words(mt: str) -> set[str]:
+    return {m.group().lower() for m in _words(mt)}
+
+
+def _harm_from_table(table: dict[str, str], *, anchored: bool) -> Harm:
+    """Swap a word of ``table`` for its partner; ``anchored``: only a word the MT has too."""
+    def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
+        found = [m for m in _words(text) if m.group().lower() in table]
+        if anchored:
+            found = [m for m in found if m.group().lower() in _mt_words(mt)]
+        if not found:
+            return None
+        m = rng.choice(found)
+        return _replace(text, m, _same_case(m.group(), table[m.group().lower()]))
+    return harm
+
+
+PRONOUNS = ("he", "she", "they", "him", "her", "them", "his", "their")
+
+
+def harm_pronoun(text: str, _mt: str, rng: random.Random, others: list[str]) -> str | None:
+    """A pronoun resolved into a name the text never gave ("He stressed" → "Putin stressed")."""
+    pronouns = [m for m in _words(text) if m.group().lower() in PRONOUNS]
+    if not pronouns:
+        return None
+    m = rng.choice(pronouns)
+    for _ in range(50):
+        names = [n.group() for n in _names(rng.choice(others)) if n.group().lower() not in text.lower()]
+        if names:
+            name = rng.choice(names)
+            return _replace(text, m, name + ("'s" if m.group().lower() in ("his", "their") else ""))
+    return None
+
+
+def _names(text: str) -> list[re.Match[str]]:
+    """Capitalised words that do not open the text."""
+    return [m for m in _words(text)[1:] if m.group()[0].isupper() and len(m.group()) > 1
+            and not m.group().isupper()]
+
+
+def harm_name(text: str, _mt: str, rng: random.Random, others: list[str]) -> str | None:
+    names = _names(text)
+    if not names:
+        return None
+    m = rng.choice(names)
+    for _ in range(50):
+        candidates = _names(rng.choice(others))
+        candidates = [c.group() for c in candidates if c.group().lower() not in text.lower()]
+        if candidates:
+            return _replace(text, m, rng.choice(candidates))
+    return None
+
+
+FUNCTION_WORDS = frozenset("""
+a an the this that these those it its he she they we you i his her their our my your him them us
+in on at by for from with to of as into onto about over under between through during after before
+and or but so if than then because while when where which who whom whose what how why
+is are was were be been being has have had do does did will would shall should can could may might must
+not no nor also very more most much many some any all each every such only own same other another
+there here out up down off again further once just too even still yet
+""".split())
+
+
+def _is_content(word: str) -> bool:
+    return word.lower() not in FUNCTION_WORDS and len(word) > 2 and not word.isdigit()
+
+
+def _harm_swap(*, anchored: bool) -> Harm:
+    """``anchored``: only words the MT has too are swapped."""
+    def harm(text: str, mt: str, rng: random.Random, others: list[str]) -> str | None:
+        return swap(text, rng, _mt_words(mt) if anchored else None)
+    return harm
+
+
+def swap(text: str, rng: random.Random, allowed: set[str] | None) -> str | None:
+    """Exchange two names with a word other than "and"/"or" between them ("Russia closer to
+    Belarus"), else the content words either side of a verb ("is", "was", a word in -ed).
+    ``allowed``: if given, both words must be in it."""
+    def ok(word: str) -> bool:
+        return allowed is None or word.lower() in allowed
+
+    names = [m for m in _names(text) if ok(m.group())]
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
+             if a.group() != b.group()
+             and any(w.group().lower() not in ("and", "or") for w in _words(text[a.end():b.start()]))]
+    if pairs:
+        first, second = rng.choice(pairs)
+        return (text[:first.start()] + second.group() + text[first.end():second.start()]
+                + first.group() + text[second.end():])
+    words = _words(text)
+    for i, m in enumerate(words[1:-1], start=1):
+        w = m.group().lower()
+        if not (w in ("is", "are", "was", "were") or (w.endswith("ed") and len(w) > 4)):
+            continue
+        subject = next((x for x in reversed(words[:i]) if _is_content(x.group())), None)
+        obj = next((x for x in words[i + 1:] if _is_content(x.group())
+                    and not x.group().lower().endswith(("ed", "ing", "ly"))), None)
+        if (subject is None or obj is None or subject.group().lower() == obj.group().lower()
+                or not ok(subject.group()) or not ok(obj.group())):
+            continue
+        return (text[:subject.start()] + _same_case(subject.group(), obj.group().lower())
+                + text[subject.end():obj.start()] + _same_case(obj.group(), subject.group().lower())
+                + text[obj.end():])
+    return None
+
+
+UNITS = _pairs("""
+km/miles kilometres/miles kilometers/miles kilometre/mile kilometer/mile metres/feet meters/feet
+metre/foot meter/foot m/ft cm/inches centimetres/inches mm/cm kg/pounds kilograms/pounds
+kilogram/pound tonnes/pounds tons/kilograms grams/ounces litres/gallons liters/gallons
+hectares/acres square/cubic dollars/euros dollar/euro euros/pounds yuan/dollars rupees/dollars
+roubles/dollars rubles/dollars lei/euros percent/degrees hours/minutes minutes/seconds
+days/weeks weeks/months months/years years/months centuries/decades century/decade
+decades/years hour/minute day/week week/month month/year year/month
+""")
+CURRENCY_SIGNS = {"$": "€", "€": "$", "£": "$", "%": " degrees"}
+
+
+def harm_unit(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
+    found: list[tuple[int, int, str]] = [
+        (m.start(), m.end(), _same_case(m.group(), UNITS[m.group().lower()]))
+        for m in _words(text) if m.group().lower() in UNITS]
+    found += [(i, i + 1, CURRENCY_SIGNS[c]) for i, c in enumerate(text) if c in CURRENCY_SIGNS]
+    if not found:
+        return None
+    start, end, new = rng.choice(found)
+    return text[:start] + new + text[end:]
+
+
+LIST_ITEM_RE = re.compile(r"(?<=[\w\")]), ([^,;:.()\"]{2,40}?)(?=,| and | or )")
+
+
+def harm_list_item(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
+    """Drop one middle item of ``A, B, and C`` / ``A, B and C``."""
+    items = list(LIST_ITEM_RE.finditer(text))
+    if not items:
+        return None
+    m = rng.choice(items)
+    return text[:m.start()] + text[m.end():]
+
+
+CLAIMS = (
+    ", which was later denied by the government",
+    ", according to unconfirmed reports",
+    " for the first time in history",
+    ", making it the largest in the world",
+    " despite strong public opposition",
+    ", killing two people",
+    " under pressure from foreign governments",
+    ", the police said",
+    " without the approval of parliament",
+    " after secret negotiations",
+)
+
+
+def harm_claim(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
+    body = text.rstrip()
+    cut = len(body.rstrip(".!?\"”'"))
+    if cut == 0:
+        return None
+    return body[:cut] + rng.choice(CLAIMS) + body[cut:] + text[len(body):]
+
+
+def harm_third(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
+    words = _words(text)
+    if len(words) < 3:
+        return None
+    n = max(1, round(len(words) / 3))
+    first = rng.randrange(0, len(words) - n + 1)
+    start, end = words[first].start(), words[first + n - 1].end()
+    out = text[:start] + text[end:]
+    return re.sub(r"  +", " ", out).strip()
+
+
+def harm_unrelated(text: str, _mt: str, rng: random.Random, others: list[str]) -> str | None:
+    for _ in range(50):
+        other = rng.choice(others)
+        if other != text and abs(len(other) - len(text)) < max(10, len(text) // 3):
+            return other
+    return rng.choice(others)
+
+
+HARMS: dict[str, Harm] = {
+    "number": harm_number,
+    "negation": harm_negation,
+    "polarity": _harm_from_table(POLARITY, anchored=True),
+    "modality": _harm_from_table(MODALITY, anchored=True),
+    "quantifier": _harm_from_table(QUANTIFIER, anchored=True),
+    "name": harm_name,
+    "pronoun": harm_pronoun,
+    "swap": _harm_swap(anchored=True),
+    "unit": harm_unit,
+    "list-item": harm_list_item,
+    "claim": harm_claim,
+    "third": harm_third,
+    "unrelated": harm_unrelated,
+}
+#: The same corruptions on any word of the post-edit, including words the MT does not have
+#: (the post-editor brought them in). A guard sees only the MT and the rewrite, so an opposite
+#: of a word the MT never had, or a swap of such words, looks like any other new wording.
+BLIND_SPOTS: dict[str, Harm] = {
+    "polarity, any word": _harm_from_table(POLARITY, anchored=False),
+    "modality, any word": _harm_from_table(MODALITY, anchored=False),
+    "quantifier, any word": _harm_from_table(QUANTIFIER, anchored=False),
+    "swap, any words": _harm_swap(anchored=False),
+}
+
+
+# --- the measurement ------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    offered: int = 0
+    accepted: int = 0
+    # harms only: offered / accepted among the segments whose post-edit was accepted
+    offered_when_good: int = 0
+    accepted_when_good: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    #: (MT, rewrite, why rejected or "", whether the post-edit was accepted)
+    examples: list[tuple[str, str, str, bool]] = field(default_factory=list)
+
+
+def measure(segments: list[Segment], seed: int) -> dict[str, Tally]:
+    harms = {**HARMS, **BLIND_SPOTS}
+    tallies = {"post-edit": Tally(), **{kind: Tally() for kind in harms}}
+    others = [s.pe for s in segments]
+    for index, segment in enumerate(segments):
+        _, rejection = check_rewrite(segment.mt, segment.pe)
+        good = rejection is None
+        _count(tallies["post-edit"], segment.mt, segment.pe, rejection, good)
+        for kind, harm in harms.items():
+            rng = random.Random(f"{seed}:{index}:{kind}")
+            bad = harm(segment.pe, segment.mt, rng, others)
+            if bad is None or bad == segment.pe or bad == segment.mt:
+                continue
+            _, rejection = check_rewrite(segment.mt, bad)
+            tally = tallies[kind]
+            _count(tally, segment.mt, bad, rejection, good)
+            if good:
+                tally.offered_when_good += 1
+                tally.accepted_when_good += rejection is None
+    return tallies
+
+
+def _count(tally: Tally, before: str, after: str, rejection, good: bool) -> None:
+    tally.offered += 1
+    if rejection is None:
+        tally.accepted += 1
+    else:
+        tally.rejected[rejection.guard] += 1
+    tally.examples.append((before, after, str(rejection or ""), good))
+
+
+def table(tallies: dict[str, Tally], kinds: list[str]) -> str:
+    rows = ["| rewrite offered | segments | accepted | accepted where the post-edit was | "
+            "rejected by (guard: count) |",
+            "|---|---:|---:|---:|---|"]
+    for kind in kinds:
+        tally = tallies[kind]
+        label = "the human post-edit" if kind == "post-edit" else f"harm: {kind}"
+        share = f"{tally.accepted / tally.offered:.1%}" if tally.offered else "–"
+        when_good = ("" if kind == "post-edit" else
+                     f"{tally.accepted_when_good / tally.offered_when_good:.1%}"
+                     if tally.offered_when_good else "–")
+        guards = ", ".join(f"{g} {n}" for g, n in tally.rejected.most_common())
+        rows.append(f"| {label} | {tally.offered:,} | {share} | {when_good} | {guards} |")
+    return "\n".join(rows)
+
+
+def by_pair(segments: list[Segment], tally: Tally) -> dict[str, float]:
+    """Share of post-edits accepted per language pair (examples are in segment order)."""
+    accepted: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for segment, (_, _, why, _) in zip(segments, tally.examples, strict=True):
+        total[segment.pair] += 1
+        accepted[segment.pair] += not why
+    return {pair: accepted[pair] / total[pair] for pair in total}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--split", choices=("dev", "train"), default="dev")
+    parser.add_argument("--limit", type=int, default=None, help="segments per language pair")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--show", action="append", default=[], metavar="KIND:accepted|rejected",
+                        help="print examples, e.g. post-edit:rejected or negation:accepted")
+    parser.add_argument("--examples", type=int, default=15)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    segments = load_segments(args.data, args.split, args.limit)
+    tallies = measure(segments, args.seed)
+    seconds = time.perf_counter() - started
+    print(f"MLQE-PE {args.split}, {', '.join(PAIRS)}: {len(segments):,} segments whose post-edit "
+          f"differs from the MT (detokenized); seed {args.seed}; {seconds:.1f} s\n")
+    print(table(tallies, ["post-edit", *HARMS]))
+    print("\nPost-edits accepted by language pair: " + ", ".join(
+        f"{pair} {share:.0%}" for pair, share in by_pair(segments, tallies["post-edit"]).items()))
+    print("\nBlind spots (corruptions of words the MT does not have):\n")
+    print(table(tallies, list(BLIND_SPOTS)))
+    for spec in args.show:
+        show_examples(tallies, spec, args.examples, args.seed)
+
+
+def show_examples(tallies: dict[str, Tally], spec: str, count: int, seed: int) -> None:
+    """``KIND:accepted``, ``KIND:rejected``, ``KIND:accepted-good`` (accepted where the
+    post-edit was accepted too), or ``KIND:GUARD`` (rejected by that guard)."""
+    kind, _, which = spec.partition(":")
+    which = which or "rejected"
+    pool = [e for e in tallies[kind].examples
+            if (which == "accepted" and not e[2]) or (which == "rejected" and e[2])
+            or (which == "accepted-good" and not e[2] and e[3])
+            or e[2].startswith(which + ":")]
+    print(f"\n## {kind} {which}: {len(pool)}")
+    for before, after, why, _ in random.Random(seed).sample(pool, min(count, len(pool))):
+        print("  MT:  " + before)
+        print("  NEW: " + after)
+        if why:
+            print("  WHY: " + why)
+        print()
+
+
+if __name__ == "__main__":
+    main()
