@@ -19,6 +19,7 @@ comes first (file order, files in load order). Replacements are never re-scanned
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import re
 from collections.abc import Sequence
@@ -28,8 +29,10 @@ from typing import NamedTuple
 import ahocorasick_rs as ac
 
 from mtfix.change import START_END, Edit
+from mtfix.glossary.lines import deletion_span, phrases_regex
 from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
-from mtfix.glossary.model import GlossaryError, RawEntry
+from mtfix.glossary.model import MAX_VARIANTS, NEIGHBOUR_KEYS, GlossaryError, RawEntry
+from mtfix.glossary.neighbours import ends_before, neighbour_regex, starts_after
 from mtfix.glossary.re2route import Re2Pattern, has_template_refs, linear_pattern
 from mtfix.glossary.regexcheck import (
     SPECIAL_FOLD_CHARS,
@@ -40,6 +43,15 @@ from mtfix.glossary.regexcheck import (
     regex_triggers,
     windowed_finditer,
 )
+from mtfix.glossary.variants import (
+    count_alternatives,
+    expand_alternatives,
+    has_alternatives,
+    inflect,
+    separator_positions,
+    separator_variants,
+    word_forms,
+)
 from mtfix.spans import SpanSet, overlaps_any
 from mtfix.textutil import follow_case, is_word_char, normalize_key
 
@@ -48,7 +60,7 @@ from mtfix.textutil import follow_case, is_word_char, normalize_key
 RESCAN_WINDOW = 256
 
 
-class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile
+class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile (all fields given)
     """One automaton pattern's owner: an entry and what its key needs at each end."""
 
     order: int
@@ -56,7 +68,49 @@ class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile
     exact: str | None  # the exact spelling to verify, for match = "exact"
     left_word: bool  # key starts with a word character -> needs a boundary before it
     right_word: bool
-    context: re.Pattern[str] | None = None  # the entry's `context` words (same line)
+    context: re.Pattern[str] | None  # the entry's `context` words (same line)
+    replace: str  # this key's replacement (a word form inflects the entry's)
+    variant: int  # which edit spec: the entry's order for its own replacement, else past them
+    checks: _Checks | None  # declarative checks (case, neighbours, line, no-op), or None
+
+
+@dataclass(frozen=True, slots=True)
+class _Checks:
+    """What a key of a declarative entry must pass besides its word boundaries.
+
+    Only keys that need one of these carry them; the others stay on the fast path.
+    """
+
+    sensitive: str | None = None  # case = "sensitive": the key as written (whitespace folded)
+    before: re.Pattern[str] | None = None  # neighbour conditions (see neighbours.py)
+    after: re.Pattern[str] | None = None
+    not_before: re.Pattern[str] | None = None
+    not_after: re.Pattern[str] | None = None
+    line_mode: str | None = None  # a deletion of page furniture (see lines.py)
+    line_phrases: re.Pattern[str] | None = None
+    noop: bool = False  # the replacement may equal the matched text: then it is no match
+    follows: bool = False  # the replacement follows the case of the match
+
+    def passes(self, text: str, start: int, end: int, replace: str) -> bool:
+        """Does the match text[start:end] pass? Cheapest checks first."""
+        if self.sensitive is not None and normalize_key(text[start:end]) != self.sensitive:
+            return False
+        if self.after is not None and not starts_after(self.after, text, end):
+            return False
+        if self.not_after is not None and starts_after(self.not_after, text, end):
+            return False
+        if self.before is not None and not ends_before(self.before, text, start):
+            return False
+        if self.not_before is not None and ends_before(self.not_before, text, start):
+            return False
+        if self.line_mode is not None and self.line_phrases is not None and deletion_span(
+                self.line_mode, self.line_phrases, text, start, end) is None:
+            return False
+        if self.noop:
+            matched = text[start:end]
+            if (follow_case(matched, replace) if self.follows else replace) == matched:
+                return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +121,7 @@ class _Candidate:
     entry: RawEntry
     regex_match: re.Match[str] | None = None
     score: float | None = None  # fuzzy entries: the rapidfuzz score of the matched window
+    replace: str | None = None  # an automaton key's own replacement (None: the entry's)
 
 
 class CompiledGlossary:
@@ -86,17 +141,24 @@ class CompiledGlossary:
         fuzzy: list[RawEntry] = []
         contexts = self._context
         new_key = tuple.__new__  # _Key's own __new__ is a Python function: 100,000 calls
+        self._variants = len(self.entries)  # next free edit-spec number (see _Key.variant)
+        self._line_entries = False
         for order, entry in enumerate(self.entries):
-            _refuse_unsupported(entry)
             match = entry.match
             if match == "regex":
                 for pattern in entry.find:
                     self._regexes.append((order, entry, compile_regex(entry, pattern)))
                 continue
             if match == "fuzzy":
+                if any(has_alternatives(f) for f in entry.find):
+                    entry = dataclasses.replace(entry, find=tuple(
+                        p for f in entry.find for p in _expand_find(entry, f)))
                 fuzzy.append(entry)
             exact_match = match == "exact"
             context = contexts.get(order) if contexts else None
+            if match != "fuzzy" and is_declarative(entry):
+                self._add_declarative(patterns, order, entry, context)
+                continue
             # A key that ends (starts) in punctuation needs no word boundary there, unless its
             # replacement ends (starts) with a word character: "approx." -> "approximately"
             # must not turn "approx.5" into "approximately5" (a new word junction).
@@ -115,7 +177,7 @@ class CompiledGlossary:
                     right = last.isalnum() or last == "_" or _ends_word(replace)
                     owners = patterns.get(key_bytes)
                     owner = new_key(_Key, (order, entry, find if exact_match else None, left,
-                                           right, context))
+                                           right, context, replace, order, None))
                     if owners is None:
                         patterns[key_bytes] = [owner]
                     else:
@@ -134,7 +196,7 @@ class CompiledGlossary:
                 if owners is None:
                     owners = patterns[key_bytes] = []
                 owners.append(_Key(order, entry, find if exact_match else None, left, right,
-                                   context))
+                                   context, replace, order, None))
         # Triggers: literals one of which every match of a regex entry needs (see
         # regexcheck.regex_triggers); regexes whose triggers are absent are not run at all.
         trigger_ids: dict[str, int] = {}
@@ -156,7 +218,8 @@ class CompiledGlossary:
         # boundary checks (the common case, checked inline in ``_phrase_matches``), else None.
         self._plain: list[_Key | None] = [
             owners[0] if len(owners) == 1 and owners[0].exact is None
-            and owners[0].context is None else None for owners in self._owners]
+            and owners[0].context is None and owners[0].checks is None else None
+            for owners in self._owners]
         # order -> what an edit of that entry carries (see ``_plain_edits``), filled on use
         self._edit_specs: dict[int, tuple[str, str, str, float | None, bool, bool]] = {}
         # A DFA scans ~15% faster than the default NFA up to ~10,000s of keys but builds
@@ -171,6 +234,41 @@ class CompiledGlossary:
             from mtfix.glossary.fuzzy import FuzzyMatcher
 
             self._fuzzy = FuzzyMatcher(fuzzy, {e.id: self.order[e.id] for e in fuzzy})
+
+    def _add_declarative(self, patterns: dict[bytes, list[_Key]], order: int, entry: RawEntry,
+                         context: re.Pattern[str] | None) -> None:
+        """The automaton keys of an entry written with variants, neighbours, case or line:
+        one key per variant (``expand_entry``), each with its replacement and checks."""
+        exact = entry.match == "exact"
+        shared = _entry_checks(entry)
+        if shared.line_mode is not None:
+            self._line_entries = True
+        seen: set[bytes | str] = set()
+        for find, replace in expand_entry(entry):
+            key = find if exact else normalize_key(find)
+            key_bytes = fold_bytes(normalize_key(find))
+            if (key if exact or entry.case == "sensitive" else key_bytes) in seen:
+                continue  # "{State|state} council": one key is enough when case is folded
+            seen.add(key if exact or entry.case == "sensitive" else key_bytes)
+            follows = (not exact and entry.case != "title" and bool(replace)
+                       and replace == replace.lower())
+            noop = (replace == key) if exact else \
+                normalize_key(replace).lower() == key.lower()
+            checks: _Checks | None = dataclasses.replace(
+                shared, sensitive=key if entry.case == "sensitive" else None, noop=noop,
+                follows=follows)
+            if checks == _NO_CHECKS:
+                checks = None
+            if replace == entry.replace:
+                variant = order
+            else:
+                variant = self._variants
+                self._variants += 1
+            left = is_word_char(key[0]) or _starts_word(replace)
+            right = is_word_char(key[-1]) or _ends_word(replace)
+            patterns.setdefault(key_bytes, []).append(_Key(
+                order, entry, find if exact else None, left, right, context, replace, variant,
+                checks))
 
     def __reduce__(self):  # automata are rebuilt in worker processes, cheaply
         return (CompiledGlossary, (self.entries,))
@@ -189,7 +287,8 @@ class CompiledGlossary:
         if others or not _in_order(clean):
             # A regex match that loses is searched for again further on, where it may meet
             # any match: one selection over everything.
-            contested.extend(_Candidate(s, e, key.order, key.entry) for s, e, key in clean)
+            contested.extend(_Candidate(s, e, key.order, key.entry, replace=key.replace)
+                             for s, e, key in clean)
             contested.extend(others)
             return [self._edit(text, c) for c in _select(contested, text, protected)]
         # The clean matches are what the selection would keep (disjoint, in order, each in a
@@ -235,6 +334,7 @@ class CompiledGlossary:
         ends: list[int] = []
         keys: list[_Key] = []
         dirty: set[tuple[int, int]] = set()  # view paragraphs that need the exact rescan
+        paragraph = (0, -1)  # the last one marked: matches come in order, most in the same one
         for index, start, end in self._fast.find_matches_as_indexes(data):
             key = plain[index]
             if key is None:
@@ -247,7 +347,11 @@ class CompiledGlossary:
                     kind[data[end]] == 1 or view.word_after(end)):
                 key = None
             if key is None:
-                dirty.add(view.paragraph_of(start))
+                if not paragraph[0] <= start < paragraph[1]:
+                    # (finding the paragraph scans for the breaks around it: in a text
+                    # without blank lines, the whole chunk, so once per paragraph)
+                    paragraph = view.paragraph_of(start)
+                    dirty.add(paragraph)
             else:
                 starts.append(start)
                 ends.append(end)
@@ -255,12 +359,16 @@ class CompiledGlossary:
         count = len(keys)
         chars = view.to_text_offsets(starts + ends)
         text_starts, text_ends = chars[:count], chars[count:]
+        if self._line_entries:
+            _line_spans(view.text, text_starts, text_ends, keys)
         if protected or others:
             other_spans = SpanSet((c.start, c.end) for c in others)
             for i in range(count):
                 s, e = text_starts[i], text_ends[i]
-                if overlaps_any(s, e, protected) or other_spans.overlaps(s, e):
-                    dirty.add(view.paragraph_of(starts[i]))
+                if (overlaps_any(s, e, protected) or other_spans.overlaps(s, e)) and \
+                        not paragraph[0] <= starts[i] < paragraph[1]:
+                    paragraph = view.paragraph_of(starts[i])
+                    dirty.add(paragraph)
         if not dirty:
             return list(zip(text_starts, text_ends, keys, strict=True)), []
         paragraphs = sorted(dirty)  # disjoint, so sorted by start and by end alike
@@ -274,7 +382,7 @@ class CompiledGlossary:
         exact: list[tuple[int, int, _Key]] = []
         for p0, p1 in paragraphs:
             exact.extend(self._all_occurrences(view, p0, p1))
-        contested = [c for c in _to_candidates(view, exact)
+        contested = [c for c in _to_candidates(view, exact, self._line_entries)
                      if not overlaps_any(c.start, c.end, protected)]
         return clean, contested
 
@@ -283,9 +391,9 @@ class CompiledGlossary:
         specs = self._edit_specs
         edits = []
         for start, end, key in found:
-            spec = specs.get(key.order)
+            spec = specs.get(key.variant)
             if spec is None:
-                spec = specs[key.order] = _edit_spec(key.entry)
+                spec = specs[key.variant] = _edit_spec(key.entry, key.replace)
             after, rule, note, score, flag, follows = spec
             if follows:
                 after = follow_case(text[start:end], after)
@@ -403,9 +511,11 @@ class CompiledGlossary:
             return False
         if key.right_word and view.word_after(end):
             return False
-        if key.exact is not None or key.context is not None:
+        if key.exact is not None or key.context is not None or key.checks is not None:
             s, e = view.to_text_offsets([start, end])
             if key.exact is not None and view.text[s:e] != key.exact:
+                return False
+            if key.checks is not None and not key.checks.passes(view.text, s, e, key.replace):
                 return False
             if key.context is not None and not in_context(key.context, view.text, s, e):
                 return False
@@ -417,8 +527,8 @@ class CompiledGlossary:
         if cand.regex_match is not None:
             after = cand.regex_match.expand(entry.replace)
         else:
-            after = entry.replace
-        if entry.match != "exact":
+            after = entry.replace if cand.replace is None else cand.replace
+        if entry.match != "exact" and entry.case != "title":
             after = follow_case(matched, after)
         end = cand.end
         if matched[-1:] == "." and after[-1:] != "." and after and cand.regex_match is None \
@@ -459,12 +569,13 @@ def _ends_sentence(text: str, end: int) -> bool:
     return not rest or rest[0] in "\r\n\x85\u2028\u2029"
 
 
-def _edit_spec(entry: RawEntry) -> tuple[str, str, str, float | None, bool, bool]:
-    """(after, rule, note, score, flag, follows case) of an automaton match of ``entry``, as
-    ``CompiledGlossary._edit`` makes them (``follow_case`` leaves all but a lower-case
-    replacement alone)."""
-    replace = entry.replace
-    follows = entry.match != "exact" and bool(replace) and replace == replace.lower()
+def _edit_spec(entry: RawEntry, replace: str
+               ) -> tuple[str, str, str, float | None, bool, bool]:
+    """(after, rule, note, score, flag, follows case) of an automaton match of ``entry`` with
+    the key's ``replace``, as ``CompiledGlossary._edit`` makes them (``follow_case`` leaves all
+    but a lower-case replacement alone)."""
+    follows = (entry.match != "exact" and entry.case != "title" and bool(replace)
+               and replace == replace.lower())
     score = 100.0 if entry.match == "fuzzy" else None
     return replace, entry.id, entry.note, score, entry.flag, follows
 
@@ -480,10 +591,26 @@ def _in_order(found: list[tuple[int, int, _Key]]) -> bool:
     return True
 
 
-def _to_candidates(view: MatchView, found: list[tuple[int, int, _Key]]) -> list[_Candidate]:
+def _to_candidates(view: MatchView, found: list[tuple[int, int, _Key]],
+                   line_entries: bool = False) -> list[_Candidate]:
     offsets = view.to_text_offsets([x for s, e, _ in found for x in (s, e)])
-    return [_Candidate(offsets[2 * i], offsets[2 * i + 1], key.order, key.entry)
-            for i, (_s, _e, key) in enumerate(found)]
+    starts, ends = offsets[0::2], offsets[1::2]
+    keys = [key for _s, _e, key in found]
+    if line_entries:
+        _line_spans(view.text, starts, ends, keys)
+    return [_Candidate(starts[i], ends[i], key.order, key.entry, replace=key.replace)
+            for i, key in enumerate(keys)]
+
+
+def _line_spans(text: str, starts: list[int], ends: list[int], keys: Sequence[_Key]) -> None:
+    """Widen, in place, each accepted match of a ``line`` entry to what it deletes (its line,
+    or its bracketed button with the spaces before it; see lines.py)."""
+    for i, key in enumerate(keys):
+        checks = key.checks
+        if checks is not None and checks.line_mode is not None and checks.line_phrases:
+            span = deletion_span(checks.line_mode, checks.line_phrases, text, starts[i], ends[i])
+            if span is not None:  # (it is: the key passed the same check)
+                starts[i], ends[i] = span
 
 
 def _select(candidates: list[_Candidate], text: str,
@@ -582,13 +709,75 @@ def _backtracking_problem(pattern: str, linear: Re2Pattern | None, template: str
     return f"{problem}; {why}"
 
 
-def _refuse_unsupported(entry: RawEntry) -> None:
-    """Declarative keys the matcher does not implement yet are an error, never ignored."""
-    used = [key for key, default in (("forms", False), ("separators", False),
-                                     ("case", "insensitive"), ("before", ()), ("after", ()),
-                                     ("not_before", ()), ("not_after", ()))
-            if getattr(entry, key) != default]
-    if used:
-        raise GlossaryError(f"{', '.join(used)}: not supported by this version of mtfix; "
-                            "write the variants out in 'find'", path=entry.path,
-                            line=entry.line, entry_id=entry.id)
+_NO_CHECKS = _Checks()
+
+
+def is_declarative(entry: RawEntry) -> bool:
+    """Does ``entry`` use the declarative keys (variants, neighbours, case, line)? Only such
+    entries take the declarative path (and its no-op rule); the others compile as always."""
+    # attribute tests first: this runs once per entry, 100,000 times for a large glossary
+    if (entry.forms or entry.separators or entry.case != "insensitive" or entry.before
+            or entry.after or entry.not_before or entry.not_after
+            or entry.line_mode is not None):
+        return True
+    for find in entry.find:
+        if "{" in find or "}" in find or "\\|" in find:
+            return True
+    return False
+
+
+def _expand_find(entry: RawEntry, find: str) -> list[str]:
+    """The phrases one ``find`` stands for (``{a|b}`` alternatives; exact entries keep their
+    inner whitespace)."""
+    normalize = entry.match != "exact"
+    if has_alternatives(find):
+        return expand_alternatives(find, normalize=normalize)
+    return [" ".join(find.split()) if normalize else find.strip()]
+
+
+def variant_count(entry: RawEntry) -> int:
+    """How many keys ``entry`` expands to: alternatives x separators x forms (duplicates
+    included), counted without building them."""
+    total = 0
+    for find in entry.find:
+        if count_alternatives(find) > MAX_VARIANTS:
+            return count_alternatives(find)
+        for phrase in _expand_find(entry, find):
+            keys = 4 ** len(separator_positions(phrase)) if entry.separators else 1
+            total += keys * (6 if entry.forms else 1)
+    return total
+
+
+def expand_entry(entry: RawEntry) -> list[tuple[str, str]]:
+    """(key, replacement) for every variant of a phrase/exact entry, in order: each ``find``'s
+    alternatives, then separators, then word forms (the replacement inflected alike).
+
+    More than ``MAX_VARIANTS`` is a GlossaryError naming the entry and the count.
+    """
+    count = variant_count(entry)
+    if count > MAX_VARIANTS:
+        raise GlossaryError(
+            f"expands to {count} variants (alternatives x separators x forms), more than "
+            f"{MAX_VARIANTS}: split it into several entries, or write the rare variants out "
+            "instead of separators = true / forms = true", path=entry.path, line=entry.line,
+            entry_id=entry.id)
+    out: list[tuple[str, str]] = []
+    for find in entry.find:
+        for phrase in _expand_find(entry, find):
+            for key in separator_variants(phrase) if entry.separators else [phrase]:
+                for form_key, form in word_forms(key) if entry.forms else [(key, None)]:
+                    out.append((form_key, inflect(entry.replace, form)))
+    return out
+
+
+def _entry_checks(entry: RawEntry) -> _Checks:
+    """The checks all keys of ``entry`` share: neighbour regexes and the line regex."""
+    neighbours = {key: neighbour_regex(getattr(entry, key), "before" if "before" in key
+                                       else "after")
+                  for key in NEIGHBOUR_KEYS if getattr(entry, key)}
+    line_phrases = None
+    if entry.line_mode is not None:
+        line_phrases = phrases_regex([k for k, _r in expand_entry(entry)],
+                                     case_sensitive=entry.match == "exact"
+                                     or entry.case == "sensitive")
+    return _Checks(line_mode=entry.line_mode, line_phrases=line_phrases, **neighbours)
