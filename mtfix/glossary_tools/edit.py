@@ -20,6 +20,7 @@ import tomlkit
 from mtfix.fileio import write_text_atomic
 from mtfix.glossary import Glossary, expand_glossary_paths
 from mtfix.glossary.model import (
+    NEIGHBOUR_KEYS,
     Example,
     GlossaryError,
     GlossaryFile,
@@ -49,17 +50,39 @@ def make_id(path: str | Path, find: str) -> str:
     return f"{Path(path).stem}.{slug}"
 
 
+def declarative_keys(entry: RawEntry) -> dict[str, object]:
+    """The declarative keys ``entry`` sets (forms, separators, case, neighbours, line), as the
+    TOML file writes them: what an export must carry for the entry to come back the same."""
+    keys: dict[str, object] = {}
+    if entry.forms:
+        keys["forms"] = True
+    if entry.separators:
+        keys["separators"] = True
+    if entry.case != "insensitive":
+        keys["case"] = entry.case
+    for key in NEIGHBOUR_KEYS:
+        if getattr(entry, key):
+            keys[key] = list(getattr(entry, key))
+    if entry.line_mode is not None:
+        keys["line"] = entry.line_mode
+    return keys
+
+
 def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str = "phrase",
                 note: str = "", flag: bool = False, min_score: float | None = None,
                 examples: Sequence[Example] = (),
-                context: Sequence[str] = ()) -> tomlkit.items.Table:
-    """A tomlkit ``[[entry]]`` table in the layout the shipped glossaries use."""
+                context: Sequence[str] = (),
+                declarative: dict[str, object] | None = None) -> tomlkit.items.Table:
+    """A tomlkit ``[[entry]]`` table in the layout the shipped glossaries use
+    (``declarative``: the keys ``declarative_keys`` gives, written after ``match``)."""
     table = tomlkit.table()
     table["id"] = entry_id
     table["find"] = find[0] if len(find) == 1 else list(find)
     table["replace"] = replace
     if match != "phrase":
         table["match"] = match
+    for key, value in (declarative or {}).items():
+        table[key] = value
     if min_score is not None:
         table["min_score"] = min_score
     if flag:

@@ -1,18 +1,21 @@
 """Exchange glossaries with spreadsheets and CAT tools: CSV, TSV and TBX-Basic, both ways.
 
 * **CSV** carries everything: columns ``id, find, replace, match, flag, min_score, note,
-  examples, context`` (``examples`` as JSON, ``context`` words separated by ``|``), one row
+  examples, context, keys`` (``examples`` as JSON, ``context`` words separated by ``|``,
+  ``keys`` the declarative keys such as ``forms`` or ``after`` as one JSON object), one row
   per ``find`` string (rows of one entry share its id). On import, a header names the
   columns (common CAT headings such as ``source`` / ``target`` / ``comment`` are
   understood); without a header the columns are ``find, replace, note``.
 * **TSV** export writes mtfix's own TSV glossary format (``find<TAB>replace<TAB>note``, loadable
   as it is), so it can hold plain phrase entries only: regex/exact/fuzzy entries and examples
-  are left out and reported. Import reads the same columns (or a header, as for CSV).
+  and entries with declarative keys (forms, separators, case, neighbours, line) are left out
+  and reported. Import reads the same columns (or a header, as for CSV).
 * **TBX** (TermBase eXchange, TBX-Basic, ISO 30042): in each ``termEntry`` (``conceptEntry`` in
   TBX v3), terms of the chosen language marked ``deprecatedTerm-admn-sts`` (or
   ``supersededTerm-admn-sts``) become ``find`` and the ``preferredTerm-admn-sts`` term becomes
   ``replace``. Export writes the reverse. What TBX-Basic has no field for (match kind, flag,
-  min_score, context, examples, a deletion, an id that is not an XML name) travels in ``<note>``
+  min_score, context, examples, declarative keys, a deletion, an id that is not an XML name)
+  travels in ``<note>``
   elements starting ``mtfix:``, so TOML -> TBX -> TOML keeps every entry as it was.
 """
 
@@ -36,11 +39,11 @@ from mtfix.glossary.model import (
     parse_toml,
     read_glossary,
 )
-from mtfix.glossary_tools.edit import entry_table, make_id, render_entries
+from mtfix.glossary_tools.edit import declarative_keys, entry_table, make_id, render_entries
 
 FORMATS = ("csv", "tsv", "tbx", "toml")
 CSV_COLUMNS = ("id", "find", "replace", "match", "flag", "min_score", "note", "examples",
-               "context")
+               "context", "keys")
 # Column headings other tools write, mapped to ours.
 _HEADER_ALIASES = {
     "id": "id", "entry": "id", "entry id": "id",
@@ -50,7 +53,7 @@ _HEADER_ALIASES = {
     "replacement": "replace", "right": "replace",
     "match": "match", "flag": "flag", "min_score": "min_score",
     "note": "note", "notes": "note", "comment": "note", "comments": "note", "definition": "note",
-    "examples": "examples", "context": "context",
+    "examples": "examples", "context": "context", "keys": "keys",
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NCNAME_RE = re.compile(r"^[A-Za-z_][\w.-]*$")
@@ -114,13 +117,15 @@ def entries_to_csv(entries: Sequence[RawEntry]) -> str:
     for entry in entries:
         examples = json.dumps([{"text": x.text, "fixed": x.fixed} for x in entry.examples],
                               ensure_ascii=False) if entry.examples else ""
+        keys = declarative_keys(entry)
         for number, find in enumerate(entry.find):
             first = number == 0
             writer.writerow([
                 entry.id, find, entry.replace, entry.match, "true" if entry.flag else "",
                 "" if entry.min_score is None else f"{entry.min_score:g}",
                 entry.note if first else "", examples if first else "",
-                "|".join(entry.context) if first else ""])
+                "|".join(entry.context) if first else "",
+                json.dumps(keys, ensure_ascii=False) if first and keys else ""])
     return out.getvalue()
 
 
@@ -131,6 +136,10 @@ def entries_to_tsv(entries: Sequence[RawEntry]) -> tuple[str, ExchangeResult]:
         if entry.match != "phrase" or entry.flag:
             result.skipped.append(f"{entry.id}: match = {entry.match!r}"
                                   f"{' (flag)' if entry.flag else ''} cannot be written to TSV")
+            continue
+        if declarative_keys(entry):
+            result.skipped.append(f"{entry.id}: {', '.join(declarative_keys(entry))} cannot be "
+                                  "written to TSV (export to TOML, CSV or TBX to keep them)")
             continue
         cells = [*entry.find, entry.replace, entry.note]
         if any(c != c.strip() or "\t" in c or "\n" in c or "\r" in c for c in cells):
@@ -155,7 +164,7 @@ def entries_to_toml(entries: Sequence[RawEntry], meta: dict[str, str] | None = N
         head = tomlkit.dumps(doc) + "\n"
     tables = [entry_table(entry_id=e.id, find=e.find, replace=e.replace, match=e.match,
                           note=e.note, flag=e.flag, min_score=e.min_score, examples=e.examples,
-                          context=e.context)
+                          context=e.context, declarative=declarative_keys(e))
               for e in entries]
     return head + (render_entries(tables) if tables else "")
 
@@ -191,6 +200,8 @@ def entries_to_tbx(entries: Sequence[RawEntry], *, lang: str = "en", title: str 
         if entry.min_score is not None:
             settings.append(f"min_score={entry.min_score:g}")
         settings.extend(f"context={word}" for word in entry.context)
+        if declarative_keys(entry):
+            settings.append("keys=" + json.dumps(declarative_keys(entry), ensure_ascii=False))
         if not entry.replace:
             settings.append("delete=true")
         settings.extend("example=" + json.dumps({"text": x.text, "fixed": x.fixed},
@@ -291,6 +302,8 @@ def table_to_entries(text: str, path: str, *, delimiter: str) -> tuple[list[RawE
                                         line=number) from None
             if cells.get("context", "").strip():
                 table["context"] = [w for w in cells["context"].split("|") if w.strip()]
+            if cells.get("keys", "").strip():
+                table.update(_keys_column(cells["keys"], path, number))
             if cells.get("examples", "").strip():
                 try:
                     table["examples"] = json.loads(cells["examples"])
@@ -307,6 +320,19 @@ def table_to_entries(text: str, path: str, *, delimiter: str) -> tuple[list[RawE
         line = table.pop("_line")
         entries.append(entry_from_table(table, path, line, index))
     return entries, result
+
+
+def _keys_column(value: str, path: str, line: int | None) -> dict:
+    """The declarative keys an export wrote as one JSON object (CSV ``keys`` column, TBX
+    ``mtfix:keys=`` note); ``entry_from_table`` checks them like any entry's."""
+    try:
+        keys = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise GlossaryError(f"keys column is not JSON: {exc}", path=path, line=line) from None
+    if not isinstance(keys, dict):
+        raise GlossaryError("keys column must be a JSON object such as {\"forms\": true}",
+                            path=path, line=line)
+    return keys
 
 
 def _local(tag: object) -> str:
@@ -393,6 +419,8 @@ def tbx_to_entries(text: str, path: str, *, lang: str = "en") -> tuple[list[RawE
             table["context"] = contexts
         if examples:
             table["examples"] = examples
+        if "keys" in settings:
+            table.update(_keys_column(settings["keys"], path, None))
         entries.append(entry_from_table(table, path, None, len(entries)))
     return entries, result
 
