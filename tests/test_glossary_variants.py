@@ -499,6 +499,64 @@ def test_declarative_glossaries_keep_the_invariants_and_a_second_run_changes_not
     check(text, Pipeline([GlossaryPass(glossary)]))
 
 
+LINE_TOKENS = ["print", "Print this", "[print]", "close", "top", "back to top", "x", "[", "]",
+               "this", ":"]
+line_texts = st.lists(st.tuples(st.sampled_from(LINE_TOKENS),
+                                st.sampled_from([" ", "\n", "\n\n", " ", "  "])),
+                      max_size=16).map(lambda parts: "".join(a + b for a, b in parts))
+
+
+@st.composite
+def line_glossaries(draw):
+    """Line entries mixed with ordinary ones whose keys hold or overlap theirs."""
+    pool = [
+        RawEntry(id="l.print", find=("print", "close"), replace="", line_mode="whole"),
+        RawEntry(id="l.top", find=("{back to |}top", "{[|【}print{]|】}"), replace="",
+                 line_mode="bracketed"),
+        RawEntry(id="l.start", find=("print this",), replace="", line_mode="start"),
+        RawEntry(id="p.print-this", find=("print this",), replace="owl"),
+        RawEntry(id="p.this-x", find=("this x", "x print"), replace="zebra"),
+        RawEntry(id="p.top", find=("top",), replace="Lion"),
+    ]
+    chosen = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=5, unique_by=id))
+    return _compiled(chosen)
+
+
+@SETTINGS
+@given(line_texts, line_glossaries())
+def test_line_entries_follow_the_overlap_policy(text, glossary):
+    """Every valid occurrence widened to what it deletes, then the one selection: what the
+    fast path (which sends line matches and keys they may hide in to the rescan) must give."""
+    import ahocorasick_rs as ac
+
+    compiled = glossary.compiled
+    view = MatchView(text)
+    overlapping = ac.BytesAhoCorasick(compiled._patterns)
+    found = [(s, e, key)
+             for index, s, e in overlapping.find_matches_as_indexes(view.data, overlapping=True)
+             for key in compiled._owners[index] if compiled._key_ok(view, key, s, e)]
+    candidates = compile_module._to_candidates(view, found, True)
+    expected = [compiled._edit(text, c) for c in compile_module._select(candidates, text, ())]
+    assert compiled.find_edits(text) == expected
+
+
+def test_lint_expands_alternatives_and_tells_case_bound_and_conditional_finds_apart(tmp_path):
+    from mtfix.glossary_tools.lint import lint_glossaries
+
+    path = tmp_path / "g.toml"
+    path.write_text(
+        '[[entry]]\nid = "upper"\nfind = "Deputy {Governor|Mayor}"\nreplace = "Vice Governor"\n'
+        'case = "sensitive"\n'
+        '[[entry]]\nid = "lower"\nfind = "deputy governor"\nreplace = "vice governor"\n'
+        'case = "sensitive"\n'
+        '[[entry]]\nid = "quoted"\nfind = "deputy governor"\nreplace = "VG"\nbefore = ["\\""]\n'
+        '[[entry]]\nid = "any"\nfind = "{deputy|vice} mayor"\nreplace = "mayor"\n',
+        encoding="utf-8")
+    report = lint_glossaries([path])
+    assert [(p.code, p.entry_id) for p in report.problems if p.code != "no-example"] == [
+        ("conflict", "any")]  # "deputy mayor" in any case also finds "Deputy Mayor"
+
+
 def test_variant_errors_are_value_errors():
     with pytest.raises(VariantError):
         expand_alternatives("{a|b")

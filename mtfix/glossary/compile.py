@@ -220,6 +220,12 @@ class CompiledGlossary:
             owners[0] if len(owners) == 1 and owners[0].exact is None
             and owners[0].context is None and owners[0].checks is None else None
             for owners in self._owners]
+        # Patterns inside which a key of a line entry may hide (see ``_hiding_line_keys``):
+        # a match of one sends its paragraph to the rescan, where nothing hides.
+        self._hides_line = _hiding_line_keys(self._patterns, self._owners) \
+            if self._line_entries else frozenset()
+        for index in self._hides_line:
+            self._plain[index] = None
         # order -> what an edit of that entry carries (see ``_plain_edits``), filled on use
         self._edit_specs: dict[int, tuple[str, str, str, float | None, bool, bool]] = {}
         # A DFA scans ~15% faster than the default NFA up to ~10,000s of keys but builds
@@ -339,6 +345,13 @@ class CompiledGlossary:
             key = plain[index]
             if key is None:
                 key = self._accept(view, index, start, end)
+                if key is not None and (index in self._hides_line or (
+                        key.checks is not None and key.checks.line_mode)):
+                    # A line deletion reaches beyond its match (to the line start), so it may
+                    # beat matches the scan reported before it, or hide inside another one
+                    # ("[Print]" of one entry, "Print" of a line entry): its paragraph is
+                    # rescanned, every occurrence widened and selected by the policy.
+                    key = None
             # the boundary checks of _key_ok, with ASCII neighbours decided here
             elif key.left_word and start and kind[data[start - 1]] and (
                     kind[data[start - 1]] == 1 or view.word_before(start)):
@@ -359,8 +372,6 @@ class CompiledGlossary:
         count = len(keys)
         chars = view.to_text_offsets(starts + ends)
         text_starts, text_ends = chars[:count], chars[count:]
-        if self._line_entries:
-            _line_spans(view.text, text_starts, text_ends, keys)
         if protected or others:
             other_spans = SpanSet((c.start, c.end) for c in others)
             for i in range(count):
@@ -710,6 +721,35 @@ def _backtracking_problem(pattern: str, linear: Re2Pattern | None, template: str
 
 
 _NO_CHECKS = _Checks()
+_ASCII_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _hiding_line_keys(patterns: Sequence[bytes], owners: Sequence[list[_Key]]) -> frozenset[int]:
+    """Indexes of the patterns a key of a line entry may hide in: one that holds such a key, or
+    whose end such a key may start in and go on past (at a word start, as keys need).
+
+    The automaton reports non-overlapping matches, so such a key is never reported there; yet
+    its widened span (its whole line) may start first and win. Besides the line keys themselves,
+    such patterns are few and rarely matched (39 of the shipped glossaries' 1,656).
+    """
+    line_keys = [p for p, keys in zip(patterns, owners, strict=True)
+                 if any(k.checks is not None and k.checks.line_mode for k in keys)]
+    prefixes = {key[:n] for key in line_keys for n in range(1, len(key))}
+    inside = ac.BytesAhoCorasick(line_keys)
+
+    def word(byte: int) -> bool:
+        return byte in _ASCII_WORD_BYTES or byte >= 0x80
+
+    flagged = set()
+    for index, pattern in enumerate(patterns):
+        if any((s == 0 or not word(pattern[s - 1]) or not word(pattern[s])) and
+               (e == len(pattern) or not word(pattern[e]) or not word(pattern[e - 1]))
+               for _i, s, e in inside.find_matches_as_indexes(pattern, overlapping=True)) or \
+                any(pattern[-n:] in prefixes and (not word(pattern[-n - 1]) or
+                                                  not word(pattern[-n]))
+                    for n in range(1, len(pattern))):
+            flagged.add(index)
+    return frozenset(flagged)
 
 
 def is_declarative(entry: RawEntry) -> bool:
@@ -733,6 +773,14 @@ def _expand_find(entry: RawEntry, find: str) -> list[str]:
     if has_alternatives(find):
         return expand_alternatives(find, normalize=normalize)
     return [" ".join(find.split()) if normalize else find.strip()]
+
+
+def expand_finds(entry: RawEntry) -> list[str]:
+    """The phrases of ``entry``'s finds with their ``{a|b}`` alternatives written out (a regex
+    entry's patterns as they are)."""
+    if entry.match == "regex":
+        return list(entry.find)
+    return [phrase for find in entry.find for phrase in _expand_find(entry, find)]
 
 
 def variant_count(entry: RawEntry) -> int:
