@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtfix.glossary import expand_glossary_paths
-from mtfix.glossary.compile import CompiledGlossary, compile_regex
+from mtfix.glossary.compile import CompiledGlossary, compile_regex, expand_finds
 from mtfix.glossary.matchview import fold_bytes
 from mtfix.glossary.model import (
     _ENTRY_HEADER_RE,
@@ -193,18 +193,35 @@ def _key(entry: RawEntry, find: str) -> str | bytes:
     return find if entry.match == "exact" else fold_bytes(normalize_key(find))
 
 
+def _case_bound(entry: RawEntry) -> bool:
+    """Does ``entry`` match only the case its finds are written in?"""
+    return entry.match == "exact" or entry.case == "sensitive"
+
+
+def _conditional(entry: RawEntry) -> bool:
+    """Does ``entry`` fire only next to given words or on lines of furniture? Then another
+    entry with the same find and other conditions is no conflict (one fires where the other
+    does not)."""
+    return bool(entry.before or entry.after or entry.not_before or entry.not_after
+                or entry.line_mode)
+
+
 def _find_conflicts(entries: Sequence[RawEntry]) -> list[Problem]:
     problems = []
-    first: dict[str | bytes, tuple[RawEntry, str]] = {}
+    first: dict[bytes, list[tuple[RawEntry, str]]] = {}
     for entry in entries:
-        if entry.match not in ("phrase", "exact"):
+        if entry.match not in ("phrase", "exact") or _conditional(entry):
             continue
-        for find in entry.find:
-            key = _key(entry, find)
-            if key not in first:
-                first[key] = (entry, find)
+        for find in expand_finds(entry):
+            key = fold_bytes(normalize_key(find))
+            # case-bound finds of different case never meet ("Deputy Governor", "deputy governor")
+            earlier = [(e, f) for e, f in first.get(key, ())
+                       if not (_case_bound(e) and _case_bound(entry)
+                               and normalize_key(f) != normalize_key(find))]
+            first.setdefault(key, []).append((entry, find))
+            if not earlier:
                 continue
-            other, _ = first[key]
+            other, _ = earlier[0]
             if other.id == entry.id:
                 problems.append(_problem(WARNING, "duplicate-find",
                                          f"find {find!r} is listed twice", entry))
@@ -237,7 +254,8 @@ def _shadowed(compiled: CompiledGlossary) -> list[Problem]:
         if entry.match not in ("phrase", "exact"):
             continue  # regex/fuzzy finds are patterns, not texts; their examples test them
         dead = []
-        for find in entry.find:
+        finds = expand_finds(entry)
+        for find in finds:
             edits = compiled.find_edits(find)
             if any(e.rule == entry.id for e in edits):
                 continue
@@ -246,11 +264,11 @@ def _shadowed(compiled: CompiledGlossary) -> list[Problem]:
                 continue  # only possible for keys the matcher cannot see; examples catch it
             winner = compiled.entries[compiled.order[winners[0]]]
             if winner.match in ("phrase", "exact") and any(
-                    _key(winner, f) == _key(entry, find) for f in winner.find):
+                    _key(winner, f) == _key(entry, find) for f in expand_finds(winner)):
                 continue  # same key: reported as conflict / duplicate-find
             dead.append((find, winner))
         for find, winner in dead:
-            what = ("the entry can never fire" if len(dead) == len(entry.find)
+            what = ("the entry can never fire" if len(dead) == len(finds)
                     else "this find can never fire")
             problems.append(_problem(
                 WARNING, "shadowed",
