@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_invariants import check, texts, valid_occurrences
+from test_invariants import check, glossaries, texts
 
 import mtfix.glossary.compile as compile_module
 from mtfix import apply_changes
@@ -31,7 +30,9 @@ from mtfix.glossary.variants import (
 from mtfix.passes.glossary import GlossaryPass
 from mtfix.pipeline import Pipeline
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# whole glossaries per example: fewer examples keep these tests to a second or two each
+FEWER = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def glossary(toml: str, path: str = "test.toml") -> Glossary:
@@ -431,7 +432,7 @@ def _compiled(entries: list[RawEntry]) -> Glossary:
 
 phrase_texts = st.lists(st.tuples(
     st.sampled_from([*WORDS, "cats", "men", "boxes", "x/ray", "x\u2013ray", "cat's", "men\u2019s",
-                     "X-Rays'", "dogs'", "Cat", ".", ","]),
+                     "X-Rays'", "dogs'", "Cat", ".", ",", "near", "far", "north", "east"]),
     st.sampled_from([" ", "  ", "-", "/", "\n", "\u2013"])), max_size=25).map(
     lambda parts: "".join(a + b for a, b in parts))
 
@@ -454,8 +455,10 @@ def declarative_glossaries(draw):
         entry, _plain = draw(declarative_entries())
         extra = {}
         if draw(st.booleans()):
+            # condition words no entry replaces: a condition on a word another entry rewrites
+            # may decide otherwise on a second run (docs/glossary-format.md, "Neighbours")
             extra[draw(st.sampled_from(["before", "after", "not_before", "not_after"]))] = (
-                draw(st.sampled_from(["the", "cat", "{dog|box} ... man", "."])),)
+                draw(st.sampled_from(["near", "far", "{north|south} ... east", "."])),)
         if draw(st.booleans()):
             extra["case"] = draw(st.sampled_from(["sensitive", "title"]))
         entries.append(RawEntry(id=f"e{i}", find=entry.find, replace=entry.replace,
@@ -463,36 +466,7 @@ def declarative_glossaries(draw):
     return _compiled(entries)
 
 
-@contextmanager
-def patched(module, name, value):
-    saved = getattr(module, name)
-    setattr(module, name, value)
-    try:
-        yield
-    finally:
-        setattr(module, name, saved)
-
-
-@SETTINGS
-@given(st.one_of(phrase_texts, texts), declarative_glossaries())
-def test_declarative_fast_path_equals_the_general_selection(text, glossary):
-    compiled = glossary.compiled
-    with patched(compile_module, "_in_order", lambda found: False):
-        expected = compiled.find_edits(text)
-    assert compiled.find_edits(text) == expected
-
-
-@SETTINGS
-@given(st.one_of(phrase_texts, texts), declarative_glossaries())
-def test_declarative_rescan_finds_every_valid_occurrence(text, glossary):
-    compiled = glossary.compiled
-    view = MatchView(text)
-    found = {(s, e, key.entry.id)
-             for s, e, key in compiled._all_occurrences(view, 0, len(view.data))}
-    assert found == valid_occurrences(compiled, view)
-
-
-@SETTINGS
+@FEWER
 @given(st.one_of(phrase_texts, texts), declarative_glossaries())
 def test_declarative_glossaries_keep_the_invariants_and_a_second_run_changes_nothing(text,
                                                                                    glossary):
@@ -522,22 +496,40 @@ def line_glossaries(draw):
     return _compiled(chosen)
 
 
-@SETTINGS
-@given(line_texts, line_glossaries())
-def test_line_entries_follow_the_overlap_policy(text, glossary):
-    """Every valid occurrence widened to what it deletes, then the one selection: what the
-    fast path (which sends line matches and keys they may hide in to the rescan) must give."""
+def _by_the_policy(compiled, text):
+    """The oracle: every valid occurrence (an overlapping automaton, each key's checks), each
+    widened to what it deletes, then the one selection, as edits."""
     import ahocorasick_rs as ac
 
-    compiled = glossary.compiled
     view = MatchView(text)
     overlapping = ac.BytesAhoCorasick(compiled._patterns)
     found = [(s, e, key)
              for index, s, e in overlapping.find_matches_as_indexes(view.data, overlapping=True)
              for key in compiled._owners[index] if compiled._key_ok(view, key, s, e)]
     candidates = compile_module._to_candidates(view, found, True)
-    expected = [compiled._edit(text, c) for c in compile_module._select(candidates, text, ())]
-    assert compiled.find_edits(text) == expected
+    return [compiled._edit(text, c) for c in compile_module._select(candidates, text, ())]
+
+
+@FEWER
+@given(line_texts, line_glossaries())
+def test_line_entries_follow_the_overlap_policy(text, glossary):
+    """What the fast path (which sends line matches, and keys they may hide in, to the
+    rescan) gives is the policy over every valid occurrence."""
+    assert glossary.compiled.find_edits(text) == _by_the_policy(glossary.compiled, text)
+
+
+glued_texts = st.lists(st.tuples(st.sampled_from([*WORDS, "cats", "s", "the cat", "Cat", "."]),
+                                 st.sampled_from(["", " ", "-", "\n"])), max_size=20).map(
+    lambda parts: "".join(a + b for a, b in parts))  # words glued: keys fail their boundaries
+
+
+@FEWER
+@given(st.one_of(glued_texts, phrase_texts, texts),
+       st.one_of(declarative_glossaries(), glossaries()))
+def test_find_edits_is_the_policy_over_every_valid_occurrence(text, glossary):
+    """A match that fails its checks is dropped without a rescan only where no other key
+    occurs inside it (``_hides_nothing``): the result is still the policy's."""
+    assert glossary.compiled.find_edits(text) == _by_the_policy(glossary.compiled, text)
 
 
 def test_lint_expands_alternatives_and_tells_case_bound_and_conditional_finds_apart(tmp_path):
