@@ -532,6 +532,35 @@ def test_find_edits_is_the_policy_over_every_valid_occurrence(text, glossary):
     assert glossary.compiled.find_edits(text) == _by_the_policy(glossary.compiled, text)
 
 
+@st.composite
+def overlapping_glossaries(draw):
+    """Entries whose keys hold each other, so that a key failing its boundary ("the cat" in
+    "the cats") hides shorter and later ones: the local rescan's case."""
+    pool = [("the cat", "zebra"), ("the", "owl"), ("cat", "Lion"), ("cat the", "dog bird"),
+            ("x-ray cat", "zebra owl"), ("cat x-ray", "bird"), ("the x-ray", "Dog")]
+    chosen = draw(st.lists(st.sampled_from(pool), min_size=2, max_size=6, unique=True))
+    return _compiled([RawEntry(id=f"o{i}", find=(find,), replace=replace)
+                      for i, (find, replace) in enumerate(chosen)])
+
+
+overlap_texts = st.lists(st.tuples(st.sampled_from(["the", "cat", "x-ray", "s", "the cat"]),
+                                   st.sampled_from(["", " ", " ", "\n"])), max_size=24).map(
+    lambda parts: "".join(a + b for a, b in parts))
+
+
+@FEWER
+@given(overlap_texts, overlapping_glossaries())
+def test_failed_matches_hiding_others_follow_the_policy(text, glossary):
+    assert glossary.compiled.find_edits(text) == _by_the_policy(glossary.compiled, text)
+
+
+def test_a_failed_match_hiding_a_shorter_one():
+    toml = ('[[entry]]\nid = "a"\nfind = "the cat"\nreplace = "X"\n'
+            '[[entry]]\nid = "b"\nfind = "the"\nreplace = "Y"\n'
+            '[[entry]]\nid = "c"\nfind = "cat"\nreplace = "Z"\n')
+    assert fix(toml, "the cats the cat; thecat the") == "Y cats X; thecat Y"
+
+
 def test_lint_expands_alternatives_and_tells_case_bound_and_conditional_finds_apart(tmp_path):
     from mtfix.glossary_tools.lint import lint_glossaries
 
@@ -547,6 +576,15 @@ def test_lint_expands_alternatives_and_tells_case_bound_and_conditional_finds_ap
     report = lint_glossaries([path])
     assert [(p.code, p.entry_id) for p in report.problems if p.code != "no-example"] == [
         ("conflict", "any")]  # "deputy mayor" in any case also finds "Deputy Mayor"
+
+
+def test_regex_marks_are_the_punctuation_every_match_holds():
+    from mtfix.glossary.regexcheck import regex_marks
+
+    assert regex_marks(r"(?i:views|hits)[ \t]{0,40}[:：]\d*") == {":", "："}
+    assert regex_marks(r"(?:a: x|b \(y\))") == {":", "("}
+    assert regex_marks(r"views:?") is None  # an optional mark is no mark
+    assert regex_marks(r"(?i)[a-z]+") is None
 
 
 def test_variant_errors_are_value_errors():

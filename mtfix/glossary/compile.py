@@ -39,6 +39,7 @@ from mtfix.glossary.regexcheck import (
     SPECIAL_FOLD_TABLE,
     check_python_regex,
     check_regex,
+    regex_marks,
     regex_reach,
     regex_triggers,
     windowed_finditer,
@@ -209,6 +210,7 @@ class CompiledGlossary:
                           if trigger_ids else None)
         self._trigger_len = max(map(len, trigger_ids), default=0)
         self._regex_reach = [regex_reach(p.pattern) for _o, _e, p in self._regexes]
+        self._regex_marks = [regex_marks(p.pattern) for _o, _e, p in self._regexes]
         # Sorted, the automaton builds ~20% faster (neighbouring keys share trie paths); the
         # order of patterns does not matter to leftmost-longest matching.
         self._patterns = sorted(patterns)
@@ -341,7 +343,11 @@ class CompiledGlossary:
         keys: list[_Key] = []
         dirty: set[tuple[int, int]] = set()  # view paragraphs that need the exact rescan
         paragraph = (0, -1)  # the last one marked: matches come in order, most in the same one
-        for index, start, end in self._fast.find_matches_as_indexes(data):
+        reported = self._fast.find_matches_as_indexes(data)
+        resume = 0  # a local rescan took the policy up to this reported match
+        for number, (index, start, end) in enumerate(reported):
+            if number < resume:
+                continue
             key = plain[index]
             rescan = False
             if key is None:
@@ -360,7 +366,20 @@ class CompiledGlossary:
             elif key.right_word and end < size and kind[data[end]] and (
                     kind[data[end]] == 1 or view.word_after(end)):
                 key = None
-            if rescan or (key is None and not self._hides_nothing(data, start, end)):
+            if key is None and not rescan and not self._hides_nothing(data, start, end):
+                # Another key occurs inside the failed match: follow the policy from here
+                # until it meets a match the scan reported (the paragraph, in a text without
+                # blank lines, is the whole chunk).
+                local = self._local_rescan(view, reported, number)
+                if local is not None:
+                    picks, resume = local
+                    for pick_start, pick_end, pick_key in picks:
+                        starts.append(pick_start)
+                        ends.append(pick_end)
+                        keys.append(pick_key)
+                    continue
+                rescan = True
+            if rescan:
                 if not paragraph[0] <= start < paragraph[1]:
                     # (finding the paragraph scans for the breaks around it: in a text
                     # without blank lines, the whole chunk, so once per paragraph)
@@ -432,12 +451,17 @@ class CompiledGlossary:
         for index, start, _end in self._triggers.find_matches_as_indexes(view.data,
                                                                          overlapping=True):
             hits.setdefault(index, []).append(start)
-        for (order, entry, pattern), needs, reach in zip(
-                self._regexes, self._regex_needs, self._regex_reach, strict=True):
+        for (order, entry, pattern), needs, reach, marks in zip(
+                self._regexes, self._regex_needs, self._regex_reach, self._regex_marks,
+                strict=True):
             if needs is None:
                 yield order, entry, pattern.finditer(text)
                 continue
+            if needs.isdisjoint(hits):  # the common case for a short segment: nothing to run
+                continue
             present = sorted(v for i in needs for v in hits.get(i, ()))
+            if present and marks and reach is not None:
+                present = _marked(present, view, marks, reach + self._trigger_len)
             if not present:
                 continue
             if reach is None or _runs_linear(pattern, text):
@@ -461,6 +485,57 @@ class CompiledGlossary:
                 else:
                     windows.append((lo, hi))
             yield order, entry, windowed_finditer(pattern, text, windows, reach)
+
+    def _local_rescan(self, view: MatchView, reported: list[tuple[int, int, int]],
+                      failed: int) -> tuple[list[tuple[int, int, _Key]], int] | None:
+        """The policy's matches from the failed reported match ``failed`` on, up to the first
+        reported match the policy keeps too, and that match's number; from there the scan and
+        the policy agree again. None where a line entry takes part (its paragraph is rescanned
+        instead: a line deletion reaches before its match).
+
+        The policy's next match is the leftmost, longest valid occurrence at or after the end
+        of its last one; the scan reported the leftmost-longest occurrence of any key, valid or
+        not, so the two meet again at the first valid match both choose.
+        """
+        pos = reported[failed][1]
+        following = failed + 1
+        picks: list[tuple[int, int, _Key]] = []
+        while True:
+            while following < len(reported) and reported[following][1] < pos:
+                following += 1
+            found = self._next_valid(view, pos)
+            if found is None:
+                return picks, len(reported)
+            index, start, end, key = found
+            if index in self._hides_line or (key.checks is not None and key.checks.line_mode):
+                return None
+            if following < len(reported) and reported[following] == (index, start, end):
+                return picks, following
+            picks.append((start, end, key))
+            pos = end
+            if len(picks) > 64:  # the two disagree for long: rescan the paragraph instead
+                return None
+
+    def _next_valid(self, view: MatchView, pos: int) -> tuple[int, int, int, _Key] | None:
+        """(pattern, start, end, key) of the leftmost, then longest, valid occurrence at or
+        after ``pos`` (the first of its owners in file order that passes), or None."""
+        data = memoryview(view.data)
+        stop = len(data)
+        while pos < stop:
+            first = self._first_match(data, pos, stop)
+            if first is None:
+                return None
+            index, start, end = first
+            while True:
+                key = self._accept(view, index, start, end)
+                if key is not None:
+                    return index, start, end, key
+                shorter = self._fast.find_matches_as_indexes(data[start : end - 1])
+                if not shorter or shorter[0][1] != 0:
+                    break
+                index, end = shorter[0][0], start + shorter[0][2]
+            pos = start + 1
+        return None
 
     def _hides_nothing(self, data: bytes, start: int, end: int) -> bool:
         """Does no other key occur in data[start:end], a match that failed its checks (no
@@ -567,6 +642,16 @@ class CompiledGlossary:
             score = 100.0  # the exact phrase, found by the automaton
         return Edit(cand.start, end, after, entry.id, entry.note, score=score,
                     flag=entry.flag)
+
+
+def _marked(present: list[int], view: MatchView, marks: frozenset[str], reach: int
+            ) -> list[int]:
+    """The trigger occurrences (view offsets) with one of a regex's required punctuation marks
+    (``regexcheck.regex_marks``) within ``reach`` characters: only there can a match be."""
+    text = view.text
+    chars = view.to_text_offsets(present)
+    return [v for v, c in zip(present, chars, strict=True)
+            if any(text.find(mark, max(0, c - reach), c + reach) != -1 for mark in marks)]
 
 
 def _special_folded(text: str) -> str:
