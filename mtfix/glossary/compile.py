@@ -143,6 +143,7 @@ class CompiledGlossary:
         contexts = self._context
         new_key = tuple.__new__  # _Key's own __new__ is a Python function: 100,000 calls
         self._variants = len(self.entries)  # next free edit-spec number (see _Key.variant)
+        self._has_prefix_key: dict[bytes, bool] = {}  # see _hides_nothing
         self._line_entries = False
         for order, entry in enumerate(self.entries):
             match = entry.match
@@ -545,8 +546,13 @@ class CompiledGlossary:
         does not list, "print" in a sentence.)"""
         fast = self._fast
         if end - start > 1:
-            shorter = fast.find_matches_as_indexes(data[start : end - 1])
-            if shorter and shorter[0][1] == 0:
+            # (a key that is a prefix of this one is a matter of the pattern alone: cached)
+            prefix = self._has_prefix_key.get(data[start:end])
+            if prefix is None:
+                shorter = fast.find_matches_as_indexes(data[start : end - 1])
+                prefix = self._has_prefix_key[data[start:end]] = bool(
+                    shorter and shorter[0][1] == 0)
+            if prefix:
                 return False
         later = fast.find_matches_as_indexes(data[start + 1 : end + self._longest])
         return not later or later[0][1] + start + 1 >= end
