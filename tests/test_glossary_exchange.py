@@ -206,7 +206,9 @@ def test_an_import_that_yields_no_entry_is_an_error(tmp_path, name, text, messag
     assert not (tmp_path / "out.toml").exists()
 
 
-_cell = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+# (braces and backslashes are the {a|b} alternatives syntax of a find: written \{ in a sheet)
+_cell = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"),
+                              exclude_characters="{}\\"), min_size=1,
                 max_size=12).filter(lambda s: s.strip() == s and s and not s.startswith("#"))
 _cell_nl = st.one_of(_cell, st.tuples(_cell, _cell).map(lambda t: f"{t[0]}\n{t[1]}"))
 _source = _cell.filter(lambda s: "|" not in s and not s.startswith("["))
@@ -232,7 +234,8 @@ def test_a_written_sheet_reads_back_row_for_row(rows, delimiter, bom, newline):
 
 
 # -- CSV export and import keep every key ---------------------------------------------------------
-_term = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+_term = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp"),
+                                  exclude_characters="{}\\"),
                 min_size=1, max_size=10)
 
 
@@ -410,7 +413,8 @@ def test_tbx_export_without_source_lang_keeps_sources_in_notes(tmp_path):
     assert plain(back) == plain(read_glossary(src).entries)
 
 
-_tbx_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+_tbx_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"),
+                                  exclude_characters="{}\\"), min_size=1,
                     max_size=15).filter(lambda s: s.strip() == s)
 
 

@@ -307,7 +307,9 @@ def test_csv_import_with_cat_tool_headers(tmp_path):
         ("二级巡视员",), ("Level II Inspector",), "Level II Inspector", "exact")
 
 
-_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+# (braces are the {a|b} syntax of find, and a backslash escapes them: left out of random finds)
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"),
+                              exclude_characters="{}\\"), min_size=1,
                 max_size=20).filter(lambda s: s.strip())
 
 

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mtfix.change import Edit, apply_edits
-from mtfix.glossary.compile import CompiledGlossary
+from mtfix.glossary.compile import CompiledGlossary, expand_finds
 from mtfix.glossary.matchview import fold_bytes
 from mtfix.glossary.model import Example, GlossaryError, GlossaryFile, RawEntry
 from mtfix.textutil import normalize_key
@@ -342,8 +342,22 @@ def interaction(matchers: FileMatchers, index: int, entry: RawEntry,
 
 # -- finds and replacements ------------------------------------------------------------------------
 def find_key(entry: RawEntry, find: str) -> str | bytes:
-    """The form the matcher compares (the automaton's folding); exact keys as written."""
-    return find if entry.match == "exact" else fold_bytes(normalize_key(find))
+    """The form the matcher compares (the automaton's folding); case-bound keys (exact,
+    ``case = "sensitive"``) as written: "Deputy Governor" and "deputy governor" never meet."""
+    if entry.match == "exact" or entry.case == "sensitive":
+        return find
+    return fold_bytes(normalize_key(find))
+
+
+def comparable_finds(entry: RawEntry) -> list[str]:
+    """The phrases of an entry that another entry's finds could be the same as: its finds
+    with ``{a|b}`` alternatives written out; none for an entry that fires only next to given
+    words or on furniture lines (another entry with the same find and other conditions fires
+    where it does not) or that is not a phrase entry."""
+    if entry.match not in ("phrase", "exact") or entry.before or entry.after \
+            or entry.not_before or entry.not_after or entry.line_mode:
+        return []
+    return expand_finds(entry)
 
 
 def _check_conflicts(matchers: FileMatchers, check: GlossaryCheck) -> None:
@@ -351,9 +365,7 @@ def _check_conflicts(matchers: FileMatchers, check: GlossaryCheck) -> None:
     first: dict[str | bytes, RawEntry] = {}
     for glossary in matchers.files:
         for entry in glossary.entries:
-            if entry.match not in ("phrase", "exact"):
-                continue
-            for find in entry.find:
+            for find in comparable_finds(entry):
                 other = first.setdefault(find_key(entry, find), entry)
                 if other is entry or other.replace == entry.replace:
                     continue  # the same replacement twice is lint's duplicate-find warning

@@ -19,6 +19,7 @@ comes first (file order, files in load order). Replacements are never re-scanned
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import re
 from collections.abc import Sequence
@@ -28,17 +29,29 @@ from typing import NamedTuple
 import ahocorasick_rs as ac
 
 from mtfix.change import START_END, Edit
+from mtfix.glossary.lines import deletion_span, phrases_regex
 from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
-from mtfix.glossary.model import GlossaryError, RawEntry
+from mtfix.glossary.model import MAX_VARIANTS, NEIGHBOUR_KEYS, GlossaryError, RawEntry
+from mtfix.glossary.neighbours import ends_before, neighbour_regex, starts_after
 from mtfix.glossary.re2route import Re2Pattern, has_template_refs, linear_pattern
 from mtfix.glossary.regexcheck import (
     SPECIAL_FOLD_CHARS,
     SPECIAL_FOLD_TABLE,
     check_python_regex,
     check_regex,
+    regex_marks,
     regex_reach,
     regex_triggers,
     windowed_finditer,
+)
+from mtfix.glossary.variants import (
+    count_alternatives,
+    expand_alternatives,
+    has_alternatives,
+    inflect,
+    separator_positions,
+    separator_variants,
+    word_forms,
 )
 from mtfix.spans import SpanSet, overlaps_any
 from mtfix.textutil import follow_case, is_word_char, normalize_key
@@ -48,7 +61,7 @@ from mtfix.textutil import follow_case, is_word_char, normalize_key
 RESCAN_WINDOW = 256
 
 
-class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile
+class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile (all fields given)
     """One automaton pattern's owner: an entry and what its key needs at each end."""
 
     order: int
@@ -56,7 +69,49 @@ class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile
     exact: str | None  # the exact spelling to verify, for match = "exact"
     left_word: bool  # key starts with a word character -> needs a boundary before it
     right_word: bool
-    context: re.Pattern[str] | None = None  # the entry's `context` words (same line)
+    context: re.Pattern[str] | None  # the entry's `context` words (same line)
+    replace: str  # this key's replacement (a word form inflects the entry's)
+    variant: int  # which edit spec: the entry's order for its own replacement, else past them
+    checks: _Checks | None  # declarative checks (case, neighbours, line, no-op), or None
+
+
+@dataclass(frozen=True, slots=True)
+class _Checks:
+    """What a key of a declarative entry must pass besides its word boundaries.
+
+    Only keys that need one of these carry them; the others stay on the fast path.
+    """
+
+    sensitive: str | None = None  # case = "sensitive": the key as written (whitespace folded)
+    before: re.Pattern[str] | None = None  # neighbour conditions (see neighbours.py)
+    after: re.Pattern[str] | None = None
+    not_before: re.Pattern[str] | None = None
+    not_after: re.Pattern[str] | None = None
+    line_mode: str | None = None  # a deletion of page furniture (see lines.py)
+    line_phrases: re.Pattern[str] | None = None
+    noop: bool = False  # the replacement may equal the matched text: then it is no match
+    follows: bool = False  # the replacement follows the case of the match
+
+    def passes(self, text: str, start: int, end: int, replace: str) -> bool:
+        """Does the match text[start:end] pass? Cheapest checks first."""
+        if self.sensitive is not None and normalize_key(text[start:end]) != self.sensitive:
+            return False
+        if self.after is not None and not starts_after(self.after, text, end):
+            return False
+        if self.not_after is not None and starts_after(self.not_after, text, end):
+            return False
+        if self.before is not None and not ends_before(self.before, text, start):
+            return False
+        if self.not_before is not None and ends_before(self.not_before, text, start):
+            return False
+        if self.line_mode is not None and self.line_phrases is not None and deletion_span(
+                self.line_mode, self.line_phrases, text, start, end) is None:
+            return False
+        if self.noop:
+            matched = text[start:end]
+            if (follow_case(matched, replace) if self.follows else replace) == matched:
+                return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +122,7 @@ class _Candidate:
     entry: RawEntry
     regex_match: re.Match[str] | None = None
     score: float | None = None  # fuzzy entries: the rapidfuzz score of the matched window
+    replace: str | None = None  # an automaton key's own replacement (None: the entry's)
 
 
 class CompiledGlossary:
@@ -86,17 +142,25 @@ class CompiledGlossary:
         fuzzy: list[RawEntry] = []
         contexts = self._context
         new_key = tuple.__new__  # _Key's own __new__ is a Python function: 100,000 calls
+        self._variants = len(self.entries)  # next free edit-spec number (see _Key.variant)
+        self._has_prefix_key: dict[bytes, bool] = {}  # see _hides_nothing
+        self._line_entries = False
         for order, entry in enumerate(self.entries):
-            _refuse_unsupported(entry)
             match = entry.match
             if match == "regex":
                 for pattern in entry.find:
                     self._regexes.append((order, entry, compile_regex(entry, pattern)))
                 continue
             if match == "fuzzy":
+                if any(has_alternatives(f) for f in entry.find):
+                    entry = dataclasses.replace(entry, find=tuple(
+                        p for f in entry.find for p in _expand_find(entry, f)))
                 fuzzy.append(entry)
             exact_match = match == "exact"
             context = contexts.get(order) if contexts else None
+            if match != "fuzzy" and is_declarative(entry):
+                self._add_declarative(patterns, order, entry, context)
+                continue
             # A key that ends (starts) in punctuation needs no word boundary there, unless its
             # replacement ends (starts) with a word character: "approx." -> "approximately"
             # must not turn "approx.5" into "approximately5" (a new word junction).
@@ -115,7 +179,7 @@ class CompiledGlossary:
                     right = last.isalnum() or last == "_" or _ends_word(replace)
                     owners = patterns.get(key_bytes)
                     owner = new_key(_Key, (order, entry, find if exact_match else None, left,
-                                           right, context))
+                                           right, context, replace, order, None))
                     if owners is None:
                         patterns[key_bytes] = [owner]
                     else:
@@ -134,7 +198,7 @@ class CompiledGlossary:
                 if owners is None:
                     owners = patterns[key_bytes] = []
                 owners.append(_Key(order, entry, find if exact_match else None, left, right,
-                                   context))
+                                   context, replace, order, None))
         # Triggers: literals one of which every match of a regex entry needs (see
         # regexcheck.regex_triggers); regexes whose triggers are absent are not run at all.
         trigger_ids: dict[str, int] = {}
@@ -147,6 +211,7 @@ class CompiledGlossary:
                           if trigger_ids else None)
         self._trigger_len = max(map(len, trigger_ids), default=0)
         self._regex_reach = [regex_reach(p.pattern) for _o, _e, p in self._regexes]
+        self._regex_marks = [regex_marks(p.pattern) for _o, _e, p in self._regexes]
         # Sorted, the automaton builds ~20% faster (neighbouring keys share trie paths); the
         # order of patterns does not matter to leftmost-longest matching.
         self._patterns = sorted(patterns)
@@ -156,7 +221,14 @@ class CompiledGlossary:
         # boundary checks (the common case, checked inline in ``_phrase_matches``), else None.
         self._plain: list[_Key | None] = [
             owners[0] if len(owners) == 1 and owners[0].exact is None
-            and owners[0].context is None else None for owners in self._owners]
+            and owners[0].context is None and owners[0].checks is None else None
+            for owners in self._owners]
+        # Patterns inside which a key of a line entry may hide (see ``_hiding_line_keys``):
+        # a match of one sends its paragraph to the rescan, where nothing hides.
+        self._hides_line = _hiding_line_keys(self._patterns, self._owners) \
+            if self._line_entries else frozenset()
+        for index in self._hides_line:
+            self._plain[index] = None
         # order -> what an edit of that entry carries (see ``_plain_edits``), filled on use
         self._edit_specs: dict[int, tuple[str, str, str, float | None, bool, bool]] = {}
         # A DFA scans ~15% faster than the default NFA up to ~10,000s of keys but builds
@@ -171,6 +243,41 @@ class CompiledGlossary:
             from mtfix.glossary.fuzzy import FuzzyMatcher
 
             self._fuzzy = FuzzyMatcher(fuzzy, {e.id: self.order[e.id] for e in fuzzy})
+
+    def _add_declarative(self, patterns: dict[bytes, list[_Key]], order: int, entry: RawEntry,
+                         context: re.Pattern[str] | None) -> None:
+        """The automaton keys of an entry written with variants, neighbours, case or line:
+        one key per variant (``expand_entry``), each with its replacement and checks."""
+        exact = entry.match == "exact"
+        shared = _entry_checks(entry)
+        if shared.line_mode is not None:
+            self._line_entries = True
+        seen: set[bytes | str] = set()
+        for find, replace in expand_entry(entry):
+            key = find if exact else normalize_key(find)
+            key_bytes = fold_bytes(normalize_key(find))
+            if (key if exact or entry.case == "sensitive" else key_bytes) in seen:
+                continue  # "{State|state} council": one key is enough when case is folded
+            seen.add(key if exact or entry.case == "sensitive" else key_bytes)
+            follows = (not exact and entry.case != "title" and bool(replace)
+                       and replace == replace.lower())
+            noop = (replace == key) if exact else \
+                normalize_key(replace).lower() == key.lower()
+            checks: _Checks | None = dataclasses.replace(
+                shared, sensitive=key if entry.case == "sensitive" else None, noop=noop,
+                follows=follows)
+            if checks == _NO_CHECKS:
+                checks = None
+            if replace == entry.replace:
+                variant = order
+            else:
+                variant = self._variants
+                self._variants += 1
+            left = is_word_char(key[0]) or _starts_word(replace)
+            right = is_word_char(key[-1]) or _ends_word(replace)
+            patterns.setdefault(key_bytes, []).append(_Key(
+                order, entry, find if exact else None, left, right, context, replace, variant,
+                checks))
 
     def __reduce__(self):  # automata are rebuilt in worker processes, cheaply
         return (CompiledGlossary, (self.entries,))
@@ -189,7 +296,8 @@ class CompiledGlossary:
         if others or not _in_order(clean):
             # A regex match that loses is searched for again further on, where it may meet
             # any match: one selection over everything.
-            contested.extend(_Candidate(s, e, key.order, key.entry) for s, e, key in clean)
+            contested.extend(_Candidate(s, e, key.order, key.entry, replace=key.replace)
+                             for s, e, key in clean)
             contested.extend(others)
             return [self._edit(text, c) for c in _select(contested, text, protected)]
         # The clean matches are what the selection would keep (disjoint, in order, each in a
@@ -235,10 +343,23 @@ class CompiledGlossary:
         ends: list[int] = []
         keys: list[_Key] = []
         dirty: set[tuple[int, int]] = set()  # view paragraphs that need the exact rescan
-        for index, start, end in self._fast.find_matches_as_indexes(data):
+        paragraph = (0, -1)  # the last one marked: matches come in order, most in the same one
+        reported = self._fast.find_matches_as_indexes(data)
+        resume = 0  # a local rescan took the policy up to this reported match
+        for number, (index, start, end) in enumerate(reported):
+            if number < resume:
+                continue
             key = plain[index]
+            rescan = False
             if key is None:
                 key = self._accept(view, index, start, end)
+                if key is not None and (index in self._hides_line or (
+                        key.checks is not None and key.checks.line_mode)):
+                    # A line deletion reaches beyond its match (to the line start), so it may
+                    # beat matches the scan reported before it, or hide inside another one
+                    # ("[Print]" of one entry, "Print" of a line entry): its paragraph is
+                    # rescanned, every occurrence widened and selected by the policy.
+                    rescan = True
             # the boundary checks of _key_ok, with ASCII neighbours decided here
             elif key.left_word and start and kind[data[start - 1]] and (
                     kind[data[start - 1]] == 1 or view.word_before(start)):
@@ -246,9 +367,26 @@ class CompiledGlossary:
             elif key.right_word and end < size and kind[data[end]] and (
                     kind[data[end]] == 1 or view.word_after(end)):
                 key = None
-            if key is None:
-                dirty.add(view.paragraph_of(start))
-            else:
+            if key is None and not rescan and not self._hides_nothing(data, start, end):
+                # Another key occurs inside the failed match: follow the policy from here
+                # until it meets a match the scan reported (the paragraph, in a text without
+                # blank lines, is the whole chunk).
+                local = self._local_rescan(view, reported, number)
+                if local is not None:
+                    picks, resume = local
+                    for pick_start, pick_end, pick_key in picks:
+                        starts.append(pick_start)
+                        ends.append(pick_end)
+                        keys.append(pick_key)
+                    continue
+                rescan = True
+            if rescan:
+                if not paragraph[0] <= start < paragraph[1]:
+                    # (finding the paragraph scans for the breaks around it: in a text
+                    # without blank lines, the whole chunk, so once per paragraph)
+                    paragraph = view.paragraph_of(start)
+                    dirty.add(paragraph)
+            elif key is not None:
                 starts.append(start)
                 ends.append(end)
                 keys.append(key)
@@ -259,8 +397,10 @@ class CompiledGlossary:
             other_spans = SpanSet((c.start, c.end) for c in others)
             for i in range(count):
                 s, e = text_starts[i], text_ends[i]
-                if overlaps_any(s, e, protected) or other_spans.overlaps(s, e):
-                    dirty.add(view.paragraph_of(starts[i]))
+                if (overlaps_any(s, e, protected) or other_spans.overlaps(s, e)) and \
+                        not paragraph[0] <= starts[i] < paragraph[1]:
+                    paragraph = view.paragraph_of(starts[i])
+                    dirty.add(paragraph)
         if not dirty:
             return list(zip(text_starts, text_ends, keys, strict=True)), []
         paragraphs = sorted(dirty)  # disjoint, so sorted by start and by end alike
@@ -274,7 +414,7 @@ class CompiledGlossary:
         exact: list[tuple[int, int, _Key]] = []
         for p0, p1 in paragraphs:
             exact.extend(self._all_occurrences(view, p0, p1))
-        contested = [c for c in _to_candidates(view, exact)
+        contested = [c for c in _to_candidates(view, exact, self._line_entries)
                      if not overlaps_any(c.start, c.end, protected)]
         return clean, contested
 
@@ -283,9 +423,9 @@ class CompiledGlossary:
         specs = self._edit_specs
         edits = []
         for start, end, key in found:
-            spec = specs.get(key.order)
+            spec = specs.get(key.variant)
             if spec is None:
-                spec = specs[key.order] = _edit_spec(key.entry)
+                spec = specs[key.variant] = _edit_spec(key.entry, key.replace)
             after, rule, note, score, flag, follows = spec
             if follows:
                 after = follow_case(text[start:end], after)
@@ -307,17 +447,22 @@ class CompiledGlossary:
                 yield order, entry, pattern.finditer(text)
             return
         if any(c in text for c in SPECIAL_FOLD_CHARS):
-            view = MatchView(text.translate(SPECIAL_FOLD_TABLE))  # same code-point offsets
+            view = MatchView(_special_folded(text))  # same code-point offsets
         hits: dict[int, list[int]] = {}  # trigger id -> view offsets of its occurrences
         for index, start, _end in self._triggers.find_matches_as_indexes(view.data,
                                                                          overlapping=True):
             hits.setdefault(index, []).append(start)
-        for (order, entry, pattern), needs, reach in zip(
-                self._regexes, self._regex_needs, self._regex_reach, strict=True):
+        for (order, entry, pattern), needs, reach, marks in zip(
+                self._regexes, self._regex_needs, self._regex_reach, self._regex_marks,
+                strict=True):
             if needs is None:
                 yield order, entry, pattern.finditer(text)
                 continue
+            if needs.isdisjoint(hits):  # the common case for a short segment: nothing to run
+                continue
             present = sorted(v for i in needs for v in hits.get(i, ()))
+            if present and marks and reach is not None:
+                present = _marked(present, view, marks, reach + self._trigger_len)
             if not present:
                 continue
             if reach is None or _runs_linear(pattern, text):
@@ -341,6 +486,76 @@ class CompiledGlossary:
                 else:
                     windows.append((lo, hi))
             yield order, entry, windowed_finditer(pattern, text, windows, reach)
+
+    def _local_rescan(self, view: MatchView, reported: list[tuple[int, int, int]],
+                      failed: int) -> tuple[list[tuple[int, int, _Key]], int] | None:
+        """The policy's matches from the failed reported match ``failed`` on, up to the first
+        reported match the policy keeps too, and that match's number; from there the scan and
+        the policy agree again. None where a line entry takes part (its paragraph is rescanned
+        instead: a line deletion reaches before its match).
+
+        The policy's next match is the leftmost, longest valid occurrence at or after the end
+        of its last one; the scan reported the leftmost-longest occurrence of any key, valid or
+        not, so the two meet again at the first valid match both choose.
+        """
+        pos = reported[failed][1]
+        following = failed + 1
+        picks: list[tuple[int, int, _Key]] = []
+        while True:
+            while following < len(reported) and reported[following][1] < pos:
+                following += 1
+            found = self._next_valid(view, pos)
+            if found is None:
+                return picks, len(reported)
+            index, start, end, key = found
+            if index in self._hides_line or (key.checks is not None and key.checks.line_mode):
+                return None
+            if following < len(reported) and reported[following] == (index, start, end):
+                return picks, following
+            picks.append((start, end, key))
+            pos = end
+            if len(picks) > 64:  # the two disagree for long: rescan the paragraph instead
+                return None
+
+    def _next_valid(self, view: MatchView, pos: int) -> tuple[int, int, int, _Key] | None:
+        """(pattern, start, end, key) of the leftmost, then longest, valid occurrence at or
+        after ``pos`` (the first of its owners in file order that passes), or None."""
+        data = memoryview(view.data)
+        stop = len(data)
+        while pos < stop:
+            first = self._first_match(data, pos, stop)
+            if first is None:
+                return None
+            index, start, end = first
+            while True:
+                key = self._accept(view, index, start, end)
+                if key is not None:
+                    return index, start, end, key
+                shorter = self._fast.find_matches_as_indexes(data[start : end - 1])
+                if not shorter or shorter[0][1] != 0:
+                    break
+                index, end = shorter[0][0], start + shorter[0][2]
+            pos = start + 1
+        return None
+
+    def _hides_nothing(self, data: bytes, start: int, end: int) -> bool:
+        """Does no other key occur in data[start:end], a match that failed its checks (no
+        shorter key at ``start``, none starting inside it)? Then dropping it changes nothing
+        else: the scan went on from ``end`` as it would have without it, and the paragraph
+        needs no rescan. (Most failures are of this kind: "party" before a word its entry
+        does not list, "print" in a sentence.)"""
+        fast = self._fast
+        if end - start > 1:
+            # (a key that is a prefix of this one is a matter of the pattern alone: cached)
+            prefix = self._has_prefix_key.get(data[start:end])
+            if prefix is None:
+                shorter = fast.find_matches_as_indexes(data[start : end - 1])
+                prefix = self._has_prefix_key[data[start:end]] = bool(
+                    shorter and shorter[0][1] == 0)
+            if prefix:
+                return False
+        later = fast.find_matches_as_indexes(data[start + 1 : end + self._longest])
+        return not later or later[0][1] + start + 1 >= end
 
     def _all_occurrences(self, view: MatchView, p0: int, p1: int
                          ) -> list[tuple[int, int, _Key]]:
@@ -403,9 +618,11 @@ class CompiledGlossary:
             return False
         if key.right_word and view.word_after(end):
             return False
-        if key.exact is not None or key.context is not None:
+        if key.exact is not None or key.context is not None or key.checks is not None:
             s, e = view.to_text_offsets([start, end])
             if key.exact is not None and view.text[s:e] != key.exact:
+                return False
+            if key.checks is not None and not key.checks.passes(view.text, s, e, key.replace):
                 return False
             if key.context is not None and not in_context(key.context, view.text, s, e):
                 return False
@@ -417,8 +634,8 @@ class CompiledGlossary:
         if cand.regex_match is not None:
             after = cand.regex_match.expand(entry.replace)
         else:
-            after = entry.replace
-        if entry.match != "exact":
+            after = entry.replace if cand.replace is None else cand.replace
+        if entry.match != "exact" and entry.case != "title":
             after = follow_case(matched, after)
         end = cand.end
         if matched[-1:] == "." and after[-1:] != "." and after and cand.regex_match is None \
@@ -431,6 +648,25 @@ class CompiledGlossary:
             score = 100.0  # the exact phrase, found by the automaton
         return Edit(cand.start, end, after, entry.id, entry.note, score=score,
                     flag=entry.flag)
+
+
+def _marked(present: list[int], view: MatchView, marks: frozenset[str], reach: int
+            ) -> list[int]:
+    """The trigger occurrences (view offsets) with one of a regex's required punctuation marks
+    (``regexcheck.regex_marks``) within ``reach`` characters: only there can a match be."""
+    text = view.text
+    chars = view.to_text_offsets(present)
+    return [v for v, c in zip(present, chars, strict=True)
+            if any(text.find(mark, max(0, c - reach), c + reach) != -1 for mark in marks)]
+
+
+def _special_folded(text: str) -> str:
+    """``text.translate(SPECIAL_FOLD_TABLE)`` with one C-speed replace per character present
+    (a translate table is applied in Python per character: ~0.1 s per MB)."""
+    for char in SPECIAL_FOLD_CHARS:
+        if char in text:
+            text = text.replace(char, SPECIAL_FOLD_TABLE[ord(char)])
+    return text
 
 
 def _runs_linear(pattern: re.Pattern[str] | Re2Pattern, text: str) -> bool:
@@ -459,12 +695,13 @@ def _ends_sentence(text: str, end: int) -> bool:
     return not rest or rest[0] in "\r\n\x85\u2028\u2029"
 
 
-def _edit_spec(entry: RawEntry) -> tuple[str, str, str, float | None, bool, bool]:
-    """(after, rule, note, score, flag, follows case) of an automaton match of ``entry``, as
-    ``CompiledGlossary._edit`` makes them (``follow_case`` leaves all but a lower-case
-    replacement alone)."""
-    replace = entry.replace
-    follows = entry.match != "exact" and bool(replace) and replace == replace.lower()
+def _edit_spec(entry: RawEntry, replace: str
+               ) -> tuple[str, str, str, float | None, bool, bool]:
+    """(after, rule, note, score, flag, follows case) of an automaton match of ``entry`` with
+    the key's ``replace``, as ``CompiledGlossary._edit`` makes them (``follow_case`` leaves all
+    but a lower-case replacement alone)."""
+    follows = (entry.match != "exact" and entry.case != "title" and bool(replace)
+               and replace == replace.lower())
     score = 100.0 if entry.match == "fuzzy" else None
     return replace, entry.id, entry.note, score, entry.flag, follows
 
@@ -480,10 +717,26 @@ def _in_order(found: list[tuple[int, int, _Key]]) -> bool:
     return True
 
 
-def _to_candidates(view: MatchView, found: list[tuple[int, int, _Key]]) -> list[_Candidate]:
+def _to_candidates(view: MatchView, found: list[tuple[int, int, _Key]],
+                   line_entries: bool = False) -> list[_Candidate]:
     offsets = view.to_text_offsets([x for s, e, _ in found for x in (s, e)])
-    return [_Candidate(offsets[2 * i], offsets[2 * i + 1], key.order, key.entry)
-            for i, (_s, _e, key) in enumerate(found)]
+    starts, ends = offsets[0::2], offsets[1::2]
+    keys = [key for _s, _e, key in found]
+    if line_entries:
+        _line_spans(view.text, starts, ends, keys)
+    return [_Candidate(starts[i], ends[i], key.order, key.entry, replace=key.replace)
+            for i, key in enumerate(keys)]
+
+
+def _line_spans(text: str, starts: list[int], ends: list[int], keys: Sequence[_Key]) -> None:
+    """Widen, in place, each accepted match of a ``line`` entry to what it deletes (its line,
+    or its bracketed button with the spaces before it; see lines.py)."""
+    for i, key in enumerate(keys):
+        checks = key.checks
+        if checks is not None and checks.line_mode is not None and checks.line_phrases:
+            span = deletion_span(checks.line_mode, checks.line_phrases, text, starts[i], ends[i])
+            if span is not None:  # (it is: the key passed the same check)
+                starts[i], ends[i] = span
 
 
 def _select(candidates: list[_Candidate], text: str,
@@ -582,13 +835,112 @@ def _backtracking_problem(pattern: str, linear: Re2Pattern | None, template: str
     return f"{problem}; {why}"
 
 
-def _refuse_unsupported(entry: RawEntry) -> None:
-    """Declarative keys the matcher does not implement yet are an error, never ignored."""
-    used = [key for key, default in (("forms", False), ("separators", False),
-                                     ("case", "insensitive"), ("before", ()), ("after", ()),
-                                     ("not_before", ()), ("not_after", ()))
-            if getattr(entry, key) != default]
-    if used:
-        raise GlossaryError(f"{', '.join(used)}: not supported by this version of mtfix; "
-                            "write the variants out in 'find'", path=entry.path,
-                            line=entry.line, entry_id=entry.id)
+_NO_CHECKS = _Checks()
+_ASCII_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _hiding_line_keys(patterns: Sequence[bytes], owners: Sequence[list[_Key]]) -> frozenset[int]:
+    """Indexes of the patterns a key of a line entry may hide in: one that holds such a key, or
+    whose end such a key may start in and go on past (at a word start, as keys need).
+
+    The automaton reports non-overlapping matches, so such a key is never reported there; yet
+    its widened span (its whole line) may start first and win. Besides the line keys themselves,
+    such patterns are few and rarely matched (39 of the shipped glossaries' 1,656).
+    """
+    line_keys = [p for p, keys in zip(patterns, owners, strict=True)
+                 if any(k.checks is not None and k.checks.line_mode for k in keys)]
+    prefixes = {key[:n] for key in line_keys for n in range(1, len(key))}
+    inside = ac.BytesAhoCorasick(line_keys)
+
+    def word(byte: int) -> bool:
+        return byte in _ASCII_WORD_BYTES or byte >= 0x80
+
+    flagged = set()
+    for index, pattern in enumerate(patterns):
+        if any((s == 0 or not word(pattern[s - 1]) or not word(pattern[s])) and
+               (e == len(pattern) or not word(pattern[e]) or not word(pattern[e - 1]))
+               for _i, s, e in inside.find_matches_as_indexes(pattern, overlapping=True)) or \
+                any(pattern[-n:] in prefixes and (not word(pattern[-n - 1]) or
+                                                  not word(pattern[-n]))
+                    for n in range(1, len(pattern))):
+            flagged.add(index)
+    return frozenset(flagged)
+
+
+def is_declarative(entry: RawEntry) -> bool:
+    """Does ``entry`` use the declarative keys (variants, neighbours, case, line)? Only such
+    entries take the declarative path (and its no-op rule); the others compile as always."""
+    # attribute tests first: this runs once per entry, 100,000 times for a large glossary
+    if (entry.forms or entry.separators or entry.case != "insensitive" or entry.before
+            or entry.after or entry.not_before or entry.not_after
+            or entry.line_mode is not None):
+        return True
+    for find in entry.find:
+        if "{" in find or "}" in find or "\\|" in find:
+            return True
+    return False
+
+
+def _expand_find(entry: RawEntry, find: str) -> list[str]:
+    """The phrases one ``find`` stands for (``{a|b}`` alternatives; exact entries keep their
+    inner whitespace)."""
+    normalize = entry.match != "exact"
+    if has_alternatives(find):
+        return expand_alternatives(find, normalize=normalize)
+    return [" ".join(find.split()) if normalize else find.strip()]
+
+
+def expand_finds(entry: RawEntry) -> list[str]:
+    """The phrases of ``entry``'s finds with their ``{a|b}`` alternatives written out (a regex
+    entry's patterns as they are)."""
+    if entry.match == "regex":
+        return list(entry.find)
+    return [phrase for find in entry.find for phrase in _expand_find(entry, find)]
+
+
+def variant_count(entry: RawEntry) -> int:
+    """How many keys ``entry`` expands to: alternatives x separators x forms (duplicates
+    included), counted without building them."""
+    total = 0
+    for find in entry.find:
+        if count_alternatives(find) > MAX_VARIANTS:
+            return count_alternatives(find)
+        for phrase in _expand_find(entry, find):
+            keys = 4 ** len(separator_positions(phrase)) if entry.separators else 1
+            total += keys * (6 if entry.forms else 1)
+    return total
+
+
+def expand_entry(entry: RawEntry) -> list[tuple[str, str]]:
+    """(key, replacement) for every variant of a phrase/exact entry, in order: each ``find``'s
+    alternatives, then separators, then word forms (the replacement inflected alike).
+
+    More than ``MAX_VARIANTS`` is a GlossaryError naming the entry and the count.
+    """
+    count = variant_count(entry)
+    if count > MAX_VARIANTS:
+        raise GlossaryError(
+            f"expands to {count} variants (alternatives x separators x forms), more than "
+            f"{MAX_VARIANTS}: split it into several entries, or write the rare variants out "
+            "instead of separators = true / forms = true", path=entry.path, line=entry.line,
+            entry_id=entry.id)
+    out: list[tuple[str, str]] = []
+    for find in entry.find:
+        for phrase in _expand_find(entry, find):
+            for key in separator_variants(phrase) if entry.separators else [phrase]:
+                for form_key, form in word_forms(key) if entry.forms else [(key, None)]:
+                    out.append((form_key, inflect(entry.replace, form)))
+    return out
+
+
+def _entry_checks(entry: RawEntry) -> _Checks:
+    """The checks all keys of ``entry`` share: neighbour regexes and the line regex."""
+    neighbours = {key: neighbour_regex(getattr(entry, key), "before" if "before" in key
+                                       else "after")
+                  for key in NEIGHBOUR_KEYS if getattr(entry, key)}
+    line_phrases = None
+    if entry.line_mode is not None:
+        line_phrases = phrases_regex([k for k, _r in expand_entry(entry)],
+                                     case_sensitive=entry.match == "exact"
+                                     or entry.case == "sensitive")
+    return _Checks(line_mode=entry.line_mode, line_phrases=line_phrases, **neighbours)

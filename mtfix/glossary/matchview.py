@@ -164,8 +164,13 @@ class MatchView:
         return self._bp_orig[i] + (view_offset - self._bp_view[i])
 
     def to_text_offsets(self, view_offsets: list[int]) -> list[int]:
-        """Map view byte offsets (any order) to code-point offsets into the original text."""
-        if len(view_offsets) >= NUMPY_MIN_OFFSETS and len(self.data) >= NUMPY_MIN_BYTES:
+        """Map view byte offsets (any order) to code-point offsets into the original text.
+
+        Text beyond ASCII is mapped with numpy even for one or two offsets (a candidate's
+        checks): the Python way decodes the text from its start for each call.
+        """
+        if len(self.data) >= NUMPY_MIN_BYTES and (len(view_offsets) >= NUMPY_MIN_OFFSETS
+                                                   or not self._ascii):
             chars = self._char_offsets(np.array(view_offsets, dtype=np.int64)).tolist()
             if self._nfc_map is not None:
                 chars = [self._nfc_map[c] for c in chars]

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mtfix.glossary.lines import LINE_MODES
+from mtfix.glossary.variants import VariantError, expand_alternatives, split_alternatives
 from mtfix.textutil import split_records
 
 MATCH_KINDS = ("phrase", "exact", "regex", "fuzzy")
@@ -21,7 +23,7 @@ CASE_POLICIES = ("insensitive", "sensitive", "title")
 NEIGHBOUR_KEYS = ("before", "after", "not_before", "not_after")
 ENTRY_KEYS = frozenset(
     {"id", "find", "replace", "match", "note", "examples", "flag", "min_score", "context",
-     "forms", "separators", "case", "source", "target", *NEIGHBOUR_KEYS}
+     "forms", "separators", "case", "source", "target", "line", *NEIGHBOUR_KEYS}
 )
 #: most variants one ``find`` may expand to (alternatives x separators x forms)
 MAX_VARIANTS = 512
@@ -78,6 +80,9 @@ class RawEntry:
     after: tuple[str, ...] = ()  # one of these must start right after the match
     not_before: tuple[str, ...] = ()  # none of these may end right before the match
     not_after: tuple[str, ...] = ()  # none of these may start right after the match
+    # Deletions of page furniture (TOML key ``line``): where the entry may delete a line,
+    # one of ``lines.LINE_MODES``; None for an ordinary entry
+    line_mode: str | None = None
     # Bilingual entries: source-language terms, and the approved target when not ``replace``
     source: tuple[str, ...] = ()
     target: str | None = None
@@ -147,12 +152,24 @@ def parse_toml(text: str, path: str = "<toml>") -> GlossaryFile:
     raw_entries = data.get("entry", [])
     if not isinstance(raw_entries, list):
         raise GlossaryError("'entry' must be an array of tables: write [[entry]]", path=path)
-    header_lines = [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_HEADER_RE.finditer(text)]
+    header_lines = _header_lines(text)
     glossary = GlossaryFile(path=path, meta={k: str(v) for k, v in meta.items()})
     for index, table in enumerate(raw_entries):
         line = header_lines[index] if index < len(header_lines) else None
         glossary.entries.append(entry_from_table(table, path, line, index))
     return glossary
+
+
+def _header_lines(text: str) -> list[int]:
+    """The line number of each ``[[entry]]`` header, counting line breaks once (counting from
+    the start for each header took seconds for a glossary of 10,000 entries)."""
+    lines = []
+    line, pos = 1, 0
+    for header in _ENTRY_HEADER_RE.finditer(text):
+        line += text.count("\n", pos, header.start())
+        pos = header.start()
+        lines.append(line)
+    return lines
 
 
 def entry_from_table(table: object, path: str, line: int | None, index: int) -> RawEntry:
@@ -204,6 +221,11 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
     if not isinstance(context, list) or not all(isinstance(c, str) and c.strip() for c in context):
         raise fail("'context' must be a word or a list of words (one must be on the same line)")
     declared = _declarative_keys(table, match, fail)
+    if match != "regex":
+        for find in finds:
+            _check_alternatives(find, fail, "'find'")
+    if "line" in table:
+        declared["line_mode"] = _line_mode(table, match, replace, fail)
     examples_raw = table.get("examples", [])
     if not isinstance(examples_raw, list):
         raise fail("'examples' must be a list of { text = \"...\", fixed = \"...\" } tables")
@@ -227,6 +249,28 @@ def _string_list(table: dict, key: str, fail, what: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise fail(f"'{key}' must be {what}: a string or a list of non-empty strings")
     return tuple(v.strip() for v in value)
+
+
+def _check_alternatives(text: str, fail, what: str) -> None:
+    """``{a|b}`` syntax errors are reported when the glossary is read, naming the entry."""
+    try:
+        split_alternatives(text)
+        if "{" in text or "}" in text:
+            expand_alternatives(text, limit=MAX_VARIANTS)
+    except VariantError as exc:
+        raise fail(f"{what} {exc}") from None
+
+
+def _line_mode(table: dict, match: str, replace: str, fail) -> str:
+    """The ``line`` key: where a deletion of page furniture may delete a line."""
+    mode = table["line"]
+    if mode not in LINE_MODES:
+        raise fail(f"'line' must be one of {', '.join(LINE_MODES)}, not {mode!r}")
+    if match not in ("phrase", "exact"):
+        raise fail("'line' applies to phrase and exact entries")
+    if replace != "":
+        raise fail("'line' deletes page furniture with its line: set replace = \"\"")
+    return mode
 
 
 def _declarative_keys(table: dict, match: str, fail) -> dict:
@@ -253,6 +297,10 @@ def _declarative_keys(table: dict, match: str, fail) -> dict:
                            "with a lookaround)")
             out[key] = _string_list(table, key, fail, "the words that must come "
                                     f"{'right before' if 'before' in key else 'right after'}")
+            for phrase in out[key]:
+                _check_alternatives(phrase, fail, f"'{key}'")
+                if not phrase.replace("...", " ").replace("\u2026", " ").strip():
+                    raise fail(f"'{key}' {phrase!r}: a condition needs a word besides '...'")
     if "source" in table:
         out["source"] = _string_list(table, "source", fail, "the source-language term(s)")
     if "target" in table:
@@ -286,6 +334,8 @@ def parse_tsv(text: str, path: str = "<tsv>") -> GlossaryFile:
         find, replace = cells[0].strip(), cells[1].strip()
         if not find:
             raise GlossaryError("empty 'find' column", path=path, line=number)
+        _check_alternatives(find, lambda message, n=number: GlossaryError(
+            message, path=path, line=n), "'find'")
         glossary.entries.append(RawEntry(
             id=f"{stem}:{number}", find=(find,), replace=replace,
             note=cells[2].strip() if len(cells) == 3 else "", path=path, line=number))

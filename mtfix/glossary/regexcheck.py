@@ -256,6 +256,59 @@ def _required(items: list) -> set[str] | None:
     return best
 
 
+def regex_marks(pattern: str) -> frozenset[str] | None:
+    """Punctuation characters one of which every match of ``pattern`` (or its lookaround
+    context) holds, such as the colon of "Views:"; None if no such set was found.
+
+    Triggers are words, and words like "number" or "views" are common in prose: a window
+    around one that holds none of these marks cannot hold a match, and is skipped without
+    running the regex. Only characters that are neither letters, digits nor whitespace are
+    taken, so case-insensitive matching and whitespace folding cannot change them.
+    """
+    try:
+        parsed = P.parse(pattern)
+    except re.error:
+        return None
+    found = _required_marks(list(parsed))
+    return frozenset(found) if found else None
+
+
+def _mark(code: int) -> str | None:
+    char = chr(code)
+    return None if char.isalnum() or char.isspace() or char == "_" else char
+
+
+def _required_marks(items: list) -> set[str] | None:
+    best: set[str] | None = None
+
+    def consider(options: set[str] | None) -> None:
+        nonlocal best
+        if options and (best is None or len(options) < len(best)):
+            best = options
+
+    for op, arg in items:
+        if op == C.LITERAL:
+            mark = _mark(arg)
+            consider({mark} if mark else None)
+        elif op == C.IN:
+            marks = {_mark(a) for o, a in arg if o == C.LITERAL}
+            if all(o == C.LITERAL for o, _a in arg) and None not in marks:
+                consider(marks)
+        elif op == C.SUBPATTERN:
+            consider(_required_marks(list(arg[-1])))
+        elif op == C.BRANCH:
+            branches = [_required_marks(list(b)) for b in arg[1]]
+            if all(branches):
+                consider(set().union(*branches))
+        elif op in _REPEATS and op is not None:
+            low, _high, body = arg
+            if low >= 1:
+                consider(_required_marks(list(body)))
+        elif op == C.ASSERT:
+            consider(_required_marks(list(arg[1])))
+    return best
+
+
 def regex_reach(pattern: str) -> int | None:
     """How far apart a match's start and any text it depends on can be, or None if unbounded.
 

@@ -59,7 +59,7 @@ def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str 
                 source: Sequence[str] = (), target: str | None = None, case: str | None = None,
                 forms: bool = False, separators: bool = False, before: Sequence[str] = (),
                 after: Sequence[str] = (), not_before: Sequence[str] = (),
-                not_after: Sequence[str] = ()) -> tomlkit.items.Table:
+                not_after: Sequence[str] = (), line: str | None = None) -> tomlkit.items.Table:
     """A tomlkit ``[[entry]]`` table in the layout the shipped glossaries use.
 
     ``id, find, replace`` come first (what a translator scans for), then the bilingual keys,
@@ -86,6 +86,8 @@ def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str 
     for key, values in (("before", before), ("after", after), ("not_before", not_before),
                         ("not_after", not_after)):
         _put_list(table, key, values)
+    if line is not None:
+        table["line"] = line  # where a furniture deletion may take its line
     if flag:
         table["flag"] = True
     if context:
@@ -117,7 +119,8 @@ def table_of(entry: RawEntry) -> tomlkit.items.Table:
                        min_score=entry.min_score, examples=entry.examples, context=entry.context,
                        source=entry.source, target=entry.target, case=entry.case,
                        forms=entry.forms, separators=entry.separators, before=entry.before,
-                       after=entry.after, not_before=entry.not_before, not_after=entry.not_after)
+                       after=entry.after, not_before=entry.not_before, not_after=entry.not_after,
+                       line=entry.line_mode)
 
 
 def render_entries(tables: Sequence[tomlkit.items.Table]) -> str:

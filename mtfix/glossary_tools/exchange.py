@@ -38,7 +38,7 @@ CSV_COLUMNS = ("id", "find", "replace", "match", "flag", "min_score", "note", "e
                "context")
 #: columns written only when an entry uses the key (so a plain glossary's CSV stays narrow)
 CSV_EXTRA_COLUMNS = ("source", "target", "case", "forms", "separators", "before", "after",
-                     "not_before", "not_after")
+                     "not_before", "not_after", "line")
 
 
 def format_of(path: str | Path, given: str | None = None) -> str:
@@ -111,6 +111,8 @@ def entries_to_csv(entries: Sequence[RawEntry]) -> str:
 
 def _csv_cell(entry: RawEntry, key: str) -> str:
     """The CSV cell of one of the extra keys (empty when the key is at its default)."""
+    if key == "line":  # (``RawEntry.line`` is where the entry stands in its file)
+        return entry.line_mode or ""
     value = getattr(entry, key)
     if isinstance(value, tuple):
         return join_list(value)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtfix.glossary import default_glossary_paths, expand_glossary_paths
-from mtfix.glossary.checks import check_glossary_files, find_key
+from mtfix.glossary.checks import check_glossary_files, comparable_finds, find_key
 from mtfix.glossary.compile import CompiledGlossary
 from mtfix.glossary.model import (
     _ENTRY_HEADER_RE,
@@ -211,9 +211,7 @@ def _duplicate_finds(entries: Sequence[RawEntry]) -> list[Problem]:
     problems = []
     first: dict[str | bytes, RawEntry] = {}
     for entry in entries:
-        if entry.match not in ("phrase", "exact"):
-            continue
-        for find in entry.find:
+        for find in comparable_finds(entry):
             key = find_key(entry, find)
             other = first.get(key)
             if other is None:
@@ -233,10 +231,9 @@ def _shadowed(compiled: CompiledGlossary) -> list[Problem]:
     """A find string on which the matcher picks another entry: that key can never fire there."""
     problems = []
     for entry in compiled.entries:
-        if entry.match not in ("phrase", "exact"):
-            continue  # regex/fuzzy finds are patterns, not texts; their examples test them
+        finds = comparable_finds(entry)  # (a conditional entry fires where its find alone may not)
         dead = []
-        for find in entry.find:
+        for find in finds:
             edits = compiled.find_edits(find)
             if any(e.rule == entry.id for e in edits):
                 continue
@@ -249,7 +246,7 @@ def _shadowed(compiled: CompiledGlossary) -> list[Problem]:
                 continue  # same key: reported as conflict / duplicate-find
             dead.append((find, winner))
         for find, winner in dead:
-            what = ("the entry can never fire" if len(dead) == len(entry.find)
+            what = ("the entry can never fire" if len(dead) == len(finds)
                     else "this find can never fire")
             problems.append(_problem(
                 WARNING, "shadowed",

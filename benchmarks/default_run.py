@@ -1,0 +1,218 @@
+"""Whole-process speed of ``mtfix fix`` on real MT, beside a raw automaton scan of the same bytes.
+
+Corpus: the MT side of MLQE-PE ``*/train.mt`` (``--data``, 5 pairs x 7,000 segments, mostly
+Wikipedia), detokenized with sacremoses, one segment per line, repeated (each copy shuffled
+with a fixed seed, so no line repeats its neighbour) to ``--mb`` MB in one text file.
+Every run is a fresh ``python -m mtfix.cli fix FILE -o OUT --changes LOG -q`` child process,
+timed wall-clock (start-up, glossary compile and examples, reading, writing and the change log
+included), best of ``--repeat``:
+
+* ``default``: shipped glossaries + default rules, the file as a document (plain text);
+* ``lines``: the same with ``--format lines`` (one segment per line, each fixed on its own);
+* ``rules``: default rules only (``--no-default-glossaries``), for reference;
+* ``phrases-in-process``: the same glossary pass alone inside this process
+  (``Pipeline.fix_text``, compile and start-up not counted), as ``glossary_speed.py`` times it;
+* ``phrases``: ``--phrases`` phrase entries alone (2-4 word n-grams of MLQE-PE dev MT that
+  are rare in the corpus, replaced by their upper case: about one change per 1.6 KB; no
+  shipped glossaries, every rule off).
+
+MB/s and the ratios are by CPU time (user + system of the child, or of this process for the
+in-process run and the raw scan), best of the runs: on a shared machine wall time measures the
+other jobs too; the wall seconds are printed beside.
+
+The raw scan is ahocorasick-rs alone (leftmost-longest, as ``glossary_speed.py`` measures it)
+over the same bytes, lower-cased, in this process between the child runs, with the phrase keys
+of the glossary the row runs (the shipped glossaries' automaton keys for ``default``/``lines``;
+the n-gram keys for ``phrases``). Compare the ratios, not absolute MB/s, across machines.
+
+    python benchmarks/default_run.py                      # 32 MB, best of 3 (~10 minutes)
+    python benchmarks/default_run.py --mb 8 --repeat 1    # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import ahocorasick_rs as ac  # noqa: E402
+
+RUNS = ("default", "lines", "rules", "phrases", "phrases-in-process")
+DEFAULT_RULES = ("chrome", "duplicate_lines", "repetition", "spacing", "capitals")
+
+
+def detokenized_segments(data: Path, split: str, cache: Path) -> list[str]:
+    """MLQE-PE ``split``.mt of every pair, detokenized once (sacremoses takes ~20 s) and cached."""
+    if cache.exists():
+        return cache.read_text(encoding="utf-8").split("\n")
+    from sacremoses import MosesDetokenizer
+
+    detok = MosesDetokenizer(lang="en")
+    segments = []
+    for path in sorted(data.glob(f"mlqe-pe/*/{split}.mt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = detok.detokenize(line.split())
+            if text.strip():
+                segments.append(text)
+    if not segments:
+        raise SystemExit(f"no MLQE-PE {split}.mt under {data}; pass --data")
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text("\n".join(segments), encoding="utf-8")
+    return segments
+
+
+def build_corpus(segments: list[str], megabytes: float, seed: int) -> str:
+    """Shuffled copies of the segments, one per line, until ``megabytes`` MB."""
+    rng = random.Random(seed)
+    target = int(megabytes * 1_000_000)
+    lines: list[str] = []
+    size = 0
+    while size < target:
+        copy = segments[:]
+        rng.shuffle(copy)
+        for line in copy:
+            lines.append(line)
+            size += len(line.encode("utf-8")) + 1
+            if size >= target:
+                break
+    return "\n".join(lines) + "\n"
+
+
+def _ngrams(segment: str):
+    words = segment.lower().split()
+    for n in (2, 3, 4):
+        for i in range(len(words) - n + 1):
+            gram = words[i : i + n]
+            if all(w.isalpha() for w in gram):  # whole words of letters: a phrase key
+                yield " ".join(gram)
+
+
+def ngram_glossary(dev: list[str], train: list[str], count: int, seed: int
+                   ) -> tuple[str, list[str]]:
+    """A TOML glossary of ``count`` phrase entries: 2-4 word n-grams of the dev MT that occur
+    at most twice in the train MT (drawn uniformly), replaced by their upper case.
+
+    A glossary made elsewhere, so most keys never occur and a few do: about one change per
+    1.6 KB, the density ``glossary_speed.py`` plants (common n-grams such as "of the" would
+    make the run a measure of change records instead)."""
+    in_train = Counter(g for segment in train for g in _ngrams(segment))
+    grams = sorted({g for segment in dev for g in _ngrams(segment) if in_train[g] <= 2})
+    keys = random.Random(seed).sample(grams, min(count, len(grams)))
+    entries = [f'[[entry]]\nid = "bench.{i}"\nfind = "{key}"\nreplace = "{key.upper()}"\n'
+               for i, key in enumerate(keys)]
+    return "\n".join(entries), keys
+
+
+def run_child(argv: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one fresh ``mtfix`` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"child failed ({done.returncode}): {' '.join(argv)}\n{done.stderr}")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, cpu
+
+
+def raw_scan_seconds(patterns: list[bytes], data: bytes) -> tuple[float, float]:
+    """(wall, CPU) seconds of lower-casing ``data`` and scanning it for ``patterns``."""
+    automaton = ac.BytesAhoCorasick(patterns, matchkind=ac.MatchKind.LeftmostLongest)
+    start, cpu = time.perf_counter(), time.process_time()
+    automaton.find_matches_as_indexes(data.lower())
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def in_process_seconds(glossary_path: Path, text: str) -> tuple[float, float]:
+    """The glossary pass alone on ``text`` in this process (``Pipeline.fix_text``, change
+    records included; compile not counted), as ``glossary_speed.py`` measures it."""
+    from mtfix.glossary import Glossary
+    from mtfix.passes.glossary import GlossaryPass
+    from mtfix.pipeline import Pipeline
+
+    pipeline = Pipeline([GlossaryPass(Glossary.load([glossary_path], run_examples=False))])
+    start, cpu = time.perf_counter(), time.process_time()
+    pipeline.fix_text(text, doc="corpus.txt")
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def shipped_patterns() -> list[bytes]:
+    """The automaton keys of the shipped glossaries (what the default run scans for)."""
+    from mtfix.glossary import load_glossaries
+
+    return list(load_glossaries(run_examples=False).compiled._patterns)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=32.0, help="corpus size in MB (default 32)")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--phrases", type=int, default=10_000,
+                        help="entries of the phrase-only run (default 10,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs (3)")
+    parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS))
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="mtfix-default-run-"))
+    cache = ROOT / "benchmarks" / "out"
+    segments = detokenized_segments(args.data, "train", cache / "mlqe-train-mt.txt")
+    dev = detokenized_segments(args.data, "dev", cache / "mlqe-dev-mt.txt")
+    text = build_corpus(segments, args.mb, args.seed)
+    corpus = work / "corpus.txt"
+    corpus.write_text(text, encoding="utf-8")
+    data = text.encode("utf-8")
+    mb = len(data) / 1e6
+    toml, keys = ngram_glossary(dev, segments, args.phrases, args.seed)
+    (work / "phrases.toml").write_text(toml, encoding="utf-8")
+    os.environ["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    mtfix = [sys.executable, "-m", "mtfix.cli", "fix", str(corpus), "-q"]
+    no_rules = [x for rule in DEFAULT_RULES for x in ("--no-rule", rule)]
+    runs = {
+        "default": ([], shipped_patterns()),
+        "lines": (["--format", "lines"], shipped_patterns()),
+        "rules": (["--no-default-glossaries"], None),
+        "phrases": (["--no-default-glossaries", "-g", str(work / "phrases.toml"), *no_rules],
+                    [k.encode() for k in keys]),
+        "phrases-in-process": (None, [k.encode() for k in keys]),
+    }
+    print(f"corpus: {mb:.1f} MB, {len(text.splitlines()):,} lines of detokenized MLQE-PE "
+          f"train MT; {os.cpu_count()} cores; whole process, best of {args.repeat}\n")
+    print(f"{'run':<18} {'wall_s':>7} {'cpu_s':>7} {'MB/s':>7} {'raw_MB/s':>9} {'run/raw':>8} "
+          f"{'keys':>7}")
+    rates: dict[str, float] = {}
+    for name in args.runs:
+        extra, patterns = runs[name]
+        wall = cpu = raw = float("inf")
+        for attempt in range(args.repeat):
+            out = work / f"out-{name}-{attempt}"
+            if patterns is not None:
+                raw = min(raw, raw_scan_seconds(patterns, data)[1])
+            if extra is None:
+                took = in_process_seconds(work / "phrases.toml", text)
+            else:
+                took = run_child([*mtfix, *extra, "-o", str(out),
+                                  "--changes", str(out / "changes.jsonl")])
+            wall, cpu = min(wall, took[0]), min(cpu, took[1])
+        rates[name] = mb / cpu
+        raw_col = f"{mb / raw:>9.1f} {raw / cpu:>8.3f}" if patterns else f"{'-':>9} {'-':>8}"
+        print(f"{name:<18} {wall:>7.2f} {cpu:>7.2f} {mb / cpu:>7.2f} {raw_col} "
+              f"{len(patterns) if patterns else 0:>7,}", flush=True)
+    if "default" in rates and "lines" in rates:
+        print(f"\nlines / document: {rates['lines'] / rates['default']:.2f}")
+    print(f"(work folder: {work})")
+
+
+if __name__ == "__main__":
+    main()
