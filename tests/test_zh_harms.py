@@ -108,3 +108,16 @@ def test_loops_of_a_name_are_still_loops():
     # a loop of a phrase that holds a name is still proposed for collapse
     text = "Then Yang Yang said, Yang Yang said, Yang Yang said, Yang Yang said to them."
     assert repetition(text) and all(e.flag for e in repetition(text))
+
+
+@pytest.mark.parametrize("name", ["Political Bureau", "Politburo"])
+@pytest.mark.parametrize("body", ["CPC Central Committee", "Central Committee",
+                                  "Communist Party of China Central Committee"])
+def test_a_replacement_that_names_its_body_never_doubles_the_body(name, body):
+    """'Central <Political Bureau> of the <body>' becomes the official name once: the entry's
+    replacement already says whose bureau it is, so the words after it are not kept twice."""
+    from mtfix.api import fix_text
+
+    text = f"Members of the Central {name} of the {body} attended.\n"
+    assert fix_text(text).text == \
+        "Members of the Political Bureau of the CPC Central Committee attended.\n"
