@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from mtfix.fileio import InputError
 from mtfix.rewrite.backends import BACKENDS, BackendError
-from mtfix.rewrite.cache import CachedRewriter, CacheError
+from mtfix.rewrite.cache import CachedRewriter, CacheError, WrappedRewriter
 from mtfix.rewrite.passes import REWRITE_MODES, ModelPass
 
 
@@ -56,20 +56,10 @@ def model_summary(model_pass: ModelPass) -> list[str]:
     return lines
 
 
-class _FailuresAsInputErrors:
+class _FailuresAsInputErrors(WrappedRewriter):
     """The rewriter, with a model server's failure raised as the file's :class:`InputError`:
     the batch reports it under the file, as it is (not as an mtfix bug), and goes on; the
     backend refuses further work at once, so each later file fails fast with the same line."""
-
-    def __init__(self, inner) -> None:
-        self.inner = inner
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    def fingerprint(self) -> str:
-        return self.inner.fingerprint()
 
     def rewrite(self, sentences: Sequence[str], *, batch_size: int = 8,
                 progress: Callable[[int], None] | None = None) -> list[str | None]:

@@ -98,7 +98,22 @@ class RewriteCache:
         self.__init__(state["path"].parent)
 
 
-class CachedRewriter:
+class WrappedRewriter:
+    """A rewriter that wraps another one: the same model id and fingerprint (what the wrapper
+    adds, caching or error reporting, does not change the rewrites)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    def fingerprint(self) -> str:
+        return self.inner.fingerprint()
+
+
+class CachedRewriter(WrappedRewriter):
     """A rewriter that asks ``inner`` only for the sentences ``cache`` does not hold.
 
     ``inner`` must say ``model_fingerprint()`` and ``prompt_fingerprint()`` (the key) and accept
@@ -107,17 +122,10 @@ class CachedRewriter:
     """
 
     def __init__(self, inner, cache: RewriteCache) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache
         self.hits = 0
         self.misses = 0
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    def fingerprint(self) -> str:
-        return self.inner.fingerprint()
 
     def rewrite(self, sentences: Sequence[str], *, batch_size: int = 8,
                 progress: Callable[[int], None] | None = None,
