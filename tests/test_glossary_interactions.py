@@ -208,3 +208,94 @@ def test_learn_cli_checks_with_the_shipped_and_given_glossaries(tmp_path):
     broken = write(tmp_path / "broken.toml", '[[entry]]\nid = "b"\nfind = "x"\n')
     refused = runner.invoke(app, [*args, "--force", "-g", str(broken)])
     assert refused.exit_code == 2 and f"{broken}:1 [b]" in refused.output
+
+
+# -- interactions are judged by outcome --------------------------------------------------------
+VICE = ('[[entry]]\nid = "a.vice"\nfind = "Vice Prime Minister"\nreplace = "Vice Premier"\n'
+        'case = "sensitive"\nexamples = [{ text = "Chinese Vice Prime Minister He Lifeng met.", '
+        'fixed = "Chinese Vice Premier He Lifeng met." }]\n')
+
+
+def _he_lifeng(replace: str) -> str:
+    return (f'[[entry]]\nid = "b.he-lifeng"\nfind = "Vice Prime Minister He Lifeng"\n'
+            f'replace = "{replace}"\n')
+
+
+def test_an_entry_firing_in_another_file_example_with_the_same_outcome_is_no_interaction(
+        tmp_path):
+    a = write(tmp_path / "a.toml", VICE)
+    b = write(tmp_path / "b.toml", _he_lifeng("Vice Premier He Lifeng"))
+    glossary = Glossary.load([a, b])
+    text = "Chinese Vice Prime Minister He Lifeng met."
+    # the longer find of b.toml is what fires inside a.toml's example ...
+    assert [e.rule for e in glossary.compiled.find_edits(text)] == ["b.he-lifeng"]
+    # ... and the example still gets its expected result: no warning, in load and lint
+    assert glossary.fix(text) == "Chinese Vice Premier He Lifeng met."
+    assert glossary.warnings == []
+    assert [p for p in lint_glossaries([a, b]).warnings if p.code == "interaction"] == []
+
+
+def test_an_entry_giving_another_file_example_another_outcome_is_an_interaction(tmp_path):
+    a = write(tmp_path / "a.toml", VICE)
+    b = write(tmp_path / "b.toml", _he_lifeng("Vice-Premier He Lifeng"))
+    (warning,) = Glossary.load([a, b]).warnings
+    assert (warning.code, warning.entry_id, warning.other.id) == (
+        "interaction", "b.he-lifeng", "a.vice")
+    message = str(warning)
+    assert message.startswith(f"{b}:1 [b.he-lifeng] changes the example of {a}:1 [a.vice]")
+    assert ("'Vice Prime Minister He Lifeng' became 'Vice-Premier He Lifeng', so the run gives "
+            "'Chinese Vice-Premier He Lifeng met.' where the example expects "
+            "'Chinese Vice Premier He Lifeng met.'") in message
+
+
+def test_only_the_entry_that_makes_the_difference_is_named(tmp_path):
+    # b.he-lifeng fires in the example with the same outcome, c.the makes it differ: only
+    # c.the is reported (the first foreign edit is not blamed for what another one does)
+    a = write(tmp_path / "a.toml", VICE.replace(" met.", " met the press."))
+    b = write(tmp_path / "b.toml", _he_lifeng("Vice Premier He Lifeng"))
+    c = write(tmp_path / "c.toml", '[[entry]]\nid = "c.the"\nfind = "the"\nreplace = "teh"\n')
+    warnings = Glossary.load([a, b, c]).warnings
+    assert [(w.entry_id, w.other.id) for w in warnings] == [("c.the", "a.vice")]
+    assert "'the' became 'teh'" in str(warnings[0])
+
+
+def test_the_shipped_glossaries_load_without_a_warning():
+    # zh.vice-premier-he-lifeng finds "Vice Prime Minister He Lifeng" inside the example of
+    # cn-official.vice-premier-chinese, with the same result
+    glossary = load_glossaries()
+    entry = next(e for e in glossary.entries if e.id == "zh.vice-premier-he-lifeng")
+    assert "Vice Prime Minister He Lifeng" in entry.find
+    assert glossary.warnings == []
+
+
+# -- flags compete only with flags (docs/design.md, the overlap policy) --------------------------
+FLAGGED = '''
+[[entry]]
+id = "t.deputy-governor"
+find = "Deputy Governor"
+replace = "Vice Governor"
+
+[[entry]]
+id = "t.of-the-bank"
+find = "Deputy Governor of the bank"
+replace = "Deputy Governor of the Bank"
+flag = true
+
+[[entry]]
+id = "t.governor"
+find = "Governor"
+replace = "governor"
+flag = true
+'''
+
+
+def test_a_longer_glossary_flag_never_keeps_a_change_out():
+    glossary = Glossary.from_toml(FLAGGED)
+    text = "the Deputy Governor of the bank said; the Governor too"
+    edits = glossary.compiled.find_edits(text)
+    assert [(e.rule, e.flag) for e in edits] == [
+        ("t.deputy-governor", False), ("t.of-the-bank", True), ("t.governor", True)]
+    assert glossary.fix(text) == "the Vice Governor of the bank said; the Governor too"
+    # a flag lying wholly inside a kept change is dropped
+    assert [e.rule for e in glossary.compiled.find_edits("a Deputy Governor")] == [
+        "t.deputy-governor"]

@@ -163,7 +163,8 @@ def test_an_example_changed_by_another_file_is_a_warning_naming_both(tmp_path, n
     assert warning.other.id == "base.inspector"
     assert str(warning).startswith(
         f"{other}:{line} [{culprit}] changes the example of {base}:1 [base.inspector]: "
-        f"{matched!r} became {became!r}; narrow one of them")
+        f"{matched!r} became {became!r}, so the run gives {warning.got!r} where the example "
+        "expects 'inspectors and Level II Inspector'; narrow one of them")
     assert glossary.fix("inspectors and second-class inspector") == warning.got
 
 

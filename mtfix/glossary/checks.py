@@ -16,7 +16,9 @@ files are usually owned by different people (the shipped glossaries and a team's
 what is inferred from find strings and replacements rather than shown by an example:
 
 warnings (:class:`GlossaryWarning`; ``Glossary.warnings``, printed once by ``mtfix fix``)
-    ``interaction``  an entry of one file changes another file's example
+    ``interaction``  the run with all files does not give another file's example its
+                     expected result, and an entry of this file makes the difference (an
+                     entry firing inside the example with the same result is no interaction)
     ``conflict``     the same ``find`` in two entries with different replacements: only the
                      one loaded first ever fires on it
     ``chain``        an entry rewrites another entry's replacement (a second run would change
@@ -249,10 +251,10 @@ def _check_examples(matchers: FileMatchers, check: GlossaryCheck) -> None:
             if entry.id in failed:
                 continue
             for example in entry.examples:
-                warning = interaction(matchers, index, entry, example)
-                if warning is not None and (warning.entry.id, entry.id) not in seen:
-                    seen.add((warning.entry.id, entry.id))
-                    check.warnings.append(warning)
+                for warning in interaction(matchers, index, entry, example):
+                    if (warning.entry.id, entry.id) not in seen:
+                        seen.add((warning.entry.id, entry.id))
+                        check.warnings.append(warning)
 
 
 def example_error(matchers: FileMatchers, index: int, entry: RawEntry, example: Example,
@@ -317,27 +319,98 @@ def _blame_error(matchers: FileMatchers, index: int, victim: RawEntry, example: 
 
 
 def interaction(matchers: FileMatchers, index: int, entry: RawEntry,
-                example: Example) -> GlossaryWarning | None:
-    """The warning when other files change ``entry``'s (passing) example in a run with all
-    files, else None. Blamed: the first entry of another file whose edit the run keeps."""
+                example: Example) -> list[GlossaryWarning]:
+    """The warnings when the run with all files does not give ``entry``'s (passing) example
+    its expected result: one per entry of another file whose edit makes a difference.
+
+    Judged by outcome, not mechanism: an entry of another file that fires inside the example
+    but gives the words there the same result as the example's own file (a longer find with
+    the same replacement) changes nothing the example shows, and is not reported."""
     for text in dict.fromkeys((example.text, example.fixed)):
         edits = matchers.merged.find_edits(text)
         got = apply_edits(text, edits)
         if got == example.fixed:
             continue
-        foreign = [e for e in edits if matchers.file_of.get(e.rule) != index]
-        if not foreign:  # cannot happen (see FileMatchers); nothing to name
-            continue
-        changing = [e for e in foreign if not e.flag and e.after != text[e.start : e.end]]
-        edit = (changing or foreign)[0]
-        what = (f"{text[edit.start : edit.end]!r} became {edit.after!r}" if not edit.flag
-                else f"its flag on {text[edit.start : edit.end]!r} keeps that entry from firing")
+        own = [] if text == example.fixed else matchers.own_edits(index, text)
+        culprits: dict[str, Edit] = {}
+        for edit in _differing_foreign_edits(matchers, index, text, edits, own):
+            culprits.setdefault(edit.rule, edit)
         where = "" if text == example.text else " (on a second run over its fixed text)"
-        return GlossaryWarning(
+        return [GlossaryWarning(
             "interaction",
-            f"changes the example of {entry.where()} [{entry.id}]{where}: {what}",
-            matchers.entry(edit.rule), entry, NARROW, text, got)
-    return None
+            f"changes the example of {entry.where()} [{entry.id}]{where}: "
+            f"{_what(text, edit)}, so the run {_difference(example.fixed, got)}",
+            matchers.entry(rule), entry, NARROW, text, got)
+            for rule, edit in culprits.items()]
+    return []
+
+
+def _differing_foreign_edits(matchers: FileMatchers, index: int, text: str,
+                             merged: Sequence[Edit], own: Sequence[Edit]) -> list[Edit]:
+    """The other files' changing edits in the stretches of ``text`` where the run with all
+    files (``merged``) and the example's own file (``own``) give different results.
+
+    Edits of both lists that overlap (or touch the same words) form one stretch; a stretch is
+    compared as each list rewrites it. A stretch that differs holds a foreign edit (else both
+    lists hold the same edits there): it is blamed, also one that keeps its words as they are
+    (it takes them from the example's own entry)."""
+    tagged = sorted([(e.start, e.end, 0, e) for e in merged if not e.flag]
+                    + [(e.start, e.end, 1, e) for e in own if not e.flag],
+                    key=lambda x: (x[0], x[1]))
+    out: list[Edit] = []
+    group: list[tuple[int, int, int, Edit]] = []
+    group_end = -1
+
+    def close() -> None:
+        if not group:
+            return
+        start, end = group[0][0], max(g[1] for g in group)
+        sides = [[_shifted(e, start) for _s, _e, side, e in group if side == wanted]
+                 for wanted in (0, 1)]
+        piece = text[start:end]
+        if apply_edits(piece, sides[0]) != apply_edits(piece, sides[1]):
+            out.extend(e for _s, _e, side, e in group if side == 0
+                       and matchers.file_of.get(e.rule) != index)
+    for item in tagged:
+        if group and item[0] >= group_end:
+            close()
+            group = []
+        group.append(item)
+        group_end = max(group_end, item[1]) if len(group) > 1 else item[1]
+    close()
+    return out
+
+
+def _what(text: str, edit: Edit) -> str:
+    matched = text[edit.start : edit.end]
+    if edit.after == matched:
+        return f"it matches {matched!r} and keeps it as it is"
+    return f"{matched!r} became {edit.after!r}"
+
+
+def _shifted(edit: Edit, offset: int) -> Edit:
+    return Edit(edit.start - offset, edit.end - offset, edit.after, edit.rule, edit.note,
+                edit.score, edit.flag)
+
+
+def _difference(expected: str, got: str) -> str:
+    """'gives GOT where the example expects EXPECTED', the texts cut to where they differ
+    (with a few characters around) when they are long."""
+    if len(expected) <= 100 and len(got) <= 100:
+        return f"gives {got!r} where the example expects {expected!r}"
+    head = 0
+    while head < min(len(expected), len(got)) and expected[head] == got[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(expected), len(got)) - head and \
+            expected[len(expected) - 1 - tail] == got[len(got) - 1 - tail]:
+        tail += 1
+    start = max(0, head - 20)
+
+    def cut(text: str) -> str:
+        end = min(len(text), len(text) - tail + 20)
+        return ("..." if start else "") + text[start:end] + ("..." if end < len(text) else "")
+    return f"gives {cut(got)!r} where the example expects {cut(expected)!r}"
 
 
 # -- finds and replacements ------------------------------------------------------------------------

@@ -13,8 +13,11 @@
   a literal it requires occurs (``regexcheck.regex_triggers``/``regex_reach``); those that
   RE2 can run with identical results run on RE2, in linear time (``re2route``).
 
-Overlap policy (one, everywhere): leftmost match wins, then the longest, then the entry that
-comes first (file order, files in load order). Replacements are never re-scanned.
+Overlap policy (one, everywhere; docs/design.md): leftmost match wins, then the longest, then
+the entry that comes first (file order, files in load order). Changes compete only with changes
+and flags only with flags: flag entries are compiled into a matcher of their own, and a flag
+lying wholly inside a kept change is dropped (``select_non_overlapping``). Replacements are
+never re-scanned.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs as ac
 
-from mtfix.change import START_END, Edit
+from mtfix.change import START_END, Edit, select_non_overlapping
 from mtfix.glossary.lines import deletion_span, phrases_regex
 from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
 from mtfix.glossary.model import MAX_VARIANTS, NEIGHBOUR_KEYS, GlossaryError, RawEntry
@@ -134,6 +137,12 @@ class CompiledGlossary:
     def __init__(self, entries: Sequence[RawEntry]) -> None:
         self.entries: tuple[RawEntry, ...] = tuple(entries)
         self.order = {entry.id: i for i, entry in enumerate(self.entries)}
+        # A flag changes nothing, so it must not compete with changes (one automaton would let
+        # a longer flag key hide a change): flags get a matcher of their own, and this one
+        # compiles the changes only (orders stay those of ``entries``).
+        flags = [e for e in self.entries if e.flag]
+        split = bool(flags) and len(flags) < len(self.entries)
+        self._flags: CompiledGlossary | None = CompiledGlossary(flags) if split else None
         self._context: dict[int, re.Pattern[str]] = {
             order: context_regex(entry.context)
             for order, entry in enumerate(self.entries) if entry.context}
@@ -146,6 +155,8 @@ class CompiledGlossary:
         self._has_prefix_key: dict[bytes, bool] = {}  # see _hides_nothing
         self._line_entries = False
         for order, entry in enumerate(self.entries):
+            if split and entry.flag:
+                continue
             match = entry.match
             if match == "regex":
                 for pattern in entry.find:
@@ -287,7 +298,17 @@ class CompiledGlossary:
 
     # -- matching ----------------------------------------------------------------------------
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> list[Edit]:
-        """All glossary edits for ``text`` under the overlap policy, in text order."""
+        """All glossary edits for ``text`` under the overlap policy, in text order: the
+        changes, and the flags that do not lie wholly inside a kept change."""
+        edits = self._find_edits(text, protected)
+        if self._flags is None:
+            return edits
+        flags = self._flags.find_edits(text, protected)
+        if not flags:
+            return edits
+        return select_non_overlapping(sorted(edits + flags, key=START_END), self.order)
+
+    def _find_edits(self, text: str, protected: Sequence[tuple[int, int]]) -> list[Edit]:
         view = MatchView(text) if (self._fast is not None or self._triggers is not None) else None
         others = self._regex_and_fuzzy_candidates(text, protected, view)
         if self._fast is None or view is None:
