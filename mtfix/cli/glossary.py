@@ -79,13 +79,27 @@ def test_cmd(files: Files) -> None:
         raise typer.Exit(EXIT_PROBLEMS)
 
 
+SHOWN_SKIPS = 20
+TargetLang = Annotated[str, typer.Option(
+    "--target-lang", "--lang", help="TBX: the language of the target terms (matched by "
+                                    "primary subtag: en ~ en-US); CSV/TSV: a column named by it "
+                                    "is read as the target terms.")]
+SourceLang = Annotated[str | None, typer.Option(
+    "--source-lang", help="TBX: the language of the source terms, kept as each entry's "
+                          "'source' (e.g. zh); CSV/TSV: a column named by it is read as them.")]
+
+
 @glossary_app.command("add")
 def add_cmd(
     file: Annotated[Path, typer.Argument(help="The TOML glossary to extend (created if missing).")],
-    find: Annotated[list[str], typer.Option("--find", help="Text to find; repeatable.",
-                                            show_default=False)],
-    replace: Annotated[str, typer.Option("--replace", help="Replacement (\"\" deletes).",
-                                         show_default=False)],
+    find: Annotated[list[str] | None, typer.Option(
+        "--find", help="Text to find; repeatable.", show_default=False)] = None,
+    replace: Annotated[str | None, typer.Option("--replace", help="Replacement (\"\" deletes).",
+                                                show_default=False)] = None,
+    from_file: Annotated[Path | None, typer.Option(
+        "--from", help="Add every entry of this glossary (TOML, TSV, CSV or TBX; e.g. the "
+                       "glossary-additions.toml a review page exports) instead of one entry.",
+        show_default=False)] = None,
     note: Annotated[str, typer.Option("--note", help="Why; the source term.")] = "",
     example: Annotated[list[str] | None, typer.Option(
         "--example", help="TEXT=>FIXED (a positive case) or TEXT alone (must stay unchanged); "
@@ -117,10 +131,36 @@ def add_cmd(
         "--source", help="Source-language term (e.g. 二级巡视员); repeatable.")] = None,
     target: Annotated[str | None, typer.Option(
         "--target", help="The approved target term, when it is not the replacement.")] = None,
-    with_glossary: Annotated[list[Path] | None, typer.Option(
-        "--with", help="Other glossaries used together with this one (checked too).")] = None,
+    glossary: Annotated[list[Path] | None, typer.Option(
+        "--glossary", "-g", "--with", help="Another glossary this one runs with (as `mtfix fix "
+        "-g`), checked too; repeatable.")] = None,
+    no_default_glossaries: Annotated[bool, typer.Option(
+        "--no-default-glossaries", help="Check without the shipped glossaries (for a glossary "
+        "run with `mtfix fix --no-default-glossaries`).")] = False,
+    keep_ids: Annotated[bool, typer.Option(
+        "--keep-ids", help="--from: refuse an entry whose id is already used (default: "
+                           "rename it id-2, id-3...).")] = False,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="--from: csv | tsv | tbx | toml (default: from the name)")] = None,
+    target_lang: TargetLang = "en",
+    source_lang: SourceLang = None,
 ) -> None:
-    """Append an entry (layout kept); refuses duplicates, conflicts and failing examples."""
+    """Append an entry (or, with --from, every entry of a file), checked with the glossaries it
+    runs with (the shipped ones and -g): refuses what a load refuses, a failing example, a
+    conflict, chain or cycle; an interaction is a warning; the file's layout is kept."""
+    others = list(glossary or ())
+    if from_file is not None:
+        given = [name for name, value in (("--find", find), ("--replace", replace),
+                                          ("--example", example), ("--id", entry_id))
+                 if value]
+        if given:
+            raise _usage(f"--from adds the entries of a file: {', '.join(given)} cannot be "
+                         "given with it")
+        _add_from(file, from_file, others, not no_default_glossaries, keep_ids, fmt,
+                  target_lang, source_lang)
+        return
+    if not find or replace is None:
+        raise _usage("give --find and --replace (or --from FILE)")
     from mtfix.glossary.model import Example
     from mtfix.glossary_tools.edit import add_entry
 
@@ -135,23 +175,47 @@ def add_cmd(
                            not_before=not_before or (), not_after=not_after or (),
                            forms=forms, separators=separators, case=case,
                            source=source or (), target=target,
-                           with_glossaries=list(with_glossary or ()))
+                           with_glossaries=others, defaults=not no_default_glossaries)
     except GlossaryError as exc:
-        _err(f"mtfix glossary add: {exc}")
+        _err(printable(f"mtfix glossary add: {exc}"))
         raise typer.Exit(EXIT_PROBLEMS) from None
     for warning in result.warnings:
-        _err(f"mtfix glossary add: {warning}")
+        _err(printable(f"mtfix glossary add: {warning}"))
+    if result.skipped:
+        _err(printable(f"mtfix glossary add: nothing written: {result.skipped}"))
+        return
     _err(f"mtfix glossary add: added {result.entry.id} at {result.entry.where()}")
 
 
-SHOWN_SKIPS = 20
-TargetLang = Annotated[str, typer.Option(
-    "--target-lang", "--lang", help="TBX: the language of the target terms (matched by "
-                                    "primary subtag: en ~ en-US); CSV/TSV: a column named by it "
-                                    "is read as the target terms.")]
-SourceLang = Annotated[str | None, typer.Option(
-    "--source-lang", help="TBX: the language of the source terms, kept as each entry's "
-                          "'source' (e.g. zh); CSV/TSV: a column named by it is read as them.")]
+def _add_from(file: Path, from_file: Path, others: list[Path], defaults: bool, keep_ids: bool,
+              fmt: str | None, target_lang: str, source_lang: str | None) -> None:
+    """``add --from``: one line per entry added, renamed, skipped or refused, the warnings,
+    and a summary; exit 1 if an entry was refused, 2 if a file cannot be read."""
+    from mtfix.fileio import InputError
+    from mtfix.glossary_tools.merge import add_from_file
+
+    try:
+        done = add_from_file(file, from_file, fmt=fmt, with_glossaries=others,
+                             defaults=defaults, rename_ids=not keep_ids,
+                             target_lang=target_lang, source_lang=source_lang)
+    except (GlossaryError, InputError, ValueError, OSError) as exc:
+        raise _usage(printable(str(exc))) from None
+    _report("add", done.read)
+    merge = done.merge
+    for old, new, why in merge.renamed:
+        _err(printable(f"mtfix glossary add: renamed {old} -> {new} ({why})"))
+    for entry in merge.added:
+        _err(printable(f"mtfix glossary add: added {entry.id} at {entry.where()}"))
+    for entry, why in merge.skipped:
+        _err(printable(f"mtfix glossary add: skipped {entry.id}: {why}"))
+    for entry, why in merge.refused:
+        _err(printable(f"mtfix glossary add: refused {entry.id} ({from_file}:{entry.line}): "
+                       f"{why}"))
+    for warning in merge.warnings:
+        _err(printable(f"mtfix glossary add: {warning}"))
+    _err(f"mtfix glossary add: {merge.summary()} ({from_file} into {file})")
+    if merge.refused:
+        raise typer.Exit(EXIT_PROBLEMS)
 
 
 def _report(command: str, result: ExchangeResult) -> None:

@@ -1,25 +1,35 @@
-"""Add an entry to a glossary file without disturbing what the translator wrote.
+"""Add entries to a glossary file without disturbing what the translator wrote.
 
-:func:`add_entry` checks the new entry against the file (and any other glossaries it is used
-with) BEFORE writing: schema, duplicate id, a conflicting ``find``, chains/cycles with existing
-entries (the lint checks), the new entry's examples, and that no existing example of the file
-starts to fail. What it does to the examples of the other glossaries (and they to its
-examples) is returned as warnings, as a run reports it. Only then is the entry appended: the
-existing text is kept byte for byte (comments, layout, line endings) and the new ``[[entry]]``
-is rendered with tomlkit at the end. The write is atomic.
+:func:`add_entries` (behind :func:`add_entry` and ``mtfix glossary add --from``) checks the
+new entries against the file and the glossaries it runs with (the shipped ones and ``-g``
+files, as ``mtfix fix`` loads them) BEFORE writing, with the loader's own checks
+(:func:`mtfix.glossary.checks.check_glossary_files`, through lint):
+
+* refused: an entry the loader refuses (schema, regex, duplicate id), a failing example of its
+  own, an existing example of the file that would start to fail, a ``find`` another entry
+  replaces differently (``conflict``), a chain or cycle;
+* skipped: an entry identical to one already there (all keys but the id), or whose find is
+  already replaced the same way (so adding the same file twice changes nothing);
+* added, with warnings: what it does to the other glossaries' examples (and they to its
+  examples) is an ``interaction``, reported as a run reports it.
+
+Only then are the entries appended: the existing text is kept byte for byte (comments,
+layout, line endings) and each new ``[[entry]]`` is rendered with tomlkit at the end. The
+write is atomic.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomlkit
 
 from mtfix.fileio import write_text_atomic
-from mtfix.glossary import Glossary, expand_glossary_paths
+from mtfix.glossary import Glossary, default_glossary_paths, expand_glossary_paths
 from mtfix.glossary.model import (
     Example,
     GlossaryError,
@@ -29,7 +39,7 @@ from mtfix.glossary.model import (
     parse_toml,
     read_glossary,
 )
-from mtfix.glossary_tools.lint import ERROR, Problem, lint_entries
+from mtfix.glossary_tools.lint import ERROR, Problem, lint_files
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 # A run only warns about these, but a NEW entry that causes one is refused: it is cheaper to
@@ -37,10 +47,31 @@ _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _REFUSED = ("conflict", "chain", "cycle")
 
 
+#: how many times the set of new entries is re-checked after refusing some (each refusal can
+#: only remove entries, so this ends; in practice one re-check)
+_ROUNDS = 8
+
+
 @dataclass(frozen=True, slots=True)
 class AddResult:
     entry: RawEntry
     warnings: tuple[Problem, ...] = ()
+    skipped: str = ""  # why nothing was written (the entry is already there)
+
+
+@dataclass(slots=True)
+class MergeResult:
+    """What :func:`add_entries` did with each entry, with the reason."""
+
+    added: list[RawEntry] = field(default_factory=list)  # as written (file and line)
+    skipped: list[tuple[RawEntry, str]] = field(default_factory=list)
+    refused: list[tuple[RawEntry, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)  # (old id, new id, why)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.skipped)} skipped, "
+                f"{len(self.refused)} refused")
 
 
 def _mentions(problem: Problem, entry_id: str) -> bool:
@@ -138,32 +169,24 @@ def render_entries(tables: Sequence[tomlkit.items.Table]) -> str:
 def add_entry(path: str | Path, *, find: Sequence[str], replace: str, entry_id: str | None = None,
               match: str = "phrase", note: str = "", flag: bool = False,
               min_score: float | None = None, examples: Sequence[Example] = (),
-              with_glossaries: Sequence[str | Path] = (), context: Sequence[str] = (),
+              with_glossaries: Sequence[str | Path] = (), defaults: bool = False,
+              context: Sequence[str] = (),
               source: Sequence[str] = (), target: str | None = None, case: str | None = None,
               forms: bool = False, separators: bool = False, before: Sequence[str] = (),
               after: Sequence[str] = (), not_before: Sequence[str] = (),
               not_after: Sequence[str] = ()) -> AddResult:
     """Append one entry to the TOML glossary at ``path`` (created if missing).
 
-    ``with_glossaries``: other glossaries this one is used with; ids and finds must not clash
-    with theirs either (a change to their examples is a warning in the result). The other
-    keywords are the entry keys of the same names (docs/glossary-format.md), written by
-    :func:`entry_table`. The entry is checked by the function the loader uses
+    ``with_glossaries`` (and the shipped glossaries, with ``defaults=True``, as ``mtfix
+    glossary add`` does unless ``--no-default-glossaries``): the glossaries this one runs
+    with; the entry is checked with them as :func:`add_entries` says. The other keywords are
+    the entry keys of the same names (docs/glossary-format.md), written by
+    :func:`entry_table`. The entry is read by the function the loader uses
     (``entry_from_table``), so ``add`` refuses exactly what a load would, with the same
-    message. Raises :class:`GlossaryError`
-    (nothing written) when the entry is refused.
+    message. Raises :class:`GlossaryError` (nothing written) when the entry is refused.
     """
     path = Path(path)
-    if path.suffix.lower() != ".toml":
-        raise GlossaryError("only TOML glossaries can be extended this way (a TSV glossary has "
-                            "no ids or examples): edit the TSV file, or import it to TOML first",
-                            path=str(path))
-    if path.exists():
-        original = path.read_bytes().decode("utf-8")  # read_glossary below reports bad bytes
-        existing = read_glossary(path)
-    else:
-        original = ""
-        existing = GlossaryFile(path=str(path))
+    _check_target(path)
     find = list(find)
     entry_id = entry_id or make_id(path, find[0] if find else "")
     table = entry_table(entry_id=entry_id, find=find, replace=replace, match=match, note=note,
@@ -171,41 +194,196 @@ def add_entry(path: str | Path, *, find: Sequence[str], replace: str, entry_id: 
                         source=source, target=target, case=case, forms=forms,
                         separators=separators, before=before, after=after,
                         not_before=not_before, not_after=not_after)
+    original = _read_text(path)
     line_guess = (original.count("\n") + 2) if original else 1
-    entry = entry_from_table(table.unwrap(), str(path), line_guess, len(existing.entries))
+    entry = entry_from_table(table.unwrap(), str(path), line_guess, 0)
+    result = add_entries(path, [entry], with_glossaries=with_glossaries, defaults=defaults,
+                         rename_ids=False)
+    if result.refused:
+        raise GlossaryError(f"refused: {result.refused[0][1]}", path=str(path), entry_id=entry_id)
+    if result.skipped:
+        return AddResult(entry, tuple(result.warnings), result.skipped[0][1])
+    return AddResult(result.added[0], tuple(result.warnings))
 
-    others = [read_glossary(p) for p in expand_glossary_paths(with_glossaries)
-              if Path(p).resolve() != path.resolve()]
-    before_files = [*others, existing]
-    after_files = [*others, GlossaryFile(existing.path, [*existing.entries, entry], existing.meta)]
-    all_after = [e for f in after_files for e in f.entries]
-    for other in all_after[:-1]:
-        if other.id == entry_id:
-            raise GlossaryError(f"id already used at {other.where()}; choose another --id",
-                                path=str(path), entry_id=entry_id)
-    problems = lint_entries(all_after)
-    blocking = [p for p in problems if p.code != "example"  # told apart below
-                and (p.severity == ERROR or p.code in _REFUSED)
-                and (p.entry_id == entry_id or (p.code in _REFUSED and _mentions(p, entry_id)))]
-    if blocking:
-        raise GlossaryError("refused: " + "; ".join(
-            p.message if p.entry_id == entry_id else f"{p.entry_id}: {p.message}" for p in blocking),
-                            path=str(path), entry_id=entry_id)
-    conflicts = [p for p in problems if p.entry_id == entry_id and p.code == "duplicate-find"]
-    if conflicts:
-        raise GlossaryError("refused: " + conflicts[0].message, path=str(path), entry_id=entry_id)
 
-    failing_before = {(e.id, x) for e, x, _ in Glossary(before_files, run_examples=False)
-                      .example_failures()} if existing.entries or others else set()
-    new_failures = [(e, x, got) for e, x, got in Glossary(after_files, run_examples=False)
-                    .example_failures() if (e.id, x) not in failing_before]
-    if new_failures:
-        e, x, got = new_failures[0]
-        whose = "its example" if e.id == entry_id else f"example of {e.id} ({e.where()})"
-        raise GlossaryError(f"refused: {whose} fails: {x.text!r} should become {x.fixed!r} "
-                            f"but becomes {got!r}", path=str(path), entry_id=entry_id)
+def add_entries(path: str | Path, entries: Sequence[RawEntry], *,
+                with_glossaries: Sequence[str | Path] = (), defaults: bool = False,
+                rename_ids: bool = True) -> MergeResult:
+    """Append ``entries`` to the TOML glossary at ``path`` (created if missing), each checked
+    as the module docstring says; the ones refused or skipped are left out (the result says
+    why) and the others are written in one atomic write.
 
-    rendered = render_entries([table])
+    The glossaries it runs with are the shipped ones (``defaults=True``) and
+    ``with_glossaries``, in that order, with ``path`` where it stands among them (last if it
+    is not). An id already used there is renamed (``-2``, ``-3``...; ``rename_ids=False``
+    refuses the entry instead). Raises :class:`GlossaryError` when ``path`` or one of the
+    other glossaries cannot be read.
+    """
+    path = Path(path)
+    _check_target(path)
+    original = _read_text(path)
+    existing = read_glossary(path) if path.exists() else GlossaryFile(path=str(path))
+    shipped = list(default_glossary_paths()) if defaults else []
+    order = expand_glossary_paths([*shipped, *with_glossaries])
+    others = [read_glossary(p) for p in order if p.resolve() != path.resolve()]
+    # where the file stands among them (``order`` names each file once)
+    before_count = next((i for i, p in enumerate(order) if p.resolve() == path.resolve()),
+                        len(others))
+    result = MergeResult()
+    active, entries_placed = _admit(existing, others, entries, result, rename_ids=rename_ids,
+                                    first_line=(original.count("\n") + 2) if original else 1,
+                                    path=str(path))
+    placed_all = list(active)
+    failing_before = {(e.id, x) for e, x, _ in Glossary([existing], run_examples=False)
+                      .example_failures()} if existing.entries else set()
+    problems: list[Problem] = []
+    for _round in range(_ROUNDS):
+        if not active:
+            break
+        target = GlossaryFile(existing.path, [*existing.entries, *active], existing.meta)
+        files = [*others[:before_count], target, *others[before_count:]]
+        problems = lint_files(files)
+        reasons = _refusals(problems, active, result)
+        reasons.update(_example_refusals(target, active, failing_before, reasons))
+        if not reasons:
+            break
+        for entry in active:
+            if reasons.get(entry.id):  # ("" = skipped, already in result.skipped)
+                result.refused.append((entry, reasons[entry.id]))
+        active = [e for e in active if e.id not in reasons]
+    # what was left out is named as it stands in the input (its id and line there)
+    placed = {id(p): e for p, e in zip(placed_all, entries_placed, strict=True)}
+    result.skipped = [(placed.get(id(e), e), why) for e, why in result.skipped]
+    result.refused = [(placed.get(id(e), e), why) for e, why in result.refused]
+    new_ids = {e.id for e in active}
+    result.warnings = [p for p in problems if p.severity != ERROR and p.code not in _REFUSED
+                       and p.code not in ("no-example", "duplicate-find", "example")
+                       and (p.entry_id in new_ids or (p.code == "interaction" and any(
+                           _mentions(p, i) for i in new_ids)))]
+    if active:
+        result.added = _append(path, original, active)
+    return result
+
+
+def _check_target(path: Path) -> None:
+    if path.suffix.lower() != ".toml":
+        raise GlossaryError("only TOML glossaries can be extended this way (a TSV glossary has "
+                            "no ids or examples): edit the TSV file, or import it to TOML first",
+                            path=str(path))
+
+
+def _read_text(path: Path) -> str:
+    # (read_glossary reports bad bytes with the line; this only keeps the text as it is)
+    return path.read_bytes().decode("utf-8", errors="replace") if path.exists() else ""
+
+
+def _content(entry: RawEntry) -> RawEntry:
+    """The entry without what names or places it: two entries equal here are the same entry."""
+    return dataclasses.replace(entry, id="", path="", line=None)
+
+
+def _admit(existing: GlossaryFile, others: Sequence[GlossaryFile], entries: Sequence[RawEntry],
+           result: MergeResult, *, rename_ids: bool, first_line: int, path: str
+           ) -> tuple[list[RawEntry], list[RawEntry]]:
+    """The entries to check: identical ones skipped, ids made unique (or refused), each placed
+    in the target file at the line it will be written at (about: the check's messages); and
+    the input entry of each."""
+    used = {e.id: e for f in [*others, existing] for e in f.entries}
+    present = {_content(e): e for e in existing.entries}
+    active: list[RawEntry] = []
+    origins: list[RawEntry] = []
+    line = first_line
+    for entry in entries:
+        content = _content(entry)
+        same = present.get(content)
+        if same is not None:
+            where = "earlier in this input" if same in active else f"at {same.where()}"
+            result.skipped.append((entry, f"identical to {same.id} ({where})"))
+            continue
+        entry_id = entry.id
+        if entry_id in used:
+            first = used[entry_id]
+            if not rename_ids:
+                result.refused.append((entry, f"id already used at {first.where()}; choose "
+                                              "another --id"))
+                continue
+            number = 2
+            while f"{entry.id}-{number}" in used:
+                number += 1
+            entry_id = f"{entry.id}-{number}"
+            result.renamed.append((entry.id, entry_id, f"{entry.id} is used at {first.where()}"))
+        placed = dataclasses.replace(entry, id=entry_id, path=path, line=line)
+        line += _rendered_lines(placed) + 1
+        used[entry_id] = placed
+        present[content] = placed
+        active.append(placed)
+        origins.append(entry)
+    return active, origins
+
+
+def _rendered_lines(entry: RawEntry) -> int:
+    return render_entries([table_of(entry)]).strip("\n").count("\n") + 1
+
+
+def _refusals(problems: Sequence[Problem], active: Sequence[RawEntry], result: MergeResult
+              ) -> dict[str, str]:
+    """Why new entries are refused, by id, from the loader's and lint's findings (examples
+    apart: :func:`_example_refusals`). A find that another entry already replaces the same
+    way is skipped instead (``result.skipped``), and counted as a refusal of this round."""
+    ids = {e.id for e in active}
+    reasons: dict[str, str] = {}
+    for p in problems:
+        if p.code == "example":
+            continue
+        if p.severity == ERROR or p.code in _REFUSED:
+            if p.entry_id in ids:
+                reasons.setdefault(p.entry_id, p.message)
+            elif p.code in _REFUSED:
+                for entry_id in ids:
+                    if _mentions(p, entry_id):
+                        reasons.setdefault(entry_id, f"{p.entry_id}: {p.message}")
+    for p in problems:
+        if p.code == "duplicate-find" and p.entry_id in ids and p.entry_id not in reasons:
+            entry = next(e for e in active if e.id == p.entry_id)
+            result.skipped.append((entry, p.message.replace(
+                "with the same replacement; this one never fires",
+                "with the same replacement, so it is already done")))
+            reasons[p.entry_id] = ""  # left out, but as skipped
+    return reasons
+
+
+def _example_refusals(target: GlossaryFile, active: Sequence[RawEntry],
+                      failing_before: set[tuple[str, Example]], refused: dict[str, str]
+                      ) -> dict[str, str]:
+    """New entries whose own example fails, or that break an example of the file that passed
+    before (checked with the file's own matcher, as the loader runs examples)."""
+    ids = {e.id for e in active}
+    glossary = Glossary([target], run_examples=False)
+    reasons: dict[str, str] = {}
+    for entry, example, got in glossary.example_failures():
+        if (entry.id, example) in failing_before or entry.id in refused:
+            continue
+        fails = f"{example.text!r} should become {example.fixed!r} but becomes {got!r}"
+        culprits = glossary.example_culprits(entry, example)
+        new_culprits = [c for c in culprits if c.id in ids and c.id != entry.id]
+        if entry.id in ids and not new_culprits:
+            blame = (f" ({culprits[0].id} at {culprits[0].where()} breaks it)"
+                     if culprits else "")
+            reasons.setdefault(entry.id, f"its example fails: {fails}{blame}")
+            continue
+        if not new_culprits:  # no one entry to blame: every new entry that fires there
+            fired = {e.rule for e in glossary.compiled.find_edits(example.text)}
+            new_culprits = [e for e in active if e.id in fired] or list(active)
+        for culprit in new_culprits:
+            reasons.setdefault(culprit.id, f"example of {entry.id} ({entry.where()}) fails: "
+                                           f"{fails}")
+    return reasons
+
+
+def _append(path: Path, original: str, entries: Sequence[RawEntry]) -> list[RawEntry]:
+    """Write ``entries`` after the file's bytes (its line ends kept); they read back as
+    written, or nothing is written."""
+    rendered = render_entries([table_of(e) for e in entries])
     if original and not original.endswith("\n"):
         separator = "\n\n"
     elif original and not original.endswith("\n\n"):
@@ -217,10 +395,9 @@ def add_entry(path: str | Path, *, find: Sequence[str], replace: str, entry_id: 
         separator = separator.replace("\n", "\r\n")
     new_text = original + separator + rendered
     check = parse_toml(new_text, str(path))  # never write a file that would not load
-    if not check.entries or check.entries[-1].id != entry_id:
-        raise GlossaryError("internal error: the appended entry did not read back",
-                            path=str(path), entry_id=entry_id)
+    written = check.entries[len(check.entries) - len(entries):]
+    if [e.id for e in written] != [e.id for e in entries]:
+        raise GlossaryError("internal error: the appended entries did not read back",
+                            path=str(path))
     write_text_atomic(path, new_text)
-    warnings = tuple(p for p in problems if p.severity != ERROR and p.code != "no-example" and (
-        p.entry_id == entry_id or (p.code == "interaction" and _mentions(p, entry_id))))
-    return AddResult(check.entries[-1], warnings)
+    return list(written)
