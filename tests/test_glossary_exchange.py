@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from typer.testing import CliRunner
 
 from mtfix.cli import app
@@ -22,12 +23,14 @@ from mtfix.glossary.model import GlossaryError, GlossaryFile, RawEntry
 from mtfix.glossary_tools.exchange import (
     entries_to_csv,
     entries_to_tbx,
+    entries_to_tbx_min,
     export_glossary,
     import_glossary,
     read_entries,
     table_to_entries,
     tbx_to_entries,
 )
+from mtfix.glossary_tools.tbx import XML_LANG
 
 TBX_DIR = Path(__file__).parent / "data" / "tbx"
 runner = CliRunner()
@@ -268,6 +271,16 @@ FIXTURES = {
     "tbx-v3-dca.tbx": [
         ("tbx-v3-dca.vice-governor", ("副省长",), ("Deputy Provincial Governor",),
          "Vice Governor", "phrase", "TBX concept vice-governor; subject: provincial government")],
+    "tbx-min.tbx": [
+        ("tbx-min.provincial-department-of-public-security", ("公安厅",),
+         ("Provincial Public Security Department", "Public Security Hall"),
+         "Provincial Department of Public Security", "phrase",
+         "TBX concept psd; subject: public security; a common MT calque"),
+        ("tbx-min.police-station", ("派出所",), ("police station",), "police station", "exact",
+         "TBX concept station")],
+    "tbx-min-entry.tbx": [
+        ("tbx-min-entry.anti-smuggling-bureau", ("缉私局",), ("Smuggling Suppression Bureau",),
+         "Anti-smuggling Bureau", "phrase", "TBX concept bureau")],
     "tbx-v3-dct.tbx": [
         ("tbx-v3-dct.discipline-inspection-and-supervision", ("纪检监察",),
          ("discipline inspection and monitoring",), "discipline inspection and supervision",
@@ -431,10 +444,41 @@ def test_tbx_round_trip_property(rows):
                for i, (finds, replace, sources, target, match) in enumerate(rows)]
     # --source-lang names a language the file must have (else it is a wrong code)
     source_lang = "zh" if any(e.source for e in entries) else None
-    data = entries_to_tbx(entries, target_lang="en", source_lang=source_lang)
-    back, result = tbx_to_entries(data, "x.tbx", target_lang="en", source_lang=source_lang)
-    assert result.skipped == []
-    assert plain(back) == plain(entries)
+    for write in (entries_to_tbx, entries_to_tbx_min):
+        data = write(entries, target_lang="en", source_lang=source_lang)
+        back, result = tbx_to_entries(data, "x.tbx", target_lang="en", source_lang=source_lang)
+        assert result.skipped == []
+        assert plain(back) == plain(entries)
+
+
+def test_tbx_min_export_is_the_minimal_dialect_and_reads_back(tmp_path):
+    source = tmp_path / "police.toml"
+    source.write_text(
+        '[[entry]]\nid = "police.psd"\nfind = "Provincial Public Security Department"\n'
+        'replace = "Provincial Department of Public Security"\nsource = "公安厅"\n'
+        'note = "official name"\nexamples = [{ text = "the Provincial Public Security '
+        'Department", fixed = "the Provincial Department of Public Security" }]\n',
+        encoding="utf-8")
+    out = tmp_path / "police.tbxm"
+    result = runner.invoke(app, ["glossary", "export", str(source), "-o", str(out),
+                                 "--source-lang", "zh"])
+    assert result.exit_code == 0, result.output
+    root = etree.fromstring(out.read_bytes())
+    assert (root.tag, root.get("dialect")) == ("TBX", "TBX-Min")
+    assert root.find("header/languages").attrib == {"source": "zh", "target": "en"}
+    groups = root.findall("body/conceptEntry/langGroup")
+    assert [g.get(XML_LANG) for g in groups] == ["zh", "en"]
+    terms = [(t.findtext("term"), t.findtext("termStatus")) for t in groups[1]]
+    assert terms == [("Provincial Department of Public Security", "preferred"),
+                     ("Provincial Public Security Department", "notRecommended")]
+    # only TBX-Min's elements: notes sit on the approved term
+    names = {e.tag for e in root.iter()}
+    assert names <= {"TBX", "header", "id", "description", "languages", "body", "conceptEntry",
+                     "langGroup", "termGroup", "term", "termStatus", "note"}
+    back = tmp_path / "back.toml"
+    assert runner.invoke(app, ["glossary", "import", str(out), "-o", str(back),
+                               "--source-lang", "zh"]).exit_code == 0
+    assert plain(read_glossary(back).entries) == plain(read_glossary(source).entries)
 
 
 # -- the CLI --------------------------------------------------------------------------------------

@@ -214,7 +214,7 @@ def _plain(entries):
     return [dataclasses.replace(e, path="", line=None) for e in entries]
 
 
-@pytest.mark.parametrize("fmt", ["tbx", "csv"])
+@pytest.mark.parametrize("fmt", ["tbx", "tbxm", "csv"])
 def test_round_trip_keeps_every_shipped_entry(tmp_path, fmt):
     sources = default_glossary_paths()
     original = [e for p in sources for e in read_glossary(p).entries]

@@ -141,7 +141,8 @@ def add_cmd(
         "--keep-ids", help="--from: refuse an entry whose id is already used (default: "
                            "rename it id-2, id-3...).")] = False,
     fmt: Annotated[str | None, typer.Option(
-        "--format", help="--from: csv | tsv | tbx | toml (default: from the name)")] = None,
+        "--format", help="--from: csv | tsv | tbx | tbx-min | toml (default: from the "
+                         "name)")] = None,
     target_lang: TargetLang = "en",
     source_lang: SourceLang = None,
 ) -> None:
@@ -233,7 +234,7 @@ def import_cmd(
     source: Annotated[Path, typer.Argument(help="CSV, TSV or TBX file.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="TOML glossary to write.")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", help="csv | tsv | tbx (default: from the name)")] = None,
+        "--format", help="csv | tsv | tbx | tbx-min (default: from the name)")] = None,
     target_lang: TargetLang = "en",
     source_lang: SourceLang = None,
     delimiter: Annotated[str | None, typer.Option(
@@ -264,11 +265,12 @@ def export_cmd(
     files: Files,
     output: Annotated[Path, typer.Option("--output", "-o", help="CSV, TSV or TBX file to write.")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", help="csv | tsv | tbx | toml (default: from the name)")] = None,
+        "--format", help="csv | tsv | tbx | tbx-min | toml (default: from the name)")] = None,
     target_lang: TargetLang = "en",
     source_lang: SourceLang = None,
 ) -> None:
-    """Write glossaries as CSV (everything), TSV (plain phrase entries) or TBX-Basic."""
+    """Write glossaries as CSV (everything), TSV (plain phrase entries), TBX-Basic or TBX-Min
+    (.tbxm or --format tbx-min)."""
     from mtfix.glossary_tools.exchange import export_glossary
 
     try:

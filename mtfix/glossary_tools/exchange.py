@@ -31,9 +31,9 @@ from mtfix.glossary.model import RawEntry, parse_toml, read_glossary
 from mtfix.glossary_tools.edit import render_entries, table_of
 from mtfix.glossary_tools.exchange_base import ExchangeResult, join_list
 from mtfix.glossary_tools.tables import table_to_entries
-from mtfix.glossary_tools.tbx import entries_to_tbx, tbx_to_entries
+from mtfix.glossary_tools.tbx import entries_to_tbx, entries_to_tbx_min, tbx_to_entries
 
-FORMATS = ("csv", "tsv", "tbx", "toml")
+FORMATS = ("csv", "tsv", "tbx", "tbx-min", "toml")
 CSV_COLUMNS = ("id", "find", "replace", "match", "flag", "min_score", "note", "examples",
                "context")
 #: columns written only when an entry uses the key (so a plain glossary's CSV stays narrow)
@@ -47,7 +47,7 @@ def format_of(path: str | Path, given: str | None = None) -> str:
             raise ValueError(f"unknown format {given!r} (use one of {', '.join(FORMATS)})")
         return given
     suffix = Path(path).suffix.lower().lstrip(".")
-    fmt = {"tab": "tsv", "txt": "tsv", "xml": "tbx"}.get(suffix, suffix)
+    fmt = {"tab": "tsv", "txt": "tsv", "xml": "tbx", "tbxm": "tbx-min"}.get(suffix, suffix)
     if fmt not in FORMATS:
         raise ValueError(f"{path}: cannot tell the format from the name; give --format "
                          f"({', '.join(FORMATS)})")
@@ -69,10 +69,10 @@ def export_glossary(sources: Sequence[str | Path], output: str | Path, fmt: str 
         result.entries = len(entries)
     elif fmt == "tsv":
         text, result = entries_to_tsv(entries)
-    elif fmt == "tbx":
+    elif fmt in ("tbx", "tbx-min"):
         title = files[0].meta.get("name", Path(files[0].path).stem) if files else "glossary"
-        data = entries_to_tbx(entries, target_lang=target_lang, source_lang=source_lang,
-                              title=title)
+        write = entries_to_tbx if fmt == "tbx" else entries_to_tbx_min
+        data = write(entries, target_lang=target_lang, source_lang=source_lang, title=title)
         with atomic_writer(output, mode="wb") as stream:
             stream.write(data)
         result.entries = len(entries)
@@ -193,7 +193,7 @@ def read_entries(source: str | Path, fmt: str | None = None, *, target_lang: str
     if fmt == "toml":
         return list(read_glossary(source).entries), ExchangeResult()
     data = read_bytes(source)
-    if fmt == "tbx":  # bytes: the XML declaration names the encoding (UTF-16 from MultiTerm)
+    if fmt in ("tbx", "tbx-min"):  # bytes: the XML declaration names the encoding (UTF-16)
         return tbx_to_entries(data, str(source), target_lang=target_lang,
                               source_lang=source_lang)
     return table_to_entries(decode_text(data, str(source)), str(source), fmt=fmt,
@@ -205,6 +205,7 @@ __all__ = [
     "ExchangeResult",
     "entries_to_csv",
     "entries_to_tbx",
+    "entries_to_tbx_min",
     "entries_to_toml",
     "entries_to_tsv",
     "export_glossary",

@@ -2,7 +2,9 @@
 
 **Reading** accepts TBX-Basic and TBX-Default v2 (``martif`` / ``termEntry`` / ``langSet`` /
 ``tig`` or ``ntig``/``termGrp``), TBX v3 (``tbx`` / ``conceptEntry`` / ``langSec`` /
-``termSec``, DCA or DCT style) and the shapes memoQ and SDL Trados MultiTerm export (term
+``termSec``, DCA or DCT style), TBX-Min (``TBX dialect="TBX-Min"`` / ``conceptEntry`` or
+``entry`` / ``langGroup`` / ``termGroup`` with ``termStatus``, and the v3 ``tbx
+type="TBX-Min"``) and the shapes memoQ and SDL Trados MultiTerm export (term
 status in ``administrativeStatus``, ``normativeAuthorization`` or a custom "Status" / "Usage"
 field; upper-case, lower-case or three-letter language codes). Each concept becomes one entry:
 
@@ -26,6 +28,9 @@ widely: the approved term as preferred, each ``find`` as deprecated, the ``sourc
 their own ``langSet``. What TBX-Basic has no field for (match kind, flag, settings, examples,
 a replacement that is not the approved term) travels in ``<note>mtfix:KEY=VALUE</note>``
 elements, so glossary -> TBX -> glossary keeps every entry as it was.
+:func:`entries_to_tbx_min` writes TBX-Min, the minimal dialect for glossaries sent to a
+translator: the same terms, with ``termStatus`` preferred / notRecommended, and mtfix's notes
+on the approved term (TBX-Min has no concept-level note).
 """
 
 from __future__ import annotations
@@ -49,9 +54,14 @@ MTFIX_NOTE = "mtfix:"
 EXPORT_MARK = "Exported by mtfix."
 PREFERRED, ADMITTED, DEPRECATED, UNKNOWN = "preferred", "admitted", "deprecated", "unknown"
 _NCNAME_RE = re.compile(r"^[A-Za-z_][\w.-]*$")
-_STATUS_TYPES = ("administrativestatus", "normativeauthorization")
+_STATUS_TYPES = ("administrativestatus", "normativeauthorization", "termstatus")
 _DEPRECATED_WORDS = frozenset({"deprecated", "superseded", "forbidden", "obsolete", "do not use",
-                               "prohibited", "not allowed", "rejected", "avoid"})
+                               "prohibited", "not allowed", "rejected", "avoid",
+                               "notrecommended", "not recommended"})  # (the last: TBX-Min)
+#: TBX-Min's names for the concept, language and term elements (the 2014 drafts wrote
+#: ``entry``; later ``conceptEntry``, ``langGroup``, ``termGroup``)
+_LANG_ELEMENTS = ("langSet", "langSec", "langGroup")
+_TERM_ELEMENTS = ("tig", "ntig", "termSec", "termGroup")
 _PREFERRED_WORDS = frozenset({"preferred", "approved", "standardized", "standard"})
 _ADMITTED_WORDS = frozenset({"admitted", "allowed", "accepted", "permitted", "proposed", "legal",
                              "regulated", "new"})
@@ -142,6 +152,8 @@ def tbx_to_entries(data: bytes | str, path: str, *, target_lang: str = "en",
     :class:`GlossaryError` when the file is not TBX or yields no entry."""
     root = parse_xml(data.encode("utf-8") if isinstance(data, str) else data, path)
     elements = list(root.iter("{*}termEntry", "{*}conceptEntry"))
+    if not elements and is_tbx_min(root):
+        elements = [e for e in root.iter("{*}entry") if _local(e.getparent().tag) == "body"]
     if not elements:
         raise GlossaryError(f"no <termEntry> or <conceptEntry> element: is this a TBX file? "
                             f"(its root element is <{_local(root.tag)}>)", path=path)
@@ -181,10 +193,16 @@ def _unique(entry_id: str, used: set[str], stem: str, name: str) -> str:
     return entry_id
 
 
+def is_tbx_min(root: etree._Element) -> bool:
+    """``<TBX dialect="TBX-Min">`` (TBX v2 era) or ``<tbx type="TBX-Min">`` (v3)."""
+    return _local(root.tag).lower() == "tbx" and "TBX-Min" in (
+        root.get("dialect") or root.get("type") or "")
+
+
 def _is_mtfix_export(root: etree._Element) -> bool:
     """A file mtfix wrote: its ids and notes are mtfix's own and are read back as they are
     (a foreign file's concept ids and fields go into the note instead)."""
-    for node in root.iter("{*}sourceDesc"):
+    for node in root.iter("{*}sourceDesc", "{*}description"):
         return "".join(node.itertext()).strip().startswith(EXPORT_MARK)
     return False
 
@@ -194,9 +212,9 @@ def read_concept(element: etree._Element, number: int, path: str) -> Concept:
     concept = Concept(ident=element.get("id") or f"#{number}", line=element.sourceline)
     for child in element:
         name = _local(child.tag)
-        if name in ("langSet", "langSec"):
+        if name in _LANG_ELEMENTS:
             code = child.get(XML_LANG) or child.get("lang") or ""
-            concept.langs.append((code, _lang_terms(child, path)))
+            concept.langs.append((code, _lang_terms(child, path, concept)))
             _descriptions(child, concept, path, code)
         elif name == "note":
             _note(_text(child, path), concept)
@@ -231,11 +249,17 @@ def _descriptions(element: etree._Element, concept: Concept, path: str, code: st
                 concept.definitions.append((code, value))
 
 
-def _lang_terms(lang_set: etree._Element, path: str) -> list[Term]:
+def _lang_terms(lang_set: etree._Element, path: str, concept: Concept) -> list[Term]:
+    """The terms of a language section; notes on a TBX-Min term (the only notes that dialect
+    has) are the concept's."""
     terms = []
     for holder in lang_set:
-        if _local(holder.tag) not in ("tig", "ntig", "termSec"):
+        if _local(holder.tag) not in _TERM_ELEMENTS:
             continue
+        if _local(holder.tag) == "termGroup":
+            for node in holder:
+                if _local(node.tag) == "note":
+                    _note(_text(node, path), concept)
         text = None
         status_text, kind = "", ""
         for node in holder.iter():
@@ -430,12 +454,57 @@ def entries_to_tbx(entries: Sequence[RawEntry], *, target_lang: str = "en",
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _write_concept(body: ET.Element, entry: RawEntry, used_ids: set[str], *, target_lang: str,
-                   source_lang: str | None) -> None:
-    xml_id = entry.id if _NCNAME_RE.match(entry.id) else _xml_id(entry.id)
+def entries_to_tbx_min(entries: Sequence[RawEntry], *, target_lang: str = "en",
+                       source_lang: str | None = None, title: str = "glossary") -> bytes:
+    """TBX-Min (``<TBX dialect="TBX-Min">``): per entry a ``conceptEntry`` with a
+    ``langGroup`` per language and a ``termGroup`` per term, ``termStatus`` preferred for the
+    approved term and notRecommended for each ``find``. TBX-Min has notes on terms only, so
+    the entry's note and its ``mtfix:`` settings are notes of its first target term."""
+    root = ET.Element("TBX", {"dialect": "TBX-Min"})
+    header = ET.SubElement(root, "header")
+    ET.SubElement(header, "id").text = title
+    ET.SubElement(header, "description").text = (
+        f"{EXPORT_MARK} Terms marked notRecommended are what mtfix finds; the preferred term "
+        "replaces them. Notes starting 'mtfix:' keep mtfix settings; leave them as they are.")
+    ET.SubElement(header, "languages", {"source": source_lang or target_lang,
+                                        "target": target_lang})
+    body = ET.SubElement(root, "body")
+    used_ids: set[str] = set()
+    for entry in entries:
+        xml_id = _unique_xml_id(entry.id, used_ids)
+        concept = ET.SubElement(body, "conceptEntry", {"id": xml_id})
+        if source_lang and entry.source:
+            group = ET.SubElement(concept, "langGroup", {XML_LANG: source_lang})
+            for term in entry.source:
+                ET.SubElement(ET.SubElement(group, "termGroup"), "term").text = term
+        group = ET.SubElement(concept, "langGroup", {XML_LANG: target_lang})
+        terms = [(entry.approved, "preferred")] if entry.approved else []
+        if not _is_term_record(entry):
+            terms += [(find, "notRecommended") for find in entry.find]
+        notes = ([entry.note] if entry.note else []) + [
+            f"{MTFIX_NOTE}{key}={value}"
+            for key, value in export_settings(entry, xml_id, with_sources=source_lang is None)]
+        for number, (term, status) in enumerate(terms):
+            term_group = ET.SubElement(group, "termGroup")
+            ET.SubElement(term_group, "term").text = term
+            ET.SubElement(term_group, "termStatus").text = status
+            for note in notes if number == 0 else ():
+                ET.SubElement(term_group, "note").text = note
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _unique_xml_id(entry_id: str, used_ids: set[str]) -> str:
+    xml_id = entry_id if _NCNAME_RE.match(entry_id) else _xml_id(entry_id)
     while xml_id in used_ids:
         xml_id += "_"
     used_ids.add(xml_id)
+    return xml_id
+
+
+def _write_concept(body: ET.Element, entry: RawEntry, used_ids: set[str], *, target_lang: str,
+                   source_lang: str | None) -> None:
+    xml_id = _unique_xml_id(entry.id, used_ids)
     term_entry = ET.SubElement(body, "termEntry", {"id": xml_id})
     if entry.note:
         ET.SubElement(term_entry, "note").text = entry.note
@@ -499,4 +568,5 @@ def _tig(lang_set: ET.Element, term: str, status: str) -> None:
     ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status
 
 
-__all__ = ["entries_to_tbx", "parse_xml", "status_class", "tbx_to_entries"]
+__all__ = ["entries_to_tbx", "entries_to_tbx_min", "is_tbx_min", "parse_xml", "status_class",
+           "tbx_to_entries"]
