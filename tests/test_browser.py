@@ -379,6 +379,17 @@ def test_changes_marked_for_the_glossary_export_as_a_glossary_that_loads(browser
     assert "informatization" in example.text and "digitalization" in example.fixed
     assert f"change {info.id} (t.info)" in entries["informatization"].note
     assert "mtfix glossary add --from" in toml
+    # merged as the file says, the new entries fix text in a run with the merged glossary
+    team = tmp_path / "team.toml"
+    merged = runner.invoke(app, ["glossary", "add", "--from", str(tmp_path / "additions.toml"),
+                                 str(team), "--no-default-glossaries"])
+    assert merged.exit_code == 0, merged.output
+    assert "3 added, 0 skipped, 0 refused" in merged.output
+    (tmp_path / "new.txt").write_text("The vice-governor praised informatization.\n")
+    run = runner.invoke(app, ["fix", str(tmp_path / "new.txt"), "-g", str(team),
+                              "--no-default-glossaries", "-o", str(tmp_path / "o")])
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "o/new.txt").read_text() == "The Vice Governor praised digitalization.\n"
 
 
 def test_print_and_full_page_screenshots_show_every_card(browser, fixed, monkeypatch):
