@@ -47,11 +47,6 @@ _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _REFUSED = ("conflict", "chain", "cycle")
 
 
-#: how many times the set of new entries is re-checked after refusing some (each refusal can
-#: only remove entries, so this ends; in practice one re-check)
-_ROUNDS = 8
-
-
 @dataclass(frozen=True, slots=True)
 class AddResult:
     entry: RawEntry
@@ -237,9 +232,7 @@ def add_entries(path: str | Path, entries: Sequence[RawEntry], *,
     failing_before = {(e.id, x) for e, x, _ in Glossary([existing], run_examples=False)
                       .example_failures()} if existing.entries else set()
     problems: list[Problem] = []
-    for _round in range(_ROUNDS):
-        if not active:
-            break
+    while active:  # each round that finds a reason leaves out at least one entry
         target = GlossaryFile(existing.path, [*existing.entries, *active], existing.meta)
         files = [*others[:before_count], target, *others[before_count:]]
         problems = lint_files(files)
