@@ -309,6 +309,43 @@ class CompiledGlossary:
             edits.sort(key=START_END)
         return edits
 
+    def screen(self, text: str) -> list[tuple[int, int]] | None:
+        """Spans of ``text`` (segments joined by line breaks) where a candidate may start:
+        every automaton match and every regex trigger. A segment with neither gets no edit on
+        its own: every phrase candidate is an occurrence of a key, which the leftmost-longest
+        scan reports or overlaps with a match it reports; a regex entry needs one of its
+        triggers (see :meth:`_regex_matches`). ``None`` (no screening) with fuzzy entries or a
+        regex entry without triggers. See :meth:`mtfix.passes.base.BasePass.screen`."""
+        if self._fuzzy is not None or (self._regexes and (
+                self._triggers is None or None in self._regex_needs)):
+            return None
+        view = MatchView(text)
+        found = [(start, end) for _i, start, end in self._fast.find_matches_as_indexes(view.data)] \
+            if self._fast is not None else []
+        spans: list[tuple[int, int]] = []
+        if self._triggers is not None:
+            trigger_view = MatchView(_special_folded(text)) if any(
+                c in text for c in SPECIAL_FOLD_CHARS) else view
+            hits: dict[int, list[int]] = {}  # as _regex_matches finds them
+            for index, start, _end in self._triggers.find_matches_as_indexes(
+                    trigger_view.data, overlapping=True):
+                hits.setdefault(index, []).append(start)
+            present: set[int] = set()
+            for needs, reach, marks in zip(self._regex_needs, self._regex_reach,
+                                           self._regex_marks, strict=True):
+                if needs is None or needs.isdisjoint(hits):
+                    continue
+                at = sorted(v for i in needs for v in hits.get(i, ()))
+                if marks and reach is not None:  # (more text around: never fewer marks)
+                    at = _marked(at, trigger_view, marks, reach + self._trigger_len)
+                present.update(at)
+            if present:  # a trigger's start: on the line of the segment that holds it
+                spans = [(c, c) for c in trigger_view.to_text_offsets(sorted(present))]
+        if found:
+            ends = view.to_text_offsets([x for hit in found for x in hit])
+            spans.extend(zip(ends[::2], ends[1::2], strict=True))
+        return spans
+
     def _regex_and_fuzzy_candidates(self, text: str, protected: Sequence[tuple[int, int]],
                                     view: MatchView | None) -> list[_Candidate]:
         found: list[_Candidate] = []
