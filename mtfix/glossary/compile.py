@@ -33,7 +33,13 @@ from mtfix.glossary.lines import deletion_span, phrases_regex
 from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
 from mtfix.glossary.model import MAX_VARIANTS, NEIGHBOUR_KEYS, GlossaryError, RawEntry
 from mtfix.glossary.neighbours import ends_before, neighbour_regex, starts_after
-from mtfix.glossary.re2route import Re2Pattern, has_template_refs, linear_pattern
+from mtfix.glossary.re2route import (
+    Re2Pattern,
+    for_re2,
+    has_template_refs,
+    linear_pattern,
+    relaxed_pattern,
+)
 from mtfix.glossary.regexcheck import (
     SPECIAL_FOLD_CHARS,
     SPECIAL_FOLD_TABLE,
@@ -238,6 +244,8 @@ class CompiledGlossary:
             ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest, **kind)
             if self._patterns else None
         )
+        # order -> the RE2 prefilter of a regex entry (see _relaxed_windows), made on first use
+        self._relaxed: dict[int, object] = {}
         self._fuzzy = None
         if fuzzy:
             from mtfix.glossary.fuzzy import FuzzyMatcher
@@ -522,7 +530,34 @@ class CompiledGlossary:
                     windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
                 else:
                     windows.append((lo, hi))
-            yield order, entry, windowed_finditer(pattern, text, windows, reach)
+            if sum(hi - lo for lo, hi in windows) > len(text) // _RELAXED_SHARE:
+                narrower = self._relaxed_windows(order, pattern, text)
+                if narrower is not None:
+                    windows = narrower
+            if windows:
+                yield order, entry, windowed_finditer(pattern, text, windows, reach)
+
+    def _relaxed_windows(self, order: int, pattern: re.Pattern[str] | Re2Pattern, text: str
+                         ) -> list[tuple[int, int]] | None:
+        """Where a match of a regex entry Python's ``re`` runs can start, found by one RE2 scan
+        of the pattern less its lookarounds and anchors (:func:`relaxed_pattern`), or None.
+        Every match starts inside (or at the start of) a match of that looser pattern: RE2
+        reports the leftmost one from each point on, so a start outside them all would have
+        been reported. For entries whose triggers are common words: the windows around them
+        would cover much of the text, to be searched by the backtracking engine."""
+        relaxed = self._relaxed.get(order, False)
+        if relaxed is False:
+            relaxed = self._relaxed[order] = relaxed_pattern(pattern.pattern)
+        if relaxed is None:
+            return None
+        windows: list[tuple[int, int]] = []
+        for m in relaxed.finditer(for_re2(text)):
+            lo, hi = m.start(), m.end() + 1
+            if windows and lo <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+            else:
+                windows.append((lo, hi))
+        return windows
 
     def _local_rescan(self, view: MatchView, reported: list[tuple[int, int, int]],
                       failed: int) -> tuple[list[tuple[int, int, _Key]], int] | None:
@@ -685,6 +720,11 @@ class CompiledGlossary:
             score = 100.0  # the exact phrase, found by the automaton
         return Edit(cand.start, end, after, entry.id, entry.note, score=score,
                     flag=entry.flag)
+
+
+#: the windows of a regex entry are narrowed by an RE2 scan when they cover more than this
+#: share (1/N) of the text
+_RELAXED_SHARE = 16
 
 
 def _marked(present: list[int], view: MatchView, marks: frozenset[str], reach: int
