@@ -149,7 +149,7 @@ relaxed_patterns = st.lists(st.sampled_from(RELAXED_ATOMS), min_size=1, max_size
 @given(relaxed_patterns, texts)
 def test_relaxed_pattern_matches_wherever_python_does(pattern, text):
     """Each match Python's re finds starts inside, or at the start of, a match the RE2
-    prefilter reports (see CompiledGlossary._relaxed_windows)."""
+    prefilter reports (see CompiledGlossary._narrowed)."""
     relaxed = relaxed_pattern(pattern)
     if relaxed is None:
         return

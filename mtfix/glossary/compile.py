@@ -244,7 +244,7 @@ class CompiledGlossary:
             ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest, **kind)
             if self._patterns else None
         )
-        # order -> the RE2 prefilter of a regex entry (see _relaxed_windows), made on first use
+        # order -> the RE2 prefilter of a regex entry (see _narrowed), made on first use
         self._relaxed: dict[int, object] = {}
         self._fuzzy = None
         if fuzzy:
@@ -530,34 +530,36 @@ class CompiledGlossary:
                     windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
                 else:
                     windows.append((lo, hi))
-            if sum(hi - lo for lo, hi in windows) > len(text) // _RELAXED_SHARE:
-                narrower = self._relaxed_windows(order, pattern, text)
-                if narrower is not None:
-                    windows = narrower
+            windows = self._narrowed(order, pattern, text, windows, reach)
             if windows:
                 yield order, entry, windowed_finditer(pattern, text, windows, reach)
 
-    def _relaxed_windows(self, order: int, pattern: re.Pattern[str] | Re2Pattern, text: str
-                         ) -> list[tuple[int, int]] | None:
-        """Where a match of a regex entry Python's ``re`` runs can start, found by one RE2 scan
-        of the pattern less its lookarounds and anchors (:func:`relaxed_pattern`), or None.
-        Every match starts inside (or at the start of) a match of that looser pattern: RE2
-        reports the leftmost one from each point on, so a start outside them all would have
-        been reported. For entries whose triggers are common words: the windows around them
-        would cover much of the text, to be searched by the backtracking engine."""
+    def _narrowed(self, order: int, pattern: re.Pattern[str] | Re2Pattern, text: str,
+                  windows: list[tuple[int, int]], reach: int) -> list[tuple[int, int]]:
+        """``windows`` (where a match of a regex entry may start) narrowed to where the
+        pattern less its lookarounds and anchors (:func:`relaxed_pattern`) matches, by RE2 in
+        linear time, before the backtracking engine searches them. A match starting at s in a
+        window is at most ``reach`` long, so the looser pattern matches the same span in the
+        window's text, and RE2, reporting the leftmost match from each point on, reports one
+        that starts at s or holds it. Windows around common trigger words ("views", "number")
+        mostly hold no match at all."""
         relaxed = self._relaxed.get(order, False)
         if relaxed is False:
             relaxed = self._relaxed[order] = relaxed_pattern(pattern.pattern)
         if relaxed is None:
-            return None
-        windows: list[tuple[int, int]] = []
-        for m in relaxed.finditer(for_re2(text)):
-            lo, hi = m.start(), m.end() + 1
-            if windows and lo <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
-            else:
-                windows.append((lo, hi))
-        return windows
+            return windows
+        narrowed: list[tuple[int, int]] = []
+        for lo, hi in windows:
+            for m in relaxed.finditer(for_re2(text[lo:hi + reach + 1])):
+                start = lo + m.start()
+                if start >= hi:
+                    break
+                end = min(lo + m.end() + 1, hi)
+                if narrowed and start <= narrowed[-1][1]:
+                    narrowed[-1] = (narrowed[-1][0], max(narrowed[-1][1], end))
+                else:
+                    narrowed.append((start, end))
+        return narrowed
 
     def _local_rescan(self, view: MatchView, reported: list[tuple[int, int, int]],
                       failed: int) -> tuple[list[tuple[int, int, _Key]], int] | None:
@@ -720,11 +722,6 @@ class CompiledGlossary:
             score = 100.0  # the exact phrase, found by the automaton
         return Edit(cand.start, end, after, entry.id, entry.note, score=score,
                     flag=entry.flag)
-
-
-#: the windows of a regex entry are narrowed by an RE2 scan when they cover more than this
-#: share (1/N) of the text
-_RELAXED_SHARE = 16
 
 
 def _marked(present: list[int], view: MatchView, marks: frozenset[str], reach: int
