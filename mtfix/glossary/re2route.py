@@ -55,6 +55,7 @@ class _NotExact(Exception):
     """The pattern uses something RE2 cannot reproduce exactly: Python's re runs it."""
 
 
+@functools.lru_cache(maxsize=4096)  # a glossary's own-file matcher compiles it again
 def to_re2(pattern: str) -> tuple[str, bool] | None:
     """RE2 syntax with the exact semantics of Python's ``re.compile(pattern)``, and whether it
     uses Unicode ``\\b``/``\\B`` (then it is exact only on texts whose word characters are all
