@@ -143,3 +143,16 @@ def test_spacing_fast_paths_equal_the_trigger_path(text, filler):
         for each in (long_text, ascii_text):
             assert _spacing_edits(rule.find(each, guard)) == \
                 _spacing_edits(rule._find_by_triggers(each, guard))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_line(_REPEAT_WORDS, _REPEAT_SEPS))
+@example("Über über ÜBER x½X")
+def test_repetition_segment_tokens_fold_each_word(line):
+    """The segment path folds the text once; each word's hash is that of its own fold."""
+    from mtfix.passes.rules import repetition
+
+    words = list(repetition._WORD_RE.finditer(line))
+    assert repetition._tokens_py(line) == (
+        [m.start() for m in words], [m.end() for m in words],
+        [hash(repetition._fold(m.group())) for m in words])

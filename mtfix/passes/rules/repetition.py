@@ -188,11 +188,14 @@ def _tokens_np(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
 
 
 def _tokens_py(text: str) -> tuple[list[int], list[int], list[int]]:
+    """(starts, ends, hash of each word's _fold). The text is folded once: ASCII case changes
+    keep every word's span, and a word holds no blank, so each folded word is its _fold."""
+    folded = text.lower() if text.isascii() else text.translate(_ASCII_FOLD)
     starts, ends, hashes = [], [], []
-    for m in _WORD_RE.finditer(text):
+    for m in _WORD_RE.finditer(folded):
         starts.append(m.start())
         ends.append(m.end())
-        hashes.append(hash(_fold(m.group())))
+        hashes.append(hash(m.group()))
     return starts, ends, hashes
 
 
