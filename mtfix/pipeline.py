@@ -11,6 +11,7 @@ lets files stream; offsets and line numbers stay document-level.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from mtfix.spans import (
     ShiftedLines,
     Span,
     SpanSet,
+    lines_touched,
     overlap,
     within,
 )
@@ -61,6 +63,11 @@ class Result:
 
     def counts_by_pass(self) -> Counter[str]:
         return Counter(c.pass_ for c in self.applied)
+
+
+# What str.splitlines breaks lines at: a segment holding one is never screened.
+_BREAK_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_OTHER_BREAK_RE = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 class Pipeline:
@@ -148,6 +155,48 @@ class Pipeline:
             pieces.append(out)
             changes.extend(chunk_changes)
         return Result("".join(pieces), tuple(changes), text, doc)
+
+    def quiet_lines(self, segments: Sequence[str], sources: Sequence[str | None] = ()
+                    ) -> list[bool]:
+        """For each segment (a line, no line break in it), True when no pass can find an edit
+        in it, so that :meth:`fix_segment` would return it unchanged with no change: the
+        passes screen all the segments in one call (:meth:`BasePass.screen`) instead of
+        being run on each. False where unsure (a pass that cannot screen, a segment holding
+        a line break). ``sources``: the segments' source-language texts, if any."""
+        if not segments:
+            return []
+        unsure = [False] * len(segments)
+        if any(sources) and any(step.wants_source for step in self.passes):
+            return unsure
+        text = "\n".join(segments)
+        broken: list[int] = []  # segments holding a line break: never quiet
+        if text.count("\n") != len(segments) - 1 or _OTHER_BREAK_RE.search(text):
+            broken = [i for i, segment in enumerate(segments) if _BREAK_RE.search(segment)]
+            text = "\n".join("" if _BREAK_RE.search(s) else s for s in segments)
+        starts = [0, *itertools.accumulate(len(s) + 1 for s in segments)][:-1]
+        touched: list[set[int]] = []  # per pass, the segments its screen touched
+        for step in self.passes:
+            if step.wants_flags or step.wants_segment:
+                return unsure
+            screen = getattr(step, "screen", None)
+            spans = screen(text) if screen is not None else None
+            if spans is None:
+                return unsure
+            touched.append(lines_touched(starts, spans))
+        quiet = [True] * len(segments)
+        for i in broken:
+            quiet[i] = False
+        nothing = SpanSet([], untouchable=SpanSet([]))  # what fix_segment gives the first pass
+        surely = set().union(*(hit for step, hit in zip(self.passes, touched, strict=True)
+                               if getattr(step, "screen_finds_edits", False)))
+        for i in sorted(set().union(*touched) - surely - set(broken)):
+            # A screen may touch more than it must (a key whose checks fail): ask the passes
+            # that touched it, on the segment alone, exactly as fix_segment would first ask.
+            quiet[i] = not any(i in hit and step.find_edits(segments[i], nothing)
+                               for step, hit in zip(self.passes, touched, strict=True))
+        for i in surely:
+            quiet[i] = False
+        return quiet
 
     def iter_fix(self, chunks: Iterable[str], *, doc: str, base: str,
                  protect: ProtectFn | None = None, format: str | None = None,

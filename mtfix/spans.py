@@ -234,6 +234,20 @@ class SpanSet(list):
         return False
 
 
+def lines_touched(line_starts: Sequence[int], spans: Iterable[Span]) -> set[int]:
+    """The numbers (0-based) of the lines starting at ``line_starts`` (sorted, the first 0;
+    each line ends with the break before the next one) that a span touches: overlaps, or
+    meets at an end (a span ending at a line's start or starting at its end touches it)."""
+    touched: set[int] = set()
+    for start, end in spans:
+        first = max(bisect.bisect_right(line_starts, start) - 1, 0)
+        if first and line_starts[first] == start:
+            first -= 1  # the span meets the previous line's break
+        last = bisect.bisect_right(line_starts, end) - 1
+        touched.update(range(first, last + 1))
+    return touched
+
+
 def overlap(start: int, end: int, other_start: int, other_end: int) -> bool:
     """The one overlap test: do [start, end) and [other_start, other_end) share a code point,
     or does one of them strictly contain the other's point (a zero-width span: where a

@@ -165,3 +165,17 @@ def test_windowed_rescan_finds_every_valid_occurrence(text, glossary):
         with patched(compile_module, "RESCAN_WINDOW", window):
             found = compiled._all_occurrences(view, 0, len(view.data))
         assert {(s, e, key.entry.id) for s, e, key in found} == expected
+
+
+_FOLD_CHARS = st.sampled_from([*"aZ .,\n", "É", "é", "Ä", "Σ", "ς", "\u212a", "İ", "ẞ", "Ω", "中",
+                                "ǅ", "Ǆ", "ﬁ", "😀", "ö", "Ö"])
+
+
+@SETTINGS
+@given(st.lists(_FOLD_CHARS, max_size=200).map("".join))
+def test_run_wise_fold_equals_replacing_each_character_everywhere(text):
+    """The folding of non-ASCII characters inside runs of non-ASCII bytes (long texts) gives
+    what replacing each character through the whole text gives (short texts)."""
+    expected = matchview._fold(text)
+    with numpy_everywhere():
+        assert matchview._fold(text) == expected

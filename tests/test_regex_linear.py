@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import mtfix
 from mtfix.glossary import Glossary, GlossaryError
-from mtfix.glossary.re2route import Re2Pattern, _all_chars, to_re2
+from mtfix.glossary.re2route import Re2Pattern, _all_chars, for_re2, relaxed_pattern, to_re2
 from mtfix.glossary.regexcheck import SPECIAL_FOLD_CHARS
 from mtfix.glossary_tools.lint import lint_glossaries
 
@@ -137,3 +137,22 @@ def test_adjacent_unbounded_repeats_that_may_run_on_python_are_refused(pattern):
 @pytest.mark.parametrize("pattern", [r"\b\w+\s+\w+\b", r"\b\d+\.\d*\b", r"(?<=\s)[a-z]+[0-9]+"])
 def test_adjacent_repeats_over_different_characters_load(pattern):
     Glossary.from_toml(toml_entry(pattern), "fine.toml")
+
+
+# Lookarounds too: the relaxed prefilter leaves them out
+RELAXED_ATOMS = [*ATOMS, "(?=x)", "(?!a)", "(?<=b)", "(?<! )", "(?=\\s|$)", "$"]
+relaxed_patterns = st.lists(st.sampled_from(RELAXED_ATOMS), min_size=1, max_size=5).map(
+    lambda atoms: "".join(atoms) + "[a-z]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(relaxed_patterns, texts)
+def test_relaxed_pattern_matches_wherever_python_does(pattern, text):
+    """Each match Python's re finds starts inside, or at the start of, a match the RE2
+    prefilter reports (see CompiledGlossary._narrowed)."""
+    relaxed = relaxed_pattern(pattern)
+    if relaxed is None:
+        return
+    spans = [m.span() for m in relaxed.finditer(for_re2(text))]
+    for m in re.compile(pattern).finditer(text):
+        assert any(lo <= m.start() <= hi for lo, hi in spans), (m.span(), spans)

@@ -79,6 +79,29 @@ def test_repetition_long_path_equals_short_path_on_doubles(lines, ascii_filler):
     _long_equals_lines(RepetitionRule(), lines, filler, REPETITION_SMALL_TEXT)
 
 
+@settings(max_examples=300, deadline=None)
+@given(_line(_REPEAT_WORDS, _REPEAT_SEPS))
+@example("the war of the war")
+@example("my lady, my lady")
+@example("Über über")
+def test_repetition_segment_prefilter_equals_the_general_path(line):
+    """The segment prefilter (``_may_repeat``) only skips segments where the plain path finds
+    no candidate, so a segment's edits are the same with it and without it."""
+    from mtfix.passes.rules import repetition
+
+    hashes = repetition._tokens_py(line)[2]
+    if repetition._candidates_py(hashes):
+        assert repetition._may_repeat(line)
+    rule = RepetitionRule()
+    with_prefilter = _edits(rule, line)
+    saved = repetition._may_repeat
+    repetition._may_repeat = lambda text: True
+    try:
+        assert with_prefilter == _edits(rule, line)
+    finally:
+        repetition._may_repeat = saved
+
+
 # Spacing: tokens around blanks, every kind's context (marks, brackets, quotes, emoticons,
 # numbers, a mark used as a word, ellipses), non-ASCII letters and quotes before a blank,
 # "_" (a word character that the look-behind refuses), line ends.
@@ -120,3 +143,16 @@ def test_spacing_fast_paths_equal_the_trigger_path(text, filler):
         for each in (long_text, ascii_text):
             assert _spacing_edits(rule.find(each, guard)) == \
                 _spacing_edits(rule._find_by_triggers(each, guard))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_line(_REPEAT_WORDS, _REPEAT_SEPS))
+@example("Über über ÜBER x½X")
+def test_repetition_segment_tokens_fold_each_word(line):
+    """The segment path folds the text once; each word's hash is that of its own fold."""
+    from mtfix.passes.rules import repetition
+
+    words = list(repetition._WORD_RE.finditer(line))
+    assert repetition._tokens_py(line) == (
+        [m.start() for m in words], [m.end() for m in words],
+        [hash(repetition._fold(m.group())) for m in words])

@@ -63,22 +63,62 @@ def _as_flag(change: Change) -> Change:
                    + "not applied: it would break the line into two in a one-line-per-segment file")
 
 
+#: lines screened together (:meth:`Pipeline.quiet_lines`); a few hundred KB of text at most
+BATCH_LINES = 1024
+
+
 def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                    options) -> Iterator[Change]:
-    """Fix a one-segment-per-line UTF-8 file, streaming, line count preserved."""
+    """Fix a one-segment-per-line UTF-8 file, streaming, line count preserved.
+
+    Lines are read in batches that the passes screen in one call: a line no pass can edit is
+    written as it is, the others are fixed one by one (each on its own, as :func:`fix_line`
+    always does), so the output and the changes are those of fixing every line alone."""
     sources = _source_lines(options.source)
     count = 0
     with atomic_writer(target) as out:
-        for count, line in enumerate(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG), 1):
-            source_line = next(sources)
-            if source_line is _ENDED:
-                raise _misaligned(options.source, source, f"fewer lines than the {count} of")
-            fixed, changes = fix_line(line, count, pipeline=pipeline, doc=doc,
-                                      source=source_line)
-            out.write(fixed)
-            yield from changes
+        for batch, error in _batches(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG)):
+            source_lines = []
+            for _ in batch:
+                source_lines.append(next(sources))
+                if source_lines[-1] is _ENDED:
+                    break
+            bodies = [split_line_end(line)[0] for line in batch[:len(source_lines)]]
+            quiet = pipeline.quiet_lines(
+                bodies, [None if s is _ENDED else s for s in source_lines])
+            for index, line in enumerate(batch):
+                count += 1
+                source_line = source_lines[index]
+                if source_line is _ENDED:
+                    raise _misaligned(options.source, source, f"fewer lines than the {count} of")
+                if quiet[index]:
+                    out.write(line)
+                    continue
+                fixed, changes = fix_line(line, count, pipeline=pipeline, doc=doc,
+                                          source=source_line)
+                out.write(fixed)
+                yield from changes
+            if error is not None:
+                raise error
         if options.source is not None and next(sources) is not _ENDED:
             raise _misaligned(options.source, source, f"more lines than the {count} of")
+
+
+def _batches(lines: Iterator[str]) -> Iterator[tuple[list[str], Exception | None]]:
+    """``lines`` in lists of :data:`BATCH_LINES`; a read error ends the last list (the lines
+    before it are still fixed, as when lines were read one at a time) and comes with it."""
+    batch: list[str] = []
+    try:
+        for line in lines:
+            batch.append(line)
+            if len(batch) == BATCH_LINES:
+                yield batch, None
+                batch = []
+    except Exception as exc:  # (re-raised by the caller after the lines before it)
+        yield batch, exc
+        return
+    if batch:
+        yield batch, None
 
 
 _ENDED = object()  # the source file has no more lines

@@ -36,7 +36,13 @@ from mtfix.glossary.lines import deletion_span, phrases_regex
 from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
 from mtfix.glossary.model import MAX_VARIANTS, NEIGHBOUR_KEYS, GlossaryError, RawEntry
 from mtfix.glossary.neighbours import ends_before, neighbour_regex, starts_after
-from mtfix.glossary.re2route import Re2Pattern, has_template_refs, linear_pattern
+from mtfix.glossary.re2route import (
+    Re2Pattern,
+    for_re2,
+    has_template_refs,
+    linear_pattern,
+    relaxed_pattern,
+)
 from mtfix.glossary.regexcheck import (
     SPECIAL_FOLD_CHARS,
     SPECIAL_FOLD_TABLE,
@@ -249,6 +255,8 @@ class CompiledGlossary:
             ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest, **kind)
             if self._patterns else None
         )
+        # order -> the RE2 prefilter of a regex entry (see _narrowed), made on first use
+        self._relaxed: dict[int, object] = {}
         self._fuzzy = None
         if fuzzy:
             from mtfix.glossary.fuzzy import FuzzyMatcher
@@ -329,6 +337,43 @@ class CompiledGlossary:
             edits.extend(self._edit(text, c) for c in _select(contested, text, protected))
             edits.sort(key=START_END)
         return edits
+
+    def screen(self, text: str) -> list[tuple[int, int]] | None:
+        """Spans of ``text`` (segments joined by line breaks) where a candidate may start:
+        every automaton match and every regex trigger. A segment with neither gets no edit on
+        its own: every phrase candidate is an occurrence of a key, which the leftmost-longest
+        scan reports or overlaps with a match it reports; a regex entry needs one of its
+        triggers (see :meth:`_regex_matches`). ``None`` (no screening) with fuzzy entries or a
+        regex entry without triggers. See :meth:`mtfix.passes.base.BasePass.screen`."""
+        if self._fuzzy is not None or (self._regexes and (
+                self._triggers is None or None in self._regex_needs)):
+            return None
+        view = MatchView(text)
+        found = [(start, end) for _i, start, end in self._fast.find_matches_as_indexes(view.data)] \
+            if self._fast is not None else []
+        spans: list[tuple[int, int]] = []
+        if self._triggers is not None:
+            trigger_view = MatchView(_special_folded(text)) if any(
+                c in text for c in SPECIAL_FOLD_CHARS) else view
+            hits: dict[int, list[int]] = {}  # as _regex_matches finds them
+            for index, start, _end in self._triggers.find_matches_as_indexes(
+                    trigger_view.data, overlapping=True):
+                hits.setdefault(index, []).append(start)
+            present: set[int] = set()
+            for needs, reach, marks in zip(self._regex_needs, self._regex_reach,
+                                           self._regex_marks, strict=True):
+                if needs is None or needs.isdisjoint(hits):
+                    continue
+                at = sorted(v for i in needs for v in hits.get(i, ()))
+                if marks and reach is not None:  # (more text around: never fewer marks)
+                    at = _marked(at, trigger_view, marks, reach + self._trigger_len)
+                present.update(at)
+            if present:  # a trigger's start: on the line of the segment that holds it
+                spans = [(c, c) for c in trigger_view.to_text_offsets(sorted(present))]
+        if found:
+            ends = view.to_text_offsets([x for hit in found for x in hit])
+            spans.extend(zip(ends[::2], ends[1::2], strict=True))
+        return spans
 
     def _regex_and_fuzzy_candidates(self, text: str, protected: Sequence[tuple[int, int]],
                                     view: MatchView | None) -> list[_Candidate]:
@@ -506,7 +551,36 @@ class CompiledGlossary:
                     windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
                 else:
                     windows.append((lo, hi))
-            yield order, entry, windowed_finditer(pattern, text, windows, reach)
+            windows = self._narrowed(order, pattern, text, windows, reach)
+            if windows:
+                yield order, entry, windowed_finditer(pattern, text, windows, reach)
+
+    def _narrowed(self, order: int, pattern: re.Pattern[str] | Re2Pattern, text: str,
+                  windows: list[tuple[int, int]], reach: int) -> list[tuple[int, int]]:
+        """``windows`` (where a match of a regex entry may start) narrowed to where the
+        pattern less its lookarounds and anchors (:func:`relaxed_pattern`) matches, by RE2 in
+        linear time, before the backtracking engine searches them. A match starting at s in a
+        window is at most ``reach`` long, so the looser pattern matches the same span in the
+        window's text, and RE2, reporting the leftmost match from each point on, reports one
+        that starts at s or holds it. Windows around common trigger words ("views", "number")
+        mostly hold no match at all."""
+        relaxed = self._relaxed.get(order, False)
+        if relaxed is False:
+            relaxed = self._relaxed[order] = relaxed_pattern(pattern.pattern)
+        if relaxed is None:
+            return windows
+        narrowed: list[tuple[int, int]] = []
+        for lo, hi in windows:
+            for m in relaxed.finditer(for_re2(text[lo:hi + reach + 1])):
+                start = lo + m.start()
+                if start >= hi:
+                    break
+                end = min(lo + m.end() + 1, hi)
+                if narrowed and start <= narrowed[-1][1]:
+                    narrowed[-1] = (narrowed[-1][0], max(narrowed[-1][1], end))
+                else:
+                    narrowed.append((start, end))
+        return narrowed
 
     def _local_rescan(self, view: MatchView, reported: list[tuple[int, int, int]],
                       failed: int) -> tuple[list[tuple[int, int, _Key]], int] | None:

@@ -48,7 +48,6 @@ _VALID = ((0, 0xD7FF), (0xE000, 0x10FFFF))
 _FOLD_CANDIDATES = "".join(map(chr, range(128))) + "".join(SPECIAL_FOLD_CHARS)
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 _SURROGATES = "".join(map(chr, range(0xD800, 0xE000)))
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SURROGATE_TO_FFFF = dict.fromkeys(map(ord, _SURROGATES), 0xFFFF)
 
 
@@ -56,6 +55,7 @@ class _NotExact(Exception):
     """The pattern uses something RE2 cannot reproduce exactly: Python's re runs it."""
 
 
+@functools.lru_cache(maxsize=4096)  # a glossary's own-file matcher compiles it again
 def to_re2(pattern: str) -> tuple[str, bool] | None:
     """RE2 syntax with the exact semantics of Python's ``re.compile(pattern)``, and whether it
     uses Unicode ``\\b``/``\\B`` (then it is exact only on texts whose word characters are all
@@ -75,29 +75,52 @@ def to_re2(pattern: str) -> tuple[str, bool] | None:
     return source, bool(uses_boundary)
 
 
-def _seq(items: list, flags: int, uses_boundary: list[bool]) -> str:
-    return "".join(_node(op, arg, flags, uses_boundary) for op, arg in items)
+def _seq(items: list, flags: int, uses_boundary: list[bool], relax: bool = False) -> str:
+    return "".join(_node(op, arg, flags, uses_boundary, relax) for op, arg in items)
 
 
-def _node(op, arg, flags: int, uses_boundary: list[bool]) -> str:
+def _node(op, arg, flags: int, uses_boundary: list[bool], relax: bool = False) -> str:
     if op == C.LITERAL:
         return _literal(arg, flags)
     if op in (C.NOT_LITERAL, C.IN, C.ANY, C.CATEGORY):
         return _class_source(_char_set((op, arg), flags))
     if op == C.SUBPATTERN:
         _group, add, delete, body = arg
-        return "(?:" + _seq(list(body), (flags | add) & ~delete, uses_boundary) + ")"
+        return "(?:" + _seq(list(body), (flags | add) & ~delete, uses_boundary, relax) + ")"
     if op == C.BRANCH:
-        return "(?:" + "|".join(_seq(list(b), flags, uses_boundary) for b in arg[1]) + ")"
+        return "(?:" + "|".join(_seq(list(b), flags, uses_boundary, relax)
+                                for b in arg[1]) + ")"
     if op in _REPEATS:
         low, high, body = arg
         if low > _RE2_MAX_REPEAT or (high != C.MAXREPEAT and high > _RE2_MAX_REPEAT):
             raise _NotExact
         count = f"{{{low},}}" if high == C.MAXREPEAT else f"{{{low},{high}}}"
-        return "(?:" + _seq(list(body), flags, uses_boundary) + ")" + count + _REPEATS[op]
+        return "(?:" + _seq(list(body), flags, uses_boundary, relax) + ")" + count + \
+            _REPEATS[op]
     if op == C.AT:
-        return _at(arg, flags, uses_boundary)
+        return "" if relax else _at(arg, flags, uses_boundary)
+    if relax and op in (C.ASSERT, C.ASSERT_NOT):
+        return ""  # a zero-width condition left out: the pattern only matches more
     raise _NotExact  # lookarounds, backreferences, conditionals, atomic groups, possessives
+
+
+def relaxed_pattern(pattern: str) -> re2._Regexp | None:
+    """RE2 for a superset of ``pattern``'s matches: its lookarounds and anchors (``^``, ``$``,
+    ``\\b``...) left out, the rest exact. Every match Python's ``re`` finds for ``pattern`` at
+    some start, this one finds at the same start, so where RE2 finds nothing ``pattern``
+    cannot match; ``None`` when no such rewrite is known (or it could match the empty
+    string). A prefilter for the regex entries RE2 cannot run exactly."""
+    try:
+        parsed = P.parse(pattern)
+        if parsed.state.flags & re.LOCALE:
+            return None
+        source = _seq(list(parsed), parsed.state.flags, [], relax=True)
+        compiled = re2.compile(source, _OPTIONS)
+    except (re.error, re2.error, _NotExact):
+        return None
+    if compiled.search("") is not None:
+        return None  # (it may match the empty string: no use as a prefilter)
+    return compiled
 
 
 def _at(where, flags: int, uses_boundary: list[bool]) -> str:
@@ -316,12 +339,26 @@ def needs_python(text: str) -> bool:
 _LAST_TEXT: tuple[str | None, bool] = (None, False)
 
 
-def _for_re2(text: str) -> str:
+_LAST_SHOWN: tuple[str | None, str | None] = (None, None)
+
+
+def for_re2(text: str) -> str:
     """The text as RE2 is shown it: UTF-8 cannot hold a surrogate, so each becomes U+FFFF
-    (one code point for one: offsets stay put)."""
-    if text.isascii() or _SURROGATE.search(text) is None:
+    (one code point for one: offsets stay put). Every RE2 entry asks about the same text in
+    turn: the answer for the last text is kept."""
+    global _LAST_SHOWN
+    if text.isascii():
         return text
-    return text.translate(_SURROGATE_TO_FFFF)
+    last = _LAST_SHOWN
+    if last[0] is text:
+        return last[1]  # type: ignore[return-value]
+    try:
+        text.encode("utf-8")  # strict UTF-8 refuses exactly the surrogates, at C speed
+        shown = text
+    except UnicodeEncodeError:
+        shown = text.translate(_SURROGATE_TO_FFFF)
+    _LAST_SHOWN = (text, shown)  # one tuple, replaced whole: safe across threads
+    return shown
 
 
 class Re2Match:
@@ -366,7 +403,7 @@ class Re2Pattern:
         if not self.linear_for(text):
             yield from self.python.finditer(text)
             return
-        for m in self._re2.finditer(_for_re2(text)):  # never empty: to_re2 refuses such patterns
+        for m in self._re2.finditer(for_re2(text)):  # never empty: to_re2 refuses such patterns
             yield Re2Match(self, m.start(), m.end())
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None
@@ -375,13 +412,13 @@ class Re2Pattern:
             return self.python.search(text, pos, len(text) if endpos is None else endpos)
         if endpos is not None and endpos < len(text):
             text = text[:endpos]  # Python's endpos: as if the text ended there
-        m = self._re2.search(_for_re2(text), pos)
+        m = self._re2.search(for_re2(text), pos)
         return None if m is None else Re2Match(self, m.start(), m.end())
 
     def match(self, text: str, pos: int = 0) -> Re2Match | re.Match[str] | None:
         if not self.linear_for(text):
             return self.python.match(text, pos)
-        m = self._re2.match(_for_re2(text), pos)
+        m = self._re2.match(for_re2(text), pos)
         return None if m is None else Re2Match(self, m.start(), m.end())
 
     def sub(self, template: str, text: str) -> str:

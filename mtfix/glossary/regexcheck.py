@@ -8,6 +8,7 @@ alternation with branches that can match the same text (``(a|a)*``, ``(\\w|\\d)+
 
 from __future__ import annotations
 
+import functools
 import re
 import re._constants as C
 import re._parser as P
@@ -55,6 +56,7 @@ def _walk(items: list, inside_unbounded: bool) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a glossary's own-file matcher compiles it again
 def check_python_regex(pattern: str) -> str | None:
     """Why ``pattern`` is too risky for Python's backtracking ``re``, or ``None``.
 
@@ -195,6 +197,7 @@ SPECIAL_FOLD_TABLE = str.maketrans({"\u212a": "k", "\u017f": "s", "\u0131": "i",
 MIN_TRIGGER = 3
 
 
+@functools.lru_cache(maxsize=4096)  # a glossary's own-file matcher compiles it again
 def regex_triggers(pattern: str) -> frozenset[str] | None:
     """Lower-case ASCII strings of which every match (or its lookaround context) contains one.
 
@@ -256,6 +259,7 @@ def _required(items: list) -> set[str] | None:
     return best
 
 
+@functools.lru_cache(maxsize=4096)  # a glossary's own-file matcher compiles it again
 def regex_marks(pattern: str) -> frozenset[str] | None:
     """Punctuation characters one of which every match of ``pattern`` (or its lookaround
     context) holds, such as the colon of "Views:"; None if no such set was found.
@@ -309,6 +313,7 @@ def _required_marks(items: list) -> set[str] | None:
     return best
 
 
+@functools.lru_cache(maxsize=4096)  # a glossary's own-file matcher compiles it again
 def regex_reach(pattern: str) -> int | None:
     """How far apart a match's start and any text it depends on can be, or None if unbounded.
 

@@ -16,6 +16,15 @@ Capabilities are declared, never sniffed:
   text in bilingual files and with ``--source``, else ``None``; the terms check uses it);
 * ``fingerprint()``: a string that changes whenever the pass would edit differently (its
   glossary entries, its rules, its model); ``--resume`` never reuses results made otherwise.
+* ``screen(text)`` (optional): for one-segment-per-line files, where most lines get no change.
+  ``text`` is many segments joined by ``\\n``; the pass returns spans such that every segment
+  for which ``find_edits(segment)`` (nothing protected) returns anything is touched by one of
+  them (see :func:`mtfix.spans.lines_touched`), or ``None`` when it cannot tell. It may
+  return more than that; never less. Only segments it touches are then fixed one by one (see
+  :meth:`mtfix.pipeline.Pipeline.quiet_lines`). A ``wants_source`` pass is screened only where
+  no segment has a source; ``wants_flags``/``wants_segment`` passes are not screened.
+  ``screen_finds_edits = True`` says the spans are (nearly always) edits it will find, so a
+  segment it touches is fixed without asking it again first.
 
 Flag edits (``flag=True``) may cover protected spans, since they change nothing.
 :class:`BasePass` gives the defaults; subclass it and set ``name``.
@@ -63,12 +72,17 @@ class BasePass:
     wants_flags: ClassVar[bool] = False
     wants_segment: ClassVar[bool] = False
     wants_source: ClassVar[bool] = False
+    screen_finds_edits: ClassVar[bool] = False
 
     def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
         raise NotImplementedError
 
     def rule_order(self) -> dict[str, int]:
         return {}
+
+    def screen(self, text: str) -> list[Span] | None:
+        """See the module doc; ``None``: this pass cannot screen, every segment is fixed."""
+        return None
 
     def state(self) -> str:
         """What distinguishes two instances of this pass (override: entries, rule ids...)."""

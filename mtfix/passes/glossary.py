@@ -19,6 +19,9 @@ class GlossaryPass(BasePass):
     def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
         return self.glossary.compiled.find_edits(text, protected)
 
+    def screen(self, text: str) -> list[Span] | None:
+        return self.glossary.compiled.screen(text)
+
     def rule_order(self) -> dict[str, int]:
         return self.glossary.compiled.order
 

@@ -156,6 +156,7 @@ class RulesPass(BasePass):
     """
 
     name = "rules"
+    screen_finds_edits = True  # (its screen is its edits on the joined segments)
 
     def __init__(self, enabled: Sequence[str] | None = None, disabled: Sequence[str] = (), *,
                  only: Sequence[str] | None = None, options: RuleOptions | None = None,
@@ -229,6 +230,13 @@ class RulesPass(BasePass):
 
     def rule_order(self) -> dict[str, int]:
         return dict(self._order)
+
+    def screen(self, text: str) -> list[Span] | None:
+        """The spans of this pass's edits on ``text`` when every rule is ``line_local`` (see
+        :meth:`mtfix.passes.base.BasePass.screen`), else None."""
+        if not all(getattr(rule, "line_local", False) for rule in self.rules):
+            return None
+        return [(e.start, e.end) for e in self.find_edits(text)]
 
 
 def _map_back(edits: list[Edit], applied: list[Edit], guard: SpanGuard) -> list[Edit]:

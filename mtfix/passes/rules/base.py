@@ -11,6 +11,12 @@ A rule is one module in ``mtfix/passes/rules/`` holding one class decorated with
   text as the in-line rules leave it, see :class:`~mtfix.passes.rules.RulesPass`);
 * ``order``: tie-break rank in the overlap policy (lower wins an exact tie);
 * ``options``: option name -> help, passed to ``__init__`` as keyword arguments;
+* ``line_local``: True when what it finds in a line does not depend on the other lines of
+  the text, so that run over many segments joined by line breaks it finds, for each segment
+  where it finds something on its own, something touching that segment (it may find more:
+  "written joined elsewhere in the text"). It lets one-segment-per-line files be screened
+  in one call (:meth:`~mtfix.passes.rules.RulesPass.screen`); left False, every segment is
+  fixed on its own. ``tests/test_lines_screen.py`` checks the shipped rules that declare it;
 
 and ``find(text, guard) -> list[Edit]``. A rule that is not sure emits a flag
 (``Edit(flag=True)``): reported, never applied. Adding a rule means adding its module, its tests
@@ -62,6 +68,7 @@ class BaseRule:
     scope: ClassVar[Scope] = "inline"
     order: ClassVar[int] = 100
     options: ClassVar[dict[str, str]] = {}
+    line_local: ClassVar[bool] = False
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         raise NotImplementedError

@@ -138,6 +138,7 @@ class CapitalsRule(BaseRule):
     # post-edited MT (titles: "from To the Moon", "with His help"), so the rule only flags.
     flag_only = True
     scope = "inline"
+    line_local = True
     order = 50
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:

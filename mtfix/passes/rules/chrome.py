@@ -68,6 +68,7 @@ class ChromeRule(BaseRule):
     description = ("Delete whole lines of web-page furniture (Print, Close window, share buttons, "
                    "'Vision protection color') listed in glossaries/chrome/page-chrome.txt.")
     scope = "line"
+    line_local = True
     order = 10
     options: ClassVar[dict[str, str]] = {
         "phrases": "a page-chrome list (one phrase per line) used instead of the shipped "

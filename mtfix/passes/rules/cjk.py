@@ -95,6 +95,7 @@ class CjkRule(BaseRule):
     default = True
     flag_only = True
     scope = "inline"
+    line_local = True
     order = 60
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:

@@ -30,6 +30,7 @@ class DuplicateLinesRule(BaseRule):
                    "line); flag a line repeated after at most two short lines (a page title "
                    "printed again above the article).")
     scope = "line"
+    line_local = True
     order = 20
 
     def __init__(self) -> None:

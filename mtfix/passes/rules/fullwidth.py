@@ -76,6 +76,7 @@ class FullwidthRule(BaseRule):
                    "where the surroundings are not English, and 《》「」.")
     default = True
     scope = "inline"
+    line_local = True
     order = 45
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:

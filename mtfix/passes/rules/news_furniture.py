@@ -95,6 +95,7 @@ class NewsFurnitureRule(BaseRule):
                    "unsure.")
     default = True
     scope = "inline"  # its edits must be seen by the whole-line rules (duplicate headlines)
+    line_local = True
     order = 15
     options: ClassVar[dict[str, str]] = {
         "sites": "a list of news-site names (one per line) used instead of the shipped "

@@ -67,6 +67,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -186,11 +188,14 @@ def _tokens_np(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
 
 
 def _tokens_py(text: str) -> tuple[list[int], list[int], list[int]]:
+    """(starts, ends, hash of each word's _fold). The text is folded once: ASCII case changes
+    keep every word's span, and a word holds no blank, so each folded word is its _fold."""
+    folded = text.lower() if text.isascii() else text.translate(_ASCII_FOLD)
     starts, ends, hashes = [], [], []
-    for m in _WORD_RE.finditer(text):
+    for m in _WORD_RE.finditer(folded):
         starts.append(m.start())
         ends.append(m.end())
-        hashes.append(hash(_fold(m.group())))
+        hashes.append(hash(m.group()))
     return starts, ends, hashes
 
 
@@ -237,6 +242,36 @@ def _candidates_np(hashes: np.ndarray, plain_gap: np.ndarray | None = None
     others = np.unique(np.concatenate(found[1:])) if len(found) > 1 else period_one[:0]
     every = np.union1d(period_one, others)
     return every, ~np.isin(every, others, assume_unique=True)
+
+
+def _may_repeat(text: str) -> bool:
+    """False when :func:`_candidates_py` surely finds nothing in ``text``: no word equals the
+    one k words on (k = 1..8) together with its neighbour (for k >= 2 every loop needs two
+    equal words in a row at distance k, see :func:`_need`). Cheap (a segment's words are
+    folded, split and compared in C), so most segments skip the per-word Python work.
+    (Words are compared by text where :func:`_candidates_py` compares hashes: a collision
+    could only make it try a candidate that :func:`_find_loop` rejects, as it compares text.)"""
+    if text.isascii():  # words: runs of ASCII letters and digits, compared as bytes
+        words = text.lower().encode().translate(_ASCII_NON_WORD).split()
+    else:  # each = _fold(word) (a word holds no blank), hashed as _tokens_py hashes it
+        words = list(map(hash, _WORD_RE.findall(text.translate(_ASCII_FOLD))))
+    if len(set(words)) == len(words):
+        return False
+    eq = operator.eq
+    if any(map(eq, words, words[1:])):
+        return True
+    pairs = set(itertools.pairwise(words))
+    if len(pairs) == len(words) - 1:  # no two words in a row come back at any distance
+        return False
+    for k in range(2, MAX_WORDS + 1):
+        same = list(map(eq, words, words[k:]))
+        if True in same and any(map(operator.and_, same, same[1:])):
+            return True
+    return False
+
+
+# ASCII bytes that are not alphanumeric (str.isalnum) -> space, so that split() gives the words
+_ASCII_NON_WORD = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + b" " * 128
 
 
 def _candidates_py(hashes: Sequence[int]) -> list[int]:
@@ -611,11 +646,14 @@ class RepetitionRule(BaseRule):
     default = True
     flag_only = False
     scope = "inline"
+    line_local = True
     order = 30
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         flags: dict[tuple[int, int], Edit] = {}
         if len(text) < SMALL_TEXT:
+            if not _may_repeat(text):
+                return []
             starts, ends, hashes = _tokens_py(text)
             candidates = _candidates_py(hashes)
         else:

@@ -97,6 +97,7 @@ class SpacingRule(BaseRule):
     default = True
     flag_only = False
     scope = "inline"
+    line_local = True
     order = 40
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:

@@ -122,6 +122,7 @@ class StrayPunctuationRule(BaseRule):
                    "unsure.")
     default = True
     scope = "inline"
+    line_local = True
     order = 44
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:

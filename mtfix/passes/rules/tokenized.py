@@ -129,6 +129,7 @@ class TokenizedRule(BaseRule):
                    "clauses stays.")
     default = True
     scope = "inline"
+    line_local = True
     order = 42
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:

@@ -1,0 +1,136 @@
+"""The one-segment-per-line screen (``Pipeline.quiet_lines``, each pass's ``screen``): a segment
+it calls quiet gets no change when fixed on its own, so ``--format lines`` writes exactly what
+fixing every line alone writes. Differential tests: the screen against each pass run on each
+segment alone, and the lines format with the screen against the same format without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from test_invariants import glossaries
+
+from mtfix.api import build_pipeline
+from mtfix.formats import FormatOptions, fix_document
+from mtfix.passes.glossary import GlossaryPass
+from mtfix.passes.rules import RULE_TYPES, RulesPass
+from mtfix.pipeline import Pipeline
+from mtfix.spans import SpanSet, lines_touched
+
+DATA = Path(__file__).parent / "data"
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+# Pieces of MT lines that wake every shipped rule and many shipped glossary entries (loops,
+# spacing, tokenised hyphens, capitals, page chrome, news furniture, full-width marks, CJK,
+# glossary keys, a regex entry's trigger with and without its colon), and separators.
+_PIECES = st.sampled_from([
+    "the", "The", "my lady", "my lady,", "of the", "meeting", "Discussion", "Comprehensively",
+    "grass - roots", "and / or", "it ' s", "don 't", "word ,", "end .", "Print", "Close window",
+    "Editor: Zhang San", "- Xinhuanet", "（", "）", "，", "中国", "second-class inspector",
+    "Second Class Inspectors", "principal responsible comrade", "Central Political Bureau",
+    "Hits:", "hits", "number of views: 35", "Vision protection color:", "Share to:", "WeChat",
+    "Welcome to", "state council", "entry - exit", "the the", "Yang Yang", "B6", "2019", "über",
+    "(", ")", "\"", "...", "!", "?", ";", ":", "K", "ſ", "İ",
+])
+_SEPS = st.sampled_from([" ", " ", " ", ", ", ". ", "  ", "\t", ""])
+
+
+@st.composite
+def segments(draw) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 12))):
+        parts.append(draw(_PIECES))
+        parts.append(draw(_SEPS))
+    return "".join(parts)
+
+
+segment_lists = st.lists(segments(), min_size=1, max_size=12)
+
+
+def _touched_alone(step, lines: list[str]) -> set[int]:
+    nothing = SpanSet([], untouchable=SpanSet([]))
+    return {i for i, line in enumerate(lines) if step.find_edits(line, nothing)}
+
+
+def _screened(step, lines: list[str]) -> set[int]:
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    spans = step.screen("\n".join(lines))
+    assert spans is not None
+    return lines_touched(starts, spans)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Pipeline:
+    return build_pipeline()
+
+
+@SETTINGS
+@given(segment_lists)
+@example(["Hits: 35", "number of views", "the the"])
+@example(["Welcome to our WeChat official account", "Welcome to Beijing"])
+def test_shipped_passes_screen_every_segment_they_edit(shipped, lines):
+    for step in shipped.passes:
+        if step.screen("x") is not None:
+            assert _touched_alone(step, lines) <= _screened(step, lines), step.name
+
+
+@pytest.mark.parametrize("rule_id", [t.id for t in RULE_TYPES if t.line_local])
+@SETTINGS
+@given(lines=segment_lists)
+def test_each_line_local_rule_screens_every_segment_it_edits(rule_id, lines):
+    step = RulesPass(only=[rule_id])
+    assert _touched_alone(step, lines) <= _screened(step, lines)
+
+
+@SETTINGS
+@given(segment_lists, glossaries())
+def test_random_glossaries_screen_every_segment_they_edit(lines, glossary):
+    step = GlossaryPass(glossary)
+    assert _touched_alone(step, lines) <= _screened(step, lines)
+
+
+def test_a_pass_that_cannot_screen_screens_nothing(shipped):
+    class Opaque(GlossaryPass):
+        def screen(self, text):
+            return None
+
+    pipeline = Pipeline([Opaque(shipped.passes[0].glossary)])
+    assert pipeline.quiet_lines(["plain words", "more words"]) == [False, False]
+    assert shipped.quiet_lines(["plain words", "a\rb"]) == [True, False]
+    assert shipped.quiet_lines(["plain words"], ["源"]) == [False]  # the terms check asks
+
+
+def _fix_lines(tmp_path: Path, text: str, pipeline: Pipeline, screened: bool) -> tuple:
+    source = tmp_path / "in.mt"
+    source.write_bytes(text.encode("utf-8"))
+    target = tmp_path / ("screened.mt" if screened else "alone.mt")
+    if not screened:
+        pipeline.quiet_lines = lambda segments, sources=(): [False] * len(segments)
+    try:
+        changes = list(fix_document(source, target, pipeline=pipeline, options=FormatOptions()))
+    finally:
+        pipeline.__dict__.pop("quiet_lines", None)
+    return target.read_bytes(), [c.to_json() for c in changes]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(segments(), min_size=1, max_size=30),
+       st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_lines_format_with_the_screen_writes_what_each_line_alone_writes(
+        tmp_path, shipped, lines, end, final_end):
+    text = end.join(lines) + (end if final_end else "")
+    assert _fix_lines(tmp_path, text, shipped, True) == _fix_lines(tmp_path, text, shipped, False)
+
+
+def test_lines_format_screen_on_real_mt(tmp_path, shipped):
+    """The tests' own MT lines and the format tests' file, screened and one by one."""
+    text = "".join(path.read_text(encoding="utf-8") for path in sorted(DATA.glob("**/*.mt")))
+    text += "Hits: 35\nThe same line.\nThe same line.\n[Print] [Close window]\n"
+    assert _fix_lines(tmp_path, text, shipped, True) == _fix_lines(tmp_path, text, shipped, False)
