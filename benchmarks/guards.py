@@ -54,29 +54,39 @@ PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
+#: the pairs the guards were tuned on (their train split), and the pairs held out from tuning
+TUNE_PAIRS = ("et-en", "ne-en", "ro-en")
+HELD_OUT_PAIRS = ("ru-en", "si-en")
+
+
 @dataclass(frozen=True)
 class Segment:
     pair: str
     mt: str
     pe: str
+    src: str = ""
 
 
-def load_segments(data: Path, split: str, limit: int | None) -> list[Segment]:
-    """Detokenized (MT, post-edit) pairs that differ, ``limit`` per language pair."""
+def load_segments(data: Path, split: str, limit: int | None,
+                  pairs: tuple[str, ...] = PAIRS) -> list[Segment]:
+    """Detokenized (MT, post-edit, source) triples whose MT and post-edit differ, ``limit``
+    per language pair."""
     from sacremoses import MosesDetokenizer
 
     detok = MosesDetokenizer("en")
     segments = []
-    for pair in PAIRS:
+    for pair in pairs:
         folder = data / "mlqe-pe" / pair
+        source_detok = MosesDetokenizer(pair.split("-")[0])
         mt_lines = (folder / f"{split}.mt").read_text(encoding="utf-8").splitlines()
         pe_lines = (folder / f"{split}.pe").read_text(encoding="utf-8").splitlines()
+        src_lines = (folder / f"{split}.src").read_text(encoding="utf-8").splitlines()
         taken = 0
-        for mt, pe in zip(mt_lines, pe_lines, strict=True):
+        for mt, pe, src in zip(mt_lines, pe_lines, src_lines, strict=True):
             mt_text, pe_text = detok.detokenize(mt.split()), detok.detokenize(pe.split())
             if mt_text == pe_text or not mt_text.strip() or not pe_text.strip():
                 continue
-            segments.append(Segment(pair, mt_text, pe_text))
+            segments.append(Segment(pair, mt_text, pe_text, source_detok.detokenize(src.split())))
             taken += 1
             if limit and taken >= limit:
                 break
@@ -404,12 +414,15 @@ class Tally:
     examples: list[tuple[str, str, str, bool]] = field(default_factory=list)
 
 
-def measure(segments: list[Segment], seed: int) -> dict[str, Tally]:
+def measure(segments: list[Segment], seed: int, with_source: bool = False) -> dict[str, Tally]:
+    """Every rewrite offered to the guards; ``with_source``: they see the source sentence too
+    (as for PO, XLIFF, TMX and ``--source``)."""
     harms = {**HARMS, **BLIND_SPOTS}
     tallies = {"post-edit": Tally(), **{kind: Tally() for kind in harms}}
     others = [s.pe for s in segments]
     for index, segment in enumerate(segments):
-        _, rejection = check_rewrite(segment.mt, segment.pe)
+        source = segment.src if with_source else None
+        _, rejection = check_rewrite(segment.mt, segment.pe, source=source)
         good = rejection is None
         _count(tallies["post-edit"], segment.mt, segment.pe, rejection, good)
         for kind, harm in harms.items():
@@ -417,7 +430,7 @@ def measure(segments: list[Segment], seed: int) -> dict[str, Tally]:
             bad = harm(segment.pe, segment.mt, rng, others)
             if bad is None or bad == segment.pe or bad == segment.mt:
                 continue
-            _, rejection = check_rewrite(segment.mt, bad)
+            _, rejection = check_rewrite(segment.mt, bad, source=source)
             tally = tallies[kind]
             _count(tally, segment.mt, bad, rejection, good)
             if good:

@@ -159,10 +159,10 @@ class ModelPass(BasePass):
         rewrites = self._rewrite(sentences, sources) if sentences else []
         results: list[list[Edit]] = []
         at = 0
-        for (_text, protected, _extra), picked in zip(calls, chosen, strict=True):
+        for (_text, protected, extra), picked in zip(calls, chosen, strict=True):
             edits: list[Edit] = []
             for sentence, proposal in zip(picked, rewrites[at:at + len(picked)], strict=True):
-                edits.extend(self._judge(sentence, proposal, protected))
+                edits.extend(self._judge(sentence, proposal, protected, extra.get("source")))
             results.append(edits)
             at += len(picked)
         return results
@@ -184,7 +184,7 @@ class ModelPass(BasePass):
                                      **extra)
 
     def _judge(self, sentence: Sentence, proposal: str | None, protected: Sequence[Span],
-               ) -> list[Edit]:
+               source: str | None = None) -> list[Edit]:
         if proposal is None:
             self.stats.skipped += 1
             return []
@@ -197,7 +197,7 @@ class ModelPass(BasePass):
                  if (s < sentence.end and sentence.start < e)
                  or (s == e and sentence.start <= s <= sentence.end)]
         word_edits, rejection = check_rewrite(sentence.text, proposal, protected=local,
-                                              limits=self.limits)
+                                              limits=self.limits, source=source)
         if rejection is not None:
             self.stats.rejected[rejection.guard] += 1
             return [Edit(sentence.start, sentence.end, proposal, rule=self.model_id,
