@@ -17,7 +17,7 @@ harm; one corruption per segment and kind, chosen with a fixed seed):
 * ``name``: a name replaced by one from another segment;
 * ``pronoun``: a pronoun replaced by a name from another segment ("He said" → "Putin said");
 * ``swap``: subject and object exchanged (two names, or the nouns either side of the verb);
-* ``unit``: a unit or currency changed ("km" → "miles", "dollars" → "euros");
+* ``unit``: a unit or currency the MT has changed ("km" → "miles", "dollars" → "euros");
 * ``list-item``: one item of a comma list dropped;
 * ``claim``: a short claim added ("..., which was later denied");
 * ``third``: a third of the sentence (a run of words) dropped;
@@ -27,10 +27,15 @@ The polarity, modality and quantifier harms draw on word lists written for this 
 they overlap the guard's lists, so what they measure is the mechanism (a swap within a known
 pair is caught), not how many of the language's opposites the guard knows.
 
-Develop on ``--split train`` and report ``--split dev``: the guards were tuned on train.
+Overfitting is guarded against by splitting: the guards are tuned on the train split of three
+pairs (``TUNE_PAIRS``: et-en, ne-en, ro-en) and reported on dev (all pairs) and on the two
+pairs held out from tuning (``HELD_OUT_PAIRS``: ru-en, si-en), dev and train; ``--summary``
+prints them side by side. ``--source`` gives the guards the source sentence too, as the
+model pass does for PO, XLIFF, TMX and ``--source`` (names of the source may then come in).
 
     python benchmarks/guards.py                       # dev, all five pairs, ~1 minute
-    python benchmarks/guards.py --split train --limit 1500 --show name:accepted
+    python benchmarks/guards.py --summary             # tuning set, dev, held out; ~5 minutes
+    python benchmarks/guards.py --split train --pairs et-en,ro-en --limit 600 --show name:accepted
 """
 
 from __future__ import annotations
@@ -310,15 +315,20 @@ decades/years hour/minute day/week week/month month/year year/month
 CURRENCY_SIGNS = {"$": "€", "€": "$", "£": "$", "%": " degrees"}
 
 
-def harm_unit(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
-    found: list[tuple[int, int, str]] = [
-        (m.start(), m.end(), _same_case(m.group(), UNITS[m.group().lower()]))
-        for m in _words(text) if m.group().lower() in UNITS]
-    found += [(i, i + 1, CURRENCY_SIGNS[c]) for i, c in enumerate(text) if c in CURRENCY_SIGNS]
-    if not found:
-        return None
-    start, end, new = rng.choice(found)
-    return text[:start] + new + text[end:]
+def _harm_unit(*, anchored: bool) -> Harm:
+    """A unit or currency changed; ``anchored``: only a unit word the MT has too."""
+    def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
+        found: list[tuple[int, int, str]] = [
+            (m.start(), m.end(), _same_case(m.group(), UNITS[m.group().lower()]))
+            for m in _words(text) if m.group().lower() in UNITS
+            and (not anchored or m.group().lower() in _mt_words(mt))]
+        found += [(i, i + 1, CURRENCY_SIGNS[c]) for i, c in enumerate(text)
+                  if c in CURRENCY_SIGNS and (not anchored or c in mt)]
+        if not found:
+            return None
+        start, end, new = rng.choice(found)
+        return text[:start] + new + text[end:]
+    return harm
 
 
 LIST_ITEM_RE = re.compile(r"(?<=[\w\")]), ([^,;:.()\"]{2,40}?)(?=,| and | or )")
@@ -383,7 +393,7 @@ HARMS: dict[str, Harm] = {
     "name": harm_name,
     "pronoun": harm_pronoun,
     "swap": _harm_swap(anchored=True),
-    "unit": harm_unit,
+    "unit": _harm_unit(anchored=True),
     "list-item": harm_list_item,
     "claim": harm_claim,
     "third": harm_third,
@@ -397,6 +407,7 @@ BLIND_SPOTS: dict[str, Harm] = {
     "modality, any word": _harm_from_table(MODALITY, anchored=False),
     "quantifier, any word": _harm_from_table(QUANTIFIER, anchored=False),
     "swap, any words": _harm_swap(anchored=False),
+    "unit, any word": _harm_unit(anchored=False),
 }
 
 
@@ -474,23 +485,64 @@ def by_pair(segments: list[Segment], tally: Tally) -> dict[str, float]:
     return {pair: accepted[pair] / total[pair] for pair in total}
 
 
+#: (column label, split, language pairs, segments per pair or None for all, with the source)
+SUMMARY_SETS = (
+    ("tuned on: train, et/ne/ro", "train", TUNE_PAIRS, 600, False),
+    ("dev, all pairs", "dev", PAIRS, None, False),
+    ("dev, held out: ru/si", "dev", HELD_OUT_PAIRS, None, False),
+    ("train, held out: ru/si", "train", HELD_OUT_PAIRS, 600, False),
+    ("dev, all pairs, with the source", "dev", PAIRS, None, True),
+)
+
+
+def summary(data: Path, seed: int) -> None:
+    """Share accepted per kind of rewrite on the tuning set, on dev and on the held-out pairs
+    (dev and train), and on dev with the source sentence given to the guards."""
+    columns = []
+    for label, split, pairs, limit, with_source in SUMMARY_SETS:
+        segments = load_segments(data, split, limit, pairs)
+        columns.append((label, len(segments), measure(segments, seed, with_source)))
+    kinds = ["post-edit", *HARMS, *BLIND_SPOTS]
+    print("| rewrite offered | " + " | ".join(f"{label} ({n:,})" for label, n, _ in columns)
+          + " |")
+    print("|---|" + "---:|" * len(columns))
+    for kind in kinds:
+        label = "the human post-edit" if kind == "post-edit" else f"harm: {kind}"
+        cells = [f"{t[kind].accepted / t[kind].offered:.1%}" if t[kind].offered else "–"
+                 for _, _, t in columns]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--split", choices=("dev", "train"), default="dev")
+    parser.add_argument("--pairs", default=",".join(PAIRS), help="language pairs, e.g. ru-en,si-en")
     parser.add_argument("--limit", type=int, default=None, help="segments per language pair")
+    parser.add_argument("--source", action="store_true",
+                        help="the guards see the source sentence too (as for PO/XLIFF/TMX)")
+    parser.add_argument("--summary", action="store_true",
+                        help="accepted shares on the tuning set, dev, the held-out pairs and with "
+                             "the source, side by side (several minutes)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", action="append", default=[], metavar="KIND:accepted|rejected",
                         help="print examples, e.g. post-edit:rejected or negation:accepted")
     parser.add_argument("--examples", type=int, default=15)
     args = parser.parse_args()
+    if args.summary:
+        started = time.perf_counter()
+        summary(args.data, args.seed)
+        print(f"\n{time.perf_counter() - started:.0f} s")
+        return
 
     started = time.perf_counter()
-    segments = load_segments(args.data, args.split, args.limit)
-    tallies = measure(segments, args.seed)
+    pairs = tuple(args.pairs.split(","))
+    segments = load_segments(args.data, args.split, args.limit, pairs)
+    tallies = measure(segments, args.seed, args.source)
     seconds = time.perf_counter() - started
-    print(f"MLQE-PE {args.split}, {', '.join(PAIRS)}: {len(segments):,} segments whose post-edit "
-          f"differs from the MT (detokenized); seed {args.seed}; {seconds:.1f} s\n")
+    print(f"MLQE-PE {args.split}, {', '.join(pairs)}: {len(segments):,} segments whose post-edit "
+          f"differs from the MT (detokenized); seed {args.seed}; "
+          f"{'with' if args.source else 'without'} the source sentence; {seconds:.1f} s\n")
     print(table(tallies, ["post-edit", *HARMS]))
     print("\nPost-edits accepted by language pair: " + ", ".join(
         f"{pair} {share:.0%}" for pair, share in by_pair(segments, tallies["post-edit"]).items()))

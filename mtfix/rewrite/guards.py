@@ -35,7 +35,6 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from collections import Counter
@@ -271,13 +270,27 @@ def check_quotes(before: str, after: str) -> Rejection | None:
     return None
 
 
-def _unit_kinds(text: str) -> list[str]:
-    """The units of ``text`` ("day" and "year" in the singular only after a number)."""
+#: a unit word is a measurement when a number comes at most this many words before it
+#: ("5 km", "12 million US dollars"); elsewhere it is also a common word ("the foot of the
+#: hill", "degrees of good")
+UNIT_NUMBER_WINDOW = 3
+
+
+def _unit_kinds(text: str) -> tuple[list[str], list[str]]:
+    """(the units of measurements in ``text``: unit signs, and unit words a number comes
+    shortly before, ``UNIT_NUMBER_WINDOW``, or right before for "day" and "year" in the
+    singular; the other unit words)."""
     sequence = words(text)
-    kinds = [UNITS[w] for i, w in enumerate(sequence) if w in UNITS
-             and (w not in AFTER_NUMBER_ONLY or (i and _is_number(sequence[i - 1])))]
-    kinds += [UNITS[c] for c in text if c in "$€£¥%°"]
-    return kinds
+    measured = [UNITS[c] for c in text if c in "$€£¥%°"]
+    loose = []
+    for i, w in enumerate(sequence):
+        if w in UNITS:
+            window = 1 if w in AFTER_NUMBER_ONLY else UNIT_NUMBER_WINDOW
+            if any(_is_number(x) for x in sequence[max(0, i - window):i]):
+                measured.append(UNITS[w])
+            else:
+                loose.append(UNITS[w])
+    return measured, loose
 
 
 def _is_number(word: str) -> bool:
@@ -285,8 +298,18 @@ def _is_number(word: str) -> bool:
 
 
 def check_units(before: str, after: str) -> Rejection | None:
-    """Units and currencies are facts like numbers: "5 km" is not "5 miles"."""
-    return _multiset_diff("units", "unit/currency", _unit_kinds(before), _unit_kinds(after))
+    """Units and currencies are facts like numbers: "5 km" is not "5 miles". After a number
+    the multiset of units must stay; elsewhere a unit word may come or go like any word ("the
+    foot of the volcano"), but not be traded for another ("for years" → "for months")."""
+    measured_before, loose_before = _unit_kinds(before)
+    measured_after, loose_after = _unit_kinds(after)
+    if rejection := _multiset_diff("units", "unit/currency", measured_before, measured_after):
+        return rejection
+    lost = Counter(loose_before) - Counter(loose_after)
+    gained = Counter(loose_after) - Counter(loose_before)
+    if lost and gained:
+        return Rejection("units", f"turns the unit {min(lost)!r} into {min(gained)!r}")
+    return None
 
 
 def negator_count(text: str) -> int:
@@ -594,10 +617,11 @@ def anchors(words_before: Sequence[str], words_after: Sequence[str],
 
 
 def check_exchange(before: str, after: str) -> Rejection | None:
-    """Two content words that trade places while everything between them was reworded
-    ("the population was excluded from areas" → "the areas were pushed into population",
-    "Germany triggered the war" → "War started the Germany"): :func:`check_order` needs a
-    word kept between them to see a swap; here there is none, in either text.
+    """Two content words that trade places while every content word between them was
+    reworded ("the population was excluded from areas" → "the areas were pushed into
+    population", "the committee criticised the ministry" → "the ministry attacked the
+    committee"): :func:`check_order` needs a word kept between them to see a swap; here there
+    is none, in either text.
 
     Legitimate reorderings are told apart by what lies between the two words: nothing in
     one of the texts ("President of Afghanistan" → "Afghan President", "the battle of
@@ -607,15 +631,15 @@ def check_exchange(before: str, after: str) -> Rejection | None:
     raw_before, raw_after = words(before), words(after)
     words_before = [stem(w) for w in raw_before]
     words_after = [stem(w) for w in raw_after]
-    found = anchors(words_before, words_after)
+    # content words only: a kept "the" between them says nothing about a swap
+    found = [anchor for anchor in anchors(words_before, words_after) if is_content(anchor[0])]
     places = sorted(place for _, _, place in found)
     voice_may_change = words_before.count("by") != words_after.count("by")
-    for (first, i, place_i), (last, j, place_j) in itertools.pairwise(found):
-        if (place_j > place_i or j - i < 2 or place_i - place_j < 2
-                or not (is_content(first) and is_content(last))):
+    for rank, ((first, i, place_i), (last, j, place_j)) in enumerate(itertools.pairwise(found)):
+        if place_j > place_i or j - i < 2 or place_i - place_j < 2:
             continue
-        if places[bisect.bisect_right(places, place_j)] != place_i:
-            continue  # a kept word between them in the rewrite: a phrase moved (check_order)
+        if places[rank] != place_j or places[rank + 1] != place_i:
+            continue  # not each in the other's place: a phrase moved past others (check_order)
         between = (*words_before[i + 1:j], *words_after[place_j + 1:place_i])
         if any(w in _COORDINATORS or w in _OF_WORDS for w in between):
             continue  # "X and Y"; "Y of X" for "X's Y" or "X Y" (a noun phrase turned round)
