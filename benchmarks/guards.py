@@ -18,9 +18,10 @@ harm; one corruption per segment and kind, chosen with a fixed seed):
 * ``pronoun``: a pronoun replaced by a name from another segment ("He said" → "Putin said");
 * ``swap``: subject and object exchanged (two names, or the nouns either side of the verb);
 * ``unit``: a unit or currency the MT has changed ("km" → "miles", "dollars" → "euros");
-* ``list-item``: one item of a comma list dropped;
+* ``list-item``: one item of a comma list dropped (one that holds a content word of the MT);
 * ``claim``: a short claim added ("..., which was later denied");
-* ``third``: a third of the sentence (a run of words) dropped;
+* ``third``: a third of the sentence (a run of words holding a content word of the MT)
+  dropped;
 * ``unrelated``: another segment's post-edit.
 
 The polarity, modality and quantifier harms draw on word lists written for this benchmark;
@@ -334,13 +335,24 @@ def _harm_unit(*, anchored: bool) -> Harm:
 LIST_ITEM_RE = re.compile(r"(?<=[\w\")]), ([^,;:.()\"]{2,40}?)(?=,| and | or )")
 
 
-def harm_list_item(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
-    """Drop one middle item of ``A, B, and C`` / ``A, B and C``."""
-    items = list(LIST_ITEM_RE.finditer(text))
-    if not items:
-        return None
-    m = rng.choice(items)
-    return text[:m.start()] + text[m.end():]
+def _says_what_mt_says(piece: str, mt: str) -> bool:
+    """``piece`` holds a content word of the MT: dropping it loses something the MT says
+    (dropping only what the post-editor added leaves a rewrite that says what the MT says)."""
+    return bool({m.group().lower() for m in _words(piece) if _is_content(m.group())}
+                & _mt_words(mt))
+
+
+def _harm_list_item(*, anchored: bool) -> Harm:
+    """Drop one middle item of ``A, B, and C`` / ``A, B and C``; ``anchored``: an item holding
+    a content word of the MT."""
+    def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
+        items = [m for m in LIST_ITEM_RE.finditer(text)
+                 if not anchored or _says_what_mt_says(m.group(), mt)]
+        if not items:
+            return None
+        m = rng.choice(items)
+        return text[:m.start()] + text[m.end():]
+    return harm
 
 
 CLAIMS = (
@@ -365,15 +377,22 @@ def harm_claim(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | N
     return body[:cut] + rng.choice(CLAIMS) + body[cut:] + text[len(body):]
 
 
-def harm_third(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
-    words = _words(text)
-    if len(words) < 3:
+def _harm_third(*, anchored: bool) -> Harm:
+    """Drop a run of a third of the words; ``anchored``: a run holding a content word of the
+    MT (each start tried in a random order)."""
+    def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
+        words = _words(text)
+        if len(words) < 3:
+            return None
+        n = max(1, round(len(words) / 3))
+        starts = list(range(0, len(words) - n + 1))
+        rng.shuffle(starts)
+        for first in starts:
+            start, end = words[first].start(), words[first + n - 1].end()
+            if not anchored or _says_what_mt_says(text[start:end], mt):
+                return re.sub(r"  +", " ", text[:start] + text[end:]).strip()
         return None
-    n = max(1, round(len(words) / 3))
-    first = rng.randrange(0, len(words) - n + 1)
-    start, end = words[first].start(), words[first + n - 1].end()
-    out = text[:start] + text[end:]
-    return re.sub(r"  +", " ", out).strip()
+    return harm
 
 
 def harm_unrelated(text: str, _mt: str, rng: random.Random, others: list[str]) -> str | None:
@@ -394,9 +413,9 @@ HARMS: dict[str, Harm] = {
     "pronoun": harm_pronoun,
     "swap": _harm_swap(anchored=True),
     "unit": _harm_unit(anchored=True),
-    "list-item": harm_list_item,
+    "list-item": _harm_list_item(anchored=True),
     "claim": harm_claim,
-    "third": harm_third,
+    "third": _harm_third(anchored=True),
     "unrelated": harm_unrelated,
 }
 #: The same corruptions on any word of the post-edit, including words the MT does not have
@@ -408,6 +427,8 @@ BLIND_SPOTS: dict[str, Harm] = {
     "quantifier, any word": _harm_from_table(QUANTIFIER, anchored=False),
     "swap, any words": _harm_swap(anchored=False),
     "unit, any word": _harm_unit(anchored=False),
+    "list-item, any item": _harm_list_item(anchored=False),
+    "third, any words": _harm_third(anchored=False),
 }
 
 
