@@ -148,3 +148,21 @@ def test_a_unit_word_without_a_number_may_not_be_traded() -> None:
     # after a number, as before: the multiset of units stays
     assert check_units("It lasted 3 years.", "It lasted 3 months.").guard == "units"
     assert check_units("It cost 12 million US dollars.", "It cost 12 million US euros.").guard == "units"
+
+
+# --- drops: far fewer content words -----------------------------------------------------------
+
+def test_a_rewrite_with_far_fewer_content_words_is_rejected() -> None:
+    from mtfix.rewrite.guards import check_dropped
+    from mtfix.worddiff import word_edits
+
+    before = "Puerto Ricos held a referendum to define the political status of the territory."
+    harmful = "In Puerto Rico, determine the political status of the territory."
+    good = "In Puerto Rico, a referendum was held to define the political status of the territory."
+    rejection = check_dropped(before, harmful, word_edits(before, harmful))
+    assert rejection is not None and "keeps" in rejection.reason
+    assert check_dropped(before, good, word_edits(before, good)) is None
+    # fewer content words with none of the sentence's lost (a duplicate said once) is fine
+    before = "The traditions and traditions of the old town survive."
+    after = "The traditions of the old town survive."
+    assert check_dropped(before, after, word_edits(before, after)) is None

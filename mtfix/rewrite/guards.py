@@ -107,6 +107,9 @@ class GuardLimits:
     max_dropped_words: int = 2
     #: content words the whole rewrite may lose beyond those it gains, as a share ("drops")
     max_net_drop_ratio: float = 0.15
+    #: the rewrite's content words, as a share of the sentence's, at least ("drops"): a
+    #: rewrite may say things in other words, but not in far fewer
+    min_content_ratio: float = 0.8
     diff_timeout_s: float = 1.0
 
 
@@ -686,12 +689,16 @@ def check_dropped(before: str, after: str, edits: Sequence[WordEdit],
         cut = before[edit.start:edit.end]
         if dropped and not words(edit.replacement) and len(words(cut)) >= PURE_CUT_WORDS:
             return Rejection("drops", f"cuts {cut.strip()!r}")
-    content_before = content_words(before)
-    lost, gained = lost_and_gained(content_before, content_words(after))
+    content_before, content_after = content_words(before), content_words(after)
+    lost, gained = lost_and_gained(content_before, content_after)
     allowed = max(limits.max_dropped_words, limits.max_net_drop_ratio * len(content_before))
     if len(lost) - len(gained) > allowed:
         return Rejection("drops", f"loses {len(lost) - len(gained)} of {len(content_before)} "
                                   f"content words ({' '.join(lost[:6])}...)")
+    if lost and len(content_after) < limits.min_content_ratio * len(content_before):
+        return Rejection("drops", f"keeps {len(content_after)} content words of "
+                                  f"{len(content_before)} (fewer than "
+                                  f"{limits.min_content_ratio:.0%}; {' '.join(lost[:6])} lost)")
     return None
 
 
