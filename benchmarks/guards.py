@@ -17,20 +17,26 @@ harm; one corruption per segment and kind, chosen with a fixed seed):
 * ``name``: a name replaced by one from another segment;
 * ``pronoun``: a pronoun replaced by a name from another segment ("He said" → "Putin said");
 * ``swap``: subject and object exchanged (two names, or the nouns either side of the verb);
-* ``unit``: a unit or currency changed ("km" → "miles", "dollars" → "euros");
-* ``list-item``: one item of a comma list dropped;
+* ``unit``: a unit or currency the MT has changed ("km" → "miles", "dollars" → "euros");
+* ``list-item``: one item of a comma list dropped (one that holds a content word of the MT);
 * ``claim``: a short claim added ("..., which was later denied");
-* ``third``: a third of the sentence (a run of words) dropped;
+* ``third``: a third of the sentence (a run of words holding a content word of the MT)
+  dropped;
 * ``unrelated``: another segment's post-edit.
 
 The polarity, modality and quantifier harms draw on word lists written for this benchmark;
 they overlap the guard's lists, so what they measure is the mechanism (a swap within a known
 pair is caught), not how many of the language's opposites the guard knows.
 
-Develop on ``--split train`` and report ``--split dev``: the guards were tuned on train.
+Overfitting is guarded against by splitting: the guards are tuned on the train split of three
+pairs (``TUNE_PAIRS``: et-en, ne-en, ro-en) and reported on dev (all pairs) and on the two
+pairs held out from tuning (``HELD_OUT_PAIRS``: ru-en, si-en), dev and train; ``--summary``
+prints them side by side. ``--source`` gives the guards the source sentence too, as the
+model pass does for PO, XLIFF, TMX and ``--source`` (names of the source may then come in).
 
     python benchmarks/guards.py                       # dev, all five pairs, ~1 minute
-    python benchmarks/guards.py --split train --limit 1500 --show name:accepted
+    python benchmarks/guards.py --summary             # tuning set, dev, held out; ~5 minutes
+    python benchmarks/guards.py --split train --pairs et-en,ro-en --limit 600 --show name:accepted
 """
 
 from __future__ import annotations
@@ -54,29 +60,39 @@ PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
+#: the pairs the guards were tuned on (their train split), and the pairs held out from tuning
+TUNE_PAIRS = ("et-en", "ne-en", "ro-en")
+HELD_OUT_PAIRS = ("ru-en", "si-en")
+
+
 @dataclass(frozen=True)
 class Segment:
     pair: str
     mt: str
     pe: str
+    src: str = ""
 
 
-def load_segments(data: Path, split: str, limit: int | None) -> list[Segment]:
-    """Detokenized (MT, post-edit) pairs that differ, ``limit`` per language pair."""
+def load_segments(data: Path, split: str, limit: int | None,
+                  pairs: tuple[str, ...] = PAIRS) -> list[Segment]:
+    """Detokenized (MT, post-edit, source) triples whose MT and post-edit differ, ``limit``
+    per language pair."""
     from sacremoses import MosesDetokenizer
 
     detok = MosesDetokenizer("en")
     segments = []
-    for pair in PAIRS:
+    for pair in pairs:
         folder = data / "mlqe-pe" / pair
+        source_detok = MosesDetokenizer(pair.split("-")[0])
         mt_lines = (folder / f"{split}.mt").read_text(encoding="utf-8").splitlines()
         pe_lines = (folder / f"{split}.pe").read_text(encoding="utf-8").splitlines()
+        src_lines = (folder / f"{split}.src").read_text(encoding="utf-8").splitlines()
         taken = 0
-        for mt, pe in zip(mt_lines, pe_lines, strict=True):
+        for mt, pe, src in zip(mt_lines, pe_lines, src_lines, strict=True):
             mt_text, pe_text = detok.detokenize(mt.split()), detok.detokenize(pe.split())
             if mt_text == pe_text or not mt_text.strip() or not pe_text.strip():
                 continue
-            segments.append(Segment(pair, mt_text, pe_text))
+            segments.append(Segment(pair, mt_text, pe_text, source_detok.detokenize(src.split())))
             taken += 1
             if limit and taken >= limit:
                 break
@@ -300,27 +316,43 @@ decades/years hour/minute day/week week/month month/year year/month
 CURRENCY_SIGNS = {"$": "€", "€": "$", "£": "$", "%": " degrees"}
 
 
-def harm_unit(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
-    found: list[tuple[int, int, str]] = [
-        (m.start(), m.end(), _same_case(m.group(), UNITS[m.group().lower()]))
-        for m in _words(text) if m.group().lower() in UNITS]
-    found += [(i, i + 1, CURRENCY_SIGNS[c]) for i, c in enumerate(text) if c in CURRENCY_SIGNS]
-    if not found:
-        return None
-    start, end, new = rng.choice(found)
-    return text[:start] + new + text[end:]
+def _harm_unit(*, anchored: bool) -> Harm:
+    """A unit or currency changed; ``anchored``: only a unit word the MT has too."""
+    def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
+        found: list[tuple[int, int, str]] = [
+            (m.start(), m.end(), _same_case(m.group(), UNITS[m.group().lower()]))
+            for m in _words(text) if m.group().lower() in UNITS
+            and (not anchored or m.group().lower() in _mt_words(mt))]
+        found += [(i, i + 1, CURRENCY_SIGNS[c]) for i, c in enumerate(text)
+                  if c in CURRENCY_SIGNS and (not anchored or c in mt)]
+        if not found:
+            return None
+        start, end, new = rng.choice(found)
+        return text[:start] + new + text[end:]
+    return harm
 
 
 LIST_ITEM_RE = re.compile(r"(?<=[\w\")]), ([^,;:.()\"]{2,40}?)(?=,| and | or )")
 
 
-def harm_list_item(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
-    """Drop one middle item of ``A, B, and C`` / ``A, B and C``."""
-    items = list(LIST_ITEM_RE.finditer(text))
-    if not items:
-        return None
-    m = rng.choice(items)
-    return text[:m.start()] + text[m.end():]
+def _says_what_mt_says(piece: str, mt: str) -> bool:
+    """``piece`` holds a content word of the MT: dropping it loses something the MT says
+    (dropping only what the post-editor added leaves a rewrite that says what the MT says)."""
+    return bool({m.group().lower() for m in _words(piece) if _is_content(m.group())}
+                & _mt_words(mt))
+
+
+def _harm_list_item(*, anchored: bool) -> Harm:
+    """Drop one middle item of ``A, B, and C`` / ``A, B and C``; ``anchored``: an item holding
+    a content word of the MT."""
+    def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
+        items = [m for m in LIST_ITEM_RE.finditer(text)
+                 if not anchored or _says_what_mt_says(m.group(), mt)]
+        if not items:
+            return None
+        m = rng.choice(items)
+        return text[:m.start()] + text[m.end():]
+    return harm
 
 
 CLAIMS = (
@@ -345,15 +377,22 @@ def harm_claim(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | N
     return body[:cut] + rng.choice(CLAIMS) + body[cut:] + text[len(body):]
 
 
-def harm_third(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
-    words = _words(text)
-    if len(words) < 3:
+def _harm_third(*, anchored: bool) -> Harm:
+    """Drop a run of a third of the words; ``anchored``: a run holding a content word of the
+    MT (each start tried in a random order)."""
+    def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
+        words = _words(text)
+        if len(words) < 3:
+            return None
+        n = max(1, round(len(words) / 3))
+        starts = list(range(0, len(words) - n + 1))
+        rng.shuffle(starts)
+        for first in starts:
+            start, end = words[first].start(), words[first + n - 1].end()
+            if not anchored or _says_what_mt_says(text[start:end], mt):
+                return re.sub(r"  +", " ", text[:start] + text[end:]).strip()
         return None
-    n = max(1, round(len(words) / 3))
-    first = rng.randrange(0, len(words) - n + 1)
-    start, end = words[first].start(), words[first + n - 1].end()
-    out = text[:start] + text[end:]
-    return re.sub(r"  +", " ", out).strip()
+    return harm
 
 
 def harm_unrelated(text: str, _mt: str, rng: random.Random, others: list[str]) -> str | None:
@@ -373,10 +412,10 @@ HARMS: dict[str, Harm] = {
     "name": harm_name,
     "pronoun": harm_pronoun,
     "swap": _harm_swap(anchored=True),
-    "unit": harm_unit,
-    "list-item": harm_list_item,
+    "unit": _harm_unit(anchored=True),
+    "list-item": _harm_list_item(anchored=True),
     "claim": harm_claim,
-    "third": harm_third,
+    "third": _harm_third(anchored=True),
     "unrelated": harm_unrelated,
 }
 #: The same corruptions on any word of the post-edit, including words the MT does not have
@@ -387,6 +426,9 @@ BLIND_SPOTS: dict[str, Harm] = {
     "modality, any word": _harm_from_table(MODALITY, anchored=False),
     "quantifier, any word": _harm_from_table(QUANTIFIER, anchored=False),
     "swap, any words": _harm_swap(anchored=False),
+    "unit, any word": _harm_unit(anchored=False),
+    "list-item, any item": _harm_list_item(anchored=False),
+    "third, any words": _harm_third(anchored=False),
 }
 
 
@@ -404,12 +446,15 @@ class Tally:
     examples: list[tuple[str, str, str, bool]] = field(default_factory=list)
 
 
-def measure(segments: list[Segment], seed: int) -> dict[str, Tally]:
+def measure(segments: list[Segment], seed: int, with_source: bool = False) -> dict[str, Tally]:
+    """Every rewrite offered to the guards; ``with_source``: they see the source sentence too
+    (as for PO, XLIFF, TMX and ``--source``)."""
     harms = {**HARMS, **BLIND_SPOTS}
     tallies = {"post-edit": Tally(), **{kind: Tally() for kind in harms}}
     others = [s.pe for s in segments]
     for index, segment in enumerate(segments):
-        _, rejection = check_rewrite(segment.mt, segment.pe)
+        source = segment.src if with_source else None
+        _, rejection = check_rewrite(segment.mt, segment.pe, source=source)
         good = rejection is None
         _count(tallies["post-edit"], segment.mt, segment.pe, rejection, good)
         for kind, harm in harms.items():
@@ -417,7 +462,7 @@ def measure(segments: list[Segment], seed: int) -> dict[str, Tally]:
             bad = harm(segment.pe, segment.mt, rng, others)
             if bad is None or bad == segment.pe or bad == segment.mt:
                 continue
-            _, rejection = check_rewrite(segment.mt, bad)
+            _, rejection = check_rewrite(segment.mt, bad, source=source)
             tally = tallies[kind]
             _count(tally, segment.mt, bad, rejection, good)
             if good:
@@ -461,23 +506,64 @@ def by_pair(segments: list[Segment], tally: Tally) -> dict[str, float]:
     return {pair: accepted[pair] / total[pair] for pair in total}
 
 
+#: (column label, split, language pairs, segments per pair or None for all, with the source)
+SUMMARY_SETS = (
+    ("tuned on: train, et/ne/ro", "train", TUNE_PAIRS, 600, False),
+    ("dev, all pairs", "dev", PAIRS, None, False),
+    ("dev, held out: ru/si", "dev", HELD_OUT_PAIRS, None, False),
+    ("train, held out: ru/si", "train", HELD_OUT_PAIRS, 600, False),
+    ("dev, all pairs, with the source", "dev", PAIRS, None, True),
+)
+
+
+def summary(data: Path, seed: int) -> None:
+    """Share accepted per kind of rewrite on the tuning set, on dev and on the held-out pairs
+    (dev and train), and on dev with the source sentence given to the guards."""
+    columns = []
+    for label, split, pairs, limit, with_source in SUMMARY_SETS:
+        segments = load_segments(data, split, limit, pairs)
+        columns.append((label, len(segments), measure(segments, seed, with_source)))
+    kinds = ["post-edit", *HARMS, *BLIND_SPOTS]
+    print("| rewrite offered | " + " | ".join(f"{label} ({n:,})" for label, n, _ in columns)
+          + " |")
+    print("|---|" + "---:|" * len(columns))
+    for kind in kinds:
+        label = "the human post-edit" if kind == "post-edit" else f"harm: {kind}"
+        cells = [f"{t[kind].accepted / t[kind].offered:.1%}" if t[kind].offered else "–"
+                 for _, _, t in columns]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--split", choices=("dev", "train"), default="dev")
+    parser.add_argument("--pairs", default=",".join(PAIRS), help="language pairs, e.g. ru-en,si-en")
     parser.add_argument("--limit", type=int, default=None, help="segments per language pair")
+    parser.add_argument("--source", action="store_true",
+                        help="the guards see the source sentence too (as for PO/XLIFF/TMX)")
+    parser.add_argument("--summary", action="store_true",
+                        help="accepted shares on the tuning set, dev, the held-out pairs and with "
+                             "the source, side by side (several minutes)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", action="append", default=[], metavar="KIND:accepted|rejected",
                         help="print examples, e.g. post-edit:rejected or negation:accepted")
     parser.add_argument("--examples", type=int, default=15)
     args = parser.parse_args()
+    if args.summary:
+        started = time.perf_counter()
+        summary(args.data, args.seed)
+        print(f"\n{time.perf_counter() - started:.0f} s")
+        return
 
     started = time.perf_counter()
-    segments = load_segments(args.data, args.split, args.limit)
-    tallies = measure(segments, args.seed)
+    pairs = tuple(args.pairs.split(","))
+    segments = load_segments(args.data, args.split, args.limit, pairs)
+    tallies = measure(segments, args.seed, args.source)
     seconds = time.perf_counter() - started
-    print(f"MLQE-PE {args.split}, {', '.join(PAIRS)}: {len(segments):,} segments whose post-edit "
-          f"differs from the MT (detokenized); seed {args.seed}; {seconds:.1f} s\n")
+    print(f"MLQE-PE {args.split}, {', '.join(pairs)}: {len(segments):,} segments whose post-edit "
+          f"differs from the MT (detokenized); seed {args.seed}; "
+          f"{'with' if args.source else 'without'} the source sentence; {seconds:.1f} s\n")
     print(table(tallies, ["post-edit", *HARMS]))
     print("\nPost-edits accepted by language pair: " + ", ".join(
         f"{pair} {share:.0%}" for pair, share in by_pair(segments, tallies["post-edit"]).items()))

@@ -31,6 +31,13 @@ alone sends ``--sentences`` sentences at each bound of requests in flight; then 
 again with the rewrite cache, which sends nothing.
 
     python benchmarks/model_speed.py --server-latency 0.2 --parallel 1,4,16
+
+``--segments`` adds, to either, the same sentences given as a one-segment-per-line ``.mt``
+file (the segmented formats: lines, JSON Lines, PO, XLIFF, TMX): once one segment at a time
+(``segment_window`` 1, as before segments were batched) and once with the segments batched
+(the default window).
+
+    python benchmarks/model_speed.py --server-latency 0.1 --parallel 1,16 --segments
 """
 
 from __future__ import annotations
@@ -126,8 +133,33 @@ class EchoRewriter:
         return list(sentences)
 
 
+def fix_timed(model_pass, text: str, as_lines: bool) -> float:
+    """Seconds to fix ``text`` with the model pass alone: as plain text (``fix_text``: chunks
+    of many sentences) or as a one-segment-per-line ``.mt`` file (the segmented formats)."""
+    from mtfix.api import build_pipeline
+    from mtfix.formats import fix_document
+
+    pipeline = build_pipeline(default_glossaries=False, use_rules=False, extra_passes=[model_pass])
+    started = time.perf_counter()
+    if not as_lines:
+        pipeline.fix_text(text, doc="corpus")
+        return time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.mt"
+        source.write_text(text, encoding="utf-8")
+        started = time.perf_counter()
+        for _ in fix_document(source, Path(tmp) / "out.mt", pipeline=pipeline):
+            pass
+    return time.perf_counter() - started
+
+
+#: how the sentences are given to the pass: (label, as a lines file, segment window)
+LAYOUTS = (("text", False, None), ("lines, one segment at a time", True, 1),
+           ("lines, segments batched", True, None))
+
+
 def by_batch(folder: Path, sentences: list[str], post_edits: list[str], sizes: list[int],
-             max_new_tokens: int) -> None:
+             max_new_tokens: int, segments: bool = False) -> None:
     """The model pass alone, once per batch size: sentences per second."""
     from mtfix.api import build_pipeline
     from mtfix.rewrite import ModelPass, check_rewrite, load_model_pass
@@ -151,22 +183,29 @@ def by_batch(folder: Path, sentences: list[str], post_edits: list[str], sizes: l
     print(f"guards alone: {guard_ms:.2f} ms per rewrite (MLQE-PE post-edits offered)")
     timed(load_model_pass(str(folder), rewrite="all", batch_size=sizes[0],
                           max_new_tokens=max_new_tokens))  # warm-up: first-call costs
-    print("| batch size | seconds | sentences/s | accepted | rejected |")
-    print("|---:|---:|---:|---:|---:|")
+    layouts = LAYOUTS if segments else LAYOUTS[:1]
+    print("| batch size | " + " | ".join(f"{label}: s, sentences/s" for label, _, _ in layouts)
+          + " |")
+    print("|---:|" + "---:|" * len(layouts))
     for size in sizes:
-        seconds, stats = timed(load_model_pass(str(folder), rewrite="all", batch_size=size,
-                                               max_new_tokens=max_new_tokens))
-        print(f"| {size} | {seconds:.2f} | {stats.sent / seconds:.1f} | {stats.accepted} | "
-              f"{sum(stats.rejected.values())} |")
+        cells = []
+        for _label, as_lines, window in layouts:
+            model_pass = load_model_pass(str(folder), rewrite="all", batch_size=size,
+                                         max_new_tokens=max_new_tokens)
+            if window:
+                model_pass.segment_window = window
+            seconds = fix_timed(model_pass, text, as_lines)
+            cells.append(f"{seconds:.2f} s, {model_pass.stats.sent / seconds:.1f}")
+        print(f"| {size} | " + " | ".join(cells) + " |")
 
 
 def by_parallel(sentences: list[str], post_edits: list[str], latency: float,
-                bounds: list[int]) -> None:
+                bounds: list[int], segments: bool = False) -> None:
     """The openai backend against a stub server with a fixed latency, per parallel bound."""
     import tempfile as _tempfile
 
     sys.path.insert(0, str(ROOT / "tests"))
-    from model_server_stub import Script, running
+    from model_server_stub import Script, StubServer
 
     from mtfix.api import build_pipeline
     from mtfix.rewrite import CachedRewriter, ModelPass, OpenAIRewriter, RewriteCache
@@ -183,14 +222,26 @@ def by_parallel(sentences: list[str], post_edits: list[str], latency: float,
         return time.perf_counter() - started, model_pass.stats
 
     print(f"stub server answering after {latency:g} s with the post-edit")
-    print("| requests in flight | seconds | sentences/s | most in flight at the server |")
-    print("|---:|---:|---:|---:|")
-    with running(Script(rewrite=lambda s: answers.get(s, s), delay_s=latency)) as server:
+    layouts = LAYOUTS if segments else LAYOUTS[:1]
+    print("| requests in flight | " + " | ".join(
+        f"{label}: s, sentences/s, most in flight" for label, _, _ in layouts) + " |")
+    print("|---:|" + "---:|" * len(layouts))
+    # (the tests' stub stops itself after 30 s; a benchmark run may take longer)
+    server = StubServer(Script(rewrite=lambda s: answers.get(s, s), delay_s=latency),
+                        lifetime_s=1800).start()
+    try:
         for bound in bounds:
-            server.max_in_flight = 0
-            seconds, stats = timed(OpenAIRewriter(server.url, "stub-model", parallel=bound, key=""))
-            print(f"| {bound} | {seconds:.2f} | {stats.sent / seconds:.1f} | "
-                  f"{server.max_in_flight} |")
+            cells = []
+            for _label, as_lines, window in layouts:
+                server.max_in_flight = 0
+                model_pass = ModelPass(OpenAIRewriter(server.url, "stub-model", parallel=bound,
+                                                      key=""), rewrite="all")
+                if window:
+                    model_pass.segment_window = window
+                seconds = fix_timed(model_pass, text, as_lines)
+                cells.append(f"{seconds:.2f} s, {model_pass.stats.sent / seconds:.1f}, "
+                             f"{server.max_in_flight}")
+            print(f"| {bound} | " + " | ".join(cells) + " |")
         with _tempfile.TemporaryDirectory() as cache_dir:
             bound = bounds[-1]
             timed(CachedRewriter(OpenAIRewriter(server.url, "stub-model", parallel=bound, key=""),
@@ -201,6 +252,8 @@ def by_parallel(sentences: list[str], post_edits: list[str], latency: float,
                 RewriteCache(cache_dir)))
             print(f"rerun with the rewrite cache: {seconds:.2f} s, {stats.sent / seconds:.0f} "
                   f"sentences/s, {server.chat_calls - calls} requests sent")
+    finally:
+        server.stop()
 
 
 def main() -> None:
@@ -219,11 +272,14 @@ def main() -> None:
     parser.add_argument("--server-latency", type=float, default=None, metavar="SECONDS",
                         help="the openai backend against a stub server with this latency")
     parser.add_argument("--parallel", default="1,4,16", help="with --server-latency")
+    parser.add_argument("--segments", action="store_true",
+                        help="with --by-batch or --server-latency: also the same sentences as a "
+                             "one-per-line file, one segment at a time and batched")
     args = parser.parse_args()
     if args.server_latency is not None:
         sentences, post_edits = mlqe_sentences(args.data, args.sentences)
         by_parallel(sentences, post_edits, args.server_latency,
-                    [int(x) for x in args.parallel.split(",")])
+                    [int(x) for x in args.parallel.split(",")], args.segments)
         return
 
     import torch
@@ -240,7 +296,7 @@ def main() -> None:
                   f"parameters); torch threads={args.threads}; "
                   f"device={'cuda' if torch.cuda.is_available() else 'cpu'}")
             by_batch(folder, sentences, post_edits, [int(x) for x in args.by_batch.split(",")],
-                     args.max_new_tokens)
+                     args.max_new_tokens, args.segments)
             return
         print(f"corpus: {len(corpus):,} characters; tiny T5 d_model={args.d_model} "
               f"layers={args.layers} ({params:,} parameters); torch threads={args.threads}; "

@@ -13,8 +13,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from mtfix.change import (
     START_END,
@@ -69,6 +70,28 @@ class Result:
 _BREAK_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _OTHER_BREAK_RE = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SegmentJob:
+    """One segment for :meth:`Pipeline.fix_segments`: its text and the keyword arguments of
+    :meth:`Pipeline.fix_segment` (``doc``, ``segment``, ``protected``, ``source``...)."""
+
+    text: str
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _PassCall:
+    """What a segment asks a batching pass: ``step.find_edits(text, protected, **extra)``."""
+
+    step: Any
+    step_number: int
+    text: str
+    protected: Any
+    extra: dict[str, Any]
+
 
 class Pipeline:
     """An ordered list of passes (glossary, rules, model...)."""
@@ -85,6 +108,82 @@ class Pipeline:
         ``text``; ``lines`` gives line numbers (document-level) for those offsets; ``format``
         names the file format, recorded in every change; ``source`` is the unit's source-
         language text where the file has one (bilingual files, ``--source``)."""
+        run = self._run(text, doc=doc, segment=segment, protected=protected, offset=offset,
+                        lines=lines, base=base, format=format, source=source)
+        try:
+            call = next(run)
+            while True:  # a batching pass, asked for one segment alone
+                call = run.send(call.step.find_edits(call.text, call.protected, **call.extra))
+        except StopIteration as stop:
+            return stop.value
+
+    @property
+    def segment_window(self) -> int:
+        """How many segments :meth:`fix_in_order` fixes together: the largest
+        ``segment_window`` of a batching pass, 1 when no pass batches."""
+        return max((getattr(step, "segment_window", 1) for step in self.passes
+                    if getattr(step, "batches", False)), default=1)
+
+    def fix_segments(self, jobs: Sequence[SegmentJob]) -> list[tuple[str, list[Change]]]:
+        """:meth:`fix_segment` for each job, with every batching pass (``batches = True``: the
+        model pass) asked once for all of them through ``find_edits_many``. The results are
+        those of :meth:`fix_segment` job by job, byte for byte; only the pass is asked fewer,
+        larger questions (a model server gets them in parallel, a local model in batches)."""
+        runs = [self._run(job.text, **job.options) for job in jobs]
+        results: list[tuple[str, list[Change]] | None] = [None] * len(jobs)
+        waiting: dict[int, _PassCall] = {}
+
+        def advance(index: int, found: list[Edit] | None) -> None:
+            try:
+                call = next(runs[index]) if found is None else runs[index].send(found)
+            except StopIteration as stop:
+                results[index] = stop.value
+                waiting.pop(index, None)
+            else:
+                waiting[index] = call
+
+        for index in range(len(runs)):
+            advance(index, None)
+        while waiting:
+            # the earliest pass any segment waits at: every segment reaches it in pass order
+            first = min(call.step_number for call in waiting.values())
+            indexes = [i for i, call in waiting.items() if call.step_number == first]
+            calls = [waiting[i] for i in indexes]
+            found_all = calls[0].step.find_edits_many(
+                [(c.text, c.protected, c.extra) for c in calls])
+            for index, found in zip(indexes, found_all, strict=True):
+                advance(index, found)
+        return results  # type: ignore[return-value]
+
+    def fix_in_order(self, items: Iterable[T], jobs: Callable[[T], Sequence[SegmentJob]],
+                     ) -> Iterator[tuple[T, list[tuple[str, list[Change]]]]]:
+        """(item, the results of its jobs) for each item, in order, reading ahead up to
+        :attr:`segment_window` items so that a batching pass sees many segments at once.
+
+        For the segmented formats: an item is a line or a translation unit, ``jobs(item)`` its
+        segments (none for a blank line). Without a batching pass, one item at a time."""
+        window = self.segment_window
+        iterator = iter(items)
+        while True:
+            taken = list(itertools.islice(iterator, window))
+            if not taken:
+                return
+            job_lists = [list(jobs(item)) for item in taken]
+            flat = [job for job_list in job_lists for job in job_list]
+            results = self.fix_segments(flat) if window > 1 else [
+                self.fix_segment(job.text, **job.options) for job in flat]
+            at = 0
+            for item, job_list in zip(taken, job_lists, strict=True):
+                yield item, results[at:at + len(job_list)]
+                at += len(job_list)
+
+    def _run(self, text: str, *, doc: str, segment: str | None = None,
+             protected: Sequence[Span] = (), offset: int = 0,
+             lines: LineNumbers | None = None, base: str | None = None,
+             format: str | None = None, source: str | None = None,
+             ) -> Generator[_PassCall, list[Edit], tuple[str, list[Change]]]:
+        """The body of :meth:`fix_segment`, as a generator that stops at each batching pass
+        (yielding what to ask it; the edits it found are sent back) and returns the result."""
         if base is None:
             base = text_hash(text)
         lines = lines or LineIndex(text)
@@ -112,7 +211,10 @@ class Pipeline:
                 extra["segment"] = segment
             if step.wants_source:
                 extra["source"] = source
-            found = step.find_edits(current, guard_set, **extra)
+            if getattr(step, "batches", False):
+                found = yield _PassCall(step, step_number, current, guard_set, extra)
+            else:
+                found = step.find_edits(current, guard_set, **extra)
             if not found:
                 continue
             edits, absorbing = _admissible(found, guard_set, hard, current) if guarded \

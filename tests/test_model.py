@@ -269,3 +269,50 @@ def test_a_local_model_is_cached_when_asked(tiny_models: dict[str, Path], tmp_pa
     assert cached.hits == len(COPY_SENTENCES) and cached.misses == 0
     assert again.changes == first.changes
     assert not isinstance(load_model_pass(str(tiny_models["untrained-t5"])).rewriter, CachedRewriter)
+
+
+def _fix_lines(folder: Path, tmp_path: Path, *, window: int, source: Path | None = None,
+               batch_size: int = 4) -> tuple[bytes, list, list[str]]:
+    """Fix COPY_SENTENCES as a one-per-line file; returns the output, the changes and every
+    model input (the prompts the tokenizer got)."""
+    from mtfix.formats import FormatOptions, fix_document
+
+    path = tmp_path / "in.mt"
+    path.write_text("\n".join(COPY_SENTENCES) + "\n", encoding="utf-8")
+    model_pass = load_model_pass(str(folder), prompt=PROMPT, rewrite="all", batch_size=batch_size)
+    model_pass.segment_window = window
+    inputs: list[str] = []
+    generate = model_pass.rewriter._generate
+
+    def spy(texts: list[str], max_new_tokens: int) -> list[str]:
+        inputs.extend(texts)
+        return generate(texts, max_new_tokens)
+
+    model_pass.rewriter._generate = spy
+    pipeline = build_pipeline(default_glossaries=False, use_rules=False, extra_passes=[model_pass])
+    out = tmp_path / f"out-{window}.mt"
+    options = FormatOptions(source=str(source) if source else None)
+    changes = list(fix_document(path, out, pipeline=pipeline, options=options))
+    return out.read_bytes(), changes, inputs
+
+
+def test_the_source_line_reaches_a_local_model(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    source = tmp_path / "in.src"
+    source.write_text("".join(f"源句 {i}\n" for i in range(len(COPY_SENTENCES))), encoding="utf-8")
+    _, _, inputs = _fix_lines(tiny_models["copy-t5"], tmp_path, window=256, source=source)
+    assert sorted(inputs) == sorted(f"{PROMPT}{s} (source: 源句 {i})"
+                                    for i, s in enumerate(COPY_SENTENCES))
+    _, _, plain = _fix_lines(tiny_models["copy-t5"], tmp_path, window=256)
+    assert sorted(plain) == sorted(PROMPT + s for s in COPY_SENTENCES)
+
+
+@pytest.mark.parametrize("model", ["copy-t5", "untrained-t5"])
+def test_lines_batched_across_segments_match_one_at_a_time(tiny_models: dict[str, Path],
+                                                           tmp_path: Path, model: str) -> None:
+    """With a batch size of 1 the model sees the same inputs alone either way, so the output
+    must be identical byte for byte; batched (4), the copy model's output is too."""
+    for batch_size in (1, 4) if model == "copy-t5" else (1,):
+        alone = _fix_lines(tiny_models[model], tmp_path, window=1, batch_size=batch_size)
+        together = _fix_lines(tiny_models[model], tmp_path, window=256, batch_size=batch_size)
+        assert together[:2] == alone[:2]
+        assert sorted(together[2]) == sorted(alone[2])

@@ -62,9 +62,10 @@ class _FailuresAsInputErrors(WrappedRewriter):
     backend refuses further work at once, so each later file fails fast with the same line."""
 
     def rewrite(self, sentences: Sequence[str], *, batch_size: int = 8,
-                progress: Callable[[int], None] | None = None) -> list[str | None]:
-        try:
-            return self.inner.rewrite(sentences, batch_size=batch_size, progress=progress)
+                progress: Callable[[int], None] | None = None, **extra) -> list[str | None]:
+        try:  # (``extra``: ``sources=`` for bilingual files)
+            return self.inner.rewrite(sentences, batch_size=batch_size, progress=progress,
+                                      **extra)
         except (BackendError, CacheError) as exc:
             raise InputError(str(exc)) from None
 

@@ -20,7 +20,7 @@ from mtfix.change import Change
 from mtfix.chunking import LONG_LINE_LIMIT
 from mtfix.fileio import InputError, atomic_writer, iter_lines
 from mtfix.formats.base import FormatOptions, FormatSpec, register_format
-from mtfix.pipeline import Pipeline
+from mtfix.pipeline import Pipeline, SegmentJob
 
 _DECODER = json.JSONDecoder()
 _TOO_LONG = "shorten the record's text or split the record into several lines"
@@ -84,50 +84,80 @@ def encode_like(value: str, original_literal: str) -> str:
     return json.dumps(value, ensure_ascii=ascii_only)
 
 
-def fix_jsonl_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
-                   fields: Sequence[str], name: str) -> tuple[str, list[Change]]:
-    """Fix the ``fields`` of one JSON Lines line; returns the new line and its changes."""
+def jsonl_jobs(line: str, number: int, *, doc: str, fields: Sequence[str], name: str,
+               ) -> list[tuple[tuple[int, int], SegmentJob]]:
+    """The ``fields`` of one JSON Lines line to fix: (span of the string literal in the line,
+    its segment job) each. A line that is not a JSON object is an :class:`InputError`."""
     body = line.rstrip("\r\n")
     if not body.strip():
-        return line, []
+        return []
     try:
         json.loads(body)  # full validation first: a broken line is an error, not skipped
-        edits: list[tuple[int, int, str]] = []
-        changes: list[Change] = []
+        found = []
         for field in fields:
             span = field_span(body, field.split("."))
             if span is None or body[span[0]] != '"':
                 continue
-            literal = body[span[0]:span[1]]
-            text = json.loads(literal)
-            fixed, found = pipeline.fix_segment(text, doc=doc, segment=f"{number}/{field}",
-                                                format="jsonl")
-            changes.extend(found)
-            if fixed != text:
-                edits.append((span[0], span[1], encode_like(fixed, literal)))
+            text = json.loads(body[span[0]:span[1]])
+            found.append((span, SegmentJob(text, {"doc": doc, "segment": f"{number}/{field}",
+                                                  "format": "jsonl"})))
     except ValueError as exc:
         raise InputError(f"{name}:{number}: not a JSON object line ({exc}); fix the line or "
                          "remove it") from None
+    return found
+
+
+def finish_jsonl_line(line: str, spans: Sequence[tuple[int, int]],
+                      results: Sequence[tuple[str, list[Change]]]) -> tuple[str, list[Change]]:
+    """The new line and its changes, from the fixed text of each field (``spans``: where each
+    field's string literal is in ``line``)."""
+    edits: list[tuple[int, int, str]] = []
+    changes: list[Change] = []
+    for (start, end), (fixed, found) in zip(spans, results, strict=True):
+        changes.extend(found)
+        literal = line[start:end]
+        if fixed != json.loads(literal):
+            edits.append((start, end, encode_like(fixed, literal)))
     if not edits:
         return line, changes
     pieces, pos = [], 0
     for start, end, literal in sorted(edits):
-        pieces += [body[pos:start], literal]
+        pieces += [line[pos:start], literal]
         pos = end
     pieces.append(line[pos:])  # the rest of the line, end of line included
     return "".join(pieces), changes
 
 
+def fix_jsonl_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
+                   fields: Sequence[str], name: str) -> tuple[str, list[Change]]:
+    """Fix the ``fields`` of one JSON Lines line; returns the new line and its changes."""
+    found = jsonl_jobs(line, number, doc=doc, fields=fields, name=name)
+    return finish_jsonl_line(line, [span for span, _ in found],
+                             [pipeline.fix_segment(job.text, **job.options) for _, job in found])
+
+
 def fix_jsonl_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                    options) -> Iterator[Change]:
-    """Fix the ``options.fields`` of every line of a JSON Lines file, streaming."""
+    """Fix the ``options.fields`` of every line of a JSON Lines file, streaming (a window of
+    lines at a time when the model pass is on, so it sees many fields at once)."""
     if not options.fields:
         raise InputError(f"{source}: JSON Lines needs the text field(s) to fix: give --field NAME")
-    with atomic_writer(target) as out:
+    spans: dict[int, list[tuple[int, int]]] = {}
+
+    def jobs(item: tuple[int, str, str]) -> list[SegmentJob]:
+        number, _bom, line = item
+        found = jsonl_jobs(line, number, doc=doc, fields=options.fields, name=str(source))
+        spans[number] = [span for span, _ in found]
+        return [job for _, job in found]
+
+    def numbered() -> Iterator[tuple[int, str, str]]:
         for number, line in enumerate(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG), 1):
             bom, line = split_bom(line) if number == 1 else ("", line)
-            fixed, changes = fix_jsonl_line(line, number, pipeline=pipeline, doc=doc,
-                                            fields=options.fields, name=str(source))
+            yield number, bom, line
+
+    with atomic_writer(target) as out:
+        for (number, bom, line), results in pipeline.fix_in_order(numbered(), jobs):
+            fixed, changes = finish_jsonl_line(line, spans.pop(number), results)
             out.write(bom + fixed)
             yield from changes
 

@@ -22,7 +22,7 @@ from mtfix.change import Change
 from mtfix.chunking import LONG_LINE_LIMIT
 from mtfix.fileio import InputError, atomic_writer, iter_lines
 from mtfix.formats.base import FormatSpec, register_format
-from mtfix.pipeline import Pipeline
+from mtfix.pipeline import Pipeline, SegmentJob
 from mtfix.spans import FixedLine
 
 _TOO_LONG = ("split it, or fix the file as plain text (--format text), which cuts long lines "
@@ -38,21 +38,36 @@ def split_line_end(line: str) -> tuple[str, str]:
     return line, ""
 
 
-def fix_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
-             source: str | None = None) -> tuple[str, list[Change]]:
-    """Fix one line (its end kept as it is); returns the new line and its changes.
-    ``source``: the line's source-language text (``--source``), for the terms check."""
-    body, end = split_line_end(line)
+def line_jobs(line: str, number: int, *, doc: str, source: str | None = None,
+              ) -> list[SegmentJob]:
+    """The segment of one line for the pipeline (none for a blank line). ``source``: the
+    line's source-language text (``--source``), for the terms check and the model."""
+    body, _end = split_line_end(line)
     if not body.strip():
+        return []
+    return [SegmentJob(body, {"doc": doc, "segment": str(number), "lines": FixedLine(number),
+                              "format": "lines", "source": source})]
+
+
+def finish_line(line: str, results: list[tuple[str, list[Change]]]) -> tuple[str, list[Change]]:
+    """The new line (its end kept as it is) and its changes, from the result of its job."""
+    if not results:
         return line, []
-    fixed, changes = pipeline.fix_segment(body, doc=doc, segment=str(number),
-                                          lines=FixedLine(number),
-                                          format="lines", source=source)
+    body, end = split_line_end(line)
+    fixed, changes = results[0]
     if fixed.count("\n") + fixed.count("\r") != body.count("\n") + body.count("\r"):
         # A replacement holding a line break would shift every later line against its source:
         # the line stays as it was and its changes are only proposed (flags).
         return line, [_as_flag(c) for c in changes]
     return fixed + end, changes
+
+
+def fix_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
+             source: str | None = None) -> tuple[str, list[Change]]:
+    """Fix one line (its end kept as it is); returns the new line and its changes.
+    ``source``: the line's source-language text (``--source``), for the terms check."""
+    jobs = line_jobs(line, number, doc=doc, source=source)
+    return finish_line(line, [pipeline.fix_segment(job.text, **job.options) for job in jobs])
 
 
 def _as_flag(change: Change) -> Change:
@@ -76,32 +91,50 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
     always does), so the output and the changes are those of fixing every line alone."""
     sources = _source_lines(options.source)
     count = 0
-    with atomic_writer(target) as out:
-        for batch, error in _batches(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG)):
-            source_lines = []
-            for _ in batch:
-                source_lines.append(next(sources))
-                if source_lines[-1] is _ENDED:
-                    break
-            bodies = [split_line_end(line)[0] for line in batch[:len(source_lines)]]
-            quiet = pipeline.quiet_lines(
-                bodies, [None if s is _ENDED else s for s in source_lines])
-            for index, line in enumerate(batch):
-                count += 1
-                source_line = source_lines[index]
+    if pipeline.segment_window > 1:
+        # a batching pass (the model): read ahead a window of lines so it sees many at once
+        def numbered() -> Iterator[tuple[int, str, str | None]]:
+            nonlocal count
+            for count, line in enumerate(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG), 1):
+                source_line = next(sources)
                 if source_line is _ENDED:
                     raise _misaligned(options.source, source, f"fewer lines than the {count} of")
-                if quiet[index]:
-                    out.write(line)
-                    continue
-                fixed, changes = fix_line(line, count, pipeline=pipeline, doc=doc,
-                                          source=source_line)
+                yield count, line, source_line
+
+        with atomic_writer(target) as out:
+            for (_number, line, _), results in pipeline.fix_in_order(
+                    numbered(), lambda item: line_jobs(item[1], item[0], doc=doc, source=item[2])):
+                fixed, changes = finish_line(line, results)
                 out.write(fixed)
                 yield from changes
-            if error is not None:
-                raise error
-        if options.source is not None and next(sources) is not _ENDED:
-            raise _misaligned(options.source, source, f"more lines than the {count} of")
+    else:
+        # no batching pass: screen batches of lines, fix only those a pass would edit
+        with atomic_writer(target) as out:
+            for batch, error in _batches(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG)):
+                source_lines = []
+                for _ in batch:
+                    source_lines.append(next(sources))
+                    if source_lines[-1] is _ENDED:
+                        break
+                bodies = [split_line_end(line)[0] for line in batch[:len(source_lines)]]
+                quiet = pipeline.quiet_lines(
+                    bodies, [None if s is _ENDED else s for s in source_lines])
+                for index, line in enumerate(batch):
+                    count += 1
+                    source_line = source_lines[index]
+                    if source_line is _ENDED:
+                        raise _misaligned(options.source, source, f"fewer lines than the {count} of")
+                    if quiet[index]:
+                        out.write(line)
+                        continue
+                    fixed, changes = fix_line(line, count, pipeline=pipeline, doc=doc,
+                                              source=source_line)
+                    out.write(fixed)
+                    yield from changes
+                if error is not None:
+                    raise error
+    if options.source is not None and next(sources) is not _ENDED:
+        raise _misaligned(options.source, source, f"more lines than the {count} of")
 
 
 def _batches(lines: Iterator[str]) -> Iterator[tuple[list[str], Exception | None]]:

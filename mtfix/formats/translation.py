@@ -35,7 +35,7 @@ from typing import Any
 from mtfix.change import Change
 from mtfix.fileio import InputError, atomic_writer, binary_error, read_bytes, utf16_byte_order
 from mtfix.formats.base import FormatSpec, Segment, merge_spans, placeholder_spans, register_format
-from mtfix.pipeline import Pipeline
+from mtfix.pipeline import Pipeline, SegmentJob
 from mtfix.spans import Span
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -344,13 +344,21 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
     mark = options.mark_review is not False
     changed = False
     written: list[tuple[Any, XmlTarget]] = []
-    for owner, xml_target in units(store):
-        segment = xml_target.segment()
-        if not segment.text.strip():
-            continue
-        fixed, changes = pipeline.fix_segment(segment.text, doc=doc, segment=segment.id,
-                                              protected=segment.protected, format=name,
-                                              source=segment.source)
+
+    def targets() -> Iterator[tuple[Any, XmlTarget, Segment]]:
+        for owner, xml_target in units(store):
+            segment = xml_target.segment()
+            if segment.text.strip():
+                yield owner, xml_target, segment
+
+    def jobs(item: tuple[Any, XmlTarget, Segment]) -> list[SegmentJob]:
+        segment = item[2]
+        return [SegmentJob(segment.text, {"doc": doc, "segment": segment.id,
+                                          "protected": segment.protected, "format": name,
+                                          "source": segment.source})]
+
+    # a window of units at a time, so the model pass sees many segments at once
+    for (owner, xml_target, segment), [(fixed, changes)] in pipeline.fix_in_order(targets(), jobs):
         yield from changes
         if fixed != segment.text:
             xml_target.write(changes)
@@ -379,18 +387,24 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
 
     store, original, _kind = _load(source, "po")
     changed = False
-    for unit in store.units:
-        if unit.isheader() or unit.isobsolete() or not unit.target:
-            continue
+
+    def jobs(unit: Any) -> list[SegmentJob]:
+        return [SegmentJob(text, {"doc": doc, "segment": segment_id,
+                                  "protected": merge_spans(placeholder_spans(text)),
+                                  "format": "po", "source": str(unit.source or "") or None})
+                for segment_id, text in _po_segments(unit) if text.strip()]
+
+    units = (unit for unit in store.units
+             if not (unit.isheader() or unit.isobsolete() or not unit.target))
+    # a window of units at a time, so the model pass sees many segments at once
+    for unit, results in pipeline.fix_in_order(units, jobs):
         new_texts, unit_changed = [], False
-        for segment_id, text in _po_segments(unit):
+        fixed_texts = iter(results)
+        for _segment_id, text in _po_segments(unit):
             if not text.strip():
                 new_texts.append(text)
                 continue
-            protected = merge_spans(placeholder_spans(text))
-            fixed, changes = pipeline.fix_segment(text, doc=doc, segment=segment_id,
-                                                  protected=protected, format="po",
-                                                  source=str(unit.source or "") or None)
+            fixed, changes = next(fixed_texts)
             yield from changes
             new_texts.append(fixed)
             unit_changed |= fixed != text

@@ -14,6 +14,11 @@ Capabilities are declared, never sniffed:
   fixed, ``None`` for plain text; the replay pass of ``mtfix apply`` uses it);
 * ``wants_source = True``: the pipeline also passes ``source=`` (the unit's source-language
   text in bilingual files and with ``--source``, else ``None``; the terms check uses it);
+* ``batches = True``: the pass also has ``find_edits_many(calls)``, ``calls`` being
+  ``(text, protected, extra)`` triples (``extra``: the keyword arguments above), returning one
+  list of edits per call, the same as ``find_edits`` would one by one. The segmented formats
+  then hand it up to ``segment_window`` segments at once (the model pass: one batch of
+  sentences for many short segments); ``find_edits`` stays for one text;
 * ``fingerprint()``: a string that changes whenever the pass would edit differently (its
   glossary entries, its rules, its model); ``--resume`` never reuses results made otherwise.
 * ``screen(text)`` (optional): for one-segment-per-line files, where most lines get no change.
@@ -73,6 +78,7 @@ class BasePass:
     wants_segment: ClassVar[bool] = False
     wants_source: ClassVar[bool] = False
     screen_finds_edits: ClassVar[bool] = False
+    batches: ClassVar[bool] = False
 
     def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
         raise NotImplementedError

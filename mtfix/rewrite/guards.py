@@ -35,6 +35,7 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -48,13 +49,16 @@ from mtfix.rewrite.lexicon import (
     NEGATORS,
     NUMBER_WORDS,
     OPPOSITES,
+    TITLE_WORDS,
     UNITS,
 )
 from mtfix.rewrite.words import (
     content_words,
+    in_source,
     is_content,
     lost_and_gained,
     pair_off,
+    source_words,
     spelt_alike,
     stem,
     words,
@@ -103,6 +107,9 @@ class GuardLimits:
     max_dropped_words: int = 2
     #: content words the whole rewrite may lose beyond those it gains, as a share ("drops")
     max_net_drop_ratio: float = 0.15
+    #: the rewrite's content words, as a share of the sentence's, at least ("drops"): a
+    #: rewrite may say things in other words, but not in far fewer
+    min_content_ratio: float = 0.8
     diff_timeout_s: float = 1.0
 
 
@@ -146,6 +153,8 @@ what who whom whose which why how where whether under over even only just still
 """.split())
 _SENTENCE_END = frozenset(".!?:")
 _COORDINATORS = frozenset({"and", "or", "nor", "&"})
+#: words that turn a noun phrase round ("Hungary's problems" / "the problems of Hungary")
+_OF_WORDS = frozenset({"of"})
 _PERSONAL_PRONOUNS = frozenset("he she they him her them his hers their theirs i we you it".split())
 _TITLES = frozenset("mr mrs ms dr st prof gen col lt sgt rev jr sr dm no vol art fig".split())
 
@@ -264,13 +273,27 @@ def check_quotes(before: str, after: str) -> Rejection | None:
     return None
 
 
-def _unit_kinds(text: str) -> list[str]:
-    """The units of ``text`` ("day" and "year" in the singular only after a number)."""
+#: a unit word is a measurement when a number comes at most this many words before it
+#: ("5 km", "12 million US dollars"); elsewhere it is also a common word ("the foot of the
+#: hill", "degrees of good")
+UNIT_NUMBER_WINDOW = 3
+
+
+def _unit_kinds(text: str) -> tuple[list[str], list[str]]:
+    """(the units of measurements in ``text``: unit signs, and unit words a number comes
+    shortly before, ``UNIT_NUMBER_WINDOW``, or right before for "day" and "year" in the
+    singular; the other unit words)."""
     sequence = words(text)
-    kinds = [UNITS[w] for i, w in enumerate(sequence) if w in UNITS
-             and (w not in AFTER_NUMBER_ONLY or (i and _is_number(sequence[i - 1])))]
-    kinds += [UNITS[c] for c in text if c in "$€£¥%°"]
-    return kinds
+    measured = [UNITS[c] for c in text if c in "$€£¥%°"]
+    loose = []
+    for i, w in enumerate(sequence):
+        if w in UNITS:
+            window = 1 if w in AFTER_NUMBER_ONLY else UNIT_NUMBER_WINDOW
+            if any(_is_number(x) for x in sequence[max(0, i - window):i]):
+                measured.append(UNITS[w])
+            else:
+                loose.append(UNITS[w])
+    return measured, loose
 
 
 def _is_number(word: str) -> bool:
@@ -278,8 +301,18 @@ def _is_number(word: str) -> bool:
 
 
 def check_units(before: str, after: str) -> Rejection | None:
-    """Units and currencies are facts like numbers: "5 km" is not "5 miles"."""
-    return _multiset_diff("units", "unit/currency", _unit_kinds(before), _unit_kinds(after))
+    """Units and currencies are facts like numbers: "5 km" is not "5 miles". After a number
+    the multiset of units must stay; elsewhere a unit word may come or go like any word ("the
+    foot of the volcano"), but not be traded for another ("for years" → "for months")."""
+    measured_before, loose_before = _unit_kinds(before)
+    measured_after, loose_after = _unit_kinds(after)
+    if rejection := _multiset_diff("units", "unit/currency", measured_before, measured_after):
+        return rejection
+    lost = Counter(loose_before) - Counter(loose_after)
+    gained = Counter(loose_after) - Counter(loose_before)
+    if lost and gained:
+        return Rejection("units", f"turns the unit {min(lost)!r} into {min(gained)!r}")
+    return None
 
 
 def negator_count(text: str) -> int:
@@ -378,7 +411,7 @@ def _name_kept(name: str, pool: set[str]) -> bool:
         for other in pool)
 
 
-def check_names(before: str, after: str) -> Rejection | None:
+def check_names(before: str, after: str, source: str | None = None) -> Rejection | None:
     """Names are compared as multisets of folded words: case, order and close respellings may
     change (MT capitalises common words and garbles names), a name may not go or come, nor be
     said fewer or more times (a stutter, "Rival Rival", counts once).
@@ -386,27 +419,80 @@ def check_names(before: str, after: str) -> Rejection | None:
     A capitalised word opening a sentence cannot be told from a common word ("Entrepreneurs
     bought ..."), so one that ``before`` lacks counts as a new name only where a pronoun or a
     sentence opening with a common word went missing: "He stressed ..." → "Xi stressed ..."
-    puts a name on someone the text left unnamed."""
+    puts a name on someone the text left unnamed.
+
+    With the ``source`` sentence (bilingual files), a name the source holds is not new
+    (:func:`~mtfix.rewrite.words.in_source`), and a name the MT garbled (one the source does
+    not hold) may go when a name of the source comes in its place ("AnkFree" → "Ankvab")."""
+    pool = source_words(source)
     words_before = _collapse([stem(w) for w in words(before)])
     words_after = _collapse([stem(w) for w in words(after)])
-    for name in dict.fromkeys(capitalised_names(before)):
-        folded = stem(name.lower())
-        if _name_count(folded, words_after) < words_before.count(folded):
-            return Rejection("names", f"drops the name {name!r}")
     inside, opening = _capitalised_words(after)
-    for name in dict.fromkeys(inside):
-        folded = stem(name.lower())
-        if _name_count(folded, words_before) < words_after.count(folded):
+    new = _more_often(inside, words_before, words_after)
+    lost = _more_often(capitalised_names(before), words_after, words_before)
+    in_names = _multiword_name_parts(after)
+    confirmed = 0  # names new in the rewrite that the source holds
+    for name in new:
+        if stem(name.lower()) in TITLE_WORDS and stem(name.lower()) in in_names:
+            continue  # "Panama Canal", "Bronze Age": a common word, judged by the content-word
+            # guards ...
+        if not in_source(stem(name.lower()), pool):
             return Rejection("names", f"introduces the name {name!r}")
+        confirmed += 1
+    garbled = 0  # names dropped that the source does not hold
+    for name in lost:
+        folded = stem(name.lower())
+        if folded in TITLE_WORDS:
+            continue
+        if not pool or in_source(folded, pool):
+            return Rejection("names", f"drops the name {name!r}")
+        garbled += 1
+        if garbled > confirmed:
+            return Rejection("names", f"drops the name {name!r} (not in the source, and no "
+                                      "name of the source comes in its place)")
+    titles = [n for n in new if stem(n.lower()) in TITLE_WORDS and stem(n.lower()) in in_names
+              and not in_source(n.lower(), pool)]
+    if titles and (lost or _pronoun_count(before) > _pronoun_count(after)):
+        # ... unless it takes the place of a name or a pronoun ("Labour Party" → "Labour
+        # Council", "his" → "Council's")
+        return Rejection("names", f"introduces {titles[0]!r} in place of a name or a pronoun")
     if (_pronoun_count(before) <= _pronoun_count(after)
             and _plain_openings(before) <= _plain_openings(after)):
         return None
-    pool = set(words_before)
+    kept = set(words_before)
     for word in opening:
-        if word.lower() not in _OPENERS and not _name_kept(stem(word.lower()), pool):
+        folded = stem(word.lower())
+        if (word.lower() not in _OPENERS and not _name_kept(folded, kept)
+                and not in_source(folded, pool)):
             return Rejection("names", f"introduces {word!r} at the start of a sentence, in place "
                                       "of a pronoun or a common word")
     return None
+
+
+_NAME_PAIR_RE = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?=([A-Z][\w'’-]*)\s+([A-Z][\w'’-]*))")
+
+
+def _multiword_name_parts(text: str) -> set[str]:
+    """Folded words of ``text`` capitalised next to another capitalised word, neither of
+    them opening a sentence ("the Panama Canal", "Prince Charles"): parts of one name."""
+    parts = set()
+    for match in _NAME_PAIR_RE.finditer(text):
+        parts.update(stem(w.lower()) for w in match.groups())
+    return parts
+
+
+def _more_often(capitalised: list[str], words_other: list[str], words_own: list[str],
+                ) -> list[str]:
+    """The words of ``capitalised`` (capitalised in one text, whose folded words are
+    ``words_own``) found capitalised there more often than the other text (``words_other``)
+    has them in any case or respelt."""
+    counts = Counter(stem(w.lower()) for w in capitalised)
+    out = []
+    for name in dict.fromkeys(capitalised):
+        folded = stem(name.lower())
+        if _name_count(folded, words_other) < min(words_own.count(folded), counts[folded]):
+            out.append(name)
+    return out
 
 
 def _collapse(sequence: list[str]) -> list[str]:
@@ -504,6 +590,13 @@ def anchor_places(words_before: Sequence[str], words_after: Sequence[str],
     """(word, its index in ``words_after``) for each word of ``words_before`` that has a
     counterpart there, in order: the n-th occurrence of a word that both texts hold equally
     often, or a content word found once in ``before`` with exactly one unmatched respelling."""
+    return [(word, place) for word, _, place in anchors(words_before, words_after)]
+
+
+def anchors(words_before: Sequence[str], words_after: Sequence[str],
+            ) -> list[tuple[str, int, int]]:
+    """(word, its index in ``words_before``, its index in ``words_after``) for each word with
+    a counterpart (see :func:`anchor_places`), in the order of ``words_before``."""
     count_before, count_after = Counter(words_before), Counter(words_after)
     places_after: dict[str, list[int]] = {}
     for i, word in enumerate(words_after):
@@ -511,19 +604,57 @@ def anchor_places(words_before: Sequence[str], words_after: Sequence[str],
     unmatched = [w for w in places_after if count_before[w] == 0 and count_after[w] == 1
                  and is_content(w)]
     seen: Counter[str] = Counter()
-    anchors = []
-    for word in words_before:
+    found = []
+    for index, word in enumerate(words_before):
         seen[word] += 1
         if count_before[word] == count_after[word]:
-            anchors.append((word, places_after[word][seen[word] - 1]))
+            found.append((word, index, places_after[word][seen[word] - 1]))
             continue
         if count_before[word] != 1 or not is_content(word) or count_after[word]:
             continue
         alike = [w for w in unmatched if spelt_alike(word, w)]
         if len(alike) == 1:
-            anchors.append((word, places_after[alike[0]][0]))
+            found.append((word, index, places_after[alike[0]][0]))
             unmatched.remove(alike[0])
-    return anchors
+    return found
+
+
+def check_exchange(before: str, after: str) -> Rejection | None:
+    """Two content words that trade places while every content word between them was
+    reworded ("the population was excluded from areas" → "the areas were pushed into
+    population", "the committee criticised the ministry" → "the ministry attacked the
+    committee"): :func:`check_order` needs a word kept between them to see a swap; here there
+    is none, in either text.
+
+    Legitimate reorderings are told apart by what lies between the two words: nothing in
+    one of the texts ("President of Afghanistan" → "Afghan President", "the battle of
+    Ankara" → "the Ankara battle"), a kept word (one phrase moved past others: "in 1990" to
+    the front), "and"/"or" ("India and Pakistan"), or a change of voice (a "by").
+    """
+    raw_before, raw_after = words(before), words(after)
+    words_before = [stem(w) for w in raw_before]
+    words_after = [stem(w) for w in raw_after]
+    # content words only: a kept "the" between them says nothing about a swap
+    found = [anchor for anchor in anchors(words_before, words_after) if is_content(anchor[0])]
+    places = sorted(place for _, _, place in found)
+    voice_may_change = words_before.count("by") != words_after.count("by")
+    for rank, ((first, i, place_i), (last, j, place_j)) in enumerate(itertools.pairwise(found)):
+        if place_j > place_i or j - i < 2 or place_i - place_j < 2:
+            continue
+        if places[rank] != place_j or places[rank + 1] != place_i:
+            continue  # not each in the other's place: a phrase moved past others (check_order)
+        between = (*words_before[i + 1:j], *words_after[place_j + 1:place_i])
+        if any(w in _COORDINATORS or w in _OF_WORDS for w in between):
+            continue  # "X and Y"; "Y of X" for "X's Y" or "X Y" (a noun phrase turned round)
+        if any(w.endswith("'s") for w in (raw_before[i], raw_before[j], raw_after[place_i],
+                                           raw_after[place_j])):
+            continue  # "Hungary's problems" → "the problems that beset Hungary"
+        if voice_may_change and any(_agent(w, words_before) != _agent(w, words_after)
+                                    for w in (first, last)):
+            continue
+        return Rejection("exchange", f"swaps {first!r} and {last!r} (the words between "
+                                     "them reworded)")
+    return None
 
 
 def _hunk_changes(before: str, after: str, edits: Sequence[WordEdit]):
@@ -558,12 +689,16 @@ def check_dropped(before: str, after: str, edits: Sequence[WordEdit],
         cut = before[edit.start:edit.end]
         if dropped and not words(edit.replacement) and len(words(cut)) >= PURE_CUT_WORDS:
             return Rejection("drops", f"cuts {cut.strip()!r}")
-    content_before = content_words(before)
-    lost, gained = lost_and_gained(content_before, content_words(after))
+    content_before, content_after = content_words(before), content_words(after)
+    lost, gained = lost_and_gained(content_before, content_after)
     allowed = max(limits.max_dropped_words, limits.max_net_drop_ratio * len(content_before))
     if len(lost) - len(gained) > allowed:
         return Rejection("drops", f"loses {len(lost) - len(gained)} of {len(content_before)} "
                                   f"content words ({' '.join(lost[:6])}...)")
+    if lost and len(content_after) < limits.min_content_ratio * len(content_before):
+        return Rejection("drops", f"keeps {len(content_after)} content words of "
+                                  f"{len(content_before)} (fewer than "
+                                  f"{limits.min_content_ratio:.0%}; {' '.join(lost[:6])} lost)")
     return None
 
 
@@ -612,9 +747,10 @@ def check_edit_ratio(before: str, after: str, limits: GuardLimits = DEFAULT_LIMI
 
 
 def check_rewrite(before: str, after: str, *, protected: Sequence[Span] = (),
-                  limits: GuardLimits = DEFAULT_LIMITS,
+                  limits: GuardLimits = DEFAULT_LIMITS, source: str | None = None,
                   ) -> tuple[list[WordEdit], Rejection | None]:
-    """Run every guard on a rewrite of one sentence.
+    """Run every guard on a rewrite of one sentence (``source``: the source-language sentence,
+    where the file has one; the guards that can use it do).
 
     Returns the word edits (``before`` coordinates; empty when rejected before the diff) and the
     first rejection, or ``None`` when the rewrite may be applied.
@@ -625,16 +761,19 @@ def check_rewrite(before: str, after: str, *, protected: Sequence[Span] = (),
     if rejection := check_repetition(before, after, limits) or check_length(before, after, limits):
         return [], rejection
     for check in (check_placeholders, check_urls, check_numbers, check_dates, check_units,
-                  check_quotes, check_negation, check_polarity, check_names, check_list_items):
+                  check_quotes, check_negation, check_polarity):
         if rejection := check(before, after):
             return [], rejection
+    if rejection := check_names(before, after, source) or check_list_items(before, after):
+        return [], rejection
     try:
         edits = word_edits(before, after, timeout=limits.diff_timeout_s)
     except DiffTimeout as exc:
         return [], Rejection("diff", str(exc))
     if rejection := check_protected(before, after, protected, edits):
         return edits, rejection
-    if rejection := (check_order(before, after) or check_added(before, after, edits, limits)
+    if rejection := (check_order(before, after) or check_exchange(before, after)
+                     or check_added(before, after, edits, limits)
                      or check_dropped(before, after, edits, limits)
                      or check_edit_ratio(before, after, limits)):
         return edits, rejection

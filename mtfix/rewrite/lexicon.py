@@ -181,3 +181,35 @@ one two three four five six seven eight nine ten eleven twelve thirteen fourteen
 seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
 hundreds thousand thousands million millions billion billions dozen dozens half
 """.split())
+
+#: Common nouns and adjectives that English capitalises inside multi-word names ("the Bronze
+#: Age", "the Panama Canal", "Prince Charles", "the Labour Party"). Capitalising or dropping one
+#: is not inventing or losing a name: the names guard leaves them to the content-word guards
+#: ("adds", "drops", "edit-ratio"), which judge them like any other word.
+TITLE_WORDS = frozenset("""
+age ages era period century dynasty empire kingdom republic state states union federation
+confederation province region county district department territory city town village
+capital old new great little upper lower greater north south east west northern southern
+eastern western central middle high national international federal royal imperial
+people peoples nation nations allied allies
+prince princess king queen emperor empress duke duchess count countess lord lady sir saint
+st mr mrs ms dr pope bishop archbishop cardinal father mother brother sister general
+president vice prime minister ministry secretary chancellor governor mayor chairman
+chairwoman chair director chief commander captain colonel major officer member members staff
+council committee commission assembly congress parliament senate chamber court tribunal
+government cabinet office agency authority board bureau service services administration
+party movement front alliance coalition league association society organisation organization
+institute institution academy university college school library museum gallery theatre
+theater hospital company corporation corp inc ltd group bank fund foundation trust
+church cathedral temple monastery abbey chapel mosque palace castle fortress fort tower hall
+house square street road avenue bridge station airport port harbour harbor park garden
+gardens zoo stadium arena
+river lake sea ocean bay gulf strait channel canal island islands peninsula coast cape
+mountain mountains mount hill hills valley plain plains desert forest falls glacier
+war wars battle revolution uprising rebellion crisis treaty peace pact accord agreement
+convention declaration charter constitution act law code plan programme program project
+army navy force forces corps regiment division brigade battalion guard guards fleet
+award awards prize medal cup trophy championship championships games olympics olympic
+festival day week year book journal gazette times news post review press
+railway railways line train express airlines company
+""".split())

@@ -34,6 +34,9 @@ from mtfix.rewrite.suspect import suspicion
 from mtfix.spans import Span
 
 RewriteMode = Literal["flagged", "all"]
+#: segments of a segmented file rewritten together: enough to fill a model server's parallel
+#: slots or a local model's batches with ``--rewrite flagged`` (which sends a few of them)
+SEGMENT_WINDOW = 256
 REWRITE_MODES: tuple[RewriteMode, ...] = ("flagged", "all")
 
 
@@ -42,7 +45,11 @@ class Rewriter(Protocol):
 
     def rewrite(self, sentences: Sequence[str], *, batch_size: int = 8,
                 progress: Callable[[int], None] | None = None) -> list[str | None]:
-        """One rewrite per sentence, in order; ``None`` when a sentence was not rewritten."""
+        """One rewrite per sentence, in order; ``None`` when a sentence was not rewritten.
+
+        For bilingual files (PO, XLIFF, TMX, ``--source``) it is also given
+        ``sources=[...]``: per sentence, the source-language text of its segment (or None);
+        a rewriter used on such files must take it (both backends do)."""
         ...
 
 
@@ -87,12 +94,16 @@ class ModelPass(BasePass):
 
     name = "model"
     wants_flags = True  # the pipeline passes earlier passes' flag spans (for rewrite="flagged")
+    wants_source = True  # bilingual files: the source sentence goes to the model with each one
+    batches = True  # the segmented formats hand it many segments at once (find_edits_many)
 
     def __init__(self, rewriter: Rewriter, *, rewrite: RewriteMode = "flagged",
                  batch_size: int = 8, limits: GuardLimits = DEFAULT_LIMITS,
-                 progress: Callable[[int, int], None] | None = None) -> None:
+                 progress: Callable[[int, int], None] | None = None,
+                 segment_window: int = SEGMENT_WINDOW) -> None:
         """``progress(total, done)`` is called with the running totals of sentences to send and
-        sentences done (for a progress bar)."""
+        sentences done (for a progress bar). ``segment_window``: how many segments of a
+        segmented file (lines, JSON Lines, PO, XLIFF, TMX) are rewritten together."""
         if rewrite not in REWRITE_MODES:
             raise ValueError(f"rewrite must be one of {', '.join(REWRITE_MODES)}, not {rewrite!r}")
         if batch_size < 1:
@@ -102,6 +113,9 @@ class ModelPass(BasePass):
         self.batch_size = batch_size
         self.limits = limits
         self.progress = progress
+        if segment_window < 1:
+            raise ValueError("segment_window must be at least 1")
+        self.segment_window = segment_window
         self.stats = ModelPassStats()
         self._done = 0
 
@@ -125,13 +139,37 @@ class ModelPass(BasePass):
         return [s for s in sentences if _touches(s, flags) or suspicion(s.text)]
 
     def find_edits(self, text: str, protected: Sequence[Span] = (), *,
-                   flags: Sequence[Span] = ()) -> list[Edit]:
-        sentences = split_sentences(text)
-        chosen = self.select(sentences, flags)
-        self.stats.sentences += len(sentences)
-        self.stats.sent += len(chosen)
-        if not chosen:
-            return []
+                   flags: Sequence[Span] = (), source: str | None = None) -> list[Edit]:
+        return self.find_edits_many([(text, protected, {"flags": flags, "source": source})])[0]
+
+    def find_edits_many(self, calls: Sequence[tuple[str, Sequence[Span], dict]],
+                        ) -> list[list[Edit]]:
+        """``find_edits`` for many texts (the segments of a file), with one call to the
+        rewriter for all their sentences: a server gets them in parallel, a local model in
+        batches. Each text's edits are what ``find_edits`` gives for it alone."""
+        chosen: list[list[Sentence]] = []
+        for text, _protected, extra in calls:
+            sentences = split_sentences(text)
+            chosen.append(self.select(sentences, extra.get("flags", ())))
+            self.stats.sentences += len(sentences)
+            self.stats.sent += len(chosen[-1])
+        sentences = [s.text for picked in chosen for s in picked]
+        sources = [extra.get("source") for (_, _, extra), picked in zip(calls, chosen, strict=True)
+                   for _ in picked]
+        rewrites = self._rewrite(sentences, sources) if sentences else []
+        results: list[list[Edit]] = []
+        at = 0
+        for (_text, protected, extra), picked in zip(calls, chosen, strict=True):
+            edits: list[Edit] = []
+            for sentence, proposal in zip(picked, rewrites[at:at + len(picked)], strict=True):
+                edits.extend(self._judge(sentence, proposal, protected, extra.get("source")))
+            results.append(edits)
+            at += len(picked)
+        return results
+
+    def _rewrite(self, sentences: list[str], sources: list[str | None]) -> list[str | None]:
+        """The rewriter's answers, with the progress reported. ``sources=`` is given only when
+        some sentence has a source (a rewriter written for plain text need not take it)."""
         total = self.stats.sent
         if self.progress:
             self.progress(total, self._done)
@@ -141,15 +179,12 @@ class ModelPass(BasePass):
             if self.progress:
                 self.progress(total, self._done)
 
-        rewrites = self.rewriter.rewrite([s.text for s in chosen], batch_size=self.batch_size,
-                                         progress=advance)
-        edits: list[Edit] = []
-        for sentence, proposal in zip(chosen, rewrites, strict=True):
-            edits.extend(self._judge(sentence, proposal, protected))
-        return edits
+        extra = {"sources": sources} if any(s is not None for s in sources) else {}
+        return self.rewriter.rewrite(sentences, batch_size=self.batch_size, progress=advance,
+                                     **extra)
 
     def _judge(self, sentence: Sentence, proposal: str | None, protected: Sequence[Span],
-               ) -> list[Edit]:
+               source: str | None = None) -> list[Edit]:
         if proposal is None:
             self.stats.skipped += 1
             return []
@@ -162,7 +197,7 @@ class ModelPass(BasePass):
                  if (s < sentence.end and sentence.start < e)
                  or (s == e and sentence.start <= s <= sentence.end)]
         word_edits, rejection = check_rewrite(sentence.text, proposal, protected=local,
-                                              limits=self.limits)
+                                              limits=self.limits, source=source)
         if rejection is not None:
             self.stats.rejected[rejection.guard] += 1
             return [Edit(sentence.start, sentence.end, proposal, rule=self.model_id,

@@ -139,3 +139,51 @@ def longest_increasing(values: Sequence[int]) -> list[int]:
         out.append(i)
         i = previous[i]
     return out[::-1]
+
+
+# --- the source sentence ----------------------------------------------------------------------
+#
+# For bilingual files the guards also see the source sentence. A name or number that the
+# source holds is not invented, even when the MT garbled or lost it: a rewrite may bring it
+# back ("President Alexander AnkFree" → "Ankvab", source "Ankvab"). Names are matched in the
+# Latin script only (Cyrillic is transliterated first); other scripts match nothing, so there
+# the guards judge as they do without a source.
+
+_CYRILLIC = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+    "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i i ye g".split(),
+    strict=True))
+#: letters a source word and a name must share at the start, at least, to be one name
+#: inflected ("Rivas"/"Rivases", "Nemtsov"/"Nemtsovi")
+SOURCE_PREFIX = 4
+
+
+def latin(word: str) -> str:
+    """``word`` (folded) without diacritics, Cyrillic transliterated ("Немцов" → "nemtsov")."""
+    import unicodedata
+
+    spelt = "".join(_CYRILLIC.get(c, c) for c in word).replace("_", "")
+    return "".join(c for c in unicodedata.normalize("NFKD", spelt) if not unicodedata.combining(c))
+
+
+def source_words(source: str | None) -> frozenset[str]:
+    """The words of ``source`` as :func:`in_source` compares them (empty without a source)."""
+    if not source:
+        return frozenset()
+    return frozenset(latin(w) for w in words(source))
+
+
+def in_source(word: str, pool: frozenset[str]) -> bool:
+    """``word`` (folded) is a word of the source: the same, spelt alike, or the same word
+    inflected (one starts with all but the last two letters of the other, four at least)."""
+    if not pool:
+        return False
+    word = latin(stem(word))
+    if len(word) < 2:
+        return False
+    if word in pool:
+        return True
+    need = max(SOURCE_PREFIX, len(word) - 2)
+    return any(spelt_alike(word, w) or (len(w) >= need and w[:need] == word[:need]
+                                        and len(word) >= SOURCE_PREFIX)
+               for w in pool)
