@@ -25,6 +25,7 @@ from mtfix.change import (
     text_hash,
 )
 from mtfix.chunking import chunk_text
+from mtfix.doctraits import document_traits
 from mtfix.passes.base import Pass, check_pass
 from mtfix.spans import (
     LineIndex,
@@ -68,16 +69,23 @@ class Pipeline:
 
     def __init__(self, passes: Sequence[Pass]) -> None:
         self.passes = [check_pass(step) for step in passes]
+        #: does any pass read the document's traits (else they are never computed)?
+        self.wants_traits = any(getattr(step, "wants_traits", False) for step in self.passes)
 
     def fix_segment(self, text: str, *, doc: str, segment: str | None = None,
                     protected: Sequence[Span] = (), offset: int = 0,
                     lines: LineNumbers | None = None, base: str | None = None,
                     format: str | None = None, source: str | None = None,
+                    traits: frozenset[str] | None = None,
                     ) -> tuple[str, list[Change]]:
         """Run every pass over ``text``. Offsets in the changes are ``offset`` + position in
         ``text``; ``lines`` gives line numbers (document-level) for those offsets; ``format``
         names the file format, recorded in every change; ``source`` is the unit's source-
-        language text where the file has one (bilingual files, ``--source``)."""
+        language text where the file has one (bilingual files, ``--source``). ``traits``: the
+        document's traits (:func:`mtfix.doctraits.document_traits`, computed once per
+        document by the caller); ``None`` takes this text alone for the document."""
+        if traits is None and self.wants_traits:
+            traits = document_traits(text, source)
         if base is None:
             base = text_hash(text)
         lines = lines or LineIndex(text)
@@ -105,6 +113,8 @@ class Pipeline:
                 extra["segment"] = segment
             if step.wants_source:
                 extra["source"] = source
+            if getattr(step, "wants_traits", False):
+                extra["traits"] = traits
             found = step.find_edits(current, guard_set, **extra)
             if not found:
                 continue
@@ -139,29 +149,39 @@ class Pipeline:
         changes.sort(key=START_END)
         return current, changes
 
-    def fix_text(self, text: str, *, doc: str = "<text>", format: str | None = None) -> Result:
-        """Fix a whole plain-text document (offsets are document-level, ``segment`` is null)."""
+    def fix_text(self, text: str, *, doc: str = "<text>", format: str | None = None,
+                 traits: frozenset[str] | None = None) -> Result:
+        """Fix a whole plain-text document (offsets are document-level, ``segment`` is null).
+        ``traits``: the document's traits (``None``: decided from the text, see
+        :meth:`iter_fix`)."""
         pieces: list[str] = []
         changes: list[Change] = []
         for out, chunk_changes in self.iter_fix(chunk_text(text), doc=doc, base=text_hash(text),
-                                                format=format):
+                                                format=format, traits=traits):
             pieces.append(out)
             changes.extend(chunk_changes)
         return Result("".join(pieces), tuple(changes), text, doc)
 
     def iter_fix(self, chunks: Iterable[str], *, doc: str, base: str,
                  protect: ProtectFn | None = None, format: str | None = None,
+                 traits: frozenset[str] | None = None,
                  ) -> Iterator[tuple[str, list[Change]]]:
         """Fix a document given as consecutive chunks (for streaming large files).
 
-        ``protect`` gives the spans of each chunk no pass may touch (markdown code, say)."""
+        ``protect`` gives the spans of each chunk no pass may touch (markdown code, say).
+        ``traits``: the document's traits; ``None``: decided from the first chunk (about
+        1 MiB, :data:`mtfix.doctraits.SAMPLE`), so a streamed file and the same text fixed
+        whole get the same."""
         offset = 0
         line = 1
         for chunk in chunks:
+            if traits is None and self.wants_traits:
+                traits = document_traits(chunk)
             lines = LineIndex(chunk)
             shifted = ShiftedLines(lines, offset, line)
             yield self.fix_segment(chunk, doc=doc, offset=offset, lines=shifted, base=base,
-                                   protected=protect(chunk) if protect else (), format=format)
+                                   protected=protect(chunk) if protect else (), format=format,
+                                   traits=traits)
             offset += len(chunk)
             line += lines.line_count - 1
 

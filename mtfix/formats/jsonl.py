@@ -19,7 +19,7 @@ from pathlib import Path
 from mtfix.change import Change
 from mtfix.chunking import LONG_LINE_LIMIT
 from mtfix.fileio import InputError, atomic_writer, iter_lines
-from mtfix.formats.base import FormatOptions, FormatSpec, register_format
+from mtfix.formats.base import FormatOptions, FormatSpec, file_traits, register_format
 from mtfix.pipeline import Pipeline
 
 _DECODER = json.JSONDecoder()
@@ -85,8 +85,10 @@ def encode_like(value: str, original_literal: str) -> str:
 
 
 def fix_jsonl_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
-                   fields: Sequence[str], name: str) -> tuple[str, list[Change]]:
-    """Fix the ``fields`` of one JSON Lines line; returns the new line and its changes."""
+                   fields: Sequence[str], name: str, traits: frozenset[str] | None = None,
+                   ) -> tuple[str, list[Change]]:
+    """Fix the ``fields`` of one JSON Lines line; returns the new line and its changes.
+    ``traits``: the file's document traits (``None``: each field's own)."""
     body = line.rstrip("\r\n")
     if not body.strip():
         return line, []
@@ -101,7 +103,7 @@ def fix_jsonl_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
             literal = body[span[0]:span[1]]
             text = json.loads(literal)
             fixed, found = pipeline.fix_segment(text, doc=doc, segment=f"{number}/{field}",
-                                                format="jsonl")
+                                                format="jsonl", traits=traits)
             changes.extend(found)
             if fixed != text:
                 edits.append((span[0], span[1], encode_like(fixed, literal)))
@@ -123,11 +125,13 @@ def fix_jsonl_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
     """Fix the ``options.fields`` of every line of a JSON Lines file, streaming."""
     if not options.fields:
         raise InputError(f"{source}: JSON Lines needs the text field(s) to fix: give --field NAME")
+    traits = file_traits(source) if pipeline.wants_traits else None  # the file: one document
     with atomic_writer(target) as out:
         for number, line in enumerate(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG), 1):
             bom, line = split_bom(line) if number == 1 else ("", line)
             fixed, changes = fix_jsonl_line(line, number, pipeline=pipeline, doc=doc,
-                                            fields=options.fields, name=str(source))
+                                            fields=options.fields, name=str(source),
+                                            traits=traits)
             out.write(bom + fixed)
             yield from changes
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from mtfix.change import Change
 from mtfix.chunking import LONG_LINE_LIMIT
 from mtfix.fileio import InputError, atomic_writer, iter_lines
-from mtfix.formats.base import FormatSpec, register_format
+from mtfix.formats.base import FormatSpec, file_traits, register_format
 from mtfix.pipeline import Pipeline
 from mtfix.spans import FixedLine
 
@@ -39,15 +39,17 @@ def split_line_end(line: str) -> tuple[str, str]:
 
 
 def fix_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
-             source: str | None = None) -> tuple[str, list[Change]]:
+             source: str | None = None, traits: frozenset[str] | None = None,
+             ) -> tuple[str, list[Change]]:
     """Fix one line (its end kept as it is); returns the new line and its changes.
-    ``source``: the line's source-language text (``--source``), for the terms check."""
+    ``source``: the line's source-language text (``--source``), for the terms check;
+    ``traits``: the file's document traits (``None``: the line's own)."""
     body, end = split_line_end(line)
     if not body.strip():
         return line, []
     fixed, changes = pipeline.fix_segment(body, doc=doc, segment=str(number),
                                           lines=FixedLine(number),
-                                          format="lines", source=source)
+                                          format="lines", source=source, traits=traits)
     if fixed.count("\n") + fixed.count("\r") != body.count("\n") + body.count("\r"):
         # A replacement holding a line break would shift every later line against its source:
         # the line stays as it was and its changes are only proposed (flags).
@@ -67,6 +69,9 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                    options) -> Iterator[Change]:
     """Fix a one-segment-per-line UTF-8 file, streaming, line count preserved."""
     sources = _source_lines(options.source)
+    # The file is one document: its traits (Chinese official text? tokenised?) are decided
+    # once, from its head, not line by line.
+    traits = file_traits(source, options.source) if pipeline.wants_traits else None
     count = 0
     with atomic_writer(target) as out:
         for count, line in enumerate(iter_lines(source, LONG_LINE_LIMIT, _TOO_LONG), 1):
@@ -74,7 +79,7 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
             if source_line is _ENDED:
                 raise _misaligned(options.source, source, f"fewer lines than the {count} of")
             fixed, changes = fix_line(line, count, pipeline=pipeline, doc=doc,
-                                      source=source_line)
+                                      source=source_line, traits=traits)
             out.write(fixed)
             yield from changes
         if options.source is not None and next(sources) is not _ENDED:

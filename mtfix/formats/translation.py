@@ -34,7 +34,14 @@ from typing import Any
 
 from mtfix.change import Change
 from mtfix.fileio import InputError, atomic_writer, binary_error, read_bytes, utf16_byte_order
-from mtfix.formats.base import FormatSpec, Segment, merge_spans, placeholder_spans, register_format
+from mtfix.formats.base import (
+    FormatSpec,
+    Segment,
+    file_traits,
+    merge_spans,
+    placeholder_spans,
+    register_format,
+)
 from mtfix.pipeline import Pipeline
 from mtfix.spans import Span
 
@@ -342,6 +349,8 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
     store, original, kind = _load(source, name)
     units = {"xliff1": _xliff1_targets, "xliff2": _xliff2_targets, "tmx": _tmx_targets}[kind]
     mark = options.mark_review is not False
+    # one document: its traits from the file's head (source and target text, markup and all)
+    traits = file_traits(source) if pipeline.wants_traits else None
     changed = False
     written: list[tuple[Any, XmlTarget]] = []
     for owner, xml_target in units(store):
@@ -350,7 +359,7 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
             continue
         fixed, changes = pipeline.fix_segment(segment.text, doc=doc, segment=segment.id,
                                               protected=segment.protected, format=name,
-                                              source=segment.source)
+                                              source=segment.source, traits=traits)
         yield from changes
         if fixed != segment.text:
             xml_target.write(changes)
@@ -378,6 +387,7 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
     from translate.misc.multistring import multistring
 
     store, original, _kind = _load(source, "po")
+    traits = file_traits(source) if pipeline.wants_traits else None  # the file: one document
     changed = False
     for unit in store.units:
         if unit.isheader() or unit.isobsolete() or not unit.target:
@@ -390,7 +400,8 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
             protected = merge_spans(placeholder_spans(text))
             fixed, changes = pipeline.fix_segment(text, doc=doc, segment=segment_id,
                                                   protected=protected, format="po",
-                                                  source=str(unit.source or "") or None)
+                                                  source=str(unit.source or "") or None,
+                                                  traits=traits)
             yield from changes
             new_texts.append(fixed)
             unit_changed |= fixed != text

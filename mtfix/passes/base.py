@@ -14,6 +14,10 @@ Capabilities are declared, never sniffed:
   fixed, ``None`` for plain text; the replay pass of ``mtfix apply`` uses it);
 * ``wants_source = True``: the pipeline also passes ``source=`` (the unit's source-language
   text in bilingual files and with ``--source``, else ``None``; the terms check uses it);
+* ``wants_traits = True``: the pipeline also passes ``traits=`` (the document's traits, a
+  frozenset of names from :mod:`mtfix.doctraits`, decided once per document: glossary entries
+  with a ``scope``, the ``tokenized`` rule); optional, read with ``getattr`` (False when
+  absent), so passes written before it still qualify;
 * ``fingerprint()``: a string that changes whenever the pass would edit differently (its
   glossary entries, its rules, its model); ``--resume`` never reuses results made otherwise.
 
@@ -63,6 +67,7 @@ class BasePass:
     wants_flags: ClassVar[bool] = False
     wants_segment: ClassVar[bool] = False
     wants_source: ClassVar[bool] = False
+    wants_traits: ClassVar[bool] = False
 
     def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
         raise NotImplementedError

@@ -11,6 +11,8 @@ A rule is one module in ``mtfix/passes/rules/`` holding one class decorated with
   text as the in-line rules leave it, see :class:`~mtfix.passes.rules.RulesPass`);
 * ``order``: tie-break rank in the overlap policy (lower wins an exact tie);
 * ``options``: option name -> help, passed to ``__init__`` as keyword arguments;
+* ``wants_traits``: ``find`` also gets ``traits=`` (the document's traits, see
+  :mod:`mtfix.doctraits`), for a rule whose right answer depends on the whole document;
 
 and ``find(text, guard) -> list[Edit]``. A rule that is not sure emits a flag
 (``Edit(flag=True)``): reported, never applied. Adding a rule means adding its module, its tests
@@ -62,6 +64,7 @@ class BaseRule:
     scope: ClassVar[Scope] = "inline"
     order: ClassVar[int] = 100
     options: ClassVar[dict[str, str]] = {}
+    wants_traits: ClassVar[bool] = False
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         raise NotImplementedError
