@@ -56,7 +56,7 @@ def china(text: str, source: str | None = None) -> bool:
     often enough in the English?"""
     if source:
         han = len(_HAN.findall(source))
-        if han >= 20 and han >= 0.3 * len(source.replace(" ", "")):
+        if han >= 10 and han >= 0.3 * len(source.replace(" ", "")):
             return True
     markers = len(CHINA_MARKERS.findall(text))
     if not markers:
