@@ -250,8 +250,8 @@ def report_labels(items: list[Item], labels: dict) -> dict[str, float]:
                      if n else "-")
             print(f"| {rule} | {count} | {n} | " + " | ".join(str(c[v]) for v in verdicts)
                   + f" | {share} |")
-    wrong = [labels[i.key] for i in items if i.key in labels
-             and labels[i.key].verdict in ("wrong", "noise")]
+    wrong = list({i.key: labels[i.key] for i in items if i.key in labels
+                  and labels[i.key].verdict in ("wrong", "noise")}.values())
     print(f"\nwrong changes and noise flags ({len(wrong)}):")
     for label in wrong:
         system, line, rule, before, after = label.key
