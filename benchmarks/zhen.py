@@ -488,8 +488,8 @@ def pipeline_glossary(pipeline: Pipeline) -> Glossary:
 
 def no_harm(data: Path) -> None:
     """The zh-en rules alone on MLQE-PE dev and ACCEPT (as distributed, tokenized): changes /
-    flags, and on the detokenized segments how many changed segments got closer to / further
-    from the nearest post-edit (character edit distance, as benchmarks/quality.py)."""
+    flags, and on the detokenized segments (each set one document, as benchmarks/quality.py)
+    how many changed segments got closer to / further from the nearest post-edit."""
     from rapidfuzz.distance import Levenshtein
 
     detok = detokenizer()
@@ -506,14 +506,15 @@ def no_harm(data: Path) -> None:
         else:
             refs = [read_lines(path.with_suffix(".pe"))]
         text = "\n".join(mt) + "\n"
+        detokenized = [detok(line) for line in mt]
+        traits = document_traits("\n".join(detokenized))  # the set is one document
         cells = []
         for rule in rules.values():
             edits = rule.find_edits(text)
             flags = sum(e.flag for e in edits)
             judged = Counter()
-            for number, line in enumerate(mt):
-                d = detok(line)
-                out = apply_edits(d, [e for e in rule.find_edits(d) if not e.flag])
+            for number, d in enumerate(detokenized):
+                out = apply_edits(d, [e for e in rule.find_edits(d, traits=traits) if not e.flag])
                 if out != d:
                     pes = [detok(r[number]) for r in refs]
                     old = min(Levenshtein.distance(d, p) for p in pes)
