@@ -121,3 +121,17 @@ def test_tokenized_still_joins_stray_hyphens_in_detokenized_text():
             "The grass - roots units.\n")
     assert "spaced-hyphens" not in document_traits(text)
     assert "grass-roots" in apply_edits(text, RulesPass(only=["tokenized"]).find_edits(text))
+
+
+def test_scope_survives_the_glossary_tools_round_trips(tmp_path):
+    from mtfix.glossary.model import parse_toml
+    from mtfix.glossary_tools.edit import render_entries, table_of
+    from mtfix.glossary_tools.exchange import entries_to_csv, read_entries
+
+    entry = Glossary.from_toml(_scoped('scope = "china"')).entries[0]
+    again = parse_toml(render_entries([table_of(entry)]), "<again>").entries[0]
+    assert again.scope == "china"
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(entries_to_csv([entry]), encoding="utf-8")
+    assert "scope" in sheet.read_text(encoding="utf-8").splitlines()[0]
+    assert [e.scope for e in read_entries(sheet)[0]] == ["china"]
