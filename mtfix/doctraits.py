@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import ahocorasick_rs as ac
+
 #: how much of a document its traits are decided from (the pipeline's first chunk)
 SAMPLE = 1 << 20
 
@@ -34,21 +36,38 @@ _PROVINCES = (
     "Zhejiang|Xinjiang|Tibet|Inner Mongolia|Chongqing|Tianjin|Shanghai|Beijing")
 #: Names that, said again and again, make a document about China: the country and its
 #: capital, provinces and big cities, Party and State organs, leaders, Xinhua, the currency.
-#: Case-sensitive: "china" (porcelain) and "party" are no markers.
-CHINA_MARKERS = re.compile(
-    r"\b(?:China|Chinese|PRC|Sino-\w+|" + _PROVINCES + r"|Shenzhen|Guangzhou|Wuhan|Hangzhou|"
-    r"Nanjing|Chengdu|Xi'an|Hong Kong|Macao|Macau|Xinhua(?:net)?|CPC|CCP|Communist Party|"
-    r"Xi Jinping|Li Keqiang|Li Qiang|State Council|CPPCC|NPC|Politburo|Central Committee|"
-    r"People's Daily|People's Liberation Army|PLA|RMB|yuan)\b"
-    r"|[\u3400-\u4dbf\u4e00-\u9fff]+")  # Chinese characters left in the English
+#: Case-sensitive ("china" the porcelain and "party" are no markers), whole words; "Sino-"
+#: starts a word ("Sino-US"). Chinese characters left in the English count too, a run each.
+CHINA_MARKERS: tuple[str, ...] = (
+    *_PROVINCES.split("|"),
+    "China", "Chinese", "PRC", "Sino-", "Shenzhen", "Guangzhou", "Wuhan", "Hangzhou", "Nanjing",
+    "Chengdu", "Xi'an", "Hong Kong", "Macao", "Macau", "Xinhua", "Xinhuanet", "CPC", "CCP",
+    "Communist Party", "Xi Jinping", "Li Keqiang", "Li Qiang", "State Council", "CPPCC", "NPC",
+    "Politburo", "Central Committee", "People's Daily", "People's Liberation Army", "PLA",
+    "RMB", "yuan")
+_MARKER_AUTOMATON = ac.AhoCorasick(list(CHINA_MARKERS), matchkind=ac.MatchKind.LeftmostLongest)
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_WORD = re.compile(r"\w+")
 #: a document is about China when it names China at least this often (a short one, of
 #: fewer than 100 words, once; one of fewer than 200 words, twice)...
 CHINA_MIN_MARKERS = 3
 #: ... and at least this often per 1,000 words (a Nepali text that names its northern
 #: neighbour twice in 10,000 words is not)
 CHINA_PER_1000_WORDS = 2.0
+
+
+def china_markers(text: str) -> int:
+    """How many China markers ``text`` holds (whole words; one per run of Chinese
+    characters). One automaton scan: a regex alternation of 60 names is ~10x slower."""
+    count = 0
+    size = len(text)
+    for index, start, end in _MARKER_AUTOMATON.find_matches_as_indexes(text):
+        if start and text[start - 1].isalnum():
+            continue
+        if end < size and text[end].isalnum() and not CHINA_MARKERS[index].endswith("-"):
+            continue
+        count += 1
+    return count + len(_HAN_RUN.findall(text))
 
 
 def china(text: str, source: str | None = None) -> bool:
@@ -58,33 +77,52 @@ def china(text: str, source: str | None = None) -> bool:
         han = len(_HAN.findall(source))
         if han >= 10 and han >= 0.3 * len(source.replace(" ", "")):
             return True
-    markers = len(CHINA_MARKERS.findall(text))
+    markers = china_markers(text)
     if not markers:
         return False
-    words = len(_WORD.findall(text))
+    words = len(text.split())  # (whitespace-separated: C speed, close enough for a density)
     needed = min(CHINA_MIN_MARKERS, 1 + words // 100)
     return markers >= needed and markers * 1000 >= CHINA_PER_1000_WORDS * words
 
 
-_SPACED_SLASH = re.compile(r"[^\W_] / [^\W_]")
-_GLUED_SLASH = re.compile(r"[^\W_]/[^\W_]")
-_SPACED_HYPHEN = re.compile(r"[^\W\d_] - [^\W\d_]")
-_GLUED_HYPHEN = re.compile(r"[^\W\d_]-[^\W\d_]")
 #: a mark is spaced systematically only where the document spaces it at least this often
 SPACED_MIN = 5
+
+
+def _spaced_and_joined(text: str, mark: str, letter: Callable[[str], bool]) -> tuple[int, int]:
+    """How often ``mark`` stands spaced between two word characters ("a / b") and joined
+    ("a/b"); ``letter`` says what counts as one (``str.isalnum`` or ``str.isalpha``). A loop
+    over the mark's occurrences (str.find): far faster than a regex over the whole text."""
+    spaced = joined = 0
+    last = len(text) - 1
+    at = text.find(mark)
+    while at != -1:
+        if 0 < at < last:
+            left, right = text[at - 1], text[at + 1]
+            if letter(left) and letter(right):
+                joined += 1
+            elif left == " " and right == " " and 1 < at < last - 1 and \
+                    letter(text[at - 2]) and letter(text[at + 2]):
+                spaced += 1
+        at = text.find(mark, at + 1)
+    return spaced, joined
 
 
 def spaced_slashes(text: str, source: str | None = None) -> bool:
     """Does the document space its slashes systematically ("1 / 4", "and / or", and none
     written "1/4"): tokenised MT whose tokenisation a detokeniser should undo, all of it?"""
-    spaced = len(_SPACED_SLASH.findall(text))
-    return spaced >= SPACED_MIN and not _GLUED_SLASH.search(text)
+    if text.count(" / ") < SPACED_MIN:  # (a C-speed count rules out most documents)
+        return False
+    spaced, joined = _spaced_and_joined(text, "/", str.isalnum)
+    return spaced >= SPACED_MIN and not joined
 
 
 def spaced_hyphens(text: str, source: str | None = None) -> bool:
     """Does the document space at least as many word-joining hyphens as it writes joined?"""
-    spaced = len(_SPACED_HYPHEN.findall(text))
-    return spaced >= SPACED_MIN and spaced >= len(_GLUED_HYPHEN.findall(text))
+    if text.count(" - ") < SPACED_MIN:
+        return False
+    spaced, joined = _spaced_and_joined(text, "-", str.isalpha)
+    return spaced >= SPACED_MIN and spaced >= joined
 
 
 #: trait name -> detector; every trait a glossary ``scope`` or a rule may ask for
