@@ -256,6 +256,10 @@ def report_labels(items: list[Item], labels: dict) -> dict[str, float]:
     for label in wrong:
         system, line, rule, before, after = label.key
         print(f"  {label.verdict}: {system} {line} {rule} {before!r} -> {after!r}: {label.reason}")
+    todo = {i.key for i in items if i.key not in labels}
+    flags_todo = sum(1 for key in todo if key[4] == FLAG)
+    print(f"\nunlabelled: {len(todo) - flags_todo} changes and {flags_todo} flags (distinct "
+          "keys); read a sample with --unlabelled changes|flags")
     print(f"\nstale labels (their item no longer happens): {len(stale)} "
           f"(of which on outputs this run does not fix: "
           f"{sum(1 for s in stale if s.key[0] not in SYSTEMS)})")
@@ -595,8 +599,10 @@ def main(argv: Iterable[str] | None = None) -> None:
         unlabelled(items, labels, args.unlabelled, args.sample, args.seed, source, ref_a, ref_b,
                    outputs)
         return
-    per_rule(items, args.per_entry, text_mode(pipeline, outputs, args.per_entry)
-             if args.text else None)
+    per_rule(items, False, text_mode(pipeline, outputs, False) if args.text else None)
+    if args.per_entry:
+        print()
+        per_rule(items, True, text_mode(pipeline, outputs, True) if args.text else None)
     figures = report_labels(items, labels)
     kinds_path = args.kinds or (KINDS if KINDS.exists() else KINDS_MINIMAL)
     print(f"\n(garble kinds from {kinds_path.name})")
