@@ -209,6 +209,21 @@ def read_labels(folder: Path) -> dict[tuple[str, int, str, str, str], Label]:
     return labels
 
 
+_AS_FLAG = {"right": "real", "harmless": "noise", "wrong": "noise"}
+
+
+def label_of(item: Item, labels: dict) -> Label | None:
+    """The label of ``item``. A flag may also be labelled under its proposal as ``after``
+    with a change's verdict (the glossary labels do that): right counts as real."""
+    label = labels.get(item.key)
+    if label is None and item.flag and item.proposal is not None:
+        other = labels.get((item.system, item.line, item.rule, item.before, item.proposal))
+        if other is not None:
+            label = Label(item.key, _AS_FLAG.get(other.verdict, other.verdict), other.reason,
+                          other.file)
+    return label
+
+
 def precision(items: list[Item], labels: dict, flags: bool) -> dict[str, object]:
     """Plain and rule-weighted precision of the labelled changes (or flags) of the run."""
     good = ("real",) if flags else ("right", "harmless")
@@ -216,7 +231,7 @@ def precision(items: list[Item], labels: dict, flags: bool) -> dict[str, object]
     by_rule: dict[str, Counter[str]] = defaultdict(Counter)
     counts = Counter(group(i.rule) for i in chosen)
     for item in chosen:
-        label = labels.get(item.key)
+        label = label_of(item, labels)
         if label is not None:
             by_rule[group(item.rule)][label.verdict] += 1
     labelled = sum(sum(c.values()) for c in by_rule.values())
@@ -230,7 +245,8 @@ def precision(items: list[Item], labels: dict, flags: bool) -> dict[str, object]
 
 
 def report_labels(items: list[Item], labels: dict) -> dict[str, float]:
-    keys = {i.key for i in items}
+    keys = {i.key for i in items} | {(i.system, i.line, i.rule, i.before, i.proposal)
+                                      for i in items if i.flag and i.proposal is not None}
     stale = [label for key, label in labels.items() if key not in keys]
     figures = {}
     for flags, name in ((False, "changes"), (True, "flags")):
@@ -250,13 +266,14 @@ def report_labels(items: list[Item], labels: dict) -> dict[str, float]:
                      if n else "-")
             print(f"| {rule} | {count} | {n} | " + " | ".join(str(c[v]) for v in verdicts)
                   + f" | {share} |")
-    wrong = list({i.key: labels[i.key] for i in items if i.key in labels
-                  and labels[i.key].verdict in ("wrong", "noise")}.values())
+    found = {i.key: label_of(i, labels) for i in items}
+    wrong = [label for label in found.values()
+             if label is not None and label.verdict in ("wrong", "noise")]
     print(f"\nwrong changes and noise flags ({len(wrong)}):")
     for label in wrong:
         system, line, rule, before, after = label.key
         print(f"  {label.verdict}: {system} {line} {rule} {before!r} -> {after!r}: {label.reason}")
-    todo = {i.key for i in items if i.key not in labels}
+    todo = {i.key for i in items if label_of(i, labels) is None}
     flags_todo = sum(1 for key in todo if key[4] == FLAG)
     print(f"\nunlabelled: {len(todo) - flags_todo} changes and {flags_todo} flags (distinct "
           "keys); read a sample with --unlabelled changes|flags")
@@ -282,7 +299,8 @@ def unlabelled(items: list[Item], labels: dict, what: str, sample: int, seed: in
                outputs: dict[str, list[str]]) -> None:
     """Print a random sample (round-robin over rules) of the items no label covers."""
     flags = what == "flags"
-    todo = sorted({i.key: i for i in items if i.flag == flags and i.key not in labels}.values(),
+    todo = sorted({i.key: i for i in items
+                   if i.flag == flags and label_of(i, labels) is None}.values(),
                   key=lambda i: i.key)
     random.Random(seed).shuffle(todo)
     queues: dict[str, list[Item]] = defaultdict(list)
