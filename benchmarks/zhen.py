@@ -9,8 +9,9 @@ WMT22 zh-en general test set (``../shared/data/wmt22-zhen``), one segment per li
    one plain text, as ``--format text`` does);
 2. labelled precision: every TSV under ``benchmarks/labels/`` (columns system, line, rule (or
    entry), before, after, verdict, reason; a flag's ``after`` is ``(flag)``; verdicts right /
-   harmless / wrong for changes, real / noise for flags) is matched against the run by its key
-   (system, line, rule, before, after); precision of changes = right + harmless, of flags =
+   harmless / wrong for changes, real / noise for flags; a flag labelled with its proposal as
+   ``after`` and a change's verdict counts too, right as real) is matched against the run by
+   its key (system, line, rule, before, after); precision of changes = right + harmless, of flags =
    real; plain over the labelled items and weighted by each rule's share of the run (the
    labelled items are not one uniform sample: some rules were labelled in full);
 3. recall per garble kind (``benchmarks/zhen_kinds.toml``, or ``--kinds FILE``: ``[[kind]]``
