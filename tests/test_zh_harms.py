@@ -167,26 +167,3 @@ def test_stray_punctuation_still_cuts_a_full_stop_after_one_mark():
     text = "Bag on your head and that's it!."
     assert apply_edits(text, RulesPass(only=["stray_punctuation"]).find_edits(text)) == \
         "Bag on your head and that's it!"
-
-
-def repetition_flags(text: str) -> list[str]:
-    return [text[e.start:e.end] for e in RulesPass(only=["repetition"]).find_edits(text)
-            if e.flag]
-
-
-@pytest.mark.parametrize("text", [
-    "I respect him because he is serious, he is serious about China and its people.",
-    "Mr. Li tried the electric pen, and the electric pen turned on at once.",
-    'a fishing ban system of "one river, one river and one lake".',
-])
-def test_two_copies_joined_by_a_comma_that_start_a_new_clause_are_not_flagged(text):
-    assert repetition_flags(text) == []
-
-
-@pytest.mark.parametrize("text", [
-    "to find a decoration company decoration company, on the page.",  # no comma between
-    'the principles of "post-needed, post-needed, dynamic management".',  # punctuation after
-    "For example: 6 million yuan of insurance, 6 million yuan of insurance and phones.",
-])
-def test_other_two_copy_repeats_are_still_flagged(text):
-    assert repetition_flags(text) != []
