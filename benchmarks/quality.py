@@ -2,14 +2,17 @@
 
 Runs the rules pass alone (no glossary) over the MT side of MLQE-PE (et, ne, ro, ru, si -> en)
 and ACCEPT fr-en (two independent post-edits), detokenized with sacremoses (ACCEPT is also
-HTML-unescaped). A changed segment is GOOD when the character edit distance to the post-edit
-goes down, BAD when it goes up, NEUTRAL otherwise; precision = good / (good + bad). Flags change
-nothing and are counted apart. Repetition recall: of the segments whose MT repeats a 1-8 word
-phrase in a row (found by an independent token-level detector) and whose post-edit does not,
-the share the repetition rule changed.
+HTML-unescaped). Each data set is one document, as ``mtfix fix FILE --format lines`` fixes a
+file: its document traits (``mtfix.doctraits``: e.g. slashes spaced throughout, which the
+``tokenized`` rule then leaves alone) are decided once from the whole set; ``--per-segment``
+takes each segment alone for the document instead. A changed segment is GOOD when the
+character edit distance to the post-edit goes down, BAD when it goes up, NEUTRAL otherwise;
+precision = good / (good + bad). Flags change nothing and are counted apart. Repetition
+recall: of the segments whose MT repeats a 1-8 word phrase in a row (found by an independent
+token-level detector) and whose post-edit does not, the share the repetition rule changed.
 
     python benchmarks/quality.py [--data ../shared/data] [--split dev|train] [--per-rule]
-                                 [--metric chars|ter]
+                                 [--metric chars|ter] [--per-segment]
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ from rapidfuzz.distance import Levenshtein
 from sacremoses import MosesDetokenizer
 
 from mtfix.change import apply_edits, select_non_overlapping
+from mtfix.doctraits import document_traits
 from mtfix.passes.rules import RULE_TYPES, RulesPass
 
 PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
 _METRIC = {"name": "chars"}
+_PER_SEGMENT = {"on": False}
 
 
 def distance(hypothesis: str, post_edit: str) -> float:
@@ -102,10 +107,18 @@ def pe_keeps_deleted_text(mt: str, fixed: str, pe: str) -> bool:
     return False
 
 
+def traits_of(segments: list[tuple[str, str]]) -> frozenset[str] | None:
+    """The data set's document traits (None with --per-segment: each segment its own)."""
+    if _PER_SEGMENT["on"]:
+        return None
+    return document_traits("\n".join(mt for mt, _pe in segments))
+
+
 def judge(rules: RulesPass, segments: list[tuple[str, str]]) -> Counter[str]:
     counts: Counter[str] = Counter()
+    traits = traits_of(segments)
     for mt, pe in segments:
-        edits = rules.find_edits(mt)
+        edits = rules.find_edits(mt, traits=traits)
         flags = [e for e in edits if e.flag]
         counts["flags"] += len(flags)
         counts["flagged"] += bool(flags)
@@ -141,8 +154,11 @@ def main() -> None:
     parser.add_argument("--show-bad", type=int, default=0, help="print N bad changes per rule")
     parser.add_argument("--metric", choices=("chars", "ter"), default="chars",
                         help="good/bad by character edit distance (default) or by TER")
+    parser.add_argument("--per-segment", action="store_true",
+                        help="each segment its own document (no file-level traits)")
     args = parser.parse_args()
     _METRIC["name"] = args.metric
+    _PER_SEGMENT["on"] = args.per_segment
     sets = load(Path(args.data), args.split)
 
     every = RulesPass()
@@ -155,8 +171,9 @@ def main() -> None:
     rep: Counter[str] = Counter()
     bad_examples: list[tuple[str, str, str]] = []
     for segs in sets.values():
+        traits = traits_of(segs)
         for mt, pe in segs:
-            edits = repetition.find_edits(mt)
+            edits = repetition.find_edits(mt, traits=traits)
             fixed = apply_edits(mt, edits)
             degenerate = degenerate_repetition(mt, pe)
             # What a reviewer who accepts every proposal (flags included) would get.
@@ -217,10 +234,11 @@ def main() -> None:
                   f"flagged segments {total['flagged']}")
             shown = 0
             for segs in sets.values():
+                traits = traits_of(segs)
                 for mt, pe in segs:
                     if shown >= args.show_bad:
                         break
-                    fixed = apply_edits(mt, single.find_edits(mt))
+                    fixed = apply_edits(mt, single.find_edits(mt, traits=traits))
                     if fixed != mt and distance(fixed, pe) > distance(mt, pe):
                         shown += 1
                         print(f"   BAD mt: {mt}\n       fx: {fixed}\n       pe: {pe}")

@@ -27,6 +27,7 @@ from mtfix.change import (
     text_hash,
 )
 from mtfix.chunking import chunk_text
+from mtfix.doctraits import document_traits
 from mtfix.passes.base import Pass, check_pass
 from mtfix.spans import (
     LineIndex,
@@ -98,18 +99,23 @@ class Pipeline:
 
     def __init__(self, passes: Sequence[Pass]) -> None:
         self.passes = [check_pass(step) for step in passes]
+        #: does any pass read the document's traits (else they are never computed)?
+        self.wants_traits = any(getattr(step, "wants_traits", False) for step in self.passes)
 
     def fix_segment(self, text: str, *, doc: str, segment: str | None = None,
                     protected: Sequence[Span] = (), offset: int = 0,
                     lines: LineNumbers | None = None, base: str | None = None,
                     format: str | None = None, source: str | None = None,
+                    traits: frozenset[str] | None = None,
                     ) -> tuple[str, list[Change]]:
         """Run every pass over ``text``. Offsets in the changes are ``offset`` + position in
         ``text``; ``lines`` gives line numbers (document-level) for those offsets; ``format``
         names the file format, recorded in every change; ``source`` is the unit's source-
-        language text where the file has one (bilingual files, ``--source``)."""
+        language text where the file has one (bilingual files, ``--source``). ``traits``: the
+        document's traits (:func:`mtfix.doctraits.document_traits`, computed once per
+        document by the caller); ``None`` takes this text alone for the document."""
         run = self._run(text, doc=doc, segment=segment, protected=protected, offset=offset,
-                        lines=lines, base=base, format=format, source=source)
+                        lines=lines, base=base, format=format, source=source, traits=traits)
         try:
             call = next(run)
             while True:  # a batching pass, asked for one segment alone
@@ -181,9 +187,12 @@ class Pipeline:
              protected: Sequence[Span] = (), offset: int = 0,
              lines: LineNumbers | None = None, base: str | None = None,
              format: str | None = None, source: str | None = None,
+             traits: frozenset[str] | None = None,
              ) -> Generator[_PassCall, list[Edit], tuple[str, list[Change]]]:
         """The body of :meth:`fix_segment`, as a generator that stops at each batching pass
         (yielding what to ask it; the edits it found are sent back) and returns the result."""
+        if traits is None and self.wants_traits:
+            traits = document_traits(text, source)
         if base is None:
             base = text_hash(text)
         lines = lines or LineIndex(text)
@@ -211,6 +220,8 @@ class Pipeline:
                 extra["segment"] = segment
             if step.wants_source:
                 extra["source"] = source
+            if getattr(step, "wants_traits", False):
+                extra["traits"] = traits
             if getattr(step, "batches", False):
                 found = yield _PassCall(step, step_number, current, guard_set, extra)
             else:
@@ -248,12 +259,15 @@ class Pipeline:
         changes.sort(key=START_END)
         return current, changes
 
-    def fix_text(self, text: str, *, doc: str = "<text>", format: str | None = None) -> Result:
-        """Fix a whole plain-text document (offsets are document-level, ``segment`` is null)."""
+    def fix_text(self, text: str, *, doc: str = "<text>", format: str | None = None,
+                 traits: frozenset[str] | None = None) -> Result:
+        """Fix a whole plain-text document (offsets are document-level, ``segment`` is null).
+        ``traits``: the document's traits (``None``: decided from the text, see
+        :meth:`iter_fix`)."""
         pieces: list[str] = []
         changes: list[Change] = []
         for out, chunk_changes in self.iter_fix(chunk_text(text), doc=doc, base=text_hash(text),
-                                                format=format):
+                                                format=format, traits=traits):
             pieces.append(out)
             changes.extend(chunk_changes)
         return Result("".join(pieces), tuple(changes), text, doc)
@@ -302,17 +316,24 @@ class Pipeline:
 
     def iter_fix(self, chunks: Iterable[str], *, doc: str, base: str,
                  protect: ProtectFn | None = None, format: str | None = None,
+                 traits: frozenset[str] | None = None,
                  ) -> Iterator[tuple[str, list[Change]]]:
         """Fix a document given as consecutive chunks (for streaming large files).
 
-        ``protect`` gives the spans of each chunk no pass may touch (markdown code, say)."""
+        ``protect`` gives the spans of each chunk no pass may touch (markdown code, say).
+        ``traits``: the document's traits; ``None``: decided from the first chunk (about
+        1 MiB, :data:`mtfix.doctraits.SAMPLE`), so a streamed file and the same text fixed
+        whole get the same."""
         offset = 0
         line = 1
         for chunk in chunks:
+            if traits is None and self.wants_traits:
+                traits = document_traits(chunk)
             lines = LineIndex(chunk)
             shifted = ShiftedLines(lines, offset, line)
             yield self.fix_segment(chunk, doc=doc, offset=offset, lines=shifted, base=base,
-                                   protected=protect(chunk) if protect else (), format=format)
+                                   protected=protect(chunk) if protect else (), format=format,
+                                   traits=traits)
             offset += len(chunk)
             line += lines.line_count - 1
 

@@ -328,13 +328,14 @@ def test_tbx_deprecated_terms_are_replaced_by_the_preferred_one():
 def test_a_term_record_changes_nothing_and_keeps_later_passes_off_the_term(tmp_path):
     import mtfix
 
-    slogan = "Stay True to the Original Aspiration and Keep the Mission Firmly in Mind"
-    sheet = write(tmp_path / "slogans.csv", f"zh,en\n不忘初心、牢记使命,{slogan}\n")
+    # (the approved term as a house style writes it, capital "With" and all)
+    slogan = "a community With a shared future for mankind"
+    sheet = write(tmp_path / "slogans.csv", f"zh,en\n人类命运共同体,{slogan}\n")
     out = tmp_path / "slogans.toml"
     import_glossary(sheet, out, source_lang="zh")
-    text = f"The campaign to {slogan} began.\n"
+    text = f"The campaign to build {slogan} began.\n"
     without = mtfix.fix_text(text, [], default_glossaries=False)
-    assert {c.before for c in without.changes} == {"Keep", "Mind"}  # the capitals rule flags
+    assert {c.before for c in without.changes} == {"With"}  # the capitals rule flags
     with_record = mtfix.fix_text(text, [out], default_glossaries=False)
     assert with_record.text == text and with_record.changes == ()
 

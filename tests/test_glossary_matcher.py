@@ -215,8 +215,11 @@ def test_shipped_domain_entries_do_not_fire_outside_chinese_official_text():
                  "to form a constitutional government.",
                  "In 1936, the grass-roots disease spreading on local trees reached growth."]:
         assert fix_text(line + "\n").text == line + "\n"
+    # Party capitalisation needs a document about China (its scope), not just the phrase
+    assert fix_text("the Anhui provincial party committee met\n").text == \
+        "the Anhui provincial Party committee met\n"
     assert fix_text("the provincial party committee met\n").text == \
-        "the provincial Party committee met\n"
+        "the provincial party committee met\n"
 
 
 def test_an_abbreviation_ending_a_line_keeps_its_full_stop():

@@ -121,3 +121,49 @@ def test_a_replacement_that_names_its_body_never_doubles_the_body(name, body):
     text = f"Members of the Central {name} of the {body} attended.\n"
     assert fix_text(text).text == \
         "Members of the Political Bureau of the CPC Central Committee attended.\n"
+
+
+# Flags read as noise on WMT22 zh-en outputs (tests built on their patterns, our sentences).
+@pytest.mark.parametrize("text", [
+    'We have to do it now. "',            # the quotation opened in an earlier segment
+    '"We will finish the bridge next year, maybe sooner.',  # it goes on in the next one
+])
+def test_a_lone_quote_that_starts_or_ends_the_line_is_not_flagged(text):
+    assert spacing(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    'He called it ”the plan" at once.',   # straight and curly quotes mixed: flagged
+    'She wrote the letter "To Friends. It was short.',  # a lone quote inside the line
+])
+def test_a_lone_or_mismatched_quote_inside_the_line_is_still_flagged(text):
+    assert [e.flag for e in spacing(text)] == [True]
+
+
+def capitals(text: str) -> list[str]:
+    return [text[e.start:e.end] for e in RulesPass(only=["capitals"]).find_edits(text)]
+
+
+def test_capitals_flags_function_words_mid_sentence_not_title_words():
+    assert capitals("This is very important, Because the rules are strict.") == ["Because"]
+    assert capitals("and so the people They all use credit cards.") == ["They"]
+    # title case and field labels: content words are left alone
+    assert capitals("a history of the Gains and Losses of governance") == []
+    assert capitals("the appearance is fine Display effect: clear") == []
+    # a sentence starts after a full stop, even with a stray comma between
+    assert capitals("it is easy to use. , It is well made.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "I do not know??!!.",     # emphasis, then a full stop: informal style, kept
+    "or other sites??.",
+    "I would think of you;.)",  # an emoticon with a stray dot inside
+])
+def test_stray_punctuation_leaves_emphasis_and_emoticons(text):
+    assert RulesPass(only=["stray_punctuation"]).find_edits(text) == []
+
+
+def test_stray_punctuation_still_cuts_a_full_stop_after_one_mark():
+    text = "Bag on your head and that's it!."
+    assert apply_edits(text, RulesPass(only=["stray_punctuation"]).find_edits(text)) == \
+        "Bag on your head and that's it!"

@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mtfix.change import Change
 from mtfix.chunking import CHUNK_SIZE
+from mtfix.doctraits import SAMPLE, document_traits
 from mtfix.spans import Span
 
 FixFunction = Callable[..., Iterator[Change]]
@@ -129,3 +131,15 @@ def merge_spans(spans: list[Span]) -> tuple[Span, ...]:
         else:
             merged.append([start, end])
     return tuple((s, e) for s, e in merged)
+
+
+def file_traits(path: str | Path, source: str | Path | None = None) -> frozenset[str]:
+    """The document traits of a file that is fixed segment by segment, from its first
+    :data:`~mtfix.doctraits.SAMPLE` code points (and its source file's, with ``--source``):
+    one decision per file, as plain text gets per document."""
+    return document_traits(_head(path), _head(source) if source is not None else None)
+
+
+def _head(path: str | Path) -> str:
+    with open(path, encoding="utf-8", errors="replace", newline="") as stream:
+        return stream.read(SAMPLE)

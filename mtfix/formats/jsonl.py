@@ -19,7 +19,7 @@ from pathlib import Path
 from mtfix.change import Change
 from mtfix.chunking import LONG_LINE_LIMIT
 from mtfix.fileio import InputError, atomic_writer, iter_lines
-from mtfix.formats.base import FormatOptions, FormatSpec, register_format
+from mtfix.formats.base import FormatOptions, FormatSpec, file_traits, register_format
 from mtfix.pipeline import Pipeline, SegmentJob
 
 _DECODER = json.JSONDecoder()
@@ -85,9 +85,11 @@ def encode_like(value: str, original_literal: str) -> str:
 
 
 def jsonl_jobs(line: str, number: int, *, doc: str, fields: Sequence[str], name: str,
+               traits: frozenset[str] | None = None,
                ) -> list[tuple[tuple[int, int], SegmentJob]]:
     """The ``fields`` of one JSON Lines line to fix: (span of the string literal in the line,
-    its segment job) each. A line that is not a JSON object is an :class:`InputError`."""
+    its segment job) each. A line that is not a JSON object is an :class:`InputError`.
+    ``traits``: the file's document traits (``None``: each field's own)."""
     body = line.rstrip("\r\n")
     if not body.strip():
         return []
@@ -100,7 +102,7 @@ def jsonl_jobs(line: str, number: int, *, doc: str, fields: Sequence[str], name:
                 continue
             text = json.loads(body[span[0]:span[1]])
             found.append((span, SegmentJob(text, {"doc": doc, "segment": f"{number}/{field}",
-                                                  "format": "jsonl"})))
+                                                  "format": "jsonl", "traits": traits})))
     except ValueError as exc:
         raise InputError(f"{name}:{number}: not a JSON object line ({exc}); fix the line or "
                          "remove it") from None
@@ -129,9 +131,10 @@ def finish_jsonl_line(line: str, spans: Sequence[tuple[int, int]],
 
 
 def fix_jsonl_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
-                   fields: Sequence[str], name: str) -> tuple[str, list[Change]]:
+                   fields: Sequence[str], name: str, traits: frozenset[str] | None = None,
+                   ) -> tuple[str, list[Change]]:
     """Fix the ``fields`` of one JSON Lines line; returns the new line and its changes."""
-    found = jsonl_jobs(line, number, doc=doc, fields=fields, name=name)
+    found = jsonl_jobs(line, number, doc=doc, fields=fields, name=name, traits=traits)
     return finish_jsonl_line(line, [span for span, _ in found],
                              [pipeline.fix_segment(job.text, **job.options) for _, job in found])
 
@@ -142,11 +145,13 @@ def fix_jsonl_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
     lines at a time when the model pass is on, so it sees many fields at once)."""
     if not options.fields:
         raise InputError(f"{source}: JSON Lines needs the text field(s) to fix: give --field NAME")
+    traits = file_traits(source) if pipeline.wants_traits else None  # the file: one document
     spans: dict[int, list[tuple[int, int]]] = {}
 
     def jobs(item: tuple[int, str, str]) -> list[SegmentJob]:
         number, _bom, line = item
-        found = jsonl_jobs(line, number, doc=doc, fields=options.fields, name=str(source))
+        found = jsonl_jobs(line, number, doc=doc, fields=options.fields, name=str(source),
+                           traits=traits)
         spans[number] = [span for span, _ in found]
         return [job for _, job in found]
 

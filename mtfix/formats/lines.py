@@ -21,7 +21,7 @@ from pathlib import Path
 from mtfix.change import Change
 from mtfix.chunking import LONG_LINE_LIMIT
 from mtfix.fileio import InputError, atomic_writer, iter_lines
-from mtfix.formats.base import FormatSpec, register_format
+from mtfix.formats.base import FormatSpec, file_traits, register_format
 from mtfix.pipeline import Pipeline, SegmentJob
 from mtfix.spans import FixedLine
 
@@ -39,14 +39,15 @@ def split_line_end(line: str) -> tuple[str, str]:
 
 
 def line_jobs(line: str, number: int, *, doc: str, source: str | None = None,
-              ) -> list[SegmentJob]:
+              traits: frozenset[str] | None = None) -> list[SegmentJob]:
     """The segment of one line for the pipeline (none for a blank line). ``source``: the
-    line's source-language text (``--source``), for the terms check and the model."""
+    line's source-language text (``--source``), for the terms check and the model;
+    ``traits``: the file's document traits (``None``: the line's own)."""
     body, _end = split_line_end(line)
     if not body.strip():
         return []
     return [SegmentJob(body, {"doc": doc, "segment": str(number), "lines": FixedLine(number),
-                              "format": "lines", "source": source})]
+                              "format": "lines", "source": source, "traits": traits})]
 
 
 def finish_line(line: str, results: list[tuple[str, list[Change]]]) -> tuple[str, list[Change]]:
@@ -63,10 +64,12 @@ def finish_line(line: str, results: list[tuple[str, list[Change]]]) -> tuple[str
 
 
 def fix_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
-             source: str | None = None) -> tuple[str, list[Change]]:
+             source: str | None = None, traits: frozenset[str] | None = None,
+             ) -> tuple[str, list[Change]]:
     """Fix one line (its end kept as it is); returns the new line and its changes.
-    ``source``: the line's source-language text (``--source``), for the terms check."""
-    jobs = line_jobs(line, number, doc=doc, source=source)
+    ``source``: the line's source-language text (``--source``), for the terms check;
+    ``traits``: the file's document traits (``None``: the line's own)."""
+    jobs = line_jobs(line, number, doc=doc, source=source, traits=traits)
     return finish_line(line, [pipeline.fix_segment(job.text, **job.options) for job in jobs])
 
 
@@ -90,6 +93,9 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
     written as it is, the others are fixed one by one (each on its own, as :func:`fix_line`
     always does), so the output and the changes are those of fixing every line alone."""
     sources = _source_lines(options.source)
+    # The file is one document: its traits (Chinese official text? tokenised?) are decided
+    # once, from its head, not line by line.
+    traits = file_traits(source, options.source) if pipeline.wants_traits else None
     count = 0
     if pipeline.segment_window > 1:
         # a batching pass (the model): read ahead a window of lines so it sees many at once
@@ -103,7 +109,8 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
 
         with atomic_writer(target) as out:
             for (_number, line, _), results in pipeline.fix_in_order(
-                    numbered(), lambda item: line_jobs(item[1], item[0], doc=doc, source=item[2])):
+                    numbered(), lambda item: line_jobs(item[1], item[0], doc=doc, source=item[2],
+                                           traits=traits)):
                 fixed, changes = finish_line(line, results)
                 out.write(fixed)
                 yield from changes
@@ -128,7 +135,7 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                         out.write(line)
                         continue
                     fixed, changes = fix_line(line, count, pipeline=pipeline, doc=doc,
-                                              source=source_line)
+                                              source=source_line, traits=traits)
                     out.write(fixed)
                     yield from changes
                 if error is not None:

@@ -34,7 +34,14 @@ from typing import Any
 
 from mtfix.change import Change
 from mtfix.fileio import InputError, atomic_writer, binary_error, read_bytes, utf16_byte_order
-from mtfix.formats.base import FormatSpec, Segment, merge_spans, placeholder_spans, register_format
+from mtfix.formats.base import (
+    FormatSpec,
+    Segment,
+    file_traits,
+    merge_spans,
+    placeholder_spans,
+    register_format,
+)
 from mtfix.pipeline import Pipeline, SegmentJob
 from mtfix.spans import Span
 
@@ -342,6 +349,8 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
     store, original, kind = _load(source, name)
     units = {"xliff1": _xliff1_targets, "xliff2": _xliff2_targets, "tmx": _tmx_targets}[kind]
     mark = options.mark_review is not False
+    # one document: its traits from the file's head (source and target text, markup and all)
+    traits = file_traits(source) if pipeline.wants_traits else None
     changed = False
     written: list[tuple[Any, XmlTarget]] = []
 
@@ -355,7 +364,7 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
         segment = item[2]
         return [SegmentJob(segment.text, {"doc": doc, "segment": segment.id,
                                           "protected": segment.protected, "format": name,
-                                          "source": segment.source})]
+                                          "source": segment.source, "traits": traits})]
 
     # a window of units at a time, so the model pass sees many segments at once
     for (owner, xml_target, segment), [(fixed, changes)] in pipeline.fix_in_order(targets(), jobs):
@@ -386,12 +395,14 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
     from translate.misc.multistring import multistring
 
     store, original, _kind = _load(source, "po")
+    traits = file_traits(source) if pipeline.wants_traits else None  # the file: one document
     changed = False
 
     def jobs(unit: Any) -> list[SegmentJob]:
         return [SegmentJob(text, {"doc": doc, "segment": segment_id,
                                   "protected": merge_spans(placeholder_spans(text)),
-                                  "format": "po", "source": str(unit.source or "") or None})
+                                  "format": "po", "source": str(unit.source or "") or None,
+                                  "traits": traits})
                 for segment_id, text in _po_segments(unit) if text.strip()]
 
     units = (unit for unit in store.units

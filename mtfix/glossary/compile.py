@@ -26,6 +26,7 @@ import dataclasses
 import heapq
 import re
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -65,6 +66,11 @@ from mtfix.glossary.variants import (
 from mtfix.spans import SpanSet, overlaps_any
 from mtfix.textutil import follow_case, is_word_char, normalize_key
 
+#: The document traits that scoped entries (``scope``) of the current ``find_edits`` call may
+#: NOT use: set for the length of one call (a context variable, so threads and tasks that fix
+#: several documents at once each see their own).
+_ABSENT: ContextVar[frozenset[str]] = ContextVar("absent_traits", default=frozenset())
+
 # First window of a paragraph rescan's search for the next match (bytes beyond the longest
 # key); see ``CompiledGlossary._first_match``. Tests set it to 0 to exercise the growth.
 RESCAN_WINDOW = 256
@@ -100,9 +106,12 @@ class _Checks:
     line_phrases: re.Pattern[str] | None = None
     noop: bool = False  # the replacement may equal the matched text: then it is no match
     follows: bool = False  # the replacement follows the case of the match
+    scope: str | None = None  # the document trait the entry needs (``scope``)
 
     def passes(self, text: str, start: int, end: int, replace: str) -> bool:
         """Does the match text[start:end] pass? Cheapest checks first."""
+        if self.scope is not None and self.scope in _ABSENT.get():
+            return False
         if self.sensitive is not None and normalize_key(text[start:end]) != self.sensitive:
             return False
         if self.after is not None and not starts_after(self.after, text, end):
@@ -149,6 +158,8 @@ class CompiledGlossary:
         flags = [e for e in self.entries if e.flag]
         split = bool(flags) and len(flags) < len(self.entries)
         self._flags: CompiledGlossary | None = CompiledGlossary(flags) if split else None
+        #: the document traits some entry needs (``scope``)
+        self._scopes = frozenset(e.scope for e in self.entries if e.scope is not None)
         self._context: dict[int, re.Pattern[str]] = {
             order: context_regex(entry.context)
             for order, entry in enumerate(self.entries) if entry.context}
@@ -178,6 +189,7 @@ class CompiledGlossary:
             if match != "fuzzy" and is_declarative(entry):
                 self._add_declarative(patterns, order, entry, context)
                 continue
+            scoped = _Checks(scope=entry.scope) if entry.scope is not None else None
             # A key that ends (starts) in punctuation needs no word boundary there, unless its
             # replacement ends (starts) with a word character: "approx." -> "approximately"
             # must not turn "approx.5" into "approximately5" (a new word junction).
@@ -196,7 +208,7 @@ class CompiledGlossary:
                     right = last.isalnum() or last == "_" or _ends_word(replace)
                     owners = patterns.get(key_bytes)
                     owner = new_key(_Key, (order, entry, find if exact_match else None, left,
-                                           right, context, replace, order, None))
+                                           right, context, replace, order, scoped))
                     if owners is None:
                         patterns[key_bytes] = [owner]
                     else:
@@ -215,7 +227,7 @@ class CompiledGlossary:
                 if owners is None:
                     owners = patterns[key_bytes] = []
                 owners.append(_Key(order, entry, find if exact_match else None, left, right,
-                                   context, replace, order, None))
+                                   context, replace, order, scoped))
         # Triggers: literals one of which every match of a regex entry needs (see
         # regexcheck.regex_triggers); regexes whose triggers are absent are not run at all.
         trigger_ids: dict[str, int] = {}
@@ -305,16 +317,33 @@ class CompiledGlossary:
         return len(self.entries)
 
     # -- matching ----------------------------------------------------------------------------
-    def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = ()) -> list[Edit]:
+    def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = (),
+                   traits: frozenset[str] | None = None) -> list[Edit]:
         """All glossary edits for ``text`` under the overlap policy, in text order: the
-        changes, and the flags that do not lie wholly inside a kept change."""
-        edits = self._find_edits(text, protected)
+        changes, and the flags that do not lie wholly inside a kept change.
+
+        ``traits``: the document's traits (:mod:`mtfix.doctraits`); an entry with a ``scope``
+        the document lacks does not fire (as if it were not there). ``None``: every entry
+        fires (self-tests, a text fixed without a document).
+        """
+        edits = self._scoped_edits(text, protected, traits)
         if self._flags is None:
             return edits
-        flags = self._flags.find_edits(text, protected)
+        flags = self._flags.find_edits(text, protected, traits)
         if not flags:
             return edits
         return select_non_overlapping(sorted(edits + flags, key=START_END), self.order)
+
+    def _scoped_edits(self, text: str, protected: Sequence[tuple[int, int]],
+                      traits: frozenset[str] | None) -> list[Edit]:
+        absent = self._scopes - traits if traits is not None else frozenset()
+        if not absent:
+            return self._find_edits(text, protected)
+        token = _ABSENT.set(absent)
+        try:
+            return self._find_edits(text, protected)
+        finally:
+            _ABSENT.reset(token)
 
     def _find_edits(self, text: str, protected: Sequence[tuple[int, int]]) -> list[Edit]:
         view = MatchView(text) if (self._fast is not None or self._triggers is not None) else None
@@ -378,7 +407,10 @@ class CompiledGlossary:
     def _regex_and_fuzzy_candidates(self, text: str, protected: Sequence[tuple[int, int]],
                                     view: MatchView | None) -> list[_Candidate]:
         found: list[_Candidate] = []
+        absent = _ABSENT.get()
         for order, entry, matches in self._regex_matches(text, view):
+            if entry.scope is not None and entry.scope in absent:
+                continue
             context = self._context.get(order)
             for m in matches:
                 if m.end() > m.start() and not overlaps_any(m.start(), m.end(), protected) and (
@@ -388,7 +420,8 @@ class CompiledGlossary:
             found.extend(
                 _Candidate(s, e, order, entry, score=score) for s, e, order, entry, score in
                 self._fuzzy.find(text, protected)
-                if order not in self._context or in_context(self._context[order], text, s, e))
+                if (order not in self._context or in_context(self._context[order], text, s, e))
+                and (entry.scope is None or entry.scope not in absent))
         return found
 
     def _phrase_matches(self, view: MatchView, protected: Sequence[tuple[int, int]],
@@ -1038,4 +1071,5 @@ def _entry_checks(entry: RawEntry) -> _Checks:
         line_phrases = phrases_regex([k for k, _r in expand_entry(entry)],
                                      case_sensitive=entry.match == "exact"
                                      or entry.case == "sensitive")
-    return _Checks(line_mode=entry.line_mode, line_phrases=line_phrases, **neighbours)
+    return _Checks(line_mode=entry.line_mode, line_phrases=line_phrases, scope=entry.scope,
+                   **neighbours)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mtfix.doctraits import TRAITS
 from mtfix.glossary.lines import LINE_MODES
 from mtfix.glossary.variants import VariantError, expand_alternatives, split_alternatives
 from mtfix.textutil import split_records
@@ -22,7 +23,7 @@ CASE_POLICIES = ("insensitive", "sensitive", "title")
 #: neighbour conditions: phrases that must (not) come right before / after a match
 NEIGHBOUR_KEYS = ("before", "after", "not_before", "not_after")
 ENTRY_KEYS = frozenset(
-    {"id", "find", "replace", "match", "note", "examples", "flag", "min_score", "context",
+    {"id", "find", "replace", "match", "note", "examples", "flag", "min_score", "context", "scope",
      "forms", "separators", "case", "source", "target", "line", *NEIGHBOUR_KEYS}
 )
 #: most variants one ``find`` may expand to (alternatives x separators x forms)
@@ -72,6 +73,9 @@ class RawEntry:
     # Words one of which the line must hold for the entry to fire (domain entries such as
     # "party" -> "Party" that are right in Chinese official text and wrong elsewhere).
     context: tuple[str, ...] = ()
+    # A document trait (mtfix.doctraits, e.g. "china") the DOCUMENT must have for the entry to
+    # fire: decided once per document, where ``context`` looks at one line.
+    scope: str | None = None
     # Declarative variants of phrase/exact entries (see docs/glossary-format.md):
     forms: bool = False  # also the plural / possessive of each key's last word, inflected alike
     separators: bool = False  # hyphen, space, slash and en dash between words match each other
@@ -220,6 +224,10 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
         context = [context]
     if not isinstance(context, list) or not all(isinstance(c, str) and c.strip() for c in context):
         raise fail("'context' must be a word or a list of words (one must be on the same line)")
+    scope = table.get("scope")
+    if scope is not None and scope not in TRAITS:
+        raise fail(f"'scope' must be one of {', '.join(sorted(TRAITS))} (a document trait: "
+                   f"the entry fires only in documents that have it), not {scope!r}")
     declared = _declarative_keys(table, match, fail)
     if match != "regex":
         for find in finds:
@@ -236,7 +244,7 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
             raise fail(f"example {number} must be {{ text = \"...\", fixed = \"...\" }}")
         examples.append(Example(example["text"], example["fixed"]))
     return RawEntry(id=entry_id, find=finds, replace=replace, match=match, note=note,
-                    context=tuple(c.strip() for c in context),
+                    context=tuple(c.strip() for c in context), scope=scope,
                     examples=tuple(examples), flag=flag, min_score=min_score, path=path,
                     line=line, **declared)
 

@@ -85,7 +85,8 @@ def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str 
                 source: Sequence[str] = (), target: str | None = None, case: str | None = None,
                 forms: bool = False, separators: bool = False, before: Sequence[str] = (),
                 after: Sequence[str] = (), not_before: Sequence[str] = (),
-                not_after: Sequence[str] = (), line: str | None = None) -> tomlkit.items.Table:
+                not_after: Sequence[str] = (), line: str | None = None,
+                scope: str | None = None) -> tomlkit.items.Table:
     """A tomlkit ``[[entry]]`` table in the layout the shipped glossaries use.
 
     ``id, find, replace`` come first (what a translator scans for), then the bilingual keys,
@@ -118,6 +119,8 @@ def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str 
         table["flag"] = True
     if context:
         table["context"] = list(context)
+    if scope is not None:
+        table["scope"] = scope  # the document trait the entry needs
     if note:
         table["note"] = note
     if examples:
@@ -146,7 +149,7 @@ def table_of(entry: RawEntry) -> tomlkit.items.Table:
                        source=entry.source, target=entry.target, case=entry.case,
                        forms=entry.forms, separators=entry.separators, before=entry.before,
                        after=entry.after, not_before=entry.not_before, not_after=entry.not_after,
-                       line=entry.line_mode)
+                       line=entry.line_mode, scope=entry.scope)
 
 
 def render_entries(tables: Sequence[tomlkit.items.Table]) -> str:

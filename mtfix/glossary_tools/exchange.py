@@ -2,7 +2,7 @@
 
 * **CSV** carries everything: columns ``id, find, replace, match, flag, min_score, note,
   examples, context`` and, when an entry uses them, ``source, target, case, forms,
-  separators, before, after, not_before, not_after`` (``examples`` as JSON, lists as
+  separators, before, after, not_before, not_after, line, scope`` (``examples`` as JSON, lists as
   ``a|b``), one row per ``find`` string (rows of one entry share its id).
 * **TSV** export writes mtfix's own TSV glossary format (``find<TAB>replace<TAB>note``, loadable
   as it is), so it can hold plain phrase entries only: the others and examples are left out
@@ -38,7 +38,7 @@ CSV_COLUMNS = ("id", "find", "replace", "match", "flag", "min_score", "note", "e
                "context")
 #: columns written only when an entry uses the key (so a plain glossary's CSV stays narrow)
 CSV_EXTRA_COLUMNS = ("source", "target", "case", "forms", "separators", "before", "after",
-                     "not_before", "not_after", "line")
+                     "not_before", "not_after", "line", "scope")
 
 
 def format_of(path: str | Path, given: str | None = None) -> str:

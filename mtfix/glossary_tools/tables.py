@@ -54,7 +54,7 @@ SAMPLE_LINES = 50
 COLUMN_NAMES: dict[str, str] = {
     **{k: k for k in ("id", "find", "replace", "match", "flag", "note", "examples", "context",
                       "source", "target", "forms", "separators", "case", "before", "after",
-                      "line")},
+                      "line", "scope")},
     "min score": "min_score", "not before": "not_before", "not after": "not_after",
     "entry": "id", "entry id": "id", "concept": "id", "concept id": "id", "key": "id",
     "wrong": "find", "bad": "find", "incorrect": "find", "deprecated": "find",
@@ -438,7 +438,7 @@ def _term_record(cells: dict[str, str], path: str, line: int) -> dict:
 
 def _optional_keys(table: dict, cells: dict[str, str], path: str, line: int) -> None:
     """The columns besides find/replace/target, read as the entry keys of the same names."""
-    for key in ("note", "match", "case", "line"):
+    for key in ("note", "match", "case", "line", "scope"):
         if cells.get(key, "").strip():
             table[key] = cells[key] if key == "note" else cells[key].strip()
     for key in LIST_KEYS:

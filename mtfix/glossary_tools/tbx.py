@@ -400,7 +400,7 @@ def _sources(concept: Concept, source_lang: str | None, settings: dict[str, list
 
 def _apply_settings(table: dict, settings: dict[str, list[str]]) -> None:
     """The ``mtfix:`` notes mtfix's own export writes, back into entry keys."""
-    for key in ("match", "case", "line"):
+    for key in ("match", "case", "line", "scope"):
         if key in settings:
             table[key] = settings[key][0]
     for key in ("flag", "forms", "separators"):
@@ -547,6 +547,8 @@ def export_settings(entry: RawEntry, xml_id: str, *, with_sources: bool) -> list
         out.append(("case", entry.case))
     if entry.line_mode is not None:
         out.append(("line", entry.line_mode))
+    if entry.scope is not None:
+        out.append(("scope", entry.scope))
     out += [(key, "true") for key in ("forms", "separators") if getattr(entry, key)]
     for key in ("before", "after", "not_before", "not_after"):
         out += [(key, value) for value in getattr(entry, key)]

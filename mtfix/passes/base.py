@@ -19,6 +19,10 @@ Capabilities are declared, never sniffed:
   list of edits per call, the same as ``find_edits`` would one by one. The segmented formats
   then hand it up to ``segment_window`` segments at once (the model pass: one batch of
   sentences for many short segments); ``find_edits`` stays for one text;
+* ``wants_traits = True``: the pipeline also passes ``traits=`` (the document's traits, a
+  frozenset of names from :mod:`mtfix.doctraits`, decided once per document: glossary entries
+  with a ``scope``, the ``tokenized`` rule); optional, read with ``getattr`` (False when
+  absent), so passes written before it still qualify;
 * ``fingerprint()``: a string that changes whenever the pass would edit differently (its
   glossary entries, its rules, its model); ``--resume`` never reuses results made otherwise.
 * ``screen(text)`` (optional): for one-segment-per-line files, where most lines get no change.
@@ -79,6 +83,7 @@ class BasePass:
     wants_source: ClassVar[bool] = False
     screen_finds_edits: ClassVar[bool] = False
     batches: ClassVar[bool] = False
+    wants_traits: ClassVar[bool] = False
 
     def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
         raise NotImplementedError

@@ -12,12 +12,14 @@ from mtfix.spans import Span
 
 class GlossaryPass(BasePass):
     name = "glossary"
+    wants_traits = True  # entries with a ``scope`` fire only in documents with that trait
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
 
-    def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
-        return self.glossary.compiled.find_edits(text, protected)
+    def find_edits(self, text: str, protected: Sequence[Span] = (),
+                   traits: frozenset[str] | None = None) -> list[Edit]:
+        return self.glossary.compiled.find_edits(text, protected, traits)
 
     def screen(self, text: str) -> list[Span] | None:
         return self.glossary.compiled.screen(text)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from mtfix.change import START_END, Edit, apply_edits, select_non_overlapping
+from mtfix.doctraits import document_traits
 from mtfix.passes.base import BasePass
 from mtfix.passes.rules.base import REGISTRY, BaseRule, Rule, register_rule
 from mtfix.passes.rules.chrome import ChromePhraseError
@@ -157,6 +158,7 @@ class RulesPass(BasePass):
 
     name = "rules"
     screen_finds_edits = True  # (its screen is its edits on the joined segments)
+    wants_traits = True  # rules that declare ``wants_traits`` get the document's traits
 
     def __init__(self, enabled: Sequence[str] | None = None, disabled: Sequence[str] = (), *,
                  only: Sequence[str] | None = None, options: RuleOptions | None = None,
@@ -176,6 +178,7 @@ class RulesPass(BasePass):
             rule.bind(rules)
         self.rules: list[BaseRule] = rules
         self._order = {rule.id: i for i, rule in enumerate(rules)}
+        self._traits_rules = any(rule.wants_traits for rule in rules)
         self._options = {k: v for k, v in options.items() if k in ids}
 
     def __reduce__(self):  # automata are rebuilt in worker processes, cheaply
@@ -189,8 +192,12 @@ class RulesPass(BasePass):
     def rule_ids(self) -> list[str]:
         return [rule.id for rule in self.rules]
 
-    def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
+    def find_edits(self, text: str, protected: Sequence[Span] = (),
+                   traits: frozenset[str] | None = None) -> list[Edit]:
         """Edits of every enabled rule, in two stages so that one run reaches a fixpoint.
+
+        ``traits``: the document's traits (:mod:`mtfix.doctraits`), given to the rules that
+        declare ``wants_traits``; ``None``: ``text`` is the whole document.
 
         Stage 1, rules inside a line (repetition, spacing, capitals). Stage 2, whole-line rules
         (chrome, duplicate_lines) run on the text as stage 1 leaves it: a collapse can make a
@@ -199,10 +206,13 @@ class RulesPass(BasePass):
         stage-1 edits inside that line. Stage 2 never creates stage-1 work (it deletes whole
         lines, it joins none)."""
         guard = SpanGuard(protected)
+        if traits is None and self._traits_rules:
+            traits = document_traits(text)
         inline: list[Edit] = []
         for rule in self.rules:
             if rule.scope == "inline":
-                inline.extend(rule.find(text, guard))
+                inline.extend(rule.find(text, guard, traits=traits) if rule.wants_traits
+                              else rule.find(text, guard))
         # In text order (a stable C-level sort), select_non_overlapping takes its fast path
         # when nothing overlaps; its result does not depend on the input order otherwise.
         inline.sort(key=START_END)
@@ -214,7 +224,9 @@ class RulesPass(BasePass):
         staged = apply_edits(text, applied) if applied else text
         lines: list[Edit] = []
         for rule in line_rules:
-            lines.extend(rule.find(staged, SpanGuard(()) if applied else guard))
+            line_guard = SpanGuard(()) if applied else guard
+            lines.extend(rule.find(staged, line_guard, traits=traits) if rule.wants_traits
+                         else rule.find(staged, line_guard))
         lines = select_non_overlapping(lines, self._order)
         if not lines:
             return inline
@@ -236,7 +248,9 @@ class RulesPass(BasePass):
         :meth:`mtfix.passes.base.BasePass.screen`), else None."""
         if not all(getattr(rule, "line_local", False) for rule in self.rules):
             return None
-        return [(e.start, e.end) for e in self.find_edits(text)]
+        # No traits: a trait only ever stops a rule (see ``wants_traits``), so the screen
+        # finds every edit any document could get, and never calls a line quiet wrongly.
+        return [(e.start, e.end) for e in self.find_edits(text, traits=frozenset())]
 
 
 def _map_back(edits: list[Edit], applied: list[Edit], guard: SpanGuard) -> list[Edit]:

@@ -17,6 +17,8 @@ A rule is one module in ``mtfix/passes/rules/`` holding one class decorated with
   "written joined elsewhere in the text"). It lets one-segment-per-line files be screened
   in one call (:meth:`~mtfix.passes.rules.RulesPass.screen`); left False, every segment is
   fixed on its own. ``tests/test_lines_screen.py`` checks the shipped rules that declare it;
+* ``wants_traits``: ``find`` also gets ``traits=`` (the document's traits, see
+  :mod:`mtfix.doctraits`), for a rule whose right answer depends on the whole document;
 
 and ``find(text, guard) -> list[Edit]``. A rule that is not sure emits a flag
 (``Edit(flag=True)``): reported, never applied. Adding a rule means adding its module, its tests
@@ -69,6 +71,7 @@ class BaseRule:
     order: ClassVar[int] = 100
     options: ClassVar[dict[str, str]] = {}
     line_local: ClassVar[bool] = False
+    wants_traits: ClassVar[bool] = False
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
         raise NotImplementedError

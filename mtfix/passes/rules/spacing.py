@@ -11,7 +11,9 @@ line with "„" or "‚", "“" closes: "„Hallo“ und" keeps its space) and i
 a '"' right after a digit is no quote; where it could be either, no quote edit is made).
 No space is deleted where it would glue a quote or bracket to a word on its far side: a line
 whose '"' marks do not pair up (a quotation begun or ended in another segment: 'isolation,"
-Pillay said. "') gets a flag instead, and "deposit( and" or "of ”air" stay as they are.
+Pillay said. "') gets a flag instead, and "deposit( and" or "of ”air" stay as they are. A
+line whose only '"' is its first or last character (and that has no curly quotes) is a
+quotation going on from or into another segment, and is not flagged.
 One Aho-Corasick scan finds every two-character trigger (" ,", "  ", "( ", " )", ...); each
 pattern is then tried only where a trigger sits, so ordinary text costs one C-level scan.
 """
@@ -263,6 +265,8 @@ class SpacingRule(BaseRule):
         if len(quotes) % 2:
             if units and len(marks) % 2 == 0:
                 return []
+            if len(quotes) == 1 and _continued_quotation(line, quotes[0]):
+                return []
             last = start + quotes[-1]
             unit_note = f" (not counting {units} after a digit)" if units else ""
             return [Edit(last, last + 1, None, self.id,
@@ -291,6 +295,17 @@ class SpacingRule(BaseRule):
                          "may begin or end in another segment; check the spaces by hand",
                          flag=True)]
         return edits
+
+
+def _continued_quotation(line: str, at: int) -> bool:
+    """Is the line's one '"' (at ``at``) its first or last character (spaces aside), in a
+    line with no curly quotes? Then a quotation goes on from or into another segment
+    ('"We know how ...', '... our top priority. "'): MT of quoted speech cut into segments
+    does that all the time, so it is no error to flag. A lone '"' inside the line, or one
+    next to curly quotes ('"Hanston”'), is still flagged."""
+    if "“" in line or "”" in line:
+        return False
+    return not line[:at].strip() or not line[at + 1:].strip()
 
 
 def _merged(edits: list[Edit], others: list[Edit]) -> list[Edit]:

@@ -8,12 +8,14 @@ cut down to one mark:
 
 * ``.`` if the run has one (a sentence ends here), else ``;``, else ``,``; a run with ``:``
   at the end of a line keeps the ``:`` (a label: "as follows:.");
-* "?." and "!." lose the ``.``; "!!", "?!", "??" and "! ?" are emphasis and stay;
+* "?." and "!." lose the ``.``; "!!", "?!", "??" and "! ?" are emphasis and stay, and so does
+  a full stop after them ("not??.", "know??!!.": informal text, where post-editors keep it);
 * when the kept ``.`` is followed by a lower-case word ("practical. , widely used"), the
   sentence may go on and the comma be the right mark: flagged, with the comma proposed; a
   run with ``:`` inside a line is flagged too.
 
-Left alone: ellipses ("...", ". . ."), the period of an abbreviation before a comma ("etc.,",
+Left alone: emoticons (";)", ";.)"), ellipses ("...", ". . ."), the period of an
+abbreviation before a comma ("etc.,",
 "Co., Ltd.", "U.S.,"; only the space is deleted in "etc. , and"), "::" (code), and marks
 between digits ("1.,2"). The space before the kept mark goes too ("word ,, next" ->
 "word, next"), as the spacing rule would delete it.
@@ -73,8 +75,9 @@ def judge_run(run: str, before: str, after: str) -> Verdict:
         return Verdict(marks)
     if set(marks) <= set("!?"):
         return LEAVE  # "!!", "?!", "! ?": emphasis
-    if marks[-1] in ":;" and after.lstrip(" \t")[:1] in tuple("-()[]DPp|/\\"):
-        return LEAVE  # an emoticon (": - )", ";)")
+    if (marks[-1] in ":;" or ":" in marks or ";" in marks) and \
+            after.lstrip(" \t")[:1] in tuple("-()[]DPp|/\\"):
+        return LEAVE  # an emoticon (": - )", ";)", ";.)": cutting it would break it)
     next_word = after.lstrip(" \t\"'”’)]")[:1]
     if set(marks) == {"."}:
         if len(marks) >= 3:
@@ -93,6 +96,8 @@ def judge_run(run: str, before: str, after: str) -> Verdict:
         return sub if sub.keep is None else sub._replace(keep="." + sub.keep)
     bangs = marks.rstrip(".")
     if bangs and set(bangs) <= set("!?") and len(bangs) < len(marks):
+        if len(bangs) > 1:
+            return LEAVE  # "??." "??!!.": emphasis in informal text, the full stop its style
         return Verdict(bangs, why=f"full stop after {bangs!r}")
     if set(marks) & set("!?"):
         return Verdict("".join(c for c in marks if c in "!?"), False,

@@ -26,6 +26,14 @@ a word, never on the shape alone:
 
 Other spaced hyphens between two lower-case words on a tokenised line (one that also has a
 space before a comma or a full stop) are flagged with the join proposed ("decision - making").
+
+A document that spaces a mark systematically is left alone for that mark (document traits,
+decided once per document): slashes when it spaces at least five and writes none joined
+("1 / 4", "km / h" and no "1/4"), hyphens when it spaces at least five and at least as many
+as it joins. That is tokenised MT as a whole — a detokeniser's job; joining a few would leave
+the document inconsistent, and the post-editors of such text (MLQE-PE, ACCEPT) keep the
+spaces. Stray tokens in otherwise detokenised text (a few "grass - roots" among hundreds of
+"year-on-year") are still joined.
 """
 
 from __future__ import annotations
@@ -131,16 +139,22 @@ class TokenizedRule(BaseRule):
     scope = "inline"
     line_local = True
     order = 42
+    wants_traits = True
 
-    def find(self, text: str, guard: SpanGuard) -> list[Edit]:
+    def find(self, text: str, guard: SpanGuard, traits: frozenset[str] = frozenset()
+             ) -> list[Edit]:
         # Each kind of join is looked for only on the lines where one automaton scan saw its
         # trigger.
         found: tuple[list[int], list[int], list[int]] = ([], [], [])
         for index, start, _end in _NEEDLES.find_matches_as_indexes(text, overlapping=True):
             found[_NEEDLE_KIND[index]].append(start)
+        # In a document that spaces a mark systematically, the spacing is its tokenisation,
+        # not a stray token: a detokeniser undoes it whole; a few joins would make the
+        # document inconsistent (and post-editors of such text keep the spaces).
+        skip = ("spaced-hyphens" in traits, "spaced-slashes" in traits, False)
         edits: list[Edit] = []
         for kind, finder in enumerate((self._hyphens, self._slashes, self._apostrophes)):
-            if found[kind]:
+            if found[kind] and not skip[kind]:
                 edits += finder(text, line_spans(text, sorted(found[kind])))
         return keep_clear(edits, guard)
 
