@@ -6,8 +6,10 @@ entry and per system. Then the same on text that is not Chinese news — MLQE-PE
 si -> en; dev, and train with --train) and ACCEPT fr-en, detokenized with sacremoses — where
 every zh. change is printed, since it should be none or right. Finally the labelled sample
 (benchmarks/labels/zh-news-glossary.tsv: system, line, entry, before, after, verdict, reason)
-is checked against the current run (a label whose change no longer happens is reported as
-stale) and summarised as right / harmless / wrong. With --speed, the glossary pass over the 12
+and benchmarks/labels/zh-news-glossary-2.tsv (the entries added for the garble kinds of
+benchmarks/zhen_kinds.toml, flags included) are checked against the current run (a label whose
+change or flag no longer happens is reported as stale) and summarised as right / harmless /
+wrong, changes and flags apart. With --speed, the glossary pass over the 12
 WMT22 files (each file one text) is timed with the shipped glossaries and without zh-news,
 alternately, best of 3.
 
@@ -30,7 +32,7 @@ from mtfix.glossary import Glossary, default_glossary_paths, load_glossaries
 SYSTEMS = ("AISP-SJTU", "DLUT", "HuaweiTSC", "JDExploreAcademy", "Lan-Bridge", "LanguageX",
            "NiuTrans", "Online-A", "Online-B", "Online-G", "Online-W", "Online-Y")
 PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
-LABELS = Path(__file__).parent / "labels" / "zh-news-glossary.tsv"
+LABELS = sorted((Path(__file__).parent / "labels").glob("zh-news-glossary*.tsv"))
 PREFIX = "zh."
 
 
@@ -42,12 +44,16 @@ def zh_edits(glossary, lines):
                 yield number, line, edit
 
 
-def wmt(glossary, data: Path, per_entry: bool) -> set[tuple[str, int, str, str, str]]:
-    """Counts on the 12 WMT22 systems; returns the changes as label keys."""
+Key = tuple[str, int, str, str, str]
+
+
+def wmt(glossary, data: Path, per_entry: bool) -> tuple[set[Key], set[Key]]:
+    """Counts on the 12 WMT22 systems; returns the changes and the flags as label keys (a
+    flag's after is its proposal)."""
     changes: Counter[str] = Counter()
     flags: Counter[str] = Counter()
     per_system: Counter[str] = Counter()
-    keys = set()
+    keys, flag_keys = set(), set()
     for system in SYSTEMS:
         path = data / "wmt22-zhen" / f"generaltest2022.zh-en.hyp.{system}.en"
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -55,6 +61,7 @@ def wmt(glossary, data: Path, per_entry: bool) -> set[tuple[str, int, str, str, 
             before = line[edit.start:edit.end]
             if edit.flag:
                 flags[edit.rule] += 1
+                flag_keys.add((system, number, edit.rule, before, edit.after))
                 continue
             changes[edit.rule] += 1
             per_system[system] += 1
@@ -69,7 +76,7 @@ def wmt(glossary, data: Path, per_entry: bool) -> set[tuple[str, int, str, str, 
             print(f"  {count:4d}  {rule}")
         for rule, count in flags.most_common():
             print(f"  {count:4d}  {rule} (flag)")
-    return keys
+    return keys, flag_keys
 
 
 def not_chinese(glossary, data: Path, train: bool) -> None:
@@ -91,21 +98,28 @@ def not_chinese(glossary, data: Path, train: bool) -> None:
                   f"{edit.after!r}")
 
 
-def labelled(keys: set[tuple[str, int, str, str, str]]) -> None:
-    with LABELS.open(encoding="utf-8", newline="") as stream:
-        rows = list(csv.DictReader(stream, delimiter="\t"))
-    verdicts = Counter(row["verdict"] for row in rows)
-    stale = [row for row in rows
-             if (row["system"], int(row["line"]), row["entry"], row["before"], row["after"])
-             not in keys]
-    n = len(rows)
-    print(f"labelled sample ({LABELS.name}): n={n}, right {verdicts['right']}, harmless "
-          f"{verdicts['harmless']}, wrong {verdicts['wrong']}; precision (right or harmless) "
-          f"{(verdicts['right'] + verdicts['harmless']) / n:.1%}, strictly right "
-          f"{verdicts['right'] / n:.1%}")
-    for row in stale:
-        print(f"  stale label (the change no longer happens): {row['system']} line "
-              f"{row['line']} {row['entry']} {row['before']!r}")
+def labelled(keys: set[Key], flag_keys: set[Key]) -> None:
+    rows = []
+    for path in LABELS:
+        with path.open(encoding="utf-8", newline="") as stream:
+            rows += [dict(row, file=path.name) for row in csv.DictReader(stream, delimiter="\t")]
+    key = {id(row): (row["system"], int(row["line"]), row["entry"], row["before"], row["after"])
+           for row in rows}
+    changes = [row for row in rows if key[id(row)] in keys]
+    flags = [row for row in rows if key[id(row)] in flag_keys]
+    names = ", ".join(path.name for path in LABELS)
+    for kind, sample in (("changes", changes), ("flags", flags)):
+        verdicts = Counter(row["verdict"] for row in sample)
+        n = max(len(sample), 1)
+        good = verdicts["right"] + verdicts["harmless"]
+        what = "right or harmless" if kind == "changes" else "pointing at a real error"
+        print(f"labelled {kind} ({names}): n={len(sample)}, right {verdicts['right']}, harmless "
+              f"{verdicts['harmless']}, wrong {verdicts['wrong']}; {what} {good / n:.1%}, "
+              f"strictly right {verdicts['right'] / n:.1%}")
+    for row in rows:
+        if key[id(row)] not in keys and key[id(row)] not in flag_keys:
+            print(f"  stale label ({row['file']}; the change no longer happens): {row['system']} "
+                  f"line {row['line']} {row['entry']} {row['before']!r}")
     for row in rows:
         if row["verdict"] == "wrong":
             print(f"  wrong: {row['system']} line {row['line']} {row['entry']} "
@@ -143,9 +157,9 @@ def main() -> None:
     parser.add_argument("--speed", action="store_true", help="also time the glossary pass")
     args = parser.parse_args()
     glossary = load_glossaries()
-    keys = wmt(glossary, args.data, args.per_entry)
+    keys, flag_keys = wmt(glossary, args.data, args.per_entry)
     not_chinese(glossary, args.data, args.train)
-    labelled(keys)
+    labelled(keys, flag_keys)
     if args.speed:
         speed(args.data)
 
