@@ -28,7 +28,11 @@ NEW = ("zh.covid-omicron-spelling-2", "zh.covid-new-crown-sample", "zh.covid-new
        "zh.mass-prevention-and-control", "zh.pressing-difficulties-2", "zh.the-majority-of-group",
        "zh.covid-omicron-omik", "zh.covid-the-new-pneumonia", "zh.cjhy-2",
        "zh.npc-sc-vice-chairman-2", "zh.nhan-dan-headline", "zh.nhan-dan-paper", "zh.pla-daily",
-       "zh.huoshenshan-hospital", "zh.leishenshan-hospital", "zh.covid-close-contacts")
+       "zh.huoshenshan-hospital", "zh.leishenshan-hospital", "zh.covid-close-contacts",
+       "zh.covid-imported-case-calque", "zh.covid-asymptomatic-cases", "zh.covid-local-cases",
+       "zh.covid-booster-shot", "zh.covid-medium-high-risk-areas",
+       "zh.covid-mass-nucleic-acid-testing", "zh.three-critical-battles",
+       "zh.five-sphere-integrated-plan", "zh.rural-migrant-workers")
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +48,7 @@ def pipeline():
 
 def test_the_new_entries_are_shipped_with_source_and_note(shipped):
     entries = {e.id: e for e in shipped.entries}
+    assert len(NEW) == 41
     for entry_id in NEW:
         entry = entries[entry_id]
         assert entry.path.endswith("zh-news.toml")
