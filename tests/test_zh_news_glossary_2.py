@@ -112,6 +112,16 @@ def test_the_terms_check_accepts_the_fixed_term_with_its_source(pipeline):
     assert [c.rule for c in changes if c.is_flag] == []
 
 
+def test_a_foreign_regulator_is_not_taken_for_china_s(pipeline):
+    """美国证监会 holds 证监会: with the source line, the US SEC fix stands and no CSRC flag
+    is raised over the line."""
+    fixed, changes = pipeline.fix_segment(
+        "On October 12, the US Securities Regulatory Commission approved a bitcoin ETF.",
+        doc="t", source="10月12日，美国证监会批准了比特币ETF。")
+    assert "US Securities and Exchange Commission" in fixed
+    assert [c.rule for c in changes if c.is_flag] == []
+
+
 # ---------------------------------------------------------------- the kinds file
 
 
