@@ -88,6 +88,7 @@ def test_regressions_from_the_wmt22_outputs(pipeline, text, fixed):
     "The queen wore the new crown at the coronation.",
     "The China Securities Regulatory Commission approved the listing.",
     "The majority of voters agreed.",
+    "The majority of users prefer the dark theme.",
     "a member of the Standing Committee of the provincial committee of the CPPCC",
     "The firm has close connections with banks.",
     "Vietnam People's Daily reported on Monday.",
@@ -98,7 +99,7 @@ def test_ordinary_english_is_left_alone(pipeline, text):
 
 
 def test_a_flag_entry_proposes_and_never_applies(pipeline):
-    text = "It became the new learning style of the majority of families."
+    text = "It helped the majority of tea farmers to raise their income."
     result = pipeline.fix_text(text, doc="t")
     assert result.text == text
     assert [c.rule for c in result.flags] == ["zh.the-majority-of-group"]
