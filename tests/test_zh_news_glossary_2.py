@@ -33,7 +33,8 @@ NEW = ("zh.covid-omicron-spelling-2", "zh.covid-new-crown-sample", "zh.covid-new
        "zh.covid-imported-case-calque", "zh.covid-asymptomatic-cases", "zh.covid-local-cases",
        "zh.covid-booster-shot", "zh.covid-medium-high-risk-areas",
        "zh.covid-mass-nucleic-acid-testing", "zh.three-critical-battles",
-       "zh.five-sphere-integrated-plan", "zh.rural-migrant-workers")
+       "zh.five-sphere-integrated-plan", "zh.rural-migrant-workers",
+       "zh.mass-prevention-and-control-crime", "zh.provincial-party-committee-and-government-cn")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def pipeline():
 
 def test_the_new_entries_are_shipped_with_source_and_note(shipped):
     entries = {e.id: e for e in shipped.entries}
-    assert len(NEW) == 42
+    assert len(NEW) == 44
     for entry_id in NEW:
         entry = entries[entry_id]
         assert entry.path.endswith("zh-news.toml")
@@ -93,6 +94,10 @@ def test_regressions_from_the_wmt22_outputs(pipeline, text, fixed):
     "The firm has close connections with banks.",
     "Vietnam People's Daily reported on Monday.",
     "The patient was in urgent distress when the ambulance came.",
+    "The person in charge of publicity at the company was fired.",
+    "a mass prevention and treatment campaign against schistosomiasis",
+    "The enhanced needle design cuts fabric more cleanly.",
+    "the worker-peasant alliance and the peasant worker alliance of the 1920s",
 ])
 def test_ordinary_english_is_left_alone(pipeline, text):
     assert pipeline.fix_text(text, doc="t").text == text
