@@ -87,7 +87,6 @@ class TermsPass(BasePass):
                 edits.append(flag)
         return edits
 
-
     def _outermost(self, folded_source: str) -> list[int]:
         """The keys of the source terms found, leaving out a term that lies inside a longer
         one found: 美国证监会 (the US SEC) holds 证监会 (the CSRC), and only the US SEC is
