@@ -30,6 +30,25 @@ source = ["国家发展改革委", "国家发改委"]
 flag = true
 
 [[entry]]
+id = "t.csrc"
+find = ["Securities Supervision Commission"]
+replace = "China Securities Regulatory Commission"
+source = ["证监会"]
+
+[[entry]]
+id = "t.us-sec"
+find = ["US Securities Regulatory Commission"]
+replace = "US Securities and Exchange Commission"
+source = ["美国证监会"]
+
+[[entry]]
+id = "t.broad"
+find = ["the majority of"]
+replace = ""
+flag = true
+source = ["广大"]
+
+[[entry]]
 id = "t.plan"
 find = ["five-year planning"]
 replace = "Five-Year Plan"
@@ -53,6 +72,21 @@ def test_a_missing_approved_target_is_flagged_with_a_proposal_on_the_garble(term
     assert _flags(terms, text, "国家发改委开会。") == []
     text = "The planning body met."
     assert _flags(terms, text, "二级巡视员出席。") == [(text, None, "t.inspector")]
+
+
+def test_a_source_term_inside_a_longer_one_asks_for_nothing(terms):
+    """证监会 inside 美国证监会: only the longer term (the US SEC) asks for its target."""
+    text = "The US Securities and Exchange Commission approved the fund."
+    assert _flags(terms, text, "美国证监会批准了该基金。") == []
+    text = "The securities regulator approved the fund."
+    assert _flags(terms, text, "美国证监会批准了该基金。") == [(text, None, "t.us-sec")]
+    assert _flags(terms, text, "证监会批准了该基金。") == [(text, None, "t.csrc")]
+
+
+def test_a_deletion_entry_asks_for_nothing(terms):
+    """An entry that deletes its garble has an empty target: the source term alone (广大
+    before a group) is no reason for a flag."""
+    assert _flags(terms, "Tea farmers earned more.", "广大茶农增收。") == []
 
 
 def test_the_approved_target_present_means_no_flag(terms):

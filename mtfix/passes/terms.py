@@ -72,23 +72,34 @@ class TermsPass(BasePass):
             return []
         folded_source = fold_case(source)
         asked: dict[int, str] = {}  # entry index -> the source term found
-        for key, start, end in self._automaton.find_matches_as_indexes(folded_source,
-                                                                         overlapping=True):
+        for key in self._outermost(folded_source):
             index, term = self._owners[key]
-            if index not in asked and _whole_term(folded_source, start, end, term):
-                asked[index] = term
+            asked.setdefault(index, term)
         if not asked:
             return []
         folded = fold_case(text)
         edits = []
         for index, term in sorted(asked.items()):
             entry = self.entries[index]
-            if _has_phrase(folded, entry.approved):
+            # A deletion (an empty target) asks for nothing to be there: the glossary pass has
+            # already removed or flagged its garble, and the source term alone proves nothing.
+            if not entry.approved.strip() or _has_phrase(folded, entry.approved):
                 continue
             flag = _flag(entry, term, text, folded)
             if flag is not None:
                 edits.append(flag)
         return edits
+
+    def _outermost(self, folded_source: str) -> list[int]:
+        """The keys of the source terms found, leaving out a term that lies inside a longer
+        one found: 美国证监会 (the US SEC) holds 证监会 (the CSRC), and only the US SEC is
+        asked for, as the glossary pass prefers the longest match."""
+        found = [(key, start, end) for key, start, end in
+                 self._automaton.find_matches_as_indexes(folded_source, overlapping=True)
+                 if _whole_term(folded_source, start, end, self._owners[key][1])]
+        return [key for key, start, end in found
+                if not any(s <= start and end <= e and e - s > end - start
+                           for _, s, e in found)]
 
 
 def _whole_term(folded: str, start: int, end: int, term: str) -> bool:
