@@ -10,6 +10,7 @@ lets files stream; offsets and line numbers stay document-level.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ from mtfix.change import (
     text_hash,
 )
 from mtfix.chunking import chunk_text
+from mtfix.memory import EDIT, REJECT, DecisionMemory, Remembered, is_from_memory, memory_note
 from mtfix.passes.base import Pass, check_pass
 from mtfix.spans import (
     LineIndex,
@@ -34,12 +36,17 @@ from mtfix.spans import (
     Span,
     SpanSet,
     overlap,
+    overlaps_any,
     within,
 )
 
 #: Protected spans per chunk (called on the chunks in order, so it may carry state such as
 #: "inside a code fence").
 ProtectFn = Callable[[str], Sequence[Span]]
+#: remembered decisions that apply to one text, by (pass, rule, start, end, proposal)
+Verdicts = dict[tuple[str, str, int, int, str | None], Remembered]
+# rounds of following remembered decisions before the result is taken as it is
+_MEMORY_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,22 @@ class Result:
 class Pipeline:
     """An ordered list of passes (glossary, rules, model...)."""
 
-    def __init__(self, passes: Sequence[Pass]) -> None:
+    def __init__(self, passes: Sequence[Pass], memory: DecisionMemory | None = None) -> None:
         self.passes = [check_pass(step) for step in passes]
+        #: remembered review decisions (:mod:`mtfix.memory`); ``None`` or empty: none
+        self.memory = memory
+        #: what memory did so far: "suppressed" (changes and flags not proposed again) and
+        #: "applied" (flags accepted, changes edited by a reviewer before); callers read the
+        #: difference around a file
+        self.memory_counts: Counter[str] = Counter()
+
+    def fingerprint_parts(self) -> list[str]:
+        """What makes this pipeline edit as it does: each pass's ``fingerprint()``, and the
+        remembered decisions when there are any."""
+        parts = [step.fingerprint() for step in self.passes]
+        if self.memory:
+            parts.append(f"memory:{self.memory.fingerprint()}")
+        return parts
 
     def fix_segment(self, text: str, *, doc: str, segment: str | None = None,
                     protected: Sequence[Span] = (), offset: int = 0,
@@ -77,10 +98,46 @@ class Pipeline:
         """Run every pass over ``text``. Offsets in the changes are ``offset`` + position in
         ``text``; ``lines`` gives line numbers (document-level) for those offsets; ``format``
         names the file format, recorded in every change; ``source`` is the unit's source-
-        language text where the file has one (bilingual files, ``--source``)."""
+        language text where the file has one (bilingual files, ``--source``).
+
+        With remembered decisions, a change or flag a reviewer rejected is not proposed, a
+        flag a reviewer accepted is applied and an edited change gets the reviewer's text,
+        where the pass, rule, before, proposal and the words around it in the *fixed* text
+        match (:mod:`mtfix.memory`)."""
         if base is None:
             base = text_hash(text)
         lines = lines or LineIndex(text)
+        run = functools.partial(self._run_passes, text, doc=doc, segment=segment,
+                                protected=protected, offset=offset, lines=lines, base=base,
+                                format=format, source=source)
+        memory = self.memory
+        if not memory:
+            return run({})[:2]
+        current, changes, dropped = run({})
+        verdicts = memory.verdicts(current, changes, changes, offset)
+        # The context is read from the fixed text, which the verdicts change in turn; a few
+        # rounds reach the fixed point (one, unless following a decision lets another pass
+        # change a neighbouring word): the result is what a second run would see again.
+        for _ in range(_MEMORY_ROUNDS):
+            if not verdicts:
+                break
+            current, changes, dropped = run(verdicts)
+            found = memory.verdicts(current, changes, [*changes, *dropped], offset)
+            if found == verdicts:
+                break
+            verdicts = found
+        self.memory_counts["suppressed"] += len(dropped)
+        self.memory_counts["applied"] += sum(map(is_from_memory, changes))
+        return current, changes
+
+    def _run_passes(self, text: str, verdicts: Verdicts, *, doc: str, segment: str | None,
+                    protected: Sequence[Span], offset: int, lines: LineNumbers, base: str,
+                    format: str | None, source: str | None,
+                    ) -> tuple[str, list[Change], list[Change]]:
+        """:meth:`fix_segment`'s passes, following ``verdicts`` (remembered decisions keyed by
+        pass, rule, original span and proposal); also returns the records of what the
+        verdicts kept out."""
+        dropped: list[Change] = []
         current = text
         maps: list[OffsetMap] = []  # one per pass that changed the text, oldest first
         guarded = list(protected)
@@ -111,19 +168,27 @@ class Pipeline:
             edits, absorbing = _admissible(found, guard_set, hard, current) if guarded \
                 else (found, set())
             edits = select_non_overlapping(edits, step.rule_order())
-            flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
             starts = [e.start for e in edits]
             ends = [e.end for e in edits]
             for m in reversed(maps):  # back to offsets into the original text
                 starts = m.to_before_all(starts, side="start")
                 ends = m.to_before_all(ends, side="end")
+            proposals: dict[int, str | None] = {}
+            if verdicts:
+                edits, starts, ends, gone, proposals = _follow_verdicts(
+                    edits, starts, ends, verdicts, step.name, text, offset, guard_set, absorbing)
+                dropped.extend(_records(gone[0], gone[1], gone[2], text, offset, lines, doc=doc,
+                                        pass_name=step.name, segment=segment, base=base,
+                                        format=format))
+            flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
             if absorbing:
                 changes = _without_absorbed(changes, [
                     (offset + start, offset + end) for edit, start, end in zip(
                         edits, starts, ends, strict=True) if id(edit) in absorbing])
-            changes.extend(_records(edits, starts, ends, text, offset, lines, doc=doc,
-                                    pass_name=step.name, segment=segment, base=base,
-                                    format=format))
+            records = _records(edits, starts, ends, text, offset, lines, doc=doc,
+                               pass_name=step.name, segment=segment, base=base, format=format,
+                               proposals=proposals)
+            changes.extend(records)
             applied = [e for e in edits if not e.flag and e.after is not None]
             if applied and step_number == last_step:
                 current = apply_edits(current, applied)  # no later pass: no map, no guards
@@ -137,7 +202,7 @@ class Pipeline:
                 current = apply_edits(current, applied)
                 maps.append(step_map)
         changes.sort(key=START_END)
-        return current, changes
+        return current, changes, dropped
 
     def fix_text(self, text: str, *, doc: str = "<text>", format: str | None = None) -> Result:
         """Fix a whole plain-text document (offsets are document-level, ``segment`` is null)."""
@@ -168,11 +233,13 @@ class Pipeline:
 
 def _records(edits: list[Edit], starts: list[int], ends: list[int], text: str, offset: int,
              lines: LineNumbers, *, doc: str, pass_name: str, segment: str | None, base: str,
-             format: str | None) -> list[Change]:
+             format: str | None, proposals: dict[int, str | None] | None = None
+             ) -> list[Change]:
     """The change records of one pass's ``edits``, whose offsets into the original ``text``
     are ``starts``/``ends``. A flag records its proposal; an edit that changes nothing is no
     change. One loop with positional records (:func:`make_change`): change-heavy text makes a
-    record per ~50 bytes."""
+    record per ~50 bytes. ``proposals``: the pass's own proposal of each edit a remembered
+    decision changed (by ``id``), kept as its record's ``proposal``."""
     records: list[Change] = []
     append = records.append
     line_numbers = lines.lines_of([offset + start for start in starts])
@@ -184,10 +251,74 @@ def _records(edits: list[Edit], starts: list[int], ends: list[int], text: str, o
         elif after == before:
             continue
         else:
-            proposal = None
+            proposal = proposals.get(id(edit)) if proposals else None
         append(make_change(doc, offset + start, offset + end, line, before, after, pass_name,
                            edit.rule, edit.note, segment, edit.score, base, proposal, format))
     return records
+
+
+def _follow_verdicts(edits: list[Edit], starts: list[int], ends: list[int], verdicts: Verdicts,
+                     pass_name: str, text: str, offset: int, guarded: SpanSet,
+                     absorbing: set[int]
+                     ) -> tuple[list[Edit], list[int], list[int],
+                                tuple[list[Edit], list[int], list[int]], dict[int, str | None]]:
+    """One pass's edits after remembered decisions: rejected ones left out (returned apart, to
+    be counted), an accepted flag made a change to its proposal and an edited one a change to
+    the reviewer's text (their notes say so; ``proposals`` keeps what the pass proposed). A
+    flag whose change would overlap protected text or a change of this pass stays a flag."""
+    kept: tuple[list[Edit], list[int], list[int]] = ([], [], [])
+    gone: tuple[list[Edit], list[int], list[int]] = ([], [], [])
+    proposals: dict[int, str | None] = {}
+    taken: list[Span] | None = None  # spans of this pass's changes, once a flag is converted
+    for edit, start, end in zip(edits, starts, ends, strict=True):
+        before = text[start:end]
+        proposed = None if edit.after is None or (edit.flag and edit.after == before) \
+            else edit.after
+        entry = verdicts.get((pass_name, edit.rule, offset + start, offset + end, proposed))
+        new_after = _remembered_text(edit, before, proposed, entry)
+        if new_after is _DROP:
+            target = gone
+        else:
+            target = kept
+            if isinstance(new_after, str) and entry is not None:
+                if edit.flag:
+                    if taken is None:
+                        taken = [(e.start, e.end) for e in edits
+                                 if not e.flag and e.after is not None]
+                    if guarded.overlaps(edit.start, edit.end) or \
+                            overlaps_any(edit.start, edit.end, taken):
+                        new_after = None  # it stays a flag: nothing else may be touched
+                    else:
+                        taken.append((edit.start, edit.end))
+                if new_after is not None:
+                    changed = Edit(edit.start, edit.end, new_after, edit.rule,
+                                   memory_note(entry, edit.note), edit.score)
+                    if id(edit) in absorbing:
+                        absorbing.add(id(changed))
+                    proposals[id(changed)] = proposed
+                    edit = changed
+        for part, value in zip(target, (edit, start, end), strict=True):
+            part.append(value)
+    return kept[0], kept[1], kept[2], gone, proposals
+
+
+_DROP = object()  # (a remembered rejection: the edit is left out)
+
+
+def _remembered_text(edit: Edit, before: str, proposed: str | None,
+                     entry: Remembered | None) -> object:
+    """What a remembered decision does to ``edit``: ``_DROP`` (rejected, or edited back to the
+    text it had), the text to change it to (an accepted flag's proposal, an edit's text), or
+    ``None`` (nothing: no decision, an accepted change, an accepted flag with no proposal)."""
+    if entry is None:
+        return None
+    if entry.decision == REJECT:
+        return _DROP
+    if entry.decision == EDIT:
+        return _DROP if entry.text == before else entry.text
+    if edit.flag and proposed is not None and proposed != before:
+        return proposed
+    return None
 
 
 def _admissible(found: list[Edit], guarded: SpanSet, hard: SpanSet, current: str

@@ -16,7 +16,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("mtfix._version", "mtfix.textutil", "mtfix.fileio"),
     ("mtfix.spans",),
     ("mtfix.change",),
-    ("mtfix.changelog", "mtfix.chunking", "mtfix.worddiff"),
+    ("mtfix.changelog", "mtfix.chunking", "mtfix.worddiff", "mtfix.memory", "mtfix.suppress"),
     ("mtfix.glossary",),
     ("mtfix.passes",),
     ("mtfix.pipeline",),

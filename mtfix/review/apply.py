@@ -20,10 +20,11 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mtfix.change import Change, Edit, apply_changes, text_hash
+from mtfix.memory import Remembered, TextPositions, now, proposal_of, remembered_context
 from mtfix.passes.base import BasePass
 from mtfix.review.decisions import (
     ACCEPT,
@@ -160,6 +161,8 @@ class ApplyOutcome:
     pending: int = 0
     error: str | None = None
     edited: int = 0  # accepted with the reviewer's own text
+    #: the decisions made on this file, as the project's decisions store keeps them
+    remembered: list[Remembered] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -224,10 +227,12 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
             continue
         try:
             if any(c.segment is not None for c in mine):
-                apply_to_segments(original, target, mine, decisions, pending)
+                outcome.remembered = apply_to_segments(original, target, mine, decisions,
+                                                       pending)
             else:
                 check_base(text, mine, str(original))
                 write_text_atomic(target, apply_decisions(text, mine, decisions, pending))
+                outcome.remembered = remembered_decisions(text, mine, decisions, pending)
         except (ValueError, InputError) as exc:  # StaleDecisionError included
             outcome.error = str(exc) if str(original) in str(exc) else f"{original}: {exc}"
             continue
@@ -281,6 +286,8 @@ class ReplayPass(BasePass):
             self._by_segment.setdefault(change.segment, []).append(change)
         self._decisions, self._pending, self._name = decisions, pending, name
         self.seen: set[str | None] = set()
+        #: the decisions made on the units seen so far, as the decisions store keeps them
+        self.remembered: list[Remembered] = []
 
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = (), *,
                    segment: str | None = None) -> list[Edit]:
@@ -290,12 +297,15 @@ class ReplayPass(BasePass):
         self.seen.add(segment)
         check_base(text, changes, f"{self._name} [{segment}]")
         chosen = _accepted_in_order(changes, self._decisions, self._pending)
+        self.remembered += remembered_decisions(text, changes, self._decisions, self._pending,
+                                                chosen=chosen)
         return [Edit(c.start, c.end, c.after, c.rule, c.note) for c in chosen]
 
 
 def apply_to_segments(original: str | Path, target: str | Path, changes: Sequence[Change],
-                      decisions: DecisionMap, pending: str = REJECT) -> None:
-    """Apply decisions to a segmented file (PO, XLIFF, TMX, JSON Lines, lines) through its format.
+                      decisions: DecisionMap, pending: str = REJECT) -> list[Remembered]:
+    """Apply decisions to a segmented file (PO, XLIFF, TMX, JSON Lines, lines) through its format;
+    returns the decisions as the decisions store keeps them.
 
     Refuses (``StaleDecisionError``) a unit whose text changed since the change log was
     written, and a change log whose units are not in the file.
@@ -318,6 +328,33 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
                 f"{original}: the change log has changes for unit(s) "
                 f"{', '.join(sorted(map(str, missing))[:5])} that are not in this file (or whose "
                 "text is empty now); re-run `mtfix fix` on it and review the new change log")
+    return replay.remembered
+
+
+def remembered_decisions(text: str, changes: Sequence[Change], decisions: DecisionMap,
+                         pending: str = REJECT, *, chosen: Sequence[Change] | None = None
+                         ) -> list[Remembered]:
+    """The decisions on ``changes`` (records of ``text``, a document or one unit) as the
+    project's decisions store keeps them (:mod:`mtfix.memory`): keyed by pass, rule, before,
+    proposal and the words around each change in the reviewed text (``text`` with the
+    accepted changes, ``chosen``), so that the next run, whose fixed text reads the same,
+    finds them. Pending changes are not remembered."""
+    if chosen is None:
+        chosen = _accepted_in_order(changes, decisions, pending)
+    by_id = {c.id: c for c in chosen}
+    reviewed = apply_changes(text, chosen)
+    positions = TextPositions(chosen)
+    at = now()
+    remembered = []
+    for change in changes:
+        decision = decision_of(decisions, change.id)
+        if decision is None:
+            continue
+        left, right = remembered_context(reviewed, positions, by_id.get(change.id, change))
+        remembered.append(Remembered(
+            decision, change.pass_, change.rule, change.before, proposal_of(change), left, right,
+            edit_text(decisions, change.id) if decision == EDIT else None, change.doc, at))
+    return remembered
 
 
 def refuse_line_breaks(original: str | Path, changes: Sequence[Change],
