@@ -98,8 +98,9 @@ def fix_text(text: str, glossaries: GlossarySpec = None, *, default_glossaries: 
     ``memory``: remembered review decisions (give them to :func:`build_pipeline` instead when
     you give a ``pipeline``).
     """
+    memory = _memory_without_pipeline(memory, pipeline)
     pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries,
-                                          memory=_memory_without_pipeline(memory, pipeline))
+                                          memory=memory)
     return pipeline.fix_text(text, doc=doc)
 
 
@@ -170,8 +171,9 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
 
     path = Path(path)
     target = _target_for(path, output, in_place)
+    memory = _memory_without_pipeline(memory, pipeline)
     pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries,
-                                          memory=_memory_without_pipeline(memory, pipeline))
+                                          memory=memory)
     file_format = detect_format(path, format)
     counted = Counter(pipeline.memory_counts)
     kept: list[Change] = []

@@ -3,9 +3,10 @@
 A reviewer's decision on a change (reject it, accept a flag, edit the text) is kept in one
 JSON Lines file, ``.mtfix/decisions.jsonl`` by default, one decision per line::
 
-    {"version": 1, "decision": "reject", "pass": "rules", "rule": "spacing",
-     "before": "word ,", "after": "word,", "left": "the last", "right": "was fine",
-     "doc": "notes.txt", "at": "2026-12-05T23:59:00Z"}
+    {"version": 1, "decision": "reject", "pass": "glossary", "rule": "cn-official.anti-smuggling",
+     "before": "Anti smuggling", "after": "Anti-smuggling", "left": "the", "right": "bureau met it",
+     "left_before": "the", "right_before": "bureau met it", "doc": "notes.txt",
+     "at": "2026-12-05T23:59:00Z"}
 
 | key | meaning |
 |---|---|
@@ -15,18 +16,22 @@ JSON Lines file, ``.mtfix/decisions.jsonl`` by default, one decision per line::
 | ``before`` | the text the change replaces |
 | ``after`` | what the pass proposed (a flag's proposal; ``null`` for a flag without one) |
 | ``text`` | ``edit`` only: the reviewer's replacement |
-| ``left``, ``right`` | up to :data:`CONTEXT_WORDS` words each side on the same line, case-folded |
+| ``left``, ``right`` | 3 words each side (same line, case-folded) as the next run leaves the text |
+| ``left_before``, ``right_before`` | the same words in the text the reviewer saw |
 | ``doc``, ``at`` | where and when it was decided (information only; not part of the match) |
 
 A decision is keyed on ``pass``, ``rule``, ``before``, ``after``, ``left`` and ``right`` (never
 offsets or change ids), so text inserted elsewhere in the file does not lose it; a later
 decision with the same key replaces the earlier one.
 
-The context words are read from the text as it reads *after* the run: at decision time from
-the reviewed text (the original with the accepted changes), at fix time from the fixed text.
-Reading them from the input instead would make a second run differ from the first wherever a
-neighbouring word was fixed (``the colour of`` -> ``the color of`` next to a rejected change),
-so a second run would propose the rejected change again.
+Why two contexts: a change matches a decision when the words around it in the run's input
+match those the reviewer saw, or the words around it in the run's output match those of the
+reviewed text (the original with the accepted changes and the pending ones, which the next run
+makes again). The first finds the decision on new MT that reads as before, even when the
+decision itself changes a neighbour's context (an accepted flag next to a rejected change);
+the second finds it again on a second run over the output, where the neighbours are fixed
+(``the colour of`` -> ``the color of`` beside a rejected change), so the second run proposes
+nothing the first did not.
 """
 
 from __future__ import annotations
@@ -61,7 +66,7 @@ MEMORY_NOTE = "from memory"
 _WINDOW = 200
 _WORD_RE = re.compile(r"\w+")
 _KEYS = ("version", "decision", "pass", "rule", "before", "after", "text", "left", "right",
-         "doc", "at")
+         "left_before", "right_before", "doc", "at")
 
 #: (pass, rule, before, proposal): the part of a key a change record gives without context
 BaseKey = tuple[str, str, str, str | None]
@@ -85,6 +90,8 @@ class Remembered:
     left: str
     right: str
     text: str | None = None  # the reviewer's text of an edit
+    left_before: str = ""  # the context words in the text the reviewer saw
+    right_before: str = ""
     doc: str = ""
     at: str = ""
 
@@ -98,7 +105,8 @@ class Remembered:
                                 "after": self.after}
         if self.decision == EDIT:
             data["text"] = self.text
-        data.update(left=self.left, right=self.right, doc=self.doc, at=self.at)
+        data.update(left=self.left, right=self.right, left_before=self.left_before,
+                    right_before=self.right_before, doc=self.doc, at=self.at)
         return data
 
     @classmethod
@@ -120,6 +128,9 @@ class Remembered:
         for name in ("pass", "rule", "before", "left", "right"):
             if not isinstance(data.get(name), str):
                 raise ValueError(f'"{name}" must be a string')
+        for name in ("left_before", "right_before"):
+            if not isinstance(data.get(name, ""), str):
+                raise ValueError(f'"{name}" must be a string')
         if data.get("after") is not None and not isinstance(data["after"], str):
             raise ValueError('"after" must be a string or null')
         text = data.get("text")
@@ -127,6 +138,7 @@ class Remembered:
             raise ValueError('an edit needs "text", the reviewer\'s replacement')
         return cls(decision, data["pass"], data["rule"], data["before"], data.get("after"),
                    data["left"], data["right"], text if decision == EDIT else None,
+                   data.get("left_before", data["left"]), data.get("right_before", data["right"]),
                    str(data.get("doc") or ""), str(data.get("at") or ""))
 
 
@@ -242,18 +254,23 @@ class DecisionMemory:
     def may_match(self, change: Change) -> bool:
         return base_key(change) in self._index
 
-    def lookup(self, change: Change, left: str, right: str) -> Remembered | None:
+    def lookup(self, change: Change, before: tuple[str, str], after: tuple[str, str]
+               ) -> Remembered | None:
+        """The decision on ``change`` whose context words are ``before`` in the text the run
+        was given or ``after`` in the text it made (see the module doc)."""
         for entry in self._index.get(base_key(change), ()):
-            if entry.left == left and entry.right == right:
+            if (entry.left_before, entry.right_before) == before or \
+                    (entry.left, entry.right) == after:
                 return entry
         return None
 
-    def verdicts(self, result: str, changes: Sequence[Change], candidates: Sequence[Change],
-                 shift: int = 0) -> dict[tuple[str, str, int, int, str | None], Remembered]:
-        """The remembered decisions that apply to ``candidates`` (records of one fixed text,
-        offsets into its original, which starts at document offset ``shift``): keyed by
-        (pass, rule, start, end, proposal), the context read from ``result``, the text after
-        ``changes`` were applied."""
+    def verdicts(self, original: str, result: str, changes: Sequence[Change],
+                 candidates: Sequence[Change], shift: int = 0
+                 ) -> dict[tuple[str, str, int, int, str | None], Remembered]:
+        """The remembered decisions that apply to ``candidates`` (records of one text,
+        ``original``, which starts at document offset ``shift``): keyed by (pass, rule, start,
+        end, proposal); the context words are read from ``original`` and from ``result``, the
+        text after ``changes``."""
         found = {}
         positions: TextPositions | None = None
         for change in candidates:
@@ -261,7 +278,9 @@ class DecisionMemory:
                 continue
             if positions is None:
                 positions = TextPositions([c for c in changes if not c.is_flag], shift)
-            entry = self.lookup(change, *remembered_context(result, positions, change))
+            entry = self.lookup(
+                change, context_words(original, change.start - shift, change.end - shift),
+                remembered_context(result, positions, change))
             if entry is not None:
                 found[(change.pass_, change.rule, change.start, change.end,
                        proposal_of(change))] = entry

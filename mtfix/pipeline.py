@@ -39,6 +39,7 @@ from mtfix.spans import (
     overlaps_any,
     within,
 )
+from mtfix.suppress import Suppressions
 
 #: Protected spans per chunk (called on the chunks in order, so it may carry state such as
 #: "inside a code fence").
@@ -114,15 +115,15 @@ class Pipeline:
         if not memory:
             return run({})[:2]
         current, changes, dropped = run({})
-        verdicts = memory.verdicts(current, changes, changes, offset)
-        # The context is read from the fixed text, which the verdicts change in turn; a few
-        # rounds reach the fixed point (one, unless following a decision lets another pass
-        # change a neighbouring word): the result is what a second run would see again.
+        verdicts = memory.verdicts(text, current, changes, changes, offset)
+        # The context is read from the input and from the fixed text, which the verdicts
+        # change in turn; a few rounds reach the fixed point (one, unless following a decision
+        # lets another pass change a neighbouring word).
         for _ in range(_MEMORY_ROUNDS):
             if not verdicts:
                 break
             current, changes, dropped = run(verdicts)
-            found = memory.verdicts(current, changes, [*changes, *dropped], offset)
+            found = memory.verdicts(text, current, changes, [*changes, *dropped], offset)
             if found == verdicts:
                 break
             verdicts = found
@@ -205,11 +206,13 @@ class Pipeline:
         return current, changes, dropped
 
     def fix_text(self, text: str, *, doc: str = "<text>", format: str | None = None) -> Result:
-        """Fix a whole plain-text document (offsets are document-level, ``segment`` is null)."""
+        """Fix a whole plain-text document (offsets are document-level, ``segment`` is null);
+        lines under an inline suppression (``# mtfix: ignore``, :mod:`mtfix.suppress`) are
+        left as they are."""
         pieces: list[str] = []
         changes: list[Change] = []
         for out, chunk_changes in self.iter_fix(chunk_text(text), doc=doc, base=text_hash(text),
-                                                format=format):
+                                                format=format, protect=Suppressions()):
             pieces.append(out)
             changes.extend(chunk_changes)
         return Result("".join(pieces), tuple(changes), text, doc)

@@ -2,11 +2,13 @@
 and the helpers ``fix``, ``apply`` and ``review`` use for ``--memory PATH`` / ``--no-memory``.
 
 The store is ``.mtfix/decisions.jsonl`` in the current folder unless ``--memory`` names
-another (the project config may name it too; its folder then replaces the current one).
+another, or the environment variable ``MTFIX_MEMORY`` does (the project config may name it
+too; its folder then replaces the current one).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -30,8 +32,10 @@ decisions_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-MEMORY_HELP = ("The decisions store (JSON Lines) [default: .mtfix/decisions.jsonl in the "
-               "current folder].")
+MEMORY_HELP = ("The decisions store (JSON Lines) [default: $MTFIX_MEMORY, else "
+               ".mtfix/decisions.jsonl in the current folder].")
+#: the environment variable that moves the default store
+MEMORY_ENV = "MTFIX_MEMORY"
 MemoryPath = Annotated[str | None, typer.Option("--memory", metavar="PATH", help=MEMORY_HELP,
                                                 show_default=False)]
 
@@ -41,10 +45,11 @@ def _usage(message: str) -> typer.Exit:
 
 
 def store_path(memory: str | None) -> Path:
-    """The decisions store a command uses: ``--memory PATH``, else the default."""
+    """The decisions store a command uses: ``--memory PATH``, else ``$MTFIX_MEMORY``, else
+    the default."""
     from mtfix.memory import DEFAULT_STORE
 
-    return Path(memory) if memory else DEFAULT_STORE
+    return Path(memory or os.environ.get(MEMORY_ENV) or DEFAULT_STORE)
 
 
 def memory_for_run(memory: str | None, no_memory: bool) -> DecisionMemory | None:

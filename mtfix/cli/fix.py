@@ -69,9 +69,9 @@ def fix_cmd(
     ] = None,
     memory: Annotated[str | None, typer.Option(
         "--memory", metavar="PATH", show_default=False,
-        help="Remembered review decisions (JSON Lines) [default: .mtfix/decisions.jsonl in "
-             "the current folder]: rejected changes are not proposed again, accepted flags are "
-             "applied.")] = None,
+        help="Remembered review decisions (JSON Lines) [default: $MTFIX_MEMORY, else "
+             ".mtfix/decisions.jsonl in the current folder]: rejected changes are not proposed "
+             "again, accepted flags are applied.")] = None,
     no_memory: Annotated[bool, typer.Option(
         "--no-memory", help="Do not follow remembered review decisions.")] = False,
     model: Annotated[str | None, typer.Option(

@@ -10,6 +10,8 @@ comments and everything else are left as parsed. Each target is one :class:`Segm
   ``<mrk translate="no">`` and the like are kept whole.
 * placeholders (``%s``, ``%1$d``, ``%(name)s``, ``{0}``, ``{name}``, ``${x}``, ``&amp;``,
   literal HTML tags) are protected too.
+* a unit marked ``mtfix: ignore`` (a PO translator comment ``# mtfix: ignore``, an XLIFF or
+  TMX ``<note>mtfix: ignore</note>``) is left as it is.
 * a fixed target is written back into the same XML nodes (each text run keeps its place
   between the tags); a changed unit is marked for review the file's own way: XLIFF 1.2
   ``<target state="needs-review-translation">``, XLIFF 2.x ``state="translated"`` plus
@@ -37,6 +39,7 @@ from mtfix.fileio import InputError, atomic_writer, binary_error, read_bytes, ut
 from mtfix.formats.base import FormatSpec, Segment, merge_spans, placeholder_spans, register_format
 from mtfix.pipeline import Pipeline
 from mtfix.spans import Span
+from mtfix.suppress import unit_ignored
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Inline elements whose content is translatable text; every other inline element is code.
@@ -346,7 +349,7 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
     written: list[tuple[Any, XmlTarget]] = []
     for owner, xml_target in units(store):
         segment = xml_target.segment()
-        if not segment.text.strip():
+        if not segment.text.strip() or _xml_unit_ignored(xml_target.element):
             continue
         fixed, changes = pipeline.fix_segment(segment.text, doc=doc, segment=segment.id,
                                               protected=segment.protected, format=name,
@@ -365,6 +368,23 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
         out.write(data)
 
 
+_UNITS = frozenset({"trans-unit", "unit", "tu"})
+
+
+def _xml_unit_ignored(target: Any) -> bool:
+    """Does the unit holding ``target`` carry a note ``mtfix: ignore`` (XLIFF 1.2 ``<note>`` of
+    the trans-unit, XLIFF 2 ``<notes><note>`` of the unit, TMX ``<note>`` of the tu)?"""
+    unit = next((a for a in target.iterancestors() if _local(a.tag) in _UNITS), None)
+    if unit is None:
+        return False
+    for child in unit:
+        notes = [child] if _local(child.tag) == "note" else \
+            [n for n in child if _local(n.tag) == "note"] if _local(child.tag) == "notes" else []
+        if any(unit_ignored("".join(note.itertext())) for note in notes):
+            return True
+    return False
+
+
 def _po_segments(unit: Any) -> list[tuple[str, str]]:
     """(segment id, text) of each msgstr of a unit (plural forms get ``[n]``)."""
     unit_id = str(unit.getid())
@@ -380,7 +400,8 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
     store, original, _kind = _load(source, "po")
     changed = False
     for unit in store.units:
-        if unit.isheader() or unit.isobsolete() or not unit.target:
+        if unit.isheader() or unit.isobsolete() or not unit.target or \
+                unit_ignored(unit.getnotes("translator")):
             continue
         new_texts, unit_changed = [], False
         for segment_id, text in _po_segments(unit):

@@ -14,6 +14,7 @@ applied fuzzily.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import itertools
 import os
@@ -24,7 +25,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mtfix.change import Change, Edit, apply_changes, text_hash
-from mtfix.memory import Remembered, TextPositions, now, proposal_of, remembered_context
+from mtfix.memory import (
+    Remembered,
+    TextPositions,
+    context_words,
+    now,
+    proposal_of,
+    remembered_context,
+)
 from mtfix.passes.base import BasePass
 from mtfix.review.decisions import (
     ACCEPT,
@@ -74,6 +82,12 @@ def _edited(change: Change, decisions: DecisionMap) -> Change:
         raise ValueError(f"the edit of change {change.id} (line {change.line}) has no text; "
                          'write it as {"decision": "edit", "text": "..."}')
     return replace(change, after=text, proposal=None, id=change.id)
+
+
+def _spans_overlap(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """:func:`changes_overlap` of two spans of one text."""
+    (_, first_end), (second_start, _) = sorted(((start, end), (other_start, other_end)))
+    return second_start < first_end
 
 
 def changes_overlap(one: Change, other: Change) -> bool:
@@ -232,7 +246,7 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
             else:
                 check_base(text, mine, str(original))
                 write_text_atomic(target, apply_decisions(text, mine, decisions, pending))
-                outcome.remembered = remembered_decisions(text, mine, decisions, pending)
+                outcome.remembered = remembered_decisions(text, mine, decisions)
         except (ValueError, InputError) as exc:  # StaleDecisionError included
             outcome.error = str(exc) if str(original) in str(exc) else f"{original}: {exc}"
             continue
@@ -297,8 +311,7 @@ class ReplayPass(BasePass):
         self.seen.add(segment)
         check_base(text, changes, f"{self._name} [{segment}]")
         chosen = _accepted_in_order(changes, self._decisions, self._pending)
-        self.remembered += remembered_decisions(text, changes, self._decisions, self._pending,
-                                                chosen=chosen)
+        self.remembered += remembered_decisions(text, changes, self._decisions)
         return [Edit(c.start, c.end, c.after, c.rule, c.note) for c in chosen]
 
 
@@ -331,16 +344,14 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
     return replay.remembered
 
 
-def remembered_decisions(text: str, changes: Sequence[Change], decisions: DecisionMap,
-                         pending: str = REJECT, *, chosen: Sequence[Change] | None = None
+def remembered_decisions(text: str, changes: Sequence[Change], decisions: DecisionMap
                          ) -> list[Remembered]:
     """The decisions on ``changes`` (records of ``text``, a document or one unit) as the
     project's decisions store keeps them (:mod:`mtfix.memory`): keyed by pass, rule, before,
-    proposal and the words around each change in the reviewed text (``text`` with the
-    accepted changes, ``chosen``), so that the next run, whose fixed text reads the same,
-    finds them. Pending changes are not remembered."""
-    if chosen is None:
-        chosen = _accepted_in_order(changes, decisions, pending)
+    proposal and the words around each change in the text the next run will make of ``text``
+    (:func:`next_run_changes`), so that the next run finds them. Pending changes are not
+    remembered."""
+    chosen = next_run_changes(changes, decisions)
     by_id = {c.id: c for c in chosen}
     reviewed = apply_changes(text, chosen)
     positions = TextPositions(chosen)
@@ -351,10 +362,30 @@ def remembered_decisions(text: str, changes: Sequence[Change], decisions: Decisi
         if decision is None:
             continue
         left, right = remembered_context(reviewed, positions, by_id.get(change.id, change))
+        left_before, right_before = context_words(text, change.start, change.end)
         remembered.append(Remembered(
             decision, change.pass_, change.rule, change.before, proposal_of(change), left, right,
-            edit_text(decisions, change.id) if decision == EDIT else None, change.doc, at))
+            edit_text(decisions, change.id) if decision == EDIT else None, left_before,
+            right_before, change.doc, at))
     return remembered
+
+
+def next_run_changes(changes: Sequence[Change], decisions: DecisionMap) -> list[Change]:
+    """The changes the next run makes once it remembers ``decisions``: the accepted and edited
+    ones, and the pending changes (not flags), which it proposes again, except where one
+    overlaps an accepted change (a flag accepted over it: the accepted one is made)."""
+    chosen = accepted_changes(changes, decisions, REJECT)
+    taken = sorted(((c.start, c.end, c.segment) for c in chosen), key=lambda s: s[:2])
+    starts = [start for start, _, _ in taken]
+    for change in changes:
+        if change.is_flag or decision_of(decisions, change.id) is not None:
+            continue
+        # (the accepted changes do not overlap, so only those just before its end may)
+        i = bisect.bisect_left(starts, change.end)
+        if not any(seg == change.segment and _spans_overlap(change.start, change.end, s, e)
+                   for s, e, seg in taken[max(0, i - 2):i + 1]):
+            chosen.append(change)
+    return sorted(chosen, key=lambda c: (c.start, c.end))
 
 
 def refuse_line_breaks(original: str | Path, changes: Sequence[Change],
