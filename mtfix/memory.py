@@ -24,14 +24,14 @@ A decision is keyed on ``pass``, ``rule``, ``before``, ``after``, ``left`` and `
 offsets or change ids), so text inserted elsewhere in the file does not lose it; a later
 decision with the same key replaces the earlier one.
 
-Why two contexts: a change matches a decision when the words around it in the run's input
-match those the reviewer saw, or the words around it in the run's output match those of the
-reviewed text (the original with the accepted changes and the pending ones, which the next run
-makes again). The first finds the decision on new MT that reads as before, even when the
-decision itself changes a neighbour's context (an accepted flag next to a rejected change);
-the second finds it again on a second run over the output, where the neighbours are fixed
-(``the colour of`` -> ``the color of`` beside a rejected change), so the second run proposes
-nothing the first did not.
+Why two contexts: a change matches a decision when the words around it in the text a run is
+given are those the reviewer saw (``left_before``/``right_before``), or those of the reviewed
+text (``left``/``right``: the original with the accepted changes, and the pending ones, which
+the next run makes again). The first finds the decision on new MT that reads as before; the
+second finds it on a run over the output of such a run, where the neighbours are fixed (``the
+colour of`` -> ``the color of`` beside a rejected change), so that run proposes nothing the
+first did not. Both are read from the run's input, so following a decision needs no second
+look at the text.
 """
 
 from __future__ import annotations
@@ -142,6 +142,10 @@ class Remembered:
                    str(data.get("doc") or ""), str(data.get("at") or ""))
 
 
+#: decisions found for the changes of one text, by (pass, rule, start, end, proposal)
+Verdicts = dict[tuple[str, str, int, int, str | None], Remembered]
+
+
 def proposal_of(change: Change) -> str | None:
     """What the pass proposed: a change's ``after``, a flag's ``proposal``; for a change a
     remembered decision made, the pass's own proposal (kept in ``proposal``)."""
@@ -218,9 +222,24 @@ class DecisionMemory:
     source: str | None = None  # the store it was read from (for messages)
 
     def __post_init__(self) -> None:
-        self._index: dict[BaseKey, list[Remembered]] = {}
+        # By pass, rule, before, proposal (one look-up per edit of a run), then by the words
+        # around it, before review and as reviewed. Two decisions that differ on the same
+        # words contradict each other (the same change, in the same words, accepted once and
+        # rejected once): the later one is followed and the earlier one left out whole, or a
+        # run could follow one and its second run the other.
+        slots: dict[tuple[BaseKey, tuple[str, str]], Remembered] = {}
+        beaten: set[int] = set()
         for entry in self.entries.values():
-            self._index.setdefault(entry.key[:4], []).append(entry)  # type: ignore[arg-type]
+            for words in ((entry.left_before, entry.right_before), (entry.left, entry.right)):
+                held = slots.get((entry.key[:4], words))  # type: ignore[index]
+                if held is not None and held is not entry and \
+                        (held.decision, held.text) != (entry.decision, entry.text):
+                    beaten.add(id(held))
+                slots[(entry.key[:4], words)] = entry  # type: ignore[index]
+        self._index: dict[BaseKey, dict[tuple[str, str], Remembered]] = {}
+        for (key, words), entry in slots.items():
+            if id(entry) not in beaten:
+                self._index.setdefault(key, {})[words] = entry
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -251,40 +270,34 @@ class DecisionMemory:
                        for e in self.entries.values())
         return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
-    def may_match(self, change: Change) -> bool:
-        return base_key(change) in self._index
-
-    def lookup(self, change: Change, before: tuple[str, str], after: tuple[str, str]
-               ) -> Remembered | None:
-        """The decision on ``change`` whose context words are ``before`` in the text the run
-        was given or ``after`` in the text it made (see the module doc)."""
-        for entry in self._index.get(base_key(change), ()):
-            if (entry.left_before, entry.right_before) == before or \
-                    (entry.left, entry.right) == after:
-                return entry
-        return None
-
-    def verdicts(self, original: str, result: str, changes: Sequence[Change],
-                 candidates: Sequence[Change], shift: int = 0
-                 ) -> dict[tuple[str, str, int, int, str | None], Remembered]:
-        """The remembered decisions that apply to ``candidates`` (records of one text,
-        ``original``, which starts at document offset ``shift``): keyed by (pass, rule, start,
-        end, proposal); the context words are read from ``original`` and from ``result``, the
-        text after ``changes``."""
-        found = {}
+    def verdicts(self, result: str, changes: Sequence[Change], candidates: Sequence[Change],
+                 shift: int = 0) -> Verdicts:
+        """The decisions on ``candidates`` (records of a text that starts at document offset
+        ``shift``) found by the words around each in ``result``, that text after ``changes``;
+        keyed by (pass, rule, start, end, proposal), offsets into that text."""
+        found: Verdicts = {}
         positions: TextPositions | None = None
         for change in candidates:
-            if not self.may_match(change):
+            proposal = proposal_of(change)
+            by_words = self._index.get((change.pass_, change.rule, change.before, proposal))
+            if not by_words:
                 continue
             if positions is None:
                 positions = TextPositions([c for c in changes if not c.is_flag], shift)
-            entry = self.lookup(
-                change, context_words(original, change.start - shift, change.end - shift),
-                remembered_context(result, positions, change))
+            entry = by_words.get(remembered_context(result, positions, change))
             if entry is not None:
-                found[(change.pass_, change.rule, change.start, change.end,
-                       proposal_of(change))] = entry
+                found[(change.pass_, change.rule, change.start - shift, change.end - shift,
+                       proposal)] = entry
         return found
+
+    def find(self, pass_: str, rule: str, before: str, proposal: str | None, text: str,
+             start: int, end: int) -> Remembered | None:
+        """The decision on a change of ``text[start:end]`` (by ``pass_``'s ``rule``, to
+        ``proposal``), if one was made in the same words (see the module doc)."""
+        by_words = self._index.get((pass_, rule, before, proposal))
+        if not by_words:
+            return None  # (the common case: one dict look-up per edit)
+        return by_words.get(context_words(text, start, end))
 
 
 def memory_note(entry: Remembered, note: str) -> str:

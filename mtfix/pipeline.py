@@ -26,7 +26,15 @@ from mtfix.change import (
     text_hash,
 )
 from mtfix.chunking import chunk_text
-from mtfix.memory import EDIT, REJECT, DecisionMemory, Remembered, is_from_memory, memory_note
+from mtfix.memory import (
+    EDIT,
+    REJECT,
+    DecisionMemory,
+    Remembered,
+    Verdicts,
+    is_from_memory,
+    memory_note,
+)
 from mtfix.passes.base import Pass, check_pass
 from mtfix.spans import (
     LineIndex,
@@ -44,10 +52,11 @@ from mtfix.suppress import Suppressions
 #: Protected spans per chunk (called on the chunks in order, so it may carry state such as
 #: "inside a code fence").
 ProtectFn = Callable[[str], Sequence[Span]]
-#: remembered decisions that apply to one text, by (pass, rule, start, end, proposal)
-Verdicts = dict[tuple[str, str, int, int, str | None], Remembered]
-# rounds of following remembered decisions before the result is taken as it is
-_MEMORY_ROUNDS = 3
+#: the remembered decision on an edit: (pass, rule, before, proposal, start, end) -> decision
+Decide = Callable[[str, str, str, str | None, int, int], Remembered | None]
+# rounds of following what the output says about remembered decisions (see fix_segment)
+_MEMORY_ROUNDS = 8
+_MEMORY_FREE_ROUNDS = 2  # rounds that may add decisions; then they are only dropped
 
 
 @dataclass(frozen=True)
@@ -103,8 +112,8 @@ class Pipeline:
 
         With remembered decisions, a change or flag a reviewer rejected is not proposed, a
         flag a reviewer accepted is applied and an edited change gets the reviewer's text,
-        where the pass, rule, before, proposal and the words around it in the *fixed* text
-        match (:mod:`mtfix.memory`)."""
+        where the pass, rule, before, proposal and the words around it match
+        (:mod:`mtfix.memory`)."""
         if base is None:
             base = text_hash(text)
         lines = lines or LineIndex(text)
@@ -113,31 +122,44 @@ class Pipeline:
                                 format=format, source=source)
         memory = self.memory
         if not memory:
-            return run({})[:2]
-        current, changes, dropped = run({})
-        verdicts = memory.verdicts(text, current, changes, changes, offset)
-        # The context is read from the input and from the fixed text, which the verdicts
-        # change in turn; a few rounds reach the fixed point (one, unless following a decision
-        # lets another pass change a neighbouring word).
-        for _ in range(_MEMORY_ROUNDS):
-            if not verdicts:
+            return run(None)[:2]
+
+        followed: Verdicts = {}
+
+        def in_input(pass_: str, rule: str, before: str, proposal: str | None, start: int,
+                     end: int) -> Remembered | None:
+            entry = memory.find(pass_, rule, before, proposal, text, start, end)
+            if entry is not None:
+                followed[(pass_, rule, start, end, proposal)] = entry
+            return entry
+
+        current, changes, dropped = run(in_input)
+        # The decisions were found by the words around each change in the input; a second
+        # run finds them by the words in this run's output. Where the two differ (a neighbour
+        # fixed, or kept by another decision), follow what the output says until they agree,
+        # so that a second run proposes nothing: usually at once. Text that repeats itself can
+        # make two readings alternate; then decisions the output no longer confirms are
+        # dropped, and none is added, until the rest is confirmed.
+        for round_number in range(_MEMORY_ROUNDS):
+            verdicts = memory.verdicts(current, changes, [*changes, *dropped], offset)
+            if verdicts == followed:
                 break
-            current, changes, dropped = run(verdicts)
-            found = memory.verdicts(text, current, changes, [*changes, *dropped], offset)
-            if found == verdicts:
-                break
-            verdicts = found
+            if round_number >= _MEMORY_FREE_ROUNDS:
+                verdicts = {key: entry for key, entry in followed.items()
+                            if verdicts.get(key) is entry}
+            current, changes, dropped = run(functools.partial(_verdict, verdicts))
+            followed = verdicts
         self.memory_counts["suppressed"] += len(dropped)
         self.memory_counts["applied"] += sum(map(is_from_memory, changes))
         return current, changes
 
-    def _run_passes(self, text: str, verdicts: Verdicts, *, doc: str, segment: str | None,
+    def _run_passes(self, text: str, decide: Decide | None, *, doc: str,
+                    segment: str | None,
                     protected: Sequence[Span], offset: int, lines: LineNumbers, base: str,
                     format: str | None, source: str | None,
                     ) -> tuple[str, list[Change], list[Change]]:
-        """:meth:`fix_segment`'s passes, following ``verdicts`` (remembered decisions keyed by
-        pass, rule, original span and proposal); also returns the records of what the
-        verdicts kept out."""
+        """:meth:`fix_segment`'s passes, following the remembered decisions ``decide`` finds;
+        also returns the records of what they kept out."""
         dropped: list[Change] = []
         current = text
         maps: list[OffsetMap] = []  # one per pass that changed the text, oldest first
@@ -175,9 +197,9 @@ class Pipeline:
                 starts = m.to_before_all(starts, side="start")
                 ends = m.to_before_all(ends, side="end")
             proposals: dict[int, str | None] = {}
-            if verdicts:
-                edits, starts, ends, gone, proposals = _follow_verdicts(
-                    edits, starts, ends, verdicts, step.name, text, offset, guard_set, absorbing)
+            if decide is not None:
+                edits, starts, ends, gone, proposals = _follow_memory(
+                    edits, starts, ends, decide, step.name, text, guard_set, absorbing)
                 dropped.extend(_records(gone[0], gone[1], gone[2], text, offset, lines, doc=doc,
                                         pass_name=step.name, segment=segment, base=base,
                                         format=format))
@@ -260,11 +282,15 @@ def _records(edits: list[Edit], starts: list[int], ends: list[int], text: str, o
     return records
 
 
-def _follow_verdicts(edits: list[Edit], starts: list[int], ends: list[int], verdicts: Verdicts,
-                     pass_name: str, text: str, offset: int, guarded: SpanSet,
-                     absorbing: set[int]
-                     ) -> tuple[list[Edit], list[int], list[int],
-                                tuple[list[Edit], list[int], list[int]], dict[int, str | None]]:
+def _verdict(verdicts: Verdicts, pass_: str, rule: str, before: str, proposal: str | None,
+             start: int, end: int) -> Remembered | None:
+    return verdicts.get((pass_, rule, start, end, proposal))
+
+
+def _follow_memory(edits: list[Edit], starts: list[int], ends: list[int], decide: Decide,
+                   pass_name: str, text: str, guarded: SpanSet, absorbing: set[int]
+                   ) -> tuple[list[Edit], list[int], list[int],
+                              tuple[list[Edit], list[int], list[int]], dict[int, str | None]]:
     """One pass's edits after remembered decisions: rejected ones left out (returned apart, to
     be counted), an accepted flag made a change to its proposal and an edited one a change to
     the reviewer's text (their notes say so; ``proposals`` keeps what the pass proposed). A
@@ -277,7 +303,7 @@ def _follow_verdicts(edits: list[Edit], starts: list[int], ends: list[int], verd
         before = text[start:end]
         proposed = None if edit.after is None or (edit.flag and edit.after == before) \
             else edit.after
-        entry = verdicts.get((pass_name, edit.rule, offset + start, offset + end, proposed))
+        entry = decide(pass_name, edit.rule, before, proposed, start, end)
         new_after = _remembered_text(edit, before, proposed, entry)
         if new_after is _DROP:
             target = gone
