@@ -387,3 +387,34 @@ def test_review_in_the_terminal_remembers_its_decisions(project):
     assert "remembered 1 decision in .mtfix/decisions.jsonl" in result.output
     entry, = read_memory(project / ".mtfix" / "decisions.jsonl")
     assert entry.decision == "reject"
+
+
+PO = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "a"
+msgstr "The informatization plan."
+
+msgid "b"
+msgstr "Our informatization budget."
+"""
+
+
+def test_decisions_on_po_units_are_remembered_through_apply(project):
+    (project / "in" / "a.txt").unlink()
+    (project / "in" / "m.po").write_text(PO)
+    assert run("fix", "in/m.po", "-o", "out", "-g", "g.toml").exit_code == 0
+    changes = records(project / "out" / "changes.jsonl")
+    rejected = next(c for c in changes if c.segment == "b")
+    (project / "d.json").write_text(json.dumps({"version": 2,
+                                                "decisions": {rejected.id: "reject"}}))
+    applied = run("apply", "in/m.po", "--changes", "out/changes.jsonl", "--decisions", "d.json",
+                  "-o", "reviewed")
+    assert "remembered 1 decision" in applied.output, applied.output
+    (project / "in" / "m.po").write_text(PO.replace('msgid "a"', 'msgid "new"\nmsgstr "More '
+                                                    'informatization."\n\nmsgid "a"'))
+    again = run("fix", "in/m.po", "-o", "out2", "-g", "g.toml")
+    assert "1 suppressed from memory" in again.output, again.output
+    assert "Our informatization budget." in (project / "out2" / "m.po").read_text()
+    assert {c.segment for c in records(project / "out2" / "changes.jsonl")} == {"new", "a"}
