@@ -81,7 +81,7 @@ def record_decisions(memory: str | None, no_memory: bool, changes: Sequence[Chan
     store = store_path(memory)
     try:
         recorded = remember_reviewed(store, changes, decisions, log_dir)
-    except DecisionStoreError as exc:
+    except (DecisionStoreError, OSError) as exc:
         _err(f"mtfix: {exc}")
         return False
     for problem in recorded.problems:

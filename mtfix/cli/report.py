@@ -182,6 +182,7 @@ def review_cmd(
         record_decisions(memory, no_memory, report.changes, existing, Path(change_log).parent)
         raise typer.Exit(130) from None
     _err(f"mtfix: {_decision_counts(result, len(report.changes))}; decisions in {target}")
+    # (the review itself is saved: a decision that could not be remembered is only said)
     record_decisions(memory, no_memory, report.changes, result, Path(change_log).parent)
     _err(f"mtfix: apply them with: mtfix apply ORIGINAL... --changes {change_log} --decisions {target} "
          "-o OUTDIR")
