@@ -418,3 +418,13 @@ def test_decisions_on_po_units_are_remembered_through_apply(project):
     assert "1 suppressed from memory" in again.output, again.output
     assert "Our informatization budget." in (project / "out2" / "m.po").read_text()
     assert {c.segment for c in records(project / "out2" / "changes.jsonl")} == {"new", "a"}
+
+
+def test_apply_with_no_memory_remembers_nothing(project):
+    assert run("fix", "in/a.txt", "-o", "out", "-g", "g.toml").exit_code == 0
+    info = next(c for c in records(project / "out" / "changes.jsonl") if c.rule == "t.info")
+    (project / "d.json").write_text(json.dumps({"version": 2, "decisions": {info.id: "reject"}}))
+    applied = run("apply", "in/a.txt", "--changes", "out/changes.jsonl", "--decisions", "d.json",
+                  "-o", "reviewed", "--no-memory")
+    assert applied.exit_code == 0 and "remembered" not in applied.output
+    assert not (project / ".mtfix").exists()
