@@ -22,6 +22,7 @@ from pathlib import Path
 from mtfix.change import Change
 from mtfix.formats import FormatOptions
 from mtfix.glossary import Glossary, default_glossary_paths
+from mtfix.memory import DecisionMemory
 from mtfix.passes.base import Pass
 from mtfix.passes.glossary import GlossaryPass
 from mtfix.passes.terms import TermsPass, bilingual_entries
@@ -55,7 +56,8 @@ def _load_cached(paths: tuple[str, ...], _mtimes: tuple[float, ...]) -> Glossary
 
 def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool = True,
                    extra_passes: Sequence[Pass] = (), rules: Sequence[str] | None = None,
-                   disabled_rules: Sequence[str] = (), use_rules: bool = True) -> Pipeline:
+                   disabled_rules: Sequence[str] = (), use_rules: bool = True,
+                   memory: DecisionMemory | None = None) -> Pipeline:
     """The standard pipeline: the glossary pass, the rules pass, the terms check (when an
     entry has ``source`` terms; it acts only where a unit has a source side), then
     ``extra_passes``.
@@ -63,6 +65,8 @@ def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool 
     ``rules``: rule ids to switch on besides the default ones; ``disabled_rules``: rule ids to
     switch off (see ``mtfix rules``); ``use_rules=False`` leaves the rules pass out.
     Unknown rule ids raise :class:`~mtfix.passes.rules.UnknownRuleError`.
+    ``memory``: remembered review decisions (:func:`mtfix.memory.read_memory`): what a
+    reviewer rejected is not proposed again, a flag a reviewer accepted is applied.
     """
     if isinstance(glossaries, Glossary):
         glossary = glossaries
@@ -81,17 +85,22 @@ def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool 
     if bilingual:
         passes.append(TermsPass(bilingual))
     passes.extend(extra_passes)
-    return Pipeline(passes)
+    return Pipeline(passes, memory=memory)
 
 
 def fix_text(text: str, glossaries: GlossarySpec = None, *, default_glossaries: bool = True,
-             doc: str = "<text>", pipeline: Pipeline | None = None) -> Result:
+             doc: str = "<text>", pipeline: Pipeline | None = None,
+             memory: DecisionMemory | None = None) -> Result:
     """Fix ``text`` and return the new text with every change made (and every flag raised).
 
     ``glossaries``: a loaded :class:`Glossary`, or paths of glossary files added to the shipped
     ones (``default_glossaries=False`` drops those), or ``None`` for the shipped ones alone.
+    ``memory``: remembered review decisions (give them to :func:`build_pipeline` instead when
+    you give a ``pipeline``).
     """
-    pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries)
+    memory = _memory_without_pipeline(memory, pipeline)
+    pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries,
+                                          memory=memory)
     return pipeline.fix_text(text, doc=doc)
 
 
@@ -115,6 +124,10 @@ class FileResult:
     backup: str | None = None  # in place: where the original went (None: unchanged or no backup)
     resumed: bool = False  # the batch skipped it: an earlier interrupted run had finished it
     note: str | None = None  # worth telling the user (e.g. the backup got a numbered name)
+    #: remembered decisions followed: changes and flags not proposed again (a reviewer
+    #: rejected them), and changes made (flags accepted, changes edited by a reviewer)
+    memory_suppressed: int = 0
+    memory_applied: int = 0
 
     @property
     def ok(self) -> bool:
@@ -131,7 +144,8 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
              backup: bool = True, format: str = "auto",
              options: FormatOptions | None = None,
              on_change: Callable[[Change], None] | None = None,
-             on_fixed: Callable[[FileResult, Path], None] | None = None) -> FileResult:
+             on_fixed: Callable[[FileResult, Path], None] | None = None,
+             memory: DecisionMemory | None = None) -> FileResult:
     """Fix one file in its format (see :mod:`mtfix.formats`) and write the result atomically.
 
     This is the one path that fixes a file; ``mtfix fix`` (:mod:`mtfix.batch`) calls it for
@@ -148,14 +162,20 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
     before an in-place replacement makes it visible: a caller records the changes there, so
     that no file is ever replaced without its record. Raises
     :class:`~mtfix.fileio.InputError` for unreadable or malformed input (nothing is written).
+
+    ``memory``: remembered review decisions (:mod:`mtfix.memory`) for the pipeline built here
+    (a given ``pipeline`` carries its own); the result counts what they did.
     """
     from mtfix.fileio import file_hash, in_place_update
     from mtfix.formats import detect_format, fix_document
 
     path = Path(path)
     target = _target_for(path, output, in_place)
-    pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries)
+    memory = _memory_without_pipeline(memory, pipeline)
+    pipeline = pipeline or build_pipeline(glossaries, default_glossaries=default_glossaries,
+                                          memory=memory)
     file_format = detect_format(path, format)
+    counted = Counter(pipeline.memory_counts)
     kept: list[Change] = []
     by_pass: Counter[str] = Counter()
     flags = 0
@@ -177,14 +197,23 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
                 kept.append(change)
             else:
                 on_change(change)
+        remembered = pipeline.memory_counts - counted
         result = FileResult(str(path), str(target), tuple(kept), applied=tuple(sorted(
-            by_pass.items())), flags=flags, base=input_hash[:16], input_hash=input_hash)
+            by_pass.items())), flags=flags, base=input_hash[:16], input_hash=input_hash,
+            memory_suppressed=remembered["suppressed"], memory_applied=remembered["applied"])
         if on_fixed is not None:
             on_fixed(result, scratch)
     if in_place:
         result = dataclasses.replace(result, note=update.describe(),
                                      backup=str(update.backup) if update.backup else None)
     return result
+
+
+def _memory_without_pipeline(memory: DecisionMemory | None,
+                             pipeline: Pipeline | None) -> DecisionMemory | None:
+    if memory is not None and pipeline is not None:
+        raise ValueError("give memory to build_pipeline(memory=...) when you pass a pipeline")
+    return memory
 
 
 def _readable_twice(path: Path, in_place: bool, stack: contextlib.ExitStack) -> Path:

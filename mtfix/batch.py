@@ -130,9 +130,18 @@ class BatchResult:
         if passes:
             text += f" ({passes})"
         text += f", {flags} flag{'s' if flags != 1 else ''}"
+        text += memory_summary(sum(r.memory_suppressed for r in ok),
+                               sum(r.memory_applied for r in ok))
         if self.failed:
             text += f", {len(self.failed)} failed"
         return text
+
+
+def memory_summary(suppressed: int, applied: int) -> str:
+    """The summary's part about remembered decisions (empty when they did nothing)."""
+    parts = [f"{n} {what} from memory" for n, what in ((suppressed, "suppressed"),
+                                                       (applied, "applied")) if n]
+    return "".join(f", {part}" for part in parts)
 
 
 class BatchUsageError(ValueError):
@@ -309,7 +318,9 @@ def _finished(job: Job, settings: _Settings, manifest: Path, part: Path) -> File
             return None
         return FileResult(job.doc, str(job.output), applied=tuple(map(tuple, data["applied"])),
                           flags=data["flags"], base=data["input_hash"][:16],
-                          input_hash=data["input_hash"], resumed=True)
+                          input_hash=data["input_hash"], resumed=True,
+                          memory_suppressed=data.get("memory_suppressed", 0),
+                          memory_applied=data.get("memory_applied", 0))
     except (OSError, ValueError, KeyError, TypeError, InputError):
         return None
 
@@ -413,7 +424,8 @@ def _write_manifest(manifest: Path, job: Job, settings: _Settings, result: FileR
     record = {"version": MANIFEST_VERSION, "input": str(job.input), "output": str(job.output),
               "input_hash": result.input_hash, "output_hash": output_hash,
               "settings": settings.fingerprint, "applied": result.applied,
-              "flags": result.flags}
+              "flags": result.flags, "memory_suppressed": result.memory_suppressed,
+              "memory_applied": result.memory_applied}
     with atomic_writer(manifest) as out:
         json.dump(record, out)
 
@@ -436,9 +448,10 @@ def _run_in_worker(job: Job, settings: _Settings) -> FileResult:
 
 
 def pipeline_fingerprint(pipeline: Pipeline) -> str:
-    """A hash of what the pipeline does (each pass's declared ``fingerprint()``), so
-    ``--resume`` never reuses results made with other glossaries or passes."""
-    parts = [step.fingerprint() for step in pipeline.passes]
+    """A hash of what the pipeline does (each pass's declared ``fingerprint()``, and its
+    remembered decisions), so ``--resume`` never reuses results made with other glossaries,
+    passes or decisions."""
+    parts = pipeline.fingerprint_parts()
     return hashlib.sha256(json.dumps(parts).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 

@@ -10,6 +10,7 @@ lets files stream; offsets and line numbers stay document-level.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -28,6 +29,15 @@ from mtfix.change import (
 )
 from mtfix.chunking import chunk_text
 from mtfix.doctraits import document_traits
+from mtfix.memory import (
+    EDIT,
+    REJECT,
+    DecisionMemory,
+    Remembered,
+    Verdicts,
+    is_from_memory,
+    memory_note,
+)
 from mtfix.passes.base import Pass, check_pass
 from mtfix.spans import (
     LineIndex,
@@ -38,12 +48,19 @@ from mtfix.spans import (
     SpanSet,
     lines_touched,
     overlap,
+    overlaps_any,
     within,
 )
+from mtfix.suppress import Suppressions
 
 #: Protected spans per chunk (called on the chunks in order, so it may carry state such as
 #: "inside a code fence").
 ProtectFn = Callable[[str], Sequence[Span]]
+#: the remembered decision on an edit: (pass, rule, before, proposal, start, end) -> decision
+Decide = Callable[[str, str, str, str | None, int, int], Remembered | None]
+# rounds of following what the output says about remembered decisions (see fix_segment)
+_MEMORY_ROUNDS = 8
+_MEMORY_FREE_ROUNDS = 2  # rounds that may add decisions; then they are only dropped
 
 
 @dataclass(frozen=True)
@@ -97,10 +114,24 @@ class _PassCall:
 class Pipeline:
     """An ordered list of passes (glossary, rules, model...)."""
 
-    def __init__(self, passes: Sequence[Pass]) -> None:
+    def __init__(self, passes: Sequence[Pass], memory: DecisionMemory | None = None) -> None:
         self.passes = [check_pass(step) for step in passes]
         #: does any pass read the document's traits (else they are never computed)?
         self.wants_traits = any(getattr(step, "wants_traits", False) for step in self.passes)
+        #: remembered review decisions (:mod:`mtfix.memory`); ``None`` or empty: none
+        self.memory = memory
+        #: what memory did so far: "suppressed" (changes and flags not proposed again) and
+        #: "applied" (flags accepted, changes edited by a reviewer before); callers read the
+        #: difference around a file
+        self.memory_counts: Counter[str] = Counter()
+
+    def fingerprint_parts(self) -> list[str]:
+        """What makes this pipeline edit as it does: each pass's ``fingerprint()``, and the
+        remembered decisions when there are any."""
+        parts = [step.fingerprint() for step in self.passes]
+        if self.memory:
+            parts.append(f"memory:{self.memory.fingerprint()}")
+        return parts
 
     def fix_segment(self, text: str, *, doc: str, segment: str | None = None,
                     protected: Sequence[Span] = (), offset: int = 0,
@@ -113,12 +144,60 @@ class Pipeline:
         names the file format, recorded in every change; ``source`` is the unit's source-
         language text where the file has one (bilingual files, ``--source``). ``traits``: the
         document's traits (:func:`mtfix.doctraits.document_traits`, computed once per
-        document by the caller); ``None`` takes this text alone for the document."""
-        run = self._run(text, doc=doc, segment=segment, protected=protected, offset=offset,
-                        lines=lines, base=base, format=format, source=source, traits=traits)
+        document by the caller); ``None`` takes this text alone for the document.
+
+        With remembered decisions, a change or flag a reviewer rejected is not proposed, a
+        flag a reviewer accepted is applied and an edited change gets the reviewer's text,
+        where the pass, rule, before, proposal and the words around it match
+        (:mod:`mtfix.memory`)."""
+        if traits is None and self.wants_traits:
+            traits = document_traits(text, source)
+        if base is None:
+            base = text_hash(text)
+        lines = lines or LineIndex(text)
+        run = functools.partial(self._drive, text, doc=doc, segment=segment,
+                                protected=protected, offset=offset, lines=lines, base=base,
+                                format=format, source=source, traits=traits)
+        memory = self.memory
+        if not memory:
+            return run(None)[:2]
+
+        followed: Verdicts = {}
+
+        def in_input(pass_: str, rule: str, before: str, proposal: str | None, start: int,
+                     end: int) -> Remembered | None:
+            entry = memory.find(pass_, rule, before, proposal, text, start, end)
+            if entry is not None:
+                followed[(pass_, rule, start, end, proposal)] = entry
+            return entry
+
+        current, changes, dropped = run(in_input)
+        # The decisions were found by the words around each change in the input; a second
+        # run finds them by the words in this run's output. Where the two differ (a neighbour
+        # fixed, or kept by another decision), follow what the output says until they agree,
+        # so that a second run proposes nothing: usually at once. Text that repeats itself can
+        # make two readings alternate; then decisions the output no longer confirms are
+        # dropped, and none is added, until the rest is confirmed.
+        for round_number in range(_MEMORY_ROUNDS):
+            verdicts = memory.verdicts(current, changes, [*changes, *dropped], offset)
+            if verdicts == followed:
+                break
+            if round_number >= _MEMORY_FREE_ROUNDS:
+                verdicts = {key: entry for key, entry in followed.items()
+                            if verdicts.get(key) is entry}
+            current, changes, dropped = run(functools.partial(_verdict, verdicts))
+            followed = verdicts
+        self.memory_counts["suppressed"] += len(dropped)
+        self.memory_counts["applied"] += sum(map(is_from_memory, changes))
+        return current, changes
+
+    def _drive(self, text: str, decide: Decide | None, **options: Any
+               ) -> tuple[str, list[Change], list[Change]]:
+        """:meth:`_run` to its end, a batching pass asked for this one segment alone."""
+        run = self._run(text, decide, **options)
         try:
             call = next(run)
-            while True:  # a batching pass, asked for one segment alone
+            while True:
                 call = run.send(call.step.find_edits(call.text, call.protected, **call.extra))
         except StopIteration as stop:
             return stop.value
@@ -134,8 +213,11 @@ class Pipeline:
         """:meth:`fix_segment` for each job, with every batching pass (``batches = True``: the
         model pass) asked once for all of them through ``find_edits_many``. The results are
         those of :meth:`fix_segment` job by job, byte for byte; only the pass is asked fewer,
-        larger questions (a model server gets them in parallel, a local model in batches)."""
-        runs = [self._run(job.text, **job.options) for job in jobs]
+        larger questions (a model server gets them in parallel, a local model in batches).
+        With remembered decisions (which may rerun a segment's passes), one job at a time."""
+        if self.memory:
+            return [self.fix_segment(job.text, **job.options) for job in jobs]
+        runs = [self._run(job.text, None, **job.options) for job in jobs]
         results: list[tuple[str, list[Change]] | None] = [None] * len(jobs)
         waiting: dict[int, _PassCall] = {}
 
@@ -143,7 +225,7 @@ class Pipeline:
             try:
                 call = next(runs[index]) if found is None else runs[index].send(found)
             except StopIteration as stop:
-                results[index] = stop.value
+                results[index] = stop.value[:2]
                 waiting.pop(index, None)
             else:
                 waiting[index] = call
@@ -183,19 +265,21 @@ class Pipeline:
                 yield item, results[at:at + len(job_list)]
                 at += len(job_list)
 
-    def _run(self, text: str, *, doc: str, segment: str | None = None,
+    def _run(self, text: str, decide: Decide | None, *, doc: str, segment: str | None = None,
              protected: Sequence[Span] = (), offset: int = 0,
              lines: LineNumbers | None = None, base: str | None = None,
              format: str | None = None, source: str | None = None,
              traits: frozenset[str] | None = None,
-             ) -> Generator[_PassCall, list[Edit], tuple[str, list[Change]]]:
+             ) -> Generator[_PassCall, list[Edit], tuple[str, list[Change], list[Change]]]:
         """The body of :meth:`fix_segment`, as a generator that stops at each batching pass
-        (yielding what to ask it; the edits it found are sent back) and returns the result."""
+        (yielding what to ask it; the edits it found are sent back) and returns the result
+        and the records of what remembered decisions (``decide``) kept out."""
         if traits is None and self.wants_traits:
             traits = document_traits(text, source)
         if base is None:
             base = text_hash(text)
         lines = lines or LineIndex(text)
+        dropped: list[Change] = []
         current = text
         maps: list[OffsetMap] = []  # one per pass that changed the text, oldest first
         guarded = list(protected)
@@ -231,19 +315,27 @@ class Pipeline:
             edits, absorbing = _admissible(found, guard_set, hard, current) if guarded \
                 else (found, set())
             edits = select_non_overlapping(edits, step.rule_order())
-            flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
             starts = [e.start for e in edits]
             ends = [e.end for e in edits]
             for m in reversed(maps):  # back to offsets into the original text
                 starts = m.to_before_all(starts, side="start")
                 ends = m.to_before_all(ends, side="end")
+            proposals: dict[int, str | None] = {}
+            if decide is not None:
+                edits, starts, ends, gone, proposals = _follow_memory(
+                    edits, starts, ends, decide, step.name, text, guard_set, absorbing)
+                dropped.extend(_records(gone[0], gone[1], gone[2], text, offset, lines, doc=doc,
+                                        pass_name=step.name, segment=segment, base=base,
+                                        format=format))
+            flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
             if absorbing:
                 changes = _without_absorbed(changes, [
                     (offset + start, offset + end) for edit, start, end in zip(
                         edits, starts, ends, strict=True) if id(edit) in absorbing])
-            changes.extend(_records(edits, starts, ends, text, offset, lines, doc=doc,
-                                    pass_name=step.name, segment=segment, base=base,
-                                    format=format))
+            records = _records(edits, starts, ends, text, offset, lines, doc=doc,
+                               pass_name=step.name, segment=segment, base=base, format=format,
+                               proposals=proposals)
+            changes.extend(records)
             applied = [e for e in edits if not e.flag and e.after is not None]
             if applied and step_number == last_step:
                 current = apply_edits(current, applied)  # no later pass: no map, no guards
@@ -257,17 +349,19 @@ class Pipeline:
                 current = apply_edits(current, applied)
                 maps.append(step_map)
         changes.sort(key=START_END)
-        return current, changes
+        return current, changes, dropped
 
     def fix_text(self, text: str, *, doc: str = "<text>", format: str | None = None,
                  traits: frozenset[str] | None = None) -> Result:
-        """Fix a whole plain-text document (offsets are document-level, ``segment`` is null).
-        ``traits``: the document's traits (``None``: decided from the text, see
-        :meth:`iter_fix`)."""
+        """Fix a whole plain-text document (offsets are document-level, ``segment`` is null);
+        lines under an inline suppression (``# mtfix: ignore``, :mod:`mtfix.suppress`) are
+        left as they are. ``traits``: the document's traits (``None``: decided from the
+        text, see :meth:`iter_fix`)."""
         pieces: list[str] = []
         changes: list[Change] = []
         for out, chunk_changes in self.iter_fix(chunk_text(text), doc=doc, base=text_hash(text),
-                                                format=format, traits=traits):
+                                                format=format, traits=traits,
+                                                protect=Suppressions()):
             pieces.append(out)
             changes.extend(chunk_changes)
         return Result("".join(pieces), tuple(changes), text, doc)
@@ -340,11 +434,13 @@ class Pipeline:
 
 def _records(edits: list[Edit], starts: list[int], ends: list[int], text: str, offset: int,
              lines: LineNumbers, *, doc: str, pass_name: str, segment: str | None, base: str,
-             format: str | None) -> list[Change]:
+             format: str | None, proposals: dict[int, str | None] | None = None
+             ) -> list[Change]:
     """The change records of one pass's ``edits``, whose offsets into the original ``text``
     are ``starts``/``ends``. A flag records its proposal; an edit that changes nothing is no
     change. One loop with positional records (:func:`make_change`): change-heavy text makes a
-    record per ~50 bytes."""
+    record per ~50 bytes. ``proposals``: the pass's own proposal of each edit a remembered
+    decision changed (by ``id``), kept as its record's ``proposal``."""
     records: list[Change] = []
     append = records.append
     line_numbers = lines.lines_of([offset + start for start in starts])
@@ -356,10 +452,78 @@ def _records(edits: list[Edit], starts: list[int], ends: list[int], text: str, o
         elif after == before:
             continue
         else:
-            proposal = None
+            proposal = proposals.get(id(edit)) if proposals else None
         append(make_change(doc, offset + start, offset + end, line, before, after, pass_name,
                            edit.rule, edit.note, segment, edit.score, base, proposal, format))
     return records
+
+
+def _verdict(verdicts: Verdicts, pass_: str, rule: str, before: str, proposal: str | None,
+             start: int, end: int) -> Remembered | None:
+    return verdicts.get((pass_, rule, start, end, proposal))
+
+
+def _follow_memory(edits: list[Edit], starts: list[int], ends: list[int], decide: Decide,
+                   pass_name: str, text: str, guarded: SpanSet, absorbing: set[int]
+                   ) -> tuple[list[Edit], list[int], list[int],
+                              tuple[list[Edit], list[int], list[int]], dict[int, str | None]]:
+    """One pass's edits after remembered decisions: rejected ones left out (returned apart, to
+    be counted), an accepted flag made a change to its proposal and an edited one a change to
+    the reviewer's text (their notes say so; ``proposals`` keeps what the pass proposed). A
+    flag whose change would overlap protected text or a change of this pass stays a flag."""
+    kept: tuple[list[Edit], list[int], list[int]] = ([], [], [])
+    gone: tuple[list[Edit], list[int], list[int]] = ([], [], [])
+    proposals: dict[int, str | None] = {}
+    taken: list[Span] | None = None  # spans of this pass's changes, once a flag is converted
+    for edit, start, end in zip(edits, starts, ends, strict=True):
+        before = text[start:end]
+        proposed = None if edit.after is None or (edit.flag and edit.after == before) \
+            else edit.after
+        entry = decide(pass_name, edit.rule, before, proposed, start, end)
+        new_after = _remembered_text(edit, before, proposed, entry)
+        if new_after is _DROP:
+            target = gone
+        else:
+            target = kept
+            if isinstance(new_after, str) and entry is not None:
+                if edit.flag:
+                    if taken is None:
+                        taken = [(e.start, e.end) for e in edits
+                                 if not e.flag and e.after is not None]
+                    if guarded.overlaps(edit.start, edit.end) or \
+                            overlaps_any(edit.start, edit.end, taken):
+                        new_after = None  # it stays a flag: nothing else may be touched
+                    else:
+                        taken.append((edit.start, edit.end))
+                if new_after is not None:
+                    changed = Edit(edit.start, edit.end, new_after, edit.rule,
+                                   memory_note(entry, edit.note), edit.score)
+                    if id(edit) in absorbing:
+                        absorbing.add(id(changed))
+                    proposals[id(changed)] = proposed
+                    edit = changed
+        for part, value in zip(target, (edit, start, end), strict=True):
+            part.append(value)
+    return kept[0], kept[1], kept[2], gone, proposals
+
+
+_DROP = object()  # (a remembered rejection: the edit is left out)
+
+
+def _remembered_text(edit: Edit, before: str, proposed: str | None,
+                     entry: Remembered | None) -> object:
+    """What a remembered decision does to ``edit``: ``_DROP`` (rejected, or edited back to the
+    text it had), the text to change it to (an accepted flag's proposal, an edit's text), or
+    ``None`` (nothing: no decision, an accepted change, an accepted flag with no proposal)."""
+    if entry is None:
+        return None
+    if entry.decision == REJECT:
+        return _DROP
+    if entry.decision == EDIT:
+        return _DROP if entry.text == before else entry.text
+    if edit.flag and proposed is not None and proposed != before:
+        return proposed
+    return None
 
 
 def _admissible(found: list[Edit], guarded: SpanSet, hard: SpanSet, current: str

@@ -53,6 +53,10 @@ from mtfix.cli.glossary import glossary_app  # noqa: E402  (light: typer only)
 
 app.add_typer(glossary_app, name="glossary")
 
+from mtfix.cli.decisions import decisions_app  # noqa: E402  (light: typer only)
+
+app.add_typer(decisions_app, name="decisions")
+
 
 def main() -> None:
     """Console entry point: usage errors exit 2 (click's default), crashes are not hidden."""

@@ -67,6 +67,13 @@ def fix_cmd(
         "--mark-review/--no-mark-review", show_default=False,
         help="Mark changed units for review (XLIFF state; PO fuzzy). Default: XLIFF only.")
     ] = None,
+    memory: Annotated[str | None, typer.Option(
+        "--memory", metavar="PATH", show_default=False,
+        help="Remembered review decisions (JSON Lines) [default: $MTFIX_MEMORY, else "
+             ".mtfix/decisions.jsonl in the current folder]: rejected changes are not proposed "
+             "again, accepted flags are applied.")] = None,
+    no_memory: Annotated[bool, typer.Option(
+        "--no-memory", help="Do not follow remembered review decisions.")] = False,
     model: Annotated[str | None, typer.Option(
         "--model", metavar="NAME_OR_PATH", rich_help_panel=_MODEL_PANEL,
         help="Guarded model rewrite after the glossary and rules: a local folder or a Hugging "
@@ -170,10 +177,13 @@ def fix_cmd(
                                              ("--model-cache", model_cache is not None)) if value]:
         raise fail_usage(f"{' and '.join(given)} need{'s' if len(given) == 1 else ''} --model "
                          "or --model-url")
+    from mtfix.cli.decisions import memory_for_run
+
+    remembered = memory_for_run(memory, no_memory)
     try:
         glossaries = load_glossary_set(list(glossary or ()), defaults=not no_default_glossaries)
         pipeline = build_pipeline(glossaries, rules=rule, disabled_rules=no_rule or (),
-                                  extra_passes=extra_passes)
+                                  extra_passes=extra_passes, memory=remembered)
     except GlossaryError as exc:
         raise fail_usage(f"glossary: {exc}") from None
     except ValueError as exc:  # an unknown --rule/--no-rule id, or a bad page-chrome list
@@ -209,9 +219,13 @@ def fix_cmd(
 
             write_fix_report(report_path, result.changes, {"-": text}, change_log=changes)
         if not quiet:
+            from mtfix.batch import memory_summary
+
             applied = len(result.applied)
             _err(f"mtfix: 1 file, {applied} change{'s' if applied != 1 else ''}, "
-                 f"{len(result.flags)} flags{warned}")
+                 f"{len(result.flags)} flags"
+                 f"{memory_summary(pipeline.memory_counts['suppressed'], pipeline.memory_counts['applied'])}"
+                 f"{warned}")
             _report_model(extra_passes)
         return
 

@@ -12,6 +12,7 @@ import typer
 from mtfix.cli.common import EXIT_INPUT_FAILED
 from mtfix.cli.common import err as _err
 from mtfix.cli.common import usage_error as _usage
+from mtfix.cli.decisions import MemoryPath, record_applied, record_decisions
 
 
 def _load(change_log: str):
@@ -87,11 +88,15 @@ def apply_cmd(
     pending: Annotated[str, typer.Option(
         "--pending", help="What to do with changes that have no decision: accept or reject.")] = "reject",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    memory: MemoryPath = None,
+    no_memory: Annotated[bool, typer.Option(
+        "--no-memory", help="Do not remember the decisions for later runs.")] = False,
 ) -> None:
     """Apply accepted changes only, to the originals, writing OUTDIR/NAME for each.
 
     Decisions made for a text that has changed since are refused, never applied fuzzily.
-    Accepting a flag that has a proposal applies the proposal.
+    Accepting a flag that has a proposal applies the proposal. The decisions applied are
+    remembered in the decisions store, so the next `mtfix fix` follows them.
     """
     from mtfix.changelog import read_change_log
     from mtfix.review import DecisionsError, apply_to_files, read_decisions
@@ -119,7 +124,8 @@ def apply_cmd(
             edited = f" ({outcome.edited} edited)" if outcome.edited else ""
             _err(f"mtfix: {outcome.input}: {outcome.accepted} accepted{edited}, {outcome.rejected} "
                  f"rejected, {outcome.pending} pending ({pending}ed) -> {outcome.output}")
-    if not outcomes or any(not o.ok for o in outcomes):
+    remembered = record_applied(memory, no_memory, outcomes, quiet=quiet)
+    if not outcomes or any(not o.ok for o in outcomes) or not remembered:
         raise typer.Exit(EXIT_INPUT_FAILED)
 
 
@@ -149,6 +155,9 @@ def review_cmd(
                                                  "decisions file.")] = None,
     redo: Annotated[bool, typer.Option("--redo", help="Also revisit changes that already have a "
                                        "decision.")] = False,
+    memory: MemoryPath = None,
+    no_memory: Annotated[bool, typer.Option(
+        "--no-memory", help="Do not remember the decisions for later runs.")] = False,
 ) -> None:
     """Review changes one by one in the terminal (like `git add -p`) and write decisions.json."""
     from mtfix.review import Decisions, DecisionsError, read_decisions, write_decisions
@@ -170,8 +179,11 @@ def review_cmd(
         _err(f"mtfix: interrupted; {_decision_counts(existing, len(report.changes))}, "
              f"saved in {target}")
         _err(f"mtfix: run `mtfix review {change_log}` again to go on where you stopped")
+        record_decisions(memory, no_memory, report.changes, existing, Path(change_log).parent)
         raise typer.Exit(130) from None
     _err(f"mtfix: {_decision_counts(result, len(report.changes))}; decisions in {target}")
+    # (the review itself is saved: a decision that could not be remembered is only said)
+    record_decisions(memory, no_memory, report.changes, result, Path(change_log).parent)
     _err(f"mtfix: apply them with: mtfix apply ORIGINAL... --changes {change_log} --decisions {target} "
          "-o OUTDIR")
 

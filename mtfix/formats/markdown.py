@@ -4,7 +4,8 @@ Protected (never matched by any pass): fenced code blocks (```` ``` ```` / ``~~~
 lines included), indented code blocks, inline code spans, link and image destinations,
 autolinks and raw HTML tags or comments, and link reference definitions. Being generous here is
 the safe side: a missed phrase in a heading is a missed fix, a "fix" inside a code block breaks
-the code.
+the code. Lines under an inline suppression (``<!-- mtfix: ignore -->``, ``<!-- mtfix: off -->``
+... ``<!-- mtfix: on -->``; :mod:`mtfix.suppress`) are protected whole.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from mtfix.formats.base import FormatSpec, register_format
 from mtfix.formats.text import stream_fix
 from mtfix.pipeline import Pipeline
 from mtfix.spans import Span
+from mtfix.suppress import Suppressions
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INDENTED_RE = re.compile(r"^(?: {4}|\t)")
@@ -104,9 +106,15 @@ def markdown_protected(text: str) -> list[Span]:
 
 def fix_markdown_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                       options) -> Iterator[Change]:
-    """Fix a markdown file, streaming, with code and markup protected."""
+    """Fix a markdown file, streaming, with code and markup protected, and the lines under an
+    inline suppression (``<!-- mtfix: ignore -->``, :mod:`mtfix.suppress`) left as they are."""
+    markup, suppressed = MarkdownProtector(), Suppressions(markdown=True)
+
+    def protect(chunk: str) -> list[Span]:
+        return [*markup(chunk), *suppressed(chunk)]
+
     return stream_fix(source, target, pipeline=pipeline, doc=doc, chunk_size=options.chunk_size,
-                      format="md", protect=MarkdownProtector())
+                      format="md", protect=protect)
 
 
 register_format(FormatSpec(

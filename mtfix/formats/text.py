@@ -16,6 +16,7 @@ from mtfix.chunking import LongLineError, stream_chunks
 from mtfix.fileio import InputError, atomic_writer, file_hash, iter_blocks, iter_decoded
 from mtfix.formats.base import FormatOptions, FormatSpec, register_format
 from mtfix.pipeline import Pipeline, ProtectFn
+from mtfix.suppress import Suppressions
 
 
 def stream_fix(source: Path, target: Path, *, pipeline: Pipeline, doc: str, chunk_size: int,
@@ -47,9 +48,10 @@ def _naming_long_lines(chunks: Iterable[str], source: Path) -> Iterator[str]:
 
 def fix_text_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                   options: FormatOptions) -> Iterator[Change]:
-    """Fix a UTF-8 text file, streaming (see module doc)."""
+    """Fix a UTF-8 text file, streaming (see module doc); lines under an inline suppression
+    (``# mtfix: ignore``, :mod:`mtfix.suppress`) are left as they are."""
     return stream_fix(source, target, pipeline=pipeline, doc=doc, chunk_size=options.chunk_size,
-                      format="text")
+                      format="text", protect=Suppressions())
 
 
 register_format(FormatSpec(

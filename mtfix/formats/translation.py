@@ -10,6 +10,8 @@ comments and everything else are left as parsed. Each target is one :class:`Segm
   ``<mrk translate="no">`` and the like are kept whole.
 * placeholders (``%s``, ``%1$d``, ``%(name)s``, ``{0}``, ``{name}``, ``${x}``, ``&amp;``,
   literal HTML tags) are protected too.
+* a unit marked ``mtfix: ignore`` (a PO translator comment ``# mtfix: ignore``, an XLIFF or
+  TMX ``<note>mtfix: ignore</note>``) is left as it is.
 * a fixed target is written back into the same XML nodes (each text run keeps its place
   between the tags); a changed unit is marked for review the file's own way: XLIFF 1.2
   ``<target state="needs-review-translation">``, XLIFF 2.x ``state="translated"`` plus
@@ -44,6 +46,7 @@ from mtfix.formats.base import (
 )
 from mtfix.pipeline import Pipeline, SegmentJob
 from mtfix.spans import Span
+from mtfix.suppress import unit_ignored
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Inline elements whose content is translatable text; every other inline element is code.
@@ -357,7 +360,7 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
     def targets() -> Iterator[tuple[Any, XmlTarget, Segment]]:
         for owner, xml_target in units(store):
             segment = xml_target.segment()
-            if segment.text.strip():
+            if segment.text.strip() and not _xml_unit_ignored(xml_target.element):
                 yield owner, xml_target, segment
 
     def jobs(item: tuple[Any, XmlTarget, Segment]) -> list[SegmentJob]:
@@ -380,6 +383,23 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
     data = _write_back(store, original, written) if changed else original
     with atomic_writer(target, mode="wb") as out:
         out.write(data)
+
+
+_UNITS = frozenset({"trans-unit", "unit", "tu"})
+
+
+def _xml_unit_ignored(target: Any) -> bool:
+    """Does the unit holding ``target`` carry a note ``mtfix: ignore`` (XLIFF 1.2 ``<note>`` of
+    the trans-unit, XLIFF 2 ``<notes><note>`` of the unit, TMX ``<note>`` of the tu)?"""
+    unit = next((a for a in target.iterancestors() if _local(a.tag) in _UNITS), None)
+    if unit is None:
+        return False
+    for child in unit:
+        notes = [child] if _local(child.tag) == "note" else \
+            [n for n in child if _local(n.tag) == "note"] if _local(child.tag) == "notes" else []
+        if any(unit_ignored("".join(note.itertext())) for note in notes):
+            return True
+    return False
 
 
 def _po_segments(unit: Any) -> list[tuple[str, str]]:
@@ -406,7 +426,8 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                 for segment_id, text in _po_segments(unit) if text.strip()]
 
     units = (unit for unit in store.units
-             if not (unit.isheader() or unit.isobsolete() or not unit.target))
+             if not (unit.isheader() or unit.isobsolete() or not unit.target
+                     or unit_ignored(unit.getnotes("translator"))))
     # a window of units at a time, so the model pass sees many segments at once
     for unit, results in pipeline.fix_in_order(units, jobs):
         new_texts, unit_changed = [], False

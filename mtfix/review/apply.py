@@ -14,16 +14,25 @@ applied fuzzily.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import itertools
 import os
 import shutil
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mtfix.change import Change, Edit, apply_changes, text_hash
+from mtfix.memory import (
+    Remembered,
+    TextPositions,
+    context_words,
+    now,
+    proposal_of,
+    remembered_context,
+)
 from mtfix.passes.base import BasePass
 from mtfix.review.decisions import (
     ACCEPT,
@@ -73,6 +82,12 @@ def _edited(change: Change, decisions: DecisionMap) -> Change:
         raise ValueError(f"the edit of change {change.id} (line {change.line}) has no text; "
                          'write it as {"decision": "edit", "text": "..."}')
     return replace(change, after=text, proposal=None, id=change.id)
+
+
+def _spans_overlap(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """:func:`changes_overlap` of two spans of one text."""
+    (_, first_end), (second_start, _) = sorted(((start, end), (other_start, other_end)))
+    return second_start < first_end
 
 
 def changes_overlap(one: Change, other: Change) -> bool:
@@ -160,6 +175,8 @@ class ApplyOutcome:
     pending: int = 0
     error: str | None = None
     edited: int = 0  # accepted with the reviewer's own text
+    #: the decisions made on this file, as the project's decisions store keeps them
+    remembered: list[Remembered] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -224,10 +241,12 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
             continue
         try:
             if any(c.segment is not None for c in mine):
-                apply_to_segments(original, target, mine, decisions, pending)
+                outcome.remembered = apply_to_segments(original, target, mine, decisions,
+                                                       pending)
             else:
                 check_base(text, mine, str(original))
                 write_text_atomic(target, apply_decisions(text, mine, decisions, pending))
+                outcome.remembered = remembered_decisions(text, mine, decisions)
         except (ValueError, InputError) as exc:  # StaleDecisionError included
             outcome.error = str(exc) if str(original) in str(exc) else f"{original}: {exc}"
             continue
@@ -281,6 +300,8 @@ class ReplayPass(BasePass):
             self._by_segment.setdefault(change.segment, []).append(change)
         self._decisions, self._pending, self._name = decisions, pending, name
         self.seen: set[str | None] = set()
+        #: the decisions made on the units seen so far, as the decisions store keeps them
+        self.remembered: list[Remembered] = []
 
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = (), *,
                    segment: str | None = None) -> list[Edit]:
@@ -290,12 +311,14 @@ class ReplayPass(BasePass):
         self.seen.add(segment)
         check_base(text, changes, f"{self._name} [{segment}]")
         chosen = _accepted_in_order(changes, self._decisions, self._pending)
+        self.remembered += remembered_decisions(text, changes, self._decisions)
         return [Edit(c.start, c.end, c.after, c.rule, c.note) for c in chosen]
 
 
 def apply_to_segments(original: str | Path, target: str | Path, changes: Sequence[Change],
-                      decisions: DecisionMap, pending: str = REJECT) -> None:
-    """Apply decisions to a segmented file (PO, XLIFF, TMX, JSON Lines, lines) through its format.
+                      decisions: DecisionMap, pending: str = REJECT) -> list[Remembered]:
+    """Apply decisions to a segmented file (PO, XLIFF, TMX, JSON Lines, lines) through its format;
+    returns the decisions as the decisions store keeps them.
 
     Refuses (``StaleDecisionError``) a unit whose text changed since the change log was
     written, and a change log whose units are not in the file.
@@ -318,6 +341,51 @@ def apply_to_segments(original: str | Path, target: str | Path, changes: Sequenc
                 f"{original}: the change log has changes for unit(s) "
                 f"{', '.join(sorted(map(str, missing))[:5])} that are not in this file (or whose "
                 "text is empty now); re-run `mtfix fix` on it and review the new change log")
+    return replay.remembered
+
+
+def remembered_decisions(text: str, changes: Sequence[Change], decisions: DecisionMap
+                         ) -> list[Remembered]:
+    """The decisions on ``changes`` (records of ``text``, a document or one unit) as the
+    project's decisions store keeps them (:mod:`mtfix.memory`): keyed by pass, rule, before,
+    proposal and the words around each change in the text the next run will make of ``text``
+    (:func:`next_run_changes`), so that the next run finds them. Pending changes are not
+    remembered."""
+    chosen = next_run_changes(changes, decisions)
+    by_id = {c.id: c for c in chosen}
+    reviewed = apply_changes(text, chosen)
+    positions = TextPositions(chosen)
+    at = now()
+    remembered = []
+    for change in changes:
+        decision = decision_of(decisions, change.id)
+        if decision is None:
+            continue
+        left, right = remembered_context(reviewed, positions, by_id.get(change.id, change))
+        left_before, right_before = context_words(text, change.start, change.end)
+        remembered.append(Remembered(
+            decision, change.pass_, change.rule, change.before, proposal_of(change), left, right,
+            edit_text(decisions, change.id) if decision == EDIT else None, left_before,
+            right_before, change.doc, at))
+    return remembered
+
+
+def next_run_changes(changes: Sequence[Change], decisions: DecisionMap) -> list[Change]:
+    """The changes the next run makes once it remembers ``decisions``: the accepted and edited
+    ones, and the pending changes (not flags), which it proposes again, except where one
+    overlaps an accepted change (a flag accepted over it: the accepted one is made)."""
+    chosen = accepted_changes(changes, decisions, REJECT)
+    taken = sorted(((c.start, c.end, c.segment) for c in chosen), key=lambda s: s[:2])
+    starts = [start for start, _, _ in taken]
+    for change in changes:
+        if change.is_flag or decision_of(decisions, change.id) is not None:
+            continue
+        # (the accepted changes do not overlap, so only those just before its end may)
+        i = bisect.bisect_left(starts, change.end)
+        if not any(seg == change.segment and _spans_overlap(change.start, change.end, s, e)
+                   for s, e, seg in taken[max(0, i - 2):i + 1]):
+            chosen.append(change)
+    return sorted(chosen, key=lambda c: (c.start, c.end))
 
 
 def refuse_line_breaks(original: str | Path, changes: Sequence[Change],
