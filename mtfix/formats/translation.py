@@ -350,7 +350,7 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
             continue
         fixed, changes = pipeline.fix_segment(segment.text, doc=doc, segment=segment.id,
                                               protected=segment.protected, format=name,
-                                              source=segment.source)
+                                              source=segment.source, unit=True)
         yield from changes
         if fixed != segment.text:
             xml_target.write(changes)
@@ -390,7 +390,8 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
             protected = merge_spans(placeholder_spans(text))
             fixed, changes = pipeline.fix_segment(text, doc=doc, segment=segment_id,
                                                   protected=protected, format="po",
-                                                  source=str(unit.source or "") or None)
+                                                  source=str(unit.source or "") or None,
+                                                  unit=True)
             yield from changes
             new_texts.append(fixed)
             unit_changed |= fixed != text
