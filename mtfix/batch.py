@@ -68,6 +68,7 @@ from mtfix.fileio import (
 )
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions
 from mtfix.pipeline import Pipeline
+from mtfix.textutil import plural
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -122,14 +123,14 @@ class BatchResult:
         applied = sum(by_pass.values())
         flags = sum(r.flags for r in ok)
         passes = ", ".join(f"{name} {count}" for name, count in sorted(by_pass.items()))
-        files = f"{len(ok)} file{'s' if len(ok) != 1 else ''}"
+        files = plural(len(ok), "file")
         resumed = sum(r.resumed for r in ok)
         if resumed:
             files += f" ({resumed} already done)"
-        text = f"{files}, {applied} change{'s' if applied != 1 else ''}"
+        text = f"{files}, {plural(applied, 'change')}"
         if passes:
             text += f" ({passes})"
-        text += f", {flags} flag{'s' if flags != 1 else ''}"
+        text += f", {plural(flags, 'flag')}"
         if self.failed:
             text += f", {len(self.failed)} failed"
         return text

@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(
+from mtfix.cli.common import Typer
+
+app = Typer(
     name="mtfix",
     help="Clean up machine-translated English: glossary fixes, MT-garble rules, reviewable changes.",
     no_args_is_help=True,

@@ -17,6 +17,7 @@ from mtfix.cli.common import EXIT_INPUT_FAILED, usage_error
 from mtfix.cli.common import err as _err
 from mtfix.glossary import GlossaryWarning
 from mtfix.glossary.model import GlossaryError
+from mtfix.textutil import plural
 
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
 _MODEL_PANEL = "Model rewrite"
@@ -210,8 +211,8 @@ def fix_cmd(
             write_fix_report(report_path, result.changes, {"-": text}, change_log=changes)
         if not quiet:
             applied = len(result.applied)
-            _err(f"mtfix: 1 file, {applied} change{'s' if applied != 1 else ''}, "
-                 f"{len(result.flags)} flags{warned}")
+            _err(f"mtfix: 1 file, {plural(applied, 'change')}, "
+                 f"{plural(len(result.flags), 'flag')}{warned}")
             _report_model(extra_passes)
         return
 
@@ -269,7 +270,7 @@ def print_glossary_warnings(warnings: Sequence[GlossaryWarning]) -> None:
 def glossary_warning_count(warnings: Sequence[GlossaryWarning]) -> str:
     """The summary's part about glossary warnings (empty when there are none)."""
     n = len(warnings)
-    return f", {n} glossary warning{'s' if n != 1 else ''}" if n else ""
+    return f", {plural(n, 'glossary warning')}" if n else ""
 
 
 def _report_model(extra_passes) -> None:

@@ -12,6 +12,7 @@ import typer
 from mtfix.cli.common import EXIT_INPUT_FAILED
 from mtfix.cli.common import err as _err
 from mtfix.cli.common import usage_error as _usage
+from mtfix.textutil import plural
 
 
 def _load(change_log: str):
@@ -58,7 +59,7 @@ def report_cmd(
             _err(f"mtfix: {document.doc}: {document.message}")
     if output and output != "-":
         write_report(report, output, fmt, title)
-        _err(f"mtfix: wrote {fmt} report of {len(report.changes)} changes to {output}")
+        _err(f"mtfix: wrote {fmt} report of {plural(len(report.changes), 'change')} to {output}")
         return
     if fmt != "term":
         sys.stdout.write(render_report(report, fmt, title))
