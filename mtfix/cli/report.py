@@ -77,25 +77,30 @@ def report_cmd(
 
 
 def apply_cmd(
-    originals: Annotated[list[str], typer.Argument(help="The original documents the changes were "
-                                                   "made on.", show_default=False)],
     changes: Annotated[str, typer.Option("--changes", "-c", help="The change log (JSON Lines).",
                                          show_default=False)],
     decisions: Annotated[str, typer.Option("--decisions", "-d", help="decisions.json from the HTML "
                                            "report or `mtfix review`.", show_default=False)],
     output_dir: Annotated[str, typer.Option("--output-dir", "-o", help="Write the results here "
-                                            "(same file names).", show_default=False)],
+                                            "(same file names; folders keep their relative paths).",
+                                            show_default=False)],
     pending: Annotated[str, typer.Option(
         "--pending", help="What to do with changes that have no decision: accept or reject.")] = "reject",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    originals: Annotated[list[str] | None, typer.Argument(
+        help="The original documents the changes were made on: files or folders (searched as "
+        "`mtfix fix` searches them); none: the documents the change log names.",
+        show_default=False)] = None,
 ) -> None:
     """Apply accepted changes only, to the originals, writing OUTDIR/NAME for each.
+
+    Folders keep their files' relative paths under OUTDIR, as `mtfix fix -o` wrote them.
 
     Decisions made for a text that has changed since are refused, never applied fuzzily.
     Accepting a flag that has a proposal applies the proposal.
     """
     from mtfix.changelog import read_change_log
-    from mtfix.review import DecisionsError, apply_to_files, read_decisions
+    from mtfix.review import DecisionsError, apply_to_paths, read_decisions
 
     if pending not in ("accept", "reject"):
         raise _usage(f"--pending must be accept or reject, not {pending!r}")
@@ -111,7 +116,7 @@ def apply_cmd(
     except DecisionsError as exc:
         raise _usage(str(exc)) from None
     _check_decision_ids(list(chosen.decisions), {c.id for c in records}, decisions, changes)
-    outcomes = apply_to_files(originals, records, chosen, output_dir, pending=pending,
+    outcomes = apply_to_paths(originals or [], records, chosen, output_dir, pending=pending,
                               log_dir=Path(changes).parent)
     for outcome in outcomes:
         if not outcome.ok:
