@@ -279,7 +279,10 @@ def read_config(path: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line = f":{where.group(1)}" if where else ""
+        if "(at end of document)" in str(exc):  # unclosed: the last line opened it
+            line = f":{max(1, len(text.splitlines()))}"
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        reason = reason.replace("(at end of document)", "at the end of the file")
         raise ConfigError(f"{path}{line}: not valid TOML: {reason}; fix the syntax") from None
     prefix: tuple[str, ...] = ()
     if path.name == PYPROJECT:
