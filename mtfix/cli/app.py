@@ -51,6 +51,10 @@ from mtfix.cli.rules import rules_cmd  # noqa: E402  (light: typer only)
 
 app.command("rules")(rules_cmd)
 
+from mtfix.cli.check import check_cmd  # noqa: E402  (light: typer only)
+
+app.command("check")(check_cmd)
+
 from mtfix.cli.project import config_cmd  # noqa: E402  (light: typer only)
 
 app.command("config")(config_cmd)
