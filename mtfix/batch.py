@@ -215,14 +215,16 @@ FormatFn = Callable[[Path], "str | None"]
 
 def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: bool = False,
              format: str = "auto", skip: SkipFn | None = None,
-             format_of: FormatFn | None = None) -> tuple[list[Job], list[FileResult]]:
+             format_of: FormatFn | None = None, force_exclude: bool = False,
+             ) -> tuple[list[Job], list[FileResult]]:
     """Expand files and directories into jobs; unreadable arguments become failed results.
 
     Directories are searched for files of ``format`` (every known format for "auto"), less
     what ``skip`` leaves out (excludes and ``.gitignore``: :meth:`mtfix.config.Config.
     ignore_filter`; a file named itself is never skipped). With ``format="auto"``,
     ``format_of`` gives a file its format by the configuration's globs (a folder walk then
-    also finds the files it names, whatever their extension).
+    also finds the files it names, whatever their extension). ``force_exclude=True`` applies
+    ``skip`` to files named themselves too (for hooks that are given every changed file).
     """
     suffixes = (TEXT_SUFFIXES if format == "auto"
                 else frozenset(s for s, f in SUFFIX_FORMATS.items() if f == format))
@@ -249,6 +251,8 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
                                 format_of(file) if format_of else None))
         elif (broken := _broken_link_error(path, arg)) is not None:
             problems.append(FileResult(arg, None, error=broken))
+        elif force_exclude and skip is not None and skip(path, False):
+            continue
         elif path.exists():
             jobs.append(Job(path, _output_for(path, Path(path.name), output_dir, in_place), arg,
                             format_of(path) if format_of else None))
@@ -483,7 +487,7 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
               options: FormatOptions | None = None, jobs: int | None = 1,
               resume: bool = False, also_writes: Mapping[str, str] | None = None,
               on_start: Callable[[int], None] | None = None, skip: SkipFn | None = None,
-              format_of: FormatFn | None = None) -> BatchResult:
+              format_of: FormatFn | None = None, force_exclude: bool = False) -> BatchResult:
     """Fix every input file; one failure never stops the others.
 
     Inputs are never overwritten unless ``in_place=True``. ``jobs`` worker processes (``None``:
@@ -498,15 +502,16 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
     ``also_writes`` names other files the caller writes after the run, e.g.
     ``{"--report": "review.html"}``: like the change log, each is checked against every input
     and output of the run (including inputs refused for a clashing output) before any work,
-    and a clash raises :class:`BatchUsageError`. ``skip`` and ``format_of``: see
-    :func:`discover` (the project configuration's excludes and format globs).
+    and a clash raises :class:`BatchUsageError`. ``skip``, ``format_of`` and
+    ``force_exclude``: see :func:`discover` (the project configuration's excludes and format globs).
     """
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     options = options or FormatOptions()
     check_arguments(inputs, output_dir)
     discovered, problems = discover(inputs, output_dir, in_place=in_place, format=format,
-                                    skip=skip, format_of=format_of)
+                                    skip=skip, format_of=format_of,
+                                    force_exclude=force_exclude)
     found, collisions = split_collisions(discovered)
     problems.extend(collisions)
     log_path = Path(change_log) if change_log else default_change_log(found, output_dir)

@@ -111,7 +111,7 @@ class CheckResult:
         """0 clean, 1 findings at or above ``fail_on``, 2 a file could not be checked."""
         if fail_on not in FAIL_ON:
             raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
-        if self.errors or not self.files:
+        if self.errors:  # (no files at all: every one named was excluded)
             return EXIT_ERROR
         if fail_on == NEVER:
             return EXIT_CLEAN
@@ -132,12 +132,14 @@ class CheckResult:
 
 def check_paths(inputs: Sequence[str], *, pipeline: Pipeline, format: str = "auto",
                 options: FormatOptions | None = None, skip: SkipFn | None = None,
-                format_of: FormatFn | None = None, keep_text: bool = False) -> CheckResult:
+                format_of: FormatFn | None = None, force_exclude: bool = False,
+                keep_text: bool = False) -> CheckResult:
     """Run ``pipeline`` over every input as ``mtfix fix`` would (same discovery, same
     :func:`~mtfix.api.fix_file`) and write nothing: each output goes to a temporary folder,
     removed at the end. ``keep_text=True`` keeps each file's original and fixed text (for
     :func:`unified_diff`). One bad file never stops the others."""
-    jobs, problems = discover(list(inputs), format=format, skip=skip, format_of=format_of)
+    jobs, problems = discover(list(inputs), format=format, skip=skip, format_of=format_of,
+                              force_exclude=force_exclude)
     result = CheckResult([CheckedFile(p.input, error=p.error) for p in problems])
     with tempfile.TemporaryDirectory(prefix="mtfix-check-") as scratch:
         for number, job in enumerate(jobs):

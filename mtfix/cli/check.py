@@ -14,7 +14,13 @@ from typing import Annotated
 import typer
 
 from mtfix.cli.common import err, usage_error
-from mtfix.cli.settings import ConfigOption, NoConfigOption, build_run_pipeline, run_config
+from mtfix.cli.settings import (
+    ConfigOption,
+    ForceExcludeOption,
+    NoConfigOption,
+    build_run_pipeline,
+    run_config,
+)
 
 
 def check_cmd(
@@ -46,6 +52,7 @@ def check_cmd(
     field: Annotated[list[str] | None, typer.Option(
         "--field", help="JSON Lines: a text field to check (a.b for nested); repeatable.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    force_exclude: ForceExcludeOption = False,
     config_file: ConfigOption = None,
     no_config: NoConfigOption = False,
 ) -> None:
@@ -77,7 +84,7 @@ def check_cmd(
                          options=FormatOptions(fields=tuple(dict.fromkeys(field or ())),
                                                mark_review=False),
                          skip=config.ignore_filter(), format_of=config.format_for,
-                         keep_text=diff)
+                         force_exclude=force_exclude, keep_text=diff)
     sys.stdout.write(unified_diff(result) if diff else render(result, output_format, fail_on))
     sys.stdout.flush()
     if diff or output_format != "text":  # (the text output lists them already)

@@ -18,6 +18,7 @@ from mtfix.cli.common import err as _err
 from mtfix.cli.settings import (
     MODEL_PARAMS,
     ConfigOption,
+    ForceExcludeOption,
     NoConfigOption,
     build_run_pipeline,
     from_config,
@@ -117,6 +118,7 @@ def fix_cmd(
         "--model-cache", metavar="DIR|off", rich_help_panel=_MODEL_PANEL, show_default=False,
         help="Keep rewrites here, so a rerun asks for none again [default: ~/.cache/mtfix "
              "with --model-url, none for a local model].")] = None,
+    force_exclude: ForceExcludeOption = False,
     config_file: ConfigOption = None,
     no_config: NoConfigOption = False,
 ) -> None:
@@ -175,7 +177,8 @@ def fix_cmd(
                                    mark_review=mark_review, source=source_file),
                      # checked against every input and output before any work
                      "also_writes": {"--report": report_path} if report_path else None,
-                     "skip": config.ignore_filter(), "format_of": config.format_for}
+                     "skip": config.ignore_filter(), "format_of": config.format_for,
+                     "force_exclude": force_exclude}
     extra_passes = []
     if model or model_url:
         from mtfix.cli.model import ModelOptionError, model_pass_from_options
@@ -273,7 +276,7 @@ def fix_cmd(
         write_fix_report(report_path, batch.changes, change_log=batch.change_log)
         if not quiet:
             _err(f"mtfix: report {report_path}")
-    if batch.failed or not batch.results:
+    if batch.failed or (not batch.results and not force_exclude):
         raise typer.Exit(EXIT_INPUT_FAILED)
 
 

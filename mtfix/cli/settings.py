@@ -20,6 +20,9 @@ ConfigOption = Annotated[str | None, typer.Option(
     "--config", metavar="FILE", show_default=False,
     help="Use this configuration file (mtfix.toml, or pyproject.toml with [tool.mtfix]) "
          "instead of the nearest one above the inputs.")]
+ForceExcludeOption = Annotated[bool, typer.Option(
+    "--force-exclude", help="Apply the configuration's exclude patterns and .gitignore to files "
+    "named on the command line too (for pre-commit hooks and editors).")]
 NoConfigOption = Annotated[bool, typer.Option(
     "--no-config", help="Use no configuration file: the defaults and the flags only.")]
 
