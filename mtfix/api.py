@@ -15,9 +15,10 @@ import dataclasses
 import functools
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mtfix.change import Change
 from mtfix.formats import FormatOptions
@@ -57,13 +58,15 @@ def _load_cached(paths: tuple[str, ...], _mtimes: tuple[float, ...]) -> Glossary
 def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool = True,
                    extra_passes: Sequence[Pass] = (), rules: Sequence[str] | None = None,
                    disabled_rules: Sequence[str] = (), use_rules: bool = True,
+                   rule_options: Mapping[str, Mapping[str, Any]] | None = None,
                    memory: DecisionMemory | None = None) -> Pipeline:
     """The standard pipeline: the glossary pass, the rules pass, the terms check (when an
     entry has ``source`` terms; it acts only where a unit has a source side), then
     ``extra_passes``.
 
     ``rules``: rule ids to switch on besides the default ones; ``disabled_rules``: rule ids to
-    switch off (see ``mtfix rules``); ``use_rules=False`` leaves the rules pass out.
+    switch off (see ``mtfix rules``); ``use_rules=False`` leaves the rules pass out;
+    ``rule_options``: rule id -> {option: value} (the options ``mtfix rules`` lists).
     Unknown rule ids raise :class:`~mtfix.passes.rules.UnknownRuleError`.
     ``memory``: remembered review decisions (:func:`mtfix.memory.read_memory`): what a
     reviewer rejected is not proposed again, a flag a reviewer accepted is applied.
@@ -78,7 +81,7 @@ def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool 
     if use_rules:
         from mtfix.passes.rules import RulesPass
 
-        rules_pass = RulesPass(rules, disabled_rules)
+        rules_pass = RulesPass(rules, disabled_rules, options=rule_options)
         if rules_pass.rules:
             passes.append(rules_pass)
     bilingual = bilingual_entries(glossary)

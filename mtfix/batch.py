@@ -68,6 +68,7 @@ from mtfix.fileio import (
 )
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions
 from mtfix.pipeline import Pipeline
+from mtfix.textutil import plural
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -85,6 +86,7 @@ class Job:
     input: Path
     output: Path
     doc: str  # the input path as the user gave it (recorded in every change)
+    format: str | None = None  # the project configuration's format for it (None: the run's)
 
 
 @dataclass
@@ -122,14 +124,14 @@ class BatchResult:
         applied = sum(by_pass.values())
         flags = sum(r.flags for r in ok)
         passes = ", ".join(f"{name} {count}" for name, count in sorted(by_pass.items()))
-        files = f"{len(ok)} file{'s' if len(ok) != 1 else ''}"
+        files = plural(len(ok), "file")
         resumed = sum(r.resumed for r in ok)
         if resumed:
             files += f" ({resumed} already done)"
-        text = f"{files}, {applied} change{'s' if applied != 1 else ''}"
+        text = f"{files}, {plural(applied, 'change')}"
         if passes:
             text += f" ({passes})"
-        text += f", {flags} flag{'s' if flags != 1 else ''}"
+        text += f", {plural(flags, 'flag')}"
         text += memory_summary(sum(r.memory_suppressed for r in ok),
                                sum(r.memory_applied for r in ok))
         if self.failed:
@@ -214,43 +216,66 @@ def split_collisions(jobs: Sequence[Job]) -> tuple[list[Job], list[FileResult]]:
     return keep, failed
 
 
+#: whether a file (``False``) or folder (``True``) found in a folder walk is left out
+SkipFn = Callable[[Path, bool], bool]
+#: the format a file is given by the project configuration, or None
+FormatFn = Callable[[Path], "str | None"]
+
+
 def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: bool = False,
-             format: str = "auto") -> tuple[list[Job], list[FileResult]]:
+             format: str = "auto", skip: SkipFn | None = None,
+             format_of: FormatFn | None = None, force_exclude: bool = False,
+             ) -> tuple[list[Job], list[FileResult]]:
     """Expand files and directories into jobs; unreadable arguments become failed results.
 
-    Directories are searched for files of ``format`` (every known format for "auto").
+    Directories are searched for files of ``format`` (every known format for "auto"), less
+    what ``skip`` leaves out (excludes and ``.gitignore``: :meth:`mtfix.config.Config.
+    ignore_filter`; a file named itself is never skipped). With ``format="auto"``,
+    ``format_of`` gives a file its format by the configuration's globs (a folder walk then
+    also finds the files it names, whatever their extension). ``force_exclude=True`` applies
+    ``skip`` to files named themselves too (for hooks that are given every changed file).
     """
     suffixes = (TEXT_SUFFIXES if format == "auto"
                 else frozenset(s for s, f in SUFFIX_FORMATS.items() if f == format))
+    if format != "auto":
+        format_of = None
     jobs: list[Job] = []
     problems: list[FileResult] = []
     # Outputs written inside an input directory are not inputs of the next run.
-    skip = Path(output_dir).resolve() if output_dir is not None else None
+    out_dir = Path(output_dir).resolve() if output_dir is not None else None
     for arg in inputs:
         path = Path(arg)
         if path.is_dir():
-            walked = _without_broken_links(sorted(_walk(path, suffixes)), problems)
-            found = [f for f in walked if skip is None or not f.resolve().is_relative_to(skip)]
+            walked = _without_broken_links(sorted(_walk(path, suffixes, skip, format_of)),
+                                           problems)
+            found = [f for f in walked
+                     if out_dir is None or not f.resolve().is_relative_to(out_dir)]
             if not found:
                 problems.append(FileResult(arg, None, error=(
                     f"{arg}: no input files found (looked for {', '.join(sorted(suffixes))}); "
                     "name files with other extensions directly (they are read as text)")))
             for file in found:
                 rel = file.relative_to(path)
-                jobs.append(Job(file, _output_for(file, rel, output_dir, in_place), str(file)))
+                jobs.append(Job(file, _output_for(file, rel, output_dir, in_place), str(file),
+                                format_of(file) if format_of else None))
         elif (broken := _broken_link_error(path, arg)) is not None:
             problems.append(FileResult(arg, None, error=broken))
+        elif force_exclude and skip is not None and skip(path, False):
+            continue
         elif path.exists():
-            jobs.append(Job(path, _output_for(path, Path(path.name), output_dir, in_place), arg))
+            jobs.append(Job(path, _output_for(path, Path(path.name), output_dir, in_place), arg,
+                            format_of(path) if format_of else None))
         else:
             problems.append(FileResult(arg, None, error=f"{arg}: no such file or directory; "
                                        "check the path (a typo, or the file moved?)"))
     return jobs, problems
 
 
-def _walk(folder: Path, suffixes: frozenset[str]) -> Iterator[Path]:
+def _walk(folder: Path, suffixes: frozenset[str], skip: SkipFn | None = None,
+          format_of: FormatFn | None = None) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not (skip and skip(Path(root) / d, True)))
         for name in files:
             # never pick up what a run writes: outputs beside inputs, backups, change logs
             # (NAME.changes.jsonl, mtfix.changes.jsonl, their numbered NAME.changes.1.jsonl
@@ -258,8 +283,11 @@ def _walk(folder: Path, suffixes: frozenset[str]) -> Iterator[Path]:
             if name.startswith(".") or name == "changes.jsonl" or any(
                     m in name for m in _OWN_OUTPUT_MARKERS) or _NUMBERED_CHANGE_LOG.search(name):
                 continue
-            if Path(name).suffix.lower() in suffixes:
-                yield Path(root) / name
+            path = Path(root) / name
+            if skip is not None and skip(path, False):
+                continue
+            if Path(name).suffix.lower() in suffixes or (format_of and format_of(path)):
+                yield path
 
 
 def _output_for(file: Path, rel: Path, output_dir: str | None, in_place: bool) -> Path:
@@ -311,6 +339,7 @@ def _finished(job: Job, settings: _Settings, manifest: Path, part: Path) -> File
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         if (data.get("version") != MANIFEST_VERSION or data.get("settings") != settings.fingerprint
+                or data.get("format") != job.format
                 or not part.exists() or not job.output.exists()
                 or file_hash(job.output) != data["output_hash"]):
             return None
@@ -352,7 +381,7 @@ def run_job(job: Job, pipeline: Pipeline, settings: _Settings) -> FileResult:
 
             result = fix_file(job.input, job.output, doc=job.doc, pipeline=pipeline,
                               in_place=settings.in_place, backup=settings.backup,
-                              format=settings.format, options=settings.options,
+                              format=job.format or settings.format, options=settings.options,
                               on_change=records.append, on_fixed=commit)
         return dataclasses.replace(result, input=job.doc)
     except InputError as exc:
@@ -425,7 +454,7 @@ def _write_manifest(manifest: Path, job: Job, settings: _Settings, result: FileR
               "input_hash": result.input_hash, "output_hash": output_hash,
               "settings": settings.fingerprint, "applied": result.applied,
               "flags": result.flags, "memory_suppressed": result.memory_suppressed,
-              "memory_applied": result.memory_applied}
+              "memory_applied": result.memory_applied, "format": job.format}
     with atomic_writer(manifest) as out:
         json.dump(record, out)
 
@@ -470,7 +499,8 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
               on_file: Callable[[FileResult], None] | None = None, format: str = "auto",
               options: FormatOptions | None = None, jobs: int | None = 1,
               resume: bool = False, also_writes: Mapping[str, str] | None = None,
-              on_start: Callable[[int], None] | None = None) -> BatchResult:
+              on_start: Callable[[int], None] | None = None, skip: SkipFn | None = None,
+              format_of: FormatFn | None = None, force_exclude: bool = False) -> BatchResult:
     """Fix every input file; one failure never stops the others.
 
     Inputs are never overwritten unless ``in_place=True``. ``jobs`` worker processes (``None``:
@@ -485,13 +515,16 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
     ``also_writes`` names other files the caller writes after the run, e.g.
     ``{"--report": "review.html"}``: like the change log, each is checked against every input
     and output of the run (including inputs refused for a clashing output) before any work,
-    and a clash raises :class:`BatchUsageError`.
+    and a clash raises :class:`BatchUsageError`. ``skip``, ``format_of`` and
+    ``force_exclude``: see :func:`discover` (the project configuration's excludes and format globs).
     """
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     options = options or FormatOptions()
     check_arguments(inputs, output_dir)
-    discovered, problems = discover(inputs, output_dir, in_place=in_place, format=format)
+    discovered, problems = discover(inputs, output_dir, in_place=in_place, format=format,
+                                    skip=skip, format_of=format_of,
+                                    force_exclude=force_exclude)
     found, collisions = split_collisions(discovered)
     problems.extend(collisions)
     log_path = Path(change_log) if change_log else default_change_log(found, output_dir)
@@ -767,7 +800,7 @@ def _spool_pipes(jobs: Sequence[Job], parts: Path) -> tuple[list[Job], list[File
                 else f"{job.doc}: cannot keep a copy of this pipe in {copy.parent}: "
                      f"{exc.strerror or exc}; check the disk, then run again")))
             continue
-        ready.append(Job(copy, job.output, job.doc))
+        ready.append(Job(copy, job.output, job.doc, job.format))
     return ready, unread
 
 

@@ -137,7 +137,7 @@ class Pipeline:
                     protected: Sequence[Span] = (), offset: int = 0,
                     lines: LineNumbers | None = None, base: str | None = None,
                     format: str | None = None, source: str | None = None,
-                    traits: frozenset[str] | None = None,
+                    traits: frozenset[str] | None = None, unit: bool = False,
                     ) -> tuple[str, list[Change]]:
         """Run every pass over ``text``. Offsets in the changes are ``offset`` + position in
         ``text``; ``lines`` gives line numbers (document-level) for those offsets; ``format``
@@ -145,6 +145,12 @@ class Pipeline:
         language text where the file has one (bilingual files, ``--source``). ``traits``: the
         document's traits (:func:`mtfix.doctraits.document_traits`, computed once per
         document by the caller); ``None`` takes this text alone for the document.
+
+        ``unit=True``: ``text`` is a translation unit (a PO msgstr, an XLIFF or TMX target).
+        A unit is a whole string of a program's interface, not a line of a web page: a
+        deletion of whole lines (page chrome, duplicate lines) or one that would leave the
+        unit empty or without a word is flagged for review, never applied
+        (:func:`unit_safe_edits`).
 
         With remembered decisions, a change or flag a reviewer rejected is not proposed, a
         flag a reviewer accepted is applied and an edited change gets the reviewer's text,
@@ -157,7 +163,7 @@ class Pipeline:
         lines = lines or LineIndex(text)
         run = functools.partial(self._drive, text, doc=doc, segment=segment,
                                 protected=protected, offset=offset, lines=lines, base=base,
-                                format=format, source=source, traits=traits)
+                                format=format, source=source, traits=traits, unit=unit)
         memory = self.memory
         if not memory:
             return run(None)[:2]
@@ -269,7 +275,7 @@ class Pipeline:
              protected: Sequence[Span] = (), offset: int = 0,
              lines: LineNumbers | None = None, base: str | None = None,
              format: str | None = None, source: str | None = None,
-             traits: frozenset[str] | None = None,
+             traits: frozenset[str] | None = None, unit: bool = False,
              ) -> Generator[_PassCall, list[Edit], tuple[str, list[Change], list[Change]]]:
         """The body of :meth:`fix_segment`, as a generator that stops at each batching pass
         (yielding what to ask it; the edits it found are sent back) and returns the result
@@ -315,6 +321,8 @@ class Pipeline:
             edits, absorbing = _admissible(found, guard_set, hard, current) if guarded \
                 else (found, set())
             edits = select_non_overlapping(edits, step.rule_order())
+            if unit:
+                edits = unit_safe_edits(edits, current, hard)
             starts = [e.start for e in edits]
             ends = [e.end for e in edits]
             for m in reversed(maps):  # back to offsets into the original text
@@ -430,6 +438,69 @@ class Pipeline:
                                    traits=traits)
             offset += len(chunk)
             line += lines.line_count - 1
+
+
+_WORD = re.compile(r"[^\W_]")  # a letter or digit: what makes a unit say something
+UNIT_LINE_NOTE = ("not applied in a translation unit: it deletes a whole line, and the unit "
+                  "is a string of its own; accept it to delete the line")
+UNIT_EMPTY_NOTE = ("not applied in a translation unit: it would leave the unit empty or "
+                   "without a word (untranslated); accept it to apply")
+
+
+def unit_safe_edits(edits: Sequence[Edit], text: str, hard: SpanSet) -> list[Edit]:
+    """``edits`` of one pass over the translation unit ``text``, with the harmful ones turned
+    into flags (their text kept as the proposal, so a reviewer can still accept them):
+
+    * a deletion of whole lines: the text before it on its first line and after it on its
+      last line is only spaces (a line of page chrome, a duplicate line);
+    * all of the pass's edits that remove words, when together they would leave the unit
+      empty or without a letter or digit outside the ``hard`` spans (placeholders, tags):
+      ``"Vision protection color: %s"`` must not become ``"%s"``.
+    """
+    out = [_flagged(e, UNIT_LINE_NOTE) if _deletes_whole_lines(e, text) else e for e in edits]
+    applied = [e for e in out if not e.flag and e.after is not None]
+    if applied and _says_something(text, hard):
+        step_map = OffsetMap(applied)
+        moved = [(step_map.to_after(s), step_map.to_after(e)) for s, e in hard]
+        if not _says_something(apply_edits(text, applied), moved):
+            ids = {id(e) for e in applied}
+            out = [_flagged(e, UNIT_EMPTY_NOTE) if id(e) in ids and _removes_words(e, text)
+                   else e for e in out]
+    return out
+
+
+def _flagged(edit: Edit, why: str) -> Edit:
+    note = f"{edit.note}; {why}" if edit.note else why
+    return Edit(edit.start, edit.end, edit.after, edit.rule, note, edit.score, flag=True)
+
+
+def _deletes_whole_lines(edit: Edit, text: str) -> bool:
+    if edit.flag or edit.after is None or edit.after.strip():
+        return False
+    removed = text[edit.start:edit.end]
+    if not removed.strip():
+        return False  # spacing
+    first = edit.start + (len(removed) - len(removed.lstrip()))
+    last = edit.end - (len(removed) - len(removed.rstrip()))
+    line_start = text.rfind("\n", 0, first) + 1
+    line_end = text.find("\n", last)
+    line_end = len(text) if line_end == -1 else line_end
+    return not text[line_start:first].strip() and not text[last:line_end].strip()
+
+
+def _removes_words(edit: Edit, text: str) -> bool:
+    before = len(_WORD.findall(text, edit.start, edit.end))
+    return before > len(_WORD.findall(edit.after or ""))
+
+
+def _says_something(text: str, hard: Sequence[Span]) -> bool:
+    """Whether ``text`` has a letter or digit outside the ``hard`` spans."""
+    pos = 0
+    for start, end in sorted(hard):
+        if _WORD.search(text, pos, max(pos, start)):
+            return True
+        pos = max(pos, end)
+    return _WORD.search(text, pos) is not None
 
 
 def _records(edits: list[Edit], starts: list[int], ends: list[int], text: str, offset: int,

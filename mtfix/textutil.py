@@ -130,3 +130,23 @@ def split_records(text: str) -> list[str]:
     if lines[-1] == "":
         lines.pop()  # the text ends with a line end (as splitlines: no empty last line)
     return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """A count and its noun, the one way every summary says it.
+
+    >>> plural(1, "flag"), plural(2, "flag"), plural(1, "entry"), plural(0, "entry")
+    ('1 flag', '2 flags', '1 entry', '0 entries')
+    >>> plural(3, "glossary"), plural(2, "match"), plural(2, "day"), plural(2, "child", "children")
+    ('3 glossaries', '2 matches', '2 days', '2 children')
+    """
+    if count == 1:
+        return f"{count} {noun}"
+    if plural_form is None:
+        if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+            plural_form = noun[:-1] + "ies"
+        elif noun.endswith(("s", "x", "ch", "sh")):
+            plural_form = noun + "es"
+        else:
+            plural_form = noun + "s"
+    return f"{count} {plural_form}"

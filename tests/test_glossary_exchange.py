@@ -188,7 +188,7 @@ def test_deletions_need_a_replace_column_and_allow_deletions(tmp_path):
         read_entries(path)
     entries, result = read_entries(path, allow_deletions=True)
     assert pairs(entries) == [(("Vision protection color:",), "")]
-    assert any("1 entries delete their find" in n for n in result.notices)
+    assert any("1 entry deletes its find" in n for n in result.notices)
 
 
 def test_encoding_errors_name_the_line(tmp_path):

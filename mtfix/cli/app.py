@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(
+from mtfix.cli.common import Typer
+
+app = Typer(
     name="mtfix",
     help="Clean up machine-translated English: glossary fixes, MT-garble rules, reviewable changes.",
     no_args_is_help=True,
@@ -48,6 +50,14 @@ app.command("review")(review_cmd)
 from mtfix.cli.rules import rules_cmd  # noqa: E402  (light: typer only)
 
 app.command("rules")(rules_cmd)
+
+from mtfix.cli.check import check_cmd  # noqa: E402  (light: typer only)
+
+app.command("check")(check_cmd)
+
+from mtfix.cli.project import config_cmd  # noqa: E402  (light: typer only)
+
+app.command("config")(config_cmd)
 
 from mtfix.cli.glossary import glossary_app  # noqa: E402  (light: typer only)
 

@@ -6,7 +6,12 @@ glossary error.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from mtfix.textutil import printable
 
@@ -25,3 +30,60 @@ def usage_error(message: str, prog: str = "mtfix") -> typer.Exit:
     """Print ``PROG: error: MESSAGE`` and return the exit (exit code 2) to raise."""
     err(f"{prog}: error: {message}")
     return typer.Exit(EXIT_USAGE)
+
+
+# -- help text is plain text ---------------------------------------------------------------------
+# Typer renders help with rich markup, which takes any "[word ...]" for a style tag and drops
+# it: "mtfix[model]" came out as "mtfix", "[default: number of cores]" vanished. mtfix's help
+# holds no markup on purpose, so every help text is escaped just before it is rendered (the
+# rich panels and layout are kept). Every command and group is made with these classes
+# (:class:`Typer` sets them as the defaults).
+
+
+
+@contextlib.contextmanager
+def _escaped_help(command: Any) -> Iterator[None]:
+    """The help texts of ``command``, its parameters and (for a group) its sub-commands with
+    rich markup escaped, restored afterwards (the objects are shared between invocations)."""
+    from rich.markup import escape
+
+    holders: list[object] = [command, *command.params]
+    holders += list(getattr(command, "commands", {}).values())  # a group's commands
+    saved = [(h, a, getattr(h, a)) for h in holders for a in ("help", "short_help")
+             if isinstance(getattr(h, a, None), str)]
+    try:
+        for holder, attr, text in saved:
+            setattr(holder, attr, escape(text))
+        yield
+    finally:
+        for holder, attr, text in saved:
+            setattr(holder, attr, text)
+
+
+class PlainHelpCommand(TyperCommand):
+    """A command whose help text is shown as written (brackets kept)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with _escaped_help(self):
+            super().format_help(ctx, formatter)
+
+
+class PlainHelpGroup(TyperGroup):
+    """A command group whose help text (and its commands' summaries) is shown as written."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with _escaped_help(self):
+            super().format_help(ctx, formatter)
+
+
+class Typer(typer.Typer):
+    """``typer.Typer`` whose groups and commands show their help as written."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("cls", PlainHelpGroup)
+        super().__init__(**kwargs)
+
+    def command(self, *args, **kwargs):  # type: ignore[override]
+        kwargs.setdefault("cls", PlainHelpCommand)
+        return super().command(*args, **kwargs)
+

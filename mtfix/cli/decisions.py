@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mtfix.cli.common import EXIT_INPUT_FAILED, usage_error
+from mtfix.cli.common import EXIT_INPUT_FAILED, Typer, usage_error
 from mtfix.cli.common import err as _err
 from mtfix.textutil import printable
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from mtfix.memory import DecisionMemory
     from mtfix.review.decisions import Decisions
 
-decisions_app = typer.Typer(
+decisions_app = Typer(
     name="decisions",
     help="Remembered review decisions: import, list, forget.",
     no_args_is_help=True,
@@ -32,8 +32,8 @@ decisions_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-MEMORY_HELP = ("The decisions store (JSON Lines) [default: $MTFIX_MEMORY, else "
-               ".mtfix/decisions.jsonl in the current folder].")
+MEMORY_HELP = ("The decisions store (JSON Lines) [default: $MTFIX_MEMORY, else the "
+               "configuration's `decisions`, else .mtfix/decisions.jsonl in the current folder].")
 #: the environment variable that moves the default store
 MEMORY_ENV = "MTFIX_MEMORY"
 MemoryPath = Annotated[str | None, typer.Option("--memory", metavar="PATH", help=MEMORY_HELP,
@@ -44,15 +44,27 @@ def _usage(message: str) -> typer.Exit:
     return usage_error(message, prog="mtfix decisions")
 
 
-def store_path(memory: str | None) -> Path:
+def store_path(memory: str | None, config_store: Path | None = None) -> Path:
     """The decisions store a command uses: ``--memory PATH``, else ``$MTFIX_MEMORY``, else
-    the default."""
-    from mtfix.memory import DEFAULT_STORE
+    the configuration's ``decisions`` (``config_store``; by default that of the configuration
+    governing the current folder), else the default."""
+    if memory or os.environ.get(MEMORY_ENV):
+        return Path(memory or os.environ[MEMORY_ENV])
+    if config_store is None:
+        from mtfix.config import ConfigError, load_config
 
-    return Path(memory or os.environ.get(MEMORY_ENV) or DEFAULT_STORE)
+        try:
+            config_store = load_config(Path.cwd()).decisions_path
+        except ConfigError as exc:
+            raise usage_error(f"config: {exc}") from None
+    try:  # (said relative to the current folder where it is inside it)
+        return config_store.relative_to(Path.cwd())
+    except ValueError:
+        return config_store
 
 
-def memory_for_run(memory: str | None, no_memory: bool) -> DecisionMemory | None:
+def memory_for_run(memory: str | None, no_memory: bool, config_store: Path | None = None,
+                   ) -> DecisionMemory | None:
     """The remembered decisions ``mtfix fix`` follows (``None`` with ``--no-memory``); a store
     that cannot be read is a usage error naming its file and line. A missing default store is
     no decisions yet; a missing ``--memory PATH`` too (the first apply creates it)."""
@@ -63,7 +75,7 @@ def memory_for_run(memory: str | None, no_memory: bool) -> DecisionMemory | None
             raise usage_error("--memory and --no-memory exclude each other")
         return None
     try:
-        return read_memory(store_path(memory))
+        return read_memory(store_path(memory, config_store))
     except DecisionStoreError as exc:
         raise usage_error(f"{exc} (or run with --no-memory)") from None
 

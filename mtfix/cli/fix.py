@@ -15,8 +15,17 @@ import typer
 
 from mtfix.cli.common import EXIT_INPUT_FAILED, usage_error
 from mtfix.cli.common import err as _err
+from mtfix.cli.settings import (
+    MODEL_PARAMS,
+    ConfigOption,
+    ForceExcludeOption,
+    NoConfigOption,
+    build_run_pipeline,
+    from_config,
+    run_config,
+)
 from mtfix.glossary import GlossaryWarning
-from mtfix.glossary.model import GlossaryError
+from mtfix.textutil import plural
 
 PROGRESS_THRESHOLD = 5  # show a progress bar above this many files
 _MODEL_PANEL = "Model rewrite"
@@ -25,6 +34,7 @@ fail_usage = usage_error
 
 
 def fix_cmd(
+    ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(
         help="Files or directories to fix (directories are searched recursively); - for stdin.",
         show_default=False)],
@@ -36,8 +46,10 @@ def fix_cmd(
         "--no-backup", help="With --in-place: do not keep NAME.orig.")] = False,
     glossary: Annotated[list[Path] | None, typer.Option(
         "--glossary", "-g", help="Add a glossary file (.toml or .tsv); repeatable.")] = None,
-    no_default_glossaries: Annotated[bool, typer.Option(
-        "--no-default-glossaries", help="Do not use the shipped glossaries.")] = False,
+    default_glossaries: Annotated[bool | None, typer.Option(
+        "--default-glossaries/--no-default-glossaries", show_default=False,
+        help="Use the shipped glossaries [default: yes, or default_glossaries of the "
+             "configuration].")] = None,
     changes: Annotated[str | None, typer.Option(
         "--changes", help="Write the change log (JSON Lines) here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
@@ -113,9 +125,16 @@ def fix_cmd(
         "--model-cache", metavar="DIR|off", rich_help_panel=_MODEL_PANEL, show_default=False,
         help="Keep rewrites here, so a rerun asks for none again [default: ~/.cache/mtfix "
              "with --model-url, none for a local model].")] = None,
+    force_exclude: ForceExcludeOption = False,
+    config_file: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
-    """Fix machine-translated text files and write a change log of every change."""
-    from mtfix.api import build_pipeline, fix_text, load_glossary_set
+    """Fix machine-translated text files and write a change log of every change.
+
+    Settings come from the nearest mtfix.toml (or [tool.mtfix] in pyproject.toml) above the
+    inputs; flags override them (`mtfix config` shows them).
+    """
+    from mtfix.api import fix_text
     from mtfix.batch import BatchUsageError, ChangeLogError, check_arguments, fix_paths
     from mtfix.fileio import InputError, decode_text
 
@@ -141,10 +160,17 @@ def fix_cmd(
         raise fail_usage(f"{'--output-dir' if output_dir else '--in-place'} does not apply to "
                          "'-': stdin is fixed to stdout; redirect it instead, e.g. "
                          "`mtfix fix - < in.txt > out/in.txt`")
-    both = sorted(set(rule or ()) & set(no_rule or ()))
-    if both:
-        raise fail_usage(f"--rule and --no-rule both name {', '.join(both)}; "
-                         "keep the one you mean")
+    config = run_config(inputs, config_file, no_config)
+    model_values = from_config(ctx, config, {
+        "model": model, "model_url": model_url, "model_backend": model_backend,
+        "model_prompt": model_prompt, "rewrite": rewrite, "batch_size": batch_size,
+        "max_new_tokens": max_new_tokens, "model_parallel": model_parallel,
+        "model_timeout": model_timeout, "model_cache": model_cache}, MODEL_PARAMS)
+    model, model_url, model_backend, model_prompt, rewrite = (
+        model_values[k] for k in ("model", "model_url", "model_backend", "model_prompt", "rewrite"))
+    batch_size, max_new_tokens, model_parallel, model_timeout, model_cache = (
+        model_values[k] for k in ("batch_size", "max_new_tokens", "model_parallel",
+                                  "model_timeout", "model_cache"))
     from mtfix.formats import FORMATS, FormatOptions
 
     if file_format != "auto" and file_format not in FORMATS:
@@ -157,7 +183,9 @@ def fix_cmd(
                      FormatOptions(fields=tuple(dict.fromkeys(field or ())),
                                    mark_review=mark_review, source=source_file),
                      # checked against every input and output before any work
-                     "also_writes": {"--report": report_path} if report_path else None}
+                     "also_writes": {"--report": report_path} if report_path else None,
+                     "skip": config.ignore_filter(), "format_of": config.format_for,
+                     "force_exclude": force_exclude}
     extra_passes = []
     if model or model_url:
         from mtfix.cli.model import ModelOptionError, model_pass_from_options
@@ -179,15 +207,12 @@ def fix_cmd(
                          "or --model-url")
     from mtfix.cli.decisions import memory_for_run
 
-    remembered = memory_for_run(memory, no_memory)
-    try:
-        glossaries = load_glossary_set(list(glossary or ()), defaults=not no_default_glossaries)
-        pipeline = build_pipeline(glossaries, rules=rule, disabled_rules=no_rule or (),
-                                  extra_passes=extra_passes, memory=remembered)
-    except GlossaryError as exc:
-        raise fail_usage(f"glossary: {exc}") from None
-    except ValueError as exc:  # an unknown --rule/--no-rule id, or a bad page-chrome list
-        raise fail_usage(str(exc)) from None
+    # --memory and --no-memory over the configuration's `decisions` and `memory`
+    remembered = memory_for_run(memory, no_memory or (not config.memory and memory is None),
+                                config.decisions_path)
+    pipeline, glossaries = build_run_pipeline(config, list(glossary or ()), default_glossaries,
+                                              rule or (), no_rule or (), extra_passes,
+                                              memory=remembered)
 
     if not quiet:
         print_glossary_warnings(glossaries.warnings)
@@ -222,10 +247,10 @@ def fix_cmd(
             from mtfix.batch import memory_summary
 
             applied = len(result.applied)
-            _err(f"mtfix: 1 file, {applied} change{'s' if applied != 1 else ''}, "
-                 f"{len(result.flags)} flags"
-                 f"{memory_summary(pipeline.memory_counts['suppressed'], pipeline.memory_counts['applied'])}"
-                 f"{warned}")
+            counts = pipeline.memory_counts
+            _err(f"mtfix: 1 file, {plural(applied, 'change')}, "
+                 f"{plural(len(result.flags), 'flag')}"
+                 f"{memory_summary(counts['suppressed'], counts['applied'])}{warned}")
             _report_model(extra_passes)
         return
 
@@ -268,7 +293,7 @@ def fix_cmd(
         write_fix_report(report_path, batch.changes, change_log=batch.change_log)
         if not quiet:
             _err(f"mtfix: report {report_path}")
-    if batch.failed or not batch.results:
+    if batch.failed or (not batch.results and not force_exclude):
         raise typer.Exit(EXIT_INPUT_FAILED)
 
 
@@ -283,7 +308,7 @@ def print_glossary_warnings(warnings: Sequence[GlossaryWarning]) -> None:
 def glossary_warning_count(warnings: Sequence[GlossaryWarning]) -> str:
     """The summary's part about glossary warnings (empty when there are none)."""
     n = len(warnings)
-    return f", {n} glossary warning{'s' if n != 1 else ''}" if n else ""
+    return f", {plural(n, 'glossary warning')}" if n else ""
 
 
 def _report_model(extra_passes) -> None:

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mtfix.cli.common import EXIT_INPUT_FAILED as EXIT_PROBLEMS
-from mtfix.cli.common import EXIT_USAGE, usage_error
+from mtfix.cli.common import EXIT_USAGE, Typer, usage_error
 from mtfix.cli.common import err as _err
 from mtfix.glossary.model import GlossaryError
-from mtfix.textutil import printable
+from mtfix.textutil import plural, printable
 
 if TYPE_CHECKING:
     from mtfix.glossary_tools.exchange_base import ExchangeResult
 
-glossary_app = typer.Typer(
+glossary_app = Typer(
     name="glossary",
     help="Check, test, extend, exchange and learn glossaries.",
     no_args_is_help=True,
@@ -256,7 +256,7 @@ def import_cmd(
     except (GlossaryError, InputError, ValueError, FileExistsError, OSError) as exc:
         raise _usage(printable(str(exc))) from None
     _report("import", result)
-    _err(f"mtfix glossary import: {result.entries} entries written to {output}; "
+    _err(f"mtfix glossary import: {plural(result.entries, 'entry')} written to {output}; "
          f"run `mtfix glossary lint {output}` next")
 
 
@@ -279,7 +279,7 @@ def export_cmd(
     except (GlossaryError, ValueError, OSError) as exc:
         raise _usage(str(exc)) from None
     _report("export", result)
-    _err(f"mtfix glossary export: {result.entries} entries written to {output}")
+    _err(f"mtfix glossary export: {plural(result.entries, 'entry')} written to {output}")
 
 
 @glossary_app.command("stats")
@@ -300,7 +300,7 @@ def stats_cmd(
     stats = glossary_stats(glossary, corpus)
     for problem in stats.unreadable:
         _err(f"mtfix glossary stats: skipped {problem}")
-    typer.echo(f"corpus: {stats.files} files, {stats.chars} characters")
+    typer.echo(f"corpus: {plural(stats.files, 'file')}, {plural(stats.chars, 'character')}")
     typer.echo("fires  entry")
     for entry in glossary.entries:
         if stats.fires[entry.id]:
@@ -377,6 +377,6 @@ def learn_cmd(
     write_text_atomic(output, draft)
     flags = sum(e.flag for e in result.entries)
     conflicts = result.conflict_summary()
-    _err(f"mtfix glossary learn: {len(result.entries)} entries ({flags} as flags) from "
+    _err(f"mtfix glossary learn: {plural(len(result.entries), 'entry')} ({flags} as flags) from "
          f"{result.segments} segments written to {output}"
          f"{'; ' + conflicts if conflicts else ''}; review them before use")

@@ -13,6 +13,7 @@ from mtfix.cli.common import EXIT_INPUT_FAILED
 from mtfix.cli.common import err as _err
 from mtfix.cli.common import usage_error as _usage
 from mtfix.cli.decisions import MemoryPath, record_applied, record_decisions
+from mtfix.textutil import plural
 
 
 def _load(change_log: str):
@@ -59,7 +60,7 @@ def report_cmd(
             _err(f"mtfix: {document.doc}: {document.message}")
     if output and output != "-":
         write_report(report, output, fmt, title)
-        _err(f"mtfix: wrote {fmt} report of {len(report.changes)} changes to {output}")
+        _err(f"mtfix: wrote {fmt} report of {plural(len(report.changes), 'change')} to {output}")
         return
     if fmt != "term":
         sys.stdout.write(render_report(report, fmt, title))
@@ -77,29 +78,34 @@ def report_cmd(
 
 
 def apply_cmd(
-    originals: Annotated[list[str], typer.Argument(help="The original documents the changes were "
-                                                   "made on.", show_default=False)],
     changes: Annotated[str, typer.Option("--changes", "-c", help="The change log (JSON Lines).",
                                          show_default=False)],
     decisions: Annotated[str, typer.Option("--decisions", "-d", help="decisions.json from the HTML "
                                            "report or `mtfix review`.", show_default=False)],
     output_dir: Annotated[str, typer.Option("--output-dir", "-o", help="Write the results here "
-                                            "(same file names).", show_default=False)],
+                                            "(same file names; folders keep their relative paths).",
+                                            show_default=False)],
     pending: Annotated[str, typer.Option(
         "--pending", help="What to do with changes that have no decision: accept or reject.")] = "reject",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     memory: MemoryPath = None,
     no_memory: Annotated[bool, typer.Option(
         "--no-memory", help="Do not remember the decisions for later runs.")] = False,
+    originals: Annotated[list[str] | None, typer.Argument(
+        help="The original documents the changes were made on: files or folders (searched as "
+        "`mtfix fix` searches them); none: the documents the change log names.",
+        show_default=False)] = None,
 ) -> None:
     """Apply accepted changes only, to the originals, writing OUTDIR/NAME for each.
+
+    Folders keep their files' relative paths under OUTDIR, as `mtfix fix -o` wrote them.
 
     Decisions made for a text that has changed since are refused, never applied fuzzily.
     Accepting a flag that has a proposal applies the proposal. The decisions applied are
     remembered in the decisions store, so the next `mtfix fix` follows them.
     """
     from mtfix.changelog import read_change_log
-    from mtfix.review import DecisionsError, apply_to_files, read_decisions
+    from mtfix.review import DecisionsError, apply_to_paths, read_decisions
 
     if pending not in ("accept", "reject"):
         raise _usage(f"--pending must be accept or reject, not {pending!r}")
@@ -115,7 +121,7 @@ def apply_cmd(
     except DecisionsError as exc:
         raise _usage(str(exc)) from None
     _check_decision_ids(list(chosen.decisions), {c.id for c in records}, decisions, changes)
-    outcomes = apply_to_files(originals, records, chosen, output_dir, pending=pending,
+    outcomes = apply_to_paths(originals or [], records, chosen, output_dir, pending=pending,
                               log_dir=Path(changes).parent)
     for outcome in outcomes:
         if not outcome.ok:

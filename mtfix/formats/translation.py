@@ -367,7 +367,8 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
         segment = item[2]
         return [SegmentJob(segment.text, {"doc": doc, "segment": segment.id,
                                           "protected": segment.protected, "format": name,
-                                          "source": segment.source, "traits": traits})]
+                                          "source": segment.source, "traits": traits,
+                                          "unit": True})]
 
     # a window of units at a time, so the model pass sees many segments at once
     for (owner, xml_target, segment), [(fixed, changes)] in pipeline.fix_in_order(targets(), jobs):
@@ -422,7 +423,7 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
         return [SegmentJob(text, {"doc": doc, "segment": segment_id,
                                   "protected": merge_spans(placeholder_spans(text)),
                                   "format": "po", "source": str(unit.source or "") or None,
-                                  "traits": traits})
+                                  "traits": traits, "unit": True})
                 for segment_id, text in _po_segments(unit) if text.strip()]
 
     units = (unit for unit in store.units

@@ -35,6 +35,7 @@ from mtfix.glossary.model import (
     parse_tsv,
     read_glossary,
 )
+from mtfix.textutil import plural
 
 GLOSSARY_SUFFIXES = (".toml", ".tsv")
 
@@ -71,7 +72,7 @@ class Glossary:
             first = check.errors[0]
             more = len(check.errors) - 1
             raise first.with_suffix(
-                f" (and {more} more problem{'s' if more > 1 else ''}: `mtfix glossary lint` "
+                f" (and {plural(more, 'more problem')}: `mtfix glossary lint` "
                 "lists them all)") if more else first
         assert check.compiled is not None and check.matchers is not None
         self.compiled = check.compiled

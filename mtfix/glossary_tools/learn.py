@@ -48,7 +48,7 @@ from mtfix.glossary.compile import CompiledGlossary
 from mtfix.glossary.model import Example, GlossaryError, GlossaryFile, RawEntry, parse_toml
 from mtfix.glossary_tools.edit import entry_table, render_entries
 from mtfix.glossary_tools.lint import lint_entries
-from mtfix.textutil import follow_case, split_records
+from mtfix.textutil import follow_case, plural, split_records
 
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _HAS_WORD_RE = re.compile(r"\w")
@@ -117,7 +117,7 @@ class LearnResult:
         counts = Counter(c.action for c in self.conflicts)
         parts = [f"{counts[a]} {_ACTION_WORDS[a]}" for a in _ACTION_WORDS if counts[a]]
         n = len(self.conflicts)
-        return (f"{n} conflict{'s' if n != 1 else ''} with the glossaries it runs with: "
+        return (f"{plural(n, 'conflict')} with the glossaries it runs with: "
                 + ", ".join(parts))
 
     def to_toml(self, *, name: str = "learned", source: str = "") -> str:

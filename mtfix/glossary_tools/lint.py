@@ -43,6 +43,7 @@ from mtfix.glossary.model import (
     entry_from_table,
     read_glossary,
 )
+from mtfix.textutil import plural
 
 ERROR, WARNING = "error", "warning"
 
@@ -82,10 +83,10 @@ class LintReport:
 
     def summary(self) -> str:
         e, w = len(self.errors), len(self.warnings)
-        also = (f" (checked with {self.shipped} shipped glossar{'ies' if self.shipped != 1 else 'y'})"
+        also = (f" (checked with {plural(self.shipped, 'shipped glossary')})"
                 if self.shipped else "")
-        return (f"{self.files} file{'s' if self.files != 1 else ''}, {self.entries} entries{also}: "
-                f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}")
+        return (f"{plural(self.files, 'file')}, {plural(self.entries, 'entry')}{also}: "
+                f"{plural(e, 'error')}, {plural(w, 'warning')}")
 
 
 def _problem(severity: str, code: str, message: str, entry: RawEntry | None = None,

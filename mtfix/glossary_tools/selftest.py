@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mtfix.glossary import Glossary, expand_glossary_paths
 from mtfix.glossary.model import Example, GlossaryError, RawEntry, read_glossary
+from mtfix.textutil import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class SelfTestReport:
     def summary(self) -> str:
         if self.errors:
             return f"glossary cannot be loaded ({len(self.errors)} error(s)); run `mtfix glossary lint`"
-        return (f"{self.examples} examples in {self.entries} entries: "
+        return (f"{plural(self.examples, 'example')} in {plural(self.entries, 'entry')}: "
                 f"{len(self.failures)} failing")
 
 

@@ -18,6 +18,7 @@ from mtfix.fileio import InputError, read_text
 from mtfix.glossary import Glossary
 from mtfix.glossary.compile import CompiledGlossary
 from mtfix.glossary.model import RawEntry
+from mtfix.textutil import plural
 
 CORPUS_SUFFIXES = (".txt", ".md", ".mt", ".pe", ".en", ".text")
 
@@ -75,7 +76,7 @@ def _timings(entries: Sequence[RawEntry], texts: Sequence[str]) -> list[tuple[st
     if phrases:
         compiled = CompiledGlossary(phrases)
         keys = sum(len(e.find) for e in phrases)
-        timings.append((f"(phrase automaton: {len(phrases)} entries, {keys} keys)",
+        timings.append((f"(phrase automaton: {plural(len(phrases), 'entry')}, {plural(keys, 'key')})",
                         _run(compiled, texts)))
     for entry in entries:
         if entry.match in ("regex", "fuzzy"):

@@ -46,6 +46,7 @@ from mtfix.glossary_tools.exchange_base import (
     same_language,
     split_list,
 )
+from mtfix.textutil import plural
 
 CANDIDATES = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -488,11 +489,15 @@ def _report_kinds(entries: list[RawEntry], result: ExchangeResult) -> None:
     deletions = sum(1 for e in entries if not e.replace)
     if records:
         result.notices.append(
-            f"{records} entries are term records (no find column or no wrong rendering: find is "
+            f"{plural(records, 'entry')} "
+            f"{'is a term record' if records == 1 else 'are term records'} (no find column or "
+            "no wrong rendering: find is "
             "the approved term, match = \"exact\"): they change no text; add wrong renderings "
             "to their find to make them fix text")
     if deletions:
-        result.notices.append(f"{deletions} entries delete their find (empty replace cells, "
+        result.notices.append(f"{plural(deletions, 'entry')} "
+                              f"{'deletes its' if deletions == 1 else 'delete their'} find "
+                              "(empty replace cells, "
                               "--allow-deletions)")
 
 

@@ -48,6 +48,7 @@ from lxml import etree
 from mtfix.glossary.model import GlossaryError, RawEntry, entry_from_table
 from mtfix.glossary_tools.edit import make_id
 from mtfix.glossary_tools.exchange_base import ExchangeResult, primary_subtag, same_language
+from mtfix.textutil import plural
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MTFIX_NOTE = "mtfix:"
@@ -112,7 +113,7 @@ class Tally:
 
 def _count(ids: list[str]) -> str:
     shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
-    return f"{len(ids)} concept{'s' if len(ids) != 1 else ''}: {shown}"
+    return f"{plural(len(ids), 'concept')}: {shown}"
 
 
 # -- reading -------------------------------------------------------------------------------------

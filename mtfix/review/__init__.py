@@ -9,10 +9,12 @@ from mtfix.review.apply import (
     accepted_changes,
     apply_decisions,
     apply_to_files,
+    apply_to_paths,
     apply_to_segments,
     changes_for_file,
     changes_overlap,
     check_base,
+    logged_documents,
 )
 from mtfix.review.decisions import (
     ACCEPT,
@@ -43,11 +45,13 @@ __all__ = [
     "accepted_changes",
     "apply_decisions",
     "apply_to_files",
+    "apply_to_paths",
     "apply_to_segments",
     "changes_for_file",
     "changes_overlap",
     "check_base",
     "edit_text",
+    "logged_documents",
     "read_decisions",
     "write_decisions",
 ]

@@ -209,38 +209,102 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
 
     One failing file (unreadable, changed since, not in the change log) never stops the others;
     its :class:`ApplyOutcome` carries the error. Outputs are written atomically and never over
-    an original.
+    an original. :func:`apply_to_paths` also takes folders (and no paths at all).
     """
-    from mtfix.fileio import InputError, write_text_atomic
+    out_dir = Path(output_dir)
+    return _apply_pairs([(str(o), out_dir / Path(o).name, True) for o in originals], changes,
+                        decisions, pending=pending, log_dir=log_dir)
+
+
+def apply_to_paths(paths: Sequence[str | Path], changes: Sequence[Change], decisions: DecisionMap,
+                   output_dir: str | Path, *, pending: str = REJECT,
+                   log_dir: str | Path | None = None) -> list[ApplyOutcome]:
+    """Apply decisions to what ``mtfix fix`` took: files and folders, found the way fix finds
+    them (:func:`mtfix.batch.discover`: folders recurse, outputs keep their paths relative to
+    the folder given, as ``fix -o`` wrote them), or with no ``paths`` the documents the change
+    log names (looked up relative to the current folder, then to ``log_dir``; outputs keep
+    their paths relative to the documents' common folder).
+
+    A file found in a folder that has no change in the log is copied unchanged (fix found
+    nothing there), so the output folder holds every document; a file named on its own must
+    have changes in the log (else it is the wrong log or the wrong file).
+    """
+    from mtfix.batch import discover
+
+    if not paths:
+        return _apply_pairs(logged_documents(changes, output_dir, log_dir), changes, decisions,
+                            pending=pending, log_dir=log_dir)
+    jobs, problems = discover([str(p) for p in paths], str(output_dir))
+    outcomes = [ApplyOutcome(r.input, error=r.error) for r in problems]
+    named = _named(paths)
+    pairs = [(job.doc, job.output, job.doc in named) for job in jobs]
+    return outcomes + _apply_pairs(pairs, changes, decisions, pending=pending, log_dir=log_dir)
+
+
+def _named(paths: Sequence[str | Path]) -> set[str]:
+    """The paths given as files (not folders)."""
+    return {str(p) for p in paths if not Path(p).is_dir()}
+
+
+def logged_documents(changes: Sequence[Change], output_dir: str | Path,
+                     log_dir: str | Path | None = None) -> list[tuple[str, Path, bool]]:
+    """(document, output, must have changes) for each document the change log names, in log
+    order: the path as found (relative to the current folder, else to ``log_dir``) and its
+    output under ``output_dir`` relative to the documents' common folder."""
+    docs = list(dict.fromkeys(c.doc for c in changes))
+    found: list[str] = []
+    for doc in docs:
+        here = Path(doc)
+        if not here.exists() and log_dir is not None and (Path(log_dir) / doc).exists():
+            here = Path(log_dir) / doc
+        found.append(str(here))
+    parents = [Path(os.path.abspath(f)).parent for f in found]
+    common = Path(os.path.commonpath(parents)) if parents else Path()
+    return [(f, Path(output_dir) / Path(os.path.abspath(f)).relative_to(common), True)
+            for f in found]
+
+
+def _apply_pairs(pairs: Sequence[tuple[str, Path, bool]], changes: Sequence[Change],
+                 decisions: DecisionMap, *, pending: str,
+                 log_dir: str | Path | None) -> list[ApplyOutcome]:
+    """Apply to each (original, output, must have changes); see :func:`apply_to_files`."""
+    from mtfix.fileio import InputError, atomic_writer, read_bytes, write_text_atomic
 
     outcomes: list[ApplyOutcome] = []
-    out_dir = Path(output_dir)
-    names: dict[str, str] = {}
-    for original in originals:
+    written: dict[Path, str] = {}
+    for original, target, required in pairs:
         outcome = ApplyOutcome(str(original))
         outcomes.append(outcome)
-        target = out_dir / Path(original).name
-        if target.name in names:
+        claim = target.parent.resolve() / target.name
+        if claim in written:
             outcome.error = (f"{original}: output {target} would also be written for "
-                             f"{names[target.name]}; apply them to separate output folders")
+                             f"{written[claim]}; apply them to separate output folders")
             continue
-        names[target.name] = str(original)
+        written[claim] = str(original)
+        if original == "-":
+            outcome.error = ("-: standard input cannot be read again; fix it from a file to "
+                             "review and apply its changes")
+            continue
         try:
             text = _original_text(original)
         except InputError as exc:
             outcome.error = str(exc)
             continue
+        if target.exists() and target.resolve() == Path(original).resolve():
+            outcome.error = f"{original}: output would overwrite the original; choose another -o"
+            continue
         mine = changes_for_file(original, text, changes, log_dir)
-        if not mine:
+        if not mine and required:
             outcome.error = (f"{original}: the change log has no changes for this file (its "
                              "documents are: " + ", ".join(sorted({c.doc for c in changes})[:5])
                              + "); give one of its originals")
             continue
-        if target.exists() and target.resolve() == Path(original).resolve():
-            outcome.error = f"{original}: output would overwrite the original; choose another -o"
-            continue
         try:
-            if any(c.segment is not None for c in mine):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not mine:  # found in a folder; fix changed nothing in it
+                with atomic_writer(target, mode="wb") as stream:
+                    stream.write(read_bytes(original))
+            elif any(c.segment is not None for c in mine):
                 outcome.remembered = apply_to_segments(original, target, mine, decisions,
                                                        pending)
             else:
@@ -254,16 +318,20 @@ def apply_to_files(originals: Sequence[str | Path], changes: Sequence[Change], d
             outcome.error = f"{original}: cannot write {target}: {exc.strerror}"
             continue
         outcome.output = str(target)
-        for change in mine:
-            decision = decision_of(decisions, change.id)
-            if decision in (ACCEPT, EDIT):
-                outcome.accepted += 1
-                outcome.edited += decision == EDIT
-            elif decision == REJECT:
-                outcome.rejected += 1
-            else:
-                outcome.pending += 1
+        _count(outcome, mine, decisions)
     return outcomes
+
+
+def _count(outcome: ApplyOutcome, mine: Sequence[Change], decisions: DecisionMap) -> None:
+    for change in mine:
+        decision = decision_of(decisions, change.id)
+        if decision in (ACCEPT, EDIT):
+            outcome.accepted += 1
+            outcome.edited += decision == EDIT
+        elif decision == REJECT:
+            outcome.rejected += 1
+        else:
+            outcome.pending += 1
 
 
 def _original_text(original: str | Path) -> str:

@@ -99,6 +99,12 @@ class Decisions:
         if not isinstance(data, dict):
             raise DecisionsError(f"{name}: expected a JSON object with \"version\" and \"decisions\"")
         version = data.get("version")
+        if "version" not in data:
+            raise DecisionsError(
+                f"{name}: no \"version\": expected {{\"version\": {DECISIONS_VERSION}, "
+                "\"decisions\": {\"<change id>\": \"accept\" | \"reject\" | ...}}; add "
+                f"\"version\": {DECISIONS_VERSION} (or 1 for a file of plain accept/reject "
+                "values), or export the decisions again")
         if version not in READABLE_VERSIONS:
             raise DecisionsError(f"{name}: unsupported decisions version {version!r} (this mtfix "
                                  f"reads versions {', '.join(map(str, READABLE_VERSIONS))}); "
