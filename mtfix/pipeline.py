@@ -151,12 +151,12 @@ class Pipeline:
 
     def iter_fix(self, chunks: Iterable[str], *, doc: str, base: str,
                  protect: ProtectFn | None = None, format: str | None = None,
-                 ) -> Iterator[tuple[str, list[Change]]]:
+                 offset: int = 0, line: int = 1) -> Iterator[tuple[str, list[Change]]]:
         """Fix a document given as consecutive chunks (for streaming large files).
 
-        ``protect`` gives the spans of each chunk no pass may touch (markdown code, say)."""
-        offset = 0
-        line = 1
+        ``protect`` gives the spans of each chunk no pass may touch (markdown code, say).
+        ``offset`` and ``line``: where the first chunk starts in the document (a piece of a
+        file fixed apart from the rest, :mod:`mtfix.pieces`)."""
         for chunk in chunks:
             lines = LineIndex(chunk)
             shifted = ShiftedLines(lines, offset, line)
