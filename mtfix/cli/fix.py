@@ -53,7 +53,7 @@ def fix_cmd(
         "lines (one segment per line, line count kept); an unknown name lists them all.")
     ] = "auto",
     field: Annotated[list[str] | None, typer.Option(
-        "--field", help="JSON Lines: a text field to fix (a.b for nested); repeatable.")] = None,
+        "--field", help="JSON Lines (a.b for nested) and Parquet: a text field to fix; repeatable.")] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes [default: number of cores].",
         show_default=False)] = None,
@@ -142,8 +142,8 @@ def fix_cmd(
 
     if file_format != "auto" and file_format not in FORMATS:
         raise fail_usage(f"--format {file_format}: choose auto, {', '.join(FORMATS)}")
-    if file_format == "jsonl" and not field:
-        raise fail_usage("--format jsonl needs --field NAME (the text field to fix)")
+    if file_format in ("jsonl", "parquet") and not field:
+        raise fail_usage(f"--format {file_format} needs --field NAME (the text field to fix)")
     if source_file is not None:
         file_format = _format_with_source(inputs, file_format, source_file)
     batch_options = {"format": file_format, "jobs": jobs, "resume": resume, "options":
