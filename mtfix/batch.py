@@ -688,7 +688,7 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
         pending.clear()
 
     for job in found:
-        done = _finished_report(job, settings)
+        done = finished_report(job, settings)
         plan = None if done is not None else plan_job(job, settings, cores)
         if plan is None:
             pending.append(job)
@@ -705,7 +705,7 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
         yield report
 
 
-def _finished_report(job: Job, settings: _Settings) -> FileResult | None:
+def finished_report(job: Job, settings: _Settings) -> FileResult | None:
     """With ``resume``, the report of a file an earlier run finished (else None)."""
     if not settings.resume:
         return None
