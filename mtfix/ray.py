@@ -41,13 +41,14 @@ def fix_dataset(ds: Any, column: str = "text", *, doc_column: str | None = None,
                 rules: Sequence[str] | None = None, disabled_rules: Sequence[str] = (),
                 model: str | None = None, model_options: Mapping[str, Any] | None = None,
                 concurrency: int | None = None, batch_size: int = 256, num_cpus: float = 1,
-                num_gpus: float = 0, max_restarts: int = 3) -> Any:
+                num_gpus: float = 0) -> Any:
     """``ds`` (a ``ray.data.Dataset``) with the fixed text and change records of ``column``
     added as columns (see :class:`mtfix.engines.BatchFixer` for the names and options).
 
     ``concurrency``: how many actors (default: as many as Ray Data chooses up to the CPUs, or
     the GPUs with ``num_gpus``); ``batch_size``: rows per batch; ``num_cpus``/``num_gpus``: per
-    actor; ``max_restarts``: how often a dead actor is restarted (its batches are retried).
+    actor. An actor that dies is restarted and its batches retried (Ray Data's default for
+    actors; the map options that bounded it are deprecated in Ray 2.60).
     Lazy, like every Ray Data transform: nothing runs until the dataset is consumed.
     """
     if (missing := require_ray()) is not None:
@@ -66,8 +67,7 @@ def fix_dataset(ds: Any, column: str = "text", *, doc_column: str | None = None,
         concurrency = max(1, int(available // per_actor))
     return ds.map_batches(_FixBatches, fn_constructor_kwargs={"fixer": fixer},
                           batch_size=batch_size, batch_format="numpy", concurrency=concurrency,
-                          num_cpus=num_cpus, num_gpus=num_gpus, max_restarts=max_restarts,
-                          max_task_retries=max_restarts)
+                          num_cpus=num_cpus, num_gpus=num_gpus)
 
 
 __all__ = ["BatchFixer", "fix_dataset"]

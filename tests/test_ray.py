@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from mtfix.batch import fix_paths  # noqa: E402
 from mtfix.cli import app  # noqa: E402
 from mtfix.engines.ray_engine import RayRunner  # noqa: E402
 from mtfix.formats import FormatOptions  # noqa: E402
+from mtfix.passes.base import BasePass  # noqa: E402
 
 PIPELINE = build_pipeline()
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "anhui-police-meeting-2024.txt"
@@ -185,3 +187,36 @@ def _untrained_t5(root: Path) -> Path:
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+class _DiesOnce(BasePass):
+    """A pass whose process dies the first time it sees "KILL" (a worker killed mid-file)."""
+
+    name = "dies-once"
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def find_edits(self, text, protected=()):
+        if "KILL" in text and not os.path.exists(self.marker):
+            Path(self.marker).write_text("died")
+            os._exit(1)
+        return []
+
+
+def test_a_worker_that_dies_is_restarted_and_its_file_retried(tmp_path: Path) -> None:
+    from ray import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # Ray workers cannot import tests
+    (tmp_path / "in").mkdir()
+    for name in ("a", "b", "c"):
+        (tmp_path / "in" / f"{name}.txt").write_text(
+            f"The Anti smuggling Bureau met {'KILL' if name == 'b' else name} .\n", encoding="utf-8")
+    marker = tmp_path / "died"
+    pipeline = build_pipeline(extra_passes=[_DiesOnce(str(marker))])
+    result = fix_paths([str(tmp_path / "in")], pipeline=pipeline, output_dir=str(tmp_path / "out"),
+                       jobs=2, runner=RayRunner())
+    assert marker.exists()  # it did die once
+    assert not result.failed and len(result.results) == 3
+    assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == \
+        "The Anti-smuggling Bureau met KILL.\n"
