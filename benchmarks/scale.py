@@ -149,7 +149,15 @@ def main() -> None:
         print(f"one file, jobs 2 / jobs 1: {one['seconds'] / two['seconds']:.2f}x faster "
               f"(target >= 1.7x on 2 idle cores); outputs and change logs identical: "
               f"{_same(one['out'], two['out'])}")
-        print(f"per-core throughput (jobs 1): {size / one['seconds']:.2f} MB/s")
+        log_mb = (one["out"] / "changes.jsonl").stat().st_size / 1e6
+        cpu_one = one["cpu"].get("run", 0.0)
+        print(f"per-core throughput (jobs 1): {size / one['seconds']:.2f} MB/s wall, "
+              f"{size / cpu_one:.2f} MB per CPU-second; change log {log_mb:.0f} MB "
+              f"({log_mb / size:.1f}x the input)")
+        serial, parallel = two["cpu"].get("run", 0.0), two["cpu"].get("worker", 0.0)
+        print(f"jobs 2 on 2 idle cores, from CPU times: {cpu_one:.1f} CPU s (jobs 1) / "
+              f"({serial:.1f} s in the run process: start-up, planning, joining + "
+              f"{parallel:.1f} s in the workers / 2) = {cpu_one / (serial + parallel / 2):.2f}x")
         if "ray, jobs 2" in runs:
             ray_run = runs["ray, jobs 2"]
             tiny = work / "tiny.txt"

@@ -576,7 +576,7 @@ def _settings_fingerprint(pipeline: Pipeline, format: str, options: FormatOption
 def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs: int | None,
              on_file: Callable[[FileResult], None] | None) -> Iterator[FileResult]:
     cores = default_jobs() if jobs is None else max(1, jobs)
-    if cores > 1 and any(_may_split(job, settings) for job in found):
+    if cores > 1 and any(split_threshold(found, settings, cores)):
         yield from _run_splitting(found, pipeline, settings, cores, on_file)
         return
     workers = min(cores, len(found))
@@ -611,6 +611,19 @@ def _may_split(job: Job, settings: _Settings) -> bool:
                 and job.input.stat().st_size >= MIN_CHUNKS * settings.options.chunk_size)
     except OSError:
         return False
+
+
+def split_threshold(found: Sequence[Job], settings: _Settings, workers: int) -> list[Job]:
+    """The jobs worth cutting into pieces for ``workers`` workers: those that may be split
+    (:func:`_may_split`) and hold more than a worker's fair share of the run's bytes. Files
+    of about equal size, more of them than workers, keep every worker busy whole (and are not
+    read an extra time to be planned)."""
+    sizes = {}
+    for job in found:
+        with contextlib.suppress(OSError):
+            sizes[job] = job.input.stat().st_size
+    share = sum(sizes.values()) / max(1, workers)
+    return [job for job in found if sizes.get(job, 0) > share and _may_split(job, settings)]
 
 
 def plan_job(job: Job, settings: _Settings, workers: int):
@@ -679,6 +692,7 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
     """Reports of ``found`` in input order: a large text file's pieces are shared by ``cores``
     workers (:func:`_run_split`), the other files go to the worker pool as usual."""
     pending: list[Job] = []
+    large = set(split_threshold(found, settings, cores))
 
     def flush() -> Iterator[FileResult]:
         workers = min(cores, len(pending))
@@ -688,8 +702,8 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
         pending.clear()
 
     for job in found:
-        done = finished_report(job, settings)
-        plan = None if done is not None else plan_job(job, settings, cores)
+        done = finished_report(job, settings) if job in large else None
+        plan = None if done is not None or job not in large else plan_job(job, settings, cores)
         if plan is None:
             pending.append(job)
             continue

@@ -28,7 +28,15 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mtfix.api import FileResult
-from mtfix.batch import Job, finished_report, join_pieces, plan_job, run_job, run_piece
+from mtfix.batch import (
+    Job,
+    finished_report,
+    join_pieces,
+    plan_job,
+    run_job,
+    run_piece,
+    split_threshold,
+)
 from mtfix.pipeline import Pipeline
 
 if TYPE_CHECKING:
@@ -79,8 +87,12 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None,
 class _FixActor:
     """A worker on the cluster: holds the pipeline, fixes files and pieces of files."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
-        self.pipeline = pipeline
+    def __init__(self, shared: list) -> None:
+        import ray
+
+        # The pipeline's object, in a list: Ray hands a nested reference over as it is, and
+        # the actor fetches it (a restarted actor too, while the run holds the reference).
+        self.pipeline = ray.get(shared[0])
 
     def fix(self, job: Job, piece, settings: _Settings):
         if piece is None:
@@ -108,7 +120,7 @@ class RayRunner:
             actor = ray.remote(num_cpus=1, max_restarts=RETRIES,
                                max_task_retries=RETRIES)(_FixActor)
             shared = ray.put(pipeline)
-            actors = [actor.remote(shared) for _ in range(min(workers, len(tasks)))]
+            actors = [actor.remote([shared]) for _ in range(min(workers, len(tasks)))]
             # Round robin: every actor's queue holds its share; results are read in input
             # order, so reports (and the change log) come in input order.
             refs = [actors[n % len(actors)].fix.remote(found[index], piece, settings)
@@ -124,9 +136,10 @@ class RayRunner:
     def _tasks(found: Sequence[Job], settings: _Settings, workers: int) -> list[tuple]:
         """(job index, piece or None, plan or None) for every unit of work, in input order."""
         tasks: list[tuple] = []
+        large = set(split_threshold(found, settings, workers))
         for index, job in enumerate(found):
             plan = None
-            if finished_report(job, settings) is None:
+            if job in large and finished_report(job, settings) is None:
                 plan = plan_job(job, settings, workers)
             if plan is None:
                 tasks.append((index, None, None))
