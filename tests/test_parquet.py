@@ -90,3 +90,27 @@ def test_cli_fixes_parquet_and_reports_a_broken_file_with_its_path(tmp_path: Pat
     assert docs == {str(tmp_path / "a.parquet")}
     usage = runner.invoke(app, ["fix", str(tmp_path / "a.parquet"), "--format", "parquet"])
     assert usage.exit_code == 2 and "--format parquet needs --field" in usage.output
+
+
+def test_apply_replays_reviewed_changes_into_parquet(tmp_path: Path) -> None:
+    """Accept all: the applied file is the fixed one; reject all: the original's values."""
+    import json
+
+    source = tmp_path / "mt.parquet"
+    pq.write_table(_table(), source)
+    runner = CliRunner()
+    out = tmp_path / "fixed"
+    result = runner.invoke(app, ["fix", str(source), "--field", "text", "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    with open(out / "changes.jsonl", encoding="utf-8") as stream:
+        changes = list(read_change_log(stream))
+    for verdict in ("accept", "reject"):
+        decisions = tmp_path / f"{verdict}.json"
+        decisions.write_text(json.dumps({"version": 1, "decisions": {
+            c.id: verdict for c in changes}}), encoding="utf-8")
+        applied = tmp_path / verdict
+        result = runner.invoke(app, ["apply", str(source), "--changes", str(out / "changes.jsonl"),
+                                     "--decisions", str(decisions), "-o", str(applied)])
+        assert result.exit_code == 0, result.output
+        expected = pq.read_table(out / "mt.parquet" if verdict == "accept" else source)
+        assert pq.read_table(applied / "mt.parquet") == expected
