@@ -576,7 +576,7 @@ def _settings_fingerprint(pipeline: Pipeline, format: str, options: FormatOption
 def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs: int | None,
              on_file: Callable[[FileResult], None] | None) -> Iterator[FileResult]:
     cores = default_jobs() if jobs is None else max(1, jobs)
-    if cores > 1 and any(split_threshold(found, settings, cores)):
+    if cores > 1 and any(jobs_to_split(found, settings, cores)):
         yield from _run_splitting(found, pipeline, settings, cores, on_file)
         return
     workers = min(cores, len(found))
@@ -613,7 +613,7 @@ def _may_split(job: Job, settings: _Settings) -> bool:
         return False
 
 
-def split_threshold(found: Sequence[Job], settings: _Settings, workers: int) -> list[Job]:
+def jobs_to_split(found: Sequence[Job], settings: _Settings, workers: int) -> list[Job]:
     """The jobs worth cutting into pieces for ``workers`` workers: those that may be split
     (:func:`_may_split`) and hold more than a worker's fair share of the run's bytes. Files
     of about equal size, more of them than workers, keep every worker busy whole (and are not
@@ -692,7 +692,7 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
     """Reports of ``found`` in input order: a large text file's pieces are shared by ``cores``
     workers (:func:`_run_split`), the other files go to the worker pool as usual."""
     pending: list[Job] = []
-    large = set(split_threshold(found, settings, cores))
+    large = set(jobs_to_split(found, settings, cores))
 
     def flush() -> Iterator[FileResult]:
         workers = min(cores, len(pending))

@@ -114,3 +114,19 @@ def test_a_split_file_is_resumed_from_its_manifest(tmp_path: Path) -> None:
                       options=options, resume=True)
     assert [r.resumed for r in again.results] == [True, False]
     assert (out / "changes.jsonl").read_bytes() == log
+
+
+def test_only_files_larger_than_a_workers_share_are_split(tmp_path: Path) -> None:
+    from mtfix.batch import _Settings, discover, jobs_to_split
+
+    text = _corpus(5, 300)
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    settings = _Settings("auto", FormatOptions(chunk_size=1000), False, True, False,
+                         str(tmp_path / "parts"), "")
+    jobs, _ = discover([str(tmp_path)], str(tmp_path / "out"))
+    assert jobs_to_split(jobs, settings, 2) == []  # three equal files keep two workers busy
+    assert len(jobs_to_split(jobs, settings, 4)) == 3  # four workers: each file is cut
+    (tmp_path / "big.txt").write_text(text * 4, encoding="utf-8")
+    jobs, _ = discover([str(tmp_path)], str(tmp_path / "out"))
+    assert [job.input.name for job in jobs_to_split(jobs, settings, 2)] == ["big.txt"]

@@ -31,11 +31,11 @@ from mtfix.api import FileResult
 from mtfix.batch import (
     Job,
     finished_report,
+    jobs_to_split,
     join_pieces,
     plan_job,
     run_job,
     run_piece,
-    split_threshold,
 )
 from mtfix.pipeline import Pipeline
 
@@ -136,7 +136,7 @@ class RayRunner:
     def _tasks(found: Sequence[Job], settings: _Settings, workers: int) -> list[tuple]:
         """(job index, piece or None, plan or None) for every unit of work, in input order."""
         tasks: list[tuple] = []
-        large = set(split_threshold(found, settings, workers))
+        large = set(jobs_to_split(found, settings, workers))
         for index, job in enumerate(found):
             plan = None
             if job in large and finished_report(job, settings) is None:
