@@ -96,7 +96,7 @@ def test_ray_engine_writes_what_the_local_engine_writes(tmp_path: Path) -> None:
     assert f"{root / 'bad.jsonl'}:2: not a JSON object line" in on_ray.failed[0].error
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), files=st.integers(1, 6))
 def test_any_corpus_gives_the_same_outputs_on_ray(tmp_path_factory, seed: int, files: int) -> None:
     tmp = tmp_path_factory.mktemp("corpus")
