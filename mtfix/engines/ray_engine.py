@@ -87,14 +87,17 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None,
 class _FixActor:
     """A worker on the cluster: holds the pipeline, fixes files and pieces of files."""
 
-    def __init__(self, shared: list) -> None:
-        import ray
+    def __init__(self) -> None:
+        self.pipeline: Pipeline | None = None
 
-        # The pipeline's object, in a list: Ray hands a nested reference over as it is, and
-        # the actor fetches it (a restarted actor too, while the run holds the reference).
-        self.pipeline = ray.get(shared[0])
+    def fix(self, shared: list, job: Job, piece, settings: _Settings):
+        if self.pipeline is None:
+            import ray
 
-    def fix(self, job: Job, piece, settings: _Settings):
+            # The pipeline's one object in Ray's store, fetched on the first call (and again
+            # by a restarted actor): handed over in a list so Ray passes the reference as it
+            # is, and not as a constructor argument (which a restart could not rebuild).
+            self.pipeline = ray.get(shared[0])
         if piece is None:
             return run_job(job, self.pipeline, settings)
         return run_piece(job, piece, self.pipeline, settings)
@@ -120,10 +123,10 @@ class RayRunner:
             actor = ray.remote(num_cpus=1, max_restarts=RETRIES,
                                max_task_retries=RETRIES)(_FixActor)
             shared = ray.put(pipeline)
-            actors = [actor.remote([shared]) for _ in range(min(workers, len(tasks)))]
+            actors = [actor.remote() for _ in range(min(workers, len(tasks)))]
             # Round robin: every actor's queue holds its share; results are read in input
             # order, so reports (and the change log) come in input order.
-            refs = [actors[n % len(actors)].fix.remote(found[index], piece, settings)
+            refs = [actors[n % len(actors)].fix.remote([shared], found[index], piece, settings)
                     for n, (index, piece, _plan) in enumerate(tasks)]
             try:
                 yield from self._reports(ray, found, settings, tasks, refs, on_file)
