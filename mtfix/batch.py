@@ -77,6 +77,8 @@ TEXT_SUFFIXES = frozenset(SUFFIX_FORMATS)
 _OWN_OUTPUT_MARKERS = (".fixed.", ".changes.jsonl", ".orig")
 _NUMBERED_CHANGE_LOG = re.compile(r"\.changes\.\d+\.jsonl$")  # an in-place rerun's log
 MANIFEST_VERSION = 1
+#: What fixes a run's files (see ``fix_paths(runner=...)``)
+Runner = Callable[..., Iterator["FileResult"]]
 
 
 @dataclass(frozen=True)
@@ -500,7 +502,8 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
               options: FormatOptions | None = None, jobs: int | None = 1,
               resume: bool = False, also_writes: Mapping[str, str] | None = None,
               on_start: Callable[[int], None] | None = None, skip: SkipFn | None = None,
-              format_of: FormatFn | None = None, force_exclude: bool = False) -> BatchResult:
+              format_of: FormatFn | None = None, force_exclude: bool = False,
+              runner: Runner | None = None) -> BatchResult:
     """Fix every input file; one failure never stops the others.
 
     Inputs are never overwritten unless ``in_place=True``. ``jobs`` worker processes (``None``:
@@ -517,6 +520,11 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
     and output of the run (including inputs refused for a clashing output) before any work,
     and a clash raises :class:`BatchUsageError`. ``skip``, ``format_of`` and
     ``force_exclude``: see :func:`discover` (the project configuration's excludes and format globs).
+
+
+    ``runner`` fixes the files found (the engine: :mod:`mtfix.engines`); by default worker
+    processes on this machine. It gets the jobs, the pipeline, the run's settings, ``jobs`` and
+    ``on_file``, and yields one report per job in input order, as :func:`run_job` makes them.
     """
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
@@ -555,7 +563,7 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
             on_file(problem)
         if on_start is not None:
             on_start(len(found))
-        reports = list(_run_all(found, pipeline, settings, jobs, on_file))
+        reports = list((runner or _run_all)(found, pipeline, settings, jobs, on_file))
         _remove_spools(parts)
         batch.results.extend(reports)
         done = [(job, report) for job, report in zip(found, reports, strict=True) if report.ok]
@@ -614,7 +622,11 @@ def _settings_fingerprint(pipeline: Pipeline, format: str, options: FormatOption
 
 def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs: int | None,
              on_file: Callable[[FileResult], None] | None) -> Iterator[FileResult]:
-    workers = min(default_jobs() if jobs is None else max(1, jobs), len(found))
+    cores = default_jobs() if jobs is None else max(1, jobs)
+    if cores > 1 and any(jobs_to_split(found, settings, cores)):
+        yield from _run_splitting(found, pipeline, settings, cores, on_file)
+        return
+    workers = min(cores, len(found))
     if workers <= 1:
         for job in found:
             report = run_job(job, pipeline, settings)
@@ -628,6 +640,166 @@ def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs
         if on_file is not None:
             on_file(report)
         yield report
+
+
+# -- one large file in pieces (mtfix/pieces.py) --------------------------------------------------
+
+def _may_split(job: Job, settings: _Settings) -> bool:
+    """Could ``job`` be cut into pieces for several workers: a plain-text file (chunks carry
+    no state from one to the next) written to a new output, large enough to hold
+    :data:`~mtfix.pieces.MIN_CHUNKS` chunks. (In place, the file is fixed whole.)"""
+    from mtfix.formats import detect_format
+    from mtfix.pieces import MIN_CHUNKS
+
+    if settings.in_place or detect_format(job.input, settings.format) != "text":
+        return False
+    try:
+        return (is_regular_file(job.input)
+                and job.input.stat().st_size >= MIN_CHUNKS * settings.options.chunk_size)
+    except OSError:
+        return False
+
+
+def jobs_to_split(found: Sequence[Job], settings: _Settings, workers: int) -> list[Job]:
+    """The jobs worth cutting into pieces for ``workers`` workers: those that may be split
+    (:func:`_may_split`) and hold more than a worker's fair share of the run's bytes. Files
+    of about equal size, more of them than workers, keep every worker busy whole (and are not
+    read an extra time to be planned)."""
+    sizes = {}
+    for job in found:
+        with contextlib.suppress(OSError):
+            sizes[job] = job.input.stat().st_size
+    share = sum(sizes.values()) / max(1, workers)
+    return [job for job in found if sizes.get(job, 0) > share and _may_split(job, settings)]
+
+
+def plan_job(job: Job, settings: _Settings, workers: int):
+    """The pieces of ``job`` for ``workers`` workers (:func:`mtfix.pieces.plan_pieces`), or
+    None: fix it whole. A few pieces per worker even out pieces of unequal speed."""
+    from mtfix.pieces import plan_pieces
+
+    if workers <= 1 or not _may_split(job, settings):
+        return None
+    return plan_pieces(job.input, workers * 3, settings.options.chunk_size, doc=job.doc)
+
+
+def piece_paths(settings: _Settings, job: Job, index: int) -> tuple[str, str]:
+    """Where a piece's fixed text and change records go (in the parts folder)."""
+    stem = Path(settings.parts) / f"{_job_key(job)}.piece{index:05d}"
+    return f"{stem}.out", f"{stem}.jsonl"
+
+
+def join_pieces(job: Job, settings: _Settings, plan, results: Sequence) -> FileResult:
+    """The file's output and part file, each the pieces' files joined in order, and its
+    manifest: what :func:`run_job` leaves for a file fixed whole. Piece files are removed."""
+    parts = Path(settings.parts)
+    key = _job_key(job)
+    paths = [piece_paths(settings, job, piece.index) for piece in plan.pieces]
+    by_pass: Counter[str] = Counter()
+    for result in results:
+        by_pass.update(dict(result.applied))
+    result = FileResult(job.doc, str(job.output), applied=tuple(sorted(by_pass.items())),
+                        flags=sum(r.flags for r in results), base=plan.input_hash[:16],
+                        input_hash=plan.input_hash,
+                        memory_suppressed=sum(r.memory_suppressed for r in results),
+                        memory_applied=sum(r.memory_applied for r in results))
+    try:
+        with atomic_writer(job.output, mode="wb") as out:
+            for fixed, _ in paths:
+                with open(fixed, "rb") as piece:
+                    shutil.copyfileobj(piece, out, 1 << 20)
+        with _part_writer(parts / f"{key}.jsonl") as (log, commit_part):
+            for _, records in paths:
+                with open(records, encoding="utf-8") as piece:
+                    shutil.copyfileobj(piece, log, 1 << 20)
+            commit_part()
+        _write_manifest(parts / f"{key}.json", job, settings, result, file_hash(job.output))
+    except OSError as exc:
+        return FileResult(job.doc, None, error=_write_error(job, exc))
+    finally:
+        for pair in paths:
+            for path in pair:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+    return result
+
+
+def run_piece(job: Job, piece, pipeline: Pipeline, settings: _Settings):
+    """Fix one piece of ``job`` into its piece files (in a worker)."""
+    from mtfix.pieces import fix_piece
+
+    return fix_piece(piece, pipeline, *piece_paths(settings, job, piece.index))
+
+
+def _run_piece_in_worker(job: Job, piece, settings: _Settings):
+    assert _WORKER_PIPELINE is not None
+    return run_piece(job, piece, _WORKER_PIPELINE, settings)
+
+
+def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, cores: int,
+                   on_file: Callable[[FileResult], None] | None) -> Iterator[FileResult]:
+    """Reports of ``found`` in input order: a large text file's pieces are shared by ``cores``
+    workers (:func:`_run_split`), the other files go to the worker pool as usual."""
+    pending: list[Job] = []
+    large = set(jobs_to_split(found, settings, cores))
+
+    def flush() -> Iterator[FileResult]:
+        workers = min(cores, len(pending))
+        runs = (run_job(job, pipeline, settings) for job in pending) if workers <= 1 \
+            else _run_in_pool(pending, pipeline, settings, workers)
+        yield from runs
+        pending.clear()
+
+    for job in found:
+        done = finished_report(job, settings) if job in large else None
+        plan = None if done is not None or job not in large else plan_job(job, settings, cores)
+        if plan is None:
+            pending.append(job)
+            continue
+        reports = list(flush())
+        reports.append(_run_split(job, plan, pipeline, settings, cores))
+        for report in reports:
+            if on_file is not None:
+                on_file(report)
+            yield report
+    for report in flush():
+        if on_file is not None:
+            on_file(report)
+        yield report
+
+
+def finished_report(job: Job, settings: _Settings) -> FileResult | None:
+    """With ``resume``, the report of a file an earlier run finished (else None)."""
+    if not settings.resume:
+        return None
+    key = _job_key(job)
+    parts = Path(settings.parts)
+    return _finished(job, settings, parts / f"{key}.json", parts / f"{key}.jsonl")
+
+
+def _run_split(job: Job, plan, pipeline: Pipeline, settings: _Settings,
+               workers: int) -> FileResult:
+    """Fix ``job``'s pieces in ``workers`` worker processes and join them. A worker that
+    dies fails this file (rerun with --resume), as it would fail a file fixed whole."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    with contextlib.suppress(OSError):
+        (Path(settings.parts) / f"{_job_key(job)}.json").unlink()
+    try:
+        with _worker_pool(min(workers, len(plan.pieces)), pipeline) as pool:
+            futures = [pool.submit(_run_piece_in_worker, job, piece, settings)
+                       for piece in plan.pieces]
+            results = [future.result() for future in futures]
+    except BrokenProcessPool:
+        return FileResult(job.doc, None, error=(
+            f"worker process died (killed? out of memory?) while fixing {job.doc}; rerun "
+            "with --resume"))
+    except OSError as exc:
+        return FileResult(job.doc, None, error=_write_error(job, exc))
+    except Exception as exc:  # one file must not stop the batch; say it is our bug
+        return FileResult(job.doc, None, error=f"{job.doc}: internal error ({type(exc).__name__}: "
+                          f"{exc}); please report this as an mtfix bug")
+    return join_pieces(job, settings, plan, results)
 
 
 # -- symbolic links ------------------------------------------------------------------------------

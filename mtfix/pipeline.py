@@ -418,16 +418,16 @@ class Pipeline:
 
     def iter_fix(self, chunks: Iterable[str], *, doc: str, base: str,
                  protect: ProtectFn | None = None, format: str | None = None,
-                 traits: frozenset[str] | None = None,
+                 traits: frozenset[str] | None = None, offset: int = 0, line: int = 1,
                  ) -> Iterator[tuple[str, list[Change]]]:
         """Fix a document given as consecutive chunks (for streaming large files).
 
         ``protect`` gives the spans of each chunk no pass may touch (markdown code, say).
         ``traits``: the document's traits; ``None``: decided from the first chunk (about
         1 MiB, :data:`mtfix.doctraits.SAMPLE`), so a streamed file and the same text fixed
-        whole get the same."""
-        offset = 0
-        line = 1
+        whole get the same. ``offset`` and ``line``: where the first chunk starts in the
+        document (a piece of a file fixed apart from the rest, :mod:`mtfix.pieces`, which
+        then gives the document's ``traits``)."""
         for chunk in chunks:
             if traits is None and self.wants_traits:
                 traits = document_traits(chunk)

@@ -44,9 +44,14 @@ class Suppressions:
     goes on into the next chunk. ``markdown=True``: only HTML comments count (``#`` starts a
     heading there)."""
 
-    def __init__(self, *, markdown: bool = False) -> None:
+    def __init__(self, *, markdown: bool = False, off: bool = False) -> None:
         self._pattern = _HTML_RE if markdown else _ANY_RE
-        self._off = False
+        self._off = off  # (True: the first chunk starts inside an ``off`` block)
+
+    @property
+    def off(self) -> bool:
+        """Whether the next chunk starts inside an ``off`` block."""
+        return self._off
 
     def __call__(self, chunk: str) -> list[Span]:
         if not self._off and "mtfix:" not in chunk:

@@ -207,8 +207,9 @@ def test_hooks_cover_the_formats_a_hook_can_run():
     for hook in HOOKS:
         pattern = re.compile(hook["files"])
         for suffix, name in SUFFIX_FORMATS.items():
-            # JSON Lines needs --field, which a hook cannot guess
-            assert bool(pattern.search(f"x{suffix}")) == (name != "jsonl"), suffix
+            # JSON Lines and Parquet need --field, which a hook cannot guess
+            assert bool(pattern.search(f"x{suffix}")) == (name not in ("jsonl", "parquet")), \
+                suffix
 
 
 def _local_config() -> str:

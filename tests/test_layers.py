@@ -24,13 +24,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("mtfix.formats",),
     ("mtfix.config",),
     ("mtfix.api",),
-    ("mtfix.batch",),
+    ("mtfix.batch", "mtfix.pieces"),
     ("mtfix.check",),
     ("mtfix.review",),
     ("mtfix.report",),
     ("mtfix.review.interactive",),
     ("mtfix.glossary_tools",),
     ("mtfix.rewrite",),
+    ("mtfix.engines", "mtfix.ray"),  # where a run's files are fixed: here, or on a Ray cluster
     ("mtfix.cli", "mtfix.__main__"),
     ("mtfix",),  # the package itself re-exports the API
 ]

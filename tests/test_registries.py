@@ -151,7 +151,7 @@ def test_a_new_format_is_one_module(extra_module, monkeypatch, tmp_path):
 
 
 def test_format_registry_is_consistent():
-    assert FORMATS == ("text", "md", "lines", "jsonl", "po", "xliff", "tmx")
+    assert FORMATS == ("text", "md", "lines", "jsonl", "parquet", "po", "xliff", "tmx")
     for name, spec in SPECS.items():
         assert spec.name == name and callable(spec.fix) and spec.description
         assert all(SUFFIX_FORMATS[suffix] == name for suffix in spec.suffixes)

@@ -65,9 +65,16 @@ def fix_cmd(
         "lines (one segment per line, line count kept); an unknown name lists them all.")
     ] = "auto",
     field: Annotated[list[str] | None, typer.Option(
-        "--field", help="JSON Lines: a text field to fix (a.b for nested); repeatable.")] = None,
+        "--field", help="JSON Lines (a.b for nested) and Parquet: a text field to fix; repeatable.")] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes [default: number of cores].",
+        show_default=False)] = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="Where the files are fixed: local (worker processes here) or ray "
+        "(a Ray cluster; pip install \"mtfix[ray]\"). Same outputs and change log.")] = "local",
+    address: Annotated[str | None, typer.Option(
+        "--address", help="With --engine ray: the cluster (auto, ray://HOST:PORT) [default: "
+        "start one here]; every node must see the files at the same paths.",
         show_default=False)] = None,
     resume: Annotated[bool, typer.Option(
         "--resume", help="Skip files an interrupted run with the same settings finished.")] = False,
@@ -175,8 +182,8 @@ def fix_cmd(
 
     if file_format != "auto" and file_format not in FORMATS:
         raise fail_usage(f"--format {file_format}: choose auto, {', '.join(FORMATS)}")
-    if file_format == "jsonl" and not field:
-        raise fail_usage("--format jsonl needs --field NAME (the text field to fix)")
+    if file_format in ("jsonl", "parquet") and not field:
+        raise fail_usage(f"--format {file_format} needs --field NAME (the text field to fix)")
     if source_file is not None:
         file_format = _format_with_source(inputs, file_format, source_file)
     batch_options = {"format": file_format, "jobs": jobs, "resume": resume, "options":
@@ -186,6 +193,7 @@ def fix_cmd(
                      "also_writes": {"--report": report_path} if report_path else None,
                      "skip": config.ignore_filter(), "format_of": config.format_for,
                      "force_exclude": force_exclude}
+    batch_options["runner"] = _engine_runner(engine, address, quiet, model or model_url)
     extra_passes = []
     if model or model_url:
         from mtfix.cli.model import ModelOptionError, model_pass_from_options
@@ -351,6 +359,20 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def _engine_runner(engine: str, address: str | None, quiet: bool, model: str | None):
+    """The runner of ``--engine`` (None: the local worker pool); usage errors say why not."""
+    from mtfix.engines import EngineUnavailable, engine_runner
+
+    if engine != "local" and model:
+        raise fail_usage(f"--engine {engine} does not run the model pass on files yet; run "
+                         "--model with --engine local, or use mtfix.ray.fix_dataset(..., "
+                         "model=...) (docs/guide/scale.md)")
+    try:
+        return engine_runner(engine, address=address, quiet=quiet)
+    except (ValueError, EngineUnavailable) as exc:
+        raise fail_usage(f"--engine: {exc}") from None
 
 
 def _format_with_source(inputs: list[str], file_format: str, source_file: str) -> str:

@@ -51,7 +51,7 @@ def _import_format_modules() -> dict[str, FormatSpec]:
     for module in pkgutil.iter_modules(__path__):
         if module.name not in _NOT_FORMATS and not module.name.startswith("_"):
             importlib.import_module(f"{__name__}.{module.name}")
-    order = {name: i for i, name in enumerate(("text", "md", "lines", "jsonl", "po", "xliff",
+    order = {name: i for i, name in enumerate(("text", "md", "lines", "jsonl", "parquet", "po", "xliff",
                                                "tmx"))}  # the order help texts list them in
     return dict(sorted(REGISTRY.items(), key=lambda item: (order.get(item[0], len(order)),
                                                            item[0])))

@@ -338,9 +338,14 @@ def _original_text(original: str | Path) -> str:
     """The original's text, for finding its change records. An XLIFF or TMX file may be in
     UTF-16 (its format reads any encoding its XML declaration names), so it is decoded the way
     its byte order mark and declaration say; any other file is read as UTF-8."""
-    from mtfix.fileio import read_bytes, read_text
+    from mtfix.fileio import iter_blocks, read_bytes, read_text
     from mtfix.formats import detect_format
 
+    if detect_format(original) == "parquet":
+        # binary: its records are found by name (they all have a segment); only check that
+        # it can be read, with the usual message naming it
+        next(iter_blocks(original), b"")
+        return ""
     if detect_format(original) in ("xliff", "tmx"):
         from mtfix.formats.xmlsplice import decode_xml
 

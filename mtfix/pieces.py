@@ -1,0 +1,156 @@
+"""One large plain-text file cut into pieces that workers fix in parallel, with exactly the
+output and change records of fixing it whole.
+
+A text file is fixed chunk by chunk (:func:`mtfix.chunking.stream_chunks`), each chunk on its
+own with document-level offsets and line numbers (:meth:`mtfix.pipeline.Pipeline.iter_fix`), so
+the chunks can be fixed anywhere, in any order, as long as each is the same chunk and knows
+where it starts. :func:`plan_pieces` reads the file once, finds the chunks exactly where a
+streamed run cuts, and groups consecutive chunks into pieces (byte range, first offset, first
+line, the chunks' lengths); :func:`fix_piece` fixes one piece into an output piece and a change
+log piece; the caller concatenates the pieces in order (:mod:`mtfix.batch`, the Ray engine).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from mtfix.changelog import write_change_log
+from mtfix.chunking import LongLineError, stream_chunks
+from mtfix.doctraits import document_traits
+from mtfix.fileio import InputError, iter_blocks, iter_decoded
+from mtfix.pipeline import Pipeline
+from mtfix.suppress import Suppressions
+
+#: A file is split only when it holds at least this many chunks: below that the work of
+#: planning and joining pieces is not won back.
+MIN_CHUNKS = 4
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Consecutive chunks of a file: bytes ``start:end``, first code point ``offset`` of the
+    document, first line ``line``, and each chunk's length in code points."""
+
+    path: str
+    index: int
+    start: int
+    end: int
+    offset: int
+    line: int
+    chunks: tuple[int, ...]
+    base: str  # the whole file's hash prefix (every record's ``base``)
+    doc: str  # the input as the user gave it (every record's ``doc``)
+    #: the document's traits, from its first chunk, as a run over the whole file decides them
+    traits: frozenset[str] = frozenset()
+    #: whether the piece starts inside an inline ``mtfix: off`` block of an earlier piece
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    pieces: tuple[Piece, ...]
+    input_hash: str  # sha256 of the file (as :func:`mtfix.fileio.file_hash`)
+
+
+@dataclass(frozen=True)
+class PieceResult:
+    index: int
+    applied: tuple[tuple[str, int], ...]
+    flags: int
+    memory_suppressed: int = 0
+    memory_applied: int = 0
+
+
+def plan_pieces(path: str | Path, pieces: int, chunk_size: int, doc: str | None = None
+                ) -> Plan | None:
+    """Cut the UTF-8 text file ``path`` into about ``pieces`` pieces of whole chunks, or None
+    when it is not worth it (fewer than :data:`MIN_CHUNKS` chunks) or the file has a problem:
+    then it is fixed whole, and reports its problem exactly as it always does."""
+    digest = hashlib.sha256()
+
+    def blocks():
+        for data in iter_blocks(path):
+            digest.update(data)
+            yield data
+
+    chunks: list[tuple[int, int, int]] = []  # (bytes, code points, newlines)
+    # Each chunk's inline-suppression state at its start (an ``off`` block goes on across
+    # chunks), and the document's traits from its first chunk: what a whole-file run carries.
+    suppressions = Suppressions()
+    off_at: list[bool] = []
+    traits = frozenset[str]()
+    try:
+        for chunk in stream_chunks(iter_decoded(blocks(), str(path)), chunk_size):
+            if not chunks:
+                traits = document_traits(chunk)
+            off_at.append(suppressions.off)
+            suppressions(chunk)
+            chunks.append((len(chunk.encode("utf-8", "surrogatepass")), len(chunk),
+                           chunk.count("\n")))
+    except (InputError, LongLineError, OSError):
+        return None
+    if len(chunks) < MIN_CHUNKS:
+        return None
+    input_hash = digest.hexdigest()
+    total = sum(size for size, _, _ in chunks)
+    target = max(1, total // max(1, pieces))
+    found: list[Piece] = []
+    group: list[tuple[int, int, int]] = []
+    start = offset = 0
+    line = 1
+
+    def close() -> None:
+        nonlocal start, offset, line
+        size = sum(b for b, _, _ in group)
+        first = sum(len(p.chunks) for p in found)
+        found.append(Piece(str(path), len(found), start, start + size, offset, line,
+                           tuple(n for _, n, _ in group), input_hash[:16], doc or str(path),
+                           traits, off_at[first]))
+        start += size
+        offset += sum(n for _, n, _ in group)
+        line += sum(nl for _, _, nl in group)
+        group.clear()
+
+    for chunk in chunks:
+        group.append(chunk)
+        if sum(b for b, _, _ in group) >= target:
+            close()
+    if group:
+        close()
+    return Plan(tuple(found), input_hash)
+
+
+def fix_piece(piece: Piece, pipeline: Pipeline, output: str | Path, records: str | Path
+              ) -> PieceResult:
+    """Fix ``piece`` into ``output`` (its fixed text, UTF-8) and ``records`` (its change
+    records, change-log lines); both are plain files the caller joins and removes."""
+    with open(piece.path, "rb") as stream:
+        stream.seek(piece.start)
+        text = stream.read(piece.end - piece.start).decode("utf-8")
+    chunks, pos = [], 0
+    for length in piece.chunks:
+        chunks.append(text[pos:pos + length])
+        pos += length
+    applied: Counter[str] = Counter()
+    flags = 0
+    memory_before = Counter(pipeline.memory_counts)
+    with open(output, "w", encoding="utf-8", newline="") as out, \
+            open(records, "w", encoding="utf-8", newline="") as log:
+        for fixed, changes in pipeline.iter_fix(chunks, doc=piece.doc, base=piece.base,
+                                                format="text", offset=piece.offset,
+                                                line=piece.line, traits=piece.traits,
+                                                protect=Suppressions(off=piece.suppressed)):
+            out.write(fixed)
+            write_change_log(changes, log)
+            for change in changes:
+                if change.is_flag:
+                    flags += 1
+                else:
+                    applied[change.pass_] += 1
+    memory = Counter(pipeline.memory_counts)
+    memory.subtract(memory_before)
+    return PieceResult(piece.index, tuple(sorted(applied.items())), flags,
+                       memory["suppressed"], memory["applied"])

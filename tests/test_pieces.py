@@ -1,0 +1,148 @@
+"""One large text file cut into pieces (mtfix/pieces.py): the pieces fixed apart and joined
+give exactly the output and change records of the file fixed whole, and ``--jobs 2`` on one
+file writes what ``--jobs 1`` writes."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mtfix.api import build_pipeline
+from mtfix.batch import fix_paths
+from mtfix.changelog import write_change_log
+from mtfix.formats import FormatOptions
+from mtfix.pieces import MIN_CHUNKS, fix_piece, plan_pieces
+
+PIPELINE = build_pipeline()
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "anhui-police-meeting-2024.txt"
+LINES = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def _corpus(seed: int, lines: int) -> str:
+    rng = random.Random(seed)
+    return "".join(rng.choice(LINES) + ("\n" if rng.random() < 0.2 else "") for _ in range(lines))
+
+
+def _whole(path: Path, chunk_size: int) -> tuple[str, str]:
+    from mtfix.formats import fix_document
+
+    log = io.StringIO()
+    out = path.with_suffix(".whole")
+    write_change_log(fix_document(path, out, pipeline=PIPELINE, doc="doc.txt",
+                                  options=FormatOptions(chunk_size=chunk_size)), log)
+    return out.read_text(encoding="utf-8"), log.getvalue()
+
+
+def _in_pieces(path: Path, chunk_size: int, pieces: int) -> tuple[str, str] | None:
+    plan = plan_pieces(path, pieces, chunk_size, doc="doc.txt")
+    if plan is None:
+        return None
+    text, log = [], []
+    for piece in plan.pieces:
+        out, records = path.with_suffix(f".p{piece.index}"), path.with_suffix(f".r{piece.index}")
+        fix_piece(piece, PIPELINE, out, records)
+        text.append(out.read_text(encoding="utf-8"))
+        log.append(records.read_text(encoding="utf-8"))
+    return "".join(text), "".join(log)
+
+
+def test_pieces_joined_equal_the_file_fixed_whole(tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text(_corpus(1, 400) + "Unicode: café — 合肥 .\n", encoding="utf-8")
+    joined = _in_pieces(path, 2000, 5)
+    assert joined is not None
+    assert joined == _whole(path, 2000)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), lines=st.integers(1, 200), pieces=st.integers(1, 7),
+       chunk_size=st.sampled_from([300, 1000, 4000]))
+def test_any_cut_into_pieces_gives_the_whole_file_result(tmp_path_factory, seed, lines, pieces,
+                                                         chunk_size) -> None:
+    path = tmp_path_factory.mktemp("pieces") / "doc.txt"
+    path.write_text(_corpus(seed, lines), encoding="utf-8")
+    joined = _in_pieces(path, chunk_size, pieces)
+    if joined is not None:
+        assert joined == _whole(path, chunk_size)
+
+
+def test_a_small_file_or_a_broken_one_is_fixed_whole(tmp_path: Path) -> None:
+    small = tmp_path / "small.txt"
+    small.write_text("The Anti smuggling Bureau met .\n", encoding="utf-8")
+    assert plan_pieces(small, 4, 1000) is None
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(_corpus(2, 300).encode() + b"\xff\xfe bad\n")
+    assert plan_pieces(broken, 4, 1000) is None  # the whole-file run reports the error
+
+
+def test_jobs_2_on_one_large_file_writes_what_jobs_1_writes(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(_corpus(3, 1500), encoding="utf-8")
+    small = tmp_path / "b.txt"
+    small.write_text("The Anti smuggling Bureau met .\n", encoding="utf-8")
+    options = FormatOptions(chunk_size=4000)
+    assert big.stat().st_size >= MIN_CHUNKS * options.chunk_size
+    runs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        result = fix_paths([str(big), str(small)], pipeline=PIPELINE, output_dir=str(out),
+                           jobs=jobs, options=options)
+        assert not result.failed
+        runs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*"))
+                      if p.is_file()}
+        assert not (out / ".changes.jsonl.parts").exists()
+    assert runs[1] == runs[2]
+    assert runs[1][Path("big.txt")] != big.read_bytes()  # something was fixed
+
+
+def test_a_split_file_is_resumed_from_its_manifest(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(_corpus(4, 800), encoding="utf-8")
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"not UTF-8 \xff\n")  # fails, so the parts stay for --resume
+    options = FormatOptions(chunk_size=2000)
+    out = tmp_path / "out"
+    first = fix_paths([str(big), str(broken)], pipeline=PIPELINE, output_dir=str(out), jobs=2,
+                      options=options)
+    assert [r.ok for r in first.results] == [True, False]
+    log = (out / "changes.jsonl").read_bytes()
+    again = fix_paths([str(big), str(broken)], pipeline=PIPELINE, output_dir=str(out), jobs=2,
+                      options=options, resume=True)
+    assert [r.resumed for r in again.results] == [True, False]
+    assert (out / "changes.jsonl").read_bytes() == log
+
+
+def test_only_files_larger_than_a_workers_share_are_split(tmp_path: Path) -> None:
+    from mtfix.batch import _Settings, discover, jobs_to_split
+
+    text = _corpus(5, 300)
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    settings = _Settings("auto", FormatOptions(chunk_size=1000), False, True, False,
+                         str(tmp_path / "parts"), "")
+    jobs, _ = discover([str(tmp_path)], str(tmp_path / "out"))
+    assert jobs_to_split(jobs, settings, 2) == []  # three equal files keep two workers busy
+    assert len(jobs_to_split(jobs, settings, 4)) == 3  # four workers: each file is cut
+    (tmp_path / "big.txt").write_text(text * 4, encoding="utf-8")
+    jobs, _ = discover([str(tmp_path)], str(tmp_path / "out"))
+    assert [job.input.name for job in jobs_to_split(jobs, settings, 2)] == ["big.txt"]
+
+
+def test_pieces_keep_the_document_traits_and_an_open_suppression(tmp_path: Path) -> None:
+    # China markers only at the head: a scoped entry deep in the file fires in the whole-file
+    # run, so it must in a piece too; and an `mtfix: off` block opened in one piece goes on
+    # in the next.
+    head = "Xinhua, Beijing: the CPC Central Committee and the State Council met in Anhui.\n" * 30
+    body = ("The meeting was held .  It went well , the officials said .\n" * 60
+            + "# mtfix: off\n" + "It was said , and done .\n" * 200 + "# mtfix: on\n"
+            + "the local party committee met .\n" * 60)
+    path = tmp_path / "doc.txt"
+    path.write_text(head + body, encoding="utf-8")
+    joined = _in_pieces(path, 1500, 6)
+    assert joined is not None
+    assert joined == _whole(path, 1500)
+    assert "It was said , and done ." in joined[0]  # the suppressed block stayed as it was
