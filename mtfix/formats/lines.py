@@ -114,6 +114,7 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                 fixed, changes = finish_line(line, results)
                 out.write(fixed)
                 yield from changes
+            _check_source_ended(sources, options.source, source, count)
     else:
         # no batching pass: screen batches of lines, fix only those a pass would edit
         with atomic_writer(target) as out:
@@ -140,8 +141,14 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                     yield from changes
                 if error is not None:
                     raise error
-    if options.source is not None and next(sources) is not _ENDED:
-        raise _misaligned(options.source, source, f"more lines than the {count} of")
+            _check_source_ended(sources, options.source, source, count)
+
+
+def _check_source_ended(sources: Iterator, source_file, path: Path, count: int) -> None:
+    """Inside the output's atomic writer: a source file with lines left over is an error, and
+    the output is not written."""
+    if source_file is not None and next(sources) is not _ENDED:
+        raise _misaligned(source_file, path, f"more lines than the {count} of")
 
 
 def _batches(lines: Iterator[str]) -> Iterator[tuple[list[str], Exception | None]]:
