@@ -165,5 +165,5 @@ def test_stray_punctuation_leaves_emphasis_and_emoticons(text):
 
 def test_stray_punctuation_still_cuts_a_full_stop_after_one_mark():
     text = "Bag on your head and that's it!."
-    assert apply_edits(text, RulesPass(only=["stray_punctuation"]).find_edits(text)) == \
-        "Bag on your head and that's it!"
+    found = RulesPass(only=["stray_punctuation"]).find_edits(text, traits=frozenset({"china"}))
+    assert apply_edits(text, found) == "Bag on your head and that's it!"

@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 
 from mtfix.api import build_pipeline
 from mtfix.change import apply_changes, apply_edits
+from mtfix.doctraits import document_traits
 from mtfix.passes.rules import RulesPass
 
 DATA = Path(__file__).parent / "data"
 ZH_RULES = ["cjk", "fullwidth", "tokenized", "stray_punctuation", "news_furniture"]
+#: a Chinese->English document's traits (stray_punctuation applies only there)
+CHINA = frozenset({"china"})
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -24,12 +27,20 @@ def _rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in lines if line and not line.startswith("#")]
 
 
-def edits(text: str, rule: str | None = None):
-    return RulesPass(only=[rule] if rule else None).find_edits(text)
+def edits(text: str, rule: str | None = None, traits: frozenset[str] | None = None):
+    return RulesPass(only=[rule] if rule else None).find_edits(text, traits=traits)
 
 
-def fix(text: str, rule: str | None = None) -> str:
-    return apply_edits(text, [e for e in edits(text, rule) if not e.flag])
+def fix(text: str, rule: str | None = None, traits: frozenset[str] | None = None) -> str:
+    return apply_edits(text, [e for e in edits(text, rule, traits) if not e.flag])
+
+
+def _row_traits(row_id: str, mt: str) -> frozenset[str] | None:
+    """The traits of the document a real row comes from: WMT22 zh-en and MQM TED zh-en are
+    Chinese->English (``china``, with whatever else the line shows); other rows: the line's."""
+    if row_id.startswith(("wmt22 ", "mqm-ted ")):
+        return document_traits(mt) | CHINA
+    return None
 
 
 def flagged(text: str, rule: str) -> list[str]:
@@ -38,9 +49,11 @@ def flagged(text: str, rule: str) -> list[str]:
 
 @pytest.mark.parametrize("row", _rows("zhen_rules_must_change.tsv"), ids=lambda r: r[0])
 def test_real_mt_is_changed(row):
-    _source, rule, mt, expected = row
-    assert fix(mt, rule) == expected
-    assert fix(fix(mt)) == fix(mt)  # every rule together: a second run changes nothing
+    source, rule, mt, expected = row
+    traits = _row_traits(source, mt)
+    assert fix(mt, rule, traits) == expected
+    once = fix(mt, traits=traits)
+    assert fix(once, traits=traits) == once  # every rule together: a second run changes nothing
 
 
 @pytest.mark.parametrize("row", _rows("zhen_rules_must_flag.tsv"), ids=lambda r: r[0])
@@ -176,8 +189,9 @@ def test_tokenized_flags_other_spaced_hyphens_on_tokenized_lines():
     ("clean,    , build", "clean, build"),  # (blanks of any length between the marks)
 ])
 def test_stray_punctuation_is_cut_to_one_mark(text, expected):
-    assert fix(text, "stray_punctuation") == expected
-    assert fix(fix(text)) == fix(text)
+    assert fix(text, "stray_punctuation", CHINA) == expected
+    once = fix(text, traits=CHINA)
+    assert fix(once, traits=CHINA) == once
 
 
 @pytest.mark.parametrize(("text", "proposal"), [
@@ -197,6 +211,54 @@ def test_stray_punctuation_flags_where_unsure(text, proposal):
 ])
 def test_stray_punctuation_leaves_ellipses_abbreviations_and_emphasis(text):
     assert edits(text, "stray_punctuation") == []
+
+
+# Outside a China document the doubled marks are often the source's ("fudge!." in ru-en,
+# "etc.." in ACCEPT) and post-editors keep them: the same runs are flagged, fix proposed.
+_OUTSIDE_CHINA = [
+    ("the agency. .", ". .", "."),
+    ("clean,, build", ",,", ","),
+    ("Really?.", "?.", "?"),
+    ("walls, etc..", "..", "."),
+    ("Bag on your head and that's it!.", "!.", "!"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "proposal"), _OUTSIDE_CHINA)
+def test_stray_punctuation_only_flags_outside_a_china_document(text, span, proposal):
+    found = edits(text, "stray_punctuation", frozenset())
+    assert len(found) == 1 and found[0].flag
+    assert text[found[0].start:found[0].end] == span
+    assert found[0].after == proposal  # the fix is there, as a proposal
+    assert "outside Chinese-English text" in found[0].note  # ... saying why it is not applied
+    assert fix(text, "stray_punctuation", frozenset()) == text
+    assert fix(text, traits=frozenset()) == fix(fix(text, traits=frozenset()), traits=frozenset())
+
+
+def test_stray_punctuation_outside_china_flags_through_the_pipeline():
+    text = "He shouted: fudge!. Then he left, etc.."
+    result = build_pipeline().fix_text(text)
+    assert not [c for c in result.applied if c.rule == "stray_punctuation"]
+    flags = [c for c in result.flags if c.rule == "stray_punctuation"]
+    assert [c.before for c in flags] == ["!.", ".."]
+    assert [c.proposal for c in flags] == ["!", "."]
+    assert all("post-editors keep" in c.note for c in flags)
+
+
+_CHINA_DOC = ("Xinhua reported from Beijing that the CPC Central Committee met on Monday. . "
+              "The State Council approved the plan,, and the meeting ended.\n"
+              "Officials in Shanghai said the work would go on as follows:.\n")
+_CHINA_FIXED = ("Xinhua reported from Beijing that the CPC Central Committee met on Monday. "
+                "The State Council approved the plan, and the meeting ended.\n"
+                "Officials in Shanghai said the work would go on as follows:\n")
+
+
+def test_stray_punctuation_applies_in_a_china_document():
+    pipeline = build_pipeline()
+    result = pipeline.fix_text(_CHINA_DOC)
+    assert result.text == _CHINA_FIXED
+    assert [c.rule for c in result.applied] == ["stray_punctuation"] * 3
+    assert pipeline.fix_text(result.text).changes == ()  # a second run changes nothing
 
 
 # --- news_furniture -------------------------------------------------------------------------

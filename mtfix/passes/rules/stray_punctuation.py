@@ -20,6 +20,12 @@ abbreviation before a comma ("etc.,",
 between digits ("1.,2"). The space before the kept mark goes too ("word ,, next" ->
 "word, next"), as the spacing rule would delete it.
 
+Applied only in a document about China (the document trait ``china``: Chinese news and
+official text, or a Chinese source file), where the doubled mark is the source's full stop or
+comma kept beside MT's own. Elsewhere the same runs are flagged with the fix proposed: in
+other MT (Russian "! ." becoming "!.", French "etc.." kept from the source) post-editors
+keep the source's marks, so the change is not sure.
+
 Measured on the 12 WMT22 zh-en system outputs (see ``docs/guide/rules.md``).
 """
 
@@ -129,9 +135,12 @@ class StrayPunctuationRule(BaseRule):
     scope = "inline"
     line_local = True
     order = 44
+    wants_traits = True
 
-    def find(self, text: str, guard: SpanGuard) -> list[Edit]:
+    def find(self, text: str, guard: SpanGuard, traits: frozenset[str] = frozenset()
+             ) -> list[Edit]:
         edits: list[Edit] = []
+        sure_here = "china" in traits
         pos = 0
         for at in _pair_starts(text):
             if at < pos:
@@ -145,6 +154,10 @@ class StrayPunctuationRule(BaseRule):
             pos = run.end()
             edit = self._edit(text, run.start(), run.end())
             if edit is not None:
+                if not sure_here and not edit.flag:
+                    edit = Edit(edit.start, edit.end, edit.after, edit.rule,
+                                f"{edit.note}; {_NOT_CHINA}" if edit.note else _NOT_CHINA,
+                                flag=True)
                 edits.append(edit)
         return keep_clear(edits, guard)
 
@@ -168,6 +181,10 @@ class StrayPunctuationRule(BaseRule):
         if blank and _SPACE_OK_RE.search(before[:-blank]):
             start -= blank
         return Edit(start, end, verdict.keep, self.id, verdict.why, flag=not verdict.sure)
+
+
+_NOT_CHINA = ("not applied outside Chinese-English text: the doubled mark may be the source's, "
+              "which post-editors keep")
 
 
 _MARK_TABLE = np.zeros(128, dtype=bool)
