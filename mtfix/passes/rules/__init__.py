@@ -248,8 +248,9 @@ class RulesPass(BasePass):
         :meth:`mtfix.passes.base.BasePass.screen`), else None."""
         if not all(getattr(rule, "line_local", False) for rule in self.rules):
             return None
-        # No traits: a trait only ever stops a rule (see ``wants_traits``), so the screen
-        # finds every edit any document could get, and never calls a line quiet wrongly.
+        # No traits: a trait only stops a rule's edits or makes its flags changes at the same
+        # places (see ``wants_traits``), so the screen touches every line any document's run
+        # would edit, and never calls a line quiet wrongly.
         return [(e.start, e.end) for e in self.find_edits(text, traits=frozenset())]
 
 

@@ -18,7 +18,9 @@ A rule is one module in ``mtfix/passes/rules/`` holding one class decorated with
   in one call (:meth:`~mtfix.passes.rules.RulesPass.screen`); left False, every segment is
   fixed on its own. ``tests/test_lines_screen.py`` checks the shipped rules that declare it;
 * ``wants_traits``: ``find`` also gets ``traits=`` (the document's traits, see
-  :mod:`mtfix.doctraits`), for a rule whose right answer depends on the whole document;
+  :mod:`mtfix.doctraits`), for a rule whose right answer depends on the whole document. A
+  trait may only stop an edit or turn a flag into a change at the same place (never add an
+  edit elsewhere): the lines screen runs rules with no traits;
 
 and ``find(text, guard) -> list[Edit]``. A rule that is not sure emits a flag
 (``Edit(flag=True)``): reported, never applied. Adding a rule means adding its module, its tests
