@@ -8,7 +8,6 @@ made (or a flag, with ``--fail-on flag``), 2 usage error or a file that could no
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,7 +16,9 @@ from mtfix.cli.common import err, usage_error
 from mtfix.cli.decisions import MemoryPath, memory_for_run
 from mtfix.cli.settings import (
     ConfigOption,
+    DefaultGlossariesOption,
     ForceExcludeOption,
+    GlossaryOption,
     NoConfigOption,
     build_run_pipeline,
     run_config,
@@ -37,12 +38,8 @@ def check_cmd(
     diff: Annotated[bool, typer.Option(
         "--diff", help="Print what fix would change as a unified diff instead of the "
         "findings.")] = False,
-    glossary: Annotated[list[Path] | None, typer.Option(
-        "--glossary", "-g", help="Add a glossary file (.toml or .tsv); repeatable.")] = None,
-    default_glossaries: Annotated[bool | None, typer.Option(
-        "--default-glossaries/--no-default-glossaries", show_default=False,
-        help="Use the shipped glossaries [default: yes, or default_glossaries of the "
-             "configuration].")] = None,
+    glossary: GlossaryOption = None,
+    default_glossaries: DefaultGlossariesOption = None,
     rule: Annotated[list[str] | None, typer.Option(
         "--rule", help="Switch a rule on (ids: `mtfix rules`); repeatable.")] = None,
     no_rule: Annotated[list[str] | None, typer.Option(

@@ -87,3 +87,17 @@ class Typer(typer.Typer):
         kwargs.setdefault("cls", PlainHelpCommand)
         return super().command(*args, **kwargs)
 
+
+
+def read_log_or_exit(path: str, usage: Any, hint: str = "") -> list:
+    """The change records of the log ``path`` for a command; a missing or broken log is a usage
+    error (``usage``: the command's error maker) naming the file, ``hint`` saying what to do."""
+    from mtfix.changelog import read_change_log
+
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return list(read_change_log(stream, path))
+    except FileNotFoundError:
+        raise usage(f"{path}: no such change log{hint}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise usage(str(exc)) from None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mtfix.cli.common import EXIT_INPUT_FAILED, Typer, usage_error
+from mtfix.cli.common import EXIT_INPUT_FAILED, Typer, read_log_or_exit, usage_error
 from mtfix.cli.common import err as _err
 from mtfix.textutil import printable
 
@@ -137,7 +137,6 @@ def import_cmd(
 ) -> None:
     """Remember the decisions of a review (the originals are read for the words around each
     change: run from the folder the change log's paths are relative to)."""
-    from mtfix.changelog import read_change_log
     from mtfix.review import DecisionsError, read_decisions
 
     try:
@@ -147,13 +146,7 @@ def import_cmd(
     log = changes or chosen.change_log
     if not log:
         raise _usage(f"{decisions} does not name its change log; give it with --changes")
-    try:
-        with open(log, encoding="utf-8") as stream:
-            records = list(read_change_log(stream, log))
-    except FileNotFoundError:
-        raise _usage(f"{log}: no such change log; give it with --changes") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _usage(str(exc)) from None
+    records = read_log_or_exit(log, _usage, "; give it with --changes")
     known = {c.id for c in records}
     if chosen.decisions and not any(i in known for i in chosen.decisions):
         raise _usage(f"none of the decisions in {decisions} matches a change in {log}; give "

@@ -18,7 +18,9 @@ from mtfix.cli.common import err as _err
 from mtfix.cli.settings import (
     MODEL_PARAMS,
     ConfigOption,
+    DefaultGlossariesOption,
     ForceExcludeOption,
+    GlossaryOption,
     NoConfigOption,
     build_run_pipeline,
     from_config,
@@ -44,12 +46,8 @@ def fix_cmd(
         "--in-place", help="Replace the inputs (atomically; keeps NAME.orig).")] = False,
     no_backup: Annotated[bool, typer.Option(
         "--no-backup", help="With --in-place: do not keep NAME.orig.")] = False,
-    glossary: Annotated[list[Path] | None, typer.Option(
-        "--glossary", "-g", help="Add a glossary file (.toml or .tsv); repeatable.")] = None,
-    default_glossaries: Annotated[bool | None, typer.Option(
-        "--default-glossaries/--no-default-glossaries", show_default=False,
-        help="Use the shipped glossaries [default: yes, or default_glossaries of the "
-             "configuration].")] = None,
+    glossary: GlossaryOption = None,
+    default_glossaries: DefaultGlossariesOption = None,
     changes: Annotated[str | None, typer.Option(
         "--changes", help="Write the change log (JSON Lines) here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from mtfix.cli.common import EXIT_INPUT_FAILED
+from mtfix.cli.common import EXIT_INPUT_FAILED, read_log_or_exit
 from mtfix.cli.common import err as _err
 from mtfix.cli.common import usage_error as _usage
 from mtfix.cli.decisions import MemoryPath, record_applied, record_decisions
@@ -104,18 +104,11 @@ def apply_cmd(
     Accepting a flag that has a proposal applies the proposal. The decisions applied are
     remembered in the decisions store, so the next `mtfix fix` follows them.
     """
-    from mtfix.changelog import read_change_log
     from mtfix.review import DecisionsError, apply_to_paths, read_decisions
 
     if pending not in ("accept", "reject"):
         raise _usage(f"--pending must be accept or reject, not {pending!r}")
-    try:
-        with open(changes, encoding="utf-8") as stream:
-            records = list(read_change_log(stream, changes))
-    except FileNotFoundError:
-        raise _usage(f"{changes}: no such change log") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _usage(str(exc)) from None
+    records = read_log_or_exit(changes, _usage)
     try:
         chosen = read_decisions(decisions)
     except DecisionsError as exc:

@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from mtfix.glossary import Glossary
     from mtfix.pipeline import Pipeline
 
+GlossaryOption = Annotated[list[Path] | None, typer.Option(
+    "--glossary", "-g", help="Add a glossary file (.toml or .tsv); repeatable.")]
+DefaultGlossariesOption = Annotated[bool | None, typer.Option(
+    "--default-glossaries/--no-default-glossaries", show_default=False,
+    help="Use the shipped glossaries [default: yes, or default_glossaries of the "
+         "configuration].")]
 ConfigOption = Annotated[str | None, typer.Option(
     "--config", metavar="FILE", show_default=False,
     help="Use this configuration file (mtfix.toml, or pyproject.toml with [tool.mtfix]) "
