@@ -7,17 +7,22 @@ file: its document traits (``mtfix.doctraits``: e.g. slashes spaced throughout, 
 ``tokenized`` rule then leaves alone) are decided once from the whole set; ``--per-segment``
 takes each segment alone for the document instead. A changed segment is GOOD when the
 character edit distance to the post-edit goes down, BAD when it goes up, NEUTRAL otherwise;
-precision = good / (good + bad). Flags change nothing and are counted apart. Repetition
+precision = good / (good + bad). Flags change nothing and are counted apart. Every changed
+segment is also judged by reading: ``benchmarks/labels/post-edits/rules.tsv`` holds a verdict
+(right, harmless, wrong) and a one-line reason per changed segment, keyed on the data set, the
+line and the exact text before and after, so a change that differs from the one read is
+unlabelled again; ``--unlabelled FILE`` writes the changes no label covers, to read and append. Repetition
 recall: of the segments whose MT repeats a 1-8 word phrase in a row (found by an independent
 token-level detector) and whose post-edit does not, the share the repetition rule changed.
 
     python benchmarks/quality.py [--data ../shared/data] [--split dev|train] [--per-rule]
-                                 [--metric chars|ter] [--per-segment]
+                                 [--metric chars|ter] [--per-segment] [--unlabelled FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import html
 import re
 from collections import Counter
@@ -32,6 +37,8 @@ from mtfix.doctraits import document_traits
 from mtfix.passes.rules import RULE_TYPES, RulesPass
 
 PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
+LABELS = Path(__file__).resolve().parent / "labels" / "post-edits" / "rules.tsv"
+VERDICTS = ("right", "harmless", "wrong")
 _METRIC = {"name": "chars"}
 _PER_SEGMENT = {"on": False}
 
@@ -114,10 +121,13 @@ def traits_of(segments: list[tuple[str, str]]) -> frozenset[str] | None:
     return document_traits("\n".join(mt for mt, _pe in segments))
 
 
-def judge(rules: RulesPass, segments: list[tuple[str, str]]) -> Counter[str]:
+def judge(rules: RulesPass, segments: list[tuple[str, str]],
+          changed: list[tuple[int, str, str, str]] | None = None) -> Counter[str]:
+    """Count changed segments good/neutral/bad by distance; ``changed`` collects each one as
+    (line, mt, fixed, post-edit) for the reading labels."""
     counts: Counter[str] = Counter()
     traits = traits_of(segments)
-    for mt, pe in segments:
+    for line, (mt, pe) in enumerate(segments, 1):
         edits = rules.find_edits(mt, traits=traits)
         flags = [e for e in edits if e.flag]
         counts["flags"] += len(flags)
@@ -126,10 +136,73 @@ def judge(rules: RulesPass, segments: list[tuple[str, str]]) -> Counter[str]:
         if fixed == mt:
             continue
         counts["changed"] += 1
+        if changed is not None:
+            changed.append((line, mt, fixed, pe))
         before, after = distance(mt, pe), distance(fixed, pe)
         counts["good" if after < before else "bad" if after > before else "neutral"] += 1
     counts["segments"] = len(segments)
     return counts
+
+
+# -- reading labels ------------------------------------------------------------------------
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n"}.get(m[1], m[1]), text)
+
+
+def label_set(name: str, split: str) -> str:
+    """The set a label names: ``ne-en/dev``; ACCEPT has one MT file for both splits and two
+    post-edits of it, so one label ``accept-fren`` serves all four."""
+    return name.split("/")[0] if name.startswith("accept") else f"{name}/{split}"
+
+
+def read_labels(path: Path) -> dict[tuple[str, int, str, str], tuple[str, str]]:
+    """(set, line, before, after) -> (verdict, reason). A verdict outside right / harmless /
+    wrong stops the run naming the file and line."""
+    labels: dict[tuple[str, int, str, str], tuple[str, str]] = {}
+    if not path.exists():
+        return labels
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = [(n, row) for n, row in enumerate(
+            csv.reader(stream, delimiter="\t", quoting=csv.QUOTE_NONE), 1)
+            if row and not row[0].startswith("#")]
+    for number, row in rows[1:]:
+        if len(row) != 7:
+            raise SystemExit(f"{path}:{number}: expected 7 tab-separated columns (set, line, "
+                             f"before, after, post_edit, verdict, reason), got {len(row)}")
+        data_set, line, before, after, _pe, verdict, reason = row
+        if verdict not in VERDICTS:
+            raise SystemExit(f"{path}:{number}: verdict {verdict!r}; use one of "
+                             f"{', '.join(VERDICTS)}")
+        labels[data_set, int(line), _unescape(before), _unescape(after)] = (verdict, reason)
+    return labels
+
+
+def by_reading(changed: dict[tuple[str, int, str, str], str],
+               labels: dict[tuple[str, int, str, str], tuple[str, str]]) -> str:
+    """One line: the changed segments by their reading label."""
+    counts = Counter(labels[key][0] if key in labels else "unlabelled" for key in changed)
+    read = sum(counts[v] for v in VERDICTS)
+    ok = counts["right"] + counts["harmless"]
+    share = f"{ok / read:.3f}" if read else "n/a"
+    return (f"by reading: {len(changed)} changed segments: right {counts['right']}, harmless "
+            f"{counts['harmless']}, wrong {counts['wrong']}, unlabelled {counts['unlabelled']}; "
+            f"right or harmless {share} of those read")
+
+
+def write_unlabelled(path: Path, changed: dict[tuple[str, int, str, str], str],
+                     labels: dict[tuple[str, int, str, str], tuple[str, str]]) -> int:
+    """Append-ready rows (verdict and reason empty) for the changes no label covers."""
+    rows = [(key, pe) for key, pe in changed.items() if key not in labels]
+    with path.open("w", encoding="utf-8") as out:
+        out.write("set\tline\tbefore\tafter\tpost_edit\tverdict\treason\n")
+        for (data_set, line, before, after), pe in rows:
+            out.write("\t".join([data_set, str(line), _escape(before), _escape(after),
+                                  _escape(pe), "", ""]) + "\n")
+    return len(rows)
 
 
 def precision(c: Counter[str]) -> str:
@@ -156,16 +229,29 @@ def main() -> None:
                         help="good/bad by character edit distance (default) or by TER")
     parser.add_argument("--per-segment", action="store_true",
                         help="each segment its own document (no file-level traits)")
+    parser.add_argument("--unlabelled", type=Path,
+                        help="write the changed segments no reading label covers to this TSV")
     args = parser.parse_args()
     _METRIC["name"] = args.metric
     _PER_SEGMENT["on"] = args.per_segment
     sets = load(Path(args.data), args.split)
 
     every = RulesPass()
-    rows = {name: judge(every, segs) for name, segs in sets.items()}
+    labels = read_labels(LABELS)
+    changed: dict[tuple[str, int, str, str], str] = {}
+    rows = {}
+    for name, segs in sets.items():
+        collected: list[tuple[int, str, str, str]] = []
+        rows[name] = judge(every, segs, collected)
+        for line, mt, fixed, pe in collected:
+            changed.setdefault((label_set(name, args.split), line, mt, fixed), pe)
     rows["overall"] = sum(rows.values(), Counter())
     print(f"## All default rules ({args.split})\n")
     print(table(rows))
+    print(f"\n{by_reading(changed, labels)} ({LABELS.relative_to(LABELS.parents[2])})")
+    if args.unlabelled:
+        count = write_unlabelled(args.unlabelled, changed, labels)
+        print(f"{count} unlabelled changed segments written to {args.unlabelled}")
 
     repetition = RulesPass(only=["repetition"])
     rep: Counter[str] = Counter()
