@@ -312,6 +312,8 @@ class Pipeline:
                 extra["source"] = source
             if getattr(step, "wants_traits", False):
                 extra["traits"] = traits
+            if getattr(step, "wants_original", False):
+                extra["original"] = text
             if getattr(step, "batches", False):
                 found = yield _PassCall(step, step_number, current, guard_set, extra)
             else:

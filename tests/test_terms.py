@@ -53,6 +53,44 @@ id = "t.plan"
 find = ["five-year planning"]
 replace = "Five-Year Plan"
 source = ["plan"]
+
+[[entry]]
+id = "t.patient"
+find = ["new crown patient"]
+replace = "COVID-19 patient"
+source = ["新冠患者"]
+
+[[entry]]
+id = "t.epidemic"
+find = ["new crown epidemic"]
+replace = "COVID-19 epidemic"
+source = ["新冠疫情"]
+
+[[entry]]
+id = "t.pandemic"
+find = ["new crown pandemic"]
+replace = "COVID-19 pandemic"
+source = ["新冠疫情"]
+
+[[entry]]
+id = "t.um"
+find = ["University of Australia"]
+replace = "University of Macau"
+source = ["澳大"]
+source_not = ["澳大利亚"]
+accepted = ["UM"]
+
+[[entry]]
+id = "t.childrens-day"
+find = ['"Six One"']
+replace = "\\"Children's Day\\""
+source = ["六一儿童节"]
+
+[[entry]]
+id = "t.xinhuanet"
+find = ["Xinhua Net"]
+replace = "Xinhuanet"
+source = ["新华网"]
 '''
 
 
@@ -92,6 +130,55 @@ def test_a_deletion_entry_asks_for_nothing(terms):
 def test_the_approved_target_present_means_no_flag(terms):
     assert _flags(terms, "The level II inspector attended.", "二级巡视员出席。") == []
     assert _flags(terms, "Level  II\\nInspector".replace("\\n", "\n"), "二级巡视员") == []
+
+
+def test_the_target_counts_in_any_word_form_and_spacing(terms):
+    """A plural, a possessive, a hyphen or line break between the words: the term is there."""
+    assert _flags(terms, "Most COVID-19 patients recovered.", "多数新冠患者康复。") == []
+    assert _flags(terms, "The COVID 19 patient's family", "新冠患者家属") == []
+    assert _flags(terms, "The patients recovered.", "新冠患者康复。") == [
+        ("The patients recovered.", None, "t.patient")]
+
+
+def test_another_entry_of_the_same_source_term_satisfies_it(terms):
+    """新冠疫情 is "COVID-19 epidemic" in one entry, "COVID-19 pandemic" in another: either
+    rendering is the term, so neither entry flags the other's."""
+    assert _flags(terms, "The COVID-19 pandemic slowed trade.", "新冠疫情拖累贸易。") == []
+    assert _flags(terms, "The COVID-19 epidemic slowed trade.", "新冠疫情拖累贸易。") == []
+
+
+def test_accepted_renderings_and_source_not_words(terms):
+    assert _flags(terms, "UM awarded seven degrees.", "澳大颁授七个学位。") == []
+    text = "Australia awarded seven degrees."
+    assert _flags(terms, text, "澳大利亚颁授七个学位。") == []  # 澳大 inside 澳大利亚
+    assert _flags(terms, text, "澳大颁授七个学位。") == [(text, None, "t.um")]
+
+
+def test_quotes_around_a_target_are_typography(terms):
+    assert _flags(terms, "On Children's Day the park opens.", "六一儿童节公园开放。") == []
+
+
+def test_a_target_a_pass_deleted_on_purpose_is_not_asked_for(terms):
+    """The news-furniture rule cuts " - Xinhuanet" from a headline: the translation had the
+    term, so the check does not ask for it back."""
+    text = "Meteor shower peaks on the 14th"
+    assert _flags(terms, text, "双子座流星雨14日迎来极大-新华网") == [(text, None, "t.xinhuanet")]
+    found = terms.find_edits(text, source="双子座流星雨14日迎来极大-新华网",
+                             original=text + " - Xinhuanet")
+    assert found == []
+    pipeline = build_pipeline(Glossary.from_toml(GLOSSARY))
+    fixed, changes = pipeline.fix_segment(text + " - Xinhuanet", doc="d",
+                                          source="双子座流星雨14日迎来极大-新华网")
+    assert fixed == text
+    assert [(c.pass_, c.rule) for c in changes] == [("rules", "news_furniture")]
+
+
+def test_accepted_and_source_not_need_source():
+    from mtfix.glossary.model import GlossaryError
+    for key in ("accepted", "source_not"):
+        with pytest.raises(GlossaryError, match=f"'{key}'.*needs 'source'"):
+            Glossary.from_toml(f'[[entry]]\nid = "x"\nfind = "a b"\nreplace = "c d"\n'
+                               f'{key} = ["e"]\n')
 
 
 def test_no_source_or_no_term_means_no_flag(terms):
@@ -205,6 +292,6 @@ def test_terms_pass_pickles_for_worker_processes(terms):
 
 def test_pipeline_without_bilingual_entries_has_no_terms_pass():
     monolingual = "\n".join(line for line in GLOSSARY.splitlines()
-                             if not line.startswith("source ="))
+                             if not line.startswith(("source", "accepted")))
     pipeline = build_pipeline(Glossary.from_toml(monolingual), use_rules=False)
     assert [step.name for step in pipeline.passes] == ["glossary"]

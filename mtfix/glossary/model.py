@@ -24,7 +24,7 @@ CASE_POLICIES = ("insensitive", "sensitive", "title")
 NEIGHBOUR_KEYS = ("before", "after", "not_before", "not_after")
 ENTRY_KEYS = frozenset(
     {"id", "find", "replace", "match", "note", "examples", "flag", "min_score", "context", "scope",
-     "forms", "separators", "case", "source", "target", "line", *NEIGHBOUR_KEYS}
+     "forms", "separators", "case", "source", "source_not", "target", "accepted", "line", *NEIGHBOUR_KEYS}
 )
 #: most variants one ``find`` may expand to (alternatives x separators x forms)
 MAX_VARIANTS = 512
@@ -90,6 +90,11 @@ class RawEntry:
     # Bilingual entries: source-language terms, and the approved target when not ``replace``
     source: tuple[str, ...] = ()
     target: str | None = None
+    # other renderings the terms check accepts for the source term (TBX "admitted" terms)
+    accepted: tuple[str, ...] = ()
+    # source-language words that hold a source term but are not it (澳大利亚, Australia,
+    # holds 澳大, the University of Macau): the terms check skips the term inside them
+    source_not: tuple[str, ...] = ()
     path: str = ""
     line: int | None = None
 
@@ -315,6 +320,18 @@ def _declarative_keys(table: dict, match: str, fail) -> dict:
         if not isinstance(table["target"], str) or not table["target"].strip():
             raise fail("'target' must be the approved target term (a non-empty string)")
         out["target"] = table["target"]
+    if "source_not" in table:
+        if "source" not in table:
+            raise fail("'source_not' lists source-language words that hold a source term but "
+                       "are not it: it needs 'source'")
+        out["source_not"] = _string_list(table, "source_not", fail,
+                                         "source-language words that are not the term")
+    if "accepted" in table:
+        if "source" not in table:
+            raise fail("'accepted' lists other renderings of the entry's source term: it needs "
+                       "'source' (without it the terms check never reads it)")
+        out["accepted"] = _string_list(table, "accepted", fail,
+                                       "other target terms the terms check accepts")
     return out
 
 

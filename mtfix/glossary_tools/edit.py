@@ -86,7 +86,8 @@ def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str 
                 forms: bool = False, separators: bool = False, before: Sequence[str] = (),
                 after: Sequence[str] = (), not_before: Sequence[str] = (),
                 not_after: Sequence[str] = (), line: str | None = None,
-                scope: str | None = None) -> tomlkit.items.Table:
+                scope: str | None = None, accepted: Sequence[str] = (),
+                source_not: Sequence[str] = ()) -> tomlkit.items.Table:
     """A tomlkit ``[[entry]]`` table in the layout the shipped glossaries use.
 
     ``id, find, replace`` come first (what a translator scans for), then the bilingual keys,
@@ -100,6 +101,8 @@ def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str 
     if target is not None:
         table["target"] = target
     _put_list(table, "source", source)
+    _put_list(table, "source_not", source_not)
+    _put_list(table, "accepted", accepted)
     if match != "phrase":
         table["match"] = match
     if min_score is not None:
@@ -149,7 +152,8 @@ def table_of(entry: RawEntry) -> tomlkit.items.Table:
                        source=entry.source, target=entry.target, case=entry.case,
                        forms=entry.forms, separators=entry.separators, before=entry.before,
                        after=entry.after, not_before=entry.not_before, not_after=entry.not_after,
-                       line=entry.line_mode, scope=entry.scope)
+                       line=entry.line_mode, scope=entry.scope, accepted=entry.accepted,
+                       source_not=entry.source_not)
 
 
 def render_entries(tables: Sequence[tomlkit.items.Table]) -> str:

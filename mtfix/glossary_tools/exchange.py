@@ -37,8 +37,8 @@ FORMATS = ("csv", "tsv", "tbx", "tbx-min", "toml")
 CSV_COLUMNS = ("id", "find", "replace", "match", "flag", "min_score", "note", "examples",
                "context")
 #: columns written only when an entry uses the key (so a plain glossary's CSV stays narrow)
-CSV_EXTRA_COLUMNS = ("source", "target", "case", "forms", "separators", "before", "after",
-                     "not_before", "not_after", "line", "scope")
+CSV_EXTRA_COLUMNS = ("source", "source_not", "target", "accepted", "case", "forms", "separators",
+                     "before", "after", "not_before", "not_after", "line", "scope")
 
 
 def format_of(path: str | Path, given: str | None = None) -> str:

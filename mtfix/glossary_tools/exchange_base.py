@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 #: Entry keys that hold a list of strings; in a CSV cell they are written ``a|b|c``.
-LIST_KEYS = ("source", "context", "before", "after", "not_before", "not_after")
+LIST_KEYS = ("source", "source_not", "accepted", "context", "before", "after", "not_before",
+             "not_after")
 #: Entry keys that hold true/false.
 BOOL_KEYS = ("flag", "forms", "separators")
 _TRUE = frozenset({"true", "yes", "y", "1", "x"})

@@ -55,8 +55,9 @@ SAMPLE_LINES = 50
 COLUMN_NAMES: dict[str, str] = {
     **{k: k for k in ("id", "find", "replace", "match", "flag", "note", "examples", "context",
                       "source", "target", "forms", "separators", "case", "before", "after",
-                      "line", "scope")},
-    "min score": "min_score", "not before": "not_before", "not after": "not_after",
+                      "line", "scope", "accepted")},
+    "min score": "min_score", "source not": "source_not", "admitted": "accepted",
+    "allowed": "accepted", "not before": "not_before", "not after": "not_after",
     "entry": "id", "entry id": "id", "concept": "id", "concept id": "id", "key": "id",
     "wrong": "find", "bad": "find", "incorrect": "find", "deprecated": "find",
     "forbidden": "find", "avoid": "find", "do not use": "find", "garble": "find",

@@ -67,7 +67,8 @@ _PREFERRED_WORDS = frozenset({"preferred", "approved", "standardized", "standard
 _ADMITTED_WORDS = frozenset({"admitted", "allowed", "accepted", "permitted", "proposed", "legal",
                              "regulated", "new"})
 #: mtfix settings that may repeat (one note per value)
-_REPEATED = ("context", "source", "before", "after", "not_before", "not_after", "example")
+_REPEATED = ("context", "source", "source_not", "before", "after", "not_before", "not_after",
+             "example")
 
 
 @dataclass(slots=True)
@@ -361,6 +362,11 @@ def concept_table(concept: Concept, *, target_lang: str, source_lang: str | None
     sources = _sources(concept, source_lang, settings)
     if sources:
         table["source"] = sources
+        if others:  # other admitted renderings: the terms check accepts them too
+            table["accepted"] = others
+            others = []
+        if settings.get("source_not"):
+            table["source_not"] = settings["source_not"]
     elif source_lang:
         tally.add(f"no {source_lang} term: the entry has no 'source'", concept.ident)
     note = _note_text(concept, others, ours, (target_lang, source_lang))
@@ -480,6 +486,7 @@ def entries_to_tbx_min(entries: Sequence[RawEntry], *, target_lang: str = "en",
                 ET.SubElement(ET.SubElement(group, "termGroup"), "term").text = term
         group = ET.SubElement(concept, "langGroup", {XML_LANG: target_lang})
         terms = [(entry.approved, "preferred")] if entry.approved else []
+        terms += [(term, "admitted") for term in entry.accepted]
         if not _is_term_record(entry):
             terms += [(find, "notRecommended") for find in entry.find]
         notes = ([entry.note] if entry.note else []) + [
@@ -519,6 +526,8 @@ def _write_concept(body: ET.Element, entry: RawEntry, used_ids: set[str], *, tar
     approved = entry.approved
     if approved:
         _tig(lang_set, approved, "preferredTerm-admn-sts")
+    for term in entry.accepted:
+        _tig(lang_set, term, "admittedTerm-admn-sts")
     if not _is_term_record(entry):
         for find in entry.find:
             _tig(lang_set, find, "deprecatedTerm-admn-sts")
@@ -555,6 +564,7 @@ def export_settings(entry: RawEntry, xml_id: str, *, with_sources: bool) -> list
         out += [(key, value) for value in getattr(entry, key)]
     if with_sources:
         out += [("source", term) for term in entry.source]
+    out += [("source_not", word) for word in entry.source_not]
     out += [("example", json.dumps({"text": x.text, "fixed": x.fixed}, ensure_ascii=False))
             for x in entry.examples]
     return out

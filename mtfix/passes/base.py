@@ -23,6 +23,10 @@ Capabilities are declared, never sniffed:
   frozenset of names from :mod:`mtfix.doctraits`, decided once per document: glossary entries
   with a ``scope``, the ``tokenized`` rule); optional, read with ``getattr`` (False when
   absent), so passes written before it still qualify;
+* ``wants_original = True``: the pipeline also passes ``original=`` (the segment as it came
+  in, before any pass changed it: the terms check does not ask for a target term that a
+  pass deleted on purpose, such as a site name cut from a headline); optional like
+  ``wants_traits``;
 * ``fingerprint()``: a string that changes whenever the pass would edit differently (its
   glossary entries, its rules, its model); ``--resume`` never reuses results made otherwise.
 * ``screen(text)`` (optional): for one-segment-per-line files, where most lines get no change.
@@ -84,6 +88,7 @@ class BasePass:
     screen_finds_edits: ClassVar[bool] = False
     batches: ClassVar[bool] = False
     wants_traits: ClassVar[bool] = False
+    wants_original: ClassVar[bool] = False
 
     def find_edits(self, text: str, protected: Sequence[Span] = ()) -> list[Edit]:
         raise NotImplementedError

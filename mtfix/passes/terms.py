@@ -10,7 +10,12 @@ is in the translation, the flag sits on it and proposes the approved term; other
 the whole unit, without a proposal. Nothing is applied: a reviewer decides.
 
 The check runs after the glossary and rules passes, so a garble the glossary already fixed
-counts as the approved term.
+counts as the approved term. What counts as present is generous on purpose, since a flag the
+translation does not deserve costs a reviewer's time: any whitespace, hyphen or slash between
+the words, the last word singular or plural or possessive ("COVID-19 patients" satisfies
+"COVID-19 patient"), the entry's ``accepted`` renderings ("CCTV" for 央视), and the approved
+target of any other entry that lists the same source term (新冠疫情 is "the COVID-19
+epidemic" or "the COVID-19 pandemic").
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ import ahocorasick_rs as ac
 
 from mtfix.change import Edit
 from mtfix.glossary import Glossary
+from mtfix.glossary.compile import expand_finds
 from mtfix.glossary.model import RawEntry
+from mtfix.glossary.variants import IRREGULAR_PLURALS
 from mtfix.passes.base import BasePass
 from mtfix.spans import Span
 from mtfix.textutil import fold_case, follow_case, is_word_char
@@ -42,17 +49,30 @@ class TermsPass(BasePass):
 
     name = "terms"
     wants_source = True
+    wants_original = True  # a target a pass deleted on purpose (a headline's site name) was there
 
     def __init__(self, entries: Sequence[RawEntry]) -> None:
         self.entries = tuple(entries)
         self._order = {entry.id: i for i, entry in enumerate(self.entries)}
         keys: list[str] = []
-        self._owners: list[tuple[int, str]] = []  # per automaton key: (entry index, term)
+        # per automaton key: (entry index, term); index -1 for a ``source_not`` word, which
+        # asks for nothing and hides the terms found inside it
+        self._owners: list[tuple[int, str]] = []
         for index, entry in enumerate(self.entries):
             for term in entry.source:
                 keys.append(fold_case(term))
                 self._owners.append((index, term))
+            for word in entry.source_not:
+                keys.append(fold_case(word))
+                self._owners.append((-1, word))
         self._automaton = ac.AhoCorasick(keys) if keys else None
+        # per source term: every target any entry listing it approves or accepts
+        self._targets: dict[str, list[re.Pattern[str]]] = {}
+        for entry in self.entries:
+            wanted = [entry.approved, *entry.accepted] if entry.approved.strip() else []
+            for term in entry.source:
+                patterns = self._targets.setdefault(fold_case(term), [])
+                patterns.extend(_target_pattern(target) for target in wanted)
 
     def __reduce__(self):  # the automaton is rebuilt in worker processes
         return (TermsPass, (self.entries,))
@@ -61,29 +81,36 @@ class TermsPass(BasePass):
         return dict(self._order)
 
     def state(self) -> str:
-        return repr([(e.id, e.source, e.approved, e.find) for e in self.entries])
+        return repr([(e.id, e.source, e.source_not, e.approved, e.accepted, e.find)
+                     for e in self.entries])
 
     def screen(self, text: str) -> list[Span] | None:
         return []  # (screened only where no segment has a source: then it finds nothing)
 
     def find_edits(self, text: str, protected: Sequence[Span] = (), *,
-                   source: str | None = None) -> list[Edit]:
+                   source: str | None = None, original: str | None = None) -> list[Edit]:
         if not source or self._automaton is None:
             return []
         folded_source = fold_case(source)
         asked: dict[int, str] = {}  # entry index -> the source term found
         for key in self._outermost(folded_source):
             index, term = self._owners[key]
-            asked.setdefault(index, term)
+            if index >= 0:
+                asked.setdefault(index, term)
         if not asked:
             return []
         folded = fold_case(text)
+        folded_original = fold_case(original) if original and original != text else ""
         edits = []
         for index, term in sorted(asked.items()):
             entry = self.entries[index]
             # A deletion (an empty target) asks for nothing to be there: the glossary pass has
             # already removed or flagged its garble, and the source term alone proves nothing.
-            if not entry.approved.strip() or _has_phrase(folded, entry.approved):
+            if not entry.approved.strip():
+                continue
+            targets = self._targets[fold_case(term)]
+            if any(t.search(folded) or (folded_original and t.search(folded_original))
+                   for t in targets):
                 continue
             flag = _flag(entry, term, text, folded)
             if flag is not None:
@@ -121,8 +148,37 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(head + body + tail)
 
 
-def _has_phrase(folded_text: str, phrase: str) -> bool:
-    return bool(phrase.strip()) and _phrase_pattern(phrase).search(folded_text) is not None
+#: quotes around a target term ('"Children's Day"') are the entry's typography, not the term
+_QUOTES = " \t\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
+_JOINERS = r"[\s\-\u2010\u2011\u2013/]+"
+
+
+def _target_pattern(target: str) -> re.Pattern[str]:
+    """A target term as it may stand in a translation that has it: any whitespace, hyphen or
+    slash between its words, and its last word singular, plural or possessive."""
+    words = re.split(r"[\s\-\u2010\u2011\u2013/]+", fold_case(target).strip(_QUOTES))
+    *head, last = words
+    body = _JOINERS.join([*(re.escape(w) for w in head), _word_forms(last)])
+    start = r"(?<!\w)" if is_word_char(target.strip(_QUOTES)[0]) else ""
+    return re.compile(start + body + r"(?:['\u2019]s?)?(?!\w)")
+
+
+def _word_forms(word: str) -> str:
+    """``word`` or its plural or singular, as a pattern ("patient" / "patients", "person" /
+    "people", "zone" / "zones")."""
+    forms = {word, word + "s", word + "es"}
+    if word.endswith("y") and len(word) > 2:
+        forms.add(word[:-1] + "ies")
+    if word.endswith("ies"):
+        forms.add(word[:-3] + "y")
+    for singular, plural in IRREGULAR_PLURALS.items():
+        if word in (singular, plural):
+            forms.update((singular, plural))
+    if word.endswith("s") and len(word) > 3:
+        forms.add(word[:-1])
+        if word.endswith("es"):
+            forms.add(word[:-2])
+    return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + ")"
 
 
 def _flag(entry: RawEntry, term: str, text: str, folded: str) -> Edit | None:
@@ -131,8 +187,8 @@ def _flag(entry: RawEntry, term: str, text: str, folded: str) -> Edit | None:
     pass flags that garble already (a ``flag = true`` entry): one flag, not two."""
     note = f"source term {term!r} asks for {entry.approved!r}, which the translation lacks"
     if entry.match in ("phrase", "exact"):
-        for garble in entry.find:
-            found = _phrase_pattern(garble).search(folded) if "{" not in garble else None
+        for garble in expand_finds(entry):
+            found = _phrase_pattern(garble).search(folded)
             if found is not None:
                 if entry.flag:
                     return None
