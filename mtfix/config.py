@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mtfix.fileio import read_settings_text
+
 CONFIG_NAME = "mtfix.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT_DECISIONS = ".mtfix/decisions.jsonl"
@@ -268,12 +270,7 @@ def read_config(path: Path) -> Config:
     """Read one configuration file (``mtfix.toml`` or ``pyproject.toml``'s ``[tool.mtfix]``)
     and check every key and value; :class:`ConfigError` names file, line and key."""
     path = Path(path).absolute()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such configuration file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    text = read_settings_text(path, ConfigError, "configuration file")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

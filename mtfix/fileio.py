@@ -476,3 +476,15 @@ def _read_pid(fd: int) -> int | None:
         return int(text) if text.isdigit() else None
     except (OSError, UnicodeDecodeError, ValueError):
         return None
+
+
+def read_settings_text(path: str | Path, error: type[Exception], kind: str) -> str:
+    """A small UTF-8 file mtfix reads for its own settings (a configuration, a decisions file),
+    whole. A missing or unreadable file raises ``error`` naming the file and ``kind``, so the
+    caller's message reads like its other errors."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {kind}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read: {exc}") from None

@@ -33,17 +33,25 @@ flag = true
 {strike}"""
 
 
-class ProposalPass(BasePass):
-    """Flags every match of ``pattern`` with ``proposal`` as its proposed text."""
+class RegexPass(BasePass):
+    """Edits every match of ``pattern`` to ``after`` under ``rule`` (with ``flag``, raises a flag
+    proposing ``after`` instead): a second or third pass for tests where changes of several
+    passes mix."""
 
-    name = "style"
-
-    def __init__(self, pattern: str, proposal: str, rule: str, note: str) -> None:
-        self.pattern, self.proposal, self.rule, self.note = pattern, proposal, rule, note
+    def __init__(self, name: str, pattern: str, after: str, rule: str, note: str = "", *,
+                 flag: bool = False) -> None:
+        self.name, self.pattern, self.after, self.rule = name, pattern, after, rule
+        self.note, self.flag = note, flag
 
     def find_edits(self, text, protected=()):
-        return [Edit(m.start(), m.end(), self.proposal, self.rule, self.note, flag=True)
+        return [Edit(m.start(), m.end(), self.after, self.rule, self.note, flag=self.flag)
                 for m in re.finditer(self.pattern, text)]
 
     def rule_order(self):
         return {}
+
+
+def ProposalPass(pattern: str, proposal: str, rule: str, note: str = "") -> RegexPass:
+    """Flags every match of ``pattern`` with ``proposal`` as its proposed text (the glossary
+    pass's flags carry none)."""
+    return RegexPass("style", pattern, proposal, rule, note, flag=True)

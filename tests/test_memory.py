@@ -5,16 +5,15 @@ from memory), and that it keeps a second run idempotent."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from review_fixtures import ProposalPass, RegexPass
 from typer.testing import CliRunner
 
 from mtfix.api import fix_file
 from mtfix.batch import fix_paths, pipeline_fingerprint
-from mtfix.change import Edit
 from mtfix.changelog import read_change_log
 from mtfix.cli.app import app
 from mtfix.glossary import Glossary
@@ -28,7 +27,6 @@ from mtfix.memory import (
     read_memory,
     remember,
 )
-from mtfix.passes.base import BasePass
 from mtfix.passes.glossary import GlossaryPass
 from mtfix.pipeline import Pipeline
 from mtfix.review.apply import apply_decisions, remembered_decisions
@@ -52,34 +50,11 @@ flag = true
 """
 
 
-class ProposalPass(BasePass):
-    """Flags "based on" with a proposal (the glossary pass's flags carry none)."""
-
-    name = "style"
-
-    def find_edits(self, text, protected=()):
-        return [Edit(m.start(), m.end(), "on the basis of", "style.based-on", flag=True)
-                for m in re.finditer(r"\bbased on\b", text)]
-
-    def rule_order(self):
-        return {}
-
-
-class SpacingPass(BasePass):
-    """Removes the blank before a full stop, so that neighbours of a change change too."""
-
-    name = "rules"
-
-    def find_edits(self, text, protected=()):
-        return [Edit(m.start(), m.end(), "", "t.space") for m in re.finditer(r" (?=\.)", text)]
-
-    def rule_order(self):
-        return {}
-
-
 def pipeline(memory: DecisionMemory | None = None) -> Pipeline:
-    return Pipeline([GlossaryPass(Glossary.from_toml(GLOSSARY)), ProposalPass(), SpacingPass()],
-                    memory=memory)
+    return Pipeline([GlossaryPass(Glossary.from_toml(GLOSSARY)),
+                     ProposalPass(r"\bbased on\b", "on the basis of", "style.based-on"),
+                     # removes the blank before a full stop, so that neighbours of a change change
+                     RegexPass("rules", r" (?=\.)", "", "t.space")], memory=memory)
 
 
 TEXT = ("The informatization plan was based on trust .\n"

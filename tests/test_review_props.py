@@ -4,15 +4,12 @@ the accepted subset."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from review_fixtures import ProposalPass, RegexPass
 
-from mtfix.change import Edit
 from mtfix.glossary import Glossary
-from mtfix.passes.base import BasePass
 from mtfix.passes.glossary import GlossaryPass
 from mtfix.pipeline import Pipeline
 from mtfix.review import apply_decisions, changes_overlap
@@ -41,30 +38,10 @@ flag = true
 """
 
 
-class ProposalPass(BasePass):
-    name = "style"
-
-    def find_edits(self, text, protected=()):
-        return [Edit(m.start(), m.end(), "on the basis of", "style.based-on", flag=True)
-                for m in re.finditer(r"\bbased on\b", text)]
-
-    def rule_order(self):
-        return {}
-
-
-class SuffixPass(BasePass):
-    """A second applying pass, so that changes from several passes mix."""
-
-    name = "rules"
-
-    def find_edits(self, text, protected=()):
-        return [Edit(m.start(), m.end(), "the", "rules.teh") for m in re.finditer(r"\bteh\b", text)]
-
-    def rule_order(self):
-        return {}
-
-
-PIPELINE = Pipeline([GlossaryPass(Glossary.from_toml(GLOSSARY)), ProposalPass(), SuffixPass()])
+PIPELINE = Pipeline([GlossaryPass(Glossary.from_toml(GLOSSARY)),
+                     ProposalPass(r"\bbased on\b", "on the basis of", "style.based-on"),
+                     # a second applying pass, so that changes from several passes mix
+                     RegexPass("rules", r"\bteh\b", "the", "rules.teh")])
 WORDS = ["vice-governor", "informatization", "Hit rate:", "strike hard", "based on", "teh",
          "the", "plan", "Ünïcode", "日本", "meeting", "x"]
 SEPARATORS = [" ", " ", "\n", ", ", "\n\n", "\t", ". "]

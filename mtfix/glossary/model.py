@@ -320,18 +320,14 @@ def _declarative_keys(table: dict, match: str, fail) -> dict:
         if not isinstance(table["target"], str) or not table["target"].strip():
             raise fail("'target' must be the approved target term (a non-empty string)")
         out["target"] = table["target"]
-    if "source_not" in table:
-        if "source" not in table:
-            raise fail("'source_not' lists source-language words that hold a source term but "
-                       "are not it: it needs 'source'")
-        out["source_not"] = _string_list(table, "source_not", fail,
-                                         "source-language words that are not the term")
-    if "accepted" in table:
-        if "source" not in table:
-            raise fail("'accepted' lists other renderings of the entry's source term: it needs "
-                       "'source' (without it the terms check never reads it)")
-        out["accepted"] = _string_list(table, "accepted", fail,
-                                       "other target terms the terms check accepts")
+    # keys the terms check reads beside ``source``: without it they would do nothing
+    for key, what in (("source_not", "source-language words that hold a source term but are "
+                       "not it"), ("accepted", "other renderings the terms check accepts")):
+        if key in table:
+            if "source" not in table:
+                raise fail(f"'{key}' lists {what}: it needs 'source' (the terms check reads "
+                           "it only beside the entry's source terms)")
+            out[key] = _string_list(table, key, fail, what)
     return out
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mtfix.fileio import atomic_writer
+from mtfix.fileio import atomic_writer, read_settings_text
 
 DECISIONS_VERSION = 2
 READABLE_VERSIONS = (1, 2)
@@ -154,12 +154,7 @@ def _read_value(value: Any, version: int, where: str) -> tuple[str, str | None]:
 def read_decisions(path: str | Path) -> Decisions:
     """Read and validate a ``decisions.json`` (errors name the file and what is wrong)."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DecisionsError(f"{name}: no such decisions file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DecisionsError(f"{name}: cannot read: {exc}") from None
+    text = read_settings_text(path, DecisionsError, "decisions file")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
