@@ -295,3 +295,23 @@ def test_pipeline_without_bilingual_entries_has_no_terms_pass():
                              if not line.startswith(("source", "accepted")))
     pipeline = build_pipeline(Glossary.from_toml(monolingual), use_rules=False)
     assert [step.name for step in pipeline.passes] == ["glossary"]
+
+
+def test_a_garble_that_fails_the_entry_conditions_gets_no_proposal():
+    """"five year plan" is a garble only where "14th" does not come before it: the terms check
+    must not propose the target on a match the glossary pass rightly left alone."""
+    glossary = Glossary.from_toml('[[entry]]\nid = "t.plan"\nfind = "five year planning"\n'
+                                  'replace = "Five-Year Plan"\nsource = ["五年规划"]\n'
+                                  'not_before = ["draft"]\n')
+    check = TermsPass([e for e in glossary.entries if e.source])
+    text = "The draft five year planning was read."
+    assert [(e.start, e.end, e.after) for e in check.find_edits(text, source="五年规划草案")] == [
+        (0, len(text), None)]
+
+
+def test_a_target_the_same_as_the_replacement_is_not_kept():
+    """``target`` equal to ``replace`` says nothing more, and exports drop it: the entry reads
+    the same either way, so a round trip keeps it equal."""
+    (entry,) = Glossary.from_toml('[[entry]]\nid = "t.a"\nfind = "a b"\nreplace = "c d"\n'
+                                  'target = "c d"\nsource = ["甲"]\n').entries
+    assert entry.target is None and entry.approved == "c d"

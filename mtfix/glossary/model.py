@@ -319,7 +319,8 @@ def _declarative_keys(table: dict, match: str, fail) -> dict:
     if "target" in table:
         if not isinstance(table["target"], str) or not table["target"].strip():
             raise fail("'target' must be the approved target term (a non-empty string)")
-        out["target"] = table["target"]
+        if table["target"] != table.get("replace"):  # the same as replace says nothing more
+            out["target"] = table["target"]
     # keys the terms check reads beside ``source``: without it they would do nothing
     for key, what in (("source_not", "source-language words that hold a source term but are "
                        "not it"), ("accepted", "other renderings the terms check accepts")):

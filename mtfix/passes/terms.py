@@ -186,7 +186,10 @@ def _flag(entry: RawEntry, term: str, text: str, folded: str) -> Edit | None:
     approved term, else on the whole unit without a proposal. ``None`` where the glossary
     pass flags that garble already (a ``flag = true`` entry): one flag, not two."""
     note = f"source term {term!r} asks for {entry.approved!r}, which the translation lacks"
-    if entry.match in ("phrase", "exact"):
+    # A garble found here as plain words may fail the entry's neighbour conditions (the
+    # glossary pass knew better and left it), so such an entry flags the unit without a place.
+    conditional = entry.before or entry.after or entry.not_before or entry.not_after
+    if entry.match in ("phrase", "exact") and not conditional:
         for garble in expand_finds(entry):
             found = _phrase_pattern(garble).search(folded)
             if found is not None:
