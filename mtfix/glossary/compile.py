@@ -236,8 +236,7 @@ class CompiledGlossary:
             found = regex_triggers(pattern.pattern)
             self._regex_needs.append(None if found is None else frozenset(
                 trigger_ids.setdefault(t, len(trigger_ids)) for t in found))
-        self._triggers = (ac.BytesAhoCorasick([t.encode() for t in trigger_ids])
-                          if trigger_ids else None)
+        self._trigger_keys = [t.encode() for t in trigger_ids]
         self._trigger_len = max(map(len, trigger_ids), default=0)
         self._regex_reach = [regex_reach(p.pattern) for _o, _e, p in self._regexes]
         self._regex_marks = [regex_marks(p.pattern) for _o, _e, p in self._regexes]
@@ -260,6 +259,13 @@ class CompiledGlossary:
             self._plain[index] = None
         # order -> what an edit of that entry carries (see ``_plain_edits``), filled on use
         self._edit_specs: dict[int, tuple[str, str, str, float | None, bool, bool]] = {}
+        # order -> the RE2 prefilter of a regex entry (see _narrowed), made on first use
+        self._relaxed: dict[int, object] = {}
+        self._fuzzy_entries = fuzzy
+        self._build_automata()
+
+    def _build_automata(self) -> None:
+        """The automata (and the fuzzy matcher) from the keys: what cannot be pickled."""
         # A DFA scans ~15% faster than the default NFA up to ~10,000s of keys but builds
         # slowly and scans slower (cache misses) beyond that: measured, see docs/measurements.md.
         kind = {"implementation": ac.Implementation.DFA} if len(self._patterns) <= 20_000 else {}
@@ -267,13 +273,29 @@ class CompiledGlossary:
             ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest, **kind)
             if self._patterns else None
         )
-        # order -> the RE2 prefilter of a regex entry (see _narrowed), made on first use
-        self._relaxed: dict[int, object] = {}
+        self._triggers = ac.BytesAhoCorasick(self._trigger_keys) if self._trigger_keys else None
         self._fuzzy = None
-        if fuzzy:
+        if self._fuzzy_entries:
             from mtfix.glossary.fuzzy import FuzzyMatcher
 
-            self._fuzzy = FuzzyMatcher(fuzzy, {e.id: self.order[e.id] for e in fuzzy})
+            self._fuzzy = FuzzyMatcher(self._fuzzy_entries,
+                                       {e.id: self.order[e.id] for e in self._fuzzy_entries})
+
+    def cache_state(self) -> dict:
+        """Everything compiled but the automata, for the glossary cache (``cache.py``), which
+        rebuilds those with :meth:`from_cache_state` instead of compiling the entries again.
+        What is filled on use starts empty again."""
+        state = {**self.__dict__, "_relaxed": {}, "_edit_specs": {}, "_has_prefix_key": {}}
+        for name in ("_fast", "_triggers", "_fuzzy"):
+            del state[name]
+        return state
+
+    @classmethod
+    def from_cache_state(cls, state: dict) -> CompiledGlossary:
+        compiled = cls.__new__(cls)
+        compiled.__dict__.update(state)
+        compiled._build_automata()
+        return compiled
 
     def _add_declarative(self, patterns: dict[bytes, list[_Key]], order: int, entry: RawEntry,
                          context: re.Pattern[str] | None) -> None:
