@@ -101,6 +101,7 @@ def test_a_cache_hit_behaves_as_a_cold_load(tmp_path, house, monkeypatch):
     expected = records(cold)
     assert any(c.rule == "house.fuzzy" for c in expected[1])  # the text exercises them
     assert any(c.rule == "house.case" for c in expected[1])
+    assert any(c.rule == "house.inspector" for c in expected[1])  # a neighbour condition
     assert records(first) == expected
     assert records(hit) == expected
     assert records(hit, SAMPLE) == records(cold, SAMPLE)
@@ -195,3 +196,20 @@ def test_fix_prints_the_interaction_warning_from_the_cache_too(tmp_path, house, 
     assert "mtfix: warning:" in outputs[0]
     assert outputs[1] == outputs[0].replace("out0", "out1")
     assert list((tmp_path / "cache" / "glossaries").glob("*.pickle"))
+
+
+def test_a_lazy_pattern_is_the_pattern_it_stands_for():
+    import pickle
+    import re
+
+    from mtfix.glossary.cache import LazyPattern
+
+    lazy = LazyPattern(r"(?i)\bof (the)\b", 0)
+    real = re.compile(r"(?i)\bof (the)\b")
+    assert lazy.pattern == real.pattern
+    text = "Head OF THE office, of the city, off them"
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in real.finditer(text)]
+    assert lazy.match(text, 5).group(1) == "THE" and lazy.search(text, 20).start() == 20
+    assert (lazy.flags, lazy.groups, lazy.groupindex) == (real.flags, real.groups,
+                                                          real.groupindex)
+    assert pickle.loads(pickle.dumps(lazy)) == real  # pickled, it is the compiled pattern

@@ -34,6 +34,7 @@ import hashlib
 import io
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -182,12 +183,48 @@ def _prune(folder: Path) -> None:
 
 class _Pickler(pickle.Pickler):
     """Pickles a compiled matcher as its compiled state (workers get only its entries and
-    compile again: see ``CompiledGlossary.__reduce__``)."""
+    compile again: see ``CompiledGlossary.__reduce__``), and its regexes as
+    :class:`LazyPattern` (most neighbour and context conditions never run in a given text)."""
 
     def reducer_override(self, obj):
-        if type(obj) is CompiledGlossary:
+        kind = type(obj)
+        if kind is CompiledGlossary:
             return _restore_compiled, (obj.cache_state(),)
+        if kind is re.Pattern:
+            return LazyPattern, (obj.pattern, obj.flags)
         return NotImplemented
+
+
+class LazyPattern:
+    """A regex compiled on first use: stands for ``re.compile(pattern, flags)``.
+
+    Compiling the ~150 regexes of the shipped glossaries' conditions costs ~0.15 s of a
+    start-up from the cache; a text needs few of them. The first attribute looked up
+    compiles the pattern and binds its methods on this object, so later calls cost what the
+    compiled pattern's own do. Pickled, it is the compiled pattern.
+    """
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self.pattern = pattern
+        self._flags = flags
+
+    def __getattr__(self, name: str):  # only for what is not bound yet
+        if name.startswith("__") or name == "_flags":
+            raise AttributeError(name)
+        compiled = re.compile(self.pattern, self._flags)
+        for attr in _PATTERN_ATTRIBUTES:
+            setattr(self, attr, getattr(compiled, attr))
+        return getattr(compiled, name)
+
+    def __reduce__(self):
+        return re.compile, (self.pattern, self._flags)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r}, {self._flags})"
+
+
+_PATTERN_ATTRIBUTES = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn",
+                       "split", "scanner", "flags", "groups", "groupindex")
 
 
 def _restore_compiled(state: dict) -> CompiledGlossary:
