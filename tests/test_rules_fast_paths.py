@@ -189,3 +189,13 @@ def test_capitals_short_path_finds_what_the_automaton_found(line):
         assert _edits(rule, line) == now
     finally:
         capitals._candidates_py = saved
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.integers(0, 4), max_size=60))
+@example([1, 2, 3, 1, 2, 3, 1, 2])
+@example([5, 6, 7, 8, 9, 5, 6, 7, 8])
+def test_repetition_word_candidates_equal_the_word_by_word_reference(hashes):
+    from mtfix.passes.rules import repetition
+
+    assert repetition._candidates_py(hashes) == repetition._candidates_reference(hashes)

@@ -63,14 +63,18 @@ def common_words() -> frozenset[str]:
 # "<lower-case letter or comma> <Capitalised word>", the word captured: the candidates of a
 # short text are those whose word is a common word. (An automaton of the 51,000 "c Word"
 # patterns found the same, but took ~0.2 s to build in every process.)
-_CANDIDATE_RE = re.compile(r"[a-z,](?= ([A-Z][a-z]+))")
+# (The search starts at a space, which the regex engine finds fast; the letter or comma
+# before it is checked after the rarer capitalised word.)
+_CANDIDATE_RE = re.compile(r" ([A-Z][a-z]+)")
+_LEADS = frozenset("abcdefghijklmnopqrstuvwxyz,")
 
 
 def _candidates_py(text: str) -> list[int]:
     """What :func:`_candidates_np` gives, for a short text: the position of the letter or
     comma before each "[a-z,] [A-Z][a-z]+" whose word, lower-cased, is a common word."""
     common = common_words()
-    return [m.start() for m in _CANDIDATE_RE.finditer(text) if m.group(1).lower() in common]
+    return [m.start() - 1 for m in _CANDIDATE_RE.finditer(text, 1)
+            if m.group(1).lower() in common and text[m.start() - 1] in _LEADS]
 
 
 #: Below this length (code points) a regex is cheaper than numpy's set-up.
