@@ -7,10 +7,11 @@ the cost per change record — the rules, the pipeline's records, the change log
 Each tree (``--before-ref`` REF, extracted with ``git archive`` into a temporary folder, and
 this working tree) runs ``mtfix fix BIG.txt -o OUT -q`` as a child process, ``--repeat`` times,
 alternating, after one run on a one-line file (which fills the compiled-glossary cache, kept
-in the work folder, as any earlier run would); the best wall time counts (the CPU seconds of that run are printed beside it, a
-steadier figure on a shared machine). Printed per tree: MB/s, change records per second and
-µs per record, whole process including reading, writing the output and the change log; then
-whether both trees wrote byte-identical outputs and change logs, and the speed-up.
+in the work folder, as any earlier run would); the best wall time counts (the CPU seconds of
+that run are printed beside it, a steadier figure on a shared machine). Printed per tree:
+MB/s, change records per second and µs per record, whole process including reading, writing
+the output and the change log; then whether both trees wrote byte-identical outputs and
+change logs, and the speed-up.
 
     python benchmarks/change_heavy.py --before-ref main            # 50 MB, best of 3
     python benchmarks/change_heavy.py --mb 6 --repeat 1            # this tree only, quick
