@@ -95,6 +95,23 @@ def test_random_glossaries_screen_every_segment_they_edit(lines, glossary):
     assert _touched_alone(step, lines) <= _screened(step, lines)
 
 
+def test_a_glossary_with_flags_and_changes_screens_its_flags_too(tmp_path):
+    """Flag entries compile into a matcher of their own beside the changes: the screen must
+    ask it too, or a line whose only hit is a flag loses it in --format lines."""
+    from mtfix.glossary import Glossary
+
+    glossary = Glossary.from_toml(
+        '[[entry]]\nid = "f"\nfind = "zebra crossing"\nreplace = "crosswalk"\nflag = true\n'
+        '[[entry]]\nid = "c"\nfind = "lorry"\nreplace = "truck"\n')
+    lines = ["a zebra crossing here", "no lorry", "plain"]
+    step = GlossaryPass(glossary)
+    assert _touched_alone(step, lines) == {0, 1} <= _screened(step, lines)
+    text = "\n".join(lines) + "\n"
+    pipeline = Pipeline([step])
+    assert _fix_lines(tmp_path, text, pipeline, True) == _fix_lines(tmp_path, text, pipeline,
+                                                                    False)
+
+
 def test_a_pass_that_cannot_screen_screens_nothing(shipped):
     class Opaque(GlossaryPass):
         def screen(self, text):

@@ -399,6 +399,12 @@ class CompiledGlossary:
         if self._fuzzy is not None or (self._regexes and (
                 self._triggers is None or None in self._regex_needs)):
             return None
+        flagged: list[tuple[int, int]] = []
+        if self._flags is not None:  # flag entries have a matcher of their own
+            found_flags = self._flags.screen(text)
+            if found_flags is None:
+                return None
+            flagged = found_flags
         view = MatchView(text)
         found = [(start, end) for _i, start, end in self._fast.find_matches_as_indexes(view.data)] \
             if self._fast is not None else []
@@ -424,7 +430,7 @@ class CompiledGlossary:
         if found:
             ends = view.to_text_offsets([x for hit in found for x in hit])
             spans.extend(zip(ends[::2], ends[1::2], strict=True))
-        return spans
+        return spans + flagged
 
     def _regex_and_fuzzy_candidates(self, text: str, protected: Sequence[tuple[int, int]],
                                     view: MatchView | None) -> list[_Candidate]:
