@@ -406,31 +406,55 @@ class CompiledGlossary:
                 return None
             flagged = found_flags
         view = MatchView(text)
-        found = [(start, end) for _i, start, end in self._fast.find_matches_as_indexes(view.data)] \
+        found = [(start, end) for index, start, end in self._fast.find_matches_as_indexes(
+            view.data) if not self._void_in_any_line(view, index, start, end)] \
             if self._fast is not None else []
         spans: list[tuple[int, int]] = []
         if self._triggers is not None:
-            trigger_view = MatchView(_special_folded(text)) if any(
-                c in text for c in SPECIAL_FOLD_CHARS) else view
-            hits: dict[int, list[int]] = {}  # as _regex_matches finds them
-            for index, start, _end in self._triggers.find_matches_as_indexes(
-                    trigger_view.data, overlapping=True):
-                hits.setdefault(index, []).append(start)
-            present: set[int] = set()
-            for needs, reach, marks in zip(self._regex_needs, self._regex_reach,
-                                           self._regex_marks, strict=True):
-                if needs is None or needs.isdisjoint(hits):
-                    continue
-                at = sorted(v for i in needs for v in hits.get(i, ()))
-                if marks and reach is not None:  # (more text around: never fewer marks)
-                    at = _marked(at, trigger_view, marks, reach + self._trigger_len)
-                present.update(at)
-            if present:  # a trigger's start: on the line of the segment that holds it
-                spans = [(c, c) for c in trigger_view.to_text_offsets(sorted(present))]
+            spans = self._regex_screen(text, view)
         if found:
             ends = view.to_text_offsets([x for hit in found for x in hit])
             spans.extend(zip(ends[::2], ends[1::2], strict=True))
         return spans + flagged
+
+    def _void_in_any_line(self, view: MatchView, index: int, start: int, end: int) -> bool:
+        """Is the screen's automaton match view[start:end] surely no candidate in the segment
+        that holds it, fixed alone? So when every owner key fails its checks here, as each
+        check looks no further than the line (word boundaries: a line break is no word
+        character, like the end of a segment; neighbours, ``context`` and ``line`` look at
+        the line; the scope is taken as present), and the match hides no other key
+        (``_hides_nothing``: no shorter key at its start, none starting inside it; more text
+        after it in the joined segments only finds more). A candidate of the segment alone
+        that the match overlaps starts at its start or inside it, so none is lost (see
+        ``_phrase_matches``)."""
+        if index in self._hides_line:
+            return False
+        for key in self._owners[index]:
+            if self._key_ok(view, key, start, end):
+                return False
+        return self._hides_nothing(view.data, start, end)
+
+    def _regex_screen(self, text: str, view: MatchView) -> list[tuple[int, int]]:
+        """The screen's spans for the regex entries: the start of every trigger occurrence
+        that ``_regex_matches`` would search around in a segment alone (point spans: on the
+        line of the segment that holds it). (Narrowing them by RE2 here, as a search does,
+        cost more than asking the few segments again.)"""
+        trigger_view = MatchView(_special_folded(text)) if any(
+            c in text for c in SPECIAL_FOLD_CHARS) else view
+        hits: dict[int, list[int]] = {}  # as _regex_matches finds them
+        for index, start, _end in self._triggers.find_matches_as_indexes(
+                trigger_view.data, overlapping=True):
+            hits.setdefault(index, []).append(start)
+        present: set[int] = set()
+        for needs, reach, marks in zip(self._regex_needs, self._regex_reach, self._regex_marks,
+                                       strict=True):
+            if needs is None or needs.isdisjoint(hits):
+                continue
+            at = sorted(v for i in needs for v in hits.get(i, ()))
+            if marks and reach is not None:  # (more text around: never fewer marks)
+                at = _marked(at, trigger_view, marks, reach + self._trigger_len)
+            present.update(at)
+        return [(c, c) for c in trigger_view.to_text_offsets(sorted(present))]
 
     def _regex_and_fuzzy_candidates(self, text: str, protected: Sequence[tuple[int, int]],
                                     view: MatchView | None) -> list[_Candidate]:
