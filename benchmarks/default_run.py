@@ -27,6 +27,11 @@ the n-gram keys for ``phrases``). Compare the ratios, not absolute MB/s, across 
 
     python benchmarks/default_run.py                      # 32 MB, best of 3 (~10 minutes)
     python benchmarks/default_run.py --mb 8 --repeat 1    # a quick look
+    python benchmarks/default_run.py --before-ref main    # each row for main too, same run
+
+The compiled-glossary cache (``MTFIX_CACHE_DIR``) is a folder of the run: the first child
+process compiles the shipped glossaries, the later ones load them. The start-up line times
+``mtfix fix`` on a one-line file with the cache off and warm.
 """
 
 from __future__ import annotations
@@ -113,11 +118,22 @@ def ngram_glossary(dev: list[str], train: list[str], count: int, seed: int
     return "\n".join(entries), keys
 
 
-def run_child(argv: list[str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one fresh ``mtfix`` process."""
+def child_env(tree: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a child process: ``tree`` on the path, and Python's bytecode cache
+    on (an installed package has its ``.pyc`` files; without them every start-up compiles
+    ~70 modules again, ~0.2 s), whatever ``PYTHONDONTWRITEBYTECODE`` says here."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPATH": str(tree), **(extra or {})}
+
+
+def run_child(argv: list[str], tree: Path = ROOT, env: dict[str, str] | None = None
+              ) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one fresh ``mtfix`` process of the source ``tree``
+    (run in that folder: ``python -m`` puts the working folder first on the path)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True)
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=tree,
+                          env=child_env(tree, env))
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -154,6 +170,31 @@ def shipped_patterns() -> list[bytes]:
     return list(load_glossaries(run_examples=False).compiled._patterns)
 
 
+def startup(trees: dict[str, Path], work: Path, repeat: int) -> None:
+    """CPU seconds of ``mtfix fix`` on a one-line file: the start-up alone (imports, loading
+    the shipped glossaries, building the pipeline), with the glossary cache off and warm."""
+    tiny = work / "tiny.txt"
+    tiny.write_text("The the meeting was held in Beijing .\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "mtfix.cli", "fix", str(tiny), "-q", "-o", str(work / "tiny")]
+    for label, tree in trees.items():
+        cold = min(run_child(argv, tree, {"MTFIX_GLOSSARY_CACHE": "off"})[1]
+                   for _ in range(repeat))
+        run_child(argv, tree)  # fills the cache (where the tree has one)
+        warm = min(run_child(argv, tree)[1] for _ in range(repeat))
+        print(f"start-up ({label}): {cold:.2f} s CPU without the glossary cache, "
+              f"{warm:.2f} s with it")
+    print()
+
+
+def extract(ref: str, folder: Path) -> Path:
+    """The tree of ``ref`` (a commit or branch of this repository), via ``git archive``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True,
+                             capture_output=True).stdout
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=32.0, help="corpus size in MB (default 32)")
@@ -163,6 +204,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs (3)")
     parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--before-ref", help="also run the child processes of this commit or "
+                        "branch (e.g. main), each row right before this tree's")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="mtfix-default-run-"))
@@ -176,7 +219,12 @@ def main() -> None:
     mb = len(data) / 1e6
     toml, keys = ngram_glossary(dev, segments, args.phrases, args.seed)
     (work / "phrases.toml").write_text(toml, encoding="utf-8")
-    os.environ["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    # The compiled-glossary cache lives in the work folder: the first child process of the
+    # first row compiles (a cold start), the later ones load (as every run after a first).
+    os.environ["MTFIX_CACHE_DIR"] = str(work / "cache")
+    trees = {"this tree": ROOT}
+    if args.before_ref:
+        trees = {args.before_ref: extract(args.before_ref, work / "before"), **trees}
     mtfix = [sys.executable, "-m", "mtfix.cli", "fix", str(corpus), "-q"]
     no_rules = [x for rule in DEFAULT_RULES for x in ("--no-rule", rule)]
     runs = {
@@ -189,28 +237,32 @@ def main() -> None:
     }
     print(f"corpus: {mb:.1f} MB, {len(text.splitlines()):,} lines of detokenized MLQE-PE "
           f"train MT; {os.cpu_count()} cores; whole process, best of {args.repeat}\n")
-    print(f"{'run':<18} {'wall_s':>7} {'cpu_s':>7} {'MB/s':>7} {'raw_MB/s':>9} {'run/raw':>8} "
-          f"{'keys':>7}")
-    rates: dict[str, float] = {}
+    startup(trees, work, args.repeat)
+    print(f"{'run':<18} {'tree':<10} {'wall_s':>7} {'cpu_s':>7} {'MB/s':>7} {'raw_MB/s':>9} "
+          f"{'run/raw':>8} {'keys':>7}")
+    rates: dict[tuple[str, str], float] = {}
     for name in args.runs:
         extra, patterns = runs[name]
-        wall = cpu = raw = float("inf")
-        for attempt in range(args.repeat):
-            out = work / f"out-{name}-{attempt}"
-            if patterns is not None:
-                raw = min(raw, raw_scan_seconds(patterns, data)[1])
-            if extra is None:
-                took = in_process_seconds(work / "phrases.toml", text)
-            else:
-                took = run_child([*mtfix, *extra, "-o", str(out),
-                                  "--changes", str(out / "changes.jsonl")])
-            wall, cpu = min(wall, took[0]), min(cpu, took[1])
-        rates[name] = mb / cpu
-        raw_col = f"{mb / raw:>9.1f} {raw / cpu:>8.3f}" if patterns else f"{'-':>9} {'-':>8}"
-        print(f"{name:<18} {wall:>7.2f} {cpu:>7.2f} {mb / cpu:>7.2f} {raw_col} "
-              f"{len(patterns) if patterns else 0:>7,}", flush=True)
-    if "default" in rates and "lines" in rates:
-        print(f"\nlines / document: {rates['lines'] / rates['default']:.2f}")
+        for label, tree in trees.items() if extra is not None else [("this tree", ROOT)]:
+            wall = cpu = raw = float("inf")
+            for attempt in range(args.repeat):
+                out = work / f"out-{name}-{attempt}"
+                if patterns is not None:
+                    raw = min(raw, raw_scan_seconds(patterns, data)[1])
+                if extra is None:
+                    took = in_process_seconds(work / "phrases.toml", text)
+                else:
+                    took = run_child([*mtfix, *extra, "-o", str(out),
+                                      "--changes", str(out / "changes.jsonl")], tree)
+                wall, cpu = min(wall, took[0]), min(cpu, took[1])
+            rates[name, label] = mb / cpu
+            raw_col = f"{mb / raw:>9.1f} {raw / cpu:>8.3f}" if patterns else f"{'-':>9} {'-':>8}"
+            print(f"{name:<18} {label[:10]:<10} {wall:>7.2f} {cpu:>7.2f} {mb / cpu:>7.2f} "
+                  f"{raw_col} {len(patterns) if patterns else 0:>7,}", flush=True)
+    for label in trees:
+        if ("default", label) in rates and ("lines", label) in rates:
+            print(f"\nlines / document ({label}): "
+                  f"{rates['lines', label] / rates['default', label]:.2f}")
     print(f"(work folder: {work})")
 
 

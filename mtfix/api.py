@@ -23,6 +23,7 @@ from typing import Any
 from mtfix.change import Change
 from mtfix.formats import FormatOptions
 from mtfix.glossary import Glossary, default_glossary_paths
+from mtfix.glossary.cache import load_glossary_cached
 from mtfix.memory import DecisionMemory
 from mtfix.passes.base import Pass
 from mtfix.passes.glossary import GlossaryPass
@@ -52,7 +53,8 @@ def _mtime(path: str | Path) -> float:
 
 @functools.lru_cache(maxsize=8)
 def _load_cached(paths: tuple[str, ...], _mtimes: tuple[float, ...]) -> Glossary:
-    return Glossary.load(paths)
+    # on disk too: a process does not compile and self-test the same bytes again (cache.py)
+    return load_glossary_cached(paths)
 
 
 def build_pipeline(glossaries: GlossarySpec = None, *, default_glossaries: bool = True,

@@ -23,6 +23,15 @@ class InputError(Exception):
     """An input cannot be processed. The message names the file and says what to do."""
 
 
+def default_cache_dir() -> Path:
+    """``$MTFIX_CACHE_DIR``, else ``$XDG_CACHE_HOME/mtfix``, else ``~/.cache/mtfix``: where
+    the rewrite cache and the compiled-glossary cache live."""
+    if folder := os.environ.get("MTFIX_CACHE_DIR"):
+        return Path(folder).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "mtfix"
+
+
 def read_text(path: str | Path) -> str:
     """Read a UTF-8 text file exactly (line endings, BOM and trailing whitespace kept)."""
     return decode_text(read_bytes(path), str(path))

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _glossary_cache_per_session(tmp_path_factory):
+    """Compiled glossaries are cached in a folder of this test session, never the user's."""
+    os.environ["MTFIX_CACHE_DIR"] = str(tmp_path_factory.mktemp("mtfix-cache"))
 
 
 @pytest.fixture(autouse=True)

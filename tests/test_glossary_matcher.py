@@ -178,6 +178,10 @@ def test_regex_entries_are_skipped_only_when_their_required_literal_is_absent():
     assert regex_triggers(r"(?i)\bhit rate:\s*\d+") == frozenset({"rate:"})
     assert regex_triggers(r"(?:fo|barbaz)\d") is None  # "fo" is too short to be worth it
     assert regex_triggers(r"\d+") is None
+    # the term itself, not the commoner words of its lookaround context
+    assert regex_triggers(r"(?<!in )\b(?i:the spirit of )(?=(?:the )?(?:important "
+                          r"instructions|president|secretary))") == frozenset({"spirit"})
+    assert regex_triggers(r"(?<=president )xi") == frozenset({"president"})  # none in it
     g = glossary(entry("share", r"(?i)share to:[ \\t]*", "", match='"regex"'))
     assert run(g, "SHARE TO: x").text == "x"
     # KELVIN SIGN / LONG S fold to ASCII letters under (?i): never skipped because of them

@@ -249,6 +249,22 @@ def test_tsv_export_is_a_loadable_tsv_glossary(tmp_path):
     assert Glossary.load([tmp_path / "g.tsv"]).fix("the red cars") == "the blue car"
 
 
+
+@pytest.mark.parametrize("key", [
+    'context = ["police"]', 'scope = "china"', "forms = true", "separators = true",
+    'case = "sensitive"', 'case = "title"', 'before = ["the"]', 'after = ["of"]',
+    'not_before = ["no"]', 'not_after = ["x"]'])
+def test_tsv_export_refuses_an_entry_whose_keys_it_cannot_hold_and_names_them(tmp_path, key):
+    src = write(tmp_path / "g.toml", (
+        '[[entry]]\nid = "plain"\nfind = "red car"\nreplace = "blue car"\n'
+        f'[[entry]]\nid = "keyed"\nfind = "anti smuggling"\nreplace = "anti-smuggling"\n{key}\n'))
+    result = export_glossary([src], tmp_path / "g.tsv")
+    name = key.split(" =")[0]
+    assert result.entries == 1
+    assert any(s.startswith(f"keyed: {name} cannot be written to TSV") for s in result.skipped)
+    assert "anti smuggling" not in (tmp_path / "g.tsv").read_text(encoding="utf-8")
+
+
 TBX_V2 = """<?xml version="1.0" encoding="UTF-8"?>
 <martif type="TBX-Basic" xml:lang="en-US"><text><body>
   <termEntry id="c1">

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_glossary_variants import declarative_glossaries, line_glossaries
 from test_invariants import glossaries
 
 from mtfix.api import build_pipeline
 from mtfix.formats import FormatOptions, fix_document
+from mtfix.glossary import Glossary, GlossaryFile
+from mtfix.glossary.model import RawEntry
 from mtfix.passes.glossary import GlossaryPass
 from mtfix.passes.rules import RULE_TYPES, RulesPass
 from mtfix.pipeline import Pipeline
@@ -95,6 +98,21 @@ def test_random_glossaries_screen_every_segment_they_edit(lines, glossary):
     assert _touched_alone(step, lines) <= _screened(step, lines)
 
 
+def test_a_glossary_with_flags_and_changes_screens_its_flags_too(tmp_path):
+    """Flag entries compile into a matcher of their own beside the changes: the screen must
+    ask it too, or a line whose only hit is a flag loses it in --format lines."""
+    glossary = Glossary.from_toml(
+        '[[entry]]\nid = "f"\nfind = "zebra crossing"\nreplace = "crosswalk"\nflag = true\n'
+        '[[entry]]\nid = "c"\nfind = "lorry"\nreplace = "truck"\n')
+    lines = ["a zebra crossing here", "no lorry", "plain"]
+    step = GlossaryPass(glossary)
+    assert _touched_alone(step, lines) == {0, 1} <= _screened(step, lines)
+    text = "\n".join(lines) + "\n"
+    pipeline = Pipeline([step])
+    assert _fix_lines(tmp_path, text, pipeline, True) == _fix_lines(tmp_path, text, pipeline,
+                                                                    False)
+
+
 def test_a_pass_that_cannot_screen_screens_nothing(shipped):
     class Opaque(GlossaryPass):
         def screen(self, text):
@@ -134,3 +152,54 @@ def test_lines_format_screen_on_real_mt(tmp_path, shipped):
     text = "".join(path.read_text(encoding="utf-8") for path in sorted(DATA.glob("**/*.mt")))
     text += "Hits: 35\nThe same line.\nThe same line.\n[Print] [Close window]\n"
     assert _fix_lines(tmp_path, text, shipped, True) == _fix_lines(tmp_path, text, shipped, False)
+
+
+# -- the glossary screen drops automaton matches that fail line-local checks ---------------------
+# (word boundaries, case, context, line deletions, no-ops): random declarative and line
+# glossaries, with context words, against each segment fixed alone.
+@st.composite
+def _checked_glossaries(draw):
+    base = draw(st.one_of(declarative_glossaries(), line_glossaries()))
+    entries = list(base.entries)
+    if draw(st.booleans()):
+        entries.append(RawEntry(id="ctx", find=("dog", "print"), replace="hound",
+                                context=(draw(st.sampled_from(["near", "this", "cat"])),)))
+    if draw(st.booleans()):
+        entries.append(RawEntry(id="noop", find=("Cat", "cat"), replace="cat",
+                                case=draw(st.sampled_from(["insensitive", "sensitive"]))))
+    return Glossary([GlossaryFile("random.toml", entries)], run_examples=False)
+
+
+_CHECK_TEXTS = st.lists(st.tuples(
+    st.sampled_from(["cat", "Cat", "dog", "the", "x-ray", "box", "man", "cats", "near", "far",
+                     "north", "east", "print", "Print this", "[print]", "close", "top",
+                     "back to top", "this", "x", ":", "[", "]", ".", ","]),
+    st.sampled_from([" ", " ", "  ", "-", "/", "\n", "\n", "\u2013"])), max_size=30).map(
+    lambda parts: "".join(a + b for a, b in parts).split("\n"))
+
+
+@SETTINGS
+@given(_CHECK_TEXTS, _checked_glossaries())
+@example(["Print", "the cat near", "print this x"], None)
+def test_glossaries_with_checks_screen_every_segment_they_edit(lines, glossary):
+    if glossary is None:
+        glossary = Glossary.from_toml('[[entry]]\nid = "p"\nfind = "print"\nreplace = ""\n'
+                                      'line = "whole"\n')
+    step = GlossaryPass(glossary)
+    assert _touched_alone(step, lines) <= _screened(step, lines)
+
+
+def test_a_failing_match_that_hides_a_valid_key_still_touches_its_segment():
+    """"cat dog" fails its context, and hides "dog" (a key starting inside it) and "cat" (a
+    shorter key at its start): the segment must still be asked."""
+    for inner in ("dog", "cat"):
+        glossary = Glossary([GlossaryFile("g.toml", [
+            RawEntry(id="long", find=("cat dog",), replace="x", context=("zebra",)),
+            RawEntry(id="inner", find=(inner,), replace="owl")])], run_examples=False)
+        step = GlossaryPass(glossary)
+        lines = ["the cat dog ran", "plain"]
+        assert _touched_alone(step, lines) == {0} <= _screened(step, lines)
+    glossary = Glossary([GlossaryFile("g.toml", [
+        RawEntry(id="long", find=("cat dog",), replace="x", context=("zebra",))])],
+        run_examples=False)
+    assert _screened(GlossaryPass(glossary), ["the cat dog ran", "zebra"]) == set()

@@ -156,3 +156,46 @@ def test_repetition_segment_tokens_fold_each_word(line):
     assert repetition._tokens_py(line) == (
         [m.start() for m in words], [m.end() for m in words],
         [hash(repetition._fold(m.group())) for m in words])
+
+
+def _automaton_candidates():
+    """The short path as it was: one automaton of "<letter or comma> <Common word>"."""
+    import ahocorasick_rs as ac
+
+    from mtfix.passes.rules.capitals import common_words
+
+    patterns = [f"{c} {w.capitalize()}" for w in sorted(common_words())
+                for c in "abcdefghijklmnopqrstuvwxyz,"]
+    automaton = ac.AhoCorasick(patterns, implementation=ac.Implementation.DFA)
+    return lambda text: [start for _i, start, _e in automaton.find_matches_as_indexes(text)]
+
+
+_OLD_CAPITALS = []
+
+
+@settings(max_examples=300, deadline=None)
+@given(_line(_CAPITAL_WORDS, _CAPITAL_SEPS))
+@example("a Formula, Form The Of a Formm Then x Formal To")
+def test_capitals_short_path_finds_what_the_automaton_found(line):
+    import mtfix.passes.rules.capitals as capitals
+
+    if not _OLD_CAPITALS:
+        _OLD_CAPITALS.append(_automaton_candidates())
+    rule = CapitalsRule()
+    now = _edits(rule, line)
+    saved = capitals._candidates_py
+    capitals._candidates_py = _OLD_CAPITALS[0]
+    try:
+        assert _edits(rule, line) == now
+    finally:
+        capitals._candidates_py = saved
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.integers(0, 4), max_size=60))
+@example([1, 2, 3, 1, 2, 3, 1, 2])
+@example([5, 6, 7, 8, 9, 5, 6, 7, 8])
+def test_repetition_word_candidates_equal_the_word_by_word_reference(hashes):
+    from mtfix.passes.rules import repetition
+
+    assert repetition._candidates_py(hashes) == repetition._candidates_reference(hashes)

@@ -236,8 +236,7 @@ class CompiledGlossary:
             found = regex_triggers(pattern.pattern)
             self._regex_needs.append(None if found is None else frozenset(
                 trigger_ids.setdefault(t, len(trigger_ids)) for t in found))
-        self._triggers = (ac.BytesAhoCorasick([t.encode() for t in trigger_ids])
-                          if trigger_ids else None)
+        self._trigger_keys = [t.encode() for t in trigger_ids]
         self._trigger_len = max(map(len, trigger_ids), default=0)
         self._regex_reach = [regex_reach(p.pattern) for _o, _e, p in self._regexes]
         self._regex_marks = [regex_marks(p.pattern) for _o, _e, p in self._regexes]
@@ -260,6 +259,13 @@ class CompiledGlossary:
             self._plain[index] = None
         # order -> what an edit of that entry carries (see ``_plain_edits``), filled on use
         self._edit_specs: dict[int, tuple[str, str, str, float | None, bool, bool]] = {}
+        # order -> the RE2 prefilter of a regex entry (see _narrowed), made on first use
+        self._relaxed: dict[int, object] = {}
+        self._fuzzy_entries = fuzzy
+        self._build_automata()
+
+    def _build_automata(self) -> None:
+        """The automata (and the fuzzy matcher) from the keys: what cannot be pickled."""
         # A DFA scans ~15% faster than the default NFA up to ~10,000s of keys but builds
         # slowly and scans slower (cache misses) beyond that: measured, see docs/measurements.md.
         kind = {"implementation": ac.Implementation.DFA} if len(self._patterns) <= 20_000 else {}
@@ -267,13 +273,29 @@ class CompiledGlossary:
             ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest, **kind)
             if self._patterns else None
         )
-        # order -> the RE2 prefilter of a regex entry (see _narrowed), made on first use
-        self._relaxed: dict[int, object] = {}
+        self._triggers = ac.BytesAhoCorasick(self._trigger_keys) if self._trigger_keys else None
         self._fuzzy = None
-        if fuzzy:
+        if self._fuzzy_entries:
             from mtfix.glossary.fuzzy import FuzzyMatcher
 
-            self._fuzzy = FuzzyMatcher(fuzzy, {e.id: self.order[e.id] for e in fuzzy})
+            self._fuzzy = FuzzyMatcher(self._fuzzy_entries,
+                                       {e.id: self.order[e.id] for e in self._fuzzy_entries})
+
+    def cache_state(self) -> dict:
+        """Everything compiled but the automata, for the glossary cache (``cache.py``), which
+        rebuilds those with :meth:`from_cache_state` instead of compiling the entries again.
+        What is filled on use starts empty again."""
+        state = {**self.__dict__, "_relaxed": {}, "_edit_specs": {}, "_has_prefix_key": {}}
+        for name in ("_fast", "_triggers", "_fuzzy"):
+            del state[name]
+        return state
+
+    @classmethod
+    def from_cache_state(cls, state: dict) -> CompiledGlossary:
+        compiled = cls.__new__(cls)
+        compiled.__dict__.update(state)
+        compiled._build_automata()
+        return compiled
 
     def _add_declarative(self, patterns: dict[bytes, list[_Key]], order: int, entry: RawEntry,
                          context: re.Pattern[str] | None) -> None:
@@ -377,32 +399,62 @@ class CompiledGlossary:
         if self._fuzzy is not None or (self._regexes and (
                 self._triggers is None or None in self._regex_needs)):
             return None
+        flagged: list[tuple[int, int]] = []
+        if self._flags is not None:  # flag entries have a matcher of their own
+            found_flags = self._flags.screen(text)
+            if found_flags is None:
+                return None
+            flagged = found_flags
         view = MatchView(text)
-        found = [(start, end) for _i, start, end in self._fast.find_matches_as_indexes(view.data)] \
+        found = [(start, end) for index, start, end in self._fast.find_matches_as_indexes(
+            view.data) if not self._void_in_any_line(view, index, start, end)] \
             if self._fast is not None else []
         spans: list[tuple[int, int]] = []
         if self._triggers is not None:
-            trigger_view = MatchView(_special_folded(text)) if any(
-                c in text for c in SPECIAL_FOLD_CHARS) else view
-            hits: dict[int, list[int]] = {}  # as _regex_matches finds them
-            for index, start, _end in self._triggers.find_matches_as_indexes(
-                    trigger_view.data, overlapping=True):
-                hits.setdefault(index, []).append(start)
-            present: set[int] = set()
-            for needs, reach, marks in zip(self._regex_needs, self._regex_reach,
-                                           self._regex_marks, strict=True):
-                if needs is None or needs.isdisjoint(hits):
-                    continue
-                at = sorted(v for i in needs for v in hits.get(i, ()))
-                if marks and reach is not None:  # (more text around: never fewer marks)
-                    at = _marked(at, trigger_view, marks, reach + self._trigger_len)
-                present.update(at)
-            if present:  # a trigger's start: on the line of the segment that holds it
-                spans = [(c, c) for c in trigger_view.to_text_offsets(sorted(present))]
+            spans = self._regex_screen(text, view)
         if found:
             ends = view.to_text_offsets([x for hit in found for x in hit])
             spans.extend(zip(ends[::2], ends[1::2], strict=True))
-        return spans
+        return spans + flagged
+
+    def _void_in_any_line(self, view: MatchView, index: int, start: int, end: int) -> bool:
+        """Is the screen's automaton match view[start:end] surely no candidate in the segment
+        that holds it, fixed alone? So when every owner key fails its checks here, as each
+        check looks no further than the line (word boundaries: a line break is no word
+        character, like the end of a segment; neighbours, ``context`` and ``line`` look at
+        the line; the scope is taken as present), and the match hides no other key
+        (``_hides_nothing``: no shorter key at its start, none starting inside it; more text
+        after it in the joined segments only finds more). A candidate of the segment alone
+        that the match overlaps starts at its start or inside it, so none is lost (see
+        ``_phrase_matches``)."""
+        if index in self._hides_line:
+            return False
+        for key in self._owners[index]:
+            if self._key_ok(view, key, start, end):
+                return False
+        return self._hides_nothing(view.data, start, end)
+
+    def _regex_screen(self, text: str, view: MatchView) -> list[tuple[int, int]]:
+        """The screen's spans for the regex entries: the start of every trigger occurrence
+        that ``_regex_matches`` would search around in a segment alone (point spans: on the
+        line of the segment that holds it). (Narrowing them by RE2 here, as a search does,
+        cost more than asking the few segments again.)"""
+        trigger_view = MatchView(_special_folded(text)) if any(
+            c in text for c in SPECIAL_FOLD_CHARS) else view
+        hits: dict[int, list[int]] = {}  # as _regex_matches finds them
+        for index, start, _end in self._triggers.find_matches_as_indexes(
+                trigger_view.data, overlapping=True):
+            hits.setdefault(index, []).append(start)
+        present: set[int] = set()
+        for needs, reach, marks in zip(self._regex_needs, self._regex_reach, self._regex_marks,
+                                       strict=True):
+            if needs is None or needs.isdisjoint(hits):
+                continue
+            at = sorted(v for i in needs for v in hits.get(i, ()))
+            if marks and reach is not None:  # (more text around: never fewer marks)
+                at = _marked(at, trigger_view, marks, reach + self._trigger_len)
+            present.update(at)
+        return [(c, c) for c in trigger_view.to_text_offsets(sorted(present))]
 
     def _regex_and_fuzzy_candidates(self, text: str, protected: Sequence[tuple[int, int]],
                                     view: MatchView | None) -> list[_Candidate]:

@@ -126,6 +126,13 @@ def read_glossary(path: str | Path) -> GlossaryFile:
         raise GlossaryError("glossary file not found", path=name) from None
     except OSError as exc:
         raise GlossaryError(f"cannot read glossary: {exc.strerror}", path=name) from None
+    return glossary_from_bytes(data, path)
+
+
+def glossary_from_bytes(data: bytes, path: str | Path) -> GlossaryFile:
+    """Parse the bytes of glossary file ``path`` (its suffix says TOML or TSV)."""
+    path = Path(path)
+    name = str(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -228,6 +228,10 @@ def _score(options: set[str] | None) -> int:
 
 def _required(items: list) -> set[str] | None:
     best: set[str] | None = None
+    # Literals of a lookaround only where the match itself requires none: they are the
+    # conditions around a term ("the spirit of" before "important instructions", "President
+    # Xi"...), so usually commoner words than the term.
+    around: set[str] | None = None
     run: list[str] = []
 
     def consider(options: set[str] | None) -> None:
@@ -253,9 +257,13 @@ def _required(items: list) -> set[str] | None:
             if low >= 1:
                 consider(_required(list(body)))
         elif op == C.ASSERT:  # a positive lookaround must find its text next to the match
-            consider(_required(list(arg[1])))
+            options = _required(list(arg[1]))
+            if options and _score(options) > _score(around):
+                around = options
     if run:
         consider(_literal_pieces(run))
+    if best is None or (_score(best) < MIN_TRIGGER <= _score(around)):
+        return around
     return best
 
 

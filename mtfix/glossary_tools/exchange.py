@@ -123,6 +123,18 @@ def _csv_cell(entry: RawEntry, key: str) -> str:
     return value or ""
 
 
+def keys_tsv_cannot_hold(entry: RawEntry) -> list[str]:
+    """The keys of ``entry`` that change where or how it matches and that a TSV row
+    (find, replace, note) has no column for, as the TOML names them."""
+    keys = [("context", bool(entry.context)), ("scope", entry.scope is not None),
+            ("forms", entry.forms), ("separators", entry.separators),
+            ("case", entry.case != "insensitive"), ("before", bool(entry.before)),
+            ("after", bool(entry.after)), ("not_before", bool(entry.not_before)),
+            ("not_after", bool(entry.not_after)), ("line", entry.line_mode is not None),
+            ("min_score", entry.min_score is not None)]
+    return [name for name, used in keys if used]
+
+
 def entries_to_tsv(entries: Sequence[RawEntry]) -> tuple[str, ExchangeResult]:
     result = ExchangeResult()
     lines = ["find\treplace\tnote"]
@@ -130,6 +142,12 @@ def entries_to_tsv(entries: Sequence[RawEntry]) -> tuple[str, ExchangeResult]:
         if entry.match != "phrase" or entry.flag:
             result.skipped.append(f"{entry.id}: match = {entry.match!r}"
                                   f"{' (flag)' if entry.flag else ''} cannot be written to TSV")
+            continue
+        dropped = keys_tsv_cannot_hold(entry)
+        if dropped:
+            result.skipped.append(f"{entry.id}: {', '.join(dropped)} cannot be written to TSV "
+                                  "(the entry would match differently; export to CSV or TOML to "
+                                  "keep it)")
             continue
         cells = [*entry.find, entry.replace, entry.note]
         if any(c != c.strip() or "\t" in c or "\n" in c or "\r" in c for c in cells):

@@ -18,11 +18,12 @@ The folder is ``--model-cache DIR``, else ``$MTFIX_CACHE_DIR``, else
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from mtfix.fileio import default_cache_dir as default_cache_dir  # re-exported
 
 CACHE_FILE = "rewrites.sqlite3"
 _SCHEMA = """
@@ -39,14 +40,6 @@ CREATE TABLE IF NOT EXISTS rewrites (
 
 class CacheError(RuntimeError):
     """The cache cannot be opened or written; the message names the file and what to do."""
-
-
-def default_cache_dir() -> Path:
-    """``$MTFIX_CACHE_DIR``, else ``$XDG_CACHE_HOME/mtfix``, else ``~/.cache/mtfix``."""
-    if folder := os.environ.get("MTFIX_CACHE_DIR"):
-        return Path(folder).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "mtfix"
 
 
 def cache_key(model: str, prompt: str, sentence: str, source: str | None = None) -> str:

@@ -275,6 +275,32 @@ _ASCII_NON_WORD = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + b" 
 
 
 def _candidates_py(hashes: Sequence[int]) -> list[int]:
+    """Sorted word positions p where, for some period k, the words p .. p + _need(k) - 1
+    equal the words k on (:func:`_candidates_reference`, one comparison list per k in C:
+    a long looping segment has thousands of words)."""
+    n = len(hashes)
+    if len(set(hashes)) == n:
+        return []
+    found: set[int] = set()
+    eq = operator.eq
+    for k in range(1, MAX_WORDS + 1):
+        if n <= k:
+            break
+        same = list(map(eq, hashes, hashes[k:]))  # same[i]: word i equals word i + k
+        if True not in same:
+            continue
+        need, size = _need(k), len(same)
+        hits = itertools.compress(range(size), same)
+        if need == 1:
+            found.update(hits)
+        else:
+            found.update(p for p in hits if p + need <= size
+                         and all(same[p + j] for j in range(1, need)))
+    return sorted(found)
+
+
+def _candidates_reference(hashes: Sequence[int]) -> list[int]:
+    """:func:`_candidates_py` word by word, as it was written first (the tests compare)."""
     n = len(hashes)
     if len(set(hashes)) == n:
         return []
