@@ -130,6 +130,10 @@ def fix_cmd(
         "--model-cache", metavar="DIR|off", rich_help_panel=_MODEL_PANEL, show_default=False,
         help="Keep rewrites here, so a rerun asks for none again [default: ~/.cache/mtfix "
              "with --model-url, none for a local model].")] = None,
+    model_gpus: Annotated[float, typer.Option(
+        "--model-gpus", min=0, rich_help_panel=_MODEL_PANEL, metavar="N",
+        help="With --engine ray: GPUs per model actor (one actor per N GPUs of the cluster); "
+             "0: one model actor on a CPU.")] = 0,
     force_exclude: ForceExcludeOption = False,
     config_file: ConfigOption = None,
     no_config: NoConfigOption = False,
@@ -191,7 +195,7 @@ def fix_cmd(
                      "also_writes": {"--report": report_path} if report_path else None,
                      "skip": config.ignore_filter(), "format_of": config.format_for,
                      "force_exclude": force_exclude}
-    batch_options["runner"] = _engine_runner(engine, address, quiet, model or model_url)
+    batch_options["runner"] = _engine_runner(engine, address, quiet, jobs, model_gpus)
     extra_passes = []
     if model or model_url:
         from mtfix.cli.model import ModelOptionError, model_pass_from_options
@@ -201,10 +205,11 @@ def fix_cmd(
                 model, url=model_url, backend=model_backend, prompt=model_prompt,
                 rewrite=rewrite, batch_size=batch_size, max_new_tokens=max_new_tokens,
                 parallel=model_parallel, timeout_s=model_timeout, cache=model_cache,
-                show_progress=not quiet))
+                show_progress=not quiet, runner=batch_options["runner"]))
         except ModelOptionError as exc:
             raise fail_usage(str(exc)) from None
-        batch_options["jobs"] = 1  # one model in one process; it uses the cores itself
+        if batch_options["runner"] is None:
+            batch_options["jobs"] = 1  # one model in one process; it uses the cores itself
     elif given := [name for name, value in (("--model-prompt", model_prompt is not None),
                                              ("--rewrite", rewrite != "flagged"),
                                              ("--model-backend", model_backend is not None),
@@ -359,16 +364,14 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def _engine_runner(engine: str, address: str | None, quiet: bool, model: str | None):
+def _engine_runner(engine: str, address: str | None, quiet: bool, jobs: int | None,
+                   model_gpus: float):
     """The runner of ``--engine`` (None: the local worker pool); usage errors say why not."""
     from mtfix.engines import EngineUnavailable, engine_runner
 
-    if engine != "local" and model:
-        raise fail_usage(f"--engine {engine} does not run the model pass on files yet; run "
-                         "--model with --engine local, or use mtfix.ray.fix_dataset(..., "
-                         "model=...) (docs/guide/scale.md)")
     try:
-        return engine_runner(engine, address=address, quiet=quiet)
+        return engine_runner(engine, address=address, quiet=quiet, jobs=jobs,
+                             model_gpus=model_gpus)
     except (ValueError, EngineUnavailable) as exc:
         raise fail_usage(f"--engine: {exc}") from None
 
