@@ -69,6 +69,7 @@ from mtfix.fileio import (
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions
 from mtfix.pipeline import Pipeline
 from mtfix.textutil import plural
+from mtfix.uris import UriError, copy_uri, is_uri, list_uri
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -247,7 +248,9 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
     out_dir = Path(output_dir).resolve() if output_dir is not None else None
     for arg in inputs:
         path = Path(arg)
-        if path.is_dir():
+        if is_uri(arg):
+            _discover_uri(arg, output_dir, in_place, suffixes, jobs, problems)
+        elif path.is_dir():
             walked = _without_broken_links(sorted(_walk(path, suffixes, skip, format_of)),
                                            problems)
             found = [f for f in walked
@@ -271,6 +274,25 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
             problems.append(FileResult(arg, None, error=f"{arg}: no such file or directory; "
                                        "check the path (a typo, or the file moved?)"))
     return jobs, problems
+
+
+def _discover_uri(uri: str, output_dir: str | None, in_place: bool, suffixes: frozenset[str],
+                  jobs: list[Job], problems: list[FileResult]) -> None:
+    """The jobs of an input named by a URI (:mod:`mtfix.uris`): its files are copied before
+    the run (:func:`_spool_pipes`), their outputs named as local files' under ``output_dir``."""
+    if in_place or output_dir is None:
+        raise BatchUsageError(f"{uri}: an input named by a URI needs an output folder (-o "
+                              "FOLDER): there is no local file to write beside it or replace")
+    try:
+        found = list(list_uri(uri, suffixes))
+    except UriError as exc:
+        problems.append(FileResult(uri, None, error=str(exc)))
+        return
+    if not found:
+        problems.append(FileResult(uri, None, error=(
+            f"{uri}: no input files found (looked for {', '.join(sorted(suffixes))})")))
+    for file_uri, rel in found:
+        jobs.append(Job(Path(file_uri), Path(output_dir) / rel, file_uri))
 
 
 def _walk(folder: Path, suffixes: frozenset[str], skip: SkipFn | None = None,
@@ -960,12 +982,19 @@ def _spool_pipes(jobs: Sequence[Job], parts: Path) -> tuple[list[Job], list[File
     ready: list[Job] = []
     unread: list[FileResult] = []
     for job in jobs:
-        if is_regular_file(job.input):
+        remote = is_uri(job.doc)
+        if not remote and is_regular_file(job.input):
             ready.append(job)
             continue
         copy = parts / _SPOOLS / _job_key(job) / (job.input.name or "stdin")
         try:
-            spool(job.input, copy)
+            if remote:  # (a file named by a URI: copied here, see mtfix.uris)
+                copy_uri(job.doc, copy)
+            else:
+                spool(job.input, copy)
+        except UriError as exc:
+            unread.append(FileResult(job.doc, None, error=str(exc)))
+            continue
         except (InputError, OSError) as exc:
             unread.append(FileResult(job.doc, None, error=(
                 str(exc) if isinstance(exc, InputError)

@@ -316,3 +316,12 @@ def test_cli_model_on_ray_usage_errors(tmp_path: Path) -> None:
     local = CliRunner().invoke(app, [*base, "--model-url", url, "--model-gpus", "1"])
     assert local.exit_code == 2 and "--model-gpus needs --engine ray" in local.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_file_uri_on_ray_gives_what_the_local_run_gives(tmp_path: Path) -> None:
+    _inputs(tmp_path / "in", random.Random(11), 5)
+    local, on_ray = _both([(tmp_path / "in").as_uri()], tmp_path,
+                          options=FormatOptions(fields=("text",), chunk_size=500))
+    assert not local.failed and local.summary() == on_ray.summary()
+    assert _tree(tmp_path / "local") == _tree(tmp_path / "ray")
+    assert all(r.input.startswith("file://") for r in on_ray.results)

@@ -38,7 +38,8 @@ fail_usage = usage_error
 def fix_cmd(
     ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(
-        help="Files or directories to fix (directories are searched recursively); - for stdin.",
+        help="Files or directories to fix (directories are searched recursively), or URIs "
+             "pyarrow or fsspec open (s3://, file://...; with -o); - for stdin.",
         show_default=False)],
     output_dir: Annotated[str | None, typer.Option(
         "--output-dir", "-o", help="Write outputs here, keeping relative paths.")] = None,
