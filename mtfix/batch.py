@@ -80,6 +80,8 @@ _NUMBERED_CHANGE_LOG = re.compile(r"\.changes\.\d+\.jsonl$")  # an in-place reru
 MANIFEST_VERSION = 1
 #: What fixes a run's files (see ``fix_paths(runner=...)``)
 Runner = Callable[..., Iterator["FileResult"]]
+#: ``on_piece(doc, done, total)``: pieces of a large file done (see ``fix_paths``)
+PieceFn = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -525,7 +527,8 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
               resume: bool = False, also_writes: Mapping[str, str] | None = None,
               on_start: Callable[[int], None] | None = None, skip: SkipFn | None = None,
               format_of: FormatFn | None = None, force_exclude: bool = False,
-              runner: Runner | None = None) -> BatchResult:
+              runner: Runner | None = None,
+              on_piece: PieceFn | None = None) -> BatchResult:
     """Fix every input file; one failure never stops the others.
 
     Inputs are never overwritten unless ``in_place=True``. ``jobs`` worker processes (``None``:
@@ -546,7 +549,12 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
 
     ``runner`` fixes the files found (the engine: :mod:`mtfix.engines`); by default worker
     processes on this machine. It gets the jobs, the pipeline, the run's settings, ``jobs`` and
-    ``on_file``, and yields one report per job in input order, as :func:`run_job` makes them.
+    ``on_file``, and yields one report per job in input order, as :func:`run_job` makes them;
+    and ``on_piece=`` when ``on_piece`` is given.
+
+    ``on_piece(doc, done, total)``: a large file cut into pieces for several workers
+    (:mod:`mtfix.pieces`) reports how many of its pieces are done, the last time ``total``
+    (for a progress bar).
     """
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
@@ -585,7 +593,8 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
             on_file(problem)
         if on_start is not None:
             on_start(len(found))
-        reports = list((runner or _run_all)(found, pipeline, settings, jobs, on_file))
+        more = {"on_piece": on_piece} if on_piece is not None else {}
+        reports = list((runner or _run_all)(found, pipeline, settings, jobs, on_file, **more))
         _remove_spools(parts)
         batch.results.extend(reports)
         done = [(job, report) for job, report in zip(found, reports, strict=True) if report.ok]
@@ -643,10 +652,11 @@ def _settings_fingerprint(pipeline: Pipeline, format: str, options: FormatOption
 
 
 def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs: int | None,
-             on_file: Callable[[FileResult], None] | None) -> Iterator[FileResult]:
+             on_file: Callable[[FileResult], None] | None, on_piece: PieceFn | None = None
+             ) -> Iterator[FileResult]:
     cores = default_jobs() if jobs is None else max(1, jobs)
     if cores > 1 and any(jobs_to_split(found, settings, cores)):
-        yield from _run_splitting(found, pipeline, settings, cores, on_file)
+        yield from _run_splitting(found, pipeline, settings, cores, on_file, on_piece)
         return
     workers = min(cores, len(found))
     if workers <= 1:
@@ -759,7 +769,8 @@ def _run_piece_in_worker(job: Job, piece, settings: _Settings):
 
 
 def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, cores: int,
-                   on_file: Callable[[FileResult], None] | None) -> Iterator[FileResult]:
+                   on_file: Callable[[FileResult], None] | None,
+                   on_piece: PieceFn | None = None) -> Iterator[FileResult]:
     """Reports of ``found`` in input order: a large text file's pieces are shared by ``cores``
     workers (:func:`_run_split`), the other files go to the worker pool as usual."""
     pending: list[Job] = []
@@ -779,7 +790,7 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
             pending.append(job)
             continue
         reports = list(flush())
-        reports.append(_run_split(job, plan, pipeline, settings, cores))
+        reports.append(_run_split(job, plan, pipeline, settings, cores, on_piece))
         for report in reports:
             if on_file is not None:
                 on_file(report)
@@ -800,9 +811,10 @@ def finished_report(job: Job, settings: _Settings) -> FileResult | None:
 
 
 def _run_split(job: Job, plan, pipeline: Pipeline, settings: _Settings,
-               workers: int) -> FileResult:
+               workers: int, on_piece: PieceFn | None = None) -> FileResult:
     """Fix ``job``'s pieces in ``workers`` worker processes and join them. A worker that
     dies fails this file (rerun with --resume), as it would fail a file fixed whole."""
+    from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     with contextlib.suppress(OSError):
@@ -811,6 +823,10 @@ def _run_split(job: Job, plan, pipeline: Pipeline, settings: _Settings,
         with _worker_pool(min(workers, len(plan.pieces)), pipeline) as pool:
             futures = [pool.submit(_run_piece_in_worker, job, piece, settings)
                        for piece in plan.pieces]
+            if on_piece is not None:
+                on_piece(job.doc, 0, len(futures))
+                for done, _future in enumerate(as_completed(futures), 1):
+                    on_piece(job.doc, done, len(futures))
             results = [future.result() for future in futures]
     except BrokenProcessPool:
         return FileResult(job.doc, None, error=(

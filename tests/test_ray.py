@@ -325,3 +325,14 @@ def test_a_file_uri_on_ray_gives_what_the_local_run_gives(tmp_path: Path) -> Non
     assert not local.failed and local.summary() == on_ray.summary()
     assert _tree(tmp_path / "local") == _tree(tmp_path / "ray")
     assert all(r.input.startswith("file://") for r in on_ray.results)
+
+
+def test_pieces_done_on_ray_are_reported(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(_corpus(random.Random(2), 400), encoding="utf-8")
+    seen: list[tuple[str, int, int]] = []
+    fix_paths([str(big)], pipeline=PIPELINE, output_dir=str(tmp_path / "out"), jobs=2,
+              runner=RayRunner(), options=FormatOptions(chunk_size=2000),
+              on_piece=lambda *a: seen.append(a))
+    total = seen[-1][2]
+    assert total > 1 and [done for _, done, _ in seen] == list(range(1, total + 1))

@@ -274,7 +274,7 @@ def fix_cmd(
 
     try:
         check_arguments(inputs, output_dir)
-        if quiet or (len(inputs) == 1 and not Path(inputs[0]).is_dir()):
+        if quiet:
             batch = fix_paths(inputs, pipeline=pipeline, output_dir=output_dir,
                               in_place=in_place, backup=not no_backup, change_log=changes,
                               on_file=report, **batch_options)
@@ -334,7 +334,8 @@ def _report_model(extra_passes) -> None:
 
 def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, report,
                    batch_options):
-    """Run the batch with a progress bar once it has found more than a few files."""
+    """Run the batch with a progress bar once it has found more than a few files, and one
+    for the pieces of a large file cut for several workers (while they are fixed)."""
     from rich.progress import Progress
 
     from mtfix.batch import fix_paths
@@ -342,21 +343,34 @@ def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, repo
     with contextlib.ExitStack() as stack:
         bar: dict = {}
 
+        def shown() -> Progress:
+            if "progress" not in bar:
+                bar["progress"] = stack.enter_context(Progress(transient=True,
+                                                               console=_stderr_console()))
+            return bar["progress"]
+
         def start(total: int) -> None:
             if total > PROGRESS_THRESHOLD:
-                progress = stack.enter_context(Progress(transient=True,
-                                                        console=_stderr_console()))
+                progress = shown()
                 bar["advance"] = functools.partial(progress.advance,
                                                    progress.add_task("fixing", total=total))
 
         def step(result) -> None:
             report(result)
-            if bar:
+            if "advance" in bar:
                 bar["advance"]()
+
+        def piece(doc: str, done: int, total: int) -> None:
+            progress = shown()
+            if bar.get("piece") is None:
+                bar["piece"] = progress.add_task(f"{Path(doc).name}: pieces", total=total)
+            progress.update(bar["piece"], completed=done)
+            if done >= total:
+                progress.remove_task(bar.pop("piece"))
 
         return fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,
                          backup=backup, change_log=changes, on_file=step, on_start=start,
-                         **batch_options)
+                         on_piece=piece, **batch_options)
 
 
 def _stderr_console():

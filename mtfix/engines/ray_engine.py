@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from mtfix.api import FileResult
 from mtfix.batch import (
     Job,
+    PieceFn,
     finished_report,
     jobs_to_split,
     join_pieces,
@@ -179,20 +180,20 @@ class RayRunner:
         return ModelPass(rewriter, rewrite=rewrite, batch_size=batch_size, limits=limits)
 
     def __call__(self, found: Sequence[Job], pipeline: Pipeline, settings: _Settings,
-                 jobs: int | None, on_file: Callable[[FileResult], None] | None
-                 ) -> Iterator[FileResult]:
+                 jobs: int | None, on_file: Callable[[FileResult], None] | None,
+                 on_piece: PieceFn | None = None) -> Iterator[FileResult]:
         from mtfix.batch import default_jobs
 
         try:
             if found:
                 ray = self._connect(jobs or self.num_cpus or default_jobs())
-                yield from self._run(ray, found, pipeline, settings, jobs, on_file)
+                yield from self._run(ray, found, pipeline, settings, jobs, on_file, on_piece)
         finally:
             self.close()
 
     def _run(self, ray, found: Sequence[Job], pipeline: Pipeline, settings: _Settings,
-             jobs: int | None, on_file: Callable[[FileResult], None] | None
-             ) -> Iterator[FileResult]:
+             jobs: int | None, on_file: Callable[[FileResult], None] | None,
+             on_piece: PieceFn | None) -> Iterator[FileResult]:
         # One actor per CPU the model actors leave (at most --jobs): an actor that waits for
         # a CPU would hold its share of the tasks until the end, and the run would never end.
         cpus = max(1, int(float(ray.cluster_resources().get("CPU", 1)) - self._model_cpus))
@@ -207,7 +208,7 @@ class RayRunner:
         refs = [actors[n % len(actors)].fix.remote([shared], found[index], piece, settings)
                 for n, (index, piece, _plan) in enumerate(tasks)]
         try:
-            yield from self._reports(ray, found, settings, tasks, refs, on_file)
+            yield from self._reports(ray, found, settings, tasks, refs, on_file, on_piece)
             if models:  # the model pass's counts and cache use, for the run's summary
                 self._gather_stats(ray, actors, pipeline)
                 for rewriter in models:
@@ -242,8 +243,8 @@ class RayRunner:
 
     @staticmethod
     def _reports(ray, found: Sequence[Job], settings: _Settings, tasks: list[tuple],
-                 refs: list, on_file: Callable[[FileResult], None] | None
-                 ) -> Iterator[FileResult]:
+                 refs: list, on_file: Callable[[FileResult], None] | None,
+                 on_piece: PieceFn | None = None) -> Iterator[FileResult]:
         pieces: list = []
         failed: str | None = None
         for (index, piece, plan), ref in zip(tasks, refs, strict=True):
@@ -260,6 +261,8 @@ class RayRunner:
                 failed = None
             else:
                 pieces.append(result)
+                if on_piece is not None:  # (read in order: a later piece done early waits)
+                    on_piece(job.doc, piece.index + 1, len(plan.pieces))
                 if piece.index < len(plan.pieces) - 1:
                     continue
                 report = (FileResult(job.doc, None, error=failed) if failed is not None
