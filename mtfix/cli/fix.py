@@ -214,7 +214,8 @@ def fix_cmd(
     elif given := [name for name, value in (("--model-prompt", model_prompt is not None),
                                              ("--rewrite", rewrite != "flagged"),
                                              ("--model-backend", model_backend is not None),
-                                             ("--model-cache", model_cache is not None)) if value]:
+                                             ("--model-cache", model_cache is not None),
+                                             ("--model-gpus", model_gpus != 0)) if value]:
         raise fail_usage(f"{' and '.join(given)} need{'s' if len(given) == 1 else ''} --model "
                          "or --model-url")
     from mtfix.cli.decisions import memory_for_run

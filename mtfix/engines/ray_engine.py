@@ -48,7 +48,12 @@ from mtfix.engines.ray_model import (
     start_model_actors,
 )
 from mtfix.pipeline import Pipeline
-from mtfix.rewrite.backends import BackendOptions, ModelUnavailable, choose_backend
+from mtfix.rewrite.backends import (
+    BackendError,
+    BackendOptions,
+    ModelUnavailable,
+    choose_backend,
+)
 from mtfix.rewrite.cache import default_cache_dir
 from mtfix.rewrite.guards import DEFAULT_LIMITS, GuardLimits
 from mtfix.rewrite.passes import ModelPass, RewriteMode
@@ -117,9 +122,9 @@ class _FixActor:
         return run_piece(job, piece, self.pipeline, settings)
 
     def pass_stats(self) -> dict[int, Any]:
-        """The ``stats`` of each pass that keeps them (the model pass), by pass number."""
+        """The counts of each model pass, by pass number."""
         passes = self.pipeline.passes if self.pipeline is not None else []
-        return {n: step.stats for n, step in enumerate(passes) if hasattr(step, "stats")}
+        return {n: step.stats for n, step in enumerate(passes) if isinstance(step, ModelPass)}
 
 
 class RayRunner:
@@ -143,9 +148,9 @@ class RayRunner:
         import ray
 
         if self._session is None:
-            self._session = contextlib.ExitStack()
-            self._session.enter_context(ray_session(self.address, num_cpus=num_cpus,
-                                                    quiet=self.quiet))
+            session = contextlib.ExitStack()
+            session.enter_context(ray_session(self.address, num_cpus=num_cpus, quiet=self.quiet))
+            self._session = session
         return ray
 
     def close(self) -> None:
@@ -173,7 +178,12 @@ class RayRunner:
         if cache is None and spec.cache_by_default:
             cache = str(default_cache_dir())  # this process's folder, not each actor's
         cpus = self.model.cpus_for(spec.name) * (self.model.actors or 1)
-        ray = self._connect((self.num_cpus or default_jobs()) + math.ceil(cpus))
+        try:
+            ray = self._connect((self.num_cpus or default_jobs()) + math.ceil(cpus))
+        except Exception as exc:  # (Ray raises ConnectionError, RuntimeError, ValueError...)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BackendError(f"--engine ray: cannot connect to the Ray cluster "
+                               f"{self.address or '(a local one)'}: {first}") from None
         rewriter = start_model_actors(ray, settings, backend=spec.name, cache=cache,
                                       placement=self.model, retries=RETRIES)
         self._model_cpus += self.model.cpus_for(spec.name) * len(rewriter.actors)
