@@ -12,7 +12,8 @@ cost (starting the local cluster and the actors), so the overhead can be told ap
 fixed part and a part that grows with the data.
 
     python benchmarks/scale.py --mb 100          # a few minutes on 2 idle cores
-    python benchmarks/scale.py --mb 1000         # the issue's 1 GB (about 15 minutes)
+    python benchmarks/scale.py --mb 1000         # the issue's 1 GB (about 15 minutes on 2
+                                                 # idle cores; 30 on the shared VM)
 
 The figures depend on the machine being idle: the load average before each run is printed.
 """

@@ -69,6 +69,7 @@ from mtfix.fileio import (
 from mtfix.formats import FORMATS, SUFFIX_FORMATS, FormatOptions
 from mtfix.pipeline import Pipeline
 from mtfix.textutil import plural
+from mtfix.uris import UriError, copy_uri, is_uri, list_uri
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -79,6 +80,8 @@ _NUMBERED_CHANGE_LOG = re.compile(r"\.changes\.\d+\.jsonl$")  # an in-place reru
 MANIFEST_VERSION = 1
 #: What fixes a run's files (see ``fix_paths(runner=...)``)
 Runner = Callable[..., Iterator["FileResult"]]
+#: ``on_piece(doc, done, total)``: pieces of a large file done (see ``fix_paths``)
+PieceFn = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -247,7 +250,9 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
     out_dir = Path(output_dir).resolve() if output_dir is not None else None
     for arg in inputs:
         path = Path(arg)
-        if path.is_dir():
+        if is_uri(arg):
+            _discover_uri(arg, output_dir, in_place, suffixes, jobs, problems)
+        elif path.is_dir():
             walked = _without_broken_links(sorted(_walk(path, suffixes, skip, format_of)),
                                            problems)
             found = [f for f in walked
@@ -271,6 +276,25 @@ def discover(inputs: Sequence[str], output_dir: str | None = None, *, in_place: 
             problems.append(FileResult(arg, None, error=f"{arg}: no such file or directory; "
                                        "check the path (a typo, or the file moved?)"))
     return jobs, problems
+
+
+def _discover_uri(uri: str, output_dir: str | None, in_place: bool, suffixes: frozenset[str],
+                  jobs: list[Job], problems: list[FileResult]) -> None:
+    """The jobs of an input named by a URI (:mod:`mtfix.uris`): its files are copied before
+    the run (:func:`_spool_pipes`), their outputs named as local files' under ``output_dir``."""
+    if in_place or output_dir is None:
+        raise BatchUsageError(f"{uri}: an input named by a URI needs an output folder (-o "
+                              "FOLDER): there is no local file to write beside it or replace")
+    try:
+        found = list(list_uri(uri, suffixes))
+    except UriError as exc:
+        problems.append(FileResult(uri, None, error=str(exc)))
+        return
+    if not found:
+        problems.append(FileResult(uri, None, error=(
+            f"{uri}: no input files found (looked for {', '.join(sorted(suffixes))})")))
+    for file_uri, rel in found:
+        jobs.append(Job(Path(file_uri), Path(output_dir) / rel, file_uri))
 
 
 def _walk(folder: Path, suffixes: frozenset[str], skip: SkipFn | None = None,
@@ -503,7 +527,8 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
               resume: bool = False, also_writes: Mapping[str, str] | None = None,
               on_start: Callable[[int], None] | None = None, skip: SkipFn | None = None,
               format_of: FormatFn | None = None, force_exclude: bool = False,
-              runner: Runner | None = None) -> BatchResult:
+              runner: Runner | None = None,
+              on_piece: PieceFn | None = None) -> BatchResult:
     """Fix every input file; one failure never stops the others.
 
     Inputs are never overwritten unless ``in_place=True``. ``jobs`` worker processes (``None``:
@@ -524,7 +549,12 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
 
     ``runner`` fixes the files found (the engine: :mod:`mtfix.engines`); by default worker
     processes on this machine. It gets the jobs, the pipeline, the run's settings, ``jobs`` and
-    ``on_file``, and yields one report per job in input order, as :func:`run_job` makes them.
+    ``on_file``, and yields one report per job in input order, as :func:`run_job` makes them;
+    and ``on_piece=`` when ``on_piece`` is given.
+
+    ``on_piece(doc, done, total)``: a large file cut into pieces for several workers
+    (:mod:`mtfix.pieces`) reports how many of its pieces are done, the last time ``total``
+    (for a progress bar).
     """
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
@@ -563,7 +593,8 @@ def fix_paths(inputs: Sequence[str], *, pipeline: Pipeline, output_dir: str | No
             on_file(problem)
         if on_start is not None:
             on_start(len(found))
-        reports = list((runner or _run_all)(found, pipeline, settings, jobs, on_file))
+        more = {"on_piece": on_piece} if on_piece is not None else {}
+        reports = list((runner or _run_all)(found, pipeline, settings, jobs, on_file, **more))
         _remove_spools(parts)
         batch.results.extend(reports)
         done = [(job, report) for job, report in zip(found, reports, strict=True) if report.ok]
@@ -621,10 +652,11 @@ def _settings_fingerprint(pipeline: Pipeline, format: str, options: FormatOption
 
 
 def _run_all(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, jobs: int | None,
-             on_file: Callable[[FileResult], None] | None) -> Iterator[FileResult]:
+             on_file: Callable[[FileResult], None] | None, on_piece: PieceFn | None = None
+             ) -> Iterator[FileResult]:
     cores = default_jobs() if jobs is None else max(1, jobs)
     if cores > 1 and any(jobs_to_split(found, settings, cores)):
-        yield from _run_splitting(found, pipeline, settings, cores, on_file)
+        yield from _run_splitting(found, pipeline, settings, cores, on_file, on_piece)
         return
     workers = min(cores, len(found))
     if workers <= 1:
@@ -737,7 +769,8 @@ def _run_piece_in_worker(job: Job, piece, settings: _Settings):
 
 
 def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings, cores: int,
-                   on_file: Callable[[FileResult], None] | None) -> Iterator[FileResult]:
+                   on_file: Callable[[FileResult], None] | None,
+                   on_piece: PieceFn | None = None) -> Iterator[FileResult]:
     """Reports of ``found`` in input order: a large text file's pieces are shared by ``cores``
     workers (:func:`_run_split`), the other files go to the worker pool as usual."""
     pending: list[Job] = []
@@ -757,7 +790,7 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
             pending.append(job)
             continue
         reports = list(flush())
-        reports.append(_run_split(job, plan, pipeline, settings, cores))
+        reports.append(_run_split(job, plan, pipeline, settings, cores, on_piece))
         for report in reports:
             if on_file is not None:
                 on_file(report)
@@ -778,9 +811,10 @@ def finished_report(job: Job, settings: _Settings) -> FileResult | None:
 
 
 def _run_split(job: Job, plan, pipeline: Pipeline, settings: _Settings,
-               workers: int) -> FileResult:
+               workers: int, on_piece: PieceFn | None = None) -> FileResult:
     """Fix ``job``'s pieces in ``workers`` worker processes and join them. A worker that
     dies fails this file (rerun with --resume), as it would fail a file fixed whole."""
+    from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     with contextlib.suppress(OSError):
@@ -789,6 +823,10 @@ def _run_split(job: Job, plan, pipeline: Pipeline, settings: _Settings,
         with _worker_pool(min(workers, len(plan.pieces)), pipeline) as pool:
             futures = [pool.submit(_run_piece_in_worker, job, piece, settings)
                        for piece in plan.pieces]
+            if on_piece is not None:
+                on_piece(job.doc, 0, len(futures))
+                for done, _future in enumerate(as_completed(futures), 1):
+                    on_piece(job.doc, done, len(futures))
             results = [future.result() for future in futures]
     except BrokenProcessPool:
         return FileResult(job.doc, None, error=(
@@ -960,12 +998,19 @@ def _spool_pipes(jobs: Sequence[Job], parts: Path) -> tuple[list[Job], list[File
     ready: list[Job] = []
     unread: list[FileResult] = []
     for job in jobs:
-        if is_regular_file(job.input):
+        remote = is_uri(job.doc)
+        if not remote and is_regular_file(job.input):
             ready.append(job)
             continue
         copy = parts / _SPOOLS / _job_key(job) / (job.input.name or "stdin")
         try:
-            spool(job.input, copy)
+            if remote:  # (a file named by a URI: copied here, see mtfix.uris)
+                copy_uri(job.doc, copy)
+            else:
+                spool(job.input, copy)
+        except UriError as exc:
+            unread.append(FileResult(job.doc, None, error=str(exc)))
+            continue
         except (InputError, OSError) as exc:
             unread.append(FileResult(job.doc, None, error=(
                 str(exc) if isinstance(exc, InputError)

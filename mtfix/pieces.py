@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,9 @@ class Piece:
     traits: frozenset[str] = frozenset()
     #: whether the piece starts inside an inline ``mtfix: off`` block of an earlier piece
     suppressed: bool = False
+    #: each chunk's length in bytes (UTF-8), so a piece is read a chunk at a time (set by
+    #: :func:`plan_pieces`)
+    chunk_bytes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ def plan_pieces(path: str | Path, pieces: int, chunk_size: int, doc: str | None 
         first = sum(len(p.chunks) for p in found)
         found.append(Piece(str(path), len(found), start, start + size, offset, line,
                            tuple(n for _, n, _ in group), input_hash[:16], doc or str(path),
-                           traits, off_at[first]))
+                           traits, off_at[first], tuple(b for b, _, _ in group)))
         start += size
         offset += sum(n for _, n, _ in group)
         line += sum(nl for _, _, nl in group)
@@ -127,19 +131,13 @@ def fix_piece(piece: Piece, pipeline: Pipeline, output: str | Path, records: str
               ) -> PieceResult:
     """Fix ``piece`` into ``output`` (its fixed text, UTF-8) and ``records`` (its change
     records, change-log lines); both are plain files the caller joins and removes."""
-    with open(piece.path, "rb") as stream:
-        stream.seek(piece.start)
-        text = stream.read(piece.end - piece.start).decode("utf-8")
-    chunks, pos = [], 0
-    for length in piece.chunks:
-        chunks.append(text[pos:pos + length])
-        pos += length
     applied: Counter[str] = Counter()
     flags = 0
     memory_before = Counter(pipeline.memory_counts)
     with open(output, "w", encoding="utf-8", newline="") as out, \
             open(records, "w", encoding="utf-8", newline="") as log:
-        for fixed, changes in pipeline.iter_fix(chunks, doc=piece.doc, base=piece.base,
+        for fixed, changes in pipeline.iter_fix(_read_chunks(piece), doc=piece.doc,
+                                                base=piece.base,
                                                 format="text", offset=piece.offset,
                                                 line=piece.line, traits=piece.traits,
                                                 protect=Suppressions(off=piece.suppressed)):
@@ -154,3 +152,16 @@ def fix_piece(piece: Piece, pipeline: Pipeline, output: str | Path, records: str
     memory.subtract(memory_before)
     return PieceResult(piece.index, tuple(sorted(applied.items())), flags,
                        memory["suppressed"], memory["applied"])
+
+
+def _read_chunks(piece: Piece) -> Iterator[str]:
+    """The piece's chunks, read one at a time: a worker holds one chunk (about 1 MiB), not
+    the piece (a share of a file that may be gigabytes)."""
+    with open(piece.path, "rb") as stream:
+        stream.seek(piece.start)
+        for size, length in zip(piece.chunk_bytes, piece.chunks, strict=True):
+            chunk = stream.read(size).decode("utf-8")
+            if len(chunk) != length:  # the file changed since it was planned
+                raise InputError(f"{piece.doc}: the file changed while it was being fixed; "
+                                 "run again")
+            yield chunk

@@ -108,6 +108,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, {"error": {"message": f"no route {self.path}"}})
         stub, script = self.stub, self.stub.script
         stub._enter()
+        self._counted = True  # left before the answer is sent (see _send)
         try:
             with stub._lock:
                 stub.requests.append(body)
@@ -130,10 +131,18 @@ class _Handler(BaseHTTPRequestHandler):
                 {"index": 0, "finish_reason": script.finish_reason,
                  "message": {"role": "assistant", "content": script.rewrite(sentence)}}]})
         finally:
-            stub._leave()
+            self._leave_once()
+
+    def _leave_once(self) -> None:
+        """Out of ``in_flight`` once: before the answer goes out, else the client's next
+        request (sent as soon as it has the answer) may be counted while this one still is."""
+        if getattr(self, "_counted", False):
+            self._counted = False
+            self.stub._leave()
 
     def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode("utf-8")
+        self._leave_once()
         with contextlib.suppress(OSError):  # the client may have timed out and gone
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("mtfix.formats",),
     ("mtfix.config",),
     ("mtfix.api",),
-    ("mtfix.batch", "mtfix.pieces"),
+    ("mtfix.batch", "mtfix.pieces", "mtfix.uris"),
     ("mtfix.check",),
     ("mtfix.review",),
     ("mtfix.report",),

@@ -55,6 +55,8 @@ def test_model_options_need_model() -> None:
     result = CliRunner().invoke(app, ["fix", "x.txt", "--rewrite", "all"])
     assert result.exit_code == 2
     assert "--rewrite needs --model or --model-url" in result.output
+    gpus = CliRunner().invoke(app, ["fix", "x.txt", "--model-gpus", "1"])
+    assert gpus.exit_code == 2 and "--model-gpus needs --engine ray" in gpus.output
 
 
 def test_bad_rewrite_mode_is_a_usage_error(tmp_path) -> None:

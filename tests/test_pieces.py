@@ -146,3 +146,31 @@ def test_pieces_keep_the_document_traits_and_an_open_suppression(tmp_path: Path)
     assert joined is not None
     assert joined == _whole(path, 1500)
     assert "It was said , and done ." in joined[0]  # the suppressed block stayed as it was
+
+
+def test_pieces_done_are_reported_and_shown_on_stderr(tmp_path: Path, monkeypatch) -> None:
+    """``on_piece`` counts a split file's pieces from 0 to all of them; ``mtfix fix`` shows
+    them as a bar on standard error (a terminal here), and with --quiet nothing."""
+    import rich.console
+
+    from mtfix.cli import fix as cli_fix
+
+    path = tmp_path / "big.txt"
+    path.write_text(_corpus(5, 500), encoding="utf-8")
+    seen: list[tuple[str, int, int]] = []
+    options = FormatOptions(chunk_size=2000)
+    fix_paths([str(path)], pipeline=PIPELINE, output_dir=str(tmp_path / "a"), jobs=2,
+              options=options, on_piece=lambda *a: seen.append(a))
+    total = seen[0][2]
+    assert total > 1 and [done for _, done, _ in seen] == list(range(total + 1))
+    assert {doc for doc, _, _ in seen} == {str(path)}
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli_fix, "_stderr_console", lambda: rich.console.Console(
+        file=screen, force_terminal=True, width=100))
+    batch = cli_fix._with_progress([str(path)], PIPELINE, str(tmp_path / "b"), False, True,
+                                   None, lambda result: None,
+                                   {"jobs": 2, "options": options})
+    assert not batch.failed
+    assert "big.txt: pieces" in screen.getvalue()
+    assert (tmp_path / "a" / "big.txt").read_bytes() == (tmp_path / "b" / "big.txt").read_bytes()

@@ -220,3 +220,119 @@ def test_a_worker_that_dies_is_restarted_and_its_file_retried(tmp_path: Path) ->
     assert not result.failed and len(result.results) == 3
     assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == \
         "The Anti-smuggling Bureau met KILL.\n"
+
+
+# -- the model pass on Ray ------------------------------------------------------------------------
+
+def _model_inputs(root: Path) -> list[str]:
+    """A folder of small files, a JSON Lines file and one text file split into pieces."""
+    rng = random.Random(3)
+    (root / "in").mkdir(parents=True)
+    for n in range(3):
+        (root / "in" / f"f{n}.txt").write_text(_corpus(rng, 4), encoding="utf-8")
+    (root / "in" / "rows.jsonl").write_text("".join(
+        json.dumps({"text": line.strip()}) + "\n" for line in LINES[:6] if line.strip()),
+        encoding="utf-8")
+    big = root / "big.txt"
+    big.write_text(_corpus(rng, 30), encoding="utf-8")  # cut in pieces (chunk_size below)
+    return [str(root / "in"), str(big)]
+
+
+def _model_stats(pipeline) -> tuple:
+    stats = pipeline.passes[-1].stats
+    return stats.sentences, stats.sent, stats.accepted, dict(stats.rejected)
+
+
+def test_the_model_pass_on_ray_writes_what_the_local_run_writes(tmp_path: Path) -> None:
+    """The untrained T5 (every rewrite rejected: flags whose proposals are the model's
+    output) on a model actor, the rest on two CPU actors: the same outputs, change log and
+    model counts as one local process running the same model."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("sentencepiece")
+    pytest.importorskip("pysbd")
+    from mtfix.rewrite import load_model_pass
+
+    folder = _untrained_t5(tmp_path)  # (one torch thread here, one in the model actor)
+    inputs = _model_inputs(tmp_path)
+    options = {"options": FormatOptions(fields=("text",), chunk_size=400)}
+    model = {"rewrite": "all", "prompt": "Fix: ", "max_new_tokens": 8}
+    local_pipeline = build_pipeline(extra_passes=[load_model_pass(str(folder), **model)])
+    local = fix_paths(inputs, pipeline=local_pipeline, output_dir=str(tmp_path / "local"),
+                      jobs=1, **options)
+    runner = RayRunner()
+    ray_pipeline = build_pipeline(extra_passes=[runner.load_model_pass(str(folder), **model)])
+    on_ray = fix_paths(inputs, pipeline=ray_pipeline, output_dir=str(tmp_path / "ray"), jobs=2,
+                       runner=runner, **options)
+    assert not local.failed and local.summary() == on_ray.summary()
+    assert _tree(tmp_path / "local") == _tree(tmp_path / "ray")
+    assert any(c.pass_ == "model" for c in on_ray.changes)
+    assert _model_stats(ray_pipeline) == _model_stats(local_pipeline)
+    assert _model_stats(local_pipeline)[1] > 0
+
+
+def test_cli_model_server_on_ray_same_as_local(tmp_path: Path) -> None:
+    """``--engine ray --model-url``: the model actor asks the server; the outputs, change log,
+    exit code and model summary are the local run's."""
+    pytest.importorskip("pysbd")
+    from model_server_stub import Script, running
+
+    def fixing(sentence: str) -> str:
+        return sentence.replace("Anti smuggling", "anti-smuggling")
+
+    (tmp_path / "in").mkdir()
+    for name in ("a", "b", "c"):
+        (tmp_path / "in" / f"{name}.txt").write_text(
+            f"The Anti smuggling Bureau met {name} . It was held in Hefei .\n", encoding="utf-8")
+    outputs = {}
+    with running(Script(rewrite=fixing)) as server:
+        for engine in ("local", "ray"):
+            result = CliRunner().invoke(app, [
+                "fix", str(tmp_path / "in"), "-o", str(tmp_path / engine), "--engine", engine,
+                "--jobs", "2", "--no-default-glossaries", "--rewrite", "all",
+                "--model-url", server.url, "--model-cache", str(tmp_path / f"cache-{engine}")])
+            assert result.exit_code == 0, result.output
+            said = result.output.replace(str(tmp_path / engine), "OUT").replace(
+                str(tmp_path / f"cache-{engine}"), "CACHE")
+            outputs[engine] = [line for line in said.splitlines() if "model" in line]
+    assert _tree(tmp_path / "local") == _tree(tmp_path / "ray")
+    assert outputs["local"] == outputs["ray"]
+    assert any("6 of 6 sentences sent" in line for line in outputs["ray"])
+
+
+def test_cli_model_on_ray_usage_errors(tmp_path: Path) -> None:
+    from model_server_stub import closed_port_url
+
+    pytest.importorskip("pysbd")
+    source = tmp_path / "in.txt"
+    source.write_text("The Anti smuggling Bureau met .\n", encoding="utf-8")
+    url = closed_port_url()
+    base = ["fix", str(source), "-o", str(tmp_path / "out"), "--model-cache", "off"]
+    down = CliRunner().invoke(app, [*base, "--engine", "ray", "--model-url", url])
+    assert down.exit_code == 2 and url in down.output and "cannot connect" in down.output
+    gpus = CliRunner().invoke(app, [*base, "--engine", "ray", "--model-url", url,
+                                    "--model-gpus", "1"])
+    assert gpus.exit_code == 2 and "--model-gpus 1: the Ray cluster has 0 GPUs" in gpus.output
+    local = CliRunner().invoke(app, [*base, "--model-url", url, "--model-gpus", "1"])
+    assert local.exit_code == 2 and "--model-gpus needs --engine ray" in local.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_uri_on_ray_gives_what_the_local_run_gives(tmp_path: Path) -> None:
+    _inputs(tmp_path / "in", random.Random(11), 5)
+    local, on_ray = _both([(tmp_path / "in").as_uri()], tmp_path,
+                          options=FormatOptions(fields=("text",), chunk_size=500))
+    assert not local.failed and local.summary() == on_ray.summary()
+    assert _tree(tmp_path / "local") == _tree(tmp_path / "ray")
+    assert all(r.input.startswith("file://") for r in on_ray.results)
+
+
+def test_pieces_done_on_ray_are_reported(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(_corpus(random.Random(2), 400), encoding="utf-8")
+    seen: list[tuple[str, int, int]] = []
+    fix_paths([str(big)], pipeline=PIPELINE, output_dir=str(tmp_path / "out"), jobs=2,
+              runner=RayRunner(), options=FormatOptions(chunk_size=2000),
+              on_piece=lambda *a: seen.append(a))
+    total = seen[-1][2]
+    assert total > 1 and [done for _, done, _ in seen] == list(range(1, total + 1))

@@ -38,7 +38,8 @@ fail_usage = usage_error
 def fix_cmd(
     ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(
-        help="Files or directories to fix (directories are searched recursively); - for stdin.",
+        help="Files or directories to fix (directories are searched recursively), or URIs "
+             "pyarrow or fsspec open (s3://, file://...; with -o); - for stdin.",
         show_default=False)],
     output_dir: Annotated[str | None, typer.Option(
         "--output-dir", "-o", help="Write outputs here, keeping relative paths.")] = None,
@@ -130,6 +131,10 @@ def fix_cmd(
         "--model-cache", metavar="DIR|off", rich_help_panel=_MODEL_PANEL, show_default=False,
         help="Keep rewrites here, so a rerun asks for none again [default: ~/.cache/mtfix "
              "with --model-url, none for a local model].")] = None,
+    model_gpus: Annotated[float, typer.Option(
+        "--model-gpus", min=0, rich_help_panel=_MODEL_PANEL, metavar="N",
+        help="With --engine ray: GPUs per model actor (one actor per N GPUs of the cluster); "
+             "0: one model actor on a CPU.")] = 0,
     force_exclude: ForceExcludeOption = False,
     config_file: ConfigOption = None,
     no_config: NoConfigOption = False,
@@ -191,7 +196,7 @@ def fix_cmd(
                      "also_writes": {"--report": report_path} if report_path else None,
                      "skip": config.ignore_filter(), "format_of": config.format_for,
                      "force_exclude": force_exclude}
-    batch_options["runner"] = _engine_runner(engine, address, quiet, model or model_url)
+    batch_options["runner"] = _engine_runner(engine, address, quiet, jobs, model_gpus)
     extra_passes = []
     if model or model_url:
         from mtfix.cli.model import ModelOptionError, model_pass_from_options
@@ -201,14 +206,16 @@ def fix_cmd(
                 model, url=model_url, backend=model_backend, prompt=model_prompt,
                 rewrite=rewrite, batch_size=batch_size, max_new_tokens=max_new_tokens,
                 parallel=model_parallel, timeout_s=model_timeout, cache=model_cache,
-                show_progress=not quiet))
+                show_progress=not quiet, runner=batch_options["runner"]))
         except ModelOptionError as exc:
             raise fail_usage(str(exc)) from None
-        batch_options["jobs"] = 1  # one model in one process; it uses the cores itself
+        if batch_options["runner"] is None:
+            batch_options["jobs"] = 1  # one model in one process; it uses the cores itself
     elif given := [name for name, value in (("--model-prompt", model_prompt is not None),
                                              ("--rewrite", rewrite != "flagged"),
                                              ("--model-backend", model_backend is not None),
-                                             ("--model-cache", model_cache is not None)) if value]:
+                                             ("--model-cache", model_cache is not None),
+                                             ("--model-gpus", model_gpus != 0)) if value]:
         raise fail_usage(f"{' and '.join(given)} need{'s' if len(given) == 1 else ''} --model "
                          "or --model-url")
     from mtfix.cli.decisions import memory_for_run
@@ -268,7 +275,7 @@ def fix_cmd(
 
     try:
         check_arguments(inputs, output_dir)
-        if quiet or (len(inputs) == 1 and not Path(inputs[0]).is_dir()):
+        if quiet:
             batch = fix_paths(inputs, pipeline=pipeline, output_dir=output_dir,
                               in_place=in_place, backup=not no_backup, change_log=changes,
                               on_file=report, **batch_options)
@@ -328,7 +335,8 @@ def _report_model(extra_passes) -> None:
 
 def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, report,
                    batch_options):
-    """Run the batch with a progress bar once it has found more than a few files."""
+    """Run the batch with a progress bar once it has found more than a few files, and one
+    for the pieces of a large file cut for several workers (while they are fixed)."""
     from rich.progress import Progress
 
     from mtfix.batch import fix_paths
@@ -336,21 +344,34 @@ def _with_progress(inputs, pipeline, output_dir, in_place, backup, changes, repo
     with contextlib.ExitStack() as stack:
         bar: dict = {}
 
+        def shown() -> Progress:
+            if "progress" not in bar:
+                bar["progress"] = stack.enter_context(Progress(transient=True,
+                                                               console=_stderr_console()))
+            return bar["progress"]
+
         def start(total: int) -> None:
             if total > PROGRESS_THRESHOLD:
-                progress = stack.enter_context(Progress(transient=True,
-                                                        console=_stderr_console()))
+                progress = shown()
                 bar["advance"] = functools.partial(progress.advance,
                                                    progress.add_task("fixing", total=total))
 
         def step(result) -> None:
             report(result)
-            if bar:
+            if "advance" in bar:
                 bar["advance"]()
+
+        def piece(doc: str, done: int, total: int) -> None:
+            progress = shown()
+            if bar.get("piece") is None:
+                bar["piece"] = progress.add_task(f"{Path(doc).name}: pieces", total=total)
+            progress.update(bar["piece"], completed=done)
+            if done >= total:
+                progress.remove_task(bar.pop("piece"))
 
         return fix_paths(inputs, pipeline=pipeline, output_dir=output_dir, in_place=in_place,
                          backup=backup, change_log=changes, on_file=step, on_start=start,
-                         **batch_options)
+                         on_piece=piece, **batch_options)
 
 
 def _stderr_console():
@@ -359,16 +380,14 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def _engine_runner(engine: str, address: str | None, quiet: bool, model: str | None):
+def _engine_runner(engine: str, address: str | None, quiet: bool, jobs: int | None,
+                   model_gpus: float):
     """The runner of ``--engine`` (None: the local worker pool); usage errors say why not."""
     from mtfix.engines import EngineUnavailable, engine_runner
 
-    if engine != "local" and model:
-        raise fail_usage(f"--engine {engine} does not run the model pass on files yet; run "
-                         "--model with --engine local, or use mtfix.ray.fix_dataset(..., "
-                         "model=...) (docs/guide/scale.md)")
     try:
-        return engine_runner(engine, address=address, quiet=quiet)
+        return engine_runner(engine, address=address, quiet=quiet, jobs=jobs,
+                             model_gpus=model_gpus)
     except (ValueError, EngineUnavailable) as exc:
         raise fail_usage(f"--engine: {exc}") from None
 

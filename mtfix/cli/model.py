@@ -23,22 +23,25 @@ def model_pass_from_options(model: str | None, *, url: str | None = None,
                             backend: str | None = None, prompt: str | None, rewrite: str,
                             batch_size: int, max_new_tokens: int, parallel: int = 4,
                             timeout_s: float = 120.0, cache: str | None = None,
-                            show_progress: bool) -> ModelPass:
+                            show_progress: bool, runner: object = None) -> ModelPass:
     """Build the ModelPass for ``mtfix fix --model/--model-url``; errors are
-    :class:`ModelOptionError`."""
+    :class:`ModelOptionError`. ``runner``: the engine's; one with ``load_model_pass`` (Ray)
+    loads the model on its own workers (no progress bar: the model runs elsewhere)."""
     if rewrite not in REWRITE_MODES:
         raise ModelOptionError(f"--rewrite {rewrite}: choose {' or '.join(REWRITE_MODES)}")
     if backend is not None and backend not in BACKENDS:
         raise ModelOptionError(f"--model-backend {backend}: choose {' or '.join(BACKENDS)}")
     from mtfix.rewrite import load_model_pass
 
-    progress = _ModelProgress() if show_progress and sys.stderr.isatty() else None
+    options: dict = {}
+    if (on_engine := getattr(runner, "load_model_pass", None)) is None:
+        on_engine = load_model_pass
+        options["progress"] = _ModelProgress() if show_progress and sys.stderr.isatty() else None
     try:
-        model_pass = load_model_pass(model, url=url, backend=backend, prompt=prompt,
-                                     rewrite=rewrite,  # type: ignore[arg-type]
-                                     batch_size=batch_size, max_new_tokens=max_new_tokens,
-                                     parallel=parallel, timeout_s=timeout_s, cache=cache,
-                                     progress=progress)
+        model_pass = on_engine(model, url=url, backend=backend, prompt=prompt,
+                               rewrite=rewrite, batch_size=batch_size,
+                               max_new_tokens=max_new_tokens, parallel=parallel,
+                               timeout_s=timeout_s, cache=cache, **options)
     except (BackendError, CacheError) as exc:
         raise ModelOptionError(str(exc)) from None
     model_pass.rewriter = _FailuresAsInputErrors(model_pass.rewriter)
@@ -50,9 +53,13 @@ def model_summary(model_pass: ModelPass) -> list[str]:
     lines = [model_pass.stats.summary()]
     rewriter = model_pass.rewriter
     inner = rewriter.inner if isinstance(rewriter, _FailuresAsInputErrors) else rewriter
-    if isinstance(inner, CachedRewriter) and inner.hits + inner.misses:
-        lines.append(f"model cache: {inner.hits} of {inner.hits + inner.misses} rewrites "
-                     f"found in {inner.cache.path}")
+    if isinstance(inner, CachedRewriter):
+        where = inner.cache.path
+    else:  # a model on a Ray cluster: the counts of its actors' caches
+        where = getattr(inner, "cache_path", "")
+    hits, misses = getattr(inner, "hits", 0), getattr(inner, "misses", 0)
+    if where and hits + misses:
+        lines.append(f"model cache: {hits} of {hits + misses} rewrites found in {where}")
     return lines
 
 

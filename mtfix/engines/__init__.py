@@ -46,29 +46,43 @@ def register_engine(spec: EngineSpec) -> EngineSpec:
     return spec
 
 
-def engine_runner(name: str, *, address: str | None = None, quiet: bool = False) -> Runner | None:
+def engine_runner(name: str, *, address: str | None = None, quiet: bool = False,
+                  jobs: int | None = None, model_gpus: float = 0) -> Runner | None:
     """The runner for ``fix_paths(runner=...)`` of engine ``name``. ``address``: the cluster
-    (Ray: ``auto``, ``ray://HOST:PORT``; None starts a local one). Raises ``ValueError`` for
-    an unknown engine, :class:`EngineUnavailable` when its extra is missing."""
+    (Ray: ``auto``, ``ray://HOST:PORT``; None starts a local one with ``jobs`` CPUs for the
+    files); ``model_gpus``: GPUs per model actor (Ray). Raises ``ValueError`` for an unknown
+    engine or an option it does not take, :class:`EngineUnavailable` when its extra is
+    missing.
+
+    A runner that places the model pass itself (on the engine's own workers) has
+    ``load_model_pass(name_or_path, **options)``, taking the options of
+    :func:`mtfix.rewrite.load_model_pass`."""
     try:
         spec = ENGINES[name]
     except KeyError:
         raise ValueError(f"unknown engine {name!r}; choose {' or '.join(ENGINES)}") from None
-    return spec.runner(address=address, quiet=quiet)
+    return spec.runner(address=address, quiet=quiet, jobs=jobs, model_gpus=model_gpus)
 
 
-def _local(*, address: str | None = None, quiet: bool = False) -> None:
+def _local(*, address: str | None = None, quiet: bool = False, jobs: int | None = None,
+           model_gpus: float = 0) -> None:
     if address is not None:
         raise ValueError("--address needs --engine ray (the local engine runs on this machine)")
+    if model_gpus:
+        raise ValueError("--model-gpus needs --engine ray (a local model uses the GPU by "
+                         "itself when there is one)")
     return None
 
 
-def _ray(*, address: str | None = None, quiet: bool = False) -> Runner:
+def _ray(*, address: str | None = None, quiet: bool = False, jobs: int | None = None,
+         model_gpus: float = 0) -> Runner:
     from mtfix.engines.ray_engine import RayRunner, require_ray
+    from mtfix.engines.ray_model import ModelPlacement
 
     if (missing := require_ray()) is not None:
         raise EngineUnavailable(missing)
-    return RayRunner(address=address, quiet=quiet)
+    return RayRunner(address=address, quiet=quiet, num_cpus=jobs,
+                     model=ModelPlacement(gpus=model_gpus))
 
 
 register_engine(EngineSpec("local", "worker processes on this machine (--jobs)", _local))

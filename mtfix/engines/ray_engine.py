@@ -16,13 +16,16 @@ log, resumes); only the fixing moves to the cluster:
   ``max_task_retries``); a file that still fails is reported with its path like any failed
   file, and the rest completes;
 * the actors read the inputs and write the outputs at the paths the run names: every node
-  must see them at the same paths (one machine, or a shared file system).
+  must see them at the same paths (one machine, or a shared file system);
+* with a model (:meth:`RayRunner.load_model_pass`), the model pass's rewrites go to model
+  actors (:mod:`mtfix.engines.ray_model`), on GPUs or asking a model server.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -30,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from mtfix.api import FileResult
 from mtfix.batch import (
     Job,
+    PieceFn,
     finished_report,
     jobs_to_split,
     join_pieces,
@@ -37,7 +41,22 @@ from mtfix.batch import (
     run_job,
     run_piece,
 )
+from mtfix.engines.ray_model import (
+    ModelPlacement,
+    merge_stats,
+    model_rewriters,
+    start_model_actors,
+)
 from mtfix.pipeline import Pipeline
+from mtfix.rewrite.backends import (
+    BackendError,
+    BackendOptions,
+    ModelUnavailable,
+    choose_backend,
+)
+from mtfix.rewrite.cache import default_cache_dir
+from mtfix.rewrite.guards import DEFAULT_LIMITS, GuardLimits
+from mtfix.rewrite.passes import ModelPass, RewriteMode
 
 if TYPE_CHECKING:
     from mtfix.batch import _Settings
@@ -102,38 +121,120 @@ class _FixActor:
             return run_job(job, self.pipeline, settings)
         return run_piece(job, piece, self.pipeline, settings)
 
+    def pass_stats(self) -> dict[int, Any]:
+        """The counts of each model pass, by pass number."""
+        passes = self.pipeline.passes if self.pipeline is not None else []
+        return {n: step.stats for n, step in enumerate(passes) if isinstance(step, ModelPass)}
+
 
 class RayRunner:
-    """The ``runner`` of :func:`mtfix.batch.fix_paths` that fixes on a Ray cluster."""
+    """The ``runner`` of :func:`mtfix.batch.fix_paths` that fixes on a Ray cluster.
 
-    def __init__(self, address: str | None = None, *, quiet: bool = False) -> None:
+    ``num_cpus``: the CPUs of a cluster started here (``address`` None; default: this
+    machine's cores). ``model``: where the model actors of :meth:`load_model_pass` go. A
+    runner whose model is loaded runs once: the model actors end with the run."""
+
+    def __init__(self, address: str | None = None, *, quiet: bool = False,
+                 num_cpus: int | None = None, model: ModelPlacement | None = None) -> None:
         self.address = address
         self.quiet = quiet
+        self.num_cpus = num_cpus
+        self.model = model or ModelPlacement()
+        self._session: contextlib.ExitStack | None = None
+        self._model_cpus = 0.0  # CPUs the model actors hold (not left to the CPU actors)
+
+    def _connect(self, num_cpus: int | None) -> Any:
+        """Ray, connected once for this runner (see :func:`ray_session`)."""
+        import ray
+
+        if self._session is None:
+            session = contextlib.ExitStack()
+            session.enter_context(ray_session(self.address, num_cpus=num_cpus, quiet=self.quiet))
+            self._session = session
+        return ray
+
+    def close(self) -> None:
+        """End the session this runner started (its actors with it)."""
+        if self._session is not None:
+            session, self._session = self._session, None
+            session.close()
+
+    def load_model_pass(self, name_or_path: str | None = None, *, backend: str | None = None,
+                        cache: Any = None, rewrite: RewriteMode = "flagged",
+                        batch_size: int = 8, limits: GuardLimits = DEFAULT_LIMITS,
+                        **options: Any) -> ModelPass:
+        """:func:`mtfix.rewrite.load_model_pass` with the model on model actors of the
+        cluster (:mod:`mtfix.engines.ray_model`): started here, before any file is read.
+        ``options``: the :class:`~mtfix.rewrite.backends.BackendOptions` fields (``url``,
+        ``prompt``, ``max_new_tokens``, ``parallel``...). Raises :class:`BackendError`
+        (one line) as the local loader does."""
+        from mtfix.batch import default_jobs
+        from mtfix.rewrite.segment import require_sentence_splitter
+
+        if missing := require_sentence_splitter():
+            raise ModelUnavailable(missing)
+        settings = BackendOptions(model=name_or_path, **options)
+        spec = choose_backend(backend, settings)
+        if cache is None and spec.cache_by_default:
+            cache = str(default_cache_dir())  # this process's folder, not each actor's
+        cpus = self.model.cpus_for(spec.name) * (self.model.actors or 1)
+        try:
+            ray = self._connect((self.num_cpus or default_jobs()) + math.ceil(cpus))
+        except Exception as exc:  # (Ray raises ConnectionError, RuntimeError, ValueError...)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BackendError(f"--engine ray: cannot connect to the Ray cluster "
+                               f"{self.address or '(a local one)'}: {first}") from None
+        rewriter = start_model_actors(ray, settings, backend=spec.name, cache=cache,
+                                      placement=self.model, retries=RETRIES)
+        self._model_cpus += self.model.cpus_for(spec.name) * len(rewriter.actors)
+        return ModelPass(rewriter, rewrite=rewrite, batch_size=batch_size, limits=limits)
 
     def __call__(self, found: Sequence[Job], pipeline: Pipeline, settings: _Settings,
-                 jobs: int | None, on_file: Callable[[FileResult], None] | None
-                 ) -> Iterator[FileResult]:
-        if not found:
-            return
+                 jobs: int | None, on_file: Callable[[FileResult], None] | None,
+                 on_piece: PieceFn | None = None) -> Iterator[FileResult]:
         from mtfix.batch import default_jobs
 
-        with ray_session(self.address, num_cpus=jobs or default_jobs(), quiet=self.quiet) as ray:
-            workers = jobs or max(1, int(ray.cluster_resources().get("CPU", 1)))
-            tasks = self._tasks(found, settings, workers)
-            actor = ray.remote(num_cpus=1, max_restarts=RETRIES,
-                               max_task_retries=RETRIES)(_FixActor)
-            shared = ray.put(pipeline)
-            actors = [actor.remote() for _ in range(min(workers, len(tasks)))]
-            # Round robin: every actor's queue holds its share; results are read in input
-            # order, so reports (and the change log) come in input order.
-            refs = [actors[n % len(actors)].fix.remote([shared], found[index], piece, settings)
-                    for n, (index, piece, _plan) in enumerate(tasks)]
-            try:
-                yield from self._reports(ray, found, settings, tasks, refs, on_file)
-            finally:
-                for handle in actors:
-                    with contextlib.suppress(Exception):
-                        ray.kill(handle)
+        try:
+            if found:
+                ray = self._connect(jobs or self.num_cpus or default_jobs())
+                yield from self._run(ray, found, pipeline, settings, jobs, on_file, on_piece)
+        finally:
+            self.close()
+
+    def _run(self, ray, found: Sequence[Job], pipeline: Pipeline, settings: _Settings,
+             jobs: int | None, on_file: Callable[[FileResult], None] | None,
+             on_piece: PieceFn | None) -> Iterator[FileResult]:
+        # One actor per CPU the model actors leave (at most --jobs): an actor that waits for
+        # a CPU would hold its share of the tasks until the end, and the run would never end.
+        cpus = max(1, int(float(ray.cluster_resources().get("CPU", 1)) - self._model_cpus))
+        workers = min(jobs, cpus) if jobs else cpus
+        tasks = self._tasks(found, settings, workers)
+        actor = ray.remote(num_cpus=1, max_restarts=RETRIES, max_task_retries=RETRIES)(_FixActor)
+        shared = ray.put(pipeline)
+        actors = [actor.remote() for _ in range(min(workers, len(tasks)))]
+        models = model_rewriters(pipeline.passes)
+        # Round robin: every actor's queue holds its share; results are read in input
+        # order, so reports (and the change log) come in input order.
+        refs = [actors[n % len(actors)].fix.remote([shared], found[index], piece, settings)
+                for n, (index, piece, _plan) in enumerate(tasks)]
+        try:
+            yield from self._reports(ray, found, settings, tasks, refs, on_file, on_piece)
+            if models:  # the model pass's counts and cache use, for the run's summary
+                self._gather_stats(ray, actors, pipeline)
+                for rewriter in models:
+                    rewriter.collect_cache_counts()
+        finally:
+            for handle in [*actors, *(a for rewriter in models for a in rewriter.actors)]:
+                with contextlib.suppress(Exception):
+                    ray.kill(handle)
+
+    @staticmethod
+    def _gather_stats(ray, actors: list, pipeline: Pipeline) -> None:
+        """Add each CPU actor's model pass counts to the driver's pipeline (whose own model
+        pass ran nothing: the CPU actors ran their copies)."""
+        for stats in ray.get([handle.pass_stats.remote() for handle in actors]):
+            for number, counts in stats.items():
+                merge_stats(pipeline.passes[number].stats, counts)
 
     @staticmethod
     def _tasks(found: Sequence[Job], settings: _Settings, workers: int) -> list[tuple]:
@@ -152,8 +253,8 @@ class RayRunner:
 
     @staticmethod
     def _reports(ray, found: Sequence[Job], settings: _Settings, tasks: list[tuple],
-                 refs: list, on_file: Callable[[FileResult], None] | None
-                 ) -> Iterator[FileResult]:
+                 refs: list, on_file: Callable[[FileResult], None] | None,
+                 on_piece: PieceFn | None = None) -> Iterator[FileResult]:
         pieces: list = []
         failed: str | None = None
         for (index, piece, plan), ref in zip(tasks, refs, strict=True):
@@ -170,6 +271,8 @@ class RayRunner:
                 failed = None
             else:
                 pieces.append(result)
+                if on_piece is not None:  # (read in order: a later piece done early waits)
+                    on_piece(job.doc, piece.index + 1, len(plan.pieces))
                 if piece.index < len(plan.pieces) - 1:
                     continue
                 report = (FileResult(job.doc, None, error=failed) if failed is not None
