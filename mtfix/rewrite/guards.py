@@ -430,7 +430,7 @@ def check_names(before: str, after: str, source: str | None = None,
 
     With the word ``edits`` (as :func:`check_rewrite` passes them), a new name may take the
     place of a word of the MT that it resembles, dropped in the same hunk (the MT garbled a
-    name it did not know: "Taavi Ralevas" → "Taavi Rõivas"); "I" is never a new name.
+    name it did not know: "two editions of turkey" → "two editions of the Tour"); "I" is never a new name.
 
     With the ``source`` sentence (bilingual files), a name the source holds is not new
     (:func:`~mtfix.rewrite.words.in_source`), and a name the MT garbled (one the source does
@@ -498,8 +498,8 @@ def _resembles(name: str, word: str) -> bool:
 
 def _in_place_of(name: str, before: str, after: str, edits: Sequence[WordEdit]) -> bool:
     """``name`` (folded) comes in a hunk that drops a content word of ``before``, found
-    nowhere in ``after``, that it resembles: the MT garbled the name ("Taavi Ralevas" →
-    "Taavi Rõivas", "the katuri palace" → "the Katyauri palace")."""
+    nowhere in ``after``, that it resembles: the MT garbled the name ("editions of turkey"
+    → "editions of the Tour", "a picture of ture" → "a picture of the Tour")."""
     kept = set(content_words(after))
     for edit in edits:
         if name not in (stem(w) for w in words(edit.replacement)):

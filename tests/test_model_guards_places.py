@@ -1,0 +1,86 @@
+"""Guards of the model rewrite: a garbled name put right, list items and connectives, the
+length floor (benchmarks/guards.py measures them on MLQE-PE)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtfix.rewrite.guards import check_list_items, check_names, check_rewrite
+from mtfix.worddiff import word_edits
+
+
+def names(before: str, after: str):
+    return check_names(before, after, edits=word_edits(before, after))
+
+
+# --- names: a new name in place of the word the MT garbled ------------------------------------
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("Two editions of turkey were won by cyclists.", "Two editions of the Tour were won by cyclists."),
+    ("Two editions of the ture were won by cyclists.", "Two editions of the Tour were won by cyclists."),
+    ("What rooms and roles are there?", "What rooms and roles should I create there?"),
+])
+def test_a_name_in_place_of_a_word_it_resembles_is_accepted(before: str, after: str) -> None:
+    assert names(before, after) is None
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # the word it replaces does not resemble it: a name from nowhere
+    ("He was born in a village named mwejo in Umtata.",
+     "He was born in a village named Kadriorg in Umtata."),
+    # nothing replaced
+    ("The minister met the delegation.", "The minister met the delegation of Putin."),
+    # a pronoun replaced (a function word, not a garbled name)
+    ("The leaders met and he spoke.", "The leaders met and Putin spoke."),
+])
+def test_a_name_from_nowhere_is_still_refused(before: str, after: str) -> None:
+    assert names(before, after).guard == "names"
+
+
+def test_without_the_edits_a_new_name_is_refused_as_before() -> None:
+    assert check_names("Two editions of turkey were won.", "Two editions of the Tour were won."
+                       ).guard == "names"
+
+
+def test_a_name_of_the_mt_replaced_by_another_is_still_refused() -> None:
+    # the MT's own name goes: only a close respelling may take its place (a name replaced by
+    # an unrelated one reads the same)
+    assert names("Taavi Ralevas met them.", "Taavi Rõivas met them.").guard == "names"
+
+
+# --- list items: a word of their own; connectives -----------------------------------------------
+
+def test_a_list_item_needs_a_word_the_other_items_do_not_share() -> None:
+    before = "Regimes were classified in patriotic regimes, corporate regimes and personal regimes."
+    assert check_list_items(before, "Regimes were classified in patriotic regimes and personal "
+                                    "regimes.").guard == "list"
+    assert check_list_items(before, "Regimes were classified as patriotic, corporate and personal "
+                                    "regimes.") is None
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("No Parliament can, however, pass such laws.", "No Parliament can pass such laws."),
+    ("Some towns, for example, kept their walls.", "Some towns kept their walls."),
+    ("It rained. Therefore, the match was cancelled.", "It rained. The match was cancelled."),
+])
+def test_a_connective_set_off_by_commas_must_stay(before: str, after: str) -> None:
+    assert check_list_items(before, after).guard == "list"
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("No Parliament can, however, pass such laws.", "However, no Parliament can pass such laws."),
+    ("Some towns, for example, kept their walls.", "For example, some towns kept their walls."),
+    ("He came, saw and left.", "He came, saw and then left."),  # not a connective
+])
+def test_a_connective_kept_anywhere_passes(before: str, after: str) -> None:
+    assert check_list_items(before, after) is None
+
+
+# --- the length floor ------------------------------------------------------------------------
+
+def test_a_rewrite_under_85_percent_of_the_length_is_refused() -> None:
+    before = "The railway station was shut down on Monday and closed the following day as well."
+    shorter = "The railway station was shut and closed the following day."
+    assert check_rewrite(before, shorter)[1].guard == "length"
+    assert check_rewrite(before, "The railway station was shut on Monday and closed the following "
+                                 "day as well.")[1] is None
