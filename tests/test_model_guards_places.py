@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from mtfix.rewrite.guards import check_list_items, check_names, check_rewrite
+from mtfix.rewrite.guards import (
+    anchor_places,
+    check_list_items,
+    check_names,
+    check_order,
+    check_rewrite,
+)
 from mtfix.worddiff import word_edits
 
 
@@ -84,3 +90,27 @@ def test_a_rewrite_under_85_percent_of_the_length_is_refused() -> None:
     assert check_rewrite(before, shorter)[1].guard == "length"
     assert check_rewrite(before, "The railway station was shut on Monday and closed the following "
                                  "day as well.")[1] is None
+
+
+# --- swaps: words said a different number of times; swaps around "and" -------------------------
+
+def test_a_word_said_more_often_in_the_rewrite_still_anchors_a_swap() -> None:
+    before = "This new bridge is the highest in the world."
+    after = "This new highest is the bridge rope bridge in the world."
+    assert check_order(before, after).guard == "order"
+    # the one "bridge" of the sentence is the first one left over in the rewrite
+    assert ("bridge", 5) in anchor_places(before.lower().rstrip(".").split(),
+                                          after.lower().rstrip(".").split())
+
+
+def test_a_word_said_more_often_without_a_swap_passes() -> None:
+    assert check_order("The bridge is the highest in the world.",
+                       "The bridge is the highest rope bridge in the world.") is None
+
+
+def test_a_swap_across_a_far_and_is_refused_but_the_joined_words_may_trade() -> None:
+    assert check_order("Soldiers ran very fast and then took weapons.",
+                       "Weapons fled rather quickly and next grabbed soldiers.").guard == "order"
+    assert check_order("Soldiers and weapons arrived.", "Weapons and soldiers arrived.") is None
+    assert check_order("Talks with India and Pakistan resumed.",
+                       "Talks with Pakistan and India resumed.") is None

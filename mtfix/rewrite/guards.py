@@ -38,6 +38,7 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 from collections import Counter
@@ -610,13 +611,27 @@ def _swapped_around(anchors: Sequence[tuple[str, int]]) -> Iterator[tuple[str, s
         low_any[k] = min(low_any[k + 1], (places[k], k))
         low_content[k] = min(low_content[k + 1], (places[k], k)) if content[k] else low_content[k + 1]
     for k, place in enumerate(places):
-        if anchors[k][0] in _COORDINATORS:
-            continue  # "India and Pakistan" → "Pakistan and India" says the same
         for (high, i), (low, j) in ((high_content[k], low_any[k + 1]),
                                      (high_any[k], low_content[k + 1])):
             if high > place > low:
+                if anchors[k][0] in _COORDINATORS and _next_to(k, i, j, places):
+                    break  # "India and Pakistan" → "Pakistan and India" says the same
                 yield anchors[i][0], anchors[j][0], anchors[k][0]
                 break
+
+
+#: a swap around "and"/"or" is a swap of the two things joined ("India and Pakistan") when
+#: each is at most this many anchors from it (and this many words + 1 in the rewrite); farther
+#: off, it is a swap across a whole clause ("Heracles married ... and created many sons" →
+#: "Heracles sons ... and created many married")
+COORDINATED = 2
+
+
+def _next_to(k: int, i: int, j: int, places: Sequence[int]) -> bool:
+    """Anchors ``i`` and ``j`` are close to anchor ``k`` in both texts."""
+    return (abs(k - i) <= COORDINATED and abs(j - k) <= COORDINATED
+            and abs(places[i] - places[k]) <= COORDINATED + 1
+            and abs(places[j] - places[k]) <= COORDINATED + 1)
 
 
 def anchor_places(words_before: Sequence[str], words_after: Sequence[str],
@@ -639,11 +654,15 @@ def anchors(words_before: Sequence[str], words_after: Sequence[str],
                  and is_content(w)]
     seen: Counter[str] = Counter()
     found = []
+    uneven = _pair_uneven(words_before, words_after)
     for index, word in enumerate(words_before):
         seen[word] += 1
         if count_before[word] == count_after[word]:
             place = places_after[word][seen[word] - 1]
             found.append((word, index, place))
+            continue
+        if index in uneven:
+            found.append((word, index, uneven[index]))
             continue
         if count_before[word] != 1 or not is_content(word) or count_after[word]:
             continue
@@ -652,6 +671,30 @@ def anchors(words_before: Sequence[str], words_after: Sequence[str],
             found.append((word, index, places_after[alike[0]][0]))
             unmatched.remove(alike[0])
     return found
+
+
+def _pair_uneven(words_before: Sequence[str], words_after: Sequence[str]) -> dict[int, int]:
+    """{index in ``words_before``: index in ``words_after``} for the occurrences of words the
+    two texts hold a different number of times: those the longest common subsequence of the
+    texts aligns, then, for content words, the rest of each word's occurrences in order ("the
+    bridge is the highest" → "the highest is the bridge rope bridge": the one "bridge" of
+    ``before`` is the first "bridge" left in ``after``)."""
+    count_before, count_after = Counter(words_before), Counter(words_after)
+    matcher = difflib.SequenceMatcher(None, words_before, words_after, autojunk=False)
+    pairs: dict[int, int] = {}
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            if count_before[words_before[a + k]] != count_after[words_before[a + k]]:
+                pairs[a + k] = b + k
+    taken = set(pairs.values())
+    rest_after: dict[str, list[int]] = {}
+    for j, word in enumerate(words_after):
+        if j not in taken and count_before[word] != count_after[word]:
+            rest_after.setdefault(word, []).append(j)
+    for i, word in enumerate(words_before):
+        if i not in pairs and rest_after.get(word) and is_content(word):
+            pairs[i] = rest_after[word].pop(0)
+    return pairs
 
 
 def check_exchange(before: str, after: str) -> Rejection | None:
