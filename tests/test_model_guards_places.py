@@ -7,6 +7,7 @@ import pytest
 
 from mtfix.rewrite.guards import (
     anchor_places,
+    check_attribution,
     check_list_items,
     check_names,
     check_order,
@@ -114,3 +115,27 @@ def test_a_swap_across_a_far_and_is_refused_but_the_joined_words_may_trade() -> 
     assert check_order("Soldiers and weapons arrived.", "Weapons and soldiers arrived.") is None
     assert check_order("Talks with India and Pakistan resumed.",
                        "Talks with Pakistan and India resumed.") is None
+
+
+# --- an attribution added -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("after", [
+    "The ministry closed the border, the police said.",
+    "According to unconfirmed reports, the ministry closed the border.",
+    "The ministry reportedly closed the border.",
+])
+def test_an_attribution_added_is_refused(after: str) -> None:
+    assert check_attribution("The ministry closed the border.", after).guard == "adds"
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # the sentence names the source already
+    ("Obviously, this is the case with arithmetic in Aristotle.",
+     "Obviously, this is the case with arithmetic according to Aristotle."),
+    # the sentence reports speech already
+    ("The minister stated that the border was closed.", "The minister said the border was closed."),
+    # no attribution
+    ("The ministry closed the border.", "The ministry has closed the border."),
+])
+def test_an_attribution_the_sentence_has_passes(before: str, after: str) -> None:
+    assert check_attribution(before, after) is None

@@ -29,7 +29,8 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
   "for example") stays.
 * "order": two words that trade places around a third ("A beat B" → "B beat A"); a change of
   voice ("B was beaten by A" → "A beat B") is refused too (it cannot be told from a swap).
-* "adds" / "drops": one hunk of the word diff adds content words found nowhere in the sentence,
+* "adds" / "drops": the rewrite brings in an attribution the sentence lacks ("..., the police
+  said", "reportedly"); one hunk of the word diff adds content words found nowhere in the sentence,
   or drops ones found nowhere in the rewrite, or cuts out a phrase (a claim added, a clause
   lost); and the rewrite as a whole may not lose many more content words than it gains.
 * "edit-ratio": the share of content words replaced; function words are free (fixing articles
@@ -751,7 +752,37 @@ def check_added(before: str, after: str, edits: Sequence[WordEdit],
     for dropped, added in _hunk_changes(before, after, edits):
         if len(added) - len(dropped) > limits.max_added_words:
             return Rejection("adds", f"adds {' '.join(added)!r}, not in the sentence")
+    return check_attribution(before, after)
+
+
+#: words that say who holds a statement ("the police said", "according to reports"): a
+#: rewrite that brings one in puts the sentence in someone's mouth
+ATTRIBUTION_WORDS = frozenset("""said says told according reportedly allegedly claimed
+reported stated announced""".split())
+
+
+def check_attribution(before: str, after: str) -> Rejection | None:
+    """The rewrite attributes the sentence to someone: it gains a word of saying or
+    reporting (:data:`ATTRIBUTION_WORDS`) where the sentence has none ("..., the police
+    said"). "According to X" may come in when the sentence names X already ("the case in
+    Aristotle" → "the case according to Aristotle")."""
+    if any(w in ATTRIBUTION_WORDS for w in words(before)):
+        return None  # the sentence reports speech already: "stated" → "said" is a rewording
+    sequence = words(after)
+    known = set(content_words(before))
+    for i, word in enumerate(sequence):
+        if word not in ATTRIBUTION_WORDS:
+            continue
+        if word == "according" and _names_known_source(sequence[i + 1:i + 5], known):
+            continue
+        return Rejection("adds", f"adds {word!r}: the sentence now reports what someone says")
     return None
+
+
+def _names_known_source(following: Sequence[str], known: set[str]) -> bool:
+    """The words after "according" ("to local authorities") hold a content word of the
+    sentence."""
+    return any(_kept(stem(w), known) for w in following if is_content(w))
 
 
 def check_dropped(before: str, after: str, edits: Sequence[WordEdit],
