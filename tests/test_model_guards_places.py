@@ -139,3 +139,25 @@ def test_an_attribution_added_is_refused(after: str) -> None:
 ])
 def test_an_attribution_the_sentence_has_passes(before: str, after: str) -> None:
     assert check_attribution(before, after) is None
+
+
+# --- one of two things joined by "and"/"or" -----------------------------------------------------
+
+def joined(before: str, after: str):
+    return check_list_items(before, after, word_edits(before, after))
+
+
+def test_a_word_joined_by_and_deleted_outright_is_refused() -> None:
+    before = "Economic and political unrest began in 1991."
+    assert joined(before, "Political unrest began in 1991.").guard == "list"
+    assert joined("He observed the culture and songs there.", "He observed the culture there."
+                  ).guard == "list"
+
+
+@pytest.mark.parametrize("after", [
+    "Financial and political unrest began in 1991.",   # a synonym in its place
+    "Political and economic unrest began in 1991.",    # moved
+    "Economic and political turmoil began in 1991.",   # the other side reworded
+])
+def test_a_word_joined_by_and_reworded_or_moved_passes(after: str) -> None:
+    assert joined("Economic and political unrest began in 1991.", after) is None

@@ -828,9 +828,38 @@ def list_items(text: str) -> list[str]:
     return items
 
 
-def check_list_items(before: str, after: str) -> Rejection | None:
+_CONJUNCT_RE = re.compile(r"\b(\w[\w'’-]*)\s+(?:and|or)\s+(\w[\w'’-]*)\b", re.IGNORECASE)
+
+
+def _conjunct_words(text: str) -> list[str]:
+    """Content words joined by "and"/"or" ("economic and political"), folded."""
+    out = []
+    for m in _CONJUNCT_RE.finditer(text):
+        for w in m.groups():
+            folded = stem(w.lower())
+            if is_content(folded):
+                out.append(folded)
+    return out
+
+
+def _deleted_outright(word: str, before: str, edits: Sequence[WordEdit]) -> bool:
+    """A hunk that holds ``word`` (folded) deletes it with no new content word in its place
+    (a word the sentence has elsewhere is not new: "Economic and political" → "Political")."""
+    known = set(content_words(before))
+    for edit in edits:
+        if word in content_words(before[edit.start:edit.end]) and not any(
+                w not in known for w in content_words(edit.replacement)):
+            return True
+    return False
+
+
+def check_list_items(before: str, after: str, edits: Sequence[WordEdit] | None = None,
+                     ) -> Rejection | None:
     """An enumeration item of ``before`` none of whose content words (or respellings) is left
-    in ``after``: "age, size and sex" → "age and sex" loses a fact, however short."""
+    in ``after``: "age, size and sex" → "age and sex" loses a fact, however short. With the
+    word ``edits``, also a word joined to another by "and"/"or" that a hunk deletes with
+    nothing in its place ("economic and political unrest" → "political unrest"; a synonym in
+    its place passes: "financial and political unrest")."""
     remaining = set(content_words(after))
     counts = Counter(content_words(before))
     for item in list_items(before):
@@ -840,6 +869,10 @@ def check_list_items(before: str, after: str) -> Rejection | None:
         own = [w for w in content if counts[w] == 1] or content
         if own and not any(_kept(w, remaining) for w in own):
             return Rejection("list", f"drops the list item {item!r}")
+    if edits is not None:
+        for word in _conjunct_words(before):
+            if not _kept(word, remaining) and _deleted_outright(word, before, edits):
+                return Rejection("list", f"drops {word!r}, one of two things joined by and/or")
     kept_words = " ".join(words(after))
     for connective in _connectives(before):
         if not re.search(rf"\b{connective}\b", kept_words):
@@ -894,13 +927,11 @@ def check_rewrite(before: str, after: str, *, protected: Sequence[Span] = (),
                   check_quotes, check_negation, check_polarity):
         if rejection := check(before, after):
             return [], rejection
-    if rejection := check_list_items(before, after):
-        return [], rejection
     try:
         edits = word_edits(before, after, timeout=limits.diff_timeout_s)
     except DiffTimeout as exc:
         return [], Rejection("diff", str(exc))
-    if rejection := check_names(before, after, source, edits):
+    if rejection := check_list_items(before, after, edits) or check_names(before, after, source, edits):
         return edits, rejection
     if rejection := check_protected(before, after, protected, edits):
         return edits, rejection
