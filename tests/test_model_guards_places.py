@@ -161,3 +161,17 @@ def test_a_word_joined_by_and_deleted_outright_is_refused() -> None:
 ])
 def test_a_word_joined_by_and_reworded_or_moved_passes(after: str) -> None:
     assert joined("Economic and political unrest began in 1991.", after) is None
+
+
+# --- names: common words opening a sentence, the pronoun "I" ------------------------------------
+
+def test_an_adverb_or_participle_opening_a_sentence_is_not_a_name() -> None:
+    assert check_names("In particular, the event of 1991 where he defeated Clark.",
+                       "Especially the event of 1991 where he defeated Clark.") is None
+    assert check_names("He stressed the plan.", "Xi stressed the plan.").guard == "names"
+
+
+def test_the_pronoun_i_may_go_but_a_numeral_i_may_not() -> None:
+    assert check_names("Then I may be able to reach the goal of Bhim.",
+                       "Then one can reach the goal of Bhim.") is None
+    assert check_names("He fought in World War I.", "He fought in World War II.").guard == "names"

@@ -158,6 +158,7 @@ is are was were be been has have had do does did will would should can could may
 according besides instead today currently later finally first second third last next
 initially originally recently since despite because unlike like until upon among between
 what who whom whose which why how where whether under over even only just still
+once given whenever wherever unless whereas nevertheless nonetheless thereafter
 """.split())
 _SENTENCE_END = frozenset(".!?:")
 _COORDINATORS = frozenset({"and", "or", "nor", "&"})
@@ -458,7 +459,7 @@ def check_names(before: str, after: str, source: str | None = None,
     garbled = 0  # names dropped that the source does not hold
     for name in lost:
         folded = stem(name.lower())
-        if folded in TITLE_WORDS:
+        if folded in TITLE_WORDS or (name == "I" and not _roman_one(before)):
             continue
         if not pool or in_source(folded, pool):
             return Rejection("names", f"drops the name {name!r}")
@@ -478,7 +479,7 @@ def check_names(before: str, after: str, source: str | None = None,
     kept = set(words_before)
     for word in opening:
         folded = stem(word.lower())
-        if (word.lower() not in _OPENERS and not _name_kept(folded, kept)
+        if (not _common_opener(word) and not _name_kept(folded, kept)
                 and not in_source(folded, pool)):
             return Rejection("names", f"introduces {word!r} at the start of a sentence, in place "
                                       "of a pronoun or a common word")
@@ -510,6 +511,20 @@ def _in_place_of(name: str, before: str, after: str, edits: Sequence[WordEdit]) 
         if any(_resembles(name, w) for w in dropped):
             return True
     return False
+
+
+def _common_opener(word: str) -> bool:
+    """``word`` opening a sentence is a common word: one of :data:`_OPENERS`, or an adverb or
+    a participle ("Especially", "Having"), which names rarely look like."""
+    folded = word.lower()
+    return folded in _OPENERS or (len(folded) > 5 and folded.endswith(("ly", "ing")))
+
+
+def _roman_one(text: str) -> bool:
+    """``text`` has an "I" after a capitalised word ("World War I", "Peter I"): a numeral,
+    not the pronoun."""
+    return any(m.group(1).lower() not in _OPENERS
+               for m in re.finditer(r"\b([A-Z][\w'’-]*)\s+I\b(?!['’])", text))
 
 
 _NAME_PAIR_RE = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?=([A-Z][\w'’-]*)\s+([A-Z][\w'’-]*))")
