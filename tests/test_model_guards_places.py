@@ -175,3 +175,13 @@ def test_the_pronoun_i_may_go_but_a_numeral_i_may_not() -> None:
     assert check_names("Then I may be able to reach the goal of Bhim.",
                        "Then one can reach the goal of Bhim.") is None
     assert check_names("He fought in World War I.", "He fought in World War II.").guard == "names"
+
+
+def test_a_word_both_texts_have_is_not_a_respelling_of_a_new_name() -> None:
+    # "Junimea" looks like "June", but "June" is still there: the name replaced "his"
+    before = "On 8 June 2004, Britney was wounded in his left knee."
+    assert check_names(before, "On 8 June 2004, Britney was wounded in Junimea's left knee."
+                       ).guard == "names"
+    # a name said twice where the MT garbled one of the two is a respelling
+    assert check_names("Margna and Ahvena are partners, and Ahven offers Marga the idea.",
+                       "Margna and Ahven are partners, and Ahven offers Marga the idea.") is None

@@ -545,10 +545,14 @@ def _more_often(capitalised: list[str], words_other: list[str], words_own: list[
     ``words_own``) found capitalised there more often than the other text (``words_other``)
     has them in any case or respelt."""
     counts = Counter(stem(w.lower()) for w in capitalised)
+    count_own, count_other = Counter(words_own), Counter(words_other)
     out = []
     for name in dict.fromkeys(capitalised):
         folded = stem(name.lower())
-        if _name_count(folded, words_other) < min(words_own.count(folded), counts[folded]):
+        # a word the other text has no more often than this one is its own counterpart, not
+        # a respelling of this name ("June ... Junimea's" against "June ... his")
+        pool = [w for w in words_other if w == folded or count_other[w] > count_own[w]]
+        if _name_count(folded, pool) < min(words_own.count(folded), counts[folded]):
             out.append(name)
     return out
 
