@@ -30,9 +30,9 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
 * "order": two words that trade places around a third ("A beat B" → "B beat A"); a change of
   voice ("B was beaten by A" → "A beat B") is refused too (it cannot be told from a swap).
 * "adds" / "drops": the rewrite brings in an attribution the sentence lacks ("..., the police
-  said", "reportedly"); one hunk of the word diff adds content words found nowhere in the sentence,
-  or drops ones found nowhere in the rewrite, or cuts out a phrase (a claim added, a clause
-  lost); and the rewrite as a whole may not lose many more content words than it gains.
+  said", "reportedly"); one hunk of the word diff adds content words found nowhere in the
+  sentence, or drops ones found nowhere in the rewrite, or cuts out a phrase (a claim added, a
+  clause lost); and the rewrite as a whole may not lose many more content words than it gains.
 * "edit-ratio": the share of content words replaced; function words are free (fixing articles
   and prepositions is what the model is for), and short sentences get a slack of a few words.
 """
@@ -433,7 +433,8 @@ def check_names(before: str, after: str, source: str | None = None,
 
     With the word ``edits`` (as :func:`check_rewrite` passes them), a new name may take the
     place of a word of the MT that it resembles, dropped in the same hunk (the MT garbled a
-    name it did not know: "two editions of turkey" → "two editions of the Tour"); "I" is never a new name.
+    name it did not know: "two editions of turkey" → "two editions of the Tour"). "I" is
+    never a new name, nor a dropped one unless it is a numeral ("World War I").
 
     With the ``source`` sentence (bilingual files), a name the source holds is not new
     (:func:`~mtfix.rewrite.words.in_source`), and a name the MT garbled (one the source does
@@ -678,8 +679,7 @@ def anchors(words_before: Sequence[str], words_after: Sequence[str],
     for index, word in enumerate(words_before):
         seen[word] += 1
         if count_before[word] == count_after[word]:
-            place = places_after[word][seen[word] - 1]
-            found.append((word, index, place))
+            found.append((word, index, places_after[word][seen[word] - 1]))
             continue
         if index in uneven:
             found.append((word, index, uneven[index]))
