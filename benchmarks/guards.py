@@ -34,8 +34,8 @@ pairs held out from tuning (``HELD_OUT_PAIRS``: ru-en, si-en), dev and train; ``
 prints them side by side. ``--source`` gives the guards the source sentence too, as the
 model pass does for PO, XLIFF, TMX and ``--source`` (names of the source may then come in).
 
-    python benchmarks/guards.py                       # dev, all five pairs, ~1 minute
-    python benchmarks/guards.py --summary             # tuning set, dev, held out; ~5 minutes
+    python benchmarks/guards.py                       # dev, all five pairs, ~3 minutes
+    python benchmarks/guards.py --summary             # tuning set, dev, held out; ~9 minutes
     python benchmarks/guards.py --split train --pairs et-en,ro-en --limit 600 --show name:accepted
 """
 
@@ -506,6 +506,31 @@ def by_pair(segments: list[Segment], tally: Tally) -> dict[str, float]:
     return {pair: accepted[pair] / total[pair] for pair in total}
 
 
+def swaps_restoring_mt_order(segments: list[Segment], tally: Tally) -> tuple[int, int]:
+    """(accepted swaps whose two words are in the MT's order, accepted swaps of one pair of
+    words): a swap made on a post-edit that had turned the two words round puts them back as
+    the MT has them, which a guard comparing the rewrite with the MT cannot call a swap."""
+    by_mt = {s.mt: s for s in segments}
+    restored = judged = 0
+    for before, after, why, _ in tally.examples:
+        if why:
+            continue
+        segment = by_mt.get(before)
+        if segment is None:
+            continue
+        pe_words = [m.group().lower() for m in _words(segment.pe)]
+        bad_words = [m.group().lower() for m in _words(after)]
+        changed = [k for k, (a, b) in enumerate(zip(pe_words, bad_words, strict=False)) if a != b]
+        if len(pe_words) != len(bad_words) or len(changed) != 2:
+            continue
+        first, second = pe_words[changed[0]], pe_words[changed[1]]
+        mt_words = [m.group().lower() for m in _words(segment.mt)]
+        if first in mt_words and second in mt_words:
+            judged += 1
+            restored += mt_words.index(second) < mt_words.index(first)
+    return restored, judged
+
+
 #: (column label, split, language pairs, segments per pair or None for all, with the source)
 SUMMARY_SETS = (
     ("tuned on: train, et/ne/ro", "train", TUNE_PAIRS, 600, False),
@@ -567,6 +592,10 @@ def main() -> None:
     print(table(tallies, ["post-edit", *HARMS]))
     print("\nPost-edits accepted by language pair: " + ", ".join(
         f"{pair} {share:.0%}" for pair, share in by_pair(segments, tallies["post-edit"]).items()))
+    restored, judged = swaps_restoring_mt_order(segments, tallies["swap"])
+    print(f"\nSwaps accepted: {judged} where one pair of words traded places; in {restored} of "
+          "them the two words are in the MT's order again (the post-editor had turned them "
+          "round, the harm turns them back: no swap against the MT)")
     print("\nBlind spots (corruptions of words the MT does not have):\n")
     print(table(tallies, list(BLIND_SPOTS)))
     for spec in args.show:

@@ -51,7 +51,8 @@ def test_a_good_small_rewrite_is_accepted_with_word_edits() -> None:
     ("", "empty"),
     ("...", "empty"),
     # too much rewritten (same numbers, names and dates, so only the ratio catches it)
-    ("On February 1, Anhui hosted a festival celebrating 2024 with music.", "edit-ratio"),
+    ("On February 1, Anhui hosted a lively festival celebrating 2024 with music and dancing.",
+         "edit-ratio"),
     # far too long
     (SENTENCE + " " + SENTENCE.lower().replace("2024", "").replace("1", ""), "length"),
     # adds a line break

@@ -48,9 +48,6 @@ def test_two_words_exchanged_across_a_reworded_middle_are_rejected(before: str, 
     ("The meeting was held in Hefei in 1990.", "In 1990, the meeting was held in Hefei."),
     # coordination
     ("Bulgaria lost and Georgia won.", "Georgia won and Bulgaria lost."),
-    # a change of voice
-    ("The police arrested the suspect on Monday.",
-     "On Monday the suspect was detained by the police."),
 ])
 def test_reorderings_that_keep_meaning_are_not_exchanges(before: str, after: str) -> None:
     assert check_exchange(before, after) is None

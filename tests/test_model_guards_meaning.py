@@ -166,11 +166,16 @@ def test_two_words_swapped_around_a_third_are_rejected(before: str, after: str) 
     ("The company opened a plant in 1990.", "In 1990 the company opened a plant."),
     # a swap across nothing
     ("Talks with India and Pakistan resumed.", "Talks with Pakistan and India resumed."),
-    # the voice changed
-    ("The plan was approved by the committee.", "The committee approved the plan."),
 ])
-def test_moves_and_voice_changes_are_not_swaps(before: str, after: str) -> None:
+def test_moves_are_not_swaps(before: str, after: str) -> None:
     assert check_order(before, after) is None
+
+
+def test_a_change_of_voice_is_refused_like_a_swap() -> None:
+    # a "by" gained cannot tell "the committee approved the plan" from a swap made on top of a
+    # post-edit that had turned the voice (benchmarks/guards.py: more swaps than voice changes)
+    assert check_order("The plan was approved by the committee.",
+                       "The committee approved the plan.").guard == "order"
 
 
 def test_anchors_pair_the_nth_occurrence_of_a_word() -> None:
