@@ -56,8 +56,10 @@ MODEL_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "prompt": (str, "--model-prompt"), "rewrite": (str, "--rewrite"),
     "batch_size": (int, "--batch-size"), "max_new_tokens": (int, "--max-new-tokens"),
     "parallel": (int, "--model-parallel"), "timeout": ((int, float), "--model-timeout"),
-    "cache": (str, "--model-cache"),
+    "cache": (str, "--model-cache"), "gpus": ((int, float), "--model-gpus"),
 }
+#: ``[model]`` numbers that may be 0 or a fraction (GPUs per model actor: 0 puts it on a CPU)
+_FRACTIONS = frozenset({"gpus"})
 _CHOICES = {"rewrite": ("flagged", "all"), "backend": ("transformers", "openai")}
 _TOP_KEYS = ("glossaries", "default_glossaries", "exclude", "respect_gitignore", "decisions",
              "memory", "rules", "formats", "model")
@@ -409,8 +411,9 @@ class _Reader:
             kind, flag = MODEL_KEYS[key]
             expected = "a string" if kind is str else "a whole number" if kind is int else "a number"
             self.typed(value, kind, ("model", key), f"{expected} (as {flag})")
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 1:
-                raise self.fail(("model", key), f"expected at least 1, not {value}")
+            least = 0 if key in _FRACTIONS else 1
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value < least:
+                raise self.fail(("model", key), f"expected at least {least}, not {value}")
             if key in _CHOICES and value not in _CHOICES[key]:
                 raise self.fail(("model", key), f"choose {' or '.join(_CHOICES[key])}, "
                                 f"not {value!r}")

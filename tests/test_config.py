@@ -142,6 +142,22 @@ def test_a_bad_key_in_pyproject_is_named_with_its_table(tmp_path):
         read_config(path)
 
 
+def test_model_gpus_in_the_config_may_be_zero_or_a_fraction_but_not_negative(tmp_path):
+    ok = read_config(write(tmp_path / "a" / "mtfix.toml", "[model]\ngpus = 0.5\n"))
+    assert ok.model["gpus"] == 0.5
+    path = write(tmp_path / "b" / "mtfix.toml", "[model]\ngpus = -1\n")
+    with pytest.raises(ConfigError, match=rf"{path}:2: model.gpus: expected at least 0"):
+        read_config(path)
+
+
+def test_model_gpus_from_the_config_reaches_the_run(tmp_path):
+    """[model] gpus stands for --model-gpus: without a model it is refused as the flag is."""
+    write(tmp_path / "mtfix.toml", "[model]\ngpus = 1\n")
+    doc = write(tmp_path / "a.txt", GARBLED)
+    result = fix(str(doc), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "--model-gpus" in result.output
+
+
 # -- a run under a configuration -----------------------------------------------------------------
 
 def test_fix_uses_the_projects_glossaries_rules_formats_and_excludes(project, tmp_path):

@@ -175,12 +175,13 @@ def fix_cmd(
         "model": model, "model_url": model_url, "model_backend": model_backend,
         "model_prompt": model_prompt, "rewrite": rewrite, "batch_size": batch_size,
         "max_new_tokens": max_new_tokens, "model_parallel": model_parallel,
-        "model_timeout": model_timeout, "model_cache": model_cache}, MODEL_PARAMS)
+        "model_timeout": model_timeout, "model_cache": model_cache,
+        "model_gpus": model_gpus}, MODEL_PARAMS)
     model, model_url, model_backend, model_prompt, rewrite = (
         model_values[k] for k in ("model", "model_url", "model_backend", "model_prompt", "rewrite"))
-    batch_size, max_new_tokens, model_parallel, model_timeout, model_cache = (
+    batch_size, max_new_tokens, model_parallel, model_timeout, model_cache, model_gpus = (
         model_values[k] for k in ("batch_size", "max_new_tokens", "model_parallel",
-                                  "model_timeout", "model_cache"))
+                                  "model_timeout", "model_cache", "model_gpus"))
     from mtfix.formats import FORMATS, FormatOptions
 
     if file_format != "auto" and file_format not in FORMATS:

@@ -93,4 +93,4 @@ def from_config(ctx: typer.Context, config: Config, values: dict[str, Any],
 MODEL_PARAMS = {"model": "name", "model_url": "url", "model_backend": "backend",
                 "model_prompt": "prompt", "rewrite": "rewrite", "batch_size": "batch_size",
                 "max_new_tokens": "max_new_tokens", "model_parallel": "parallel",
-                "model_timeout": "timeout", "model_cache": "cache"}
+                "model_timeout": "timeout", "model_cache": "cache", "model_gpus": "gpus"}
