@@ -138,6 +138,7 @@ class Pipeline:
                     lines: LineNumbers | None = None, base: str | None = None,
                     format: str | None = None, source: str | None = None,
                     traits: frozenset[str] | None = None, unit: bool = False,
+                    skip: frozenset[int] = frozenset(),
                     ) -> tuple[str, list[Change]]:
         """Run every pass over ``text``. Offsets in the changes are ``offset`` + position in
         ``text``; ``lines`` gives line numbers (document-level) for those offsets; ``format``
@@ -152,6 +153,10 @@ class Pipeline:
         unit empty or without a word is flagged for review, never applied
         (:func:`unit_safe_edits`).
 
+        ``skip``: numbers of passes known to find nothing in ``text`` as it is with no
+        protected span (:meth:`screen_lines`); each is left out while no earlier pass has
+        changed the text, and run as usual after.
+
         With remembered decisions, a change or flag a reviewer rejected is not proposed, a
         flag a reviewer accepted is applied and an edited change gets the reviewer's text,
         where the pass, rule, before, proposal and the words around it match
@@ -163,7 +168,8 @@ class Pipeline:
         lines = lines or LineIndex(text)
         run = functools.partial(self._drive, text, doc=doc, segment=segment,
                                 protected=protected, offset=offset, lines=lines, base=base,
-                                format=format, source=source, traits=traits, unit=unit)
+                                format=format, source=source, traits=traits, unit=unit,
+                                skip=skip)
         memory = self.memory
         if not memory:
             return run(None)[:2]
@@ -276,6 +282,7 @@ class Pipeline:
              lines: LineNumbers | None = None, base: str | None = None,
              format: str | None = None, source: str | None = None,
              traits: frozenset[str] | None = None, unit: bool = False,
+             skip: frozenset[int] = frozenset(),
              ) -> Generator[_PassCall, list[Edit], tuple[str, list[Change], list[Change]]]:
         """The body of :meth:`fix_segment`, as a generator that stops at each batching pass
         (yielding what to ask it; the edits it found are sent back) and returns the result
@@ -295,7 +302,10 @@ class Pipeline:
         flagged: list[Span] = []  # spans flagged by earlier passes, in `current` coordinates
         changes: list[Change] = []
         last_step = len(self.passes) - 1
+        skip = skip if not protected else frozenset()  # (known for no protected span only)
         for step_number, step in enumerate(self.passes):
+            if step_number in skip and not maps:
+                continue  # it finds nothing in the text as given, and no pass changed it yet
             # indexed: overlap checks stay O(log n) per edit; ``untouchable``: what even a
             # deletion may never hold (SpanGuard.may_delete_over)
             hard = SpanSet(untouchable)
@@ -383,13 +393,23 @@ class Pipeline:
         passes screen all the segments in one call (:meth:`BasePass.screen`) instead of
         being run on each. False where unsure (a pass that cannot screen, a segment holding
         a line break). ``sources``: the segments' source-language texts, if any."""
+        return [not may for may in self.screen_lines(segments, sources)]
+
+    def screen_lines(self, segments: Sequence[str], sources: Sequence[str | None] = ()
+                     ) -> list[frozenset[int]]:
+        """For each segment (a line, no line break in it), the numbers of the passes that may
+        find something in it alone (empty: the line is quiet, see :meth:`quiet_lines`); every
+        pass where unsure. A pass left out finds nothing on the segment as it is, with no
+        protected span: :meth:`fix_segment` may skip it (``skip``) while no earlier pass has
+        changed the segment. ``sources``: the segments' source-language texts, if any."""
+        every = frozenset(range(len(self.passes)))
+        unsure = [every] * len(segments)
         if not segments:
             return []
-        unsure = [False] * len(segments)
         if any(sources) and any(step.wants_source for step in self.passes):
             return unsure
         text = "\n".join(segments)
-        broken: list[int] = []  # segments holding a line break: never quiet
+        broken: list[int] = []  # segments holding a line break: never screened
         if text.count("\n") != len(segments) - 1 or _OTHER_BREAK_RE.search(text):
             broken = [i for i, segment in enumerate(segments) if _BREAK_RE.search(segment)]
             text = "\n".join("" if _BREAK_RE.search(s) else s for s in segments)
@@ -403,20 +423,21 @@ class Pipeline:
             if spans is None:
                 return unsure
             touched.append(lines_touched(starts, spans))
-        quiet = [True] * len(segments)
+        may: list[frozenset[int]] = [frozenset()] * len(segments)
         for i in broken:
-            quiet[i] = False
+            may[i] = every
         nothing = SpanSet([], untouchable=SpanSet([]))  # what fix_segment gives the first pass
-        surely = set().union(*(hit for step, hit in zip(self.passes, touched, strict=True)
-                               if getattr(step, "screen_finds_edits", False)))
-        for i in sorted(set().union(*touched) - surely - set(broken)):
+        for i in sorted(set().union(*touched) - set(broken)):
             # A screen may touch more than it must (a key whose checks fail): ask the passes
-            # that touched it, on the segment alone, exactly as fix_segment would first ask.
-            quiet[i] = not any(i in hit and step.find_edits(segments[i], nothing)
-                               for step, hit in zip(self.passes, touched, strict=True))
-        for i in surely:
-            quiet[i] = False
-        return quiet
+            # that touched it, on the segment alone, exactly as fix_segment would first ask,
+            # up to the first that finds something (the rules pass's screen is its edits).
+            # The passes after it see the segment as that pass leaves it: they may all edit.
+            for number, (step, hit) in enumerate(zip(self.passes, touched, strict=True)):
+                if i in hit and (getattr(step, "screen_finds_edits", False)
+                                 or step.find_edits(segments[i], nothing)):
+                    may[i] = frozenset(range(number, len(self.passes)))
+                    break
+        return may
 
     def iter_fix(self, chunks: Iterable[str], *, doc: str, base: str,
                  protect: ProtectFn | None = None, format: str | None = None,

@@ -128,12 +128,13 @@ def _fix_lines(tmp_path: Path, text: str, pipeline: Pipeline, screened: bool) ->
     source = tmp_path / "in.mt"
     source.write_bytes(text.encode("utf-8"))
     target = tmp_path / ("screened.mt" if screened else "alone.mt")
-    if not screened:
-        pipeline.quiet_lines = lambda segments, sources=(): [False] * len(segments)
+    if not screened:  # every line fixed alone by every pass
+        every = frozenset(range(len(pipeline.passes)))
+        pipeline.screen_lines = lambda segments, sources=(): [every] * len(segments)
     try:
         changes = list(fix_document(source, target, pipeline=pipeline, options=FormatOptions()))
     finally:
-        pipeline.__dict__.pop("quiet_lines", None)
+        pipeline.__dict__.pop("screen_lines", None)
     return target.read_bytes(), [c.to_json() for c in changes]
 
 
@@ -145,6 +146,44 @@ def test_lines_format_with_the_screen_writes_what_each_line_alone_writes(
         tmp_path, shipped, lines, end, final_end):
     text = end.join(lines) + (end if final_end else "")
     assert _fix_lines(tmp_path, text, shipped, True) == _fix_lines(tmp_path, text, shipped, False)
+
+
+def _skip_matches_alone(pipeline: Pipeline, lines: list[str],
+                        traits: frozenset[str] | None) -> None:
+    """Each line fixed skipping the passes its screen left out == the line fixed by all."""
+    every = frozenset(range(len(pipeline.passes)))
+    may = pipeline.screen_lines(lines)
+    assert [not m for m in may] == pipeline.quiet_lines(lines)
+    for number, (line, passes) in enumerate(zip(lines, may, strict=True), 1):
+        options = {"doc": "d", "segment": str(number), "format": "lines", "traits": traits}
+        alone = pipeline.fix_segment(line, **options)
+        assert pipeline.fix_segment(line, skip=every - passes, **options) == alone
+        if not passes:
+            assert alone == (line, [])
+
+
+@SETTINGS
+@given(segment_lists, st.sampled_from([None, frozenset(), frozenset({"china"}),
+                                       frozenset({"china", "spaced-hyphens"})]))
+@example(["the the", "second-class inspector the the", "Hits: 35"], frozenset({"china"}))
+def test_skipping_the_passes_a_screen_left_out_changes_nothing(shipped, lines, traits):
+    _skip_matches_alone(shipped, lines, traits)
+
+
+@SETTINGS
+@given(segment_lists, glossaries())
+def test_skipping_with_random_glossaries_changes_nothing(lines, glossary):
+    pipeline = Pipeline([GlossaryPass(glossary), RulesPass()])
+    _skip_matches_alone(pipeline, lines, None)
+
+
+def test_a_skipped_pass_runs_again_once_an_earlier_pass_changed_the_line(shipped):
+    """The rules pass is skipped only on the line as given: after a glossary fix it runs."""
+    line = "the principal responsible comrade said said"
+    every = frozenset(range(len(shipped.passes)))
+    alone = shipped.fix_segment(line, doc="d", traits=frozenset())
+    assert shipped.fix_segment(line, doc="d", traits=frozenset(), skip=every - {0}) == alone
+    assert any(c.pass_ == "glossary" for c in alone[1])
 
 
 def test_lines_format_screen_on_real_mt(tmp_path, shipped):

@@ -39,15 +39,18 @@ def split_line_end(line: str) -> tuple[str, str]:
 
 
 def line_jobs(line: str, number: int, *, doc: str, source: str | None = None,
-              traits: frozenset[str] | None = None) -> list[SegmentJob]:
+              traits: frozenset[str] | None = None,
+              skip: frozenset[int] = frozenset()) -> list[SegmentJob]:
     """The segment of one line for the pipeline (none for a blank line). ``source``: the
     line's source-language text (``--source``), for the terms check and the model;
-    ``traits``: the file's document traits (``None``: the line's own)."""
+    ``traits``: the file's document traits (``None``: the line's own); ``skip``: passes the
+    screen showed find nothing in the line (:meth:`Pipeline.screen_lines`)."""
     body, _end = split_line_end(line)
     if not body.strip():
         return []
     return [SegmentJob(body, {"doc": doc, "segment": str(number), "lines": FixedLine(number),
-                              "format": "lines", "source": source, "traits": traits})]
+                              "format": "lines", "source": source, "traits": traits,
+                              "skip": skip})]
 
 
 def finish_line(line: str, results: list[tuple[str, list[Change]]]) -> tuple[str, list[Change]]:
@@ -65,11 +68,12 @@ def finish_line(line: str, results: list[tuple[str, list[Change]]]) -> tuple[str
 
 def fix_line(line: str, number: int, *, pipeline: Pipeline, doc: str,
              source: str | None = None, traits: frozenset[str] | None = None,
-             ) -> tuple[str, list[Change]]:
+             skip: frozenset[int] = frozenset()) -> tuple[str, list[Change]]:
     """Fix one line (its end kept as it is); returns the new line and its changes.
     ``source``: the line's source-language text (``--source``), for the terms check;
-    ``traits``: the file's document traits (``None``: the line's own)."""
-    jobs = line_jobs(line, number, doc=doc, source=source, traits=traits)
+    ``traits``: the file's document traits (``None``: the line's own); ``skip``: passes
+    known to find nothing in the line (:meth:`Pipeline.screen_lines`)."""
+    jobs = line_jobs(line, number, doc=doc, source=source, traits=traits, skip=skip)
     return finish_line(line, [pipeline.fix_segment(job.text, **job.options) for job in jobs])
 
 
@@ -125,18 +129,20 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                     if source_lines[-1] is _ENDED:
                         break
                 bodies = [split_line_end(line)[0] for line in batch[:len(source_lines)]]
-                quiet = pipeline.quiet_lines(
+                may = pipeline.screen_lines(
                     bodies, [None if s is _ENDED else s for s in source_lines])
+                every = frozenset(range(len(pipeline.passes)))
                 for index, line in enumerate(batch):
                     count += 1
                     source_line = source_lines[index]
                     if source_line is _ENDED:
                         raise _misaligned(options.source, source, f"fewer lines than the {count} of")
-                    if quiet[index]:
+                    if not may[index]:
                         out.write(line)
                         continue
                     fixed, changes = fix_line(line, count, pipeline=pipeline, doc=doc,
-                                              source=source_line, traits=traits)
+                                              source=source_line, traits=traits,
+                                              skip=every - may[index])
                     out.write(fixed)
                     yield from changes
                 if error is not None:
