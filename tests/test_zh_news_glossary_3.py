@@ -24,10 +24,40 @@ CASES = [
     ("Taiwan's Continental Committee said the ban would stay.", "Mainland Affairs Council"),
     ("The Central Organization Department allocated funds.",
      "Organization Department of the CPC Central Committee"),
+    # 2019-2021 news vocabulary
+    ("Factories sped up the resumption of work and resumption of production.",
+     "resumption of work and production"),
+    ("The city epidemic prevention and control command said on Sunday.",
+     "epidemic prevention and control headquarters"),
+    ("The city lifted the city closure after 76 days of the epidemic.", "lifted the lockdown"),
+    ("We will adhere to one country and two systems.", "one country, two systems"),
+    ("The first-stage economic and trade agreement was signed.",
+     "phase-one economic and trade agreement"),
+    ("We will speed up new foundation construction such as 5G networks.",
+     "new infrastructure such as 5G"),
+    ("The three children policy took effect.", "three-child policy"),
+    ("Solve the problems of two worries and three guarantees.",
+     "two assurances and three guarantees"),
+    ("Xi presented the Seven One Medal to 29 members.", "July 1 Medal"),
+    ("Procuratorates filed public welfare litigation cases.", "public interest litigation"),
+    ("Two people's jurors sat with the judge.", "people's assessors"),
+    ("Restaurants joined the CD Action against food waste.", "Clean Plate Campaign"),
+    ("Veterans of the War to Resist America and Aid Korea gathered.",
+     "War to Resist U.S. Aggression and Aid Korea"),
+]
+
+# Lines that name Hong Kong or Macao are about China by themselves (both are China markers), and
+# "Golden Brick countries" (zh.brics, unscoped) is a garble only Chinese MT writes: these are
+# checked where they fire, not in the text about Kathmandu.
+CASES_CHINA_BY_THEMSELVES = [
+    ("The Hong Kong version of the National Security Law took effect.",
+     "Hong Kong national security law"),
+    ("The Macao Legislative Council passed the bill.", "Legislative Assembly of Macao"),
+    ("Leaders of the Golden Brick countries met.", "BRICS countries"),
 ]
 
 
-@pytest.mark.parametrize(("line", "official"), CASES)
+@pytest.mark.parametrize(("line", "official"), CASES + CASES_CHINA_BY_THEMSELVES)
 def test_fires_in_a_document_about_china(line, official):
     assert official in fix_text(CHINA + line + "\n").text
 
@@ -42,3 +72,19 @@ def test_right_english_is_left_alone_in_a_document_about_china():
     right = (CHINA + "The Eastern Theater Command held drills. Market entities grew. "
              "Douyin and Kuaishou users watched the 14th Five-Year Plan briefing.\n")
     assert fix_text(right).text == right
+
+
+def test_2019_2021_right_english_is_left_alone_in_a_document_about_china():
+    right = (CHINA + "The Hong Kong SAR government, the Legislative Council and the Liaison Office "
+             "of the Central People's Government met. Enterprises resumed work and production "
+             "under one country, two systems. The phase-one trade deal, the three-child policy, "
+             "public welfare organizations and the Clean Plate Campaign were discussed. A golden "
+             "brick wall stands near the command center of the fire brigade.\n")
+    assert fix_text(right).text == right
+
+
+def test_2019_2021_flags_propose_and_change_nothing():
+    text = CHINA + "We can control the epidemic without closing the city.\n"
+    result = fix_text(text)
+    assert result.text == text
+    assert any(c.rule == "zh.covid-city-lockdown-verb" and c.is_flag for c in result.changes)
