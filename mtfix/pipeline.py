@@ -301,10 +301,15 @@ class Pipeline:
         untouchable = list(protected)
         flagged: list[Span] = []  # spans flagged by earlier passes, in `current` coordinates
         changes: list[Change] = []
-        last_step = len(self.passes) - 1
+        # A pass that needs a source finds nothing without one: it is not run, so the pass
+        # before it may be the last (whose edits need no map, nor guards for later passes).
+        idle = frozenset() if source else frozenset(
+            number for number, step in enumerate(self.passes)
+            if getattr(step, "needs_source", False))
+        last_step = max((n for n in range(len(self.passes)) if n not in idle), default=-1)
         skip = skip if not protected else frozenset()  # (known for no protected span only)
         for step_number, step in enumerate(self.passes):
-            if step_number in skip and not maps:
+            if step_number in idle or (step_number in skip and not maps):
                 continue  # it finds nothing in the text as given, and no pass changed it yet
             # indexed: overlap checks stay O(log n) per edit; ``untouchable``: what even a
             # deletion may never hold (SpanGuard.may_delete_over)

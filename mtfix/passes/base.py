@@ -14,6 +14,10 @@ Capabilities are declared, never sniffed:
   fixed, ``None`` for plain text; the replay pass of ``mtfix apply`` uses it);
 * ``wants_source = True``: the pipeline also passes ``source=`` (the unit's source-language
   text in bilingual files and with ``--source``, else ``None``; the terms check uses it);
+* ``needs_source = True``: the pass finds nothing where the unit has no source text
+  (``source`` ``None`` or empty), so the pipeline does not run it there (and does not
+  prepare its protected spans: on change-heavy text the pass before it is then the last,
+  which maps nothing forward); optional like ``wants_traits``;
 * ``batches = True``: the pass also has ``find_edits_many(calls)``, ``calls`` being
   ``(text, protected, extra)`` triples (``extra``: the keyword arguments above), returning one
   list of edits per call, the same as ``find_edits`` would one by one. The segmented formats
@@ -85,6 +89,7 @@ class BasePass:
     wants_flags: ClassVar[bool] = False
     wants_segment: ClassVar[bool] = False
     wants_source: ClassVar[bool] = False
+    needs_source: ClassVar[bool] = False
     screen_finds_edits: ClassVar[bool] = False
     batches: ClassVar[bool] = False
     wants_traits: ClassVar[bool] = False

@@ -49,6 +49,7 @@ class TermsPass(BasePass):
 
     name = "terms"
     wants_source = True
+    needs_source = True  # (find_edits returns nothing without a source)
     wants_original = True  # a target a pass deleted on purpose (a headline's site name) was there
 
     def __init__(self, entries: Sequence[RawEntry]) -> None:
