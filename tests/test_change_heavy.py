@@ -3,9 +3,13 @@ what the general code gives."""
 
 from __future__ import annotations
 
+import gc
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import mtfix.batch as batch
+from mtfix.batch import fix_paths
 from mtfix.change import Edit
 from mtfix.passes.base import BasePass
 from mtfix.pipeline import Pipeline
@@ -47,3 +51,24 @@ def test_a_pass_that_needs_a_source_is_not_run_without_one(text, source):
     want = Pipeline([_SpaceBeforeComma(), eager]).fix_segment(text, doc="d", source=source)
     assert got == want
     assert lazy.calls == (1 if source else 0)
+
+
+def test_a_run_collects_garbage_less_often_and_restores_the_collector(tmp_path):
+    """fix_paths raises the collector's first threshold while it runs (and in the workers it
+    forks), and leaves it as it found it, also when a file fails."""
+    seen = []
+
+    class Watching(_SpaceBeforeComma):
+        def find_edits(self, text, protected=(), **extra):
+            seen.append(gc.get_threshold()[0])
+            return super().find_edits(text, protected)
+
+    (tmp_path / "a.txt").write_text("a , b\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe not utf-8 , \n")
+    before = gc.get_threshold()
+    result = fix_paths([str(tmp_path / "a.txt"), str(tmp_path / "bad.txt")],
+                       pipeline=Pipeline([Watching()]), output_dir=str(tmp_path / "out"))
+    assert gc.get_threshold() == before
+    assert seen == [max(before[0], batch._RUN_GC_THRESHOLD)]
+    assert len(result.failed) == 1
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "a, b\n"
