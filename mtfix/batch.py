@@ -446,12 +446,14 @@ class _RecordBuffer:
 
 
 @contextlib.contextmanager
-def _part_writer(part: Path) -> Iterator[tuple[IO[str], Callable[[], None]]]:
+def _part_writer(part: Path, binary: bool = False) -> Iterator[tuple[IO, Callable[[], None]]]:
     """A part file written under a temporary name, and the function that commits it (fsync
     and rename). Unlike :func:`atomic_writer`, the commit is the caller's to time: a part is
-    committed before an in-place swap, not after. Left uncommitted, it is removed."""
+    committed before an in-place swap, not after. Left uncommitted, it is removed.
+    ``binary``: a stream of bytes (UTF-8 lines), else of text."""
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(part.name), suffix=".tmp", dir=part.parent)
-    stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
+    stream = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8",
+                                                            newline="")
 
     def commit() -> None:
         stream.flush()
@@ -761,9 +763,11 @@ def join_pieces(job: Job, settings: _Settings, plan, results: Sequence) -> FileR
             for fixed, _ in paths:
                 with open(fixed, "rb") as piece:
                     shutil.copyfileobj(piece, out, 1 << 20)
-        with _part_writer(parts / f"{key}.jsonl") as (log, commit_part):
+        # (bytes: the pieces are UTF-8 lines this run wrote; decoding them only to encode
+        # them again cost as much as the rest of the join)
+        with _part_writer(parts / f"{key}.jsonl", binary=True) as (log, commit_part):
             for _, records in paths:
-                with open(records, encoding="utf-8") as piece:
+                with open(records, "rb") as piece:
                     shutil.copyfileobj(piece, log, 1 << 20)
             commit_part()
         _write_manifest(parts / f"{key}.json", job, settings, result, file_hash(job.output))
@@ -991,9 +995,10 @@ def _write_change_log(log_path: Path, parts: Path, jobs: Sequence[Job]) -> None:
     parts folder, which the caller removes only after success, holds their changes, so a
     ``--resume`` run takes every file as done and writes the log."""
     try:
-        with atomic_writer(log_path) as stream:
+        # (bytes: the parts are UTF-8 lines this run or an earlier one wrote; see join_pieces)
+        with atomic_writer(log_path, mode="wb") as stream:
             for job in jobs:
-                with open(parts / f"{_job_key(job)}.jsonl", encoding="utf-8") as part:
+                with open(parts / f"{_job_key(job)}.jsonl", "rb") as part:
                     shutil.copyfileobj(part, stream, 1 << 20)
     except OSError as exc:
         raise ChangeLogError(

@@ -13,11 +13,14 @@ log piece; the caller concatenates the pieces in order (:mod:`mtfix.batch`, the 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from mtfix.change import Change
 from mtfix.changelog import write_change_log
 from mtfix.chunking import LongLineError, stream_chunks
 from mtfix.doctraits import document_traits
@@ -143,15 +146,23 @@ def fix_piece(piece: Piece, pipeline: Pipeline, output: str | Path, records: str
                                                 protect=Suppressions(off=piece.suppressed)):
             out.write(fixed)
             write_change_log(changes, log)
-            for change in changes:
-                if change.is_flag:
-                    flags += 1
-                else:
-                    applied[change.pass_] += 1
+            flags += _count_applied(changes, applied)
     memory = Counter(pipeline.memory_counts)
     memory.subtract(memory_before)
     return PieceResult(piece.index, tuple(sorted(applied.items())), flags,
                        memory["suppressed"], memory["applied"])
+
+
+_BEFORE, _AFTER, _PASS = (operator.attrgetter(name) for name in ("before", "after", "pass_"))
+
+
+def _count_applied(changes: list[Change], applied: Counter[str]) -> int:
+    """Add the applied changes of ``changes`` to ``applied`` (by pass); return how many are
+    flags (``after == before``). Column-wise, C-level loops: a chunk of change-heavy text
+    holds ~20,000 records."""
+    is_flag = list(map(operator.eq, map(_AFTER, changes), map(_BEFORE, changes)))
+    applied.update(itertools.compress(map(_PASS, changes), map(operator.not_, is_flag)))
+    return sum(is_flag)
 
 
 def _read_chunks(piece: Piece) -> Iterator[str]:

@@ -4,13 +4,15 @@ what the general code gives."""
 from __future__ import annotations
 
 import gc
+from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mtfix.batch as batch
+import mtfix.pieces as pieces
 from mtfix.batch import fix_paths
-from mtfix.change import Edit
+from mtfix.change import Change, Edit
 from mtfix.passes.base import BasePass
 from mtfix.pipeline import Pipeline
 
@@ -72,3 +74,15 @@ def test_a_run_collects_garbage_less_often_and_restores_the_collector(tmp_path):
     assert seen == [max(before[0], batch._RUN_GC_THRESHOLD)]
     assert len(result.failed) == 1
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "a, b\n"
+
+
+@SETTINGS
+@given(st.lists(st.builds(lambda before, after, pass_: Change(
+    doc="d", start=0, end=len(before), line=1, before=before, after=after, pass_=pass_,
+    rule="r"), st.sampled_from(["", " ", "a"]), st.sampled_from(["", " ", "a"]),
+    st.sampled_from(["glossary", "rules"])), max_size=12))
+def test_a_piece_counts_its_changes_column_wise_as_one_by_one(changes):
+    applied: Counter[str] = Counter({"rules": 2})
+    flags = pieces._count_applied(changes, applied)
+    assert flags == sum(change.is_flag for change in changes)
+    assert applied == Counter({"rules": 2}) + Counter(c.pass_ for c in changes if not c.is_flag)
