@@ -758,11 +758,14 @@ def join_pieces(job: Job, settings: _Settings, plan, results: Sequence) -> FileR
                         input_hash=plan.input_hash,
                         memory_suppressed=sum(r.memory_suppressed for r in results),
                         memory_applied=sum(r.memory_applied for r in results))
+    output_hash = hashlib.sha256()  # (of the bytes as they are joined: not read back after)
     try:
         with atomic_writer(job.output, mode="wb") as out:
             for fixed, _ in paths:
                 with open(fixed, "rb") as piece:
-                    shutil.copyfileobj(piece, out, 1 << 20)
+                    while block := piece.read(1 << 20):
+                        output_hash.update(block)
+                        out.write(block)
         # (bytes: the pieces are UTF-8 lines this run wrote; decoding them only to encode
         # them again cost as much as the rest of the join)
         with _part_writer(parts / f"{key}.jsonl", binary=True) as (log, commit_part):
@@ -770,7 +773,7 @@ def join_pieces(job: Job, settings: _Settings, plan, results: Sequence) -> FileR
                 with open(records, "rb") as piece:
                     shutil.copyfileobj(piece, log, 1 << 20)
             commit_part()
-        _write_manifest(parts / f"{key}.json", job, settings, result, file_hash(job.output))
+        _write_manifest(parts / f"{key}.json", job, settings, result, output_hash.hexdigest())
     except OSError as exc:
         return FileResult(job.doc, None, error=_write_error(job, exc))
     finally:

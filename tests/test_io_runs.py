@@ -234,7 +234,8 @@ def test_a_full_disk_while_writing_the_change_log_is_recovered_by_resume(tmp_pat
     def full_disk_for_the_log(path, **kwargs):
         with real_writer(path, **kwargs) as stream:
             if Path(path).name == "changes.jsonl":
-                stream.write('{"half a record')
+                half = '{"half a record'  # (the log is joined as bytes)
+                stream.write(half.encode() if "b" in kwargs.get("mode", "") else half)
                 raise OSError(errno.ENOSPC, "No space left on device", str(path))
             yield stream
 
