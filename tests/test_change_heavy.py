@@ -10,13 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mtfix.batch as batch
+import mtfix.passes.rules.tokenized as tokenized
 import mtfix.pieces as pieces
 from mtfix.batch import fix_paths
 from mtfix.change import Change, Edit
 from mtfix.passes.base import BasePass
+from mtfix.passes.rules._scan import line_spans
+from mtfix.passes.rules.tokenized import TokenizedRule
 from mtfix.pipeline import Pipeline
 
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 class _SpaceBeforeComma(BasePass):
@@ -86,3 +89,21 @@ def test_a_piece_counts_its_changes_column_wise_as_one_by_one(changes):
     flags = pieces._count_applied(changes, applied)
     assert flags == sum(change.is_flag for change in changes)
     assert applied == Counter({"rules": 2}) + Counter(c.pass_ for c in changes if not c.is_flag)
+
+
+# -- the tokenized rule's apostrophes, tried only where a match can start ------------------
+
+_TOKENIZED = TokenizedRule()
+_PIECES = st.sampled_from(["it", "don", "do", "n't", "n’t", "'", "’", "s", "t", "re", "ll",
+                           "d", "m", "the", "1990", "_x", "Can", "WON", "I", "é", "they",
+                           " ", "  ", "   ", "    ", "\n", ".", ",", '"', "a'", "'s", " n't"])
+
+
+@SETTINGS
+@given(st.lists(_PIECES, max_size=24).map("".join))
+def test_apostrophes_tried_at_their_word_are_those_of_scanning_each_line(text):
+    needles = [(index, start) for index, start, _ in
+               tokenized._NEEDLES.find_matches_as_indexes(text, overlapping=True)
+               if tokenized._NEEDLE_KIND[index] == 2]
+    lines = line_spans(text, sorted(start for _, start in needles))
+    assert _TOKENIZED._apostrophes_at(text, needles) == _TOKENIZED._apostrophes(text, lines)
