@@ -232,10 +232,19 @@ Change.id = property(_lazy_id, _ID_SLOT.__set__)  # type: ignore[assignment,meth
 
 def change_id(change: Change) -> str:
     """A stable id: the same change to the same text always gets the same id."""
-    key = "\x1f".join((change.doc, change.segment or "", str(change.start), str(change.end),
-                       change.before, change.after, change.pass_, change.rule,
-                       change.proposal or ""))
-    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+    return id_of(change.doc, change.segment, change.start, change.end, change.before,
+                 change.after, change.pass_, change.rule, change.proposal)
+
+
+def id_of(doc: str, segment: str | None, start: int, end: int, before: str, after: str,
+          pass_: str, rule: str, proposal: str | None) -> str:
+    """:func:`change_id` of a record with these fields (for a caller that has read them)."""
+    key = "\x1f".join((doc, segment or "", str(start), str(end), before, after, pass_, rule,
+                       proposal or ""))
+    return _blake2b(key.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
+_blake2b = hashlib.blake2b
 
 
 def text_hash(text: str) -> str:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from mtfix.change import CHANGE_LOG_VERSION, Change
+from mtfix.change import _ID_SLOT, CHANGE_LOG_VERSION, Change, id_of
 
 __all__ = ["CHANGE_LOG_VERSION", "read_change_log", "write_change_log"]
 
@@ -65,31 +65,77 @@ def _plain_line(change: Change) -> str | None:
     """The record's JSON written by hand, byte for byte what
     ``json.dumps(change.to_json(), ensure_ascii=False)`` gives, or None when a field is of a
     type only the general encoder knows (the caller falls back to it). Surrogates are left
-    to the caller (see :func:`_json_line`).
+    to the caller (see :func:`_json_line`)."""
+    return _plain_lines([change])[0]
+
+
+def _plain_lines(changes: list[Change]) -> list[str | None]:
+    """:func:`_plain_line` of each record.
 
     Why by hand: a change-heavy file makes a record per ~50 bytes, and building the dict and
-    running the general encoder cost ~10x what these few C-level string escapes cost."""
-    start, end, line, score = change.start, change.end, change.line, change.score
-    if type(start) is not int or type(end) is not int or type(line) is not int:
-        return None
+    running the general encoder cost ~10x what these few C-level string escapes cost. The
+    fields that repeat from record to record (document, format and segment; pass, rule,
+    note, score, proposal and base) are written once per distinct combination in the batch,
+    and an id is computed here as reading ``change.id`` would (and kept in the record)."""
+    heads: dict[tuple, str] = {}  # (doc, format, segment) -> their JSON, up to "start"
+    tails: dict[tuple, str | None] = {}  # (pass, rule, note, score, proposal, base) -> JSON
+    lines: list[str | None] = []
+    append, string = lines.append, _string
+    for change in changes:
+        start, end, line = change.start, change.end, change.line
+        if type(start) is not int or type(end) is not int or type(line) is not int:
+            append(None)
+            continue
+        doc, segment, before, after = change.doc, change.segment, change.before, change.after
+        pass_, rule, proposal = change.pass_, change.rule, change.proposal
+        try:
+            given = _stored_id(change)
+            if given:
+                id_json = _string(given)
+            else:
+                computed = id_of(doc, segment, start, end, before, after, pass_, rule, proposal)
+                _store_id(change, computed)
+                id_json = f'"{computed}"'  # (hex digits: nothing to escape)
+            head_key = (doc, change.format, segment)
+            head = heads.get(head_key)
+            if head is None:
+                head = heads[head_key] = _head(*head_key)
+            tail_key = (pass_, rule, change.note, change.score, proposal, change.base)
+            tail = tails.get(tail_key, _MISSING)
+            if tail is _MISSING:
+                tail = tails[tail_key] = _tail(*tail_key)
+            if tail is None:
+                append(None)
+                continue
+            append(f'{{"version": {CHANGE_LOG_VERSION}, "id": {id_json}, {head}{start}, '
+                   f'"end": {end}, "line": {line}, "before": {string(before)}, '
+                   f'"after": {string(after)}, {tail}')
+        except TypeError:  # a field that is not a string (None where a string belongs...),
+            append(None)  # or a value that cannot be a key (a list for a score)
+    return lines
+
+
+_MISSING = object()
+# The ``id`` slot itself (``Change.id`` is a property that computes a missing id on first
+# read, see mtfix.change): the id a record was given or already computed, or "".
+_stored_id = _ID_SLOT.__get__
+_store_id = _ID_SLOT.__set__
+
+
+def _head(doc: str, format: str | None, segment: str | None) -> str:
+    return (f'"doc": {_string(doc)}, "format": {"null" if format is None else _string(format)}'
+            f', "segment": {"null" if segment is None else _string(segment)}, "start": ')
+
+
+def _tail(pass_: str, rule: str, note: str, score: object, proposal: str | None,
+          base: str) -> str | None:
     score_json = "null" if score is None else _number(score)
     if score_json is None:
         return None
-    format, segment, proposal = change.format, change.segment, change.proposal
-    string = _string
-    try:
-        return (f'{{"version": {CHANGE_LOG_VERSION}, "id": {string(change.id)}, '
-                f'"doc": {string(change.doc)}, '
-                f'"format": {"null" if format is None else string(format)}, '
-                f'"segment": {"null" if segment is None else string(segment)}, '
-                f'"start": {start}, "end": {end}, "line": {line}, '
-                f'"before": {string(change.before)}, "after": {string(change.after)}, '
-                f'"pass": {string(change.pass_)}, "rule": {string(change.rule)}, '
-                f'"note": {string(change.note)}, "score": {score_json}, '
-                f'"proposal": {"null" if proposal is None else string(proposal)}, '
-                f'"base": {string(change.base)}}}')
-    except TypeError:  # a field that is not a string (None where a string belongs...)
-        return None
+    return (f'"pass": {_string(pass_)}, "rule": {_string(rule)}, "note": {_string(note)}, '
+            f'"score": {score_json}, '
+            f'"proposal": {"null" if proposal is None else _string(proposal)}, '
+            f'"base": {_string(base)}}}')
 
 
 def change_line(change: Change) -> str:
@@ -103,8 +149,8 @@ def change_line(change: Change) -> str:
 def _lines(changes: list[Change]) -> str:
     """The change-log lines of ``changes``, each ending in a newline. The surrogate check of
     :func:`change_line` is made once on the whole block: records with surrogates are rare."""
-    lines = [_plain_line(change) or _json_line(change.to_json()) for change in changes]
-    block = "\n".join(lines)
+    block = "\n".join([line or _json_line(change.to_json()) for change, line in
+                       zip(changes, _plain_lines(changes), strict=True)])
     if _has_surrogates(block):
         block = "\n".join(map(change_line, changes))
     return block + "\n"
