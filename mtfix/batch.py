@@ -62,6 +62,7 @@ from mtfix.fileio import (
     exclusive_lock,
     file_hash,
     is_regular_file,
+    link_atomic,
     numbered_free_path,
     remove_stale_temp_files,
     spool,
@@ -998,6 +999,8 @@ def _write_change_log(log_path: Path, parts: Path, jobs: Sequence[Job]) -> None:
     parts folder, which the caller removes only after success, holds their changes, so a
     ``--resume`` run takes every file as done and writes the log."""
     try:
+        if len(jobs) == 1 and link_atomic(parts / f"{_job_key(jobs[0])}.jsonl", log_path):
+            return  # the log is the one part (a large file's: not copied once more)
         # (bytes: the parts are UTF-8 lines this run or an earlier one wrote; see join_pieces)
         with atomic_writer(log_path, mode="wb") as stream:
             for job in jobs:

@@ -256,6 +256,33 @@ def atomic_writer(path: str | Path, *, mode: str = "w", errors: str = "strict") 
         raise
 
 
+def link_atomic(source: str | Path, path: str | Path) -> bool:
+    """Make ``path`` (atomically, as :func:`atomic_writer` would) a hard link to ``source``, a
+    complete file this run wrote and synced, with the permissions ``path`` had or a new file
+    gets; ``source`` is then removed or overwritten only by replacing it (its data stays
+    ``path``'s). False, and nothing done, where the file system cannot link (the caller
+    copies): a change log of hundreds of MB is then not copied once more."""
+    target = Path(path)
+    tmp = target.with_name(f"{temp_prefix(target.name)}link.tmp")
+    try:
+        os.link(source, tmp)
+    except OSError:
+        return False
+    try:
+        if target.exists():
+            with contextlib.suppress(OSError):
+                shutil.copymode(target, tmp)
+        else:
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
 def write_text_atomic(path: str | Path, text: str) -> None:
     with atomic_writer(path) as stream:
         stream.write(text)

@@ -3,9 +3,13 @@ what the general code gives."""
 
 from __future__ import annotations
 
+import errno
 import gc
+import os
+import stat
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -107,3 +111,37 @@ def test_apostrophes_tried_at_their_word_are_those_of_scanning_each_line(text):
                if tokenized._NEEDLE_KIND[index] == 2]
     lines = line_spans(text, sorted(start for _, start in needles))
     assert _TOKENIZED._apostrophes_at(text, needles) == _TOKENIZED._apostrophes(text, lines)
+
+
+# -- a run of one file: its change log is its part, linked into place ------------------------
+
+def _fix_one(tmp_path):
+    (tmp_path / "a.txt").write_text("a , b\n", encoding="utf-8")
+    return fix_paths([str(tmp_path / "a.txt")], pipeline=Pipeline([_SpaceBeforeComma()]),
+                     output_dir=str(tmp_path / "out"))
+
+
+@pytest.mark.parametrize("can_link", [True, False])
+def test_the_change_log_of_one_file_is_linked_or_copied_alike(tmp_path, monkeypatch, can_link):
+    if not can_link:
+        def no_links(*args, **kwargs):
+            raise OSError(errno.EPERM, "no hard links here")
+        monkeypatch.setattr(os, "link", no_links)
+    log = tmp_path / "out" / "changes.jsonl"
+    log.parent.mkdir()
+    log.write_text("an earlier run's log\n", encoding="utf-8")
+    log.chmod(0o640)  # an existing log keeps its permissions, as atomic_writer keeps them
+    result = _fix_one(tmp_path)
+    assert result.change_log == str(log)
+    [record] = log.read_text(encoding="utf-8").splitlines()
+    assert '"before": " ", "after": ""' in record
+    assert stat.S_IMODE(log.stat().st_mode) == 0o640
+    assert sorted(p.name for p in log.parent.iterdir()) == ["a.txt", "changes.jsonl"]
+
+
+def test_a_new_change_log_linked_into_place_gets_a_new_file_s_permissions(tmp_path):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    _fix_one(tmp_path)
+    log = tmp_path / "out" / "changes.jsonl"
+    assert stat.S_IMODE(log.stat().st_mode) == 0o666 & ~umask
