@@ -28,6 +28,17 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 
 
+def _count_one_by_one(changes: list, counts: Counter) -> int:
+    """What a piece counted before ``mtfix.pieces._count_applied`` (for an older tree)."""
+    flags = 0
+    for change in changes:
+        if change.is_flag:
+            flags += 1
+        else:
+            counts[change.pass_] += 1
+    return flags
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=6)
@@ -42,7 +53,7 @@ def main() -> None:
     import mtfix.pipeline as pipeline_module
     from mtfix.api import build_pipeline
     from mtfix.chunking import chunk_text
-    from mtfix.pieces import _count_applied
+    count = getattr(__import__("mtfix.pieces").pieces, "_count_applied", _count_one_by_one)
     from mtfix.suppress import Suppressions
 
     pipeline = build_pipeline()
@@ -82,7 +93,9 @@ def main() -> None:
 
     best: dict[str, float] = {}
     records = 0
-    gc.set_threshold(batch._RUN_GC_THRESHOLD, *gc.get_threshold()[1:])
+    # (an older tree, run with --before-ref style comparisons, has the default threshold)
+    gc.set_threshold(getattr(batch, "_RUN_GC_THRESHOLD", gc.get_threshold()[0]),
+                     *gc.get_threshold()[1:])
     for run in range(args.repeat + 1):
         spent.clear()
         begun = clock()
@@ -90,7 +103,7 @@ def main() -> None:
         for _fixed, changes in pipeline.iter_fix(chunks, doc="BIG.txt", base="0" * 16,
                                                  format="text", protect=Suppressions()):
             changelog.write_change_log(changes, log)
-            _count_applied(changes, counts)
+            count(changes, counts)
             records += len(changes)
         spent["total"] = clock() - begun
         if run:  # (the first run builds what is built lazily)
