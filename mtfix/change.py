@@ -386,6 +386,10 @@ def apply_changes(original: str, changes: Iterable[Change]) -> str:
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """Apply non-overlapping edits (offsets into ``text``); flags are skipped."""
+    edits = edits if isinstance(edits, list) else list(edits)
+    in_order = _apply_in_order(text, edits)
+    if in_order is not None:
+        return in_order
     pieces: list[str] = []
     pos = 0
     for edit in sorted(edits, key=START_END):
@@ -397,4 +401,25 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         pieces.append(edit.after)
         pos = edit.end
     pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _apply_in_order(text: str, edits: list[Edit]) -> str | None:
+    """What :func:`apply_edits` gives, for edits already in text order (as the overlap policy
+    returns them: two applications of ~20,000 per chunk of change-heavy text), without
+    sorting them first; None as soon as one starts before the end of the one before it
+    (out of order, or overlapping: the general path sorts, or says which overlaps)."""
+    pieces: list[str] = []
+    append = pieces.append
+    pos = 0
+    for edit in edits:
+        if edit.flag or edit.after is None:
+            continue
+        start = edit.start
+        if start < pos:
+            return None
+        append(text[pos:start])
+        append(edit.after)
+        pos = edit.end
+    append(text[pos:])
     return "".join(pieces)

@@ -17,7 +17,7 @@ import mtfix.batch as batch
 import mtfix.passes.rules.tokenized as tokenized
 import mtfix.pieces as pieces
 from mtfix.batch import fix_paths
-from mtfix.change import Change, Edit
+from mtfix.change import Change, Edit, apply_edits
 from mtfix.passes.base import BasePass
 from mtfix.passes.rules._scan import line_spans
 from mtfix.passes.rules.tokenized import TokenizedRule
@@ -145,3 +145,40 @@ def test_a_new_change_log_linked_into_place_gets_a_new_file_s_permissions(tmp_pa
     _fix_one(tmp_path)
     log = tmp_path / "out" / "changes.jsonl"
     assert stat.S_IMODE(log.stat().st_mode) == 0o666 & ~umask
+
+
+# -- applying edits already in text order -----------------------------------------------------
+
+_EDITS = st.lists(st.builds(lambda start, width, after, flag: Edit(start, start + width, after,
+                                                                   "r", flag=flag),
+                            st.integers(0, 12), st.integers(0, 3),
+                            st.sampled_from(["", "x", "yz", None]), st.booleans()),
+                  max_size=8)
+
+
+def _sorted_application(text: str, edits: list[Edit]) -> str:
+    """apply_edits as it was: sort, then apply (or refuse an overlap)."""
+    pieces, pos = [], 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.flag or edit.after is None:
+            continue
+        if edit.start < pos:
+            raise ValueError("overlap")
+        pieces += [text[pos:edit.start], edit.after]
+        pos = edit.end
+    return "".join(pieces) + text[pos:]
+
+
+@SETTINGS
+@given(_EDITS, st.booleans())
+def test_edits_in_text_order_apply_as_sorted_ones(edits, in_order):
+    text = "abcdefghijklmnop"
+    if in_order:
+        edits = sorted(edits, key=lambda e: (e.start, e.end))
+    try:
+        expected = _sorted_application(text, edits)
+    except ValueError:
+        with pytest.raises(ValueError):
+            apply_edits(text, edits)
+        return
+    assert apply_edits(text, edits) == apply_edits(text, iter(edits)) == expected
