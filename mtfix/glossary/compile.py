@@ -343,6 +343,11 @@ class CompiledGlossary:
     def __len__(self) -> int:
         return len(self.entries)
 
+    @property
+    def scopes(self) -> frozenset[str]:
+        """The document traits some entry is scoped to (``scope``)."""
+        return self._scopes
+
     # -- matching ----------------------------------------------------------------------------
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = (),
                    traits: frozenset[str] | None = None) -> list[Edit]:
