@@ -167,8 +167,12 @@ def _target_pattern(target: str) -> re.Pattern[str]:
 
 def _word_forms(word: str) -> str:
     """``word`` or its plural or singular, as a pattern ("patient" / "patients", "person" /
-    "people", "zone" / "zones")."""
-    forms = {word, word + "s", word + "es"}
+    "people", "zone" / "zones", "box" / "boxes")."""
+    forms = {word}
+    if word.endswith(_ES_STEMS):
+        forms.add(word + "es")
+    if not word.endswith(_SIBILANTS):
+        forms.add(word + "s")
     if word.endswith("y") and len(word) > 2:
         forms.add(word[:-1] + "ies")
     if word.endswith("ies"):
@@ -178,9 +182,14 @@ def _word_forms(word: str) -> str:
             forms.update((singular, plural))
     if word.endswith("s") and len(word) > 3:
         forms.add(word[:-1])
-        if word.endswith("es"):
+        if word.endswith("es") and word[:-2].endswith(_ES_STEMS):
             forms.add(word[:-2])
     return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + ")"
+
+
+#: endings whose plural takes "-es" ("boxes", "patches", "heroes"); the sibilants take only that
+_SIBILANTS = ("s", "x", "z", "ch", "sh")
+_ES_STEMS = (*_SIBILANTS, "o")
 
 
 def _flag(entry: RawEntry, term: str, text: str, folded: str) -> Edit | None:
