@@ -315,3 +315,20 @@ def test_a_target_the_same_as_the_replacement_is_not_kept():
     (entry,) = Glossary.from_toml('[[entry]]\nid = "t.a"\nfind = "a b"\nreplace = "c d"\n'
                                   'target = "c d"\nsource = ["甲"]\n').entries
     assert entry.target is None and entry.approved == "c d"
+
+
+@pytest.mark.parametrize(("target", "present", "absent"), [
+    ("patient", ["patients", "patient's", "Patients'"], ["patientes", "patien"]),
+    ("box", ["boxes", "box"], ["boxs"]),
+    ("zones", ["zone", "zones"], ["zon"]),
+    ("tax", ["taxes"], []),
+    ("county", ["counties"], []),
+])
+def test_a_target_counts_in_its_word_forms_only(target, present, absent):
+    from mtfix.passes.terms import _target_pattern
+    from mtfix.textutil import fold_case
+
+    for text in present:
+        assert _target_pattern(target).search(fold_case(text)), text
+    for text in absent:
+        assert not _target_pattern(target).search(fold_case(text)), text

@@ -337,3 +337,14 @@ def test_a_loop_between_full_width_commas_is_a_loop_in_the_first_run(tail):
     # as with ",": two copies are flagged, "it，it" is left alone
     assert flagged("never say it，never say it.", "repetition") == ["，never say it"]
     assert edits("It，it broke", "repetition") == []
+
+
+@pytest.mark.parametrize("traits", [frozenset(), frozenset({"china"})])
+@pytest.mark.parametrize("text", ["word） , ,", "a（b） , , c", "end） .,"])
+def test_spaces_after_a_fullwidth_closer_before_a_run_of_marks_go_in_one_run(text, traits):
+    """Outside a document about China the stray_punctuation rule only flags the run, so the
+    spaces before it are the fullwidth rule's to take; in one, that rule's cut takes them."""
+    pipeline = build_pipeline(default_glossaries=False)
+    result = pipeline.fix_text(text, doc="doc", traits=traits)
+    again = pipeline.fix_text(result.text, doc="doc", traits=traits)
+    assert again.applied == (), [(c.rule, c.before, c.after) for c in again.applied]

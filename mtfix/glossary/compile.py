@@ -74,6 +74,8 @@ _ABSENT: ContextVar[frozenset[str]] = ContextVar("absent_traits", default=frozen
 # First window of a paragraph rescan's search for the next match (bytes beyond the longest
 # key); see ``CompiledGlossary._first_match``. Tests set it to 0 to exercise the growth.
 RESCAN_WINDOW = 256
+#: the largest key trie (in nodes) whose automaton is a DFA (see ``_build_automata``)
+DFA_MAX_NODES = 100_000
 
 
 class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile (all fields given)
@@ -262,13 +264,16 @@ class CompiledGlossary:
         # order -> the RE2 prefilter of a regex entry (see _narrowed), made on first use
         self._relaxed: dict[int, object] = {}
         self._fuzzy_entries = fuzzy
+        self._use_dfa = _trie_nodes(self._patterns) <= DFA_MAX_NODES  # see _build_automata
         self._build_automata()
 
     def _build_automata(self) -> None:
         """The automata (and the fuzzy matcher) from the keys: what cannot be pickled."""
-        # A DFA scans ~15% faster than the default NFA up to ~10,000s of keys but builds
-        # slowly and scans slower (cache misses) beyond that: measured, see docs/measurements.md.
-        kind = {"implementation": ac.Implementation.DFA} if len(self._patterns) <= 20_000 else {}
+        # A DFA scans 1.2-2.5x faster than the default NFA while its states fit the CPU's
+        # caches, but builds slower and scans slower than the NFA beyond: measured on 10,000
+        # n-gram keys (115,000 trie nodes, DFA 0.85x) and the shipped keys (80,000, 2.5x),
+        # see docs/measurements.md. The trie's node count stands for the DFA's size.
+        kind = {"implementation": ac.Implementation.DFA} if self._use_dfa else {}
         self._fast = (
             ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest, **kind)
             if self._patterns else None
@@ -337,6 +342,11 @@ class CompiledGlossary:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        """The document traits some entry is scoped to (``scope``)."""
+        return self._scopes
 
     # -- matching ----------------------------------------------------------------------------
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = (),
@@ -670,53 +680,56 @@ class CompiledGlossary:
     def _local_rescan(self, view: MatchView, reported: list[tuple[int, int, int]],
                       failed: int) -> tuple[list[tuple[int, int, _Key]], int] | None:
         """The policy's matches from the failed reported match ``failed`` on, up to the first
-        reported match the policy keeps too, and that match's number; from there the scan and
-        the policy agree again. None where a line entry takes part (its paragraph is rescanned
-        instead: a line deletion reaches before its match).
+        reported match the policy considers next too, and that match's number; from there the
+        scan and the policy agree again. None where a line entry takes part (its paragraph is
+        rescanned instead: a line deletion reaches before its match).
 
         The policy's next match is the leftmost, longest valid occurrence at or after the end
-        of its last one; the scan reported the leftmost-longest occurrence of any key, valid or
-        not, so the two meet again at the first valid match both choose.
+        of its last one. The scan reported the leftmost-longest occurrence of any key, valid or
+        not: once the automaton's first match from the policy's position is the next reported
+        one, the policy would weigh exactly that match next, as the scan's caller does, valid
+        or not. (Waiting for a valid match both choose walked through every failing
+        occurrence of a common key in between, one small scan each.)
         """
+        data = memoryview(view.data)
+        stop = len(data)
         pos = reported[failed][1]
         following = failed + 1
         picks: list[tuple[int, int, _Key]] = []
         while True:
             while following < len(reported) and reported[following][1] < pos:
                 following += 1
-            found = self._next_valid(view, pos)
-            if found is None:
+            first = self._first_match(data, pos, stop) if pos < stop else None
+            if first is None:
                 return picks, len(reported)
+            if following < len(reported) and reported[following] == first:
+                return picks, following
+            found = self._valid_at(view, data, *first)
+            if found is None:
+                pos = first[1] + 1
+                continue
             index, start, end, key = found
             if index in self._hides_line or (key.checks is not None and key.checks.line_mode):
                 return None
-            if following < len(reported) and reported[following] == (index, start, end):
-                return picks, following
             picks.append((start, end, key))
             pos = end
             if len(picks) > 64:  # the two disagree for long: rescan the paragraph instead
                 return None
 
-    def _next_valid(self, view: MatchView, pos: int) -> tuple[int, int, int, _Key] | None:
-        """(pattern, start, end, key) of the leftmost, then longest, valid occurrence at or
-        after ``pos`` (the first of its owners in file order that passes), or None."""
-        data = memoryview(view.data)
-        stop = len(data)
-        while pos < stop:
-            first = self._first_match(data, pos, stop)
-            if first is None:
+    def _valid_at(self, view: MatchView, data: memoryview, index: int, start: int, end: int
+                  ) -> tuple[int, int, int, _Key] | None:
+        """(pattern, start, end, key) of the longest valid occurrence at ``start``, given the
+        automaton's longest one there (``index``, ending at ``end``): it, else the next
+        shorter key at ``start``, and so on (the first of its owners in file order that
+        passes); None if none passes."""
+        while True:
+            key = self._accept(view, index, start, end)
+            if key is not None:
+                return index, start, end, key
+            shorter = self._fast.find_matches_as_indexes(data[start : end - 1])
+            if not shorter or shorter[0][1] != 0:
                 return None
-            index, start, end = first
-            while True:
-                key = self._accept(view, index, start, end)
-                if key is not None:
-                    return index, start, end, key
-                shorter = self._fast.find_matches_as_indexes(data[start : end - 1])
-                if not shorter or shorter[0][1] != 0:
-                    break
-                index, end = shorter[0][0], start + shorter[0][2]
-            pos = start + 1
-        return None
+            index, end = shorter[0][0], start + shorter[0][2]
 
     def _hides_nothing(self, data: bytes, start: int, end: int) -> bool:
         """Does no other key occur in data[start:end], a match that failed its checks (no
@@ -828,6 +841,11 @@ class CompiledGlossary:
             score = 100.0  # the exact phrase, found by the automaton
         return Edit(cand.start, end, after, entry.id, entry.note, score=score,
                     flag=entry.flag)
+
+
+def _trie_nodes(patterns: list[bytes]) -> int:
+    """The number of distinct non-empty prefixes of ``patterns``: the nodes of their trie."""
+    return len({key[:i] for key in patterns for i in range(1, len(key) + 1)})
 
 
 def _marked(present: list[int], view: MatchView, marks: frozenset[str], reach: int

@@ -94,7 +94,9 @@ def _node(op, arg, flags: int, uses_boundary: list[bool], relax: bool = False) -
         low, high, body = arg
         if low > _RE2_MAX_REPEAT or (high != C.MAXREPEAT and high > _RE2_MAX_REPEAT):
             raise _NotExact
-        count = f"{{{low},}}" if high == C.MAXREPEAT else f"{{{low},{high}}}"
+        # (relaxed, a bounded repeat is unbounded: RE2 unrolls "{0,400}" into 400 states and
+        # runs slowly; the looser pattern still matches wherever the exact one does)
+        count = f"{{{low},}}" if high == C.MAXREPEAT or relax else f"{{{low},{high}}}"
         return "(?:" + _seq(list(body), flags, uses_boundary, relax) + ")" + count + \
             _REPEATS[op]
     if op == C.AT:

@@ -16,6 +16,9 @@ class GlossaryPass(BasePass):
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
+        # Without a scoped entry the traits change nothing: the pipeline need not work them
+        # out (a scan of the document's first MiB).
+        self.wants_traits = bool(glossary.compiled.scopes)
 
     def find_edits(self, text: str, protected: Sequence[Span] = (),
                    traits: frozenset[str] | None = None) -> list[Edit]:

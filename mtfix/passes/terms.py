@@ -68,9 +68,8 @@ class TermsPass(BasePass):
                 keys.append(fold_case(word))
                 self._owners.append((-1, word))
         self._automaton = ac.AhoCorasick(keys) if keys else None
-        # per source term: every target any entry listing it approves or accepts (as text:
-        # each is compiled the first time a source asks for it; compiling the thousand of
-        # the shipped glossaries cost every run a third of a second, plain text included)
+        # per source term: every target any entry listing it approves or accepts (compiled
+        # when a source first asks for it: a thousand patterns would cost start-up 0.6 s)
         self._targets: dict[str, list[str]] = {}
         for entry in self.entries:
             wanted = [entry.approved, *entry.accepted] if entry.approved.strip() else []
@@ -156,7 +155,7 @@ _QUOTES = " \t\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
 _JOINERS = r"[\s\-\u2010\u2011\u2013/]+"
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _target_pattern(target: str) -> re.Pattern[str]:
     """A target term as it may stand in a translation that has it: any whitespace, hyphen or
     slash between its words, and its last word singular, plural or possessive."""
@@ -169,8 +168,12 @@ def _target_pattern(target: str) -> re.Pattern[str]:
 
 def _word_forms(word: str) -> str:
     """``word`` or its plural or singular, as a pattern ("patient" / "patients", "person" /
-    "people", "zone" / "zones")."""
-    forms = {word, word + "s", word + "es"}
+    "people", "zone" / "zones", "box" / "boxes")."""
+    forms = {word}
+    if word.endswith(_ES_STEMS):
+        forms.add(word + "es")
+    if not word.endswith(_SIBILANTS):
+        forms.add(word + "s")
     if word.endswith("y") and len(word) > 2:
         forms.add(word[:-1] + "ies")
     if word.endswith("ies"):
@@ -180,9 +183,14 @@ def _word_forms(word: str) -> str:
             forms.update((singular, plural))
     if word.endswith("s") and len(word) > 3:
         forms.add(word[:-1])
-        if word.endswith("es"):
+        if word.endswith("es") and word[:-2].endswith(_ES_STEMS):
             forms.add(word[:-2])
     return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + ")"
+
+
+#: endings whose plural takes "-es" ("boxes", "patches", "heroes"); the sibilants take only that
+_SIBILANTS = ("s", "x", "z", "ch", "sh")
+_ES_STEMS = (*_SIBILANTS, "o")
 
 
 def _flag(entry: RawEntry, term: str, text: str, folded: str) -> Edit | None:

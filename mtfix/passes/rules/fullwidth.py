@@ -78,8 +78,13 @@ class FullwidthRule(BaseRule):
     scope = "inline"
     line_local = True
     order = 45
+    # Whether the stray_punctuation rule applies its cuts (only in a document about China)
+    # decides which spaces after a closing bracket this rule takes (``_blanks_to_take``).
+    wants_traits = True
 
-    def find(self, text: str, guard: SpanGuard) -> list[Edit]:
+    def find(self, text: str, guard: SpanGuard, traits: frozenset[str] = frozenset()
+             ) -> list[Edit]:
+        runs_cut = "china" in traits
         edits: list[Edit] = []
         done = 0  # where the last edit ended: a run of marks is judged once
         for lo, hi in line_spans(text, cjk_positions(text).tolist()):
@@ -90,7 +95,7 @@ class FullwidthRule(BaseRule):
                 for start, end in self._pieces(text, m.start(), m.end()):
                     if start < done or any(s <= start < e for s, e in runs):
                         continue  # (in Chinese text the cjk rule flags the whole run)
-                    edit = self._edit(text, start, end, done)
+                    edit = self._edit(text, start, end, done, runs_cut)
                     if edit is not None:
                         edits.append(edit)
                         if not edit.flag:  # (a flag changes nothing: it blocks no change)
@@ -117,9 +122,10 @@ class FullwidthRule(BaseRule):
             i = j
         return pieces
 
-    def _edit(self, text: str, start: int, end: int, done: int = 0) -> Edit | None:
+    def _edit(self, text: str, start: int, end: int, done: int = 0, runs_cut: bool = False
+              ) -> Edit | None:
         """The edit for the piece [start, end); none of it may reach back before ``done``
-        (where the previous edit ended)."""
+        (where the previous edit ended); ``runs_cut``: see :func:`_blanks_to_take`."""
         lo = text.rfind("\n", 0, start) + 1
         hi = text.find("\n", end)
         hi = len(text) if hi == -1 else hi
@@ -141,7 +147,7 @@ class FullwidthRule(BaseRule):
             # (before a full-width opener, the opener's own edit adds the space)
             if end < hi and (text[end].isalnum() or text[end] in "([{"):
                 after += " "
-            if _blanks_to_take(text, end, hi):  # "） ." -> ")." now, not on a second run
+            if _blanks_to_take(text, end, hi, runs_cut):  # "） ." -> ")." now
                 end = _skip_blanks(text, end, hi)
         note = "full-width punctuation in English text"
         return Edit(start, end, after, self.id, note, flag=not english)
@@ -195,16 +201,18 @@ def _space_before_opener(text: str, at: int, lo: int) -> bool:
     return True
 
 
-def _blanks_to_take(text: str, at: int, hi: int) -> bool:
+def _blanks_to_take(text: str, at: int, hi: int, runs_cut: bool) -> bool:
     """Are the spaces at ``at`` (after a closing bracket the rule maps) ones the spacing rule
     would delete once the bracket is ASCII ("） ." -> ")."), and not ones the
-    stray_punctuation rule takes with a run of marks it cuts ("） . ," -> ").")?"""
+    stray_punctuation rule takes with a run of marks it cuts ("） . ," -> ").")? That rule
+    cuts only where ``runs_cut`` (a document about China); elsewhere it flags the run and the
+    spaces are this rule's to take, or a second run would delete them."""
     if _BLANKS_BEFORE_MARK_RE.match(text, at) is None:
         return False
     marks_at = _skip_blanks(text, at, hi)
     run = _MARK_RUN_RE.match(text, marks_at)
     assert run is not None
-    if len(run.group().replace(" ", "").replace("\t", "")) < 2:
+    if len(run.group().replace(" ", "").replace("\t", "")) < 2 or not runs_cut:
         return True
     verdict = judge_run(run.group(), ")", to_ascii(text[run.end():hi]))
     return verdict.keep is None or not verdict.sure or verdict.keep == run.group()
