@@ -256,9 +256,17 @@ def harm_pronoun(text: str, mt: str, rng: random.Random, others: list[str]) -> s
 
 
 def _names(text: str) -> list[re.Match[str]]:
-    """Capitalised words that do not open the text."""
-    return [m for m in _words(text)[1:] if m.group()[0].isupper() and len(m.group()) > 1
-            and not m.group().isupper()]
+    """Capitalised words that open no sentence (neither the text nor one after . ! ? :) and
+    are not "I", "I'm" ...: a capitalised word opening a sentence ("And", "Thus", "Glory!") is
+    no name, and replacing it is no name harm."""
+    found = []
+    for m in _words(text)[1:]:
+        word = m.group()
+        if (word[0].isupper() and len(word) > 1 and not word.isupper()
+                and not re.search(r"[.!?:]\W*$", text[:m.start()])
+                and not re.match(r"I['’]", word)):
+            found.append(m)
+    return found
 
 
 def harm_name(text: str, mt: str, rng: random.Random, others: list[str]) -> str | None:
@@ -307,17 +315,31 @@ def in_mt_order(first: str, second: str, mt: str) -> bool:
     return bool(at_first and at_second) and max(at_first) < min(at_second)
 
 
+def _stem(word: str) -> str:
+    """``word`` folded, without a possessive ("Russia's" and "Russia" are one name)."""
+    return re.sub(r"['’]s$", "", word.lower())
+
+
+def _apart(between: str) -> bool:
+    """Two names with words between them (one name of two words, "Abdel Nasser", is not two
+    names), not only "and"/"or" and function words: "the Titanic and the Olympic" trade
+    places saying the same."""
+    found = [w.group().lower() for w in _words(between)]
+    coordinated = any(w in ("and", "or") for w in found) and all(w in FUNCTION_WORDS for w in found)
+    return bool(found) and not coordinated
+
+
 def swap(text: str, rng: random.Random, mt: str | None) -> str | None:
-    """Exchange two names with a word other than "and"/"or" between them ("Russia closer to
-    Belarus"), else the content words either side of a verb ("is", "was", a word in -ed).
+    """Exchange two names apart (:func:`_apart`: "Russia closer to Belarus"), else the
+    content words either side of a verb ("is", "was", a word in -ed).
     ``mt``: if given, the MT must have both words in the same order (:func:`in_mt_order`)."""
     def ok(first: str, second: str) -> bool:
         return mt is None or in_mt_order(first, second, mt)
 
     names = _names(text)
     pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
-             if a.group() != b.group() and ok(a.group(), b.group())
-             and any(w.group().lower() not in ("and", "or") for w in _words(text[a.end():b.start()]))]
+             if _stem(a.group()) != _stem(b.group()) and ok(a.group(), b.group())
+             and _apart(text[a.end():b.start()])]
     if pairs:
         first, second = rng.choice(pairs)
         return (text[:first.start()] + second.group() + text[first.end():second.start()]

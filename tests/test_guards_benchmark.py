@@ -110,3 +110,22 @@ def test_a_name_brought_in_is_in_neither_the_post_edit_nor_the_mt() -> None:
     found = _all(bench.HARMS["name"], "Putin met Merkel in Berlin.", mt,
                  others=("Then Putin met Macron.",))
     assert found == {"Putin met Macron in Berlin.", "Putin met Merkel in Macron."}
+
+
+def test_a_capitalised_word_opening_a_sentence_is_no_name() -> None:
+    text = "Oh Jesus! Glory! And then Putin came. Thus I'm here with Merkel."
+    assert [m.group() for m in bench._names(text)] == ["Jesus", "Putin", "Merkel"]
+
+
+@pytest.mark.parametrize("pe", [
+    "In the final, Ankara and Athens met.",          # a coordination: the same said
+    "In the final, Ankara and the Athens team met.",
+    "Later Russia's team beat Russia.",              # one name, possessive or not
+    "Later Abdel Nasser spoke.",                     # one name of two words
+])
+def test_names_that_trade_places_saying_the_same_are_not_swapped(pe: str) -> None:
+    names = bench._names(pe)
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
+             if bench._stem(a.group()) != bench._stem(b.group())
+             and bench._apart(pe[a.end():b.start()])]
+    assert pairs == []
