@@ -462,6 +462,8 @@ def check_names(before: str, after: str, source: str | None = None,
         folded = stem(name.lower())
         if folded in TITLE_WORDS or (name == "I" and not _roman_one(before)):
             continue
+        if edits is not None and _respelt_in_place(folded, before, after, edits):
+            continue
         if not pool or in_source(folded, pool):
             return Rejection("names", f"drops the name {name!r}")
         garbled += 1
@@ -511,6 +513,40 @@ def _in_place_of(name: str, before: str, after: str, edits: Sequence[WordEdit]) 
         dropped = [w for w in content_words(before[edit.start:edit.end]) if not _kept(w, kept)]
         if any(_resembles(name, w) for w in dropped):
             return True
+    return False
+
+
+#: similarity (0-1), once both are spelt the same way (:func:`_sound_spelling`), from which a
+#: name of the rewrite is the same name as one of the MT it replaces
+NAME_TRANSLITERATED = 0.6
+
+
+def _sound_spelling(name: str) -> str:
+    """``name`` (folded) spelt as it sounds, roughly: Latin letters, "c"/"k", "z"/"s", "w"/"v",
+    "y"/"i", "ph"/"f" made one, an "h" after a consonant and doubled letters dropped: the
+    spellings transliteration varies ("Konrad"/"Conrad", "Asacar"/"Azahar")."""
+    spelt = latin(name)
+    for old, new in (("ph", "f"), ("c", "k"), ("z", "s"), ("w", "v"), ("y", "i")):
+        spelt = spelt.replace(old, new)
+    spelt = re.sub(r"(?<=[^aeiou])h", "", spelt)
+    return re.sub(r"(.)\1+", r"\1", spelt)
+
+
+def _respelt_in_place(name: str, before: str, after: str, edits: Sequence[WordEdit]) -> bool:
+    """A hunk that drops ``name`` (folded) puts in its place a capitalised word, new to
+    ``before``, that is the same name transliterated otherwise: the same first letter and
+    close letters once both are spelt as they sound ("Ralevas" → "Rõivas", "Plejo" →
+    "Pleșu", "Ocruašice" → "Okruashvili"): the MT garbled the name, the rewrite put it right."""
+    known = set(words(before))
+    target = _sound_spelling(name)
+    for edit in edits:
+        if name not in (stem(w) for w in words(before[edit.start:edit.end])):
+            continue
+        for new in re.findall(r"\b[A-Z][\w'’-]*", edit.replacement):
+            spelt = _sound_spelling(stem(new.lower()))
+            if (stem(new.lower()) not in known and spelt[:1] == target[:1]
+                    and Indel.normalized_similarity(spelt, target) >= NAME_TRANSLITERATED):
+                return True
     return False
 
 
@@ -717,6 +753,10 @@ def _pair_uneven(words_before: Sequence[str], words_after: Sequence[str]) -> dic
     return pairs
 
 
+#: words apart (in each text) from which two content words trading places are an exchange
+EXCHANGE_GAP = 2
+
+
 def check_exchange(before: str, after: str) -> Rejection | None:
     """Two content words that trade places while every content word between them was
     reworded ("the population was excluded from areas" → "the areas were pushed into
@@ -737,7 +777,7 @@ def check_exchange(before: str, after: str) -> Rejection | None:
     found = [anchor for anchor in anchors(words_before, words_after) if is_content(anchor[0])]
     places = sorted(place for _, _, place in found)
     for rank, ((first, i, place_i), (last, j, place_j)) in enumerate(itertools.pairwise(found)):
-        if place_j > place_i or j - i < 2 or place_i - place_j < 2:
+        if place_j > place_i or j - i < EXCHANGE_GAP or place_i - place_j < EXCHANGE_GAP:
             continue
         if places[rank] != place_j or places[rank + 1] != place_i:
             continue  # not each in the other's place: a phrase moved past others (check_order)
