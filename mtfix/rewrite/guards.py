@@ -23,12 +23,16 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
 * "names": every capitalised word that does not open a sentence is still there as often (in
   any case, any order, or closely respelt: MT garbles names), no new one appears (unless in
   place of a word of the MT it resembles: a garbled name put right), and no name takes the
-  place of a pronoun ("He said" → "Xi said").
-* "list": every item of an enumeration ("rye, barley, oats and flax") keeps a word of its
-  own (not one the other items share), and a connective set off by commas ("however",
-  "for example") stays.
+  place of a pronoun ("He said" → "Xi said"); a name may go where the same name,
+  transliterated otherwise, comes in its place ("Ralevas" → "Rõivas", "Konrad" → "Conrad").
+* "list": every item of an enumeration (of up to six words: "rye, barley, oats and flax")
+  keeps a word of its own (not one the other items share), and a connective set off by
+  commas ("however", "for example") stays.
 * "order": two words that trade places around a third ("A beat B" → "B beat A"); a change of
   voice ("B was beaten by A" → "A beat B") is refused too (it cannot be told from a swap).
+* "traded": two content words that trade places and neighbours ("the Serbian army" /
+  "invade Montenegro" → "the Montenegro army" / "invade Serbian"), where the words between
+  them were rewritten so that "order" and "exchange" see no swap.
 * "adds" / "drops": the rewrite brings in an attribution the sentence lacks ("..., the police
   said", "reportedly"); one hunk of the word diff adds content words found nowhere in the
   sentence, or drops ones found nowhere in the rewrite, or cuts out a phrase (a claim added, a
