@@ -25,9 +25,9 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
   place of a word of the MT it resembles: a garbled name put right), and no name takes the
   place of a pronoun ("He said" → "Xi said"); a name may go where the same name,
   transliterated otherwise, comes in its place ("Ralevas" → "Rõivas", "Konrad" → "Conrad").
-* "list": every item of an enumeration (of up to six words: "rye, barley, oats and flax")
-  keeps a word of its own (not one the other items share), and a connective set off by
-  commas ("however", "for example") stays.
+* "list": every item of an enumeration ("rye, barley, oats and flax") keeps a word of its
+  own (not one the other items share), and a connective set off by commas ("however",
+  "for example") stays.
 * "order": two words that trade places around a third ("A beat B" → "B beat A"); a change of
   voice ("B was beaten by A" → "A beat B") is refused too (it cannot be told from a swap).
 * "traded": two content words that trade places and neighbours ("the Serbian army" /
@@ -959,7 +959,7 @@ _LIST_ITEM_RE = re.compile(
     # the last item, after a comma, up to the end of the sentence
     r"|(?<=,)\s+(?:and\s+|or\s+)?([^\W\d][\w'’ -]*?)\s*(?=[.;:!?)]|$)")
 #: an enumeration item longer than this many words is a clause, left to the "drops" guard
-_MAX_ITEM_WORDS = 6
+_MAX_ITEM_WORDS = 4
 
 
 def list_items(text: str) -> list[str]:
