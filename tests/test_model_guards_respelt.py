@@ -62,3 +62,20 @@ def test_sound_spelling_makes_transliterations_one() -> None:
     assert _sound_spelling("azahar") == "asahar"  # an "h" after a vowel stays
     assert _sound_spelling("okruashvili") == "okruasvili"
     assert _sound_spelling("rõivas") == "roivas"
+
+
+@pytest.mark.parametrize("after", [
+    "Copper was probably used for the first time in Egypt, before 5000 BC.",
+    "Copper was probably used for the first time in Egypt, before AD 79.",
+])
+def test_an_era_marker_next_to_a_year_is_no_new_name(after: str) -> None:
+    before = "Copper was probably used for the first time in Egypt, before 5000."
+    if "AD" in after:
+        before = before.replace("5000", "79")
+    assert guard_of(before, after) is None
+
+
+def test_an_era_marker_word_without_a_year_is_still_a_name() -> None:
+    before = "The delegation from Egypt met the council in Tallinn on Monday."
+    assert guard_of(before, "The delegation from Egypt met the BC council in Tallinn on Monday.") \
+        == "names"

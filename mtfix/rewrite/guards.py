@@ -455,8 +455,8 @@ def check_names(before: str, after: str, source: str | None = None,
         if stem(name.lower()) in TITLE_WORDS and stem(name.lower()) in in_names:
             continue  # "Panama Canal", "Bronze Age": a common word, judged by the content-word
             # guards ...
-        if name == "I":
-            continue  # the pronoun
+        if name == "I" or name in _era_markers(after):
+            continue  # the pronoun; "5000 BC" is a date, not a name
         if in_source(stem(name.lower()), pool):
             confirmed += 1
         elif edits is None or not _in_place_of(stem(name.lower()), before, after, edits):
@@ -491,6 +491,15 @@ def check_names(before: str, after: str, source: str | None = None,
             return Rejection("names", f"introduces {word!r} at the start of a sentence, in place "
                                       "of a pronoun or a common word")
     return None
+
+
+_ERA_RE = re.compile(r"(?<=\d)\s*(BCE|BC|AD|CE)\b|\b(AD)\s*(?=\d)")
+
+
+def _era_markers(text: str) -> set[str]:
+    """Era markers next to a year in ``text`` ("5000 BC", "AD 79"): a post-editor adds them to
+    a bare year; they name no one."""
+    return {m.group(1) or m.group(2) for m in _ERA_RE.finditer(text)}
 
 
 #: similarity (0-1) from which a new name may stand for a garbled word of the MT it replaces
