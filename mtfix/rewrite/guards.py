@@ -827,6 +827,13 @@ _JOINING = frozenset("and or nor & of the a an its their his her our my your thi
 TRADED_CONTEXTS = 1
 
 
+#: words apart in ``before``, at least, for two words to be traded. Next to each other, two
+#: words that trade places are often a compound or an adjective put right ("the milk factory
+#: powder" → "the milk powder factory"), but 2 (sparing them) let a swap in a hundred more
+#: through on benchmarks/guards.py dev (0.8% → 1.05%) for 0.35% more post-edits accepted
+TRADED_GAP = 1
+
+
 def check_traded_places(before: str, after: str) -> Rejection | None:
     """Two content words that trade places and contexts: each now stands next to a word that
     stood next to the other, on the same side ("the Serbian army" / "invade ... Montenegro" →
@@ -844,7 +851,7 @@ def check_traded_places(before: str, after: str) -> Rejection | None:
     words_after = [stem(w) for w in raw_after]
     found = [a for a in anchors(words_before, words_after) if is_content(a[0])]
     for (first, i, place_i), (last, j, place_j) in itertools.combinations(found, 2):
-        if place_i < place_j or first == last:
+        if place_i < place_j or first == last or j - i < TRADED_GAP:
             continue
         took = (_took_context(words_after, place_j, words_before, i, (first, last))
                 + _took_context(words_after, place_i, words_before, j, (first, last)))
