@@ -7,22 +7,32 @@ are offered the same way (harmful rewrites, which they should stop). Segments wh
 equals the MT are left out (there is no rewrite to judge).
 
 Harm kinds (each applied only where it can be: a sentence without a number gets no "number"
-harm; one corruption per segment and kind, chosen with a fixed seed):
+harm; one corruption per segment and kind, chosen with a fixed seed). A guard sees the MT and
+the rewrite, never the post-edit, so a harm is a harm against the MT: each kind is offered only
+where the corrupted text says something the MT says differently (``tests/test_guards_benchmark.py``):
 
 * ``number``: one digit of a number changed;
-* ``negation``: a negator dropped ("not", "never", "no", "n't"), or one added ("is" → "is not");
+* ``negation``: a negator dropped ("not", "never", "no", "n't") where the corrupted text then
+  has fewer negators than the MT, or one added ("is" → "is not") where it then has more;
 * ``polarity``: a word swapped for its opposite ("increase" → "decrease", "before" → "after");
 * ``modality``: certainty changed ("may" → "will", "must" → "may");
 * ``quantifier``: "all" → "some", "always" → "sometimes" and the like;
-* ``name``: a name replaced by one from another segment;
-* ``pronoun``: a pronoun replaced by a name from another segment ("He said" → "Putin said");
-* ``swap``: subject and object exchanged (two names, or the nouns either side of the verb);
+* ``name``: a name (a capitalised word opening no sentence) replaced by one from another
+  segment that neither the post-edit nor the MT has;
+* ``pronoun``: a pronoun replaced by such a name ("He said" → "Putin said");
+* ``swap``: subject and object exchanged (two names apart, or the nouns either side of the
+  verb), two words the MT has in the same order (:func:`in_mt_order`): swapped, they stand in
+  the reverse of the MT's order;
 * ``unit``: a unit or currency the MT has changed ("km" → "miles", "dollars" → "euros");
-* ``list-item``: one item of a comma list dropped (one that holds a content word of the MT);
+* ``list-item``: one item of a comma list dropped;
 * ``claim``: a short claim added ("..., which was later denied");
-* ``third``: a third of the sentence (a run of words holding a content word of the MT)
-  dropped;
+* ``third``: a third of the sentence (a run of words) dropped;
 * ``unrelated``: another segment's post-edit.
+
+For polarity, modality, quantifier, unit, list-item and third, the word traded or a content
+word dropped is one the MT has more often than the corrupted text (:func:`_loses_mt_word`):
+taking out a word the post-editor added, or one said elsewhere as often as the MT says it,
+leaves a rewrite that says what the MT says.
 
 The polarity, modality and quantifier harms draw on word lists written for this benchmark;
 they overlap the guard's lists, so what they measure is the mechanism (a swap within a known
