@@ -551,8 +551,9 @@ def _sound_spelling(name: str) -> str:
 def _respelt_in_place(name: str, before: str, after: str, edits: Sequence[WordEdit]) -> bool:
     """A hunk that drops ``name`` (folded) puts in its place a capitalised word, new to
     ``before``, that is the same name transliterated otherwise: the same first letter and
-    close letters once both are spelt as they sound ("Ralevas" → "Rõivas", "Plejo" →
-    "Pleșu", "Ocruašice" → "Okruashvili"): the MT garbled the name, the rewrite put it right."""
+    close letters once both are spelt as they sound ("Ralevas" → "Rõivas", "Ocruašice" →
+    "Okruashvili"; not "Plejo" → "Pleșu", too short to tell from another name): the MT
+    garbled the name, the rewrite put it right."""
     known = set(words(before))
     target = _sound_spelling(name)
     for edit in edits:
@@ -821,22 +822,23 @@ _JOINING = frozenset("and or nor & of the a an its their his her our my your thi
                      "those".split())
 
 
-#: how many of the two words must stand next to a former neighbour of the other: one is
-#: enough (benchmarks/guards.py: two let through most of the swaps one catches, for a few
-#: post-edits in a thousand)
+#: how many of the two words must stand next to a former neighbour of the other: one
+#: (benchmarks/guards.py, dev: two let 1.5% of swaps through instead of 0.8%, for 0.7 points
+#: more post-edits accepted)
 TRADED_CONTEXTS = 1
 
 
 #: words apart in ``before``, at least, for two words to be traded. Next to each other, two
 #: words that trade places are often a compound or an adjective put right ("the milk factory
 #: powder" → "the milk powder factory"), but 2 (sparing them) let a swap in a hundred more
-#: through on benchmarks/guards.py dev (0.8% → 1.05%) for 0.35% more post-edits accepted
+#: through on benchmarks/guards.py dev (0.8% → 1.05%) for 0.35 points more post-edits accepted
 TRADED_GAP = 1
 
 
 def check_traded_places(before: str, after: str) -> Rejection | None:
-    """Two content words that trade places and contexts: each now stands next to a word that
-    stood next to the other, on the same side ("the Serbian army" / "invade ... Montenegro" →
+    """Two content words that trade places and contexts: one of them
+    (:data:`TRADED_CONTEXTS`) now stands next to a word that stood next to the other, on the
+    same side (:func:`_took_context`; "the Serbian army" / "invade ... Montenegro" →
     "invade ... Serbian" / "the Montenegro army"; "the liberated slaves Libreville" → "the
     liberated Libreville founded slaves"). :func:`check_order` and :func:`check_exchange`
     need the words between them kept or all reworded; a post-edit that rewrote some of the
