@@ -7,22 +7,32 @@ are offered the same way (harmful rewrites, which they should stop). Segments wh
 equals the MT are left out (there is no rewrite to judge).
 
 Harm kinds (each applied only where it can be: a sentence without a number gets no "number"
-harm; one corruption per segment and kind, chosen with a fixed seed):
+harm; one corruption per segment and kind, chosen with a fixed seed). A guard sees the MT and
+the rewrite, never the post-edit, so a harm is a harm against the MT: each kind is offered only
+where the corrupted text says something the MT says differently (``tests/test_guards_benchmark.py``):
 
 * ``number``: one digit of a number changed;
-* ``negation``: a negator dropped ("not", "never", "no", "n't"), or one added ("is" → "is not");
+* ``negation``: a negator dropped ("not", "never", "no", "n't") where the corrupted text then
+  has fewer negators than the MT, or one added ("is" → "is not") where it then has more;
 * ``polarity``: a word swapped for its opposite ("increase" → "decrease", "before" → "after");
 * ``modality``: certainty changed ("may" → "will", "must" → "may");
 * ``quantifier``: "all" → "some", "always" → "sometimes" and the like;
-* ``name``: a name replaced by one from another segment;
-* ``pronoun``: a pronoun replaced by a name from another segment ("He said" → "Putin said");
-* ``swap``: subject and object exchanged (two names, or the nouns either side of the verb);
+* ``name``: a name (a capitalised word opening no sentence) replaced by one from another
+  segment that neither the post-edit nor the MT has;
+* ``pronoun``: a pronoun replaced by such a name ("He said" → "Putin said");
+* ``swap``: subject and object exchanged (two names apart, or the nouns either side of the
+  verb), two words the MT has in the same order (:func:`in_mt_order`): swapped, they stand in
+  the reverse of the MT's order;
 * ``unit``: a unit or currency the MT has changed ("km" → "miles", "dollars" → "euros");
-* ``list-item``: one item of a comma list dropped (one that holds a content word of the MT);
+* ``list-item``: one item of a comma list dropped;
 * ``claim``: a short claim added ("..., which was later denied");
-* ``third``: a third of the sentence (a run of words holding a content word of the MT)
-  dropped;
+* ``third``: a third of the sentence (a run of words) dropped;
 * ``unrelated``: another segment's post-edit.
+
+For polarity, modality, quantifier, unit, list-item and third, the word traded or a content
+word dropped is one the MT has more often than the corrupted text (:func:`_loses_mt_word`):
+taking out a word the post-editor added, or one said elsewhere as often as the MT says it,
+leaves a rewrite that says what the MT says.
 
 The polarity, modality and quantifier harms draw on word lists written for this benchmark;
 they overlap the guard's lists, so what they measure is the mechanism (a swap within a known
@@ -135,26 +145,39 @@ AUXILIARIES = ("is", "are", "was", "were", "can", "will", "would", "should", "co
                "have", "had", "does", "did", "must", "may", "might")
 
 
-def harm_negation(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | None:
+def _negator_count(text: str) -> int:
+    return sum(1 for m in _words(text)
+               if m.group().lower() in NEGATORS or m.group().lower().endswith("n't"))
+
+
+def harm_negation(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
+    """A negator dropped where the MT has more of them than the corrupted text (dropping one
+    the post-editor added restores the MT), or one added where the corrupted text then has
+    more than the MT."""
     words = _words(text)
     negators = [m for m in words if m.group().lower() in NEGATORS or m.group().lower().endswith("n't")]
-    if negators and rng.random() < 0.5:
-        m = rng.choice(negators)
-        word = m.group()
-        if word.lower().endswith("n't"):
-            stem = word[:-3]
-            stem = {"wo": "will", "ca": "can", "sha": "shall"}.get(stem.lower(), stem)
-            return _replace(text, m, stem)
-        # drop the negator and the space after it
-        end = m.end() + (1 if text[m.end():m.end() + 1] == " " else 0)
-        return _replace(text, (m.start(), end), "")
+    dropped = [_drop_negator(text, m) for m in negators]
+    dropped = [new for new in dropped if _negator_count(new) < _negator_count(mt)]
+    if dropped and rng.random() < 0.5:
+        return rng.choice(dropped)
     auxiliaries = [m for m in words if m.group().lower() in AUXILIARIES]
-    if not auxiliaries:
+    if not auxiliaries or _negator_count(text) + 1 <= _negator_count(mt):
         return None
     m = rng.choice(auxiliaries)
     if m.group().lower() == "can":
         return _replace(text, m, m.group() + "not")
     return _replace(text, m, m.group() + " not")
+
+
+def _drop_negator(text: str, m: re.Match[str]) -> str:
+    word = m.group()
+    if word.lower().endswith("n't"):
+        stem = word[:-3]
+        stem = {"wo": "will", "ca": "can", "sha": "shall"}.get(stem.lower(), stem)
+        return _replace(text, m, stem)
+    # drop the negator and the space after it
+    end = m.end() + (1 if text[m.end():m.end() + 1] == " " else 0)
+    return _replace(text, (m.start(), end), "")
 
 
 def _pairs(spec: str) -> dict[str, str]:
@@ -198,34 +221,44 @@ everyone/someone everything/something entire/partial whole/part only/also both/e
 """)
 
 
-def _mt_words(mt: str) -> set[str]:
-    return {m.group().lower() for m in _words(mt)}
+def _word_counts(text: str) -> Counter[str]:
+    return Counter(m.group().lower() for m in _words(text))
+
+
+def _loses_mt_word(candidates: list[str], corrupted: str, mt: str) -> bool:
+    """One of ``candidates`` (words the harm took out) is a word the MT has more often than
+    ``corrupted``: against the MT, something it says is gone. A word the post-editor had
+    added, taken out again, leaves a rewrite that says what the MT says, which is no harm a
+    guard comparing the rewrite with the MT can or should see."""
+    in_mt, in_corrupted = _word_counts(mt), _word_counts(corrupted)
+    return any(in_corrupted[w.lower()] < in_mt[w.lower()] for w in candidates)
 
 
 def _harm_from_table(table: dict[str, str], *, anchored: bool) -> Harm:
     """Swap a word of ``table`` for its partner; ``anchored``: only a word the MT has too."""
     def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
         found = [m for m in _words(text) if m.group().lower() in table]
-        if anchored:
-            found = [m for m in found if m.group().lower() in _mt_words(mt)]
-        if not found:
-            return None
-        m = rng.choice(found)
-        return _replace(text, m, _same_case(m.group(), table[m.group().lower()]))
+        changed = [_replace(text, m, _same_case(m.group(), table[m.group().lower()]))
+                   for m in found]
+        if anchored:  # the word is one the MT has, and has more often than the corrupted text
+            changed = [new for m, new in zip(found, changed, strict=True)
+                       if _loses_mt_word([m.group()], new, mt)]
+        return rng.choice(changed) if changed else None
     return harm
 
 
 PRONOUNS = ("he", "she", "they", "him", "her", "them", "his", "their")
 
 
-def harm_pronoun(text: str, _mt: str, rng: random.Random, others: list[str]) -> str | None:
+def harm_pronoun(text: str, mt: str, rng: random.Random, others: list[str]) -> str | None:
     """A pronoun resolved into a name the text never gave ("He stressed" → "Putin stressed")."""
     pronouns = [m for m in _words(text) if m.group().lower() in PRONOUNS]
     if not pronouns:
         return None
     m = rng.choice(pronouns)
     for _ in range(50):
-        names = [n.group() for n in _names(rng.choice(others)) if n.group().lower() not in text.lower()]
+        names = [n.group() for n in _names(rng.choice(others))
+                 if n.group().lower() not in text.lower() and n.group().lower() not in mt.lower()]
         if names:
             name = rng.choice(names)
             return _replace(text, m, name + ("'s" if m.group().lower() in ("his", "their") else ""))
@@ -233,19 +266,29 @@ def harm_pronoun(text: str, _mt: str, rng: random.Random, others: list[str]) -> 
 
 
 def _names(text: str) -> list[re.Match[str]]:
-    """Capitalised words that do not open the text."""
-    return [m for m in _words(text)[1:] if m.group()[0].isupper() and len(m.group()) > 1
-            and not m.group().isupper()]
+    """Capitalised words that open no sentence (neither the text nor one after . ! ? :) and
+    are not "I", "I'm" ...: a capitalised word opening a sentence ("And", "Thus", "Glory!") is
+    no name, and replacing it is no name harm."""
+    found = []
+    for m in _words(text)[1:]:
+        word = m.group()
+        if (word[0].isupper() and len(word) > 1 and not word.isupper()
+                and not re.search(r"[.!?:]\W*$", text[:m.start()])
+                and not re.match(r"I['’]", word)):
+            found.append(m)
+    return found
 
 
-def harm_name(text: str, _mt: str, rng: random.Random, others: list[str]) -> str | None:
+def harm_name(text: str, mt: str, rng: random.Random, others: list[str]) -> str | None:
+    """A name replaced by one of another segment that neither the post-edit nor the MT has."""
     names = _names(text)
     if not names:
         return None
     m = rng.choice(names)
     for _ in range(50):
         candidates = _names(rng.choice(others))
-        candidates = [c.group() for c in candidates if c.group().lower() not in text.lower()]
+        candidates = [c.group() for c in candidates
+                      if c.group().lower() not in text.lower() and c.group().lower() not in mt.lower()]
         if candidates:
             return _replace(text, m, rng.choice(candidates))
     return None
@@ -266,23 +309,47 @@ def _is_content(word: str) -> bool:
 
 
 def _harm_swap(*, anchored: bool) -> Harm:
-    """``anchored``: only words the MT has too are swapped."""
+    """``anchored``: only two words the MT has, in the order the post-edit has them."""
     def harm(text: str, mt: str, rng: random.Random, others: list[str]) -> str | None:
-        return swap(text, rng, _mt_words(mt) if anchored else None)
+        return swap(text, rng, mt if anchored else None)
     return harm
 
 
-def swap(text: str, rng: random.Random, allowed: set[str] | None) -> str | None:
-    """Exchange two names with a word other than "and"/"or" between them ("Russia closer to
-    Belarus"), else the content words either side of a verb ("is", "was", a word in -ed).
-    ``allowed``: if given, both words must be in it."""
-    def ok(word: str) -> bool:
-        return allowed is None or word.lower() in allowed
+def in_mt_order(first: str, second: str, mt: str) -> bool:
+    """The MT has both words, every ``first`` before every ``second`` (case folded): swapped,
+    they are in the reverse of the MT's order. A swap of two words the post-editor had turned
+    round puts them back as the MT has them: against the MT, no swap."""
+    sequence = [m.group().lower() for m in _words(mt)]
+    at_first = [i for i, w in enumerate(sequence) if w == first.lower()]
+    at_second = [i for i, w in enumerate(sequence) if w == second.lower()]
+    return bool(at_first and at_second) and max(at_first) < min(at_second)
 
-    names = [m for m in _names(text) if ok(m.group())]
+
+def _stem(word: str) -> str:
+    """``word`` folded, without a possessive ("Russia's" and "Russia" are one name)."""
+    return re.sub(r"['’]s$", "", word.lower())
+
+
+def _apart(between: str) -> bool:
+    """Two names with words between them (one name of two words, "Abdel Nasser", is not two
+    names), not only "and"/"or" and function words: "the Titanic and the Olympic" trade
+    places saying the same."""
+    found = [w.group().lower() for w in _words(between)]
+    coordinated = any(w in ("and", "or") for w in found) and all(w in FUNCTION_WORDS for w in found)
+    return bool(found) and not coordinated
+
+
+def swap(text: str, rng: random.Random, mt: str | None) -> str | None:
+    """Exchange two names apart (:func:`_apart`: "Russia closer to Belarus"), else the
+    content words either side of a verb ("is", "was", a word in -ed).
+    ``mt``: if given, the MT must have both words in the same order (:func:`in_mt_order`)."""
+    def ok(first: str, second: str) -> bool:
+        return mt is None or in_mt_order(first, second, mt)
+
+    names = _names(text)
     pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
-             if a.group() != b.group()
-             and any(w.group().lower() not in ("and", "or") for w in _words(text[a.end():b.start()]))]
+             if _stem(a.group()) != _stem(b.group()) and ok(a.group(), b.group())
+             and _apart(text[a.end():b.start()])]
     if pairs:
         first, second = rng.choice(pairs)
         return (text[:first.start()] + second.group() + text[first.end():second.start()]
@@ -296,7 +363,7 @@ def swap(text: str, rng: random.Random, allowed: set[str] | None) -> str | None:
         obj = next((x for x in words[i + 1:] if _is_content(x.group())
                     and not x.group().lower().endswith(("ed", "ing", "ly"))), None)
         if (subject is None or obj is None or subject.group().lower() == obj.group().lower()
-                or not ok(subject.group()) or not ok(obj.group())):
+                or not ok(subject.group(), obj.group())):
             continue
         return (text[:subject.start()] + _same_case(subject.group(), obj.group().lower())
                 + text[subject.end():obj.start()] + _same_case(obj.group(), subject.group().lower())
@@ -317,41 +384,40 @@ CURRENCY_SIGNS = {"$": "€", "€": "$", "£": "$", "%": " degrees"}
 
 
 def _harm_unit(*, anchored: bool) -> Harm:
-    """A unit or currency changed; ``anchored``: only a unit word the MT has too."""
+    """A unit or currency changed; ``anchored``: only a unit word or sign the MT has more
+    often than the corrupted text."""
     def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
-        found: list[tuple[int, int, str]] = [
-            (m.start(), m.end(), _same_case(m.group(), UNITS[m.group().lower()]))
-            for m in _words(text) if m.group().lower() in UNITS
-            and (not anchored or m.group().lower() in _mt_words(mt))]
-        found += [(i, i + 1, CURRENCY_SIGNS[c]) for i, c in enumerate(text)
-                  if c in CURRENCY_SIGNS and (not anchored or c in mt)]
-        if not found:
-            return None
-        start, end, new = rng.choice(found)
-        return text[:start] + new + text[end:]
+        found: list[tuple[str, str]] = [
+            (m.group(), _replace(text, m, _same_case(m.group(), UNITS[m.group().lower()])))
+            for m in _words(text) if m.group().lower() in UNITS]
+        if anchored:
+            found = [(old, new) for old, new in found if _loses_mt_word([old], new, mt)]
+        signs = [(c, text[:i] + CURRENCY_SIGNS[c] + text[i + 1:]) for i, c in enumerate(text)
+                 if c in CURRENCY_SIGNS]
+        found += [(c, new) for c, new in signs if not anchored or new.count(c) < mt.count(c)]
+        return rng.choice(found)[1] if found else None
     return harm
 
 
 LIST_ITEM_RE = re.compile(r"(?<=[\w\")]), ([^,;:.()\"]{2,40}?)(?=,| and | or )")
 
 
-def _says_what_mt_says(piece: str, mt: str) -> bool:
-    """``piece`` holds a content word of the MT: dropping it loses something the MT says
-    (dropping only what the post-editor added leaves a rewrite that says what the MT says)."""
-    return bool({m.group().lower() for m in _words(piece) if _is_content(m.group())}
-                & _mt_words(mt))
+def _drops_what_mt_says(piece: str, corrupted: str, mt: str) -> bool:
+    """``piece``, dropped, holds a content word the MT has more often than ``corrupted``
+    (:func:`_loses_mt_word`): dropping only what the post-editor added, or a word said again
+    elsewhere as often as the MT says it, leaves a rewrite that says what the MT says."""
+    return _loses_mt_word([m.group() for m in _words(piece) if _is_content(m.group())],
+                          corrupted, mt)
 
 
 def _harm_list_item(*, anchored: bool) -> Harm:
     """Drop one middle item of ``A, B, and C`` / ``A, B and C``; ``anchored``: an item holding
-    a content word of the MT."""
+    a content word of the MT that the corrupted text then lacks (:func:`_drops_what_mt_says`)."""
     def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
-        items = [m for m in LIST_ITEM_RE.finditer(text)
-                 if not anchored or _says_what_mt_says(m.group(), mt)]
-        if not items:
-            return None
-        m = rng.choice(items)
-        return text[:m.start()] + text[m.end():]
+        dropped = [(m, text[:m.start()] + text[m.end():]) for m in LIST_ITEM_RE.finditer(text)]
+        if anchored:
+            dropped = [(m, new) for m, new in dropped if _drops_what_mt_says(m.group(), new, mt)]
+        return rng.choice(dropped)[1] if dropped else None
     return harm
 
 
@@ -379,7 +445,8 @@ def harm_claim(text: str, _mt: str, rng: random.Random, _: list[str]) -> str | N
 
 def _harm_third(*, anchored: bool) -> Harm:
     """Drop a run of a third of the words; ``anchored``: a run holding a content word of the
-    MT (each start tried in a random order)."""
+    MT that the corrupted text then lacks (:func:`_drops_what_mt_says`; each start tried in a
+    random order)."""
     def harm(text: str, mt: str, rng: random.Random, _: list[str]) -> str | None:
         words = _words(text)
         if len(words) < 3:
@@ -389,8 +456,9 @@ def _harm_third(*, anchored: bool) -> Harm:
         rng.shuffle(starts)
         for first in starts:
             start, end = words[first].start(), words[first + n - 1].end()
-            if not anchored or _says_what_mt_says(text[start:end], mt):
-                return re.sub(r"  +", " ", text[:start] + text[end:]).strip()
+            new = re.sub(r"  +", " ", text[:start] + text[end:]).strip()
+            if not anchored or _drops_what_mt_says(text[start:end], new, mt):
+                return new
         return None
     return harm
 
