@@ -400,13 +400,15 @@ class Pipeline:
         a line break). ``sources``: the segments' source-language texts, if any."""
         return [not may for may in self.screen_lines(segments, sources)]
 
-    def screen_lines(self, segments: Sequence[str], sources: Sequence[str | None] = ()
-                     ) -> list[frozenset[int]]:
+    def screen_lines(self, segments: Sequence[str], sources: Sequence[str | None] = (),
+                     traits: frozenset[str] | None = None) -> list[frozenset[int]]:
         """For each segment (a line, no line break in it), the numbers of the passes that may
         find something in it alone (empty: the line is quiet, see :meth:`quiet_lines`); every
         pass where unsure. A pass left out finds nothing on the segment as it is, with no
         protected span: :meth:`fix_segment` may skip it (``skip``) while no earlier pass has
-        changed the segment. ``sources``: the segments' source-language texts, if any."""
+        changed the segment. ``sources``: the segments' source-language texts, if any.
+        ``traits``: the document traits each segment will be fixed with (``fix_segment``'s
+        ``traits``); ``None``: each segment's own."""
         every = frozenset(range(len(self.passes)))
         unsure = [every] * len(segments)
         if not segments:
@@ -424,7 +426,10 @@ class Pipeline:
             if step.wants_flags or step.wants_segment:
                 return unsure
             screen = getattr(step, "screen", None)
-            spans = screen(text) if screen is not None else None
+            # (a pass that wants the traits screens with them, as it will fix with them)
+            told = traits is not None and getattr(step, "wants_traits", False)
+            spans = None if screen is None else screen(text, traits=traits) if told \
+                else screen(text)
             if spans is None:
                 return unsure
             touched.append(lines_touched(starts, spans))
@@ -439,7 +444,7 @@ class Pipeline:
             # The passes after it see the segment as that pass leaves it: they may all edit.
             for number, (step, hit) in enumerate(zip(self.passes, touched, strict=True)):
                 if i in hit and (getattr(step, "screen_finds_edits", False)
-                                 or step.find_edits(segments[i], nothing)):
+                                 or _finds_any(step, segments[i], nothing, traits)):
                     may[i] = frozenset(range(number, len(self.passes)))
                     break
         return may
@@ -473,6 +478,15 @@ UNIT_LINE_NOTE = ("not applied in a translation unit: it deletes a whole line, a
                   "is a string of its own; accept it to delete the line")
 UNIT_EMPTY_NOTE = ("not applied in a translation unit: it would leave the unit empty or "
                    "without a word (untranslated); accept it to apply")
+
+
+def _finds_any(step: Pass, segment: str, nothing: SpanSet, traits: frozenset[str] | None
+               ) -> bool:
+    """Does ``step`` find anything in ``segment`` alone, as :meth:`Pipeline.fix_segment` would
+    first ask it (with ``traits`` where it wants them and they are known)?"""
+    if traits is not None and getattr(step, "wants_traits", False):
+        return bool(step.find_edits(segment, nothing, traits=traits))
+    return bool(step.find_edits(segment, nothing))
 
 
 def unit_safe_edits(edits: Sequence[Edit], text: str, hard: SpanSet) -> list[Edit]:

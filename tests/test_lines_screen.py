@@ -19,6 +19,7 @@ from mtfix.glossary import Glossary, GlossaryFile
 from mtfix.glossary.model import RawEntry
 from mtfix.passes.glossary import GlossaryPass
 from mtfix.passes.rules import RULE_TYPES, RulesPass
+from mtfix.passes.rules.common import SpanGuard
 from mtfix.pipeline import Pipeline
 from mtfix.spans import SpanSet, lines_touched
 
@@ -91,6 +92,55 @@ def test_each_line_local_rule_screens_every_segment_it_edits(rule_id, lines):
     assert _touched_alone(step, lines) <= _screened(step, lines)
 
 
+_LOOP_PIECES = st.sampled_from([
+    "a princess wakes up", "a princess", "and", "And", "of", "the", "The", "my lady", "X",
+    "of the ninth volume", "never say", "Yang", "\"", "“", "”", "(", ")", "-", "'s", "2019",
+])
+_LOOP_SEPS = st.sampled_from([" ", " ", ", ", "; ", ". ", " - ", "", "\t", "  "])
+loop_lines = st.lists(st.lists(st.tuples(_LOOP_PIECES, _LOOP_SEPS), max_size=14).map(
+    lambda parts: "".join(a + b for a, b in parts)), min_size=1, max_size=10)
+
+
+@pytest.mark.parametrize("rule_id", [t.id for t in RULE_TYPES if t.line_exact])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.one_of(loop_lines, segment_lists), pad=st.booleans())
+@example(lines=["Of a princess, a princess wakes up, and a princess wakes up.",
+                "And when the farmer saw it"], pad=True)  # (real MT: MLQE-PE)
+def test_each_line_exact_rule_finds_in_each_line_what_it_finds_in_it_alone(rule_id, lines, pad):
+    """What the lines screen keeps per line of a ``line_exact`` rule is the line's own run
+    (``pad``: a long last line sends the joined text down the array-wise path)."""
+    if pad:
+        lines = [*lines, " ".join(f"w{i}" for i in range(600))]
+    rule = next(r for r in RulesPass(only=[rule_id]).rules)
+    text = "\n".join(lines)
+    joined = sorted((e.start, e.end, e.after, e.note, e.flag)
+                    for e in rule.find(text, SpanGuard(())))
+    alone, at = [], 0
+    for line in lines:
+        alone += [(e.start + at, e.end + at, e.after, e.note, e.flag)
+                  for e in rule.find(line, SpanGuard(()))]
+        at += len(line) + 1
+    assert joined == sorted(alone)
+
+
+def test_a_line_exact_rule_on_a_screened_line_is_not_run_again(monkeypatch):
+    step = RulesPass(only=["repetition"])
+    lines = ["my lady, my lady, my lady, my lady said", "nothing here", "the the end"]
+    step.screen("\n".join(lines))
+    rule = step.rules[0]
+    monkeypatch.setattr(rule, "find", lambda *a, **k: pytest.fail("run again"))
+    nothing = SpanSet([], untouchable=SpanSet([]))
+    assert [e.flag for e in step.find_edits(lines[0], nothing)] == [False]
+    assert step.find_edits(lines[1], nothing) == []
+
+
+def test_a_line_after_a_screen_that_is_not_one_of_its_lines_is_run():
+    step = RulesPass(only=["repetition"])
+    step.screen("nothing here")
+    nothing = SpanSet([], untouchable=SpanSet([]))
+    assert step.find_edits("the lady the lady the lady the lady went", nothing)
+
+
 @SETTINGS
 @given(segment_lists, glossaries())
 def test_random_glossaries_screen_every_segment_they_edit(lines, glossary):
@@ -130,7 +180,7 @@ def _fix_lines(tmp_path: Path, text: str, pipeline: Pipeline, screened: bool) ->
     target = tmp_path / ("screened.mt" if screened else "alone.mt")
     if not screened:  # every line fixed alone by every pass
         every = frozenset(range(len(pipeline.passes)))
-        pipeline.screen_lines = lambda segments, sources=(): [every] * len(segments)
+        pipeline.screen_lines = lambda segments, sources=(), traits=None: [every] * len(segments)
     try:
         changes = list(fix_document(source, target, pipeline=pipeline, options=FormatOptions()))
     finally:

@@ -130,7 +130,7 @@ def fix_lines_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
                         break
                 bodies = [split_line_end(line)[0] for line in batch[:len(source_lines)]]
                 may = pipeline.screen_lines(
-                    bodies, [None if s is _ENDED else s for s in source_lines])
+                    bodies, [None if s is _ENDED else s for s in source_lines], traits=traits)
                 every = frozenset(range(len(pipeline.passes)))
                 for index, line in enumerate(batch):
                     count += 1

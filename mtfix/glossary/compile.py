@@ -399,19 +399,30 @@ class CompiledGlossary:
             edits.sort(key=START_END)
         return edits
 
-    def screen(self, text: str) -> list[tuple[int, int]] | None:
+    def screen(self, text: str, traits: frozenset[str] | None = None
+               ) -> list[tuple[int, int]] | None:
         """Spans of ``text`` (segments joined by line breaks) where a candidate may start:
         every automaton match and every regex trigger. A segment with neither gets no edit on
         its own: every phrase candidate is an occurrence of a key, which the leftmost-longest
         scan reports or overlaps with a match it reports; a regex entry needs one of its
         triggers (see :meth:`_regex_matches`). ``None`` (no screening) with fuzzy entries or a
-        regex entry without triggers. See :meth:`mtfix.passes.base.BasePass.screen`."""
+        regex entry without triggers. ``traits``: the document's, as :meth:`find_edits` gets
+        them (an entry scoped to a trait it lacks is as if absent); ``None``: every scope is
+        taken as present. See :meth:`mtfix.passes.base.BasePass.screen`."""
+        absent = self._scopes - traits if traits is not None else frozenset()
+        token = _ABSENT.set(absent)
+        try:
+            return self._screen(text, traits)
+        finally:
+            _ABSENT.reset(token)
+
+    def _screen(self, text: str, traits: frozenset[str] | None) -> list[tuple[int, int]] | None:
         if self._fuzzy is not None or (self._regexes and (
                 self._triggers is None or None in self._regex_needs)):
             return None
         flagged: list[tuple[int, int]] = []
         if self._flags is not None:  # flag entries have a matcher of their own
-            found_flags = self._flags.screen(text)
+            found_flags = self._flags.screen(text, traits)
             if found_flags is None:
                 return None
             flagged = found_flags
@@ -445,26 +456,43 @@ class CompiledGlossary:
         return self._hides_nothing(view.data, start, end)
 
     def _regex_screen(self, text: str, view: MatchView) -> list[tuple[int, int]]:
-        """The screen's spans for the regex entries: the start of every trigger occurrence
-        that ``_regex_matches`` would search around in a segment alone (point spans: on the
-        line of the segment that holds it). (Narrowing them by RE2 here, as a search does,
-        cost more than asking the few segments again.)"""
+        """The screen's spans for the regex entries: around every trigger occurrence that
+        ``_regex_matches`` would search around in a segment alone, where the entry's RE2
+        prefilter (:meth:`_narrowed`) finds a match may start. A match in a segment alone is
+        a match of the prefilter, which has no anchors or lookarounds, at the same place of
+        the joined text, so the span that covers its start touches its line. (Common trigger
+        words, "views", "source", "number", would send a segment in ten to be asked again.)"""
         trigger_view = MatchView(_special_folded(text)) if any(
             c in text for c in SPECIAL_FOLD_CHARS) else view
         hits: dict[int, list[int]] = {}  # as _regex_matches finds them
         for index, start, _end in self._triggers.find_matches_as_indexes(
                 trigger_view.data, overlapping=True):
             hits.setdefault(index, []).append(start)
-        present: set[int] = set()
-        for needs, reach, marks in zip(self._regex_needs, self._regex_reach, self._regex_marks,
-                                       strict=True):
-            if needs is None or needs.isdisjoint(hits):
+        spans: list[tuple[int, int]] = []
+        absent = _ABSENT.get()
+        for (order, entry, pattern), needs, reach, marks in zip(
+                self._regexes, self._regex_needs, self._regex_reach, self._regex_marks,
+                strict=True):
+            if needs is None or needs.isdisjoint(hits) or (
+                    entry.scope is not None and entry.scope in absent):
                 continue
             at = sorted(v for i in needs for v in hits.get(i, ()))
             if marks and reach is not None:  # (more text around: never fewer marks)
                 at = _marked(at, trigger_view, marks, reach + self._trigger_len)
-            present.update(at)
-        return [(c, c) for c in trigger_view.to_text_offsets(sorted(present))]
+            points = trigger_view.to_text_offsets(at)
+            if reach is None:  # (no window: the trigger's line is the segment to ask)
+                spans.extend((c, c) for c in points)
+                continue
+            width = reach + self._trigger_len
+            windows: list[tuple[int, int]] = []
+            for c in points:
+                lo, hi = max(0, c - reach), c + width + 1
+                if windows and lo <= windows[-1][1]:
+                    windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+                else:
+                    windows.append((lo, hi))
+            spans.extend(self._narrowed(order, pattern, text, windows, reach))
+        return spans
 
     def _regex_and_fuzzy_candidates(self, text: str, protected: Sequence[tuple[int, int]],
                                     view: MatchView | None) -> list[_Candidate]:
@@ -609,6 +637,7 @@ class CompiledGlossary:
             return
         if any(c in text for c in SPECIAL_FOLD_CHARS):
             view = MatchView(_special_folded(text))  # same code-point offsets
+        absent = _ABSENT.get()
         hits: dict[int, list[int]] = {}  # trigger id -> view offsets of its occurrences
         for index, start, _end in self._triggers.find_matches_as_indexes(view.data,
                                                                          overlapping=True):
@@ -616,6 +645,8 @@ class CompiledGlossary:
         for (order, entry, pattern), needs, reach, marks in zip(
                 self._regexes, self._regex_needs, self._regex_reach, self._regex_marks,
                 strict=True):
+            if entry.scope is not None and entry.scope in absent:
+                continue  # (the caller would drop its matches: not searched at all)
             if needs is None:
                 yield order, entry, pattern.finditer(text)
                 continue

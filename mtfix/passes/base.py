@@ -41,7 +41,9 @@ Capabilities are declared, never sniffed:
   :meth:`mtfix.pipeline.Pipeline.quiet_lines`). A ``wants_source`` pass is screened only where
   no segment has a source; ``wants_flags``/``wants_segment`` passes are not screened.
   ``screen_finds_edits = True`` says the spans are (nearly always) edits it will find, so a
-  segment it touches is fixed without asking it again first.
+  segment it touches is fixed without asking it again first. A ``wants_traits`` pass gets
+  ``traits=`` in ``screen`` too where the segments' document traits are known (the traits
+  their ``find_edits`` will get), and may screen out what they rule out.
 
 Flag edits (``flag=True``) may cover protected spans, since they change nothing.
 :class:`BasePass` gives the defaults; subclass it and set ``name``.

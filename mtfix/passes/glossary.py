@@ -24,8 +24,8 @@ class GlossaryPass(BasePass):
                    traits: frozenset[str] | None = None) -> list[Edit]:
         return self.glossary.compiled.find_edits(text, protected, traits)
 
-    def screen(self, text: str) -> list[Span] | None:
-        return self.glossary.compiled.screen(text)
+    def screen(self, text: str, traits: frozenset[str] | None = None) -> list[Span] | None:
+        return self.glossary.compiled.screen(text, traits)
 
     def rule_order(self) -> dict[str, int]:
         return self.glossary.compiled.order

@@ -25,6 +25,7 @@ import bisect
 import importlib
 import inspect
 import pkgutil
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -211,8 +212,7 @@ class RulesPass(BasePass):
         inline: list[Edit] = []
         for rule in self.rules:
             if rule.scope == "inline":
-                inline.extend(rule.find(text, guard, traits=traits) if rule.wants_traits
-                              else rule.find(text, guard))
+                inline.extend(self._inline_edits(rule, text, guard, traits))
         # In text order (a stable C-level sort), select_non_overlapping takes its fast path
         # when nothing overlaps; its result does not depend on the input order otherwise.
         inline.sort(key=START_END)
@@ -243,15 +243,75 @@ class RulesPass(BasePass):
     def rule_order(self) -> dict[str, int]:
         return dict(self._order)
 
-    def screen(self, text: str) -> list[Span] | None:
+    def screen(self, text: str, traits: frozenset[str] | None = None) -> list[Span] | None:
         """The spans of this pass's edits on ``text`` when every rule is ``line_local`` (see
-        :meth:`mtfix.passes.base.BasePass.screen`), else None."""
+        :meth:`mtfix.passes.base.BasePass.screen`), else None. ``traits``: the document's;
+        ``None``: none.
+
+        What each ``line_exact`` rule found is kept, per line of ``text``, until the next
+        screen: the segments then fixed one by one are lines of it, and those rules' run on
+        one is not repeated (a looping line is the repetition rule's most costly work)."""
         if not all(getattr(rule, "line_local", False) for rule in self.rules):
             return None
-        # No traits: a trait only stops a rule's edits or makes its flags changes at the same
-        # places (see ``wants_traits``), so the screen touches every line any document's run
-        # would edit, and never calls a line quiet wrongly.
-        return [(e.start, e.end) for e in self.find_edits(text, traits=frozenset())]
+        exact = [rule for rule in self.rules
+                 if rule.line_exact and rule.scope == "inline" and not rule.wants_traits]
+        found = {rule.id: rule.find(text, SpanGuard(())) for rule in exact}
+        _MEMO.screened, _MEMO.found = text, found
+        _MEMO.lines = {rule_id: _per_line(text, edits) for rule_id, edits in found.items()}
+        # Without traits: a trait only stops a rule's edits, makes its flags changes or moves
+        # an edit's end within its line (see ``wants_traits``), so the screen touches every
+        # line any document's run would edit, and never calls a line quiet wrongly.
+        return [(e.start, e.end) for e in self.find_edits(
+            text, traits=frozenset() if traits is None else traits)]
+
+    @staticmethod
+    def _inline_edits(rule: BaseRule, text: str, guard: SpanGuard,
+                      traits: frozenset[str] | None) -> list[Edit]:
+        """``rule``'s edits on ``text``: what the last screen found for a ``line_exact`` rule
+        where ``text`` is one of its lines and nothing is protected, else a run of it."""
+        lines = _MEMO.lines
+        if lines is not None and rule.id in lines and not guard:
+            if text is _MEMO.screened:  # the screen's own run
+                return _MEMO.found[rule.id]
+            remembered = lines[rule.id].get(text)
+            if remembered is not None:
+                return remembered
+        return rule.find(text, guard, traits=traits) if rule.wants_traits \
+            else rule.find(text, guard)
+
+
+class _Memo(threading.local):
+    """Per thread: the text of the last screen, the ``line_exact`` rules' edits on it, and
+    the same per line text (offsets into the line)."""
+
+    screened: str | None = None
+    found: dict[str, list[Edit]] = {}  # noqa: RUF012 (replaced whole, never mutated)
+    lines: dict[str, dict[str, list[Edit]]] | None = None
+
+
+_MEMO = _Memo()
+
+
+def _per_line(text: str, edits: list[Edit]) -> dict[str, list[Edit]]:
+    """``edits`` (each inside a line of ``text``) by the text of their line, in the line's
+    offsets; every line of ``text`` has an entry, taken from its first occurrence."""
+    out: dict[str, list[Edit]] = {}
+    rows: list[tuple[int, int, bool]] = []  # (start, end, first occurrence of its text)
+    at = 0
+    for line in text.split("\n"):
+        first = line not in out
+        out.setdefault(line, [])
+        rows.append((at, at + len(line), first))
+        at += len(line) + 1
+    row = 0
+    for edit in sorted(edits, key=START_END):
+        while rows[row][1] < edit.start:
+            row += 1
+        start, end, first = rows[row]
+        if first:
+            out[text[start:end]].append(
+                replace(edit, start=edit.start - start, end=edit.end - start))
+    return out
 
 
 def _map_back(edits: list[Edit], applied: list[Edit], guard: SpanGuard) -> list[Edit]:

@@ -17,10 +17,15 @@ A rule is one module in ``mtfix/passes/rules/`` holding one class decorated with
   "written joined elsewhere in the text"). It lets one-segment-per-line files be screened
   in one call (:meth:`~mtfix.passes.rules.RulesPass.screen`); left False, every segment is
   fixed on its own. ``tests/test_lines_screen.py`` checks the shipped rules that declare it;
+* ``line_exact``: stronger than ``line_local``: what it finds in a line of many, in that
+  line, is exactly what it finds in the line alone (no traits, nothing it reads crosses a
+  line break). The lines screen's run over many segments then stands for each segment's own
+  run (see :meth:`~mtfix.passes.rules.RulesPass.screen`), which is not repeated;
 * ``wants_traits``: ``find`` also gets ``traits=`` (the document's traits, see
   :mod:`mtfix.doctraits`), for a rule whose right answer depends on the whole document. A
-  trait may only stop an edit or turn a flag into a change at the same place (never add an
-  edit elsewhere): the lines screen runs rules with no traits;
+  trait may only stop an edit, turn a flag into a change at the same place or move an edit's
+  end within its line (never add an edit on another line): the lines screen runs rules with
+  the file's traits, or none where they are not known;
 
 and ``find(text, guard) -> list[Edit]``. A rule that is not sure emits a flag
 (``Edit(flag=True)``): reported, never applied. Adding a rule means adding its module, its tests
@@ -73,6 +78,7 @@ class BaseRule:
     order: ClassVar[int] = 100
     options: ClassVar[dict[str, str]] = {}
     line_local: ClassVar[bool] = False
+    line_exact: ClassVar[bool] = False
     wants_traits: ClassVar[bool] = False
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:

@@ -440,8 +440,9 @@ def _find_loop(state: _State, p: int) -> Loop | None:
         if loose and not _LOOSE_SEP_RE.fullmatch(state.gap(p + k - 1)):
             continue  # (both kinds of loop need a separator before word p + k)
         same = 1  # words equal (by key) at distance k, from p on, up to one full copy
-        while same < k and p + k + same < n and key(p + same) == key(p + k + same):
-            same += 1
+        while same < k and p + k + same < n and key(p + same) == key(p + k + same) and \
+                _LINE_BREAK.isdisjoint(state.gap(p + k + same - 1)):
+            same += 1  # (a copy ends at a line break, as the text would end there)
         if same < k and (loose or not same == k - 1 >= MIN_ONE_WORD_GAP_PHRASE):
             continue
         phrase = state.phrase(p, k)
@@ -673,6 +674,9 @@ class RepetitionRule(BaseRule):
     flag_only = False
     scope = "inline"
     line_local = True
+    # A loop never spans a line break (no separator holds one) and every look around it
+    # (quotes, other words, a name before a double) stops at the line's ends.
+    line_exact = True
     order = 30
 
     def find(self, text: str, guard: SpanGuard) -> list[Edit]:
