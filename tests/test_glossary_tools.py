@@ -17,6 +17,7 @@ from mtfix.glossary.model import Example, GlossaryError, RawEntry, parse_toml
 from mtfix.glossary_tools.edit import add_entry
 from mtfix.glossary_tools.exchange import (
     entries_to_tbx,
+    entries_to_tbx_min,
     export_glossary,
     import_glossary,
     read_entries,
@@ -329,15 +330,29 @@ _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"),
                 max_size=20).filter(lambda s: s.strip())
 
 
+# (XML cannot hold U+FFFE/U+FFFF: such an entry is refused, see the test below)
+_xml_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"),
+                                  exclude_characters="\ufffe\uffff"), max_size=20)
+
+
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(_text, st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
-                                         max_size=20), st.booleans()), min_size=1, max_size=5))
+@given(st.lists(st.tuples(_text.filter(lambda s: "\ufffe" not in s and "\uffff" not in s),
+                          _xml_text, st.booleans()), min_size=1, max_size=5))
 def test_tbx_round_trip_property(rows):
     entries = [RawEntry(id=f"t:{i}", find=(find,), replace=replace, flag=flag,
                         note="n" if flag else "") for i, (find, replace, flag) in enumerate(rows)]
     back, result = tbx_to_entries(entries_to_tbx(entries).decode(), "x.tbx")
     assert result.skipped == []
     assert _plain(back) == _plain(entries)
+
+
+@pytest.mark.parametrize("tbx", [entries_to_tbx, entries_to_tbx_min])
+@pytest.mark.parametrize("bad", ["\ufffe", "\x07", "\uffff"])
+def test_an_entry_xml_cannot_hold_is_refused_by_name(tbx, bad):
+    entries = [RawEntry(id="ok", find=("a",), replace="b"),
+               RawEntry(id="odd", find=("c",), replace=f"d{bad}", path="g.toml", line=7)]
+    with pytest.raises(GlossaryError, match=r"g\.toml:7 \[odd\]: its replace holds U\+"):
+        tbx(entries)
 
 
 # -- stats ---------------------------------------------------------------------------------------

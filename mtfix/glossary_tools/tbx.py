@@ -440,10 +440,31 @@ def _note_text(concept: Concept, others: list[str], ours: bool,
 
 
 # -- writing -------------------------------------------------------------------------------------
+# What XML 1.0 cannot hold, even escaped: C0 controls but tab and line breaks, surrogates,
+# U+FFFE and U+FFFF (lxml and ElementTree write them anyway, and no reader takes the file).
+_NOT_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _check_xml_chars(entries: Sequence[RawEntry]) -> None:
+    """Refuse, naming the entry and the character, an entry a TBX file cannot carry."""
+    for entry in entries:
+        for name in entry.__dataclass_fields__:
+            value = getattr(entry, name)
+            for text in value if isinstance(value, tuple) else (value,):
+                found = _NOT_XML_RE.search(text) if isinstance(text, str) else None
+                if found is not None:
+                    raise GlossaryError(
+                        f"its {name} holds U+{ord(found.group()):04X}, which XML (so TBX) "
+                        "cannot hold: remove the character, or export to TOML or CSV",
+                        path=entry.path, line=entry.line, entry_id=entry.id)
+
+
 def entries_to_tbx(entries: Sequence[RawEntry], *, target_lang: str = "en",
                    source_lang: str | None = None, title: str = "glossary") -> bytes:
     """TBX-Basic (v2, ``martif``), the dialect CAT tools import most widely (module
-    docstring). Without ``source_lang``, source terms travel in ``mtfix:source`` notes."""
+    docstring). Without ``source_lang``, source terms travel in ``mtfix:source`` notes.
+    :class:`GlossaryError` for an entry with a character XML cannot hold."""
+    _check_xml_chars(entries)
     root = ET.Element("martif", {"type": "TBX-Basic", XML_LANG: source_lang or target_lang})
     header = ET.SubElement(root, "martifHeader")
     file_desc = ET.SubElement(header, "fileDesc")
@@ -466,7 +487,9 @@ def entries_to_tbx_min(entries: Sequence[RawEntry], *, target_lang: str = "en",
     """TBX-Min (``<TBX dialect="TBX-Min">``): per entry a ``conceptEntry`` with a
     ``langGroup`` per language and a ``termGroup`` per term, ``termStatus`` preferred for the
     approved term and notRecommended for each ``find``. TBX-Min has notes on terms only, so
-    the entry's note and its ``mtfix:`` settings are notes of its first target term."""
+    the entry's note and its ``mtfix:`` settings are notes of its first target term.
+    :class:`GlossaryError` for an entry with a character XML cannot hold."""
+    _check_xml_chars(entries)
     root = ET.Element("TBX", {"dialect": "TBX-Min"})
     header = ET.SubElement(root, "header")
     ET.SubElement(header, "id").text = title
