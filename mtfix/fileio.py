@@ -243,13 +243,7 @@ def atomic_writer(path: str | Path, *, mode: str = "w", errors: str = "strict") 
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        if target.exists():
-            with contextlib.suppress(OSError):
-                shutil.copymode(target, tmp)
-        else:  # mkstemp makes 0600 files; a new output gets the usual umask permissions
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, target)
+        _put_in_place(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -269,18 +263,25 @@ def link_atomic(source: str | Path, path: str | Path) -> bool:
     except OSError:
         return False
     try:
-        if target.exists():
-            with contextlib.suppress(OSError):
-                shutil.copymode(target, tmp)
-        else:
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, target)
+        _put_in_place(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return True
+
+
+def _put_in_place(tmp: str | Path, target: Path) -> None:
+    """Replace ``target`` by the finished file ``tmp`` (one rename), with the permissions
+    ``target`` had, or those a new file gets (mkstemp makes 0600 files; a new output gets the
+    usual umask permissions)."""
+    if target.exists():
+        with contextlib.suppress(OSError):
+            shutil.copymode(target, tmp)
+    else:
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, 0o666 & ~_UMASK)
+    os.replace(tmp, target)
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

@@ -255,9 +255,11 @@ class RulesPass(BasePass):
             return None
         exact = [rule for rule in self.rules
                  if rule.line_exact and rule.scope == "inline" and not rule.wants_traits]
-        found = {rule.id: rule.find(text, SpanGuard(())) for rule in exact}
-        _MEMO.screened, _MEMO.found = text, found
-        _MEMO.lines = {rule_id: _per_line(text, edits) for rule_id, edits in found.items()}
+        # (keyed by the rule object: another RulesPass may hold the same rule with other
+        # options; the memo holds the rules, so their ids are not reused meanwhile)
+        found = {id(rule): rule.find(text, SpanGuard(())) for rule in exact}
+        _MEMO.rules, _MEMO.screened, _MEMO.found = exact, text, found
+        _MEMO.lines = {key: _per_line(text, edits) for key, edits in found.items()}
         # Without traits: a trait only stops a rule's edits, makes its flags changes or moves
         # an edit's end within its line (see ``wants_traits``), so the screen touches every
         # line any document's run would edit, and never calls a line quiet wrongly.
@@ -270,10 +272,10 @@ class RulesPass(BasePass):
         """``rule``'s edits on ``text``: what the last screen found for a ``line_exact`` rule
         where ``text`` is one of its lines and nothing is protected, else a run of it."""
         lines = _MEMO.lines
-        if lines is not None and rule.id in lines and not guard:
+        if lines is not None and id(rule) in lines and not guard:
             if text is _MEMO.screened:  # the screen's own run
-                return _MEMO.found[rule.id]
-            remembered = lines[rule.id].get(text)
+                return _MEMO.found[id(rule)]
+            remembered = lines[id(rule)].get(text)
             if remembered is not None:
                 return remembered
         return rule.find(text, guard, traits=traits) if rule.wants_traits \
@@ -281,12 +283,13 @@ class RulesPass(BasePass):
 
 
 class _Memo(threading.local):
-    """Per thread: the text of the last screen, the ``line_exact`` rules' edits on it, and
-    the same per line text (offsets into the line)."""
+    """Per thread: the ``line_exact`` rules of the last screen, its text, their edits on it
+    (by ``id`` of the rule), and the same per line text (offsets into the line)."""
 
+    rules: list[BaseRule] = []  # noqa: RUF012 (replaced whole, never mutated)
     screened: str | None = None
-    found: dict[str, list[Edit]] = {}  # noqa: RUF012 (replaced whole, never mutated)
-    lines: dict[str, dict[str, list[Edit]]] | None = None
+    found: dict[int, list[Edit]] = {}  # noqa: RUF012 (the same)
+    lines: dict[int, dict[str, list[Edit]]] | None = None
 
 
 _MEMO = _Memo()
