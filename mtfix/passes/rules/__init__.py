@@ -260,9 +260,10 @@ class RulesPass(BasePass):
         found = {id(rule): rule.find(text, SpanGuard(())) for rule in exact}
         _MEMO.rules, _MEMO.screened, _MEMO.found = exact, text, found
         _MEMO.lines = {key: _per_line(text, edits) for key, edits in found.items()}
-        # Without traits: a trait only stops a rule's edits, makes its flags changes or moves
-        # an edit's end within its line (see ``wants_traits``), so the screen touches every
-        # line any document's run would edit, and never calls a line quiet wrongly.
+        # With the file's traits, the lines are screened as they will be fixed. Without (not
+        # known): a trait only stops a rule's edits, makes its flags changes or moves an
+        # edit's end within its line (see ``wants_traits``), so the screen still touches
+        # every line any document's run would edit, and never calls a line quiet wrongly.
         return [(e.start, e.end) for e in self.find_edits(
             text, traits=frozenset() if traits is None else traits)]
 
