@@ -179,3 +179,34 @@ def test_run_wise_fold_equals_replacing_each_character_everywhere(text):
     expected = matchview._fold(text)
     with numpy_everywhere():
         assert matchview._fold(text) == expected
+
+
+@SETTINGS
+@given(st.lists(texts, min_size=1, max_size=8).map(" ".join), glossaries())
+def test_the_dfa_built_after_the_first_bytes_finds_what_the_nfa_found(text, glossary):
+    """The automaton starts as an NFA and becomes a DFA once a process has scanned
+    ``DFA_AFTER_BYTES`` (here: after the first scan): the edits are the same either way."""
+    if glossary.compiled._fast is None:
+        return
+    before = glossary.compiled.find_edits(text)
+    with patched(compile_module, "DFA_AFTER_BYTES", 0):
+        fresh = pickle.loads(pickle.dumps(glossary))  # automata built anew, DFA at once
+        automaton = fresh.compiled._fast
+        assert fresh.compiled.find_edits(text) == before
+    assert automaton._dfa is False or not automaton._scanned  # (a DFA, where allowed)
+
+
+def test_the_automaton_is_built_on_first_use_and_becomes_a_dfa_after_enough_bytes():
+    automaton = compile_module._Automaton([b"second class", b"class"], dfa=True)
+    assert automaton._built is None  # loading a glossary builds nothing
+    with patched(compile_module, "DFA_AFTER_BYTES", 20):
+        assert automaton.find_matches_as_indexes(b"second class") == [(0, 0, 12)]
+        nfa = automaton._built  # 12 bytes scanned: still the NFA
+        assert automaton.find_matches_as_indexes(b"one class, two") == [(1, 4, 9)]
+    assert automaton._built is not nfa and automaton._dfa is False  # rebuilt once, as a DFA
+    kept = compile_module._Automaton([b"class"], dfa=False)
+    with patched(compile_module, "DFA_AFTER_BYTES", 0):
+        kept.find_matches_as_indexes(b"class class")
+        built = kept._built
+        kept.find_matches_as_indexes(b"class")
+    assert kept._built is built  # a trie too big for a DFA stays an NFA
