@@ -209,6 +209,7 @@ class CompiledGlossary:
         self._variants = len(self.entries)  # next free edit-spec number (see _Key.variant)
         self._has_prefix_key: dict[bytes, bool] = {}  # see _hides_nothing
         self._line_entries = False
+        interned: dict[_Checks, _Checks] = {}  # equal checks, one object: ~10x fewer to load
         for order, entry in enumerate(self.entries):
             if split and entry.flag:
                 continue
@@ -225,7 +226,7 @@ class CompiledGlossary:
             exact_match = match == "exact"
             context = contexts.get(order) if contexts else None
             if match != "fuzzy" and is_declarative(entry):
-                self._add_declarative(patterns, order, entry, context)
+                self._add_declarative(patterns, order, entry, context, interned)
                 continue
             scoped = _Checks(scope=entry.scope) if entry.scope is not None else None
             # A key that ends (starts) in punctuation needs no word boundary there, unless its
@@ -336,7 +337,8 @@ class CompiledGlossary:
         return compiled
 
     def _add_declarative(self, patterns: dict[bytes, list[_Key]], order: int, entry: RawEntry,
-                         context: re.Pattern[str] | None) -> None:
+                         context: re.Pattern[str] | None, interned: dict[_Checks, _Checks]
+                         ) -> None:
         """The automaton keys of an entry written with variants, neighbours, case or line:
         one key per variant (``expand_entry``), each with its replacement and checks."""
         exact = entry.match == "exact"
@@ -359,6 +361,8 @@ class CompiledGlossary:
                 follows=follows)
             if checks == _NO_CHECKS:
                 checks = None
+            else:
+                checks = interned.setdefault(checks, checks)
             if replace == entry.replace:
                 variant = order
             else:
