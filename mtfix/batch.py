@@ -849,7 +849,9 @@ def _run_split(job: Job, plan, pipeline: Pipeline, settings: _Settings,
     with contextlib.suppress(OSError):
         (Path(settings.parts) / f"{_job_key(job)}.json").unlink()
     try:
-        with _worker_pool(min(workers, len(plan.pieces)), pipeline) as pool:
+        pool_size = min(workers, len(plan.pieces))
+        share = sum(piece.end - piece.start for piece in plan.pieces) // pool_size
+        with _worker_pool(pool_size, pipeline, share) as pool:
             futures = [pool.submit(_run_piece_in_worker, job, piece, settings)
                        for piece in plan.pieces]
             if on_piece is not None:
@@ -1096,7 +1098,7 @@ def _run_in_pool(found: Sequence[Job], pipeline: Pipeline, settings: _Settings,
     retry = dataclasses.replace(settings, resume=True)
     resuming = settings.resume  # whether this run resumes an earlier one
     while todo:
-        with _worker_pool(workers, pipeline) as pool:
+        with _worker_pool(workers, pipeline, sum(map(_size, todo)) // workers) as pool:
             futures = [pool.submit(_run_in_worker, job, settings) for job in todo]
             broken_at = None
             for index, future in enumerate(futures):  # input order: deterministic reports
@@ -1116,7 +1118,7 @@ def _run_alone(job: Job, pipeline: Pipeline, settings: _Settings) -> FileResult:
     """``job`` in a process of its own: its report, or a failed one if that process dies."""
     from concurrent.futures.process import BrokenProcessPool
 
-    with _worker_pool(1, pipeline) as pool:
+    with _worker_pool(1, pipeline, _size(job)) as pool:
         try:
             return pool.submit(_run_in_worker, job, settings).result()
         except BrokenProcessPool:
@@ -1134,13 +1136,22 @@ def _fresh(report: FileResult, resuming: bool) -> FileResult:
 
 
 @contextlib.contextmanager
-def _worker_pool(workers: int, pipeline: Pipeline) -> Iterator[ProcessPoolExecutor]:
+def _worker_pool(workers: int, pipeline: Pipeline, share: int
+                 ) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers never outlive the run: on any exception here (Ctrl-C,
     an error, the caller dropping the generator) the queued jobs are cancelled and the workers
     killed at once, instead of waiting for them to finish their files; their outputs are
     atomic, so a killed worker leaves only a temporary file, removed at the next run. Workers
-    also die with the parent process (see :func:`_die_with_parent`)."""
+    also die with the parent process (see :func:`_die_with_parent`).
+
+    ``share``: about how many bytes each worker will fix. Where workers are forked, they
+    inherit what :meth:`Pipeline.prepare` builds for that much text (built once, here);
+    elsewhere they receive the pipeline pickled and build what they need themselves."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    if multiprocessing.get_start_method() == "fork":
+        pipeline.prepare(share)
 
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                initargs=(pipeline, os.getpid()))
@@ -1156,6 +1167,14 @@ def _worker_pool(workers: int, pipeline: Pipeline) -> Iterator[ProcessPoolExecut
                 process.kill()
         raise
     pool.shutdown(wait=True)
+
+
+def _size(job: Job) -> int:
+    """The input's size in bytes (0 if it cannot be read: the job reports that)."""
+    try:
+        return job.input.stat().st_size
+    except OSError:
+        return 0
 
 
 def _die_with_parent(parent: int) -> None:

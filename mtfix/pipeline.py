@@ -125,6 +125,14 @@ class Pipeline:
         #: difference around a file
         self.memory_counts: Counter[str] = Counter()
 
+    def prepare(self, nbytes: int) -> None:
+        """About ``nbytes`` of text are to be fixed by each process that inherits this
+        pipeline (see the passes' ``prepare``; a pass without one needs nothing)."""
+        for step in self.passes:
+            prepare = getattr(step, "prepare", None)
+            if prepare is not None:
+                prepare(nbytes)
+
     def fingerprint_parts(self) -> list[str]:
         """What makes this pipeline edit as it does: each pass's ``fingerprint()``, and the
         remembered decisions when there are any."""

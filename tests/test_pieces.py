@@ -174,3 +174,39 @@ def test_pieces_done_are_reported_and_shown_on_stderr(tmp_path: Path, monkeypatc
     assert not batch.failed
     assert "big.txt: pieces" in screen.getvalue()
     assert (tmp_path / "a" / "big.txt").read_bytes() == (tmp_path / "b" / "big.txt").read_bytes()
+
+
+def test_workers_are_forked_with_the_pipeline_prepared_for_their_share(tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    """Before forking its workers a batch prepares the pipeline for each worker's share of
+    the bytes (the glossary's DFA is then built once, not in every worker)."""
+    import multiprocessing
+
+    from mtfix.pipeline import Pipeline
+
+    if multiprocessing.get_start_method() != "fork":
+        return  # elsewhere workers get the pipeline pickled and build what they need
+    shares: list[int] = []
+    monkeypatch.setattr(Pipeline, "prepare", lambda self, nbytes: shares.append(nbytes))
+    big = tmp_path / "big.txt"
+    big.write_text(_corpus(3, 1500), encoding="utf-8")
+    options = FormatOptions(chunk_size=4000)
+    result = fix_paths([str(big)], pipeline=PIPELINE, output_dir=str(tmp_path / "out"), jobs=2,
+                       options=options)
+    assert not result.failed
+    size = big.stat().st_size
+    assert len(shares) == 1 and size // 2 - 4000 <= shares[0] <= size // 2
+
+
+def test_a_prepared_glossary_has_its_dfa_before_any_scan() -> None:
+    import mtfix.glossary.compile as compile_module
+    from mtfix.glossary import load_glossaries
+
+    compiled = load_glossaries(run_examples=False).compiled
+    fresh = compile_module.CompiledGlossary(compiled.entries)
+    automaton = fresh._fast
+    assert automaton._built is None
+    fresh.prepare(compile_module.DFA_AFTER_BYTES // 2)
+    assert automaton._built is None  # too little text: the NFA, on first use, is enough
+    fresh.prepare(compile_module.DFA_AFTER_BYTES + 1)
+    assert automaton._built is not None and automaton._dfa is False  # the DFA, built now

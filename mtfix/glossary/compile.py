@@ -109,6 +109,13 @@ class _Automaton:
                 built = self._built = self._make({"implementation": ac.Implementation.DFA})
         return built.find_matches_as_indexes(data)
 
+    def prepare(self, nbytes: int) -> None:
+        """Build now the automaton a scan of ``nbytes`` would end with (before worker
+        processes are forked, so that they share it instead of each building it)."""
+        if self._dfa and nbytes > DFA_AFTER_BYTES:
+            self._dfa = False
+            self._built = self._make({"implementation": ac.Implementation.DFA})
+
     def _make(self, kind: dict) -> ac.BytesAhoCorasick:
         return ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest,
                                    **kind)
@@ -386,6 +393,14 @@ class CompiledGlossary:
         return self._scopes
 
     # -- matching ----------------------------------------------------------------------------
+    def prepare(self, nbytes: int) -> None:
+        """About ``nbytes`` of text are to be fixed by each process that inherits this
+        glossary: build the automata that pay for themselves at that size now (see
+        :class:`_Automaton`)."""
+        for compiled in (self, self._flags):
+            if compiled is not None and compiled._fast is not None:
+                compiled._fast.prepare(nbytes)
+
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = (),
                    traits: frozenset[str] | None = None) -> list[Edit]:
         """All glossary edits for ``text`` under the overlap policy, in text order: the

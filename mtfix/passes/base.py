@@ -31,6 +31,9 @@ Capabilities are declared, never sniffed:
   in, before any pass changed it: the terms check does not ask for a target term that a
   pass deleted on purpose, such as a site name cut from a headline); optional like
   ``wants_traits``;
+* ``prepare(nbytes)`` (optional): about ``nbytes`` of text are to be fixed by each process
+  that inherits the pass (a batch calls it before it forks its workers): build now what pays
+  for itself at that size (the glossary's DFA), once, instead of in every worker;
 * ``fingerprint()``: a string that changes whenever the pass would edit differently (its
   glossary entries, its rules, its model); ``--resume`` never reuses results made otherwise.
 * ``screen(text)`` (optional): for one-segment-per-line files, where most lines get no change.
@@ -106,6 +109,9 @@ class BasePass:
     def screen(self, text: str) -> list[Span] | None:
         """See the module doc; ``None``: this pass cannot screen, every segment is fixed."""
         return None
+
+    def prepare(self, nbytes: int) -> None:
+        """See the module doc: nothing to build ahead by default."""
 
     def state(self) -> str:
         """What distinguishes two instances of this pass (override: entries, rule ids...)."""

@@ -27,6 +27,9 @@ class GlossaryPass(BasePass):
     def screen(self, text: str, traits: frozenset[str] | None = None) -> list[Span] | None:
         return self.glossary.compiled.screen(text, traits)
 
+    def prepare(self, nbytes: int) -> None:
+        self.glossary.compiled.prepare(nbytes)
+
     def rule_order(self) -> dict[str, int]:
         return self.glossary.compiled.order
 
