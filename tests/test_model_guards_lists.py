@@ -90,6 +90,7 @@ def test_an_item_dropped_with_its_comma_is_refused_even_if_another_is_reworded()
      "Blue skin is caused by alkaptonuria and by Parkinson's disease."),
     ("He hardly knew her at the time of the war.", "He knew her well at the time of the war."),
     ("He knew her at the time of the war.", "He barely knew her at the time of the war."),
+    ("He hardly worked at the time of the war.", "He worked hard at the time of the war."),
 ])
 def test_a_near_negator_dropped_or_added_is_refused(before: str, after: str) -> None:
     assert check_near_negation(before, after).guard == "negation"

@@ -14,10 +14,11 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
 
 * "numbers", "dates", "urls", "placeholders", "units": the multiset of such tokens must be
   identical (reformatting ``1,000`` as ``1000`` is rejected too: we cannot tell a reformat from
-  an error; "km" and "kilometres" are one unit).
+  an error; "km" and "kilometres" are one unit); a number written in words may not go.
 * "quotes": every quoted string of ``before`` must still be quoted, word for word (the quote
   characters themselves may change).
-* "negation": the number of negators ("not", "n't", "no", "never", "without" ...).
+* "negation": the number of negators ("not", "n't", "no", "never", "without" ...), and of
+  words that all but negate ("rarely", "hardly").
 * "polarity": no word is traded for its opposite ("increase" → "decrease", "may" → "must",
   "all" → "some", "legal" → "illegal").
 * "names": every capitalised word that does not open a sentence is still there as often (in
@@ -26,8 +27,8 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
   place of a pronoun ("He said" → "Xi said"); a name may go where the same name,
   transliterated otherwise, comes in its place ("Ralevas" → "Rõivas", "Konrad" → "Conrad").
 * "list": every item of an enumeration ("rye, barley, oats and flax") keeps a word of its
-  own (not one the other items share), and a connective set off by commas ("however",
-  "for example") stays.
+  own (not one the other items share) or is reworded where it stands, and a connective set
+  off by commas ("however", "for example") stays.
 * "order": two words that trade places around a third ("A beat B" → "B beat A"); a change of
   voice ("B was beaten by A" → "A beat B") is refused too (it cannot be told from a swap).
 * "traded": two content words that trade places and neighbours ("the Serbian army" /
@@ -367,6 +368,17 @@ def check_negation(before: str, after: str) -> Rejection | None:
     return check_near_negation(before, after)
 
 
+#: near-negators that may be said with their root ("rarely" → "on rare occasions"); not
+#: "hardly" (→ "hard") nor "barely" (→ "bare"), whose roots mean something else
+_NEAR_NEGATOR_ROOTS = {"rarely": "rar", "scarcely": "scarc", "seldom": "seldom"}
+
+
+def _said_with_root(near_negator: str, text: str) -> bool:
+    root = _NEAR_NEGATOR_ROOTS.get(near_negator)
+    return root is not None and any(w.startswith(root) and w not in NEAR_NEGATORS
+                                    for w in words(text))
+
+
 def check_near_negation(before: str, after: str) -> Rejection | None:
     """A word that all but negates (:data:`NEAR_NEGATORS`: "rarely", "hardly") dropped or
     added: "X rarely causes Y" → "X causes Y" says the reverse. Said in other words with the
@@ -374,9 +386,9 @@ def check_near_negation(before: str, after: str) -> Rejection | None:
     found_before = [w for w in words(before) if w in NEAR_NEGATORS]
     found_after = [w for w in words(after) if w in NEAR_NEGATORS]
     lost = [w for w in (Counter(found_before) - Counter(found_after)).elements()
-            if not _kept(w, set(words(after)) - NEAR_NEGATORS)]
+            if not _said_with_root(w, after)]
     gained = [w for w in (Counter(found_after) - Counter(found_before)).elements()
-              if not _kept(w, set(words(before)) - NEAR_NEGATORS)]
+              if not _said_with_root(w, before)]
     if len(lost) > len(gained):  # "barely" → "scarcely" is one traded for another
         return Rejection("negation", f"drops {lost[0]!r} (it all but negates)")
     if len(gained) > len(lost):
@@ -1023,7 +1035,7 @@ _WORD = r"[^\W\d][\w'’-]*"
 #: the first item of an enumeration of single words ("conquered, killed, imprisoned and
 #: kidnapped"): nothing marks where it starts, so only where the other items are single words
 #: and there are three at least
-_FIRST_ITEM_RE = re.compile(rf"(?<![,;]\s)(?<![,;])\b({_WORD})"  # not an item after a comma itself
+_FIRST_ITEM_RE = re.compile(rf"(?<![,;]\s)(?<![,;])\b({_WORD})"  # after a comma: a later item
                             rf"(?=((?:,\s+{_WORD})+),?\s+(?:and|or)\s+{_WORD}\b)")
 
 
