@@ -1,5 +1,6 @@
 """Guards against a dropped list item, a dropped near-negator and a dropped number word
-(benchmarks/guards.py: the "list-item" harm), each with the good edits it must let through."""
+(benchmarks/guards.py: the "list-item" harm), each with the good edits it must let through;
+and a preposition opening a rewrite, which is no new name."""
 
 from __future__ import annotations
 
@@ -122,3 +123,18 @@ def test_a_number_word_dropped_is_refused() -> None:
 ])
 def test_number_words_added_kept_or_loose_pass(before: str, after: str) -> None:
     assert check_number_words(before, after) is None
+
+
+# --- a preposition opening the rewrite is no name ------------------------------------------------
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("Some twelve feature films are made annually.", "Around twelve feature films are made annually."),
+    ("The growth of the economy raised the rates.", "Due to the growth of the economy, the rates rose."),
+])
+def test_a_preposition_opening_the_rewrite_is_no_new_name(before: str, after: str) -> None:
+    assert check_rewrite(before, after)[1] is None
+
+
+def test_a_name_in_place_of_a_pronoun_opening_the_sentence_is_still_refused() -> None:
+    before = "Around noon he went home. He said nothing."
+    assert check_rewrite(before, "Around noon he went home. Putin said nothing.")[1].guard == "names"

@@ -165,6 +165,8 @@ according besides instead today currently later finally first second third last 
 initially originally recently since despite because unlike like until upon among between
 what who whom whose which why how where whether under over even only just still
 once given whenever wherever unless whereas nevertheless nonetheless thereafter
+due around along near about across against behind beyond within through throughout toward
+towards either neither more less apart whatever whoever
 """.split())
 _SENTENCE_END = frozenset(".!?:")
 _COORDINATORS = frozenset({"and", "or", "nor", "&"})
