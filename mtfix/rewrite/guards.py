@@ -14,10 +14,11 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
 
 * "numbers", "dates", "urls", "placeholders", "units": the multiset of such tokens must be
   identical (reformatting ``1,000`` as ``1000`` is rejected too: we cannot tell a reformat from
-  an error; "km" and "kilometres" are one unit).
+  an error; "km" and "kilometres" are one unit); a number written in words may not go.
 * "quotes": every quoted string of ``before`` must still be quoted, word for word (the quote
   characters themselves may change).
-* "negation": the number of negators ("not", "n't", "no", "never", "without" ...).
+* "negation": the number of negators ("not", "n't", "no", "never", "without" ...), and of
+  words that all but negate ("rarely", "hardly").
 * "polarity": no word is traded for its opposite ("increase" → "decrease", "may" → "must",
   "all" → "some", "legal" → "illegal").
 * "names": every capitalised word that does not open a sentence is still there as often (in
@@ -26,8 +27,8 @@ What each guard keeps, stated plainly (measured in ``benchmarks/guards.py``):
   place of a pronoun ("He said" → "Xi said"); a name may go where the same name,
   transliterated otherwise, comes in its place ("Ralevas" → "Rõivas", "Konrad" → "Conrad").
 * "list": every item of an enumeration ("rye, barley, oats and flax") keeps a word of its
-  own (not one the other items share), and a connective set off by commas ("however",
-  "for example") stays.
+  own (not one the other items share) or is reworded where it stands, and a connective set
+  off by commas ("however", "for example") stays.
 * "order": two words that trade places around a third ("A beat B" → "B beat A"); a change of
   voice ("B was beaten by A" → "A beat B") is refused too (it cannot be told from a swap).
 * "traded": two content words that trade places and neighbours ("the Serbian army" /
@@ -54,6 +55,7 @@ from rapidfuzz.distance import Indel
 
 from mtfix.rewrite.lexicon import (
     AFTER_NUMBER_ONLY,
+    NEAR_NEGATORS,
     NEGATING_PREFIXES,
     NEGATORS,
     NUMBER_WORDS,
@@ -163,6 +165,8 @@ according besides instead today currently later finally first second third last 
 initially originally recently since despite because unlike like until upon among between
 what who whom whose which why how where whether under over even only just still
 once given whenever wherever unless whereas nevertheless nonetheless thereafter
+due around along near about across against behind beyond within through throughout toward
+towards either neither more less apart whatever whoever
 """.split())
 _SENTENCE_END = frozenset(".!?:")
 _COORDINATORS = frozenset({"and", "or", "nor", "&"})
@@ -237,7 +241,28 @@ def _multiset_diff(name: str, what: str, found_before: list[str], found_after: l
 
 
 def check_numbers(before: str, after: str) -> Rejection | None:
-    return _multiset_diff("numbers", "number", _NUMBER_RE.findall(before), _NUMBER_RE.findall(after))
+    return (_multiset_diff("numbers", "number", _NUMBER_RE.findall(before),
+                           _NUMBER_RE.findall(after))
+            or check_number_words(before, after))
+
+
+#: number words a rewrite may drop: "one" is also a pronoun ("one of them"), "half" a part,
+#: and "hundreds of" / "dozens of" say "many" (MT writes them for words it garbled)
+_LOOSE_NUMBER_WORDS = frozenset("one half dozen dozens hundreds thousands millions billions"
+                                .split())
+
+
+def check_number_words(before: str, after: str) -> Rejection | None:
+    """A number written in words that the rewrite drops ("around six families" → "the
+    families"): a fact lost, as a digit would be. One added is left to the other guards (a
+    post-editor writes "two times" for "twice")."""
+    def found(text: str) -> Counter[str]:
+        return Counter(w for w in words(text)
+                       if w in NUMBER_WORDS and w not in _LOOSE_NUMBER_WORDS)
+
+    if lost := found(before) - found(after):
+        return Rejection("numbers", f"drops the number {min(lost)!r}")
+    return None
 
 
 def _date_words(text: str) -> list[str]:
@@ -342,6 +367,34 @@ def check_negation(before: str, after: str) -> Rejection | None:
     if n_after > n_before:
         return Rejection("negation", f"adds a negation ({n_before} → {n_after} of "
                                      "not/no/never/n't/without...)")
+    return check_near_negation(before, after)
+
+
+#: near-negators that may be said with their root ("rarely" → "on rare occasions"); not
+#: "hardly" (→ "hard") nor "barely" (→ "bare"), whose roots mean something else
+_NEAR_NEGATOR_ROOTS = {"rarely": "rar", "scarcely": "scarc", "seldom": "seldom"}
+
+
+def _said_with_root(near_negator: str, text: str) -> bool:
+    root = _NEAR_NEGATOR_ROOTS.get(near_negator)
+    return root is not None and any(w.startswith(root) and w not in NEAR_NEGATORS
+                                    for w in words(text))
+
+
+def check_near_negation(before: str, after: str) -> Rejection | None:
+    """A word that all but negates (:data:`NEAR_NEGATORS`: "rarely", "hardly") dropped or
+    added: "X rarely causes Y" → "X causes Y" says the reverse. Said in other words with the
+    same root ("rarely" → "on rare occasions", "relatively rare") it stays."""
+    found_before = [w for w in words(before) if w in NEAR_NEGATORS]
+    found_after = [w for w in words(after) if w in NEAR_NEGATORS]
+    lost = [w for w in (Counter(found_before) - Counter(found_after)).elements()
+            if not _said_with_root(w, after)]
+    gained = [w for w in (Counter(found_after) - Counter(found_before)).elements()
+              if not _said_with_root(w, before)]
+    if len(lost) > len(gained):  # "barely" → "scarcely" is one traded for another
+        return Rejection("negation", f"drops {lost[0]!r} (it all but negates)")
+    if len(gained) > len(lost):
+        return Rejection("negation", f"adds {gained[0]!r} (it all but negates)")
     return None
 
 
@@ -980,15 +1033,54 @@ _LIST_ITEM_RE = re.compile(
 _MAX_ITEM_WORDS = 4
 
 
+_WORD = r"[^\W\d][\w'’-]*"
+#: the first item of an enumeration of single words ("conquered, killed, imprisoned and
+#: kidnapped"): nothing marks where it starts, so only where the other items are single words
+#: and there are three at least
+_FIRST_ITEM_RE = re.compile(rf"(?<![,;]\s)(?<![,;])\b({_WORD})"  # after a comma: a later item
+                            rf"(?=((?:,\s+{_WORD})+),?\s+(?:and|or)\s+{_WORD}\b)")
+
+
 def list_items(text: str) -> list[str]:
     """Items of enumerations in ``text``: short runs of words between commas (or a comma and
-    "and"/"or"), e.g. "rye", "barley", "oats" in "rye, barley, oats and flax"."""
+    "and"/"or"), e.g. "barley", "oats" in "rye, barley, oats and flax"; and the first item
+    where all are single words and three at least ("rye")."""
+    return [item for item, _ in _list_item_spans(text)]
+
+
+def _list_item_spans(text: str) -> list[tuple[str, Span]]:
+    """(item, its span in ``text``) for each item of :func:`list_items`."""
     items = []
     for match in _LIST_ITEM_RE.finditer(text):
-        item = (match.group(1) or match.group(2) or "").strip()
+        group = 1 if match.group(1) is not None else 2
+        item = (match.group(group) or "").strip()
         if item and len(item.split()) <= _MAX_ITEM_WORDS:
-            items.append(item)
-    return items
+            items.append((item, match.span(group)))
+    items += [(m.group(1), m.span(1)) for m in _FIRST_ITEM_RE.finditer(text)
+              if m.group(2).count(",") >= 2]
+    return sorted(items, key=lambda found: found[1])
+
+
+def _left_for(item_words: Sequence[str], counts: Counter[str], after: str) -> set[str]:
+    """The content words of ``after`` that the words of ``before`` (``counts``) outside the
+    item (``item_words``) do not account for, word for word: the MT's "astonished look"
+    accounts for the rewrite's "look", which then keeps no item "looking at the girl"."""
+    outside = counts - Counter(item_words)
+    return set(Counter(content_words(after)) - outside)
+
+
+def _replaced_in_place(span: Span, before: str, edits: Sequence[WordEdit]) -> bool:
+    """A hunk inside the item's ``span`` puts a content word new to ``before`` in its place,
+    with no separator (comma, "and", "or"): the item was reworded ("soil, animals, money" →
+    "land, animals, money"), not dropped; a dropped item takes its comma with it."""
+    known = set(content_words(before))
+    for edit in edits:
+        if not (span[0] <= edit.start and edit.end <= span[1]):
+            continue
+        new = [w for w in content_words(edit.replacement) if w not in known]
+        if new and not re.search(r"[,;]|\b(?:and|or)\b", edit.replacement):
+            return True
+    return False
 
 
 _CONJUNCT_RE = re.compile(r"\b(\w[\w'’-]*)\s+(?:and|or)\s+(\w[\w'’-]*)\b", re.IGNORECASE)
@@ -1025,13 +1117,23 @@ def check_list_items(before: str, after: str, edits: Sequence[WordEdit] | None =
     its place passes: "financial and political unrest")."""
     remaining = set(content_words(after))
     counts = Counter(content_words(before))
-    for item in list_items(before):
+    for item, span in _list_item_spans(before):
+        if edits is not None and _replaced_in_place(span, before, edits):
+            continue
         content = content_words(item)
         # the words that tell this item from the others ("corporate" in "patriotic regimes,
         # corporate regimes and personal regimes"), where it has some
-        own = [w for w in content if counts[w] == 1] or content
-        if own and not any(_kept(w, remaining) for w in own):
+        own = [w for w in content if counts[w] == 1]
+        # an item said twice ("a plague or plague": an MT stutter) may go once
+        pool = _left_for(content, counts, after) if own else remaining
+        own = own or content
+        if own and not any(_kept(w, pool) for w in own):
             return Rejection("list", f"drops the list item {item!r}")
+        if (edits is not None and len(own) > 1 and len(words(item)) == len(content)
+                and any(not _kept(w, pool) and _deleted_outright(w, before, edits)
+                        for w in own)):
+            lost = next(w for w in own if not _kept(w, pool))
+            return Rejection("list", f"drops {lost!r} of the list item {item!r}")
     if edits is not None:
         for word in _conjunct_words(before):
             if not _kept(word, remaining) and _deleted_outright(word, before, edits):

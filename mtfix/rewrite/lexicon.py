@@ -34,6 +34,10 @@ NEGATORS = frozenset("""
 not no never none nobody nothing nowhere neither nor without cannot
 """.split())
 
+#: Words that all but negate ("rarely causes" is near "does not cause"): a rewrite may say one
+#: in other words ("rarely" → "on rare occasions"), but may not drop or add one.
+NEAR_NEGATORS = frozenset("rarely seldom hardly barely scarcely".split())
+
 #: Pairs of opposite poles. A rewrite that loses a word of one pole and gains a word of the
 #: other (of the same pair) has reversed the meaning; "more ... less" in both texts is fine.
 OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(

@@ -16,6 +16,7 @@ The guards compare a sentence with its rewrite word by word. Three choices here 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -146,8 +147,11 @@ def longest_increasing(values: Sequence[int]) -> list[int]:
 # For bilingual files the guards also see the source sentence. A name or number that the
 # source holds is not invented, even when the MT garbled or lost it: a rewrite may bring it
 # back ("President Alexander AnkFree" → "Ankvab", source "Ankvab"). Names are matched in the
-# Latin script only (Cyrillic is transliterated first); other scripts match nothing, so there
-# the guards judge as they do without a source.
+# Latin script (Cyrillic is transliterated first). Words of the Indic scripts (Devanagari,
+# Sinhala ...) are transliterated with ``anyascii`` where it is installed (the ``model``
+# extra) and matched by their consonants (:func:`consonant_skeleton`): a transliteration
+# drops or guesses the vowels ("रामचन्द्र" → "ramcndr" for "Ramchandra"). Other scripts match
+# nothing, so there the guards judge as they do without a source.
 
 _CYRILLIC = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
@@ -166,11 +170,83 @@ def latin(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", spelt) if not unicodedata.combining(c))
 
 
-def source_words(source: str | None) -> frozenset[str]:
+class SourceWords(frozenset[str]):
+    """The words of a source sentence in the Latin script (:func:`latin`), and
+    ``skeletons``: the consonants (:func:`consonant_skeleton`) of its words in an Indic
+    script, transliterated."""
+
+    skeletons: frozenset[str]
+
+    def __new__(cls, latin_words: Iterable[str] = (), skeletons: Iterable[str] = ()):
+        pool = super().__new__(cls, latin_words)
+        pool.skeletons = frozenset(skeletons)
+        return pool
+
+    def __bool__(self) -> bool:
+        return bool(len(self) or self.skeletons)
+
+
+_INDIC_RE = re.compile("[\u0900-\u0DFF]")
+
+
+def source_words(source: str | None) -> SourceWords:
     """The words of ``source`` as :func:`in_source` compares them (empty without a source)."""
     if not source:
-        return frozenset()
-    return frozenset(latin(w) for w in words(source))
+        return SourceWords()
+    found = words(source)
+    indic = [w for w in found if _INDIC_RE.search(w)]
+    spelt = [t for w in indic if (t := transliterated(w))]
+    return SourceWords((latin(w) for w in found if w not in indic),
+                       (k for k in map(consonant_skeleton, spelt) if k))
+
+
+def transliterated(word: str) -> str | None:
+    """``word`` in ASCII letters by ``anyascii`` (None where it is not installed)."""
+    try:
+        from anyascii import anyascii
+    except ImportError:
+        return None
+    return anyascii(word.translate(_NASALS)).lower()
+
+
+#: the anusvara is a nasal that English spells "n" before most consonants ("दशैं" is
+#: "Dashain"; anyascii writes "m"); the chandrabindu nasalises a vowel, which English ignores
+_NASALS = str.maketrans({"\u0902": "n", "\u0d82": "n", "\u0901": None})
+
+
+#: spellings that transliteration varies, made one before the vowels go ("ph"/"f", "w"/"v")
+_SKELETON_SPELLINGS = (("ph", "f"), ("w", "v"), ("z", "j"), ("q", "k"), ("x", "ks"), ("c", "k"),
+                       ("b", "v"))  # Nepali speech and spelling mix "b" and "v" ("Sabitra")
+
+
+def consonant_skeleton(spelt: str) -> str:
+    """The consonants of ``spelt`` (ASCII, folded), doubled ones once and "h" dropped
+    ("Bhardwaj" → "brdvj"; "bhardvaj", the Devanagari spelling transliterated, too): an
+    Indic script writes a vowel or none where English spells one ("ramcndr" for
+    "Ramchandra"), and marks aspiration with an "h" that English spelling keeps or drops."""
+    spelt = re.sub(r"[^a-z]", "", latin(spelt.lower()))
+    for old, new in _SKELETON_SPELLINGS:
+        spelt = spelt.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyh]", "", spelt))
+
+
+#: consonants a name must have, at least, to be looked up among the source's skeletons
+SKELETON_MIN = 3
+#: similarity (0-1) from which two skeletons with the same first consonant, and more than
+#: :data:`SKELETON_MIN` consonants each, are one name ("krl", Kerala, is not "krnl", Karnali)
+SKELETON_ALIKE = 0.8
+
+
+def _in_skeletons(word: str, skeletons: frozenset[str]) -> bool:
+    """``word`` (folded, Latin) has the consonants of a word of the source, in full or
+    followed by a case ending ("Bhardwaj" / "bhardvajle"), or closely."""
+    bones = consonant_skeleton(word)
+    if len(bones) < SKELETON_MIN:
+        return False  # "Rana", "Sri": too few consonants to tell one name from another
+    return any(other.startswith(bones)
+               or (other[:1] == bones[:1] and min(len(other), len(bones)) > SKELETON_MIN
+                   and Indel.normalized_similarity(bones, other) >= SKELETON_ALIKE)
+               for other in skeletons)
 
 
 def in_source(word: str, pool: frozenset[str]) -> bool:
@@ -178,6 +254,8 @@ def in_source(word: str, pool: frozenset[str]) -> bool:
     inflected (one starts with all but the last two letters of the other, four at least)."""
     if not pool:
         return False
+    if getattr(pool, "skeletons", None) and _in_skeletons(stem(word), pool.skeletons):
+        return True
     word = latin(stem(word))
     if len(word) < 2:
         return False
