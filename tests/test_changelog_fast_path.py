@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import mtfix.changelog as changelog
-from mtfix.change import CHANGE_LOG_VERSION, Change
+from mtfix.change import CHANGE_LOG_VERSION, Change, change_id
 from mtfix.changelog import change_line, read_change_log, write_change_log
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -123,3 +123,54 @@ def test_a_change_log_reads_back():
 @given(text_values)
 def test_surrogate_check_equals_the_search(text):
     assert changelog._has_surrogates(text) == bool(_SURROGATE.search(text))
+
+
+# Records as a run makes them: no id yet (computed while the log is written), a few pass, rule
+# and note values shared by many records, plain offsets; some fields of every odd kind above.
+fresh_changes = st.builds(
+    Change, doc=st.sampled_from(["BIG.txt", "d\"oc"]) | text_values,
+    start=offsets, end=offsets, line=offsets,
+    before=st.sampled_from([" ", " ,", "a  b"]) | text_values,
+    after=st.sampled_from(["", ",", "a b"]) | text_values,
+    pass_=st.sampled_from(["glossary", "rules"]) | text_values,
+    rule=st.sampled_from(["spacing", "tokenized"]) | text_values,
+    note=st.sampled_from(["", "space before punctuation"]) | text_values,
+    segment=st.one_of(st.none(), st.just("s1"), text_values), score=scores,
+    base=st.sampled_from(["0123456789abcdef"]) | text_values,
+    proposal=st.one_of(st.none(), st.just("x"), text_values),
+    format=st.one_of(st.none(), st.just("text"), text_values))
+
+
+@SETTINGS
+@given(st.lists(fresh_changes, min_size=1, max_size=12))
+def test_column_lines_equal_the_records_lines(records):
+    """The column-wise batch (``_column_lines``) writes each record as ``json.dumps`` does,
+    and keeps in each record the id ``change_id`` gives; a batch it does not cover (None) is
+    written record by record."""
+    expected_ids = [change_id(c) for c in records]  # (computed apart: the slots stay empty)
+    block = changelog._column_lines(records)
+    if block is not None:
+        assert block == "".join(reference_line(c) + "\n" for c in records)
+        assert [changelog._stored_id(c) for c in records] == expected_ids
+    else:
+        assert any(changelog._stored_id(c) for c in records) is False
+    assert changelog._lines(records) == "".join(reference_line(c) + "\n" for c in records)
+    assert [c.id for c in records] == expected_ids
+
+
+def test_column_lines_cover_a_runs_records():
+    """What a run writes (plain fields, no surrogate) goes the column-wise way; a record that
+    holds an id already, a bool offset or a surrogate sends its batch record by record."""
+    def record(**fields: object) -> Change:
+        return Change(**{"doc": "BIG.txt", "start": 3, "end": 5, "line": 1, "before": " ,",
+                         "after": ",", "pass_": "rules", "rule": "spacing",
+                         "note": "space before punctuation", "format": "text",
+                         "base": "0123456789abcdef", **fields})  # type: ignore[arg-type]
+
+    plain = [record(start=i, end=i + 2) for i in range(5)] + [record(score=0.5, proposal="x")]
+    assert changelog._column_lines(plain) is not None
+    for odd in (record(id="given"), record(start=True), record(before="\udce9"),
+                record(doc="caf\udce9.txt"), record(note="\ud800"), record(score=[1])):
+        batch = [record(), odd]
+        assert changelog._column_lines(batch) is None
+        assert changelog._lines(batch) == "".join(reference_line(c) + "\n" for c in batch)

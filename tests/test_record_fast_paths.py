@@ -1,7 +1,9 @@
 """The per-record shortcuts of the pipeline (change-heavy text makes a record per ~50 bytes)
 give exactly what the general code gives.
 
-* ``make_change`` (positional) builds what ``Change(...)`` (keywords) builds.
+* ``make_change`` (positional) builds what ``Change(...)`` (keywords) builds, and
+  ``make_edit`` what ``Edit(...)`` builds: the same type, fields, equality, hash, repr,
+  pickling, and as frozen.
 * ``select_non_overlapping`` chooses within runs of competing edits what one greedy choice
   over all gives.
 * ``OffsetMap.to_before_all`` maps like ``to_before`` one by one.
@@ -10,7 +12,11 @@ give exactly what the general code gives.
 from __future__ import annotations
 
 import bisect
+import copy
+import dataclasses
+import pickle
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_changelog_fast_path import changes
@@ -22,6 +28,7 @@ from mtfix.change import (
     _greedy,
     _greedy_by_runs,
     make_change,
+    make_edit,
     select_non_overlapping,
 )
 from mtfix.spans import OffsetMap
@@ -38,6 +45,43 @@ def test_make_change_equals_keyword_construction(change):
     assert made.id == Change(**fields).id
     assert [getattr(made, name) for name in Change.__slots__] == \
         [getattr(Change(**fields), name) for name in Change.__slots__]
+
+
+def assert_same_frozen_record(made: object, reference: object) -> None:
+    """``made`` behaves as ``reference`` in every way a caller can see."""
+    assert type(made) is type(reference)
+    assert made == reference and hash(made) == hash(reference)
+    assert repr(made) == repr(reference)
+    assert dataclasses.asdict(made) == dataclasses.asdict(reference)
+    # (repr: a NaN score is not equal to itself)
+    assert repr(pickle.loads(pickle.dumps(made))) == repr(reference)
+    assert repr(copy.copy(made)) == repr(copy.deepcopy(made)) == repr(reference)
+    for name in [field.name for field in dataclasses.fields(made)]:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(made, name, getattr(made, name))
+    for record in (made, reference):  # (slots: no other attribute either; CPython 3.11's
+        with pytest.raises((AttributeError, TypeError)):  # frozen slotted __setattr__
+            record.extra = 1  # raises TypeError for a name that is not a field)
+
+
+@settings(SETTINGS, max_examples=50)
+@given(changes)
+def test_make_change_is_a_true_frozen_change(change):
+    fields = {name: getattr(change, name) for name in Change.__slots__ if name != "id"}
+    assert_same_frozen_record(make_change(**fields), Change(**fields))
+
+
+@SETTINGS
+@given(st.integers(0, 10**9), st.integers(0, 50), st.one_of(st.none(), st.text(max_size=5)),
+       st.text(max_size=8), st.text(max_size=8),
+       st.one_of(st.none(), st.floats(allow_nan=False)), st.booleans())
+def test_make_edit_equals_edit(start, width, after, rule, note, score, flag):
+    made = make_edit(start, start + width, after, rule, note, score, flag)
+    assert_same_frozen_record(made, Edit(start, start + width, after, rule, note, score, flag))
+    assert dataclasses.replace(made, start=0) == Edit(0, start + width, after, rule, note,
+                                                      score, flag)
+    assert make_edit(start, start + width, after, rule) == Edit(start, start + width, after,
+                                                                 rule)
 
 
 # Edits crowded into a short text: overlaps, ties, zero-width edits, flags, unknown rules.
