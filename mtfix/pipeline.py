@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -22,6 +23,7 @@ from mtfix.change import (
     START_END,
     Change,
     Edit,
+    applied_edits,
     apply_edits,
     make_change,
     select_non_overlapping,
@@ -361,7 +363,7 @@ class Pipeline:
                                pass_name=step.name, segment=segment, base=base, format=format,
                                proposals=proposals)
             changes.extend(records)
-            applied = [e for e in edits if not e.flag and e.after is not None]
+            applied = applied_edits(edits)
             if applied and step_number == last_step:
                 current = apply_edits(current, applied)  # no later pass: no map, no guards
             elif applied:
@@ -473,6 +475,7 @@ class Pipeline:
             line += lines.line_count - 1
 
 
+_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
 _WORD = re.compile(r"[^\W_]")  # a letter or digit: what makes a unit say something
 UNIT_LINE_NOTE = ("not applied in a translation unit: it deletes a whole line, and the unit "
                   "is a string of its own; accept it to delete the line")
@@ -650,12 +653,17 @@ def _admissible(found: list[Edit], guarded: SpanSet, hard: SpanSet, current: str
     collapsed by the repetition rule): it absorbs those changes, or a second run would
     collapse what this one left. Nothing may touch ``hard`` spans (placeholders, markup).
     """
+    found = found if isinstance(found, list) else list(found)
     edits: list[Edit] = []
     absorbing: set[int] = set()
-    for e in found:
-        if e.flag or e.after is None or not guarded.overlaps(e.start, e.end):
-            edits.append(e)
-        elif e.after != "" or guarded.straddles(e.start, e.end) or hard.overlaps(e.start, e.end):
+    done = 0  # found[:done] is decided; the edits that touch nothing guarded stay as they are
+    for i in guarded.overlapping(list(map(_START, found)), list(map(_END, found))):
+        e = found[i]
+        if e.flag or e.after is None:
+            continue  # (a flag may cover protected text: it stays in place)
+        edits += found[done:i]
+        done = i + 1
+        if e.after != "" or guarded.straddles(e.start, e.end) or hard.overlaps(e.start, e.end):
             continue
         elif not guarded.covers_range(e.start, e.end):
             # Only earlier deletions' points inside ("Dept  Hit rate:  ," after "Hit rate:"
@@ -667,6 +675,7 @@ def _admissible(found: list[Edit], guarded: SpanSet, hard: SpanSet, current: str
         elif current[e.start:e.end].strip():  # (whitespace never absorbs)
             edits.append(e)
             absorbing.add(id(e))
+    edits += found[done:]
     return edits, absorbing
 
 

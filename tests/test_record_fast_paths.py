@@ -7,6 +7,9 @@ give exactly what the general code gives.
 * ``select_non_overlapping`` chooses within runs of competing edits what one greedy choice
   over all gives.
 * ``OffsetMap.to_before_all`` maps like ``to_before`` one by one.
+* ``_apply_in_order`` (column by column) applies edits in text order as a loop over them.
+* ``SpanSet.overlapping`` (array-wise) finds what ``overlaps`` finds one by one, and the
+  pipeline's ``_admissible`` built on it keeps what the loop over the edits kept.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import bisect
 import copy
 import dataclasses
+import itertools
 import pickle
 
 import pytest
@@ -25,13 +29,16 @@ from mtfix.change import (
     START_END,
     Change,
     Edit,
+    _apply_in_order,
     _greedy,
     _greedy_by_runs,
+    apply_edits,
     make_change,
     make_edit,
     select_non_overlapping,
 )
-from mtfix.spans import OffsetMap
+from mtfix.pipeline import _admissible
+from mtfix.spans import OffsetMap, SpanSet
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -134,3 +141,76 @@ def test_offsets_map_back_alike_one_by_one_and_all_at_once(found, new_offsets):
     for side in ("start", "end"):
         assert offset_map.to_before_all(new_offsets, side=side) == \
             [offset_map.to_before(o, side=side) for o in new_offsets]
+
+
+def reference_apply_in_order(text: str, found: list[Edit]) -> str | None:
+    """``_apply_in_order`` as a loop over the edits (what it was before it went by columns)."""
+    pieces: list[str] = []
+    pos = 0
+    for edit in found:
+        if edit.flag or edit.after is None:
+            continue
+        if edit.start < pos:
+            return None
+        pieces.append(text[pos:edit.start])
+        pieces.append(edit.after)
+        pos = edit.end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+@SETTINGS
+@given(st.text(alphabet="ab \n", max_size=40), edits, st.booleans())
+def test_edits_in_order_apply_as_one_by_one(text, found, in_order):
+    """Edits in text order (or not: then None), flags among them, offsets past the text."""
+    if in_order:
+        found = select_non_overlapping(found)
+    assert _apply_in_order(text, found) == reference_apply_in_order(text, found)
+    if _apply_in_order(text, found) is not None:
+        assert apply_edits(text, found) == _apply_in_order(text, found)
+
+
+spans = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6)).map(
+    lambda pair: (pair[0], pair[0] + pair[1])), max_size=8)
+
+
+@SETTINGS
+@given(spans, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6)), max_size=20))
+def test_overlapping_finds_what_overlaps_finds(guarded, queries):
+    """``SpanSet.overlapping`` (array-wise) picks the queries ``overlaps`` says yes to."""
+    span_set = SpanSet(guarded)
+    starts = [start for start, _ in queries]
+    ends = [start + width for start, width in queries]
+    assert span_set.overlapping(starts, ends) == [
+        i for i, (start, end) in enumerate(zip(starts, ends, strict=True))
+        if span_set.overlaps(start, end)]
+
+
+def reference_admissible(found, guarded, hard, current):
+    """``_admissible`` as a loop asking ``overlaps`` edit by edit (what it was before)."""
+    edits, absorbing = [], set()
+    for e in found:
+        if e.flag or e.after is None or not guarded.overlaps(e.start, e.end):
+            edits.append(e)
+        elif e.after != "" or guarded.straddles(e.start, e.end) or hard.overlaps(e.start, e.end):
+            continue
+        elif not guarded.covers_range(e.start, e.end):
+            cuts = [e.start, *guarded.points_inside(e.start, e.end), e.end]
+            edits.extend(Edit(a, b, "", e.rule, e.note, e.score)
+                         for a, b in itertools.pairwise(cuts) if b > a)
+        elif current[e.start:e.end].strip():
+            edits.append(e)
+            absorbing.add(id(e))
+    return edits, absorbing
+
+
+@SETTINGS
+@given(edits, spans, spans, st.text(alphabet="ab ", min_size=40, max_size=40))
+def test_admissible_equals_edit_by_edit(found, guarded, hard, current):
+    hard_set = SpanSet(hard)
+    guard_set = SpanSet(guarded + hard, untouchable=hard_set)
+    got, absorbing = _admissible(found, guard_set, hard_set, current)
+    expected, expected_absorbing = reference_admissible(found, guard_set, hard_set, current)
+    assert got == expected  # (equal edits; the cut deletions are new objects)
+    assert [id(e) for e in got if e in found] == [id(e) for e in expected if e in found]
+    assert absorbing == expected_absorbing

@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import importlib
 import inspect
+import operator
 import pkgutil
 import threading
 from collections.abc import Mapping, Sequence
@@ -220,7 +221,7 @@ class RulesPass(BasePass):
         line_rules = [rule for rule in self.rules if rule.scope == "line"]
         if not line_rules:
             return inline
-        applied = [e for e in inline if not e.flag]
+        applied = [e for e in inline if not e.flag] if any(map(_FLAG, inline)) else inline
         staged = apply_edits(text, applied) if applied else text
         lines: list[Edit] = []
         for rule in line_rules:
@@ -294,6 +295,9 @@ class _Memo(threading.local):
 
 
 _MEMO = _Memo()
+
+
+_FLAG = operator.attrgetter("flag")
 
 
 def _per_line(text: str, edits: list[Edit]) -> dict[str, list[Edit]]:
