@@ -20,6 +20,16 @@ from typing import Any
 CHANGE_LOG_VERSION = 2
 # Sort key of edits and changes: text order (a C-level getter; thousands are sorted per run).
 START_END = operator.attrgetter("start", "end")
+_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
+
+
+def sort_in_text_order(items: list) -> None:
+    """``items.sort(key=START_END)``, as two stable sorts on one ``int`` key each (by end,
+    then by start: the same order, ties kept as they came), about twice as fast: no key
+    tuple is made per item, and ints compare faster than tuples (a chunk of change-heavy
+    text sorts ~20,000 edits and records)."""
+    items.sort(key=_END)
+    items.sort(key=_START)
 
 # Records are made per change, thousands per megabyte, and stay immutable. Their ``__init__``
 # fills the slots through the slot descriptors (the ``_set_*`` globals bound below each class)
@@ -472,5 +482,4 @@ def _apply_in_order(text: str, edits: list[Edit]) -> str | None:
     return "".join(pieces)
 
 
-_START, _END, _AFTER, _FLAG = (operator.attrgetter(name) for name in (
-    "start", "end", "after", "flag"))
+_AFTER, _FLAG = operator.attrgetter("after"), operator.attrgetter("flag")

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mtfix.change import (
-    START_END,
     Change,
     Edit,
     applied_edits,
     apply_edits,
     make_change,
     select_non_overlapping,
+    sort_in_text_order,
     text_hash,
 )
 from mtfix.chunking import chunk_text
@@ -375,7 +375,7 @@ class Pipeline:
                 guarded.extend(step_map.protected_spans())
                 current = apply_edits(current, applied)
                 maps.append(step_map)
-        changes.sort(key=START_END)
+        sort_in_text_order(changes)
         return current, changes, dropped
 
     def fix_text(self, text: str, *, doc: str = "<text>", format: str | None = None,

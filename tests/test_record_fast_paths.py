@@ -8,6 +8,8 @@ give exactly what the general code gives.
   over all gives.
 * ``OffsetMap.to_before_all`` maps like ``to_before`` one by one.
 * ``_apply_in_order`` (column by column) applies edits in text order as a loop over them.
+* ``sort_in_text_order`` (two int-key sorts) orders as one sort on (start, end);
+  ``LineIndex.lines_of`` (array-wise) numbers lines as counting line breaks does.
 * ``SpanSet.overlapping`` (array-wise) finds what ``overlaps`` finds one by one, and the
   pipeline's ``_admissible`` built on it keeps what the loop over the edits kept.
 """
@@ -36,9 +38,10 @@ from mtfix.change import (
     make_change,
     make_edit,
     select_non_overlapping,
+    sort_in_text_order,
 )
 from mtfix.pipeline import _admissible
-from mtfix.spans import OffsetMap, SpanSet
+from mtfix.spans import LineIndex, OffsetMap, ShiftedLines, SpanSet
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -214,3 +217,30 @@ def test_admissible_equals_edit_by_edit(found, guarded, hard, current):
     assert got == expected  # (equal edits; the cut deletions are new objects)
     assert [id(e) for e in got if e in found] == [id(e) for e in expected if e in found]
     assert absorbing == expected_absorbing
+
+
+@SETTINGS
+@given(st.text(alphabet="a\n", max_size=60), st.lists(st.integers(0, 70), min_size=1,
+                                                      max_size=200),
+       st.integers(1, 5), st.integers(0, 30))
+def test_lines_looked_up_array_wise_equal_the_count(text, offsets, first, shift):
+    """``LineIndex.lines_of`` (array-wise from 64 offsets) and ``ShiftedLines`` give what
+    counting the line breaks one offset at a time gives, in any order; later single
+    lookups go on from where it stopped."""
+    def counted(offset: int) -> int:
+        return first + text.count("\n", 0, offset)
+
+    index = LineIndex(text, first)
+    assert index.lines_of(offsets) == [counted(o) for o in offsets]
+    assert index.line_of(offsets[-1] // 2) == counted(offsets[-1] // 2)
+    shifted = ShiftedLines(LineIndex(text, first), shift, 10)
+    assert shifted.lines_of([o + shift for o in offsets]) == [counted(o) + 9 for o in offsets]
+
+
+@SETTINGS
+@given(edits)
+def test_two_int_sorts_give_the_text_order(found):
+    """``sort_in_text_order`` orders as ``sort(key=START_END)``, ties as they came."""
+    ours = list(found)
+    sort_in_text_order(ours)
+    assert [id(e) for e in ours] == [id(e) for e in sorted(found, key=START_END)]

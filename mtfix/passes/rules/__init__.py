@@ -32,7 +32,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from mtfix.change import START_END, Edit, apply_edits, select_non_overlapping
+from mtfix.change import (
+    START_END,
+    Edit,
+    apply_edits,
+    select_non_overlapping,
+    sort_in_text_order,
+)
 from mtfix.doctraits import document_traits
 from mtfix.passes.base import BasePass
 from mtfix.passes.rules.base import REGISTRY, BaseRule, Rule, register_rule
@@ -216,7 +222,7 @@ class RulesPass(BasePass):
                 inline.extend(self._inline_edits(rule, text, guard, traits))
         # In text order (a stable C-level sort), select_non_overlapping takes its fast path
         # when nothing overlaps; its result does not depend on the input order otherwise.
-        inline.sort(key=START_END)
+        sort_in_text_order(inline)
         inline = select_non_overlapping(inline, self._order)
         line_rules = [rule for rule in self.rules if rule.scope == "line"]
         if not line_rules:
