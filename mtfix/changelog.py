@@ -10,12 +10,8 @@ message to upgrade mtfix, rather than misread.
 
 from __future__ import annotations
 
-import collections
-import functools
-import hashlib
 import itertools
 import json
-import operator
 import re
 from collections.abc import Iterable, Iterator
 from typing import IO
@@ -82,7 +78,7 @@ def _plain_lines(changes: list[Change]) -> list[str | None]:
     note, score, proposal and base) are written once per distinct combination in the batch,
     and an id is computed here as reading ``change.id`` would (and kept in the record)."""
     heads: dict[tuple, str] = {}  # (doc, format, segment) -> their JSON, up to "start"
-    tails: dict[tuple, str | None] = {}  # (pass, rule, note, score, proposal, base) -> JSON
+    tails: dict[tuple, str] = {}  # (pass, rule, note, score's JSON, proposal, base) -> JSON
     lines: list[str | None] = []
     append, string = lines.append, _string
     for change in changes:
@@ -104,13 +100,16 @@ def _plain_lines(changes: list[Change]) -> list[str | None]:
             head = heads.get(head_key)
             if head is None:
                 head = heads[head_key] = _head(*head_key)
-            tail_key = (pass_, rule, change.note, change.score, proposal, change.base)
-            tail = tails.get(tail_key, _MISSING)
-            if tail is _MISSING:
-                tail = tails[tail_key] = _tail(*tail_key)
-            if tail is None:
+            # (by the score's JSON: 1, 1.0 and True, or 0.0 and -0.0, are equal as keys)
+            score = change.score
+            score_json = "null" if score is None else _number(score)
+            if score_json is None:
                 append(None)
                 continue
+            tail_key = (pass_, rule, change.note, score_json, proposal, change.base)
+            tail = tails.get(tail_key)
+            if tail is None:
+                tail = tails[tail_key] = _tail(*tail_key)
             append(f'{{"version": {CHANGE_LOG_VERSION}, "id": {id_json}, {head}{start}, '
                    f'"end": {end}, "line": {line}, "before": {string(before)}, '
                    f'"after": {string(after)}, {tail}')
@@ -119,7 +118,6 @@ def _plain_lines(changes: list[Change]) -> list[str | None]:
     return lines
 
 
-_MISSING = object()
 # The ``id`` slot itself (``Change.id`` is a property that computes a missing id on first
 # read, see mtfix.change): the id a record was given or already computed, or "".
 _stored_id = _ID_SLOT.__get__
@@ -131,11 +129,9 @@ def _head(doc: str, format: str | None, segment: str | None) -> str:
             f', "segment": {"null" if segment is None else _string(segment)}, "start": ')
 
 
-def _tail(pass_: str, rule: str, note: str, score: object, proposal: str | None,
-          base: str) -> str | None:
-    score_json = "null" if score is None else _number(score)
-    if score_json is None:
-        return None
+def _tail(pass_: str, rule: str, note: str, score_json: str, proposal: str | None,
+          base: str) -> str:
+    """The JSON of a record from ``pass`` on (``score_json``: its score as JSON)."""
     return (f'"pass": {_string(pass_)}, "rule": {_string(rule)}, "note": {_string(note)}, '
             f'"score": {score_json}, '
             f'"proposal": {"null" if proposal is None else _string(proposal)}, '
@@ -151,12 +147,8 @@ def change_line(change: Change) -> str:
 
 
 def _lines(changes: list[Change]) -> str:
-    """The change-log lines of ``changes``, each ending in a newline: column by column
-    (:func:`_column_lines`) where it can, else record by record. The surrogate check of
+    """The change-log lines of ``changes``, each ending in a newline. The surrogate check of
     :func:`change_line` is made once on the whole block: records with surrogates are rare."""
-    columns = _column_lines(changes)
-    if columns is not None:
-        return columns
     block = "\n".join([line or _json_line(change.to_json()) for change, line in
                        zip(changes, _plain_lines(changes), strict=True)])
     if _has_surrogates(block):
@@ -175,90 +167,6 @@ def _has_surrogates(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
-
-
-# Columns of a batch of records, each read by one C-level call per batch.
-_HEAD_FIELDS = operator.attrgetter("doc", "format", "segment")
-_TAIL_FIELDS = operator.attrgetter("pass_", "rule", "note", "score", "proposal", "base")
-_START, _END, _LINE, _BEFORE, _AFTER = (operator.attrgetter(name) for name in (
-    "start", "end", "line", "before", "after"))
-_ENCODE = str.encode  # (UTF-8, strict)
-_ID_HASH = functools.partial(hashlib.blake2b, digest_size=6)
-# (the method of the hash type itself where hashlib gives a type, as CPython's does)
-_HEX = getattr(hashlib.blake2b, "hexdigest", None) or operator.methodcaller("hexdigest")
-
-
-def _column_lines(changes: list[Change]) -> str | None:
-    """What :func:`_lines` gives, built column by column with C-level ``map`` and ``join``
-    (no Python code runs per record: a chunk of change-heavy text holds ~20,000 records), or
-    None for a batch this does not cover, which the caller writes record by record: a record
-    that already holds an id, a field of another type than a record of mtfix's has (a
-    non-``int`` offset, a non-string text, a score that is not a number), a surrogate.
-
-    The ids are :func:`mtfix.change.id_of`'s: the same key (its fields joined by ``\\x1f``:
-    the document's and segment's part written once per head, the pass's, rule's and
-    proposal's once per tail) hashed the same way; they are kept in the records, as reading
-    ``change.id`` would."""
-    if not changes or any(map(_stored_id, changes)):
-        return None
-    starts, ends, lines = (list(map(get, changes)) for get in (_START, _END, _LINE))
-    if not all(_only_ints(column) for column in (starts, ends, lines)):
-        return None
-    befores, afters = list(map(_BEFORE, changes)), list(map(_AFTER, changes))
-    head_keys, tail_keys = list(map(_HEAD_FIELDS, changes)), list(map(_TAIL_FIELDS, changes))
-    try:
-        heads = {key: _column_head(*key) for key in set(head_keys)}
-        tails = {key: _column_tail(*key) for key in set(tail_keys)}
-        if None in heads.values() or None in tails.values():
-            return None
-        start_texts, end_texts = list(map(str, starts)), list(map(str, ends))
-        head_parts, tail_parts = list(map(heads.__getitem__, head_keys)), \
-            list(map(tails.__getitem__, tail_keys))
-        keys = map("".join, zip(map(_ID_PREFIX, head_parts), start_texts, _repeat(_SEP),
-                                end_texts, _repeat(_SEP), befores, _repeat(_SEP), afters,
-                                _repeat(_SEP), map(_ID_SUFFIX, tail_parts), strict=False))
-        ids = list(map(_HEX, map(_ID_HASH, map(_ENCODE, keys))))  # (strict: no surrogate)
-        block = "\n".join(map("".join, zip(
-            _repeat(_LINE_START), ids, _repeat('", '), map(_JSON_HEAD, head_parts),
-            start_texts, _repeat(', "end": '), end_texts, _repeat(', "line": '),
-            map(str, lines), _repeat(', "before": '), map(_string, befores),
-            _repeat(', "after": '), map(_string, afters), _repeat(", "),
-            map(_JSON_TAIL, tail_parts), strict=False)))  # (strict=False: the repeats)
-    except (TypeError, UnicodeEncodeError):
-        return None  # (a field of another type; a surrogate: UTF-8 refuses it in a key)
-    collections.deque(map(_store_id, changes, ids), maxlen=0)
-    return block + "\n"
-
-
-_repeat = itertools.repeat
-_SEP = "\x1f"
-_LINE_START = f'{{"version": {CHANGE_LOG_VERSION}, "id": "'
-_ID_PREFIX, _JSON_HEAD = operator.itemgetter(0), operator.itemgetter(1)
-_ID_SUFFIX, _JSON_TAIL = operator.itemgetter(0), operator.itemgetter(1)
-
-
-def _only_ints(column: list) -> bool:
-    """Is every value an ``int`` (not a bool, nor another subclass: JSON would differ)?"""
-    return set(map(type, column)) == {int}
-
-
-def _column_head(doc: str, format: str | None, segment: str | None) -> tuple[str, str] | None:
-    """(the id key's part before the start, the JSON's part from ``doc`` to ``start``) of
-    records with these fields; None when one holds a surrogate (the caller's slow path)."""
-    json_part = _head(doc, format, segment)
-    if not isinstance(segment, str | None) or _has_surrogates(json_part):
-        return None
-    return f"{doc}{_SEP}{segment or ''}{_SEP}", json_part
-
-
-def _column_tail(pass_: str, rule: str, note: str, score: object, proposal: str | None,
-                 base: str) -> tuple[str, str] | None:
-    """(the id key's part after ``after``, the JSON's part from ``pass``) of records with
-    these fields; None when the score is not a number or a field holds a surrogate."""
-    json_part = _tail(pass_, rule, note, score, proposal, base)
-    if json_part is None or not isinstance(proposal, str | None) or _has_surrogates(json_part):
-        return None
-    return f"{pass_}{_SEP}{rule}{_SEP}{proposal or ''}", json_part
 
 
 def write_change_log(changes: Iterable[Change], stream: IO[str]) -> int:

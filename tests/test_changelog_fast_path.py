@@ -143,34 +143,23 @@ fresh_changes = st.builds(
 
 @SETTINGS
 @given(st.lists(fresh_changes, min_size=1, max_size=12))
-def test_column_lines_equal_the_records_lines(records):
-    """The column-wise batch (``_column_lines``) writes each record as ``json.dumps`` does,
-    and keeps in each record the id ``change_id`` gives; a batch it does not cover (None) is
-    written record by record."""
+def test_a_batch_of_fresh_records_is_one_json_dumps_line_each(records):
+    """Records as a run makes them (no id yet): each line is what ``json.dumps`` writes,
+    and each record keeps the id ``change_id`` gives."""
     expected_ids = [change_id(c) for c in records]  # (computed apart: the slots stay empty)
-    block = changelog._column_lines(records)
-    if block is not None:
-        assert block == "".join(reference_line(c) + "\n" for c in records)
-        assert [changelog._stored_id(c) for c in records] == expected_ids
-    else:
-        assert any(changelog._stored_id(c) for c in records) is False
     assert changelog._lines(records) == "".join(reference_line(c) + "\n" for c in records)
-    assert [c.id for c in records] == expected_ids
+    assert [changelog._stored_id(c) for c in records] == expected_ids
 
 
-def test_column_lines_cover_a_runs_records():
-    """What a run writes (plain fields, no surrogate) goes the column-wise way; a record that
-    holds an id already, a bool offset or a surrogate sends its batch record by record."""
-    def record(**fields: object) -> Change:
-        return Change(**{"doc": "BIG.txt", "start": 3, "end": 5, "line": 1, "before": " ,",
-                         "after": ",", "pass_": "rules", "rule": "spacing",
-                         "note": "space before punctuation", "format": "text",
-                         "base": "0123456789abcdef", **fields})  # type: ignore[arg-type]
+def test_scores_equal_as_numbers_are_written_each_as_itself():
+    """1, 1.0 and True (or 0.0 and -0.0) are equal keys, but json.dumps writes each its own
+    way: a batch holding several wrote them all as the first (the fields written once per
+    batch are now keyed by the score's JSON)."""
+    def record(score: object, id: str = "") -> Change:
+        return Change(doc="d", start=0, end=1, line=1, before="a", after="b", pass_="p",
+                      rule="r", score=score, id=id)  # type: ignore[arg-type]
 
-    plain = [record(start=i, end=i + 2) for i in range(5)] + [record(score=0.5, proposal="x")]
-    assert changelog._column_lines(plain) is not None
-    for odd in (record(id="given"), record(start=True), record(before="\udce9"),
-                record(doc="caf\udce9.txt"), record(note="\ud800"), record(score=[1])):
-        batch = [record(), odd]
-        assert changelog._column_lines(batch) is None
+    scores = [1, True, 1.0, 0.0, -0.0, None, False, 0]
+    for given_id in ("", "0123456789ab"):  # (an id to compute, or given)
+        batch = [record(score, given_id) for score in scores]
         assert changelog._lines(batch) == "".join(reference_line(c) + "\n" for c in batch)
