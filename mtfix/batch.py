@@ -853,12 +853,6 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
         yield report
 
 
-#: pieces per worker a large file is cut into when the pieces are streamed: small pieces keep
-#: both workers busy to the end and let the join follow the work closely (a piece costs a
-#: task and two small files); at least a chunk each
-PIECES_PER_WORKER = 8
-
-
 class _Unplannable(Exception):
     """The file turned out not to be cut (a problem found while reading it)."""
 
@@ -883,8 +877,7 @@ def _run_split_streaming(job: Job, pipeline: Pipeline, settings: _Settings, work
         input_hash = file_hash(job.input)  # (every record's base: known before any piece)
     except (InputError, OSError):
         return None
-    target = max(chunk_size, size // (workers * PIECES_PER_WORKER))
-    pieces = iter_pieces(job.input, target, chunk_size, input_hash, doc=job.doc)
+    pieces = iter_pieces(job.input, workers, chunk_size, input_hash, doc=job.doc)
     try:
         first = next(pieces, None)  # (reads MIN_CHUNKS chunks ahead: worth cutting?)
     except (InputError, LongLineError, OSError):

@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import operator
+import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,23 +93,29 @@ def plan_pieces(path: str | Path, pieces: int, chunk_size: int, doc: str | None 
     input_hash = digest.hexdigest()
     total = sum(row[0] for row in chunks)
     target = max(1, total // max(1, pieces))
-    return Plan(tuple(_grouped(chunks, target, str(path), input_hash, doc)), input_hash)
+    return Plan(tuple(_grouped(chunks, lambda _start: target, str(path), input_hash, doc)),
+                input_hash)
 
 
-def iter_pieces(path: str | Path, piece_bytes: int, chunk_size: int, input_hash: str,
+def iter_pieces(path: str | Path, workers: int, chunk_size: int, input_hash: str,
                 doc: str | None = None) -> Iterator[Piece]:
-    """The pieces of ``path``, each of whole chunks and about ``piece_bytes`` bytes, yielded
-    as soon as each is found, so that workers fix the first ones while the rest of the file
-    is read (:func:`plan_pieces` reads it all first). ``input_hash``: the file's sha256
-    (:func:`mtfix.fileio.file_hash`). Nothing is yielded when the file holds fewer than
-    :data:`MIN_CHUNKS` chunks (not worth cutting); a file with a problem raises
+    """The pieces of ``path`` for ``workers`` workers that take them in order, each yielded
+    as soon as it is found, so that workers fix the first ones while the rest of the file is
+    read (:func:`plan_pieces` reads it all first). Sizes shrink as the file goes (each about
+    the bytes left over twice the workers, at least a chunk): the first pieces are large,
+    the last ones small, so the workers finish close together. ``input_hash``: the file's
+    sha256 (:func:`mtfix.fileio.file_hash`). Nothing is yielded when the file holds fewer
+    than :data:`MIN_CHUNKS` chunks (not worth cutting); a file with a problem raises
     :class:`~mtfix.fileio.InputError`, :class:`~mtfix.chunking.LongLineError` or
     ``OSError`` where it is found (a caller that already started fixes the file whole)."""
+    size = os.stat(path).st_size
     rows = _chunk_rows(iter_blocks(path), str(path), chunk_size)
     first = list(itertools.islice(rows, MIN_CHUNKS))
     if len(first) < MIN_CHUNKS:
         return
-    yield from _grouped(itertools.chain(first, rows), max(1, piece_bytes), str(path),
+    share = 2 * max(1, workers)
+    yield from _grouped(itertools.chain(first, rows),
+                        lambda start: max(chunk_size, (size - start) // share), str(path),
                         input_hash, doc)
 
 
@@ -133,22 +140,25 @@ def _chunk_rows(blocks: Iterator[bytes], name: str, chunk_size: int) -> Iterator
                off, traits)
 
 
-def _grouped(rows: Iterable[_Row], target: int, path: str, input_hash: str,
+def _grouped(rows: Iterable[_Row], target: Callable[[int], int], path: str, input_hash: str,
              doc: str | None) -> Iterator[Piece]:
-    """Consecutive chunks grouped into pieces of at least ``target`` bytes (the last one may
-    hold less), each yielded as soon as it is complete."""
+    """Consecutive chunks grouped into pieces of at least ``target(start)`` bytes, ``start``
+    the piece's first byte (the last piece may hold less), each yielded as soon as it is
+    complete."""
     group: list[_Row] = []
     index = start = offset = 0
     line = 1
+    wanted = target(start)
     for row in rows:
         group.append(row)
-        if sum(r[0] for r in group) >= target:
+        if sum(r[0] for r in group) >= wanted:
             yield _piece(group, index, start, offset, line, path, input_hash, doc)
             index += 1
             start += sum(r[0] for r in group)
             offset += sum(r[1] for r in group)
             line += sum(r[2] for r in group)
             group = []
+            wanted = target(start)
     if group:
         yield _piece(group, index, start, offset, line, path, input_hash, doc)
 
