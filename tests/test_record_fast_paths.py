@@ -10,6 +10,8 @@ give exactly what the general code gives.
 * ``_apply_in_order`` (column by column) applies edits in text order as a loop over them.
 * ``sort_in_text_order`` (two int-key sorts) orders as one sort on (start, end);
   ``LineIndex.lines_of`` (array-wise) numbers lines as counting line breaks does.
+* the rules pass's merge of its two stages (one sort, then the policy) and its array-wise
+  ``_without_absorbed`` keep what the general code keeps.
 * ``SpanSet.overlapping`` (array-wise) finds what ``overlaps`` finds one by one, and the
   pipeline's ``_admissible`` built on it keeps what the loop over the edits kept.
 """
@@ -40,8 +42,9 @@ from mtfix.change import (
     select_non_overlapping,
     sort_in_text_order,
 )
+from mtfix.passes.rules import _near, _without_absorbed
 from mtfix.pipeline import _admissible
-from mtfix.spans import LineIndex, OffsetMap, ShiftedLines, SpanSet
+from mtfix.spans import LineIndex, OffsetMap, ShiftedLines, SpanSet, overlap, within
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -244,3 +247,31 @@ def test_two_int_sorts_give_the_text_order(found):
     ours = list(found)
     sort_in_text_order(ours)
     assert [id(e) for e in ours] == [id(e) for e in sorted(found, key=START_END)]
+
+
+@SETTINGS
+@given(edits, edits)
+def test_two_selections_merged_in_order_select_as_concatenated(first, second):
+    """The rules pass merges its in-line and whole-line edits (each in text order) by one
+    sort before the overlap policy: the same edits, the same objects, as the policy over the
+    two lists one after the other."""
+    order = {"a": 0, "b": 1}
+    first, second = select_non_overlapping(first, order), select_non_overlapping(second, order)
+    merged = first + second
+    sort_in_text_order(merged)
+    assert [id(e) for e in select_non_overlapping(merged, order)] == \
+        [id(e) for e in select_non_overlapping(first + second, order)]
+
+
+@SETTINGS
+@given(edits, spans)
+def test_absorbed_in_line_edits_are_those_a_line_deletion_holds(found, deleted):
+    """``_without_absorbed`` (array-wise) drops what asking each edit against its nearest
+    deletions dropped."""
+    inline = select_non_overlapping(found)
+    deletions = [(e.start, e.end) for e in select_non_overlapping(
+        [Edit(s, t, "", "line") for s, t in deleted if t > s])]
+    expected = [e for e in inline if not any(
+        within(e.start, e.end, s, t) or overlap(e.start, e.end, s, t)
+        for s, t in _near(deletions, e))]
+    assert [id(e) for e in _without_absorbed(inline, deletions)] == [id(e) for e in expected]
