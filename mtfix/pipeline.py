@@ -342,8 +342,8 @@ class Pipeline:
             edits = select_non_overlapping(edits, step.rule_order())
             if unit:
                 edits = unit_safe_edits(edits, current, hard)
-            starts = [e.start for e in edits]
-            ends = [e.end for e in edits]
+            starts = list(map(_START, edits))
+            ends = list(map(_END, edits))
             for m in reversed(maps):  # back to offsets into the original text
                 starts = m.to_before_all(starts, side="start")
                 ends = m.to_before_all(ends, side="end")
@@ -354,7 +354,9 @@ class Pipeline:
                 dropped.extend(_records(gone[0], gone[1], gone[2], text, offset, lines, doc=doc,
                                         pass_name=step.name, segment=segment, base=base,
                                         format=format))
-            flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
+            applied = applied_edits(edits)
+            if applied is not edits:  # (some are flags)
+                flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
             if absorbing:
                 changes = _without_absorbed(changes, [
                     (offset + start, offset + end) for edit, start, end in zip(
@@ -363,7 +365,6 @@ class Pipeline:
                                pass_name=step.name, segment=segment, base=base, format=format,
                                proposals=proposals)
             changes.extend(records)
-            applied = applied_edits(edits)
             if applied and step_number == last_step:
                 current = apply_edits(current, applied)  # no later pass: no map, no guards
             elif applied:
