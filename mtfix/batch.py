@@ -868,6 +868,15 @@ class _Unplannable(Exception):
     """The file turned out not to be cut (a problem found while reading it)."""
 
 
+class _JoinFailed(Exception):
+    """Joining the pieces failed (``report`` says why): the pieces still being fixed are
+    stopped."""
+
+    def __init__(self, report: FileResult) -> None:
+        super().__init__(report.error)
+        self.report = report
+
+
 def _run_split_streaming(job: Job, pipeline: Pipeline, settings: _Settings, workers: int,
                          on_piece: PieceFn | None = None) -> FileResult | None:
     """Fix ``job`` in pieces in ``workers`` worker processes and join them, with the serial
@@ -910,12 +919,18 @@ def _run_split_streaming(job: Job, pipeline: Pipeline, settings: _Settings, work
             total = len(futures)
             if on_piece is not None:
                 on_piece(job.doc, 0, total)
-            return _join_in_order(
+            report = _join_in_order(
                 job, settings, input_hash, indexes, (future.result() for future in futures),
                 None if on_piece is None else lambda done: on_piece(job.doc, done, total))
+            if report.error:
+                raise _JoinFailed(report)
+            return report
     except _Unplannable:
         _remove_piece_files(settings, job, indexes)
         return None
+    except _JoinFailed as failed:
+        _remove_piece_files(settings, job, indexes)
+        return failed.report
     except BrokenProcessPool:
         _remove_piece_files(settings, job, indexes)
         return FileResult(job.doc, None, error=(
@@ -945,6 +960,8 @@ def finished_report(job: Job, settings: _Settings) -> FileResult | None:
     parts = Path(settings.parts)
     return _finished(job, settings, parts / f"{key}.json", parts / f"{key}.jsonl")
 
+
+# -- symbolic links ------------------------------------------------------------------------------
 
 def _broken_link_error(path: Path, doc: str) -> str | None:
     """What is wrong with ``path`` if it is a symbolic link that loops or points nowhere, else

@@ -252,3 +252,32 @@ def test_a_file_broken_after_its_first_pieces_is_reported_as_when_fixed_whole(
         parts = out / ".changes.jsonl.parts"
         assert not [p for p in parts.rglob("*piece*")] if parts.exists() else True
     assert errors[0] == errors[1] and "not valid UTF-8" in errors[0]
+
+
+def test_a_join_that_fails_stops_the_pieces_and_leaves_none(tmp_path: Path, monkeypatch) -> None:
+    """The output cannot be written (a full disk): the file fails with the reason, the
+    pieces still being fixed are stopped, and no piece file is left in the parts folder."""
+    import contextlib
+    import errno
+
+    import mtfix.batch as batch
+
+    real = batch.atomic_writer
+
+    @contextlib.contextmanager
+    def full_disk(path, **kwargs):
+        with real(path, **kwargs) as stream:
+            if Path(path).name == "big.txt":
+                raise OSError(errno.ENOSPC, "No space left on device")
+            yield stream
+
+    monkeypatch.setattr(batch, "atomic_writer", full_disk)
+    big = tmp_path / "big.txt"
+    big.write_text(_corpus(8, 1500), encoding="utf-8")
+    out = tmp_path / "out"
+    result = fix_paths([str(big)], pipeline=PIPELINE, output_dir=str(out), jobs=2,
+                       options=FormatOptions(chunk_size=4000))
+    assert [r.ok for r in result.results] == [False]
+    assert "no space left on device; free space" in result.results[0].error
+    assert not (out / "big.txt").exists()
+    assert not list((out / ".changes.jsonl.parts").glob("*piece*"))
