@@ -31,6 +31,7 @@ def sort_in_text_order(items: list) -> None:
     items.sort(key=_END)
     items.sort(key=_START)
 
+
 # Records are made per change, thousands per megabyte, and stay immutable. Their ``__init__``
 # fills the slots through the slot descriptors (the ``_set_*`` globals bound below each class)
 # instead of ``object.__setattr__`` per field, as a frozen dataclass would: about 2x faster.

@@ -62,7 +62,7 @@ class LineIndex:
 
     def shifted_lines_of(self, offsets: Sequence[int], shift: int, add: int) -> list[int]:
         """``line_of(offset - shift) + add`` for each offset (what :class:`ShiftedLines`
-        asks). Many offsets in a text without ``\r`` are looked up array-wise among the
+        asks). Many offsets in a text without ``\\r`` are looked up array-wise among the
         text's line breaks (a chunk of change-heavy text has ~20,000 records to number)."""
         if not self._has_cr and len(offsets) >= _ARRAY_LOOKUP:
             found = self._lines_by_array(offsets, shift, add)
