@@ -6,8 +6,10 @@ own with document-level offsets and line numbers (:meth:`mtfix.pipeline.Pipeline
 the chunks can be fixed anywhere, in any order, as long as each is the same chunk and knows
 where it starts. :func:`plan_pieces` reads the file once, finds the chunks exactly where a
 streamed run cuts, and groups consecutive chunks into pieces (byte range, first offset, first
-line, the chunks' lengths); :func:`fix_piece` fixes one piece into an output piece and a change
-log piece; the caller concatenates the pieces in order (:mod:`mtfix.batch`, the Ray engine).
+line, the chunks' lengths); :func:`iter_pieces` finds the same kind of pieces as it reads,
+yielding each as soon as it is complete (the local workers start on the first ones while the
+rest is read); :func:`fix_piece` fixes one piece into an output piece and a change log piece;
+the caller concatenates the pieces in order (:mod:`mtfix.batch`, the Ray engine).
 """
 
 from __future__ import annotations
