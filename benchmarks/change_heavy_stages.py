@@ -4,10 +4,11 @@ Corpus: the MLQE-PE MT side as it is, tokenized (``mlqe-pe/*/train.mt`` concaten
 to ``--mb`` MB; about one spacing fix per 50 bytes), as ``change_heavy.py`` builds it. In
 process, one core, what a worker does with a piece of a large file (``mtfix.pieces``): the
 pipeline over the chunks, the change log written (to memory), the changes counted; with the
-collector's threshold of a batch run. The stages are timed by wrapping the functions that do
-them (a few calls per chunk, so the wrapping costs nothing measurable); the run is repeated
-``--repeat`` times and the fastest of each stage counts (the first run, which builds what is
-built lazily, is left out). Start-up (imports, loading the glossaries) is printed apart.
+collector set as a batch run sets it (``mtfix.batch._fewer_collections``). The stages are
+timed by wrapping the functions that do them (a few calls per chunk, so the wrapping costs
+nothing measurable); the run is repeated ``--repeat`` times and the fastest of each stage
+counts (the first run, which builds what is built lazily, is left out). Start-up (imports,
+loading the glossaries) is printed apart.
 
     python benchmarks/change_heavy_stages.py                 # 6 MB, best of 3
     python benchmarks/change_heavy_stages.py --mb 2 --repeat 5
@@ -16,7 +17,7 @@ built lazily, is left out). Start-up (imports, loading the glossaries) is printe
 from __future__ import annotations
 
 import argparse
-import gc
+import contextlib
 import io
 import sys
 import time
@@ -93,9 +94,9 @@ def main() -> None:
 
     best: dict[str, float] = {}
     records = 0
-    # (an older tree, run with --before-ref style comparisons, has the default threshold)
-    gc.set_threshold(getattr(batch, "_RUN_GC_THRESHOLD", gc.get_threshold()[0]),
-                     *gc.get_threshold()[1:])
+    # the collector as a run sets it (an older tree without that: the default)
+    collector = getattr(batch, "_fewer_collections", contextlib.nullcontext)()
+    collector.__enter__()
     for run in range(args.repeat + 1):
         spent.clear()
         begun = clock()

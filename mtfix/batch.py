@@ -39,6 +39,7 @@ import dataclasses
 import errno
 import gc
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -635,12 +636,23 @@ def _fewer_collections() -> Iterator[None]:
     a record (and an edit, and their spans) per ~50 bytes: at the default threshold the
     collector ran every 700 of them and scanned the survivors again and again, ~15% of the
     run. Records are freed by reference counting; the collector finds only cycles, and fixing
-    makes few (each pass of a collection still finds them, every 50,000 allocations)."""
+    makes few (each pass of a collection still finds them, every 50,000 allocations).
+
+    What exists when the run starts (the pipeline: glossaries, automata, rules, hundreds of
+    thousands of objects) is frozen (``gc.freeze``) for the run, so the older generations'
+    collections do not scan it again and again (~4% of a change-heavy run), and the workers
+    forked meanwhile inherit it frozen; it is unfrozen afterwards. (A caller that froze
+    objects itself keeps its own freeze: then nothing is frozen here.)"""
     before = gc.get_threshold()
+    freeze = gc.get_freeze_count() == 0
     gc.set_threshold(max(before[0], _RUN_GC_THRESHOLD), *before[1:])
+    if freeze:
+        gc.freeze()
     try:
         yield
     finally:
+        if freeze:
+            gc.unfreeze()
         gc.set_threshold(*before)
 
 
@@ -748,32 +760,50 @@ def piece_paths(settings: _Settings, job: Job, index: int) -> tuple[str, str]:
 def join_pieces(job: Job, settings: _Settings, plan, results: Sequence) -> FileResult:
     """The file's output and part file, each the pieces' files joined in order, and its
     manifest: what :func:`run_job` leaves for a file fixed whole. Piece files are removed."""
+    return _join_in_order(job, settings, plan.input_hash,
+                          [piece.index for piece in plan.pieces], iter(results))
+
+
+def _join_in_order(job: Job, settings: _Settings, input_hash: str, indexes: Sequence[int],
+                   results: Iterator, on_joined: Callable[[int], None] | None = None
+                   ) -> FileResult:
+    """:func:`join_pieces`, taking the pieces' results one at a time, in order (``results``
+    may wait for each, :func:`_run_split_streaming`): each piece's files are appended to the
+    output and the part file as soon as its result is taken, while later pieces are still
+    being fixed, and removed. ``on_joined(n)``: after the n-th piece is joined. An exception
+    from ``results`` (a worker's) leaves neither the output nor the part file."""
     parts = Path(settings.parts)
     key = _job_key(job)
-    paths = [piece_paths(settings, job, piece.index) for piece in plan.pieces]
-    by_pass: Counter[str] = Counter()
-    for result in results:
-        by_pass.update(dict(result.applied))
-    result = FileResult(job.doc, str(job.output), applied=tuple(sorted(by_pass.items())),
-                        flags=sum(r.flags for r in results), base=plan.input_hash[:16],
-                        input_hash=plan.input_hash,
-                        memory_suppressed=sum(r.memory_suppressed for r in results),
-                        memory_applied=sum(r.memory_applied for r in results))
+    paths = [piece_paths(settings, job, index) for index in indexes]
+    taken: list = []
     output_hash = hashlib.sha256()  # (of the bytes as they are joined: not read back after)
     try:
-        with atomic_writer(job.output, mode="wb") as out:
-            for fixed, _ in paths:
+        # (bytes: the pieces are UTF-8 lines this run wrote; decoding them only to encode
+        # them again cost as much as the rest of the join)
+        with atomic_writer(job.output, mode="wb") as out, \
+                _part_writer(parts / f"{key}.jsonl", binary=True) as (log, commit_part):
+            for (fixed, records), piece_result in zip(paths, results, strict=True):
+                taken.append(piece_result)
                 with open(fixed, "rb") as piece:
                     while block := piece.read(1 << 20):
                         output_hash.update(block)
                         out.write(block)
-        # (bytes: the pieces are UTF-8 lines this run wrote; decoding them only to encode
-        # them again cost as much as the rest of the join)
-        with _part_writer(parts / f"{key}.jsonl", binary=True) as (log, commit_part):
-            for _, records in paths:
                 with open(records, "rb") as piece:
                     shutil.copyfileobj(piece, log, 1 << 20)
+                for path in (fixed, records):
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+                if on_joined is not None:
+                    on_joined(len(taken))
             commit_part()
+        by_pass: Counter[str] = Counter()
+        for piece_result in taken:
+            by_pass.update(dict(piece_result.applied))
+        result = FileResult(job.doc, str(job.output), applied=tuple(sorted(by_pass.items())),
+                            flags=sum(r.flags for r in taken), base=input_hash[:16],
+                            input_hash=input_hash,
+                            memory_suppressed=sum(r.memory_suppressed for r in taken),
+                            memory_applied=sum(r.memory_applied for r in taken))
         _write_manifest(parts / f"{key}.json", job, settings, result, output_hash.hexdigest())
     except OSError as exc:
         return FileResult(job.doc, None, error=_write_error(job, exc))
@@ -801,7 +831,7 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
                    on_file: Callable[[FileResult], None] | None,
                    on_piece: PieceFn | None = None) -> Iterator[FileResult]:
     """Reports of ``found`` in input order: a large text file's pieces are shared by ``cores``
-    workers (:func:`_run_split`), the other files go to the worker pool as usual."""
+    workers (:func:`_run_split_streaming`), the other files go to the worker pool as usual."""
     pending: list[Job] = []
     large = set(jobs_to_split(found, settings, cores))
 
@@ -814,12 +844,16 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
 
     for job in found:
         done = finished_report(job, settings) if job in large else None
-        plan = None if done is not None or job not in large else plan_job(job, settings, cores)
-        if plan is None:
+        if done is not None or job not in large or cores <= 1 or not _may_split(job, settings):
             pending.append(job)
             continue
         reports = list(flush())
-        reports.append(_run_split(job, plan, pipeline, settings, cores, on_piece))
+        report = _run_split_streaming(job, pipeline, settings, cores, on_piece)
+        if report is None:  # not worth cutting, or a problem: fixed whole, which reports it
+            pending.append(job)
+            reports += flush()
+        else:
+            reports.append(report)
         for report in reports:
             if on_file is not None:
                 on_file(report)
@@ -830,6 +864,95 @@ def _run_splitting(found: Sequence[Job], pipeline: Pipeline, settings: _Settings
         yield report
 
 
+class _Unplannable(Exception):
+    """The file turned out not to be cut (a problem found while reading it)."""
+
+
+class _JoinFailed(Exception):
+    """Joining the pieces failed (``report`` says why): the pieces still being fixed are
+    stopped."""
+
+    def __init__(self, report: FileResult) -> None:
+        super().__init__(report.error)
+        self.report = report
+
+
+def _run_split_streaming(job: Job, pipeline: Pipeline, settings: _Settings, workers: int,
+                         on_piece: PieceFn | None = None) -> FileResult | None:
+    """Fix ``job`` in pieces in ``workers`` worker processes and join them, with the serial
+    work of the parent overlapped with the workers': each piece goes to a worker as soon as
+    the file has been read that far (:func:`mtfix.pieces.iter_pieces`), and each is joined
+    as soon as it and those before it are done (:func:`_join_in_order`). None: the file is
+    fixed whole (it holds few chunks, or reading it found a problem, which the whole run
+    reports as usual; pieces started are stopped and their files removed). A worker that
+    dies fails this file (rerun with --resume), as it would fail a file fixed whole."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from mtfix.chunking import LongLineError
+    from mtfix.pieces import iter_pieces
+
+    chunk_size = settings.options.chunk_size
+    try:
+        size = job.input.stat().st_size
+        input_hash = file_hash(job.input)  # (every record's base: known before any piece)
+    except (InputError, OSError):
+        return None
+    pieces = iter_pieces(job.input, workers, chunk_size, input_hash, doc=job.doc)
+    try:
+        first = next(pieces, None)  # (reads MIN_CHUNKS chunks ahead: worth cutting?)
+    except (InputError, LongLineError, OSError):
+        return None
+    if first is None:
+        return None
+    with contextlib.suppress(OSError):
+        (Path(settings.parts) / f"{_job_key(job)}.json").unlink()
+    indexes: list[int] = []
+    try:
+        pool_size = min(workers, max(1, size // chunk_size))
+        with _worker_pool(pool_size, pipeline, size // pool_size) as pool:
+            futures = []
+            try:
+                for piece in itertools.chain([first], pieces):
+                    futures.append(pool.submit(_run_piece_in_worker, job, piece, settings))
+                    indexes.append(piece.index)
+            except (InputError, LongLineError, OSError) as exc:
+                raise _Unplannable from exc
+            total = len(futures)
+            if on_piece is not None:
+                on_piece(job.doc, 0, total)
+            report = _join_in_order(
+                job, settings, input_hash, indexes, (future.result() for future in futures),
+                None if on_piece is None else lambda done: on_piece(job.doc, done, total))
+            if report.error:
+                raise _JoinFailed(report)
+            return report
+    except _Unplannable:
+        _remove_piece_files(settings, job, indexes)
+        return None
+    except _JoinFailed as failed:
+        _remove_piece_files(settings, job, indexes)
+        return failed.report
+    except BrokenProcessPool:
+        _remove_piece_files(settings, job, indexes)
+        return FileResult(job.doc, None, error=(
+            f"worker process died (killed? out of memory?) while fixing {job.doc}; rerun "
+            "with --resume"))
+    except OSError as exc:
+        _remove_piece_files(settings, job, indexes)
+        return FileResult(job.doc, None, error=_write_error(job, exc))
+    except Exception as exc:  # one file must not stop the batch; say it is our bug
+        _remove_piece_files(settings, job, indexes)
+        return FileResult(job.doc, None, error=f"{job.doc}: internal error ({type(exc).__name__}: "
+                          f"{exc}); please report this as an mtfix bug")
+
+
+def _remove_piece_files(settings: _Settings, job: Job, indexes: Sequence[int]) -> None:
+    for index in indexes:
+        for path in piece_paths(settings, job, index):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+
 def finished_report(job: Job, settings: _Settings) -> FileResult | None:
     """With ``resume``, the report of a file an earlier run finished (else None)."""
     if not settings.resume:
@@ -837,38 +960,6 @@ def finished_report(job: Job, settings: _Settings) -> FileResult | None:
     key = _job_key(job)
     parts = Path(settings.parts)
     return _finished(job, settings, parts / f"{key}.json", parts / f"{key}.jsonl")
-
-
-def _run_split(job: Job, plan, pipeline: Pipeline, settings: _Settings,
-               workers: int, on_piece: PieceFn | None = None) -> FileResult:
-    """Fix ``job``'s pieces in ``workers`` worker processes and join them. A worker that
-    dies fails this file (rerun with --resume), as it would fail a file fixed whole."""
-    from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    with contextlib.suppress(OSError):
-        (Path(settings.parts) / f"{_job_key(job)}.json").unlink()
-    try:
-        pool_size = min(workers, len(plan.pieces))
-        share = sum(piece.end - piece.start for piece in plan.pieces) // pool_size
-        with _worker_pool(pool_size, pipeline, share) as pool:
-            futures = [pool.submit(_run_piece_in_worker, job, piece, settings)
-                       for piece in plan.pieces]
-            if on_piece is not None:
-                on_piece(job.doc, 0, len(futures))
-                for done, _future in enumerate(as_completed(futures), 1):
-                    on_piece(job.doc, done, len(futures))
-            results = [future.result() for future in futures]
-    except BrokenProcessPool:
-        return FileResult(job.doc, None, error=(
-            f"worker process died (killed? out of memory?) while fixing {job.doc}; rerun "
-            "with --resume"))
-    except OSError as exc:
-        return FileResult(job.doc, None, error=_write_error(job, exc))
-    except Exception as exc:  # one file must not stop the batch; say it is our bug
-        return FileResult(job.doc, None, error=f"{job.doc}: internal error ({type(exc).__name__}: "
-                          f"{exc}); please report this as an mtfix bug")
-    return join_pieces(job, settings, plan, results)
 
 
 # -- symbolic links ------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ def _plain_lines(changes: list[Change]) -> list[str | None]:
     note, score, proposal and base) are written once per distinct combination in the batch,
     and an id is computed here as reading ``change.id`` would (and kept in the record)."""
     heads: dict[tuple, str] = {}  # (doc, format, segment) -> their JSON, up to "start"
-    tails: dict[tuple, str | None] = {}  # (pass, rule, note, score, proposal, base) -> JSON
+    tails: dict[tuple, str] = {}  # (pass, rule, note, score's JSON, proposal, base) -> JSON
     lines: list[str | None] = []
     append, string = lines.append, _string
     for change in changes:
@@ -100,13 +100,16 @@ def _plain_lines(changes: list[Change]) -> list[str | None]:
             head = heads.get(head_key)
             if head is None:
                 head = heads[head_key] = _head(*head_key)
-            tail_key = (pass_, rule, change.note, change.score, proposal, change.base)
-            tail = tails.get(tail_key, _MISSING)
-            if tail is _MISSING:
-                tail = tails[tail_key] = _tail(*tail_key)
-            if tail is None:
+            # (by the score's JSON: 1, 1.0 and True, or 0.0 and -0.0, are equal as keys)
+            score = change.score
+            score_json = "null" if score is None else _number(score)
+            if score_json is None:
                 append(None)
                 continue
+            tail_key = (pass_, rule, change.note, score_json, proposal, change.base)
+            tail = tails.get(tail_key)
+            if tail is None:
+                tail = tails[tail_key] = _tail(*tail_key)
             append(f'{{"version": {CHANGE_LOG_VERSION}, "id": {id_json}, {head}{start}, '
                    f'"end": {end}, "line": {line}, "before": {string(before)}, '
                    f'"after": {string(after)}, {tail}')
@@ -115,7 +118,6 @@ def _plain_lines(changes: list[Change]) -> list[str | None]:
     return lines
 
 
-_MISSING = object()
 # The ``id`` slot itself (``Change.id`` is a property that computes a missing id on first
 # read, see mtfix.change): the id a record was given or already computed, or "".
 _stored_id = _ID_SLOT.__get__
@@ -127,11 +129,9 @@ def _head(doc: str, format: str | None, segment: str | None) -> str:
             f', "segment": {"null" if segment is None else _string(segment)}, "start": ')
 
 
-def _tail(pass_: str, rule: str, note: str, score: object, proposal: str | None,
-          base: str) -> str | None:
-    score_json = "null" if score is None else _number(score)
-    if score_json is None:
-        return None
+def _tail(pass_: str, rule: str, note: str, score_json: str, proposal: str | None,
+          base: str) -> str:
+    """The JSON of a record from ``pass`` on (``score_json``: its score as JSON)."""
     return (f'"pass": {_string(pass_)}, "rule": {_string(rule)}, "note": {_string(note)}, '
             f'"score": {score_json}, '
             f'"proposal": {"null" if proposal is None else _string(proposal)}, '

@@ -6,8 +6,10 @@ own with document-level offsets and line numbers (:meth:`mtfix.pipeline.Pipeline
 the chunks can be fixed anywhere, in any order, as long as each is the same chunk and knows
 where it starts. :func:`plan_pieces` reads the file once, finds the chunks exactly where a
 streamed run cuts, and groups consecutive chunks into pieces (byte range, first offset, first
-line, the chunks' lengths); :func:`fix_piece` fixes one piece into an output piece and a change
-log piece; the caller concatenates the pieces in order (:mod:`mtfix.batch`, the Ray engine).
+line, the chunks' lengths); :func:`iter_pieces` finds the same kind of pieces as it reads,
+yielding each as soon as it is complete (the local workers start on the first ones while the
+rest is read); :func:`fix_piece` fixes one piece into an output piece and a change log piece;
+the caller concatenates the pieces in order (:mod:`mtfix.batch`, the Ray engine).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import operator
+import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,51 +86,90 @@ def plan_pieces(path: str | Path, pieces: int, chunk_size: int, doc: str | None 
             digest.update(data)
             yield data
 
-    chunks: list[tuple[int, int, int]] = []  # (bytes, code points, newlines)
-    # Each chunk's inline-suppression state at its start (an ``off`` block goes on across
-    # chunks), and the document's traits from its first chunk: what a whole-file run carries.
-    suppressions = Suppressions()
-    off_at: list[bool] = []
-    traits = frozenset[str]()
     try:
-        for chunk in stream_chunks(iter_decoded(blocks(), str(path)), chunk_size):
-            if not chunks:
-                traits = document_traits(chunk)
-            off_at.append(suppressions.off)
-            suppressions(chunk)
-            chunks.append((len(chunk.encode("utf-8", "surrogatepass")), len(chunk),
-                           chunk.count("\n")))
+        chunks = list(_chunk_rows(blocks(), str(path), chunk_size))
     except (InputError, LongLineError, OSError):
         return None
     if len(chunks) < MIN_CHUNKS:
         return None
     input_hash = digest.hexdigest()
-    total = sum(size for size, _, _ in chunks)
+    total = sum(row[0] for row in chunks)
     target = max(1, total // max(1, pieces))
-    found: list[Piece] = []
-    group: list[tuple[int, int, int]] = []
-    start = offset = 0
+    return Plan(tuple(_grouped(chunks, lambda _start: target, str(path), input_hash, doc)),
+                input_hash)
+
+
+def iter_pieces(path: str | Path, workers: int, chunk_size: int, input_hash: str,
+                doc: str | None = None) -> Iterator[Piece]:
+    """The pieces of ``path`` for ``workers`` workers that take them in order, each yielded
+    as soon as it is found, so that workers fix the first ones while the rest of the file is
+    read (:func:`plan_pieces` reads it all first). Sizes shrink as the file goes (each about
+    the bytes left over twice the workers, at least a chunk): the first pieces are large,
+    the last ones small, so the workers finish close together. ``input_hash``: the file's
+    sha256 (:func:`mtfix.fileio.file_hash`). Nothing is yielded when the file holds fewer
+    than :data:`MIN_CHUNKS` chunks (not worth cutting); a file with a problem raises
+    :class:`~mtfix.fileio.InputError`, :class:`~mtfix.chunking.LongLineError` or
+    ``OSError`` where it is found (a caller that already started fixes the file whole)."""
+    size = os.stat(path).st_size
+    rows = _chunk_rows(iter_blocks(path), str(path), chunk_size)
+    first = list(itertools.islice(rows, MIN_CHUNKS))
+    if len(first) < MIN_CHUNKS:
+        return
+    share = 2 * max(1, workers)
+    yield from _grouped(itertools.chain(first, rows),
+                        lambda start: max(chunk_size, (size - start) // share), str(path),
+                        input_hash, doc)
+
+
+# One chunk of a file as the plans see it: (bytes, code points, newlines, whether an inline
+# ``mtfix: off`` block is open at its start, the document's traits).
+_Row = tuple[int, int, int, bool, frozenset[str]]
+
+
+def _chunk_rows(blocks: Iterator[bytes], name: str, chunk_size: int) -> Iterator[_Row]:
+    """The file's chunks, exactly where a streamed run cuts them, with what a piece needs to
+    know of each: each chunk's inline-suppression state at its start (an ``off`` block goes
+    on across chunks), and the document's traits from its first chunk, as a run over the
+    whole file carries them."""
+    suppressions = Suppressions()
+    traits: frozenset[str] | None = None
+    for chunk in stream_chunks(iter_decoded(blocks, name), chunk_size):
+        if traits is None:
+            traits = document_traits(chunk)
+        off = suppressions.off
+        suppressions(chunk)
+        yield (len(chunk.encode("utf-8", "surrogatepass")), len(chunk), chunk.count("\n"),
+               off, traits)
+
+
+def _grouped(rows: Iterable[_Row], target: Callable[[int], int], path: str, input_hash: str,
+             doc: str | None) -> Iterator[Piece]:
+    """Consecutive chunks grouped into pieces of at least ``target(start)`` bytes, ``start``
+    the piece's first byte (the last piece may hold less), each yielded as soon as it is
+    complete."""
+    group: list[_Row] = []
+    index = start = offset = 0
     line = 1
-
-    def close() -> None:
-        nonlocal start, offset, line
-        size = sum(b for b, _, _ in group)
-        first = sum(len(p.chunks) for p in found)
-        found.append(Piece(str(path), len(found), start, start + size, offset, line,
-                           tuple(n for _, n, _ in group), input_hash[:16], doc or str(path),
-                           traits, off_at[first], tuple(b for b, _, _ in group)))
-        start += size
-        offset += sum(n for _, n, _ in group)
-        line += sum(nl for _, _, nl in group)
-        group.clear()
-
-    for chunk in chunks:
-        group.append(chunk)
-        if sum(b for b, _, _ in group) >= target:
-            close()
+    wanted = target(start)
+    for row in rows:
+        group.append(row)
+        if sum(r[0] for r in group) >= wanted:
+            yield _piece(group, index, start, offset, line, path, input_hash, doc)
+            index += 1
+            start += sum(r[0] for r in group)
+            offset += sum(r[1] for r in group)
+            line += sum(r[2] for r in group)
+            group = []
+            wanted = target(start)
     if group:
-        close()
-    return Plan(tuple(found), input_hash)
+        yield _piece(group, index, start, offset, line, path, input_hash, doc)
+
+
+def _piece(group: list[_Row], index: int, start: int, offset: int, line: int, path: str,
+           input_hash: str, doc: str | None) -> Piece:
+    return Piece(path, index, start, start + sum(r[0] for r in group), offset, line,
+                 tuple(r[1] for r in group), input_hash[:16], doc or path, group[0][4],
+                 group[0][3], tuple(r[0] for r in group))
 
 
 def fix_piece(piece: Piece, pipeline: Pipeline, output: str | Path, records: str | Path

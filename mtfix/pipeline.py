@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -19,12 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mtfix.change import (
-    START_END,
     Change,
     Edit,
+    applied_edits,
     apply_edits,
     make_change,
     select_non_overlapping,
+    sort_in_text_order,
     text_hash,
 )
 from mtfix.chunking import chunk_text
@@ -348,8 +350,8 @@ class Pipeline:
             edits = select_non_overlapping(edits, step.rule_order())
             if unit:
                 edits = unit_safe_edits(edits, current, hard)
-            starts = [e.start for e in edits]
-            ends = [e.end for e in edits]
+            starts = list(map(_START, edits))
+            ends = list(map(_END, edits))
             for m in reversed(maps):  # back to offsets into the original text
                 starts = m.to_before_all(starts, side="start")
                 ends = m.to_before_all(ends, side="end")
@@ -360,7 +362,9 @@ class Pipeline:
                 dropped.extend(_records(gone[0], gone[1], gone[2], text, offset, lines, doc=doc,
                                         pass_name=step.name, segment=segment, base=base,
                                         format=format))
-            flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
+            applied = applied_edits(edits)
+            if applied is not edits:  # (some are flags)
+                flagged.extend((e.start, e.end) for e in edits if e.flag or e.after is None)
             if absorbing:
                 changes = _without_absorbed(changes, [
                     (offset + start, offset + end) for edit, start, end in zip(
@@ -369,7 +373,6 @@ class Pipeline:
                                pass_name=step.name, segment=segment, base=base, format=format,
                                proposals=proposals)
             changes.extend(records)
-            applied = [e for e in edits if not e.flag and e.after is not None]
             if applied and step_number == last_step:
                 current = apply_edits(current, applied)  # no later pass: no map, no guards
             elif applied:
@@ -381,7 +384,7 @@ class Pipeline:
                 guarded.extend(step_map.protected_spans())
                 current = apply_edits(current, applied)
                 maps.append(step_map)
-        changes.sort(key=START_END)
+        sort_in_text_order(changes)
         return current, changes, dropped
 
     def fix_text(self, text: str, *, doc: str = "<text>", format: str | None = None,
@@ -481,6 +484,7 @@ class Pipeline:
             line += lines.line_count - 1
 
 
+_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
 _WORD = re.compile(r"[^\W_]")  # a letter or digit: what makes a unit say something
 UNIT_LINE_NOTE = ("not applied in a translation unit: it deletes a whole line, and the unit "
                   "is a string of its own; accept it to delete the line")
@@ -658,12 +662,17 @@ def _admissible(found: list[Edit], guarded: SpanSet, hard: SpanSet, current: str
     collapsed by the repetition rule): it absorbs those changes, or a second run would
     collapse what this one left. Nothing may touch ``hard`` spans (placeholders, markup).
     """
+    found = found if isinstance(found, list) else list(found)
     edits: list[Edit] = []
     absorbing: set[int] = set()
-    for e in found:
-        if e.flag or e.after is None or not guarded.overlaps(e.start, e.end):
-            edits.append(e)
-        elif e.after != "" or guarded.straddles(e.start, e.end) or hard.overlaps(e.start, e.end):
+    done = 0  # found[:done] is decided; the edits that touch nothing guarded stay as they are
+    for i in guarded.overlapping(list(map(_START, found)), list(map(_END, found))):
+        e = found[i]
+        if e.flag or e.after is None:
+            continue  # (a flag may cover protected text: it stays in place)
+        edits += found[done:i]
+        done = i + 1
+        if e.after != "" or guarded.straddles(e.start, e.end) or hard.overlaps(e.start, e.end):
             continue
         elif not guarded.covers_range(e.start, e.end):
             # Only earlier deletions' points inside ("Dept  Hit rate:  ," after "Hit rate:"
@@ -675,6 +684,7 @@ def _admissible(found: list[Edit], guarded: SpanSet, hard: SpanSet, current: str
         elif current[e.start:e.end].strip():  # (whitespace never absorbs)
             edits.append(e)
             absorbing.add(id(e))
+    edits += found[done:]
     return edits, absorbing
 
 

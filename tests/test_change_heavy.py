@@ -63,13 +63,14 @@ def test_a_pass_that_needs_a_source_is_not_run_without_one(text, source):
 
 
 def test_a_run_collects_garbage_less_often_and_restores_the_collector(tmp_path):
-    """fix_paths raises the collector's first threshold while it runs (and in the workers it
-    forks), and leaves it as it found it, also when a file fails."""
+    """fix_paths raises the collector's first threshold and freezes what exists while it
+    runs (and in the workers it forks), and leaves it as it found it, also when a file fails;
+    a caller's own freeze is kept."""
     seen = []
 
     class Watching(_SpaceBeforeComma):
         def find_edits(self, text, protected=(), **extra):
-            seen.append(gc.get_threshold()[0])
+            seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 0))
             return super().find_edits(text, protected)
 
     (tmp_path / "a.txt").write_text("a , b\n", encoding="utf-8")
@@ -77,10 +78,18 @@ def test_a_run_collects_garbage_less_often_and_restores_the_collector(tmp_path):
     before = gc.get_threshold()
     result = fix_paths([str(tmp_path / "a.txt"), str(tmp_path / "bad.txt")],
                        pipeline=Pipeline([Watching()]), output_dir=str(tmp_path / "out"))
-    assert gc.get_threshold() == before
-    assert seen == [max(before[0], batch._RUN_GC_THRESHOLD)]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    assert seen == [(max(before[0], batch._RUN_GC_THRESHOLD), True)]
     assert len(result.failed) == 1
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "a, b\n"
+    gc.freeze()  # a caller's own freeze stays as it was
+    try:
+        frozen = gc.get_freeze_count()
+        fix_paths([str(tmp_path / "a.txt")], pipeline=Pipeline([Watching()]),
+                  output_dir=str(tmp_path / "out2"))
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
 
 
 @SETTINGS

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import mtfix.changelog as changelog
-from mtfix.change import CHANGE_LOG_VERSION, Change
+from mtfix.change import CHANGE_LOG_VERSION, Change, change_id
 from mtfix.changelog import change_line, read_change_log, write_change_log
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -123,3 +123,43 @@ def test_a_change_log_reads_back():
 @given(text_values)
 def test_surrogate_check_equals_the_search(text):
     assert changelog._has_surrogates(text) == bool(_SURROGATE.search(text))
+
+
+# Records as a run makes them: no id yet (computed while the log is written), a few pass, rule
+# and note values shared by many records, plain offsets; some fields of every odd kind above.
+fresh_changes = st.builds(
+    Change, doc=st.sampled_from(["BIG.txt", "d\"oc"]) | text_values,
+    start=offsets, end=offsets, line=offsets,
+    before=st.sampled_from([" ", " ,", "a  b"]) | text_values,
+    after=st.sampled_from(["", ",", "a b"]) | text_values,
+    pass_=st.sampled_from(["glossary", "rules"]) | text_values,
+    rule=st.sampled_from(["spacing", "tokenized"]) | text_values,
+    note=st.sampled_from(["", "space before punctuation"]) | text_values,
+    segment=st.one_of(st.none(), st.just("s1"), text_values), score=scores,
+    base=st.sampled_from(["0123456789abcdef"]) | text_values,
+    proposal=st.one_of(st.none(), st.just("x"), text_values),
+    format=st.one_of(st.none(), st.just("text"), text_values))
+
+
+@SETTINGS
+@given(st.lists(fresh_changes, min_size=1, max_size=12))
+def test_a_batch_of_fresh_records_is_one_json_dumps_line_each(records):
+    """Records as a run makes them (no id yet): each line is what ``json.dumps`` writes,
+    and each record keeps the id ``change_id`` gives."""
+    expected_ids = [change_id(c) for c in records]  # (computed apart: the slots stay empty)
+    assert changelog._lines(records) == "".join(reference_line(c) + "\n" for c in records)
+    assert [changelog._stored_id(c) for c in records] == expected_ids
+
+
+def test_scores_equal_as_numbers_are_written_each_as_itself():
+    """1, 1.0 and True (or 0.0 and -0.0) are equal keys, but json.dumps writes each its own
+    way: a batch holding several wrote them all as the first (the fields written once per
+    batch are now keyed by the score's JSON)."""
+    def record(score: object, id: str = "") -> Change:
+        return Change(doc="d", start=0, end=1, line=1, before="a", after="b", pass_="p",
+                      rule="r", score=score, id=id)  # type: ignore[arg-type]
+
+    scores = [1, True, 1.0, 0.0, -0.0, None, False, 0]
+    for given_id in ("", "0123456789ab"):  # (an id to compute, or given)
+        batch = [record(score, given_id) for score in scores]
+        assert changelog._lines(batch) == "".join(reference_line(c) + "\n" for c in batch)

@@ -1,21 +1,25 @@
 """One large text file cut into pieces (mtfix/pieces.py): the pieces fixed apart and joined
 give exactly the output and change records of the file fixed whole, and ``--jobs 2`` on one
-file writes what ``--jobs 1`` writes."""
+file writes what ``--jobs 1`` writes; the pieces a run streams to its workers as it reads
+the file (``iter_pieces``) give the same."""
 
 from __future__ import annotations
 
 import io
+import itertools
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mtfix.api import build_pipeline
 from mtfix.batch import fix_paths
 from mtfix.changelog import write_change_log
+from mtfix.fileio import InputError
 from mtfix.formats import FormatOptions
-from mtfix.pieces import MIN_CHUNKS, fix_piece, plan_pieces
+from mtfix.pieces import MIN_CHUNKS, fix_piece, iter_pieces, plan_pieces
 
 PIPELINE = build_pipeline()
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "anhui-police-meeting-2024.txt"
@@ -210,3 +214,106 @@ def test_a_prepared_glossary_has_its_dfa_before_any_scan() -> None:
     assert automaton._built is None  # too little text: the NFA, on first use, is enough
     fresh.prepare(compile_module.DFA_AFTER_BYTES + 1)
     assert automaton._built is not None and automaton._dfa is False  # the DFA, built now
+
+
+def _streamed(path: Path, chunk_size: int, workers: int) -> tuple[str, str] | None:
+    """``_in_pieces`` with the pieces of ``iter_pieces`` (what a run with workers streams)."""
+    from mtfix.fileio import file_hash
+
+    pieces = list(iter_pieces(path, workers, chunk_size, file_hash(path), doc="doc.txt"))
+    if not pieces:
+        return None
+    assert [p.index for p in pieces] == list(range(len(pieces)))
+    assert pieces[0].start == 0 and pieces[-1].end == path.stat().st_size
+    assert all(a.end == b.start for a, b in itertools.pairwise(pieces))
+    text, log = [], []
+    for piece in pieces:
+        out, records = path.with_suffix(f".p{piece.index}"), path.with_suffix(f".r{piece.index}")
+        fix_piece(piece, PIPELINE, out, records)
+        text.append(out.read_text(encoding="utf-8"))
+        log.append(records.read_text(encoding="utf-8"))
+    return "".join(text), "".join(log)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), lines=st.integers(1, 200), workers=st.integers(1, 4),
+       chunk_size=st.sampled_from([300, 1000, 4000]))
+def test_streamed_pieces_give_the_whole_file_result(tmp_path_factory, seed, lines, workers,
+                                                    chunk_size) -> None:
+    """Pieces found as the file is read, of shrinking sizes, fixed apart and joined: the
+    output and records of the file fixed whole (the same chunks, traits and suppressions
+    as :func:`plan_pieces` gives)."""
+    path = tmp_path_factory.mktemp("streamed") / "doc.txt"
+    path.write_text(_corpus(seed, lines) + "# mtfix: off\nIt was said , and done .\n",
+                    encoding="utf-8")
+    joined = _streamed(path, chunk_size, workers)
+    if joined is None:
+        assert plan_pieces(path, workers, chunk_size) is None  # (fewer than MIN_CHUNKS)
+    else:
+        assert joined == _whole(path, chunk_size)
+
+
+def test_streamed_pieces_shrink_and_stop_where_the_file_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text(_corpus(6, 2000), encoding="utf-8")
+    sizes = [p.end - p.start for p in iter_pieces(path, 2, 2000, "0" * 64)]
+    assert len(sizes) > 4 and sizes[0] > 3 * sizes[-2]  # large first, a chunk or so last
+    broken = tmp_path / "broken.txt"  # (larger than the blocks the file is read in)
+    broken.write_bytes(path.read_bytes() * 8 + b"\xff\xfe bad\n")
+    pieces = iter_pieces(broken, 2, 2000, "0" * 64)
+    assert next(pieces).index == 0  # pieces are found before the problem is read
+    with pytest.raises(InputError, match="not valid UTF-8"):
+        list(pieces)
+    small = tmp_path / "small.txt"
+    small.write_text("The Anti smuggling Bureau met .\n" * 40, encoding="utf-8")
+    assert list(iter_pieces(small, 2, 1000, "0" * 64)) == []
+
+
+def test_a_file_broken_after_its_first_pieces_is_reported_as_when_fixed_whole(
+        tmp_path: Path) -> None:
+    """Pieces already sent to workers when the problem is read are stopped and removed;
+    the file is then fixed whole, which reports the problem (file, line) as --jobs 1 does."""
+    broken = tmp_path / "broken.txt"  # (larger than the blocks the file is read in)
+    broken.write_bytes(_corpus(7, 1500).encode() * 3 + b"\xff\xfe bad\n")
+    options = FormatOptions(chunk_size=20_000)
+    assert next(iter_pieces(broken, 2, options.chunk_size, "0" * 64)).index == 0
+    errors = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        result = fix_paths([str(broken)], pipeline=PIPELINE, output_dir=str(out), jobs=jobs,
+                           options=options)
+        assert [r.ok for r in result.results] == [False]
+        errors.append(result.results[0].error)
+        assert not (out / "broken.txt").exists()
+        parts = out / ".changes.jsonl.parts"
+        assert not [p for p in parts.rglob("*piece*")] if parts.exists() else True
+    assert errors[0] == errors[1] and "not valid UTF-8" in errors[0]
+
+
+def test_a_join_that_fails_stops_the_pieces_and_leaves_none(tmp_path: Path, monkeypatch) -> None:
+    """The output cannot be written (a full disk): the file fails with the reason, the
+    pieces still being fixed are stopped, and no piece file is left in the parts folder."""
+    import contextlib
+    import errno
+
+    import mtfix.batch as batch
+
+    real = batch.atomic_writer
+
+    @contextlib.contextmanager
+    def full_disk(path, **kwargs):
+        with real(path, **kwargs) as stream:
+            if Path(path).name == "big.txt":
+                raise OSError(errno.ENOSPC, "No space left on device")
+            yield stream
+
+    monkeypatch.setattr(batch, "atomic_writer", full_disk)
+    big = tmp_path / "big.txt"
+    big.write_text(_corpus(8, 1500), encoding="utf-8")
+    out = tmp_path / "out"
+    result = fix_paths([str(big)], pipeline=PIPELINE, output_dir=str(out), jobs=2,
+                       options=FormatOptions(chunk_size=4000))
+    assert [r.ok for r in result.results] == [False]
+    assert "no space left on device; free space" in result.results[0].error
+    assert not (out / "big.txt").exists()
+    assert not list((out / ".changes.jsonl.parts").glob("*piece*"))

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import ahocorasick_rs as ac
 import numpy as np
 
-from mtfix.change import Edit
+from mtfix.change import Edit, make_edit
 from mtfix.passes.rules.base import BaseRule, register_rule
 from mtfix.passes.rules.common import SpanGuard, code_points, keep_clear
 
@@ -139,7 +139,7 @@ class SpacingRule(BaseRule):
             if mark in "?!:" or (mark == "." and text[end + 1 : end + 2] in (" ", "\t")):
                 if _exempt_before_punctuation(text, start, end):
                     continue
-            edits.append(Edit(start, end, "", rule, _NOTE_BEFORE))
+            edits.append(make_edit(start, end, "", rule, _NOTE_BEFORE))
         return edits
 
     def _arrays(self, text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
@@ -193,7 +193,7 @@ class SpacingRule(BaseRule):
                                       | ((mark == 46) & blank_after))).tolist():
             ok[i] = not _exempt_before_punctuation(text, starts[i], ends[i])
         rule = self.id
-        return [Edit(start, end, "", rule, _NOTE_BEFORE)
+        return [make_edit(start, end, "", rule, _NOTE_BEFORE)
                 for start, end, good in zip(starts, ends, ok.tolist(), strict=True) if good]
 
     def _at_triggers(self, text: str, triggers: Iterable[tuple[int, int]]) -> list[Edit]:
