@@ -64,7 +64,8 @@ class LineIndex:
         """``line_of(offset - shift) + add`` for each offset (what :class:`ShiftedLines`
         asks). Many offsets in a text without ``\\r`` are looked up array-wise among the
         text's line breaks (a chunk of change-heavy text has ~20,000 records to number)."""
-        if not self._has_cr and len(offsets) >= _ARRAY_LOOKUP:
+        if not self._has_cr and len(offsets) >= _ARRAY_LOOKUP and \
+                len(offsets) * _ARRAY_DENSITY >= len(self._text):
             found = self._lines_by_array(offsets, shift, add)
             if found is not None:
                 return found
@@ -111,8 +112,12 @@ class LineIndex:
         return self._count(0, len(self._text)) + 1
 
 
-#: from how many offsets :meth:`LineIndex.lines_of` looks them up array-wise
+#: from how many offsets :meth:`LineIndex.lines_of` looks them up array-wise, and only from one
+#: offset per this many characters of text on: finding the line breaks costs ~1.6 ms per MB,
+#: the loop ~0.15 µs per offset and a count over the text (per MB measured: 700 offsets, loop
+#: 0.7 ms, array 1.7 ms; 20,000 offsets, loop 3.9 ms, array 3.2 ms)
 _ARRAY_LOOKUP = 64
+_ARRAY_DENSITY = 64
 
 
 class LineNumbers(Protocol):

@@ -227,9 +227,9 @@ def test_admissible_equals_edit_by_edit(found, guarded, hard, current):
                                                       max_size=200),
        st.integers(1, 5), st.integers(0, 30))
 def test_lines_looked_up_array_wise_equal_the_count(text, offsets, first, shift):
-    """``LineIndex.lines_of`` (array-wise from 64 offsets) and ``ShiftedLines`` give what
-    counting the line breaks one offset at a time gives, in any order; later single
-    lookups go on from where it stopped."""
+    """``LineIndex.lines_of`` (array-wise from 64 offsets, one per 64 characters) and
+    ``ShiftedLines`` give what counting the line breaks one offset at a time gives, in any
+    order; later single lookups go on from where it stopped."""
     def counted(offset: int) -> int:
         return first + text.count("\n", 0, offset)
 
