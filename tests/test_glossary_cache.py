@@ -213,3 +213,24 @@ def test_a_lazy_pattern_is_the_pattern_it_stands_for():
     assert (lazy.flags, lazy.groups, lazy.groupindex) == (real.flags, real.groups,
                                                           real.groupindex)
     assert pickle.loads(pickle.dumps(lazy)) == real  # pickled, it is the compiled pattern
+
+
+def test_entries_examples_and_key_checks_pickle_as_tuples_and_stay_frozen():
+    """The cache pickles entries, examples and key checks as tuples of their fields (see
+    ``pickled_as_tuple``): what loads equals what was stored, and is as frozen."""
+    import dataclasses
+    import pickle
+
+    compiled = Glossary.load(default_glossary_paths(), run_examples=False).compiled
+    checks = {k.checks for owners in compiled._owners for k in owners if k.checks is not None}
+    entries = compiled.entries
+    examples = [x for e in entries for x in e.examples]
+    assert checks and examples
+    for objects in (list(entries), examples, sorted(checks, key=repr)):
+        loaded = pickle.loads(pickle.dumps(objects, protocol=pickle.HIGHEST_PROTOCOL))
+        assert loaded == objects
+        assert [type(x) for x in loaded] == [type(x) for x in objects]
+        first = loaded[0]
+        name = dataclasses.fields(first)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(first, name, getattr(first, name))

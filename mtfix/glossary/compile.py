@@ -35,7 +35,13 @@ import ahocorasick_rs as ac
 from mtfix.change import START_END, Edit, select_non_overlapping
 from mtfix.glossary.lines import deletion_span, phrases_regex
 from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
-from mtfix.glossary.model import MAX_VARIANTS, NEIGHBOUR_KEYS, GlossaryError, RawEntry
+from mtfix.glossary.model import (
+    MAX_VARIANTS,
+    NEIGHBOUR_KEYS,
+    GlossaryError,
+    RawEntry,
+    pickled_as_tuple,
+)
 from mtfix.glossary.neighbours import ends_before, neighbour_regex, starts_after
 from mtfix.glossary.re2route import (
     Re2Pattern,
@@ -135,6 +141,7 @@ class _Key(NamedTuple):  # a tuple: 100,000 of them are built per compile (all f
     checks: _Checks | None  # declarative checks (case, neighbours, line, no-op), or None
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class _Checks:
     """What a key of a declarative entry must pass besides its word boundaries.

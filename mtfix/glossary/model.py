@@ -7,6 +7,7 @@ a separate step (:mod:`mtfix.glossary.compile`).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Sequence
@@ -46,6 +47,29 @@ class GlossaryError(ValueError):
         super().__init__(f"{where}{who}: {message}" if where else f"{who.strip()} {message}".strip())
 
 
+def pickled_as_tuple(cls: type) -> type:
+    """Pickle the frozen, slotted dataclass ``cls`` as the tuple of its field values.
+
+    The dataclass default builds a dict per object with ``dataclasses.fields()`` and sets it
+    back field by field (~15 µs an object to load); the compiled-glossary cache holds one per
+    entry, example and key check, so 10,000 entries cost ~0.3 s of every start-up.
+    """
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    setters = tuple(cls.__dict__[name].__set__ for name in names)  # slots: no __setattr__
+
+    def __getstate__(self) -> tuple:
+        return tuple([getattr(self, name) for name in names])
+
+    def __setstate__(self, state: tuple) -> None:
+        for set_field, value in zip(setters, state, strict=True):
+            set_field(self, value)
+
+    cls.__getstate__ = __getstate__
+    cls.__setstate__ = __setstate__
+    return cls
+
+
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Example:
     """A self-test: the glossary turns ``text`` into ``fixed`` (``fixed == text``: must not fire)."""
@@ -58,6 +82,7 @@ class Example:
         return self.text == self.fixed
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class RawEntry:
     """One glossary entry as the translator wrote it."""
