@@ -317,3 +317,28 @@ def test_a_join_that_fails_stops_the_pieces_and_leaves_none(tmp_path: Path, monk
     assert "no space left on device; free space" in result.results[0].error
     assert not (out / "big.txt").exists()
     assert not list((out / ".changes.jsonl.parts").glob("*piece*"))
+
+
+def test_a_large_file_fixed_in_place_is_fixed_whole_with_two_workers(tmp_path: Path) -> None:
+    """In place, a file large enough to be cut is fixed whole even with two workers (its
+    pieces would be read from the file the output replaces): the result is the one-worker
+    result, the backup is the original, and no temporary file is left."""
+    text = _corpus(5, 1500)
+    options = FormatOptions(chunk_size=4000)
+    results = {}
+    for jobs in (1, 2):
+        folder = tmp_path / f"jobs{jobs}"
+        folder.mkdir()
+        target = folder / "big.txt"
+        target.write_text(text, encoding="utf-8")
+        assert target.stat().st_size >= MIN_CHUNKS * options.chunk_size
+        cut: list[int] = []
+        batch = fix_paths([str(target)], pipeline=PIPELINE, in_place=True, jobs=jobs,
+                          options=options, on_piece=lambda _doc, _done, total, cut=cut:
+                          cut.append(total))
+        assert not batch.failed and not cut
+        assert (folder / "big.txt.orig").read_text(encoding="utf-8") == text
+        assert sorted(p.name for p in folder.iterdir()) == ["big.changes.jsonl", "big.txt",
+                                                            "big.txt.orig"]
+        results[jobs] = target.read_bytes()
+    assert results[1] == results[2] != text.encode("utf-8")
