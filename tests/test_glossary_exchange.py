@@ -431,14 +431,17 @@ def test_tbx_export_without_source_lang_keeps_sources_in_notes(tmp_path):
     assert plain(back) == plain(read_glossary(src).entries)
 
 
+# (XML cannot hold U+FFFE/U+FFFF: the export refuses such an entry, as
+# test_glossary_tools.py's test of it checks; here only what a TBX file can carry)
 _tbx_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"),
-                                  exclude_characters="{}\\"), min_size=1,
+                                  exclude_characters="{}\\\ufffe\uffff"), min_size=1,
                     max_size=15).filter(lambda s: s.strip() == s)
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.lists(_tbx_text, min_size=1, max_size=2, unique=True),
-                          st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+                          st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"),
+                                                exclude_characters="\ufffe\uffff"),
                                   max_size=15),
                           st.lists(_tbx_text, max_size=2, unique=True),
                           st.one_of(st.none(), _tbx_text), st.sampled_from(["phrase", "exact"])),
