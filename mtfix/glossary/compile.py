@@ -111,16 +111,19 @@ class _Automaton:
         if self._dfa:
             self._scanned += len(data)
             if self._scanned > DFA_AFTER_BYTES:
-                self._dfa = False  # (two threads may both build it: the same automaton)
-                built = self._built = self._make({"implementation": ac.Implementation.DFA})
+                built = self._to_dfa()
         return built.find_matches_as_indexes(data)
 
     def prepare(self, nbytes: int) -> None:
         """Build now the automaton a scan of ``nbytes`` would end with (before worker
         processes are forked, so that they share it instead of each building it)."""
         if self._dfa and nbytes > DFA_AFTER_BYTES:
-            self._dfa = False
-            self._built = self._make({"implementation": ac.Implementation.DFA})
+            self._to_dfa()
+
+    def _to_dfa(self) -> ac.BytesAhoCorasick:
+        self._dfa = False  # (two threads may both build it: the same automaton)
+        self._built = self._make({"implementation": ac.Implementation.DFA})
+        return self._built
 
     def _make(self, kind: dict) -> ac.BytesAhoCorasick:
         return ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.LeftmostLongest,
