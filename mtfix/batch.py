@@ -765,13 +765,15 @@ def join_pieces(job: Job, settings: _Settings, plan, results: Sequence) -> FileR
 
 
 def _join_in_order(job: Job, settings: _Settings, input_hash: str, indexes: Sequence[int],
-                   results: Iterator, on_joined: Callable[[int], None] | None = None
-                   ) -> FileResult:
+                   results: Iterator, on_joined: Callable[[int], None] | None = None,
+                   before_commit: Callable[[], None] | None = None) -> FileResult:
     """:func:`join_pieces`, taking the pieces' results one at a time, in order (``results``
     may wait for each, :func:`_run_split_streaming`): each piece's files are appended to the
     output and the part file as soon as its result is taken, while later pieces are still
-    being fixed, and removed. ``on_joined(n)``: after the n-th piece is joined. An exception
-    from ``results`` (a worker's) leaves neither the output nor the part file."""
+    being fixed, and removed. ``on_joined(n)``: after the n-th piece is joined;
+    ``before_commit()``: after the last, before the output and the part file are committed.
+    An exception from ``results`` (a worker's) or from ``before_commit`` leaves neither the
+    output nor the part file."""
     parts = Path(settings.parts)
     key = _job_key(job)
     paths = [piece_paths(settings, job, index) for index in indexes]
@@ -795,6 +797,8 @@ def _join_in_order(job: Job, settings: _Settings, input_hash: str, indexes: Sequ
                         os.unlink(path)
                 if on_joined is not None:
                     on_joined(len(taken))
+            if before_commit is not None:
+                before_commit()
             commit_part()
         by_pass: Counter[str] = Counter()
         for piece_result in taken:
@@ -893,7 +897,8 @@ def _run_split_streaming(job: Job, pipeline: Pipeline, settings: _Settings, work
 
     chunk_size = settings.options.chunk_size
     try:
-        size = job.input.stat().st_size
+        stat = job.input.stat()
+        size = stat.st_size
         input_hash = file_hash(job.input)  # (every record's base: known before any piece)
     except (InputError, OSError):
         return None
@@ -922,13 +927,17 @@ def _run_split_streaming(job: Job, pipeline: Pipeline, settings: _Settings, work
                 on_piece(job.doc, 0, total)
             report = _join_in_order(
                 job, settings, input_hash, indexes, (future.result() for future in futures),
-                None if on_piece is None else lambda done: on_piece(job.doc, done, total))
+                None if on_piece is None else lambda done: on_piece(job.doc, done, total),
+                lambda: _unchanged_since(job, stat))
             if report.error:
                 raise _JoinFailed(report)
             return report
     except _Unplannable:
         _remove_piece_files(settings, job, indexes)
         return None
+    except InputError as exc:  # the file changed while its pieces were read
+        _remove_piece_files(settings, job, indexes)
+        return FileResult(job.doc, None, error=_as_given(str(exc), job, settings))
     except _JoinFailed as failed:
         _remove_piece_files(settings, job, indexes)
         return failed.report
@@ -944,6 +953,23 @@ def _run_split_streaming(job: Job, pipeline: Pipeline, settings: _Settings, work
         _remove_piece_files(settings, job, indexes)
         return FileResult(job.doc, None, error=f"{job.doc}: internal error ({type(exc).__name__}: "
                           f"{exc}); please report this as an mtfix bug")
+
+
+def _unchanged_since(job: Job, before: os.stat_result) -> None:
+    """Raise :class:`InputError` if ``job``'s input is no longer the file ``before`` described.
+
+    A split file is read more than once (hashed, cut, each piece by its worker): a file
+    written to meanwhile, even to the same length, would give an output made of two versions
+    under the first one's hash."""
+    try:
+        now = job.input.stat()
+    except OSError as exc:
+        raise InputError(f"{job.doc}: the file went away while it was being fixed "
+                         f"({exc.strerror}); nothing was written for it") from exc
+    if (now.st_ino, now.st_size, now.st_mtime_ns, now.st_ctime_ns) != (
+            before.st_ino, before.st_size, before.st_mtime_ns, before.st_ctime_ns):
+        raise InputError(f"{job.doc}: the file changed while it was being fixed; nothing was "
+                         "written for it: run mtfix again once nothing writes to it")
 
 
 def _remove_piece_files(settings: _Settings, job: Job, indexes: Sequence[int]) -> None:

@@ -213,8 +213,13 @@ def _read_chunks(piece: Piece) -> Iterator[str]:
     with open(piece.path, "rb") as stream:
         stream.seek(piece.start)
         for size, length in zip(piece.chunk_bytes, piece.chunks, strict=True):
-            chunk = stream.read(size).decode("utf-8")
-            if len(chunk) != length:  # the file changed since it was planned
+            data = stream.read(size)
+            try:
+                chunk = data.decode("utf-8")
+            except UnicodeDecodeError:
+                chunk = None
+            if chunk is None or len(chunk) != length:  # the file changed since it was planned
                 raise InputError(f"{piece.doc}: the file changed while it was being fixed; "
-                                 "run again")
+                                 "nothing was written for it: run mtfix again once nothing "
+                                 "writes to it")
             yield chunk

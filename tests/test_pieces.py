@@ -342,3 +342,48 @@ def test_a_large_file_fixed_in_place_is_fixed_whole_with_two_workers(tmp_path: P
                                                             "big.txt.orig"]
         results[jobs] = target.read_bytes()
     assert results[1] == results[2] != text.encode("utf-8")
+
+
+def _changing_after_first_piece(monkeypatch, change) -> None:
+    """Make the file being cut change (``change(path)``) right after its first piece is
+    planned, while the workers start on it."""
+    import mtfix.pieces as pieces
+
+    real = pieces.iter_pieces
+
+    def iter_then_change(path, *args, **kwargs):
+        found = real(path, *args, **kwargs)
+        yield next(found)
+        change(Path(path))
+        yield from found
+
+    monkeypatch.setattr(pieces, "iter_pieces", iter_then_change)
+
+
+@pytest.mark.parametrize("same_length", [False, True], ids=["longer", "same-length"])
+def test_a_file_changed_while_its_pieces_are_fixed_fails_alone_and_writes_nothing(
+        tmp_path: Path, monkeypatch, same_length: bool) -> None:
+    """A file written to while its pieces are fixed (read again by the workers): the file
+    fails with a message that says so and what to do (not an internal error), no output and
+    no piece file is left, and the other files of the batch are fixed. A change to the same
+    length, which no chunk length shows, is caught too."""
+    text = _corpus(9, 1500)
+
+    def change(path: Path) -> None:
+        data = path.read_bytes()
+        path.write_bytes(data.replace(b"e", b"a") if same_length else data + data)
+
+    _changing_after_first_piece(monkeypatch, change)
+    big, small = tmp_path / "big.txt", tmp_path / "small.txt"
+    big.write_text(text, encoding="utf-8")
+    small.write_text("The the meeting was held.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = fix_paths([str(big), str(small)], pipeline=PIPELINE, output_dir=str(out), jobs=2,
+                       options=FormatOptions(chunk_size=4000))
+    by_doc = {Path(r.input).name: r for r in result.results}
+    assert result.failed and not by_doc["big.txt"].ok and by_doc["small.txt"].ok
+    error = by_doc["big.txt"].error
+    assert "changed while it was being fixed" in error and "run mtfix again" in error
+    assert "internal error" not in error
+    assert not (out / "big.txt").exists() and (out / "small.txt").exists()
+    assert not list(out.rglob("*piece*")) and not list(out.rglob("*.tmp"))
