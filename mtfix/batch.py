@@ -60,8 +60,10 @@ from mtfix.fileio import (
     InputError,
     LockHeld,
     atomic_writer,
+    check_unchanged,
     exclusive_lock,
     file_hash,
+    file_signature,
     is_regular_file,
     link_atomic,
     numbered_free_path,
@@ -761,7 +763,9 @@ def join_pieces(job: Job, settings: _Settings, plan, results: Sequence) -> FileR
     """The file's output and part file, each the pieces' files joined in order, and its
     manifest: what :func:`run_job` leaves for a file fixed whole. Piece files are removed."""
     return _join_in_order(job, settings, plan.input_hash,
-                          [piece.index for piece in plan.pieces], iter(results))
+                          [piece.index for piece in plan.pieces], iter(results),
+                          before_commit=lambda: check_unchanged(job.input, plan.signature,
+                                                                job.doc))
 
 
 def _join_in_order(job: Job, settings: _Settings, input_hash: str, indexes: Sequence[int],
@@ -809,6 +813,8 @@ def _join_in_order(job: Job, settings: _Settings, input_hash: str, indexes: Sequ
                             memory_suppressed=sum(r.memory_suppressed for r in taken),
                             memory_applied=sum(r.memory_applied for r in taken))
         _write_manifest(parts / f"{key}.json", job, settings, result, output_hash.hexdigest())
+    except InputError as exc:  # the file changed while its pieces were read
+        return FileResult(job.doc, None, error=_as_given(str(exc), job, settings))
     except OSError as exc:
         return FileResult(job.doc, None, error=_write_error(job, exc))
     finally:
@@ -897,8 +903,8 @@ def _run_split_streaming(job: Job, pipeline: Pipeline, settings: _Settings, work
 
     chunk_size = settings.options.chunk_size
     try:
-        stat = job.input.stat()
-        size = stat.st_size
+        signature = file_signature(job.input)
+        size = signature[1]
         input_hash = file_hash(job.input)  # (every record's base: known before any piece)
     except (InputError, OSError):
         return None
@@ -928,16 +934,13 @@ def _run_split_streaming(job: Job, pipeline: Pipeline, settings: _Settings, work
             report = _join_in_order(
                 job, settings, input_hash, indexes, (future.result() for future in futures),
                 None if on_piece is None else lambda done: on_piece(job.doc, done, total),
-                lambda: _unchanged_since(job, stat))
+                lambda: check_unchanged(job.input, signature, job.doc))
             if report.error:
                 raise _JoinFailed(report)
             return report
     except _Unplannable:
         _remove_piece_files(settings, job, indexes)
         return None
-    except InputError as exc:  # the file changed while its pieces were read
-        _remove_piece_files(settings, job, indexes)
-        return FileResult(job.doc, None, error=_as_given(str(exc), job, settings))
     except _JoinFailed as failed:
         _remove_piece_files(settings, job, indexes)
         return failed.report
@@ -953,23 +956,6 @@ def _run_split_streaming(job: Job, pipeline: Pipeline, settings: _Settings, work
         _remove_piece_files(settings, job, indexes)
         return FileResult(job.doc, None, error=f"{job.doc}: internal error ({type(exc).__name__}: "
                           f"{exc}); please report this as an mtfix bug")
-
-
-def _unchanged_since(job: Job, before: os.stat_result) -> None:
-    """Raise :class:`InputError` if ``job``'s input is no longer the file ``before`` described.
-
-    A split file is read more than once (hashed, cut, each piece by its worker): a file
-    written to meanwhile, even to the same length, would give an output made of two versions
-    under the first one's hash."""
-    try:
-        now = job.input.stat()
-    except OSError as exc:
-        raise InputError(f"{job.doc}: the file went away while it was being fixed "
-                         f"({exc.strerror}); nothing was written for it") from exc
-    if (now.st_ino, now.st_size, now.st_mtime_ns, now.st_ctime_ns) != (
-            before.st_ino, before.st_size, before.st_mtime_ns, before.st_ctime_ns):
-        raise InputError(f"{job.doc}: the file changed while it was being fixed; nothing was "
-                         "written for it: run mtfix again once nothing writes to it")
 
 
 def _remove_piece_files(settings: _Settings, job: Job, indexes: Sequence[int]) -> None:

@@ -214,6 +214,28 @@ def file_hash(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def file_signature(path: str | Path) -> tuple[int, int, int, int]:
+    """What changes when the file at ``path`` is written to or replaced (inode, size,
+    modification and change times in ns): compared before and after a file is read more
+    than once (:func:`check_unchanged`)."""
+    st = os.stat(path)
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def check_unchanged(path: str | Path, signature: tuple[int, int, int, int], name: str) -> None:
+    """Raise :class:`InputError` unless ``path`` still has ``signature``
+    (:func:`file_signature`): a file written to between two reads, even to the same length,
+    would give an output made of two versions."""
+    try:
+        now = file_signature(path)
+    except OSError as exc:
+        raise InputError(f"{name}: the file went away while it was being fixed "
+                         f"({exc.strerror}); nothing was written for it") from exc
+    if now != signature:
+        raise InputError(f"{name}: the file changed while it was being fixed; nothing was "
+                         "written for it: run mtfix again once nothing writes to it")
+
+
 def decode_text(data: bytes, name: str) -> str:
     if b"\x00" in data[:8192]:
         raise binary_error(name, data)

@@ -27,7 +27,7 @@ from mtfix.change import Change
 from mtfix.changelog import write_change_log
 from mtfix.chunking import LongLineError, stream_chunks
 from mtfix.doctraits import document_traits
-from mtfix.fileio import InputError, iter_blocks, iter_decoded
+from mtfix.fileio import InputError, file_signature, iter_blocks, iter_decoded
 from mtfix.pipeline import Pipeline
 from mtfix.suppress import Suppressions
 
@@ -63,6 +63,8 @@ class Piece:
 class Plan:
     pieces: tuple[Piece, ...]
     input_hash: str  # sha256 of the file (as :func:`mtfix.fileio.file_hash`)
+    #: the file as planned (:func:`mtfix.fileio.file_signature`): the join checks it is unchanged
+    signature: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,10 @@ def plan_pieces(path: str | Path, pieces: int, chunk_size: int, doc: str | None 
     when it is not worth it (fewer than :data:`MIN_CHUNKS` chunks) or the file has a problem:
     then it is fixed whole, and reports its problem exactly as it always does."""
     digest = hashlib.sha256()
+    try:
+        signature = file_signature(path)
+    except OSError:
+        return None
 
     def blocks():
         for data in iter_blocks(path):
@@ -96,7 +102,7 @@ def plan_pieces(path: str | Path, pieces: int, chunk_size: int, doc: str | None 
     total = sum(row[0] for row in chunks)
     target = max(1, total // max(1, pieces))
     return Plan(tuple(_grouped(chunks, lambda _start: target, str(path), input_hash, doc)),
-                input_hash)
+                input_hash, signature)
 
 
 def iter_pieces(path: str | Path, workers: int, chunk_size: int, input_hash: str,

@@ -344,6 +344,16 @@ def test_a_large_file_fixed_in_place_is_fixed_whole_with_two_workers(tmp_path: P
     assert results[1] == results[2] != text.encode("utf-8")
 
 
+def _written_a_while_ago(path: Path) -> None:
+    """Date ``path`` ten seconds back: file times tick coarsely (a few ms), so a file written
+    twice within a tick keeps its time; a real input was not written a moment before."""
+    import os
+    import time
+
+    then = time.time_ns() - 10**10
+    os.utime(path, ns=(then, then))
+
+
 def _changing_after_first_piece(monkeypatch, change) -> None:
     """Make the file being cut change (``change(path)``) right after its first piece is
     planned, while the workers start on it."""
@@ -376,6 +386,7 @@ def test_a_file_changed_while_its_pieces_are_fixed_fails_alone_and_writes_nothin
     _changing_after_first_piece(monkeypatch, change)
     big, small = tmp_path / "big.txt", tmp_path / "small.txt"
     big.write_text(text, encoding="utf-8")
+    _written_a_while_ago(big)
     small.write_text("The the meeting was held.\n", encoding="utf-8")
     out = tmp_path / "out"
     result = fix_paths([str(big), str(small)], pipeline=PIPELINE, output_dir=str(out), jobs=2,
@@ -387,3 +398,26 @@ def test_a_file_changed_while_its_pieces_are_fixed_fails_alone_and_writes_nothin
     assert "internal error" not in error
     assert not (out / "big.txt").exists() and (out / "small.txt").exists()
     assert not list(out.rglob("*piece*")) and not list(out.rglob("*.tmp"))
+
+
+def test_pieces_joined_after_the_file_changed_give_an_error_and_no_output(tmp_path: Path
+                                                                          ) -> None:
+    """The plan path (``plan_job``, ``join_pieces``: what the Ray engine runs): a file
+    written to after it was planned, even to the same length, is not joined."""
+    from mtfix.batch import Job, _Settings, join_pieces, plan_job, run_piece
+
+    big = tmp_path / "big.txt"
+    big.write_text(_corpus(10, 1500), encoding="utf-8")
+    _written_a_while_ago(big)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    settings = _Settings("auto", FormatOptions(chunk_size=4000), False, True, False,
+                         str(parts), "test")
+    job = Job(big, tmp_path / "out" / "big.txt", "big.txt")
+    plan = plan_job(job, settings, 2)
+    assert plan is not None
+    results = [run_piece(job, piece, PIPELINE, settings) for piece in plan.pieces]
+    big.write_bytes(big.read_bytes().replace(b"e", b"a"))
+    report = join_pieces(job, settings, plan, results)
+    assert not report.ok and "changed while it was being fixed" in report.error
+    assert not job.output.exists() and not list(parts.glob("*piece*"))
