@@ -171,7 +171,7 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
     ``memory``: remembered review decisions (:mod:`mtfix.memory`) for the pipeline built here
     (a given ``pipeline`` carries its own); the result counts what they did.
     """
-    from mtfix.fileio import file_hash, in_place_update
+    from mtfix.fileio import check_unchanged, file_hash, file_signature, in_place_update
     from mtfix.formats import detect_format, fix_document
 
     path = Path(path)
@@ -186,6 +186,7 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
     flags = 0
     with contextlib.ExitStack() as stack:
         source = _readable_twice(path, in_place, stack)
+        signature = file_signature(source)  # (read twice: hashed, then fixed)
         input_hash = file_hash(source)
         scratch = target
         if in_place:
@@ -202,6 +203,8 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
                 kept.append(change)
             else:
                 on_change(change)
+        check_unchanged(source, signature, str(path), "it was left as the other writer left "
+                        "it" if in_place else "its output does not match it and is not recorded")
         remembered = pipeline.memory_counts - counted
         result = FileResult(str(path), str(target), tuple(kept), applied=tuple(sorted(
             by_pass.items())), flags=flags, base=input_hash[:16], input_hash=input_hash,

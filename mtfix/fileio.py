@@ -222,18 +222,20 @@ def file_signature(path: str | Path) -> tuple[int, int, int, int]:
     return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
-def check_unchanged(path: str | Path, signature: tuple[int, int, int, int], name: str) -> None:
+def check_unchanged(path: str | Path, signature: tuple[int, int, int, int], name: str,
+                    outcome: str = "nothing was written for it") -> None:
     """Raise :class:`InputError` unless ``path`` still has ``signature``
     (:func:`file_signature`): a file written to between two reads, even to the same length,
-    would give an output made of two versions."""
+    would give an output made of two versions, and a file replaced in place would lose what
+    the other writer wrote. ``outcome``: what the message says became of the file."""
     try:
         now = file_signature(path)
     except OSError as exc:
         raise InputError(f"{name}: the file went away while it was being fixed "
-                         f"({exc.strerror}); nothing was written for it") from exc
+                         f"({exc.strerror}); {outcome}") from exc
     if now != signature:
-        raise InputError(f"{name}: the file changed while it was being fixed; nothing was "
-                         "written for it: run mtfix again once nothing writes to it")
+        raise InputError(f"{name}: the file changed while it was being fixed; {outcome}: run "
+                         "mtfix again once nothing writes to it")
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -398,7 +400,8 @@ def in_place_update(path: str | Path, *, backup: bool = True) -> Iterator[InPlac
     second run keeps the first run's backup as the only copy of the original). Otherwise the
     original is copied to ``NAME.orig`` -- or, when that exists, to the next free name
     ``NAME.orig.1``, ``NAME.orig.2``... (an existing backup is never overwritten) -- and the
-    new content replaces ``path`` atomically. On an exception nothing is changed.
+    new content replaces ``path`` atomically. On an exception nothing is changed; nor when
+    the file was written to meanwhile (:class:`InputError`: the other writer's content stays).
 
     A symbolic link is followed: the file it points to is updated (its backup beside it) and
     the link stays a link; replacing the link itself would turn it into a copy and leave the
@@ -407,11 +410,13 @@ def in_place_update(path: str | Path, *, backup: bool = True) -> Iterator[InPlac
     path = Path(path)
     if path.is_symlink():
         path = path.resolve(strict=True)
+    signature = file_signature(path)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".new.tmp", dir=path.parent)
     os.close(fd)
     update = InPlaceUpdate(path, Path(tmp))
     try:
         yield update
+        check_unchanged(path, signature, str(path), "it was left as the other writer left it")
         if file_hash(tmp) == file_hash(path):
             return
         if backup:

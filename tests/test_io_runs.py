@@ -256,3 +256,58 @@ def test_a_full_disk_while_writing_the_change_log_is_recovered_by_resume(tmp_pat
     assert [(r["doc"], r["after"]) for r in map(json.loads, log.read_text().splitlines())] == [
         (str(src / "a.txt"), "select this"), (str(src / "b.txt"), "select this")]
     assert not parts.exists()
+
+
+# -- a file written to while it is fixed ---------------------------------------------------------
+
+def _dated_back(path: Path) -> None:
+    """File times tick coarsely (a few ms): date the input back, as a real one is."""
+    import time
+
+    then = time.time_ns() - 10**10
+    os.utime(path, ns=(then, then))
+
+
+class _WritesTheFileMidRun(BasePass):
+    """A pass that, like an editor saving the file, writes to the input while it is fixed."""
+
+    name = "writer"
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path, self.data = path, data
+
+    def find_edits(self, text, protected=(), traits=None):
+        if self.data is not None:  # once, while the first file is fixed
+            self.path.write_bytes(self.data)
+            self.data = None
+        return []
+
+
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "output-dir"])
+def test_a_file_written_to_while_it_is_fixed_fails_and_keeps_the_other_writers_bytes(
+        pipeline, tmp_path, in_place):
+    """In place, the fixed text does not replace what another program wrote meanwhile (even at
+    the same length): the file fails with what to do, keeps the other writer's bytes, gets no
+    backup, and its records are not in the change log; the batch's other files are fixed.
+    Into an output folder, the output is not recorded under the first version's hash."""
+    from mtfix.pipeline import Pipeline
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("The the informatization plan.\n", encoding="utf-8")
+    b.write_text("Our informatization budget.\n", encoding="utf-8")
+    _dated_back(a)
+    theirs = b"The THE informatization plan.\n"  # the same length
+    writer = _WritesTheFileMidRun(a, theirs)
+    run_pipeline = Pipeline([writer, *pipeline.passes])
+    out = None if in_place else str(tmp_path / "out")
+    result = fix_paths([str(a), str(b)], pipeline=run_pipeline, in_place=in_place,
+                       output_dir=out, jobs=1)
+    by_name = {Path(r.input).name: r for r in result.results}
+    assert result.failed and not by_name["a.txt"].ok and by_name["b.txt"].ok
+    assert "changed while it was being fixed" in by_name["a.txt"].error
+    assert "run mtfix again" in by_name["a.txt"].error
+    assert a.read_bytes() == theirs
+    assert not (tmp_path / "a.txt.orig").exists()
+    records = [json.loads(line) for line in
+               Path(result.change_log).read_text(encoding="utf-8").splitlines()]
+    assert str(a) not in {r["doc"] for r in records}
