@@ -22,7 +22,9 @@ never re-scanned.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 import heapq
 import re
 from collections.abc import Sequence
@@ -33,6 +35,7 @@ from typing import NamedTuple
 import ahocorasick_rs as ac
 
 from mtfix.change import START_END, Edit, select_non_overlapping
+from mtfix.glossary.fixpoint import to_fixpoint
 from mtfix.glossary.lines import deletion_span, phrases_regex
 from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
 from mtfix.glossary.model import (
@@ -225,6 +228,7 @@ class CompiledGlossary:
         new_key = tuple.__new__  # _Key's own __new__ is a Python function: 100,000 calls
         self._variants = len(self.entries)  # next free edit-spec number (see _Key.variant)
         self._has_prefix_key: dict[bytes, bool] = {}  # see _hides_nothing
+        self._chain_risk: dict[str, bool] = {}  # see may_chain
         self._line_entries = False
         interned: dict[_Checks, _Checks] = {}  # equal checks, one object: ~10x fewer to load
         for order, entry in enumerate(self.entries):
@@ -341,7 +345,7 @@ class CompiledGlossary:
         """Everything compiled but the automata, for the glossary cache (``cache.py``), which
         rebuilds those with :meth:`from_cache_state` instead of compiling the entries again.
         What is filled on use starts empty again."""
-        state = {**self.__dict__, "_relaxed": {}, "_edit_specs": {}, "_has_prefix_key": {}}
+        state = {**self.__dict__, "_relaxed": {}, "_edit_specs": {}, "_has_prefix_key": {}, "_chain_risk": {}}
         for name in ("_fast", "_triggers", "_fuzzy"):
             del state[name]
         return state
@@ -421,12 +425,72 @@ class CompiledGlossary:
         fires (self-tests, a text fixed without a document).
         """
         edits = self._scoped_edits(text, protected, traits)
+        if edits:  # a change may make another match: run to the fixpoint (see fixpoint.py)
+            edits = to_fixpoint(text, edits, protected,
+                                lambda part, spans: self._scoped_edits(part, spans, traits),
+                                self.may_chain,
+                                None if self._unknown_chains else 2 * self._longest + 16)
         if self._flags is None:
             return edits
         flags = self._flags.find_edits(text, protected, traits)
         if not flags:
             return edits
         return select_non_overlapping(sorted(edits + flags, key=START_END), self.order)
+
+    def may_chain(self, after: str) -> bool:
+        """Can a key match in or around the replacement ``after`` once it is in the text
+        (other than a key whose every owner would write ``after`` itself)? A key inside it,
+        one that begins with an end of it or ends with a start of it, one that holds it; and
+        always when an entry's match depends on more than its key (a regex, fuzzy, neighbour,
+        context or line entry). False lets the fixpoint skip the line (see fixpoint.py)."""
+        risk = self._chain_risk.get(after)
+        if risk is None:
+            risk = self._chain_risk[after] = self._unknown_chains or self._keys_meet(after)
+        return risk
+
+    @functools.cached_property
+    def _unknown_chains(self) -> bool:
+        conditioned = any(
+            key.checks is not None and (key.checks.before or key.checks.after
+                                        or key.checks.not_before or key.checks.not_after)
+            for owners in self._owners for key in owners)
+        return bool(self._regexes or self._fuzzy_entries or self._context
+                    or self._line_entries or conditioned)
+
+    @functools.cached_property
+    def _key_index(self) -> tuple[frozenset[bytes], list[bytes], bytes]:
+        """The keys as a set, the keys reversed and sorted, and all keys in one blob."""
+        return (frozenset(self._patterns), sorted(key[::-1] for key in self._patterns),
+                b"\x00" + b"\x00".join(self._patterns) + b"\x00")
+
+    def _keys_meet(self, after: str) -> bool:
+        """Does a key occur in ``after`` (but the key every owner of which writes ``after``
+        itself), begin with an end of it, end with a start of it, or hold it?"""
+        data = fold_bytes(normalize_key(after))
+        if not data or self._fast is None:
+            return False
+        keyset, reversed_keys, blob = self._key_index
+        kind = BYTE_WORD_KIND
+        # where a key may start or end in it: at a word's edge or next to a non-word byte
+        cuts = [i for i in range(len(data) + 1) if i in (0, len(data))
+                or not kind[data[i - 1]] or not kind[data[i]]]
+        for a, i in enumerate(cuts):
+            for j in cuts[a + 1:]:
+                if data[i:j] in keyset and not (i == 0 and j == len(data) and all(
+                        key.replace == after for key in self._owners[
+                            bisect.bisect_left(self._patterns, data)])):
+                    return True
+            if _starts_some(self._patterns, data[i:]):  # goes on past its end
+                return True
+        backwards = data[::-1]
+        if any(_starts_some(reversed_keys, backwards[len(data) - j:]) for j in cuts[1:]):
+            return True  # a key that ends with a start of it
+        at = blob.find(data)
+        while at >= 0:  # a key that holds it, with more on both sides
+            if blob[at - 1:at] != b"\x00" and blob[at + len(data):at + len(data) + 1] != b"\x00":
+                return True
+            at = blob.find(data, at + 1)
+        return False
 
     def _scoped_edits(self, text: str, protected: Sequence[tuple[int, int]],
                       traits: frozenset[str] | None) -> list[Edit]:
@@ -934,6 +998,16 @@ class CompiledGlossary:
             score = 100.0  # the exact phrase, found by the automaton
         return Edit(cand.start, end, after, entry.id, entry.note, score=score,
                     flag=entry.flag)
+
+
+def _starts_some(keys: list[bytes], prefix: bytes) -> bool:
+    """Does a key of the sorted ``keys`` start with ``prefix`` and go on past it?"""
+    at = bisect.bisect_left(keys, prefix)
+    while at < len(keys) and keys[at].startswith(prefix):
+        if len(keys[at]) > len(prefix):
+            return True
+        at += 1
+    return False
 
 
 def _trie_nodes(patterns: list[bytes]) -> int:
