@@ -22,7 +22,6 @@ never re-scanned.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import functools
 import heapq
@@ -33,6 +32,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import ahocorasick_rs as ac
+import numpy as np
 
 from mtfix.change import START_END, Edit, select_non_overlapping
 from mtfix.glossary.fixpoint import to_fixpoint
@@ -87,6 +87,7 @@ RESCAN_WINDOW = 256
 DFA_MAX_NODES = 100_000
 #: bytes a process scans with the NFA before it builds the DFA (see ``_Automaton``)
 DFA_AFTER_BYTES = 8_000_000
+_LINE_SPACES = bytes.maketrans(b"\n\r\t", b"   ")  # (a key matches across one line break)
 
 
 class _Automaton:
@@ -228,7 +229,7 @@ class CompiledGlossary:
         new_key = tuple.__new__  # _Key's own __new__ is a Python function: 100,000 calls
         self._variants = len(self.entries)  # next free edit-spec number (see _Key.variant)
         self._has_prefix_key: dict[bytes, bool] = {}  # see _hides_nothing
-        self._chain_risk: dict[str, bool] = {}  # see may_chain
+        self._changes_inside: dict[str, bool] = {}  # see may_chain
         self._line_entries = False
         interned: dict[_Checks, _Checks] = {}  # equal checks, one object: ~10x fewer to load
         for order, entry in enumerate(self.entries):
@@ -345,7 +346,8 @@ class CompiledGlossary:
         """Everything compiled but the automata, for the glossary cache (``cache.py``), which
         rebuilds those with :meth:`from_cache_state` instead of compiling the entries again.
         What is filled on use starts empty again."""
-        state = {**self.__dict__, "_relaxed": {}, "_edit_specs": {}, "_has_prefix_key": {}, "_chain_risk": {}}
+        state = {**self.__dict__, "_relaxed": {}, "_edit_specs": {}, "_has_prefix_key": {},
+                 "_changes_inside": {}}
         for name in ("_fast", "_triggers", "_fuzzy"):
             del state[name]
         return state
@@ -428,8 +430,8 @@ class CompiledGlossary:
         if edits:  # a change may make another match: run to the fixpoint (see fixpoint.py)
             edits = to_fixpoint(text, edits, protected,
                                 lambda part, spans: self._scoped_edits(part, spans, traits),
-                                self.may_chain,
-                                None if self._unknown_chains else 2 * self._longest + 16)
+                                None if self._unknown_chains else self.may_chain,
+                                None if self._unknown_chains else self._longest + 32)
         if self._flags is None:
             return edits
         flags = self._flags.find_edits(text, protected, traits)
@@ -437,19 +439,11 @@ class CompiledGlossary:
             return edits
         return select_non_overlapping(sorted(edits + flags, key=START_END), self.order)
 
-    def may_chain(self, after: str) -> bool:
-        """Can a key match in or around the replacement ``after`` once it is in the text
-        (other than a key whose every owner would write ``after`` itself)? A key inside it,
-        one that begins with an end of it or ends with a start of it, one that holds it; and
-        always when an entry's match depends on more than its key (a regex, fuzzy, neighbour,
-        context or line entry). False lets the fixpoint skip the line (see fixpoint.py)."""
-        risk = self._chain_risk.get(after)
-        if risk is None:
-            risk = self._chain_risk[after] = self._unknown_chains or self._keys_meet(after)
-        return risk
-
     @functools.cached_property
     def _unknown_chains(self) -> bool:
+        """Does an entry's match depend on more than its key and the key's word boundaries
+        (a regex, fuzzy, neighbour, ``context`` or line entry)? Then the fixpoint searches
+        the changed lines again whole (see fixpoint.py)."""
         conditioned = any(
             key.checks is not None and (key.checks.before or key.checks.after
                                         or key.checks.not_before or key.checks.not_after)
@@ -458,39 +452,83 @@ class CompiledGlossary:
                     or self._line_entries or conditioned)
 
     @functools.cached_property
-    def _key_index(self) -> tuple[frozenset[bytes], list[bytes], bytes]:
-        """The keys as a set, the keys reversed and sorted, and all keys in one blob."""
-        return (frozenset(self._patterns), sorted(key[::-1] for key in self._patterns),
-                b"\x00" + b"\x00".join(self._patterns) + b"\x00")
+    def _overlapping(self) -> ac.BytesAhoCorasick:
+        """The keys' automaton for overlapping search (every occurrence)."""
+        return ac.BytesAhoCorasick(self._patterns, matchkind=ac.MatchKind.Standard)
 
-    def _keys_meet(self, after: str) -> bool:
-        """Does a key occur in ``after`` (but the key every owner of which writes ``after``
-        itself), begin with an end of it, end with a start of it, or hold it?"""
-        data = fold_bytes(normalize_key(after))
-        if not data or self._fast is None:
-            return False
-        keyset, reversed_keys, blob = self._key_index
-        kind = BYTE_WORD_KIND
-        # where a key may start or end in it: at a word's edge or next to a non-word byte
-        cuts = [i for i in range(len(data) + 1) if i in (0, len(data))
-                or not kind[data[i - 1]] or not kind[data[i]]]
-        for a, i in enumerate(cuts):
-            for j in cuts[a + 1:]:
-                if data[i:j] in keyset and not (i == 0 and j == len(data) and all(
-                        key.replace == after for key in self._owners[
-                            bisect.bisect_left(self._patterns, data)])):
-                    return True
-            if _starts_some(self._patterns, data[i:]):  # goes on past its end
-                return True
-        backwards = data[::-1]
-        if any(_starts_some(reversed_keys, backwards[len(data) - j:]) for j in cuts[1:]):
-            return True  # a key that ends with a start of it
-        at = blob.find(data)
-        while at >= 0:  # a key that holds it, with more on both sides
-            if blob[at - 1:at] != b"\x00" and blob[at + len(data):at + len(data) + 1] != b"\x00":
-                return True
-            at = blob.find(data, at + 1)
-        return False
+    def may_chain(self, fixed: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The ``spans`` of ``fixed`` (texts changes wrote) over or next to which a key may
+        match and change something. (A key whose every owner writes the text it covers, as
+        the change's own key does, changes nothing.) A superset: a span is kept where the
+        quick look cannot tell (a run of spaces, which the matcher folds)."""
+        cache = self._changes_inside  # keys wholly inside a text: a matter of it alone
+        written = [fixed[s:e] for s, e in spans]
+        new = list(dict.fromkeys(w for w in written if w not in cache))
+        if new:
+            cache.update(zip(new, self._changing_keys(new, [(0, 0)] * len(new)), strict=True))
+        kept = []
+        rest = []
+        for span, text in zip(spans, written, strict=True):
+            (kept if cache[text] else rest).append(span)
+        if rest:  # keys across an edge: one search over every change and its surroundings
+            reach = self._longest  # (in view bytes, which a key spans; space runs: see below)
+            windows = [(max(0, s - reach), e + reach) for s, e in rest]
+            across = self._changing_keys([fixed[lo:hi] for lo, hi in windows],
+                                         [(s - lo, e - lo) for (s, e), (lo, _hi) in
+                                          zip(rest, windows, strict=True)])
+            kept.extend(span for span, hit in zip(rest, across, strict=True) if hit)
+        return sorted(kept)
+
+    def _changing_keys(self, texts: list[str], edges: list[tuple[int, int]]) -> list[bool]:
+        """For each text, does a key occur in it with an owner that would change the text it
+        covers: anywhere (its edges ``(0, 0)``), else across or at an edge of
+        ``text[start:end]`` (``edges``)? The ASCII texts in one overlapping automaton search,
+        the others in another; the occurrences are sifted array-wise, the few left are
+        checked one by one."""
+        plain = [t.isascii() for t in texts]
+        if all(plain) or not any(plain):
+            return self._changing_keys_of(texts, edges, plain[0] if plain else True)
+        hits = dict.fromkeys(range(len(texts)), False)
+        for kind in (True, False):
+            chosen = [i for i, p in enumerate(plain) if p is kind]
+            hits.update(zip(chosen, self._changing_keys_of(
+                [texts[i] for i in chosen], [edges[i] for i in chosen], kind), strict=True))
+        return [hits[i] for i in range(len(texts))]
+
+    def _changing_keys_of(self, texts: list[str], edges: list[tuple[int, int]], plain: bool
+                          ) -> list[bool]:
+        joined = "\x00".join(texts)  # (no key holds a NUL)
+        data = (joined.lower().encode() if plain else fold_bytes(joined)).translate(_LINE_SPACES)
+        sizes = [len(t) for t in texts] if plain else [_utf8_len(t) for t in texts]
+        starts = np.cumsum([0, *[size + 1 for size in sizes[:-1]]])
+        hits = [b"  " in data[a:a + size]  # (the matcher folds runs of spaces; these bytes do not)
+                for a, size in zip(starts.tolist(), sizes, strict=True)]
+        found = self._overlapping.find_matches_as_indexes(data, overlapping=True)
+        if not found:
+            return hits
+        index, s, e = np.array(found, dtype=np.int64).T
+        k = np.searchsorted(starts, s, side="right") - 1
+        if plain:
+            first, last = np.array(edges, dtype=np.int64).T
+        else:
+            first, last = np.array([(_utf8_len(t[:a]), _utf8_len(t[:b])) for t, (a, b)
+                                    in zip(texts, edges, strict=True)], dtype=np.int64).T
+        first, last = first[k] + starts[k], last[k] + starts[k]
+        anywhere = last == starts[k]
+        near = anywhere | ~((s > last) | (e < first) | ((first <= s) & (e <= last)))
+        kind = np.frombuffer(BYTE_WORD_KIND, dtype=np.uint8)[np.frombuffer(data, np.uint8)] > 0
+        padded = np.concatenate([[False], kind, [False]])  # (a text's edges: no word there)
+        near &= ~(padded[s + 1] & padded[s]) & ~(padded[e] & padded[e + 1])
+        for i, at, end, w in zip(index[near].tolist(), s[near].tolist(), e[near].tolist(),
+                                 k[near].tolist(), strict=True):
+            if hits[w]:
+                continue
+            text, base = texts[w], int(starts[w])
+            covered = text[at - base:end - base] if plain else \
+                text[_chars(data[base:at]):_chars(data[base:end])]
+            if any(key.replace != covered for key in self._owners[i]):
+                hits[w] = True
+        return hits
 
     def _scoped_edits(self, text: str, protected: Sequence[tuple[int, int]],
                       traits: frozenset[str] | None) -> list[Edit]:
@@ -1000,14 +1038,13 @@ class CompiledGlossary:
                     flag=entry.flag)
 
 
-def _starts_some(keys: list[bytes], prefix: bytes) -> bool:
-    """Does a key of the sorted ``keys`` start with ``prefix`` and go on past it?"""
-    at = bisect.bisect_left(keys, prefix)
-    while at < len(keys) and keys[at].startswith(prefix):
-        if len(keys[at]) > len(prefix):
-            return True
-        at += 1
-    return False
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _chars(data: bytes) -> int:
+    """How many characters the UTF-8 ``data`` (whole characters) holds."""
+    return len(data.decode("utf-8", "surrogatepass"))
 
 
 def _trie_nodes(patterns: list[bytes]) -> int:

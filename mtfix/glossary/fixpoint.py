@@ -35,19 +35,21 @@ _JOIN = "\n\n"
 
 Span = tuple[int, int]
 FindFn = Callable[[str, Sequence[Span]], list[Edit]]
+ChainFn = Callable[[str, list[Span]], list[Span]]
 
 
 def to_fixpoint(text: str, edits: list[Edit], protected: Sequence[Span], find: FindFn,
-                may_chain: Callable[[str], bool], reach: int | None) -> list[Edit]:
+                may_chain: ChainFn | None, reach: int | None) -> list[Edit]:
     """``edits`` (the glossary's edits on ``text``, in text order) with what later rounds
     find where they changed the text, in text order. ``find(text, protected)`` is the
-    glossary's search; ``may_chain(after)``: False where no key can match in or around the
-    replacement ``after`` (then the place need not be searched again). ``reach``: how far
-    from a change a match that overlaps it can start or end (the glossary's longest key,
-    with room for runs of whitespace), searched around each change; None: the glossary has
-    entries whose matches depend on more than their keys (regex, neighbour conditions), so
-    the whole lines of the changes are searched, with a line of context each side."""
-    fresh = [e for e in edits if _changes(e, text) and may_chain(e.after or "")]
+    glossary's search. ``may_chain(fixed, spans)``: the spans of ``fixed`` that changes
+    wrote over or next to which a key may match (the others are not searched again);
+    ``reach``: how far from a change a match that overlaps it can start or end (the longest
+    key, with room for runs of whitespace), searched around each change. Both None: the
+    glossary has entries whose matches depend on more than their keys (regex, neighbour
+    conditions), so the whole lines of every change are searched, with a line of context
+    each side."""
+    fresh = [e for e in edits if _changes(e, text)]
     for _ in range(MAX_ROUNDS):
         if not fresh:
             return edits
@@ -60,7 +62,7 @@ def _changes(edit: Edit, text: str) -> bool:
 
 
 def _next_round(text: str, edits: list[Edit], fresh: list[Edit], protected: Sequence[Span],
-                find: FindFn, may_chain: Callable[[str], bool], reach: int | None
+                find: FindFn, may_chain: ChainFn | None, reach: int | None
                 ) -> tuple[list[Edit], list[Edit]]:
     """One round: (all edits, the edits this round added or merged)."""
     applied = [e for e in edits if not e.flag and e.after is not None]
@@ -68,6 +70,10 @@ def _next_round(text: str, edits: list[Edit], fresh: list[Edit], protected: Sequ
     places = _Places(applied)
     fresh_ids = {id(e) for e in fresh}
     outputs = [places.output(e) for e in applied if id(e) in fresh_ids]
+    if may_chain is not None:
+        outputs = may_chain(fixed, outputs)
+        if not outputs:
+            return edits, []
     if reach is None:  # whole lines, a line of context each side; keep what is on them
         cores = _merge_ranges([_lines_of(fixed, s, e) for s, e in outputs])
         windows = _merge_ranges([_with_context(fixed, s, e) for s, e in cores])
@@ -92,8 +98,7 @@ def _next_round(text: str, edits: list[Edit], fresh: list[Edit], protected: Sequ
     spans = sorted((e.start, e.end) for e in added)
     kept = [e for e in edits if id(e) not in merged_away
             and not (e.flag and _overlaps(e, spans))]  # a flag on text that now changes: moot
-    result = sorted(kept + added, key=lambda e: (e.start, e.end))
-    return result, [e for e in added if may_chain(e.after or "")]
+    return sorted(kept + added, key=lambda e: (e.start, e.end)), added
 
 
 def _within(edit: Edit, cores: list[Span], inside: bool) -> bool:
