@@ -78,6 +78,31 @@ def test_an_entry_that_rewrites_another_entrys_replacement_does_so_in_the_same_r
     assert pipeline.fix_text(first.text).applied == ()
 
 
+def test_plain_phrase_entries_finish_a_chain_also_beside_other_letters():
+    """Plain phrase entries (only a change's surroundings are looked at, not whole lines),
+    in text that is ASCII and text that is not."""
+    pipeline = _pipeline(SPELLING, VARIANT)
+    for text in ("So the Omiljung mutant strain spread.",
+                 "À Zürich, l'Omiljung mutant strain — “Omiljung mutant strain”."):
+        first = pipeline.fix_text(text)
+        assert "Omicron variant" in first.text and "mutant" not in first.text
+        assert pipeline.fix_text(first.text).applied == ()
+
+
+def test_an_entrys_own_key_inside_its_change_is_no_chain():
+    """Upper-casing entries whose keys overlap ("of the war", "the war", "war and peace"):
+    the change's own key and the keys inside it would write what is there."""
+    pipeline = _pipeline(RawEntry(id="war", find=("of the war",), replace="OF THE WAR"),
+                         RawEntry(id="the", find=("the war",), replace="THE WAR"),
+                         RawEntry(id="peace", find=("war and peace",), replace="WAR AND PEACE"))
+    compiled = pipeline.passes[0].glossary.compiled
+    fixed = "read OF THE WAR today"
+    assert compiled.may_chain(fixed, [(5, 15)]) == []
+    assert compiled.may_chain("read OF THE WAR and peace", [(5, 15)]) == [(5, 15)]
+    first = pipeline.fix_text("read of the war and peace today")
+    assert pipeline.fix_text(first.text).applied == ()
+
+
 def test_a_cycle_stops_after_the_last_round():
     """Replacements that rewrite each other (the loader warns of them) end the rounds."""
     pipeline = _pipeline(RawEntry(id="a", find=("cat",), replace="dog"),
@@ -98,7 +123,8 @@ def test_words_left_as_they_are_are_trimmed_from_both_ends():
 
 # Words by level: an entry finds words of levels up to L and writes words of level L + 1, so
 # replacements chain into other keys (level-1 words in a key) but never in a cycle.
-LEVELS = [["cat", "tail", "the", "red"], ["dog", "Dog's"], ["wolf", "pack"], ["fox"]]
+LEVELS = [["cat", "tail", "the", "red", "café"], ["dog", "Dog's", "Zürich"], ["wolf", "pack"],
+          ["fox"]]
 ALL_WORDS = [w for level in LEVELS for w in level]
 
 
@@ -118,8 +144,8 @@ def chaining_glossaries(draw):
     return _pipeline(*entries)
 
 
-chain_texts = st.lists(st.tuples(st.sampled_from([*ALL_WORDS, ".", ","]),
-                                 st.sampled_from([" ", " ", "\n", "  "])),
+chain_texts = st.lists(st.tuples(st.sampled_from([*ALL_WORDS, ".", ",", "\u201c", "\u201d"]),
+                                 st.sampled_from([" ", " ", "\n", "  ", ""])),
                        max_size=30).map(lambda parts: "".join(a + b for a, b in parts))
 
 

@@ -516,8 +516,9 @@ class CompiledGlossary:
         first, last = first[k] + starts[k], last[k] + starts[k]
         anywhere = last == starts[k]
         near = anywhere | ~((s > last) | (e < first) | ((first <= s) & (e <= last)))
-        kind = np.frombuffer(BYTE_WORD_KIND, dtype=np.uint8)[np.frombuffer(data, np.uint8)] > 0
-        padded = np.concatenate([[False], kind, [False]])  # (a text's edges: no word there)
+        # an ASCII letter or digit (a non-ASCII byte may or may not be of a word: kept)
+        word = np.frombuffer(BYTE_WORD_KIND, dtype=np.uint8)[np.frombuffer(data, np.uint8)] == 1
+        padded = np.concatenate([[False], word, [False]])  # (a text's edges: no word there)
         near &= ~(padded[s + 1] & padded[s]) & ~(padded[e] & padded[e + 1])
         for i, at, end, w in zip(index[near].tolist(), s[near].tolist(), e[near].tolist(),
                                  k[near].tolist(), strict=True):
