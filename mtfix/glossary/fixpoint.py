@@ -10,8 +10,9 @@ change the text again, and a second run must change nothing.
 So the glossary runs to its fixpoint (:func:`to_fixpoint`): the lines its changes touched,
 with a line of context each side (a match may span one line break), are searched again in
 the fixed text; what is found on those lines joins the changes, and the lines of the new
-changes are searched in turn, until a round finds nothing (at most :data:`MAX_ROUNDS`: a
-cycle of replacements, which the loader warns about, stops there). Elsewhere the text did not
+changes are searched in turn, until a round finds nothing (at most :data:`MAX_ROUNDS`; a
+cycle of replacements, which the loader warns about, never settles: then the first round's
+changes stand). Elsewhere the text did not
 change, so nothing new can match there.
 
 A change of a later round is trimmed to the words it alters ("of the Provincial Committee" ->
@@ -49,12 +50,16 @@ def to_fixpoint(text: str, edits: list[Edit], protected: Sequence[Span], find: F
     glossary has entries whose matches depend on more than their keys (regex, neighbour
     conditions), so the whole lines of every change are searched, with a line of context
     each side."""
+    first = edits
     fresh = [e for e in edits if _changes(e, text)]
     for _ in range(MAX_ROUNDS):
         if not fresh:
             return edits
         edits, fresh = _next_round(text, edits, fresh, protected, find, may_chain, reach)
-    return edits
+    # Still changing: a cycle, or a replacement that holds its own key and grows on every
+    # round ("WHO" -> "World Health Organization (WHO)"); the loader warns of both. The first
+    # round's edits, as a run without the fixpoint made them, do the least harm.
+    return edits if not fresh else first
 
 
 def _changes(edit: Edit, text: str) -> bool:
