@@ -296,6 +296,16 @@ FIXTURES = {
         ("multiterm.anti-smuggling-bureau", ("缉私局",), ("Smuggling Suppression Bureau",),
          "Anti-smuggling Bureau", "phrase", "TBX concept 3; subject: Customs; definition: The "
          "customs bureau that fights smuggling.")],
+    "multiterm-xml.xml": [
+        ("multiterm-xml.provincial-department-of-public-security", ("公安厅",),
+         ("Provincial Public Security Department",), "Provincial Department of Public Security",
+         "phrase", "TBX concept 1; subject: Public security"),
+        ("multiterm-xml.police-station", ("派出所",), ("police station",), "police station",
+         "exact", "TBX concept 2")],
+    # (whitespace of a pretty-printed file is XML's: not a replacement "\n   State Council\n")
+    "pretty-printed.tbx": [
+        ("pretty-printed.state-council", ("國務院",), ("State Affairs Council",), "State Council",
+         "phrase", "TBX concept state-council; subject: government")],
 }
 #: admitted target terms of a concept with source terms: renderings the terms check accepts
 ACCEPTED = {"multiterm.anti-smuggling-bureau": ("Anti-Smuggling Police",),
@@ -344,6 +354,18 @@ def test_a_term_record_changes_nothing_and_keeps_later_passes_off_the_term(tmp_p
     assert with_record.text == text and with_record.changes == ()
 
 
+def test_multiterm_xml_utf16_as_multiterm_writes_it(tmp_path):
+    text = (TBX_DIR / "multiterm-xml.xml").read_text(encoding="utf-8")
+    path = write(tmp_path / "mt.xml", text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                 .encode("utf-16"))
+    entries, _ = read_entries(path, source_lang="zh")
+    assert [e.replace for e in entries] == ["Provincial Department of Public Security",
+                                            "police station"]
+    text = "The Provincial Public Security Department opened a police station."
+    assert Glossary([GlossaryFile("t.toml", entries)]).fix(text) == (
+        "The Provincial Department of Public Security opened a police station.")
+
+
 def test_tbx_utf16_as_multiterm_saves_it(tmp_path):
     text = (TBX_DIR / "multiterm.tbx").read_text(encoding="utf-8")
     path = write(tmp_path / "mt.tbx", text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
@@ -372,7 +394,8 @@ def test_tbx_languages_match_by_primary_subtag(code):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("<html><body/></html>", r"no <termEntry> or <conceptEntry> element: is this a TBX file\? "
+    ("<html><body/></html>", r"no <termEntry>, <conceptEntry> or <conceptGrp> element: is this a TBX or "
+                             r"MultiTerm XML file\? "
                              r"\(its root element is <html>\)"),
     ("<martif><text><body><termEntry><langSet xml:lang='en'><tig><term>x</term>"
      "<termNote type='administrativeStatus'>deprecatedTerm-admn-sts</termNote></tig>"
