@@ -96,6 +96,12 @@ def test_a_tie_between_delimiters_is_reported_and_can_be_overridden(tmp_path):
     ("zh-CN,en-US,Note", ("source", "target", "note")),
     ("Chinese (PRC),English (United States)", ("source", "target")),
     ("English_United_States,Chinese_PRC", ("target", "source")),
+    # a language name with a note word describes the term (memoQ's English_Def): not a term
+    ("Entry_ID,Entry_Note,Chinese_PRC_Def,Chinese_PRC,Term_Example,English_Def,English",
+     ("id", "note", "note", "source", "note", "note", "target")),
+    ("English,Chinese definition,Usage example", ("target", "note", "note")),
+    ("原文,译文,备注", ("source", "target", "note")),
+    ("错译,正确译法,说明", ("find", "replace", "note")),
 ])
 def test_headers_are_recognised_by_column_name(header, expect):
     from mtfix.glossary_tools.tables import column_key
@@ -189,6 +195,46 @@ def test_deletions_need_a_replace_column_and_allow_deletions(tmp_path):
     entries, result = read_entries(path, allow_deletions=True)
     assert pairs(entries) == [(("Vision protection color:",), "")]
     assert any("1 entry deletes its find" in n for n in result.notices)
+
+
+def test_a_sheet_with_a_definition_column_per_language_imports(tmp_path):
+    # (before: "English_Def" was a second target column, so the sheet could not be read)
+    path = write(tmp_path / "memoq.csv",
+                 "Entry_ID,Chinese_PRC_Def,Chinese_PRC,English_Def,English\n"
+                 "7,,公安厅,The public-security department of a province,"
+                 "Provincial Department of Public Security\n")
+    (entry,), _ = read_entries(path, source_lang="zh")
+    assert (entry.id, entry.source, entry.find, entry.note) == (
+        "7", ("公安厅",), ("Provincial Department of Public Security",),
+        "The public-security department of a province")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_a_utf16_sheet_with_a_byte_order_mark_is_read(tmp_path, codec):
+    # Excel's "Unicode Text" (.txt): UTF-16 LE with a BOM, tab-separated
+    text = "\ufeffWrong\tCorrect\tComment\r\nAnti smuggling Bureau\tAnti-smuggling Bureau\t缉私局\r\n"
+    path = write(tmp_path / "sheet.txt", text.encode(codec))
+    entries, result = read_entries(path)
+    assert [(e.find, e.replace, e.note) for e in entries] == [
+        (("Anti smuggling Bureau",), "Anti-smuggling Bureau", "缉私局")]
+    assert result.notices[0].startswith("read as UTF-16")
+    broken = write(tmp_path / "broken.txt", b"\xff\xfef\x00\t\x00g\x00\n\x00\x00\xdc")
+    with pytest.raises(GlossaryError, match=r"broken\.txt:2: not valid UTF-16"):
+        read_entries(broken)
+
+
+def test_a_context_column_of_sentences_is_an_error_not_a_silent_narrowing(tmp_path):
+    # a CAT tool's "Context" column holds usage examples; as mtfix's context the entry would
+    # fire only on lines holding the whole sentence
+    path = write(tmp_path / "g.csv", "Wrong,Correct,Context\nsecond class inspector,"
+                 "Level II Inspector,The second class inspector came.\n")
+    with pytest.raises(GlossaryError, match=r"g\.csv:2: context cell 'The second class inspector "
+                       r"came\.' is a sentence.*name it 'Example'"):
+        read_entries(path)
+    words = write(tmp_path / "w.csv", "find,replace,context\nparty members,Party members,"
+                  "CPC|Communist Party of China|Secretary for Social Affairs and Culture\n")
+    (entry,), _ = read_entries(words)
+    assert len(entry.context) == 3
 
 
 def test_encoding_errors_name_the_line(tmp_path):

@@ -4,8 +4,10 @@ Sheets come in many dialects, and a wrong guess turns a header into an entry or 
 into a deletion. So each decision is made by a stated rule and reported
 (:attr:`ExchangeResult.notices`), and a row that cannot be read is an error naming its line:
 
-* **Encoding**: UTF-8; a byte order mark (Excel's "CSV UTF-8") is dropped; other bytes are
-  an error naming the line, with the ``iconv`` command to convert.
+* **Encoding**: UTF-8; a byte order mark (Excel's "CSV UTF-8") is dropped; UTF-16 with a byte
+  order mark (Excel's "Unicode Text", MultiTerm's and memoQ's "Unicode" exports) is read as
+  UTF-16 (:func:`decode_sheet`; the mark says so, nothing is guessed); other bytes are an
+  error naming the line, with the ``iconv`` command to convert.
 * **Delimiter**: ``--delimiter``, else comma, semicolon or tab, whichever splits every one of
   the first rows into the same number (2 or more) of cells; a tie goes to the delimiter under
   which the first row is a header, then to :class:`csv.Sniffer`'s choice, then to the
@@ -14,7 +16,8 @@ into a deletion. So each decision is made by a stated rule and reported
 * **Header**: the first row is a header when at least two of its cells, and at least half,
   name columns (:data:`COLUMN_NAMES`: mtfix's own keys, common termbase headings such as
   "Source term" / "Target term" / "Term" / "Translation", and languages such as "en",
-  "zh-CN", "English"). Without one, a sheet of 2 or 3 columns is read as
+  "zh-CN", "English"; a language name followed by a note word, "English_Def" or "Chinese
+  definition", is a note column, not a term column). Without one, a sheet of 2 or 3 columns is read as
   ``find, replace, note``; a wider one is an error (add a header).
 * **Rows**: a row with more cells than columns, an empty ``find`` cell, or a row that ends
   before its ``replace`` cell is an error naming the line. An empty ``replace`` cell deletes
@@ -28,6 +31,7 @@ into a deletion. So each decision is made by a stated rule and reported
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -35,6 +39,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from mtfix.fileio import decode_text
 from mtfix.glossary.model import GlossaryError, RawEntry, entry_from_table
 from mtfix.glossary_tools.edit import make_id
 from mtfix.glossary_tools.exchange_base import (
@@ -70,7 +75,22 @@ COLUMN_NAMES: dict[str, str] = {
     "note": "note", "notes": "note", "comment": "note", "comments": "note", "remark": "note",
     "remarks": "note", "definition": "note", "description": "note", "explanation": "note",
     "usage": "note", "usage note": "note", "subject": "note", "domain": "note",
+    "def": "note", "example": "note", "usage example": "note",
+    # headings of Chinese-language sheets (zh-en is mtfix's home pair)
+    "原文": "source", "源文": "source", "源语": "source", "中文术语": "source", "术语": "source",
+    "译文": "target", "译名": "target", "英文术语": "target", "目标语": "target",
+    "错译": "find", "错误译法": "find", "正确译法": "replace",
+    "备注": "note", "注释": "note", "说明": "note", "定义": "note", "领域": "note",
 }
+#: The last word of a heading that makes it a note column whatever comes before it: memoQ's
+#: "English_Def" and "Entry_Note", "Chinese definition", "Term example" describe a term,
+#: they do not hold one.
+_NOTE_WORDS = frozenset({"def", "definition", "definitions", "note", "notes", "comment",
+                         "comments", "remark", "remarks", "description", "explanation",
+                         "example", "examples", "subject", "domain", "usage"})
+#: Sentence ends: a ``context`` cell ending so (with a few words) is a usage example, which
+#: is what a CAT tool's "Context" column holds, not the words mtfix's ``context`` gates on.
+_SENTENCE_END_RE = re.compile(r"\S\s+\S+\s+\S+.*[.!?。！？]$", re.S)
 #: Language names used as column headings, and their codes.
 LANGUAGE_NAMES = {"english": "en", "chinese": "zh", "中文": "zh", "汉语": "zh", "英文": "en",
                   "英语": "en", "japanese": "ja", "korean": "ko", "french": "fr", "german": "de",
@@ -96,13 +116,16 @@ class Sheet:
         return self.columns.index(key) if key in self.columns else None
 
 
-def table_to_entries(text: str, path: str, *, fmt: str = "csv", delimiter: str | None = None,
-                     target_lang: str = "en", source_lang: str | None = None,
-                     allow_deletions: bool = False) -> tuple[list[RawEntry], ExchangeResult]:
-    """The entries of a CSV/TSV sheet, with how it was read (notices). Raises
-    :class:`GlossaryError` naming the line for a row that cannot be read, and when the sheet
-    yields no entry."""
+def table_to_entries(text: str | bytes, path: str, *, fmt: str = "csv",
+                     delimiter: str | None = None, target_lang: str = "en",
+                     source_lang: str | None = None, allow_deletions: bool = False
+                     ) -> tuple[list[RawEntry], ExchangeResult]:
+    """The entries of a CSV/TSV sheet (its text, or its bytes: :func:`decode_sheet`), with how
+    it was read (notices). Raises :class:`GlossaryError` naming the line for a row that cannot
+    be read, and when the sheet yields no entry."""
     result = ExchangeResult()
+    if isinstance(text, bytes):
+        text = decode_sheet(text, path, result)
     text = text.removeprefix("\ufeff")
     langs = (target_lang, source_lang)
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.split("\n")):
@@ -244,9 +267,13 @@ def heading_language(cell: str) -> str | None:
 def column_key(cell: str, langs: tuple[str, str | None]) -> tuple[str | None, str | None]:
     """(entry key, language) for one heading: a mtfix or termbase column name, or a language
     column read as ``target`` / ``source`` when it is the target / source language."""
-    key = COLUMN_NAMES.get(normalise_heading(cell))
+    heading = normalise_heading(cell)
+    key = COLUMN_NAMES.get(heading)
     if key is not None:
         return key, None
+    words = heading.split()
+    if len(words) > 1 and words[-1] in _NOTE_WORDS:
+        return "note", None
     language = heading_language(cell)
     if language is None:
         return None, None
@@ -447,6 +474,7 @@ def _optional_keys(table: dict, cells: dict[str, str], path: str, line: int) -> 
         values = split_list(cells.get(key, ""))
         if values:
             table[key] = values
+    _check_context(table.get("context", ()), path, line)
     for key in BOOL_KEYS:
         value = read_bool(cells.get(key, ""))
         if value is None:
@@ -467,6 +495,36 @@ def _optional_keys(table: dict, cells: dict[str, str], path: str, line: int) -> 
             raise GlossaryError(f"examples cell is not JSON ({exc}); write "
                                 '[{"text": "...", "fixed": "..."}]', path=path,
                                 line=line) from None
+
+
+def _check_context(words: list[str], path: str, line: int) -> None:
+    """A ``context`` value that is a sentence (a few words and a full stop) is a usage example
+    from a CAT tool's "Context" column; read as mtfix's ``context`` it would let the entry fire
+    only on lines holding that whole sentence, so it is an error rather than a silent
+    narrowing."""
+    for word in words:
+        if _SENTENCE_END_RE.search(word.strip()):
+            raise GlossaryError(f"context cell {_short(word)} is a sentence: mtfix's context is "
+                                "words of which one must be on the line for the entry to fire; "
+                                "if the column holds usage examples, name it 'Example' (read "
+                                "into the note)", path=path, line=line)
+
+
+def decode_sheet(data: bytes, path: str, result: ExchangeResult) -> str:
+    """A sheet's text: UTF-16 when it starts with a UTF-16 byte order mark (reported), else
+    UTF-8 with the errors of :func:`mtfix.fileio.decode_text` (which name the line)."""
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError as exc:
+                line = data[:exc.start + len(bom)].decode(codec, "replace").count("\n") + 1
+                raise GlossaryError(f"not valid UTF-16 ({exc.reason} at byte {exc.start + len(bom)}"
+                                    "); save the sheet again as UTF-8", path=path,
+                                    line=line) from None
+            result.notices.append(f"read as UTF-16 ({codec[-2:].upper()}, byte order mark)")
+            return text
+    return decode_text(data, path)
 
 
 def _merge(table: dict, row: dict, path: str, line: int) -> None:
@@ -502,4 +560,5 @@ def _report_kinds(entries: list[RawEntry], result: ExchangeResult) -> None:
                               "--allow-deletions)")
 
 
-__all__ = ["choose_delimiter", "normalise_heading", "parse_delimiter", "table_to_entries"]
+__all__ = ["choose_delimiter", "decode_sheet", "normalise_heading", "parse_delimiter",
+           "table_to_entries"]
