@@ -243,6 +243,33 @@ def test_bilingual_files_are_checked_against_their_source(tmp_path, name, conten
     assert "'二级巡视员' asks for 'Level II Inspector'" in records[0]["note"]
 
 
+# A memory whose header says srclang="*all*" (any language may be the source) and lists the
+# English first, and one whose units write the source language otherwise than the header
+# (zh-Hans for zh-CN): the English is the target, the Chinese the source; before, the English
+# was taken for the source and the Chinese (and Japanese) tuvs were "fixed" as English.
+TMX_ALL = TMX.replace('srclang="zh-CN"', 'srclang="*all*"').replace(
+    '<tuv xml:lang="zh-CN"><seg>二级巡视员发言。</seg></tuv>\n    <tuv xml:lang="en"><seg>The '
+    'inspector spoke.</seg></tuv>',
+    '<tuv xml:lang="en-US"><seg>The inspector spoke.</seg></tuv><tuv xml:lang="zh-CN"><seg>'
+    '二级巡视员发言。</seg></tuv><tuv xml:lang="ja"><seg>二級巡視員が発言した。</seg></tuv>')
+TMX_HANS = TMX.replace('<tuv xml:lang="zh-CN">', '<tuv xml:lang="zh-Hans">')
+
+
+@pytest.mark.parametrize("content", [TMX_ALL, TMX_HANS])
+def test_tmx_source_and_target_tuvs_by_language(tmp_path, content):
+    (tmp_path / "g.toml").write_text(GLOSSARY, encoding="utf-8")
+    source = tmp_path / "a.tmx"
+    source.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["fix", str(source), "-g", str(tmp_path / "g.toml"),
+                                 "--no-default-glossaries", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in
+               (tmp_path / "out" / "changes.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["pass"], r["rule"], r["segment"], r["before"]) for r in records] == [
+        ("terms", "t.inspector", "1", "The inspector spoke.")]
+    assert (tmp_path / "out" / "a.tmx").read_text(encoding="utf-8") == content
+
+
 def test_source_file_is_line_aligned(tmp_path):
     (tmp_path / "g.toml").write_text(GLOSSARY, encoding="utf-8")
     hyp = tmp_path / "hyp.txt"
