@@ -263,7 +263,8 @@ def _tmx_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
 
 def source_text(target: Any) -> str | None:
     """The source-language text beside a target: the ``<source>`` of an XLIFF unit or
-    segment, or the source-language ``<seg>`` of a TMX unit (:func:`_tmx_roles`). ``None`` where there is none."""
+    segment, or the source-language ``<seg>`` of a TMX unit (:func:`_tmx_roles`).
+    ``None`` where there is none."""
     parent = target.getparent()
     if parent is None:
         return None
