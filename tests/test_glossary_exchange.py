@@ -377,6 +377,26 @@ def test_tbx_notices_say_what_was_decided(tmp_path):
     assert result.skipped == ["ja-only: no en term"]
 
 
+@pytest.mark.parametrize(("value", "expect"), [
+    # picklist values of CAT-tool termbases, as words (were all "unknown", read as admitted:
+    # a "Forbidden term" became an allowed rendering)
+    ("Forbidden term", "deprecated"), ("Deprecated Term", "deprecated"),
+    ("Deprecated (do not use)", "deprecated"), ("Obsolete term", "deprecated"),
+    ("Not recommended term", "deprecated"), ("deprecated-term", "deprecated"), ("禁用", "deprecated"),
+    ("Preferred term", "preferred"), ("Preferred/Approved", "preferred"), ("推荐", "preferred"),
+    ("Admitted term", "admitted"), ("Legal term", "admitted"),
+    # unchanged: TBX values and the unknown
+    ("deprecatedTerm-admn-sts", "deprecated"), ("preferredTerm-admn-sts", "preferred"),
+    ("Do not use", "deprecated"), ("Not allowed", "deprecated"), ("Draft", "unknown"),
+    # a negation or a mix is not read backwards
+    ("not approved", "unknown"), ("Preferred, forbidden", "unknown"),
+])
+def test_status_values_in_words(value, expect):
+    from mtfix.glossary_tools.tbx import status_class
+
+    assert status_class(value) == expect
+
+
 def test_tbx_deprecated_terms_are_replaced_by_the_preferred_one():
     entries, _ = read_entries(TBX_DIR / "tbx-basic-v2.tbx", source_lang="zh-CN")
     glossary = Glossary([GlossaryFile("t.toml", entries)])

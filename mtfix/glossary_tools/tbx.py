@@ -63,8 +63,9 @@ PREFERRED, ADMITTED, DEPRECATED, UNKNOWN = "preferred", "admitted", "deprecated"
 _NCNAME_RE = re.compile(r"^[A-Za-z_][\w.-]*$")
 _STATUS_TYPES = ("administrativestatus", "normativeauthorization", "termstatus")
 _DEPRECATED_WORDS = frozenset({"deprecated", "superseded", "forbidden", "obsolete", "do not use",
-                               "prohibited", "not allowed", "rejected", "avoid",
-                               "notrecommended", "not recommended"})  # (the last: TBX-Min)
+                               "prohibited", "not allowed", "rejected", "avoid", "banned",
+                               "blacklisted", "notrecommended", "not recommended",  # TBX-Min
+                               "禁用", "弃用", "已弃用", "不推荐", "不推荐使用", "错误"})
 #: TBX-Min's names for the concept, language and term elements (the 2014 drafts wrote
 #: ``entry``; later ``conceptEntry``, ``langGroup``, ``termGroup``)
 #: (``languageGrp`` and ``termGrp`` directly inside it: MultiTerm XML, ``<mtf>``)
@@ -72,9 +73,13 @@ _CONCEPT_ELEMENTS = ("{*}termEntry", "{*}conceptEntry", "{*}conceptGrp")
 _LANG_ELEMENTS = ("langSet", "langSec", "langGroup", "languageGrp")
 _TERM_ELEMENTS = ("tig", "ntig", "termSec", "termGroup", "termGrp")
 _XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
-_PREFERRED_WORDS = frozenset({"preferred", "approved", "standardized", "standard"})
+_PREFERRED_WORDS = frozenset({"preferred", "approved", "standardized", "standard", "推荐",
+                              "首选", "标准"})
 _ADMITTED_WORDS = frozenset({"admitted", "allowed", "accepted", "permitted", "proposed", "legal",
-                             "regulated", "new"})
+                             "regulated", "new", "允许", "可用"})
+#: words a status value may add that say nothing about the class ("Forbidden term",
+#: "deprecatedTerm-admn-sts", "Preferred status")
+_STATUS_NOISE = frozenset({"term", "terms", "admn", "sts", "status", "usage", "word"})
 #: mtfix settings that may repeat (one note per value)
 _REPEATED = ("context", "source", "source_not", "before", "after", "not_before", "not_after",
              "example")
@@ -342,6 +347,30 @@ def status_class(value: str, kind: str = "") -> str:
         return PREFERRED
     if text.startswith(("admittedterm", "legalterm", "regulatedterm")) or text in _ADMITTED_WORDS:
         return ADMITTED
+    return _status_by_words(value)
+
+
+def _status_by_words(value: str) -> str:
+    """A picklist value written as words ("Forbidden term", "Preferred Term", "Deprecated (do
+    not use)", "Preferred/Approved", "deprecated-term"): its words without the noise words and
+    bracketed parts, as one phrase, else every status word agreeing on one class. A negation
+    that is not a known phrase ("not approved") is unknown rather than read backwards."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", value)  # camelCase: deprecatedTerm
+    spaced = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", spaced.lower())
+    words = [w for w in re.split(r"[\s\-_/.,;:!]+", spaced) if w and w not in _STATUS_NOISE]
+    phrase = " ".join(words)
+    for words_of, cls in ((_DEPRECATED_WORDS, DEPRECATED), (_PREFERRED_WORDS, PREFERRED),
+                          (_ADMITTED_WORDS, ADMITTED)):
+        if phrase in words_of:
+            return cls
+    if not words or any(w in ("not", "no", "non", "do", "don't") for w in words):
+        return UNKNOWN
+    classes = {cls for w in words for words_of, cls in (
+        (_DEPRECATED_WORDS, DEPRECATED), (_PREFERRED_WORDS, PREFERRED),
+        (_ADMITTED_WORDS, ADMITTED)) if w in words_of}
+    if len(classes) == 1 and all(any(w in ws for ws in (
+            _DEPRECATED_WORDS, _PREFERRED_WORDS, _ADMITTED_WORDS)) for w in words):
+        return classes.pop()
     return UNKNOWN
 
 
