@@ -181,7 +181,7 @@ def test_rows_repeating_a_find_stay_separate_entries(tmp_path):
     ("find,replace\na\n", "the row ends before its replace cell"),
     ("find,note\na,b\n", "names a find column but no replace"),
     ("note,comment\nx,y\n", "no find column and no target column"),
-    ("find,find,replace\na,b,c\n", "columns 1 and 2 are both read as 'find'"),
+    ("find,find,replace\na,b,c\n", "columns 1 \\('find'\\) and 2 \\('find'\\) are both read as 'find'"),
 ])
 def test_columns_an_entry_needs(tmp_path, text, message):
     with pytest.raises(GlossaryError, match=message):
@@ -395,6 +395,49 @@ def test_status_values_in_words(value, expect):
     from mtfix.glossary_tools.tbx import status_class
 
     assert status_class(value) == expect
+
+
+REGIONS_TBX = """<martif type="TBX-Basic"><text><body><termEntry id="org">
+  <langSet xml:lang="zh-CN"><tig><term>组织部</term></tig></langSet>
+  <langSet xml:lang="en-US">
+    <tig><term>Organization Department</term><termNote type="administrativeStatus">
+    preferredTerm-admn-sts</termNote></tig>
+    <tig><term>Organisation Department</term><termNote type="administrativeStatus">
+    deprecatedTerm-admn-sts</termNote></tig></langSet>
+  <langSet xml:lang="EN_gb">
+    <tig><term>Organisation Department</term><termNote type="administrativeStatus">
+    preferredTerm-admn-sts</termNote></tig>
+    <tig><term>Organization Department</term><termNote type="administrativeStatus">
+    deprecatedTerm-admn-sts</termNote></tig></langSet>
+</termEntry></body></text></martif>"""
+
+
+@pytest.mark.parametrize(("target_lang", "find", "replace"), [
+    ("en-GB", ("Organization Department",), "Organisation Department"),
+    ("en-US", ("Organisation Department",), "Organization Department"),
+    # both regions as one: neither spelling is replaced (before: the approved term was also
+    # a find, and en-GB's preferred spelling was replaced by en-US's)
+    ("en", ("Organization Department",), "Organization Department"),
+])
+def test_tbx_target_lang_with_a_region_reads_that_region(target_lang, find, replace):
+    (entry,), result = tbx_to_entries(REGIONS_TBX, "r.tbx", target_lang=target_lang,
+                                      source_lang="zh")
+    assert (entry.find, entry.replace, entry.source) == (find, replace, ("组织部",))
+    if target_lang == "en":
+        assert entry.match == "exact" and entry.accepted == ("Organisation Department",)
+        assert any("deprecated in one en section is allowed in another" in n
+                   for n in result.notices)
+
+
+def test_a_sheet_with_a_column_per_region_reads_the_one_asked_for(tmp_path):
+    path = write(tmp_path / "r.csv", "zh-CN,en-US,en-GB\n组织部,Organization Department,"
+                 "Organisation Department\n")
+    (entry,), result = read_entries(path, source_lang="zh", target_lang="en-GB")
+    assert entry.replace == "Organisation Department"
+    assert any("'en-US' (language en-US) is not read" in n for n in result.notices)
+    with pytest.raises(GlossaryError, match=r"columns 2 \('en-US'\) and 3 \('en-GB'\) are both "
+                       r"read as 'target'.*--target-lang en-US"):
+        read_entries(path, source_lang="zh", target_lang="en")
 
 
 def test_tbx_deprecated_terms_are_replaced_by_the_preferred_one():

@@ -50,6 +50,16 @@ def same_language(code: str, wanted: str) -> bool:
     return bool(code.strip()) and primary_subtag(code) == primary_subtag(wanted)
 
 
+def same_variant(code: str, wanted: str) -> bool:
+    """Whether ``wanted`` names a variant (``en-GB``, ``zh-Hans``) and ``code`` is that variant
+    (any case, ``_`` or ``-``, two- or three-letter primary code)."""
+    def variant(text: str) -> str:
+        return "".join(re.split(r"[-_]", text.strip().lower(), maxsplit=1)[1:]).replace("_", "-")
+
+    return bool(variant(wanted)) and same_language(code, wanted) and variant(code) == variant(
+        wanted)
+
+
 def join_list(values: Sequence[str]) -> str:
     """A list of strings as one cell: ``a|b``, or JSON where a value holds ``|`` or starts with
     ``[`` (so that every list reads back exactly)."""
@@ -90,5 +100,6 @@ __all__ = [
     "primary_subtag",
     "read_bool",
     "same_language",
+    "same_variant",
     "split_list",
 ]

@@ -49,6 +49,7 @@ from mtfix.glossary_tools.exchange_base import (
     primary_subtag,
     read_bool,
     same_language,
+    same_variant,
     split_list,
 )
 from mtfix.textutil import plural
@@ -311,8 +312,15 @@ def read_sheet(first: tuple[int, list[str]], path: str, langs: tuple[str, str | 
         return Sheet(list(POSITIONAL), header=False, headings=list(POSITIONAL))
     columns: list[str | None] = []
     described, unread = [], []
+    keys = [column_key(cell, langs) for cell in cells]
+    other_variants = _other_variants(keys, langs)
     for number, cell in enumerate(cells, 1):
-        key, language = column_key(cell, langs)
+        key, language = keys[number - 1]
+        if number - 1 in other_variants:
+            unread.append(f"column {number} {cell.strip()!r} (language {language}) is not read: "
+                          f"another column is the {key} language's variant asked for")
+            columns.append(None)
+            continue
         columns.append(key)
         if key:
             described.append(f"{cell.strip()!r} -> {key}")
@@ -328,6 +336,21 @@ def read_sheet(first: tuple[int, list[str]], path: str, langs: tuple[str, str | 
     return Sheet(columns, header=True, headings=[c.strip() for c in cells])
 
 
+def _other_variants(keys: list[tuple[str | None, str | None]],
+                    langs: tuple[str, str | None]) -> set[int]:
+    """Columns of the target (source) language that another column matches more closely:
+    with ``--target-lang en-GB``, an ``en-US`` column beside an ``en-GB`` one is not read
+    (both would be the target column, and the sheet could not be read at all)."""
+    target_lang, source_lang = langs
+    out: set[int] = set()
+    for key, wanted in (("target", target_lang), ("source", source_lang)):
+        columns = [i for i, (k, language) in enumerate(keys) if k == key and language]
+        exact = [i for i in columns if wanted and same_variant(keys[i][1] or "", wanted)]
+        if len(columns) > 1 and len(exact) == 1:
+            out.update(i for i in columns if i not in exact)
+    return out
+
+
 def _check_columns(sheet: Sheet, path: str, line: int) -> None:
     """The header must name what an entry needs, each key once (``note`` may repeat: a
     termbase's definition and comment columns both go to the note)."""
@@ -336,8 +359,13 @@ def _check_columns(sheet: Sheet, path: str, line: int) -> None:
         if key is None:
             continue
         if key in seen and key != "note":
-            raise GlossaryError(f"columns {seen[key]} and {number} are both read as {key!r}; "
-                                "rename or delete one", path=path, line=line)
+            first, second = (sheet.headings[n - 1] for n in (seen[key], number))
+            option = {"target": "--target-lang", "source": "--source-lang"}.get(key)
+            how = (f", or give {option} with the variant to read ({option} {first})"
+                   if option and heading_language(first) and heading_language(second) else "")
+            raise GlossaryError(f"columns {seen[key]} ({first!r}) and {number} ({second!r}) are "
+                                f"both read as {key!r}; rename or delete one{how}", path=path,
+                                line=line)
         seen.setdefault(key, number)
     if "find" not in seen and "target" not in seen:
         raise GlossaryError("no find column and no target column: name the column of text to "

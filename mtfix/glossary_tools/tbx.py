@@ -53,7 +53,12 @@ from lxml import etree
 
 from mtfix.glossary.model import GlossaryError, RawEntry, entry_from_table
 from mtfix.glossary_tools.edit import make_id
-from mtfix.glossary_tools.exchange_base import ExchangeResult, primary_subtag, same_language
+from mtfix.glossary_tools.exchange_base import (
+    ExchangeResult,
+    primary_subtag,
+    same_language,
+    same_variant,
+)
 from mtfix.textutil import plural
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -109,6 +114,14 @@ class Concept:
     definitions: list[tuple[str, str]] = field(default_factory=list)
 
     def terms(self, language: str) -> list[Term]:
+        """The terms of ``language``: of the sections in exactly that variant when it names
+        one and the concept has them (``en-GB``: not the ``en-US`` terms, whose preferred
+        spelling may be the one en-GB deprecates), else of every section of its primary
+        language (``en`` reads ``en-US`` and ``en-GB``)."""
+        exact = [t for code, terms in self.langs if same_variant(code, language)
+                 for t in terms]
+        if exact:
+            return exact
         return [t for code, terms in self.langs if same_language(code, language) for t in terms]
 
 
@@ -400,6 +413,14 @@ def concept_table(concept: Concept, *, target_lang: str, source_lang: str | None
     """The entry table of one concept, or ``None`` (reason in ``result.skipped``)."""
     terms = concept.terms(target_lang)
     deprecated = [t.text for t in terms if t.status == DEPRECATED and t.text.strip()]
+    allowed = {t.text for t in terms if t.status != DEPRECATED}
+    # en-US prefers what en-GB deprecates, read as one (mtfix's own export may list a find as
+    # accepted too, on purpose: the terms check accepts what the entry still rewrites)
+    if not ours and allowed.intersection(deprecated):
+        deprecated = [d for d in deprecated if d not in allowed]
+        tally.add(f"a term deprecated in one {target_lang} section is allowed in another: it "
+                  "is kept as allowed, not replaced; give --target-lang with the region "
+                  f"(e.g. {primary_subtag(target_lang)}-GB) to read one section", concept.ident)
     approved, others = _approved(terms, concept.ident, tally)
     settings = concept.settings
     if "replace" in settings:
