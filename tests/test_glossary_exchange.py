@@ -440,6 +440,21 @@ def test_a_sheet_with_a_column_per_region_reads_the_one_asked_for(tmp_path):
         read_entries(path, source_lang="zh", target_lang="en")
 
 
+def test_a_deprecated_casing_is_found_in_that_casing_only():
+    text = ('<martif><text><body><termEntry id="pc"><langSet xml:lang="en">'
+            '<tig><term>Party committee</term><termNote type="administrativeStatus">'
+            'preferredTerm-admn-sts</termNote></tig><tig><term>party committee</term>'
+            '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>'
+            '</langSet></termEntry></body></text></martif>')
+    (entry,), result = tbx_to_entries(text, "c.tbx")
+    assert entry.case == "sensitive"
+    assert any("differs from the approved one only in case" in n for n in result.notices)
+    glossary = Glossary([GlossaryFile("c.toml", [entry])])
+    # (before: "THE PARTY COMMITTEE" became "THE Party committee")
+    assert glossary.fix("the party committee; THE PARTY COMMITTEE") == (
+        "the Party committee; THE PARTY COMMITTEE")
+
+
 def test_tbx_deprecated_terms_are_replaced_by_the_preferred_one():
     entries, _ = read_entries(TBX_DIR / "tbx-basic-v2.tbx", source_lang="zh-CN")
     glossary = Glossary([GlossaryFile("t.toml", entries)])

@@ -439,6 +439,14 @@ def concept_table(concept: Concept, *, target_lang: str, source_lang: str | None
         return None
     if deprecated:
         table: dict = {"find": deprecated, "replace": replace}
+        if not ours and any(d.casefold() == replace.casefold() for d in deprecated):
+            # the termbase forbids a casing ("party committee" for "Party committee"); read
+            # case-insensitively the entry would rewrite every casing, "PARTY COMMITTEE" in a
+            # headline and other allowed ones ("IPHONE") included
+            table["case"] = "sensitive"
+            tally.add("a deprecated term differs from the approved one only in case: the entry "
+                      "is case = \"sensitive\" (it finds the deprecated casings only)",
+                      concept.ident)
     elif approved is not None and approved.strip():
         table = {"find": [approved], "replace": replace, "match": "exact"}
         tally.add("no deprecated term: written as a term record (find is the approved term, "
