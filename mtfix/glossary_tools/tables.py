@@ -399,6 +399,11 @@ def _rows_to_tables(rows: list[tuple[int, list[str]]], sheet: Sheet, path: str, 
         if key is not None and key in grouped:
             _merge(grouped[key][1], table, path, line)
             continue
+        if explicit.isdigit():
+            # a CAT tool's entry number ("Entry_ID" 7): as an id it names nothing in a report,
+            # and two termbases imported so cannot load together (duplicate id "7")
+            table["note"] = "; ".join(n for n in (f"entry {explicit}", table.get("note")) if n)
+            explicit = ""
         if not explicit:
             base = make_id(stem, table["find"][0])
             explicit = base
