@@ -459,6 +459,28 @@ def test_a_deprecated_casing_is_found_in_that_casing_only():
         "the Party committee; THE PARTY COMMITTEE")
 
 
+def test_foreign_terms_with_braces_are_literal():
+    # a termbase term is text, not mtfix's {a|b} syntax: "the {name field" stopped the import
+    # (a brace never closed) and a term record "the {name} field" found "the name field"
+    text = ('<martif><text><body><termEntry id="b"><langSet xml:lang="en">'
+            '<tig><term>the {name} field</term><termNote type="administrativeStatus">'
+            'preferredTerm-admn-sts</termNote></tig><tig><term>the {name field</term>'
+            '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>'
+            '</langSet></termEntry><termEntry id="r"><langSet xml:lang="en"><tig><term>'
+            '{x|y} key</term></tig></langSet></termEntry></body></text></martif>')
+    entries, _ = tbx_to_entries(text, "b.tbx")
+    glossary = Glossary([GlossaryFile("b.toml", entries)])
+    assert glossary.fix("Fill the {name field; the name field; x key") == (
+        "Fill the {name} field; the name field; x key")
+    sheet, _ = table_to_entries("source,target\n字段,the {name} field\n", "s.csv",
+                                source_lang="zh")
+    assert Glossary([GlossaryFile("s.toml", sheet)]).fix("the name field") == "the name field"
+    # mtfix's own export keeps its syntax
+    ours = RawEntry(id="o.a", find=("second-{class|grade} inspector",), replace="Level II Inspector")
+    (back,), _ = tbx_to_entries(entries_to_tbx([ours]), "o.tbx")
+    assert back.find == ours.find
+
+
 def test_tbx_deprecated_terms_are_replaced_by_the_preferred_one():
     entries, _ = read_entries(TBX_DIR / "tbx-basic-v2.tbx", source_lang="zh-CN")
     glossary = Glossary([GlossaryFile("t.toml", entries)])

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from mtfix.fileio import decode_text
 from mtfix.glossary.model import GlossaryError, RawEntry, entry_from_table
+from mtfix.glossary.variants import escape_alternatives
 from mtfix.glossary_tools.edit import make_id
 from mtfix.glossary_tools.exchange_base import (
     BOOL_KEYS,
@@ -495,7 +496,8 @@ def _term_record(cells: dict[str, str], path: str, line: int) -> dict:
     if not target.strip():
         raise GlossaryError("empty target cell: write the approved target term, or delete the "
                             "row", path=path, line=line)
-    return {"find": [target], "replace": target, "match": "exact"}
+    # (the term is literal: "the {name} field" is not mtfix's alternatives syntax)
+    return {"find": [escape_alternatives(target)], "replace": target, "match": "exact"}
 
 
 def _optional_keys(table: dict, cells: dict[str, str], path: str, line: int) -> None:

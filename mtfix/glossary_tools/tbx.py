@@ -52,6 +52,7 @@ from pathlib import Path
 from lxml import etree
 
 from mtfix.glossary.model import GlossaryError, RawEntry, entry_from_table
+from mtfix.glossary.variants import escape_alternatives
 from mtfix.glossary_tools.edit import make_id
 from mtfix.glossary_tools.exchange_base import (
     ExchangeResult,
@@ -437,8 +438,10 @@ def concept_table(concept: Concept, *, target_lang: str, source_lang: str | None
     else:
         result.skipped.append(f"{concept.ident}: no {target_lang} term")
         return None
+    # a foreign term is literal text; mtfix's own export writes finds in its {a|b} syntax
+    literal = (lambda term: term) if ours else escape_alternatives
     if deprecated:
-        table: dict = {"find": deprecated, "replace": replace}
+        table: dict = {"find": [literal(d) for d in deprecated], "replace": replace}
         if not ours and any(d.casefold() == replace.casefold() for d in deprecated):
             # the termbase forbids a casing ("party committee" for "Party committee"); read
             # case-insensitively the entry would rewrite every casing, "PARTY COMMITTEE" in a
@@ -448,7 +451,7 @@ def concept_table(concept: Concept, *, target_lang: str, source_lang: str | None
                       "is case = \"sensitive\" (it finds the deprecated casings only)",
                       concept.ident)
     elif approved is not None and approved.strip():
-        table = {"find": [approved], "replace": replace, "match": "exact"}
+        table = {"find": [literal(approved)], "replace": replace, "match": "exact"}
         tally.add("no deprecated term: written as a term record (find is the approved term, "
                   "match = \"exact\"; it changes no text until wrong renderings are added)",
                   concept.ident)
