@@ -151,6 +151,24 @@ def test_first_row_not_a_header_is_read_as_an_entry_and_said_so(tmp_path):
 
 
 # -- CSV / TSV: errors name the line -------------------------------------------------------------
+
+def test_a_title_row_above_the_header_is_left_out_and_named(tmp_path):
+    # (before: the title became an entry and the import stopped: "the row ends before its
+    # replace cell")
+    path = write(tmp_path / "g.csv", "Client X, 2024 glossary\r\nWrong;Correct;Note\r\n"
+                 "Anti smuggling Bureau;Anti-smuggling Bureau;x\r\nState Department;State Council;y\r\n")
+    entries, result = read_entries(path)
+    assert pairs(entries) == [(("Anti smuggling Bureau",), "Anti-smuggling Bureau"),
+                              (("State Department",), "State Council")]
+    assert ("the header row is line 2; the title row(s) above it are not read: "
+            "'Client X, 2024 glossary'") in result.notices
+    assert result.notices[0].startswith("read as semicolon-separated (every row splits evenly)")
+    other = write(tmp_path / "h.csv", "Client X,2024\nWrong,Correct\na b,c d\n")
+    with pytest.raises(GlossaryError, match=r"h\.csv:1: line 2 is a header row .* delete the rows "
+                       "above the header"):
+        read_entries(other)
+
+
 @pytest.mark.parametrize(("text", "line", "message"), [
     ("find,replace\na,b\nc,d,e\n", 3, "this row has 3 cells but the header has 2 columns"),
     ("find,replace\na,b\n,d\n", 3, "empty find cell"),

@@ -136,6 +136,7 @@ def table_to_entries(text: str | bytes, path: str, *, fmt: str = "csv",
     delimiter = choose_delimiter(text, path, fmt=fmt, given=delimiter, langs=langs,
                                  result=result)
     rows = read_rows(text, path, delimiter)
+    rows = _from_header(rows, path, langs, result)
     sheet = read_sheet(rows[0], path, langs, result)
     data = rows[1:] if sheet.header else rows
     _check_columns(sheet, path, rows[0][0])
@@ -218,6 +219,13 @@ def _sample_widths(sample: str, delimiter: str, truncated: bool) -> tuple[list[i
         return [0], None
     if truncated and len(records) > 1:
         records.pop()
+    # title rows above a header (one filled cell: "Client X glossary") say nothing about the
+    # delimiter (:func:`_from_header`)
+    titles = 0
+    while (titles < min(5, len(records) - 1)
+           and sum(1 for c in records[titles] if c.strip()) <= 1):
+        titles += 1
+    records = records[titles:]
     return [len(r) for r in records] or [0], records[0] if records else None
 
 
@@ -350,6 +358,28 @@ def _other_variants(keys: list[tuple[str | None, str | None]],
         if len(columns) > 1 and len(exact) == 1:
             out.update(i for i in columns if i not in exact)
     return out
+
+
+def _from_header(rows: list[tuple[int, list[str]]], path: str, langs: tuple[str, str | None],
+                 result: ExchangeResult) -> list[tuple[int, list[str]]]:
+    """The rows from the header on, when a title row stands above it (a spreadsheet's
+    "Client X glossary" in its first cell): title rows, of one filled cell each, are left out
+    and named; anything else above a header row is an error naming both lines."""
+    if _header_score(rows[0][1], langs):
+        return rows
+    for index, (line, cells) in enumerate(rows[1:6], 1):
+        if not _header_score(cells, langs):
+            continue
+        above = rows[:index]
+        if all(sum(1 for c in r if c.strip()) <= 1 for _, r in above):
+            titles = ", ".join(repr(next(c for c in r if c.strip()).strip()) for _, r in above)
+            result.notices.append(f"the header row is line {line}; the title row(s) above it "
+                                  f"are not read: {titles}")
+            return rows[index:]
+        raise GlossaryError(f"line {line} is a header row ({', '.join(map(repr, cells[:3]))}) "
+                            f"but rows stand above it: delete the rows above the header",
+                            path=path, line=above[0][0])
+    return rows
 
 
 def _check_columns(sheet: Sheet, path: str, line: int) -> None:
