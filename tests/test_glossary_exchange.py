@@ -259,6 +259,32 @@ def test_a_context_column_of_sentences_is_an_error_not_a_silent_narrowing(tmp_pa
     assert len(entry.context) == 3
 
 
+def test_a_forbidden_column_of_yes_no_marks_is_a_term_status(tmp_path):
+    # before: "Forbidden" was read as the find column, so its cells "no" and "yes" became
+    # entries replacing every "no" and "yes" in the text by a term
+    path = write(tmp_path / "tb.csv", "ID;English;Forbidden;Chinese\n"
+                 "7;Provincial Department of Public Security;;公安厅\n"
+                 "7;Provincial Public Security Department;x;\n"
+                 "8;party committee;yes;\n8;Party committee;no;党委\n"
+                 "9;police station;no;派出所\n")
+    entries, result = read_entries(path, source_lang="zh")
+    assert [(e.find, e.replace, e.match, e.case) for e in entries] == [
+        (("Provincial Public Security Department",), "Provincial Department of Public Security",
+         "phrase", "insensitive"),
+        (("party committee",), "Party committee", "phrase", "sensitive"),
+        (("police station",), "police station", "exact", "insensitive")]
+    assert any("'Forbidden' holds yes/no marks: the 2 rows marked yes are forbidden terms" in n
+               for n in result.notices)
+    glossary = Glossary([GlossaryFile("tb.toml", entries)])
+    assert glossary.fix("no, yes") == "no, yes"
+    orphan = write(tmp_path / "o.csv", "source,target,forbidden\n公安厅,a b,no\n缉私局,c d,yes\n")
+    with pytest.raises(GlossaryError, match=r"o\.csv:3: the forbidden term 'c d' has no entry"):
+        read_entries(orphan, source_lang="zh")
+    # a "Forbidden" column of terms is still the find column
+    terms = write(tmp_path / "t.csv", "Forbidden,Preferred\nState Department,State Council\n")
+    assert pairs(read_entries(terms)[0]) == [(("State Department",), "State Council")]
+
+
 def test_encoding_errors_name_the_line(tmp_path):
     path = write(tmp_path / "g.csv", "find,replace\n公安厅,x\n".encode("gb18030"))
     with pytest.raises(InputError, match=r"g\.csv:2: not valid UTF-8.*iconv -f GB18030"):

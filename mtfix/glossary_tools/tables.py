@@ -139,9 +139,14 @@ def table_to_entries(text: str | bytes, path: str, *, fmt: str = "csv",
     rows = _from_header(rows, path, langs, result)
     sheet = read_sheet(rows[0], path, langs, result)
     data = rows[1:] if sheet.header else rows
+    forbidden = _status_column(sheet, data, result)
     _check_columns(sheet, path, rows[0][0])
+    if forbidden:
+        data = [row for row in data if row not in forbidden]
     tables = _rows_to_tables(data, sheet, path, fmt=fmt, allow_deletions=allow_deletions,
                              result=result)
+    for line, row in forbidden:
+        _add_forbidden(tables, _cells(row, sheet, path, line, strip=True), path, line)
     if not tables:
         raise GlossaryError("no entries: the sheet has a header row but no rows below it",
                             path=path)
@@ -380,6 +385,65 @@ def _from_header(rows: list[tuple[int, list[str]]], path: str, langs: tuple[str,
                             f"but rows stand above it: delete the rows above the header",
                             path=path, line=above[0][0])
     return rows
+
+
+def _status_column(sheet: Sheet, data: list[tuple[int, list[str]]],
+                   result: ExchangeResult) -> list[tuple[int, list[str]]]:
+    """A "Forbidden" / "Deprecated" column of yes/no marks (a termbase sheet's term status)
+    holds no text to find: read as such, "no" became an entry replacing every "no" in the
+    text. It is made a status column (``None`` in ``sheet.columns``) and the rows it marks
+    are returned, to become finds of the entry of their source term (:func:`_add_forbidden`)."""
+    index = sheet.index("find")
+    if index is None or not sheet.header or normalise_heading(sheet.headings[index]) not in (
+            "forbidden", "deprecated", "avoid", "do not use"):
+        return []
+    cells = [row[index] if index < len(row) else "" for _, row in data]
+    if not all(read_bool(cell) is not None for cell in cells):
+        return []
+    sheet.columns[index] = None
+    marked = [(line, row) for (line, row), cell in zip(data, cells, strict=True) if read_bool(cell)]
+    result.notices.append(f"column {index + 1} {sheet.headings[index]!r} holds yes/no marks: "
+                          f"the {plural(len(marked), 'row')} marked yes "
+                          f"{'is a forbidden term' if len(marked) == 1 else 'are forbidden terms'}, "
+                          "each replaced by the allowed term of its entry (same id, else a "
+                          "same source term)")
+    return marked
+
+
+def _add_forbidden(tables: list[tuple[int, dict]], cells: dict[str, str], path: str,
+                   line: int) -> None:
+    """A forbidden term row: its target term becomes a find of the entry with the same id
+    (else sharing a source term), replaced by that entry's allowed term; a term record
+    becomes a phrase entry. No such entry, or several, is an error naming the line."""
+    term = cells.get("target", "").strip()
+    if not term:
+        raise GlossaryError("empty target cell in a row marked forbidden: write the forbidden "
+                            "term, or delete the row", path=path, line=line)
+    ident = cells.get("id", "").strip()
+    sources = set(split_list(cells.get("source", "")))
+    owners = [t for _, t in tables if (ident and _has_id(t, ident))
+              or (not ident and sources & set(t.get("source", ())))]
+    if len({id(t) for t in owners}) != 1:
+        how = "several entries" if owners else "no entry with an allowed term"
+        key = f"id {ident!r}" if ident else f"source term(s) {sorted(sources)!r}"
+        raise GlossaryError(f"the forbidden term {_short(term)} has {how} of the same {key} to be "
+                            "replaced by; give it the id or source term of the one allowed term",
+                            path=path, line=line)
+    table = owners[0]
+    if table.get("match") == "exact" and table["find"] == [escape_alternatives(table["replace"])]:
+        table["find"] = []  # a term record so far: now it has a wrong rendering
+        del table["match"]
+    table["find"].append(escape_alternatives(term))
+    if term != table["replace"] and term.casefold() == table["replace"].casefold():
+        table["case"] = "sensitive"  # the sheet forbids a casing: find that casing only
+
+
+def _has_id(table: dict, ident: str) -> bool:
+    """Whether the id cell ``ident`` made ``table`` (a numeric one is in its note:
+    :func:`_rows_to_tables`)."""
+    note = table.get("note", "")
+    return table["id"] == ident or (ident.isdigit() and (
+        note == f"entry {ident}" or note.startswith(f"entry {ident}; ")))
 
 
 def _check_columns(sheet: Sheet, path: str, line: int) -> None:
