@@ -285,6 +285,30 @@ def test_a_forbidden_column_of_yes_no_marks_is_a_term_status(tmp_path):
     assert pairs(read_entries(terms)[0]) == [(("State Department",), "State Council")]
 
 
+def test_a_status_column_and_a_concept_per_id(tmp_path):
+    # before: 'Term Status' was not read (the forbidden term became an approved term record,
+    # which the terms check took as the right translation), and a concept's second term was
+    # an error ("give the row its own id")
+    path = write(tmp_path / "st.csv", "Concept ID,Chinese,English,Term Status,Definition\n"
+                 "1,公安厅,Provincial Department of Public Security,Preferred,dept\n"
+                 "1,,Provincial Public Security Department,Forbidden term,\n"
+                 "2,派出所,police station,preferredTerm-admn-sts,\n"
+                 "2,,local police station,Admitted,\n3,,Anti-smuggling Bureau,Draft,\n"
+                 "3,,Anti-Smuggling Police,,\n")
+    entries, result = read_entries(path, source_lang="zh")
+    assert [(e.find, e.replace, e.match, e.source, e.accepted, e.note) for e in entries] == [
+        (("Provincial Public Security Department",), "Provincial Department of Public Security",
+         "phrase", ("公安厅",), (), "entry 1; dept"),
+        (("police station",), "police station", "exact", ("派出所",), ("local police station",),
+         "entry 2"),
+        (("Anti-smuggling Bureau",), "Anti-smuggling Bureau", "exact", (), (),
+         "entry 3; also: Anti-Smuggling Police")]
+    assert any("1 row with a forbidden or deprecated status becomes a find" in n
+               for n in result.notices)
+    assert "status 'Draft' is not one mtfix knows: read as allowed (neither replaced nor " \
+           "preferred)" in result.notices
+
+
 def test_encoding_errors_name_the_line(tmp_path):
     path = write(tmp_path / "g.csv", "find,replace\n公安厅,x\n".encode("gb18030"))
     with pytest.raises(InputError, match=r"g\.csv:2: not valid UTF-8.*iconv -f GB18030"):

@@ -45,13 +45,16 @@ from mtfix.glossary.variants import escape_alternatives
 from mtfix.glossary_tools.edit import make_id
 from mtfix.glossary_tools.exchange_base import (
     BOOL_KEYS,
+    DEPRECATED,
     LIST_KEYS,
+    UNKNOWN,
     ExchangeResult,
     primary_subtag,
     read_bool,
     same_language,
     same_variant,
     split_list,
+    status_class,
 )
 from mtfix.textutil import plural
 
@@ -78,6 +81,10 @@ COLUMN_NAMES: dict[str, str] = {
     "remarks": "note", "definition": "note", "description": "note", "explanation": "note",
     "usage": "note", "usage note": "note", "subject": "note", "domain": "note",
     "def": "note", "example": "note", "usage example": "note",
+    # a term's status (preferred / admitted / forbidden...): see _status_column
+    "status": "status", "term status": "status", "usage status": "status",
+    "administrative status": "status", "admin status": "status", "状态": "status",
+    "normative authorization": "status",
     # headings of Chinese-language sheets (zh-en is mtfix's home pair)
     "原文": "source", "源文": "source", "源语": "source", "中文术语": "source", "术语": "source",
     "译文": "target", "译名": "target", "英文术语": "target", "目标语": "target",
@@ -150,7 +157,7 @@ def table_to_entries(text: str | bytes, path: str, *, fmt: str = "csv",
     if not tables:
         raise GlossaryError("no entries: the sheet has a header row but no rows below it",
                             path=path)
-    entries = [entry_from_table(table, path, line, index)
+    entries = [entry_from_table(_synonyms(table), path, line, index)
                for index, (line, table) in enumerate(tables)]
     _report_kinds(entries, result)
     return entries, result
@@ -393,6 +400,9 @@ def _status_column(sheet: Sheet, data: list[tuple[int, list[str]]],
     holds no text to find: read as such, "no" became an entry replacing every "no" in the
     text. It is made a status column (``None`` in ``sheet.columns``) and the rows it marks
     are returned, to become finds of the entry of their source term (:func:`_add_forbidden`)."""
+    status = sheet.index("status")
+    if status is not None:
+        return _status_words(sheet, status, data, result)
     index = sheet.index("find")
     if index is None or not sheet.header or normalise_heading(sheet.headings[index]) not in (
             "forbidden", "deprecated", "avoid", "do not use"):
@@ -407,6 +417,33 @@ def _status_column(sheet: Sheet, data: list[tuple[int, list[str]]],
                           f"{'is a forbidden term' if len(marked) == 1 else 'are forbidden terms'}, "
                           "each replaced by the allowed term of its entry (same id, else a "
                           "same source term)")
+    return marked
+
+
+def _status_words(sheet: Sheet, index: int, data: list[tuple[int, list[str]]],
+                  result: ExchangeResult) -> list[tuple[int, list[str]]]:
+    """A "Status" column of a termbase sheet (Preferred, Admitted, Forbidden,
+    deprecatedTerm-admn-sts...: :func:`status_class`): the rows whose status is deprecated are
+    forbidden terms (:func:`_add_forbidden`), the others allowed ones; a status mtfix does not
+    know is read as allowed and named. Not read, a forbidden term became an approved term
+    record, which the terms check then took as the right translation."""
+    sheet.columns[index] = None
+    marked, unknown = [], set()
+    for line, row in data:
+        cell = row[index].strip() if index < len(row) else ""
+        kind = status_class(cell) if cell else None
+        if kind == DEPRECATED:
+            marked.append((line, row))
+        elif kind == UNKNOWN:
+            unknown.add(cell)
+    result.notices.append(f"column {index + 1} {sheet.headings[index]!r} is the term status: "
+                          f"{plural(len(marked), 'row')} with a forbidden or deprecated status "
+                          f"{'becomes a find' if len(marked) == 1 else 'become finds'}, each "
+                          "replaced by the allowed term of its entry (same id, else a same "
+                          "source term)")
+    if unknown:
+        result.notices.append(f"status {', '.join(map(repr, sorted(unknown)))} is not one mtfix "
+                              "knows: read as allowed (neither replaced nor preferred)")
     return marked
 
 
@@ -492,7 +529,7 @@ def _rows_to_tables(rows: list[tuple[int, list[str]]], sheet: Sheet, path: str, 
         else:
             key = None
         if key is not None and key in grouped:
-            _merge(grouped[key][1], table, path, line)
+            _merge(grouped[key][1], table, path, line, terms=sheet.index("find") is None)
             continue
         if explicit.isdigit():
             # a CAT tool's entry number ("Entry_ID" 7): as an id it names nothing in a report,
@@ -656,10 +693,17 @@ def decode_sheet(data: bytes, path: str, result: ExchangeResult) -> str:
     return decode_text(data, path)
 
 
-def _merge(table: dict, row: dict, path: str, line: int) -> None:
+def _merge(table: dict, row: dict, path: str, line: int, *, terms: bool = False) -> None:
     """A further row of one entry: its find (and source terms) are added; it must agree on the
-    replacement."""
-    if row["replace"] != table["replace"]:
+    replacement -- except in a termbase sheet (``terms``: no find column), where rows of one
+    concept id are its terms: a further target term is another allowed rendering
+    (:func:`_synonyms`), as a TBX concept's admitted terms are."""
+    if terms and row["replace"] != table["replace"]:
+        also = table.setdefault(_ALSO, [])
+        if row["replace"] not in also:
+            also.append(row["replace"])
+        row = {**row, "find": []}
+    elif row["replace"] != table["replace"]:
         raise GlossaryError(f"this row and the earlier rows of entry {table['id']!r} give "
                             f"different replacements ({table['replace']!r} vs "
                             f"{row['replace']!r}); give the row its own id", path=path, line=line)
@@ -669,6 +713,21 @@ def _merge(table: dict, row: dict, path: str, line: int) -> None:
     sources = [s for s in row.get("source", []) if s not in table.get("source", [])]
     if sources:
         table["source"] = [*table.get("source", []), *sources]
+
+
+#: a termbase concept's further allowed terms, until :func:`_synonyms` places them
+_ALSO = "_also"
+
+
+def _synonyms(table: dict) -> dict:
+    """The further allowed terms of a termbase concept: ``accepted`` renderings when the
+    entry has source terms (the terms check accepts them), else named in the note."""
+    also = table.pop(_ALSO, [])
+    if also and table.get("source"):
+        table["accepted"] = [*table.get("accepted", []), *also]
+    elif also:
+        table["note"] = "; ".join(n for n in (table.get("note"), "also: " + ", ".join(also)) if n)
+    return table
 
 
 def _report_kinds(entries: list[RawEntry], result: ExchangeResult) -> None:

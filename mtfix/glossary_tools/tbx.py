@@ -55,23 +55,22 @@ from mtfix.glossary.model import GlossaryError, RawEntry, entry_from_table
 from mtfix.glossary.variants import escape_alternatives
 from mtfix.glossary_tools.edit import make_id
 from mtfix.glossary_tools.exchange_base import (
+    DEPRECATED,
+    PREFERRED,
+    UNKNOWN,
     ExchangeResult,
     primary_subtag,
     same_language,
     same_variant,
+    status_class,
 )
 from mtfix.textutil import plural
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MTFIX_NOTE = "mtfix:"
 EXPORT_MARK = "Exported by mtfix."
-PREFERRED, ADMITTED, DEPRECATED, UNKNOWN = "preferred", "admitted", "deprecated", "unknown"
 _NCNAME_RE = re.compile(r"^[A-Za-z_][\w.-]*$")
 _STATUS_TYPES = ("administrativestatus", "normativeauthorization", "termstatus")
-_DEPRECATED_WORDS = frozenset({"deprecated", "superseded", "forbidden", "obsolete", "do not use",
-                               "prohibited", "not allowed", "rejected", "avoid", "banned",
-                               "blacklisted", "notrecommended", "not recommended",  # TBX-Min
-                               "禁用", "弃用", "已弃用", "不推荐", "不推荐使用", "错误"})
 #: TBX-Min's names for the concept, language and term elements (the 2014 drafts wrote
 #: ``entry``; later ``conceptEntry``, ``langGroup``, ``termGroup``)
 #: (``languageGrp`` and ``termGrp`` directly inside it: MultiTerm XML, ``<mtf>``)
@@ -79,13 +78,6 @@ _CONCEPT_ELEMENTS = ("{*}termEntry", "{*}conceptEntry", "{*}conceptGrp")
 _LANG_ELEMENTS = ("langSet", "langSec", "langGroup", "languageGrp")
 _TERM_ELEMENTS = ("tig", "ntig", "termSec", "termGroup", "termGrp")
 _XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
-_PREFERRED_WORDS = frozenset({"preferred", "approved", "standardized", "standard", "推荐",
-                              "首选", "标准"})
-_ADMITTED_WORDS = frozenset({"admitted", "allowed", "accepted", "permitted", "proposed", "legal",
-                             "regulated", "new", "允许", "可用"})
-#: words a status value may add that say nothing about the class ("Forbidden term",
-#: "deprecatedTerm-admn-sts", "Preferred status")
-_STATUS_NOISE = frozenset({"term", "terms", "admn", "sts", "status", "usage", "word"})
 #: mtfix settings that may repeat (one note per value)
 _REPEATED = ("context", "source", "source_not", "before", "after", "not_before", "not_after",
              "example")
@@ -347,45 +339,6 @@ def _is_status_field(name: str, node: etree._Element) -> bool:
         return False
     kind = (node.get("type") or "").strip().lower()
     return kind in _STATUS_TYPES or "status" in kind or kind in ("usage", "forbidden")
-
-
-def status_class(value: str, kind: str = "") -> str:
-    """TBX's status values (``deprecatedTerm-admn-sts``, ``preferredTerm``...) and the words
-    CAT tools write in custom fields ("Forbidden", "Preferred"), as one of four classes."""
-    text = value.strip().lower()
-    if kind == "forbidden":  # a yes/no field
-        return DEPRECATED if text in ("true", "yes", "1", "x", "forbidden") else ADMITTED
-    if text.startswith(("deprecatedterm", "supersededterm")) or text in _DEPRECATED_WORDS:
-        return DEPRECATED
-    if text.startswith(("preferredterm", "standardizedterm")) or text in _PREFERRED_WORDS:
-        return PREFERRED
-    if text.startswith(("admittedterm", "legalterm", "regulatedterm")) or text in _ADMITTED_WORDS:
-        return ADMITTED
-    return _status_by_words(value)
-
-
-def _status_by_words(value: str) -> str:
-    """A picklist value written as words ("Forbidden term", "Preferred Term", "Deprecated (do
-    not use)", "Preferred/Approved", "deprecated-term"): its words without the noise words and
-    bracketed parts, as one phrase, else every status word agreeing on one class. A negation
-    that is not a known phrase ("not approved") is unknown rather than read backwards."""
-    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", value)  # camelCase: deprecatedTerm
-    spaced = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", spaced.lower())
-    words = [w for w in re.split(r"[\s\-_/.,;:!]+", spaced) if w and w not in _STATUS_NOISE]
-    phrase = " ".join(words)
-    for words_of, cls in ((_DEPRECATED_WORDS, DEPRECATED), (_PREFERRED_WORDS, PREFERRED),
-                          (_ADMITTED_WORDS, ADMITTED)):
-        if phrase in words_of:
-            return cls
-    if not words or any(w in ("not", "no", "non", "do", "don't") for w in words):
-        return UNKNOWN
-    classes = {cls for w in words for words_of, cls in (
-        (_DEPRECATED_WORDS, DEPRECATED), (_PREFERRED_WORDS, PREFERRED),
-        (_ADMITTED_WORDS, ADMITTED)) if w in words_of}
-    if len(classes) == 1 and all(any(w in ws for ws in (
-            _DEPRECATED_WORDS, _PREFERRED_WORDS, _ADMITTED_WORDS)) for w in words):
-        return classes.pop()
-    return UNKNOWN
 
 
 def _check_languages(concepts: list[Concept], path: str, target_lang: str,
