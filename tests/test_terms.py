@@ -302,6 +302,24 @@ def test_a_source_file_that_is_not_line_aligned_is_an_error(tmp_path, source_tex
     assert not (tmp_path / "out" / "hyp.txt").exists()
 
 
+@pytest.mark.parametrize(("name", "kind"), [("a.po", "po"), ("a.xlf", "xliff"), ("a.md", "md")])
+def test_source_with_a_file_of_another_format_is_refused(tmp_path, name, kind):
+    # before: the PO file was read as lines and fixed as text (msgids, headers and all) when
+    # its line count matched the source file's
+    path = tmp_path / name
+    path.write_text("one\ntwo\n", encoding="utf-8")
+    source = tmp_path / "src.zh"
+    source.write_text("一\n二\n", encoding="utf-8")
+    result = runner.invoke(app, ["fix", str(path), "--source", str(source), "-o",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert f"is a {kind} file" in result.output and "--format lines" in result.output
+    assert not (tmp_path / "out" / name).exists()
+    forced = runner.invoke(app, ["fix", str(path), "--source", str(source), "--format", "lines",
+                                 "-o", str(tmp_path / "out2")])
+    assert forced.exit_code == 0, forced.output
+
+
 def test_source_needs_one_input_file(tmp_path):
     (tmp_path / "a.txt").write_text("x\n")
     result = runner.invoke(app, ["fix", str(tmp_path / "a.txt"), str(tmp_path / "a.txt"),
