@@ -493,8 +493,14 @@ def _check_columns(sheet: Sheet, path: str, line: int) -> None:
         if key in seen and key != "note":
             first, second = (sheet.headings[n - 1] for n in (seen[key], number))
             option = {"target": "--target-lang", "source": "--source-lang"}.get(key)
-            how = (f", or give {option} with the variant to read ({option} {first})"
-                   if option and heading_language(first) and heading_language(second) else "")
+            codes = [heading_language(first), heading_language(second)]
+            if option and all(codes) and codes[0] != codes[1]:
+                how = f", or give {option} with the variant to read ({option} {codes[0]})"
+            elif option and all(codes):  # memoQ's export: one column per term of a concept
+                how = (": a sheet has one term per row (rows of one concept share an id), so "
+                       "move the second column's terms to rows of their own")
+            else:
+                how = ""
             raise GlossaryError(f"columns {seen[key]} ({first!r}) and {number} ({second!r}) are "
                                 f"both read as {key!r}; rename or delete one{how}", path=path,
                                 line=line)
