@@ -152,6 +152,12 @@ def test_first_row_not_a_header_is_read_as_an_entry_and_said_so(tmp_path):
 
 # -- CSV / TSV: errors name the line -------------------------------------------------------------
 
+def test_a_line_break_inside_a_cell_of_a_crlf_sheet_is_one_newline(tmp_path):
+    path = write(tmp_path / "g.csv", 'find,replace,note\r\na b,c d,"two\r\nlines"\r\n')
+    (entry,), _ = read_entries(path)
+    assert entry.note == "two\nlines"  # (was "two\r\nlines": a TBX export lost the \r)
+
+
 def test_a_title_row_above_the_header_is_left_out_and_named(tmp_path):
     # (before: the title became an entry and the import stopped: "the row ends before its
     # replace cell")

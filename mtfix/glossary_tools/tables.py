@@ -255,7 +255,9 @@ def read_rows(text: str, path: str, delimiter: str) -> list[tuple[int, list[str]
     try:
         for record in reader:
             if _is_content(record):
-                rows.append((start, record))
+                # a line break inside a quoted cell is "\n", as a spreadsheet means it (a file
+                # converted to CRLF as a whole has "\r\n" there, which XML cannot keep)
+                rows.append((start, [cell.replace("\r\n", "\n") for cell in record]))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise GlossaryError(f"cannot read this row ({exc}): a quoted cell must be closed, and "
