@@ -218,3 +218,19 @@ def test_a_shipped_entry_changing_a_user_example_is_a_warning_on_the_shipped_ent
 
 def test_the_shipped_glossaries_load_without_warnings():
     assert load_glossaries().warnings == []
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    # (before: "invalid TOML: Invalid statement (at line 1, column 1)")
+    ("terms.tbx", b'<?xml version="1.0"?><martif/>', r"is a TBX termbase.*mtfix glossary import "
+                                                      r".*terms\.tbx -o terms\.toml"),
+    ("sheet.csv", b"Wrong,Correct\na,b\n", r"is a CSV sheet.*mtfix glossary import"),
+    # (before: "not valid UTF-8"; Excel's "Unicode Text" is UTF-16)
+    ("g.tsv", "find\treplace\na\tb\n".encode("utf-16"), r"is UTF-16 text.*glossary import"),
+])
+def test_a_file_to_import_given_as_a_glossary_says_how_to_convert_it(tmp_path, name, data,
+                                                                     message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(GlossaryError, match=message):
+        read_glossary(path)

@@ -141,6 +141,12 @@ class GlossaryFile:
     meta: dict[str, str] = field(default_factory=dict)
 
 
+#: files ``mtfix glossary import`` reads, which a run does not take as they are
+_EXCHANGE_SUFFIXES = {".tbx": "a TBX termbase", ".tbxm": "a TBX-Min termbase",
+                      ".xml": "an XML file (a TBX or MultiTerm termbase?)",
+                      ".csv": "a CSV sheet", ".xlsx": "an Excel workbook (save it as CSV UTF-8)"}
+
+
 def read_glossary(path: str | Path) -> GlossaryFile:
     """Read one glossary file (``.toml``, or ``.tsv``/``.txt`` tab-separated) without compiling it."""
     path = Path(path)
@@ -158,6 +164,15 @@ def glossary_from_bytes(data: bytes, path: str | Path) -> GlossaryFile:
     """Parse the bytes of glossary file ``path`` (its suffix says TOML or TSV)."""
     path = Path(path)
     name = str(path)
+    kind = _EXCHANGE_SUFFIXES.get(path.suffix.lower())
+    if kind is not None:  # read as TOML it was "invalid TOML: Invalid statement"
+        raise GlossaryError(f"is {kind}, not a glossary mtfix runs with: convert it first, "
+                            f"`mtfix glossary import {name} -o {path.stem}.toml` (with "
+                            "--source-lang/--target-lang for a bilingual file), then give the "
+                            ".toml", path=name)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise GlossaryError("glossary is UTF-16 text; save it as UTF-8, or convert it with "
+                            f"`mtfix glossary import {name} -o {path.stem}.toml`", path=name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
