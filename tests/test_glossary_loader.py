@@ -234,3 +234,14 @@ def test_a_file_to_import_given_as_a_glossary_says_how_to_convert_it(tmp_path, n
     path.write_bytes(data)
     with pytest.raises(GlossaryError, match=message):
         read_glossary(path)
+
+
+def test_every_toml_example_of_the_format_doc_loads():
+    # the first one was not TOML (an unclosed examples list, then a second examples key)
+    import re
+
+    doc = (Path(__file__).parent.parent / "docs" / "glossary-format.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", doc, re.S)
+    assert len(blocks) >= 6
+    for block in blocks:
+        assert Glossary.from_toml(block).entries  # parses, and its examples pass
