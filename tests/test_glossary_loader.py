@@ -245,3 +245,22 @@ def test_every_toml_example_of_the_format_doc_loads():
     assert len(blocks) >= 6
     for block in blocks:
         assert Glossary.from_toml(block).entries  # parses, and its examples pass
+
+
+@pytest.mark.parametrize("header", ["find\treplace", "Wrong\tCorrect\tNote",
+                                    "Incorrect term\tCorrection", "DEPRECATED\tPREFERRED"])
+def test_a_tsv_glossary_header_row_in_a_spreadsheets_words(tmp_path, header):
+    # before: "Wrong<TAB>Correct" was an entry, and every "wrong" in the text became "Correct"
+    path = tmp_path / "g.tsv"
+    path.write_text(f"{header}\nAnti smuggling Bureau\tAnti-smuggling Bureau\n", encoding="utf-8")
+    glossary = Glossary([read_glossary(path)])
+    assert [e.find for e in glossary.entries] == [("Anti smuggling Bureau",)]
+    assert glossary.fix("This is wrong.") == "This is wrong."
+
+
+def test_a_tsv_glossary_with_a_termbase_header_says_to_import_it(tmp_path):
+    path = tmp_path / "t.tsv"
+    path.write_text("Source term\tTarget term\n公安厅\tProvincial Department\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match=r"t\.tsv:1: .*a termbase sheet.*mtfix glossary "
+                                            r"import"):
+        read_glossary(path)
