@@ -264,3 +264,10 @@ def test_a_tsv_glossary_with_a_termbase_header_says_to_import_it(tmp_path):
     with pytest.raises(GlossaryError, match=r"t\.tsv:1: .*a termbase sheet.*mtfix glossary "
                                             r"import"):
         read_glossary(path)
+
+
+def test_a_tsv_glossary_in_another_delimiter_points_to_import(tmp_path):
+    path = tmp_path / "s.tsv"
+    path.write_text("find;replace\na b;c d\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match=r"found 1; another delimiter .*mtfix glossary import"):
+        read_glossary(path)

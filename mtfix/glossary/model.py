@@ -424,7 +424,9 @@ def parse_tsv(text: str, path: str = "<tsv>") -> GlossaryFile:
             continue  # a spreadsheet header row
         if len(cells) < 2 or len(cells) > 3:
             raise GlossaryError(
-                f"expected 2 or 3 tab-separated columns (find, replace, note), found {len(cells)}",
+                f"expected 2 or 3 tab-separated columns (find, replace, note), found {len(cells)}"
+                + ("; another delimiter (comma, semicolon)? `mtfix glossary import "
+                   f"{path} -o {stem}.toml` reads it" if len(cells) == 1 else ""),
                 path=path, line=number)
         find, replace = cells[0].strip(), cells[1].strip()
         if not find:
