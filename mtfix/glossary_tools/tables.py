@@ -149,7 +149,8 @@ def table_to_entries(text: str | bytes, path: str, *, fmt: str = "csv",
     forbidden = _status_column(sheet, data, result)
     _check_columns(sheet, path, rows[0][0])
     if forbidden:
-        data = [row for row in data if row not in forbidden]
+        lines = {line for line, _ in forbidden}
+        data = [row for row in data if row[0] not in lines]
     tables = _rows_to_tables(data, sheet, path, fmt=fmt, allow_deletions=allow_deletions,
                              result=result)
     for line, row in forbidden:
