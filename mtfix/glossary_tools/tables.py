@@ -153,8 +153,9 @@ def table_to_entries(text: str | bytes, path: str, *, fmt: str = "csv",
         data = [row for row in data if row[0] not in lines]
     tables = _rows_to_tables(data, sheet, path, fmt=fmt, allow_deletions=allow_deletions,
                              result=result)
+    owners = _owners(tables) if forbidden else {}
     for line, row in forbidden:
-        _add_forbidden(tables, _cells(row, sheet, path, line, strip=True), path, line)
+        _add_forbidden(owners, _cells(row, sheet, path, line, strip=True), path, line)
     if not tables:
         raise GlossaryError("no entries: the sheet has a header row but no rows below it",
                             path=path)
@@ -450,7 +451,22 @@ def _status_words(sheet: Sheet, index: int, data: list[tuple[int, list[str]]],
     return marked
 
 
-def _add_forbidden(tables: list[tuple[int, dict]], cells: dict[str, str], path: str,
+def _owners(tables: list[tuple[int, dict]]) -> dict[str, list[dict]]:
+    """The entries a forbidden row may belong to, by ``id:`` cell (a numeric one is in the
+    note: :func:`_rows_to_tables`) and by ``source:`` term."""
+    found: dict[str, list[dict]] = {}
+    for _, table in tables:
+        keys = {"id:" + table["id"]}
+        number = re.match(r"entry (\d+)(?:;|$)", table.get("note", ""))
+        if number:
+            keys.add("id:" + number.group(1))
+        keys.update("source:" + term for term in table.get("source", ()))
+        for key in keys:
+            found.setdefault(key, []).append(table)
+    return found
+
+
+def _add_forbidden(owners_of: dict[str, list[dict]], cells: dict[str, str], path: str,
                    line: int) -> None:
     """A forbidden term row: its target term becomes a find of the entry with the same id
     (else sharing a source term), replaced by that entry's allowed term; a term record
@@ -461,9 +477,9 @@ def _add_forbidden(tables: list[tuple[int, dict]], cells: dict[str, str], path: 
                             "term, or delete the row", path=path, line=line)
     ident = cells.get("id", "").strip()
     sources = set(split_list(cells.get("source", "")))
-    owners = [t for _, t in tables if (ident and _has_id(t, ident))
-              or (not ident and sources & set(t.get("source", ())))]
-    if len({id(t) for t in owners}) != 1:
+    keys = ["id:" + ident] if ident else ["source:" + term for term in sorted(sources)]
+    owners = list({id(t): t for key in keys for t in owners_of.get(key, ())}.values())
+    if len(owners) != 1:
         how = "several entries" if owners else "no entry with an allowed term"
         key = f"id {ident!r}" if ident else f"source term(s) {sorted(sources)!r}"
         raise GlossaryError(f"the forbidden term {_short(term)} has {how} of the same {key} to be "
@@ -476,14 +492,6 @@ def _add_forbidden(tables: list[tuple[int, dict]], cells: dict[str, str], path: 
     table["find"].append(escape_alternatives(term))
     if term != table["replace"] and term.casefold() == table["replace"].casefold():
         table["case"] = "sensitive"  # the sheet forbids a casing: find that casing only
-
-
-def _has_id(table: dict, ident: str) -> bool:
-    """Whether the id cell ``ident`` made ``table`` (a numeric one is in its note:
-    :func:`_rows_to_tables`)."""
-    note = table.get("note", "")
-    return table["id"] == ident or (ident.isdigit() and (
-        note == f"entry {ident}" or note.startswith(f"entry {ident}; ")))
 
 
 def _check_columns(sheet: Sheet, path: str, line: int) -> None:
