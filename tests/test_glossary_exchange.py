@@ -315,6 +315,14 @@ def test_a_status_column_and_a_concept_per_id(tmp_path):
            "preferred)" in result.notices
 
 
+def test_an_import_writes_only_a_toml_name(tmp_path):
+    # before: "-o terms.tsv" wrote TOML text under a TSV name, which no run could load
+    sheet = write(tmp_path / "g.csv", "find,replace\na b,c d\n")
+    with pytest.raises(ValueError, match=r"terms\.tsv: an import writes a TOML glossary"):
+        import_glossary(sheet, tmp_path / "terms.tsv")
+    assert not (tmp_path / "terms.tsv").exists()
+
+
 def test_encoding_errors_name_the_line(tmp_path):
     path = write(tmp_path / "g.csv", "find,replace\n公安厅,x\n".encode("gb18030"))
     with pytest.raises(InputError, match=r"g\.csv:2: not valid UTF-8.*iconv -f GB18030"):

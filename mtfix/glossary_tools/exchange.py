@@ -190,6 +190,10 @@ def import_glossary(source: str | Path, output: str | Path, fmt: str | None = No
     source yields no entry.
     """
     output = Path(output)
+    if output.suffix.lower() != ".toml":  # TOML written under another name does not load
+        raise ValueError(f"{output}: an import writes a TOML glossary; name the output .toml "
+                         f"(`mtfix glossary export {output.with_suffix('.toml').name} -o "
+                         f"{output.name}` converts it on)")
     if output.exists() and not overwrite:
         raise FileExistsError(f"{output} exists; choose another name or pass --force")
     entries, result = read_entries(source, fmt, target_lang=target_lang,
