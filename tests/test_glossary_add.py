@@ -132,3 +132,17 @@ def test_add_entry_refuses_before_writing_an_existing_file(tmp_path):
     with pytest.raises(GlossaryError, match="'target' must be the approved target term"):
         add_entry(path, find=["puma"], replace="cougar", target="")
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(("find", "expect"), [
+    ("second-class inspector", "g.second-class-inspector"),
+    # cut between words, not inside one (was "g.exit-and-entry-frontier-inspection-general-stati")
+    ("Exit and Entry Frontier Inspection General Station",
+     "g.exit-and-entry-frontier-inspection-general"),
+    ("Café au lait", "g.cafe-au-lait"), ("Straße", "g.strasse"),  # (were "caf-au-lait", "stra-e")
+    ("公安厅", "g.entry"),
+])
+def test_ids_made_from_a_find(find, expect):
+    from mtfix.glossary_tools.edit import make_id
+
+    assert make_id("g.toml", find) == expect

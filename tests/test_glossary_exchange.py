@@ -96,6 +96,12 @@ def test_a_tie_between_delimiters_is_reported_and_can_be_overridden(tmp_path):
     ("zh-CN,en-US,Note", ("source", "target", "note")),
     ("Chinese (PRC),English (United States)", ("source", "target")),
     ("English_United_States,Chinese_PRC", ("target", "source")),
+    # a language name with a note word describes the term (memoQ's English_Def): not a term
+    ("Entry_ID,Entry_Note,Chinese_PRC_Def,Chinese_PRC,Term_Example,English_Def,English",
+     ("id", "note", "note", "source", "note", "note", "target")),
+    ("English,Chinese definition,Usage example", ("target", "note", "note")),
+    ("原文,译文,备注", ("source", "target", "note")),
+    ("错译,正确译法,说明", ("find", "replace", "note")),
 ])
 def test_headers_are_recognised_by_column_name(header, expect):
     from mtfix.glossary_tools.tables import column_key
@@ -145,6 +151,30 @@ def test_first_row_not_a_header_is_read_as_an_entry_and_said_so(tmp_path):
 
 
 # -- CSV / TSV: errors name the line -------------------------------------------------------------
+
+def test_a_line_break_inside_a_cell_of_a_crlf_sheet_is_one_newline(tmp_path):
+    path = write(tmp_path / "g.csv", 'find,replace,note\r\na b,c d,"two\r\nlines"\r\n')
+    (entry,), _ = read_entries(path)
+    assert entry.note == "two\nlines"  # (was "two\r\nlines": a TBX export lost the \r)
+
+
+def test_a_title_row_above_the_header_is_left_out_and_named(tmp_path):
+    # (before: the title became an entry and the import stopped: "the row ends before its
+    # replace cell")
+    path = write(tmp_path / "g.csv", "Client X, 2024 glossary\r\nWrong;Correct;Note\r\n"
+                 "Anti smuggling Bureau;Anti-smuggling Bureau;x\r\nState Department;State Council;y\r\n")
+    entries, result = read_entries(path)
+    assert pairs(entries) == [(("Anti smuggling Bureau",), "Anti-smuggling Bureau"),
+                              (("State Department",), "State Council")]
+    assert ("the header row is line 2; the title row(s) above it are not read: "
+            "'Client X, 2024 glossary'") in result.notices
+    assert result.notices[0].startswith("read as semicolon-separated (every row splits evenly)")
+    other = write(tmp_path / "h.csv", "Client X,2024\nWrong,Correct\na b,c d\n")
+    with pytest.raises(GlossaryError, match=r"h\.csv:1: line 2 is a header row .* delete the rows "
+                       "above the header"):
+        read_entries(other)
+
+
 @pytest.mark.parametrize(("text", "line", "message"), [
     ("find,replace\na,b\nc,d,e\n", 3, "this row has 3 cells but the header has 2 columns"),
     ("find,replace\na,b\n,d\n", 3, "empty find cell"),
@@ -175,7 +205,7 @@ def test_rows_repeating_a_find_stay_separate_entries(tmp_path):
     ("find,replace\na\n", "the row ends before its replace cell"),
     ("find,note\na,b\n", "names a find column but no replace"),
     ("note,comment\nx,y\n", "no find column and no target column"),
-    ("find,find,replace\na,b,c\n", "columns 1 and 2 are both read as 'find'"),
+    ("find,find,replace\na,b,c\n", "columns 1 \\('find'\\) and 2 \\('find'\\) are both read as 'find'"),
 ])
 def test_columns_an_entry_needs(tmp_path, text, message):
     with pytest.raises(GlossaryError, match=message):
@@ -189,6 +219,108 @@ def test_deletions_need_a_replace_column_and_allow_deletions(tmp_path):
     entries, result = read_entries(path, allow_deletions=True)
     assert pairs(entries) == [(("Vision protection color:",), "")]
     assert any("1 entry deletes its find" in n for n in result.notices)
+
+
+def test_a_sheet_with_a_definition_column_per_language_imports(tmp_path):
+    # (before: "English_Def" was a second target column, so the sheet could not be read)
+    path = write(tmp_path / "memoq.csv",
+                 "Entry_ID,Chinese_PRC_Def,Chinese_PRC,English_Def,English\n"
+                 "7,,公安厅,The public-security department of a province,"
+                 "Provincial Department of Public Security\n")
+    (entry,), _ = read_entries(path, source_lang="zh")
+    # an entry number as id would name nothing in a report, and two termbases imported so
+    # could not load together (duplicate id "7"): the id is made from the term, the number
+    # kept in the note
+    assert (entry.id, entry.source, entry.find, entry.note) == (
+        "memoq.provincial-department-of-public-security", ("公安厅",),
+        ("Provincial Department of Public Security",),
+        "entry 7; The public-security department of a province")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_a_utf16_sheet_with_a_byte_order_mark_is_read(tmp_path, codec):
+    # Excel's "Unicode Text" (.txt): UTF-16 LE with a BOM, tab-separated
+    text = "\ufeffWrong\tCorrect\tComment\r\nAnti smuggling Bureau\tAnti-smuggling Bureau\t缉私局\r\n"
+    path = write(tmp_path / "sheet.txt", text.encode(codec))
+    entries, result = read_entries(path)
+    assert [(e.find, e.replace, e.note) for e in entries] == [
+        (("Anti smuggling Bureau",), "Anti-smuggling Bureau", "缉私局")]
+    assert result.notices[0].startswith("read as UTF-16")
+    broken = write(tmp_path / "broken.txt", b"\xff\xfef\x00\t\x00g\x00\n\x00\x00\xdc")
+    with pytest.raises(GlossaryError, match=r"broken\.txt:2: not valid UTF-16"):
+        read_entries(broken)
+
+
+def test_a_context_column_of_sentences_is_an_error_not_a_silent_narrowing(tmp_path):
+    # a CAT tool's "Context" column holds usage examples; as mtfix's context the entry would
+    # fire only on lines holding the whole sentence
+    path = write(tmp_path / "g.csv", "Wrong,Correct,Context\nsecond class inspector,"
+                 "Level II Inspector,The second class inspector came.\n")
+    with pytest.raises(GlossaryError, match=r"g\.csv:2: context cell 'The second class inspector "
+                       r"came\.' is a sentence.*name it 'Example'"):
+        read_entries(path)
+    words = write(tmp_path / "w.csv", "find,replace,context\nparty members,Party members,"
+                  "CPC|Communist Party of China|Secretary for Social Affairs and Culture\n")
+    (entry,), _ = read_entries(words)
+    assert len(entry.context) == 3
+
+
+def test_a_forbidden_column_of_yes_no_marks_is_a_term_status(tmp_path):
+    # before: "Forbidden" was read as the find column, so its cells "no" and "yes" became
+    # entries replacing every "no" and "yes" in the text by a term
+    path = write(tmp_path / "tb.csv", "ID;English;Forbidden;Chinese\n"
+                 "7;Provincial Department of Public Security;;公安厅\n"
+                 "7;Provincial Public Security Department;x;\n"
+                 "8;party committee;yes;\n8;Party committee;no;党委\n"
+                 "9;police station;no;派出所\n")
+    entries, result = read_entries(path, source_lang="zh")
+    assert [(e.find, e.replace, e.match, e.case) for e in entries] == [
+        (("Provincial Public Security Department",), "Provincial Department of Public Security",
+         "phrase", "insensitive"),
+        (("party committee",), "Party committee", "phrase", "sensitive"),
+        (("police station",), "police station", "exact", "insensitive")]
+    assert any("'Forbidden' holds yes/no marks: the 2 rows marked yes are forbidden terms" in n
+               for n in result.notices)
+    glossary = Glossary([GlossaryFile("tb.toml", entries)])
+    assert glossary.fix("no, yes") == "no, yes"
+    orphan = write(tmp_path / "o.csv", "source,target,forbidden\n公安厅,a b,no\n缉私局,c d,yes\n")
+    with pytest.raises(GlossaryError, match=r"o\.csv:3: the forbidden term 'c d' has no entry"):
+        read_entries(orphan, source_lang="zh")
+    # a "Forbidden" column of terms is still the find column
+    terms = write(tmp_path / "t.csv", "Forbidden,Preferred\nState Department,State Council\n")
+    assert pairs(read_entries(terms)[0]) == [(("State Department",), "State Council")]
+
+
+def test_a_status_column_and_a_concept_per_id(tmp_path):
+    # before: 'Term Status' was not read (the forbidden term became an approved term record,
+    # which the terms check took as the right translation), and a concept's second term was
+    # an error ("give the row its own id")
+    path = write(tmp_path / "st.csv", "Concept ID,Chinese,English,Term Status,Definition\n"
+                 "1,公安厅,Provincial Department of Public Security,Preferred,dept\n"
+                 "1,,Provincial Public Security Department,Forbidden term,\n"
+                 "2,派出所,police station,preferredTerm-admn-sts,\n"
+                 "2,,local police station,Admitted,\n3,,Anti-smuggling Bureau,Draft,\n"
+                 "3,,Anti-Smuggling Police,,\n")
+    entries, result = read_entries(path, source_lang="zh")
+    assert [(e.find, e.replace, e.match, e.source, e.accepted, e.note) for e in entries] == [
+        (("Provincial Public Security Department",), "Provincial Department of Public Security",
+         "phrase", ("公安厅",), (), "entry 1; dept"),
+        (("police station",), "police station", "exact", ("派出所",), ("local police station",),
+         "entry 2"),
+        (("Anti-smuggling Bureau",), "Anti-smuggling Bureau", "exact", (), (),
+         "entry 3; also: Anti-Smuggling Police")]
+    assert any("1 row with a forbidden or deprecated status becomes a find" in n
+               for n in result.notices)
+    assert "status 'Draft' is not one mtfix knows: read as allowed (neither replaced nor " \
+           "preferred)" in result.notices
+
+
+def test_an_import_writes_only_a_toml_name(tmp_path):
+    # before: "-o terms.tsv" wrote TOML text under a TSV name, which no run could load
+    sheet = write(tmp_path / "g.csv", "find,replace\na b,c d\n")
+    with pytest.raises(ValueError, match=r"terms\.tsv: an import writes a TOML glossary"):
+        import_glossary(sheet, tmp_path / "terms.tsv")
+    assert not (tmp_path / "terms.tsv").exists()
 
 
 def test_encoding_errors_name_the_line(tmp_path):
@@ -296,6 +428,16 @@ FIXTURES = {
         ("multiterm.anti-smuggling-bureau", ("缉私局",), ("Smuggling Suppression Bureau",),
          "Anti-smuggling Bureau", "phrase", "TBX concept 3; subject: Customs; definition: The "
          "customs bureau that fights smuggling.")],
+    "multiterm-xml.xml": [
+        ("multiterm-xml.provincial-department-of-public-security", ("公安厅",),
+         ("Provincial Public Security Department",), "Provincial Department of Public Security",
+         "phrase", "TBX concept 1; subject: Public security"),
+        ("multiterm-xml.police-station", ("派出所",), ("police station",), "police station",
+         "exact", "TBX concept 2")],
+    # (whitespace of a pretty-printed file is XML's: not a replacement "\n   State Council\n")
+    "pretty-printed.tbx": [
+        ("pretty-printed.state-council", ("國務院",), ("State Affairs Council",), "State Council",
+         "phrase", "TBX concept state-council; subject: government")],
 }
 #: admitted target terms of a concept with source terms: renderings the terms check accepts
 ACCEPTED = {"multiterm.anti-smuggling-bureau": ("Anti-Smuggling Police",),
@@ -321,6 +463,106 @@ def test_tbx_notices_say_what_was_decided(tmp_path):
     assert result.skipped == ["ja-only: no en term"]
 
 
+@pytest.mark.parametrize(("value", "expect"), [
+    # picklist values of CAT-tool termbases, as words (were all "unknown", read as admitted:
+    # a "Forbidden term" became an allowed rendering)
+    ("Forbidden term", "deprecated"), ("Deprecated Term", "deprecated"),
+    ("Deprecated (do not use)", "deprecated"), ("Obsolete term", "deprecated"),
+    ("Not recommended term", "deprecated"), ("deprecated-term", "deprecated"), ("禁用", "deprecated"),
+    ("Preferred term", "preferred"), ("Preferred/Approved", "preferred"), ("推荐", "preferred"),
+    ("Admitted term", "admitted"), ("Legal term", "admitted"),
+    # unchanged: TBX values and the unknown
+    ("deprecatedTerm-admn-sts", "deprecated"), ("preferredTerm-admn-sts", "preferred"),
+    ("Do not use", "deprecated"), ("Not allowed", "deprecated"), ("Draft", "unknown"),
+    # a negation or a mix is not read backwards
+    ("not approved", "unknown"), ("Preferred, forbidden", "unknown"),
+])
+def test_status_values_in_words(value, expect):
+    from mtfix.glossary_tools.tbx import status_class
+
+    assert status_class(value) == expect
+
+
+REGIONS_TBX = """<martif type="TBX-Basic"><text><body><termEntry id="org">
+  <langSet xml:lang="zh-CN"><tig><term>组织部</term></tig></langSet>
+  <langSet xml:lang="en-US">
+    <tig><term>Organization Department</term><termNote type="administrativeStatus">
+    preferredTerm-admn-sts</termNote></tig>
+    <tig><term>Organisation Department</term><termNote type="administrativeStatus">
+    deprecatedTerm-admn-sts</termNote></tig></langSet>
+  <langSet xml:lang="EN_gb">
+    <tig><term>Organisation Department</term><termNote type="administrativeStatus">
+    preferredTerm-admn-sts</termNote></tig>
+    <tig><term>Organization Department</term><termNote type="administrativeStatus">
+    deprecatedTerm-admn-sts</termNote></tig></langSet>
+</termEntry></body></text></martif>"""
+
+
+@pytest.mark.parametrize(("target_lang", "find", "replace"), [
+    ("en-GB", ("Organization Department",), "Organisation Department"),
+    ("en-US", ("Organisation Department",), "Organization Department"),
+    # both regions as one: neither spelling is replaced (before: the approved term was also
+    # a find, and en-GB's preferred spelling was replaced by en-US's)
+    ("en", ("Organization Department",), "Organization Department"),
+])
+def test_tbx_target_lang_with_a_region_reads_that_region(target_lang, find, replace):
+    (entry,), result = tbx_to_entries(REGIONS_TBX, "r.tbx", target_lang=target_lang,
+                                      source_lang="zh")
+    assert (entry.find, entry.replace, entry.source) == (find, replace, ("组织部",))
+    if target_lang == "en":
+        assert entry.match == "exact" and entry.accepted == ("Organisation Department",)
+        assert any("deprecated in one en section is allowed in another" in n
+                   for n in result.notices)
+
+
+def test_a_sheet_with_a_column_per_region_reads_the_one_asked_for(tmp_path):
+    path = write(tmp_path / "r.csv", "zh-CN,en-US,en-GB\n组织部,Organization Department,"
+                 "Organisation Department\n")
+    (entry,), result = read_entries(path, source_lang="zh", target_lang="en-GB")
+    assert entry.replace == "Organisation Department"
+    assert any("'en-US' (language en-US) is not read" in n for n in result.notices)
+    with pytest.raises(GlossaryError, match=r"columns 2 \('en-US'\) and 3 \('en-GB'\) are both "
+                       r"read as 'target'.*--target-lang en-US"):
+        read_entries(path, source_lang="zh", target_lang="en")
+
+
+def test_a_deprecated_casing_is_found_in_that_casing_only():
+    text = ('<martif><text><body><termEntry id="pc"><langSet xml:lang="en">'
+            '<tig><term>Party committee</term><termNote type="administrativeStatus">'
+            'preferredTerm-admn-sts</termNote></tig><tig><term>party committee</term>'
+            '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>'
+            '</langSet></termEntry></body></text></martif>')
+    (entry,), result = tbx_to_entries(text, "c.tbx")
+    assert entry.case == "sensitive"
+    assert any("differs from the approved one only in case" in n for n in result.notices)
+    glossary = Glossary([GlossaryFile("c.toml", [entry])])
+    # (before: "THE PARTY COMMITTEE" became "THE Party committee")
+    assert glossary.fix("the party committee; THE PARTY COMMITTEE") == (
+        "the Party committee; THE PARTY COMMITTEE")
+
+
+def test_foreign_terms_with_braces_are_literal():
+    # a termbase term is text, not mtfix's {a|b} syntax: "the {name field" stopped the import
+    # (a brace never closed) and a term record "the {name} field" found "the name field"
+    text = ('<martif><text><body><termEntry id="b"><langSet xml:lang="en">'
+            '<tig><term>the {name} field</term><termNote type="administrativeStatus">'
+            'preferredTerm-admn-sts</termNote></tig><tig><term>the {name field</term>'
+            '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>'
+            '</langSet></termEntry><termEntry id="r"><langSet xml:lang="en"><tig><term>'
+            '{x|y} key</term></tig></langSet></termEntry></body></text></martif>')
+    entries, _ = tbx_to_entries(text, "b.tbx")
+    glossary = Glossary([GlossaryFile("b.toml", entries)])
+    assert glossary.fix("Fill the {name field; the name field; x key") == (
+        "Fill the {name} field; the name field; x key")
+    sheet, _ = table_to_entries("source,target\n字段,the {name} field\n", "s.csv",
+                                source_lang="zh")
+    assert Glossary([GlossaryFile("s.toml", sheet)]).fix("the name field") == "the name field"
+    # mtfix's own export keeps its syntax
+    ours = RawEntry(id="o.a", find=("second-{class|grade} inspector",), replace="Level II Inspector")
+    (back,), _ = tbx_to_entries(entries_to_tbx([ours]), "o.tbx")
+    assert back.find == ours.find
+
+
 def test_tbx_deprecated_terms_are_replaced_by_the_preferred_one():
     entries, _ = read_entries(TBX_DIR / "tbx-basic-v2.tbx", source_lang="zh-CN")
     glossary = Glossary([GlossaryFile("t.toml", entries)])
@@ -342,6 +584,18 @@ def test_a_term_record_changes_nothing_and_keeps_later_passes_off_the_term(tmp_p
     assert {c.before for c in without.changes} == {"With"}  # the capitals rule flags
     with_record = mtfix.fix_text(text, [out], default_glossaries=False)
     assert with_record.text == text and with_record.changes == ()
+
+
+def test_multiterm_xml_utf16_as_multiterm_writes_it(tmp_path):
+    text = (TBX_DIR / "multiterm-xml.xml").read_text(encoding="utf-8")
+    path = write(tmp_path / "mt.xml", text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                 .encode("utf-16"))
+    entries, _ = read_entries(path, source_lang="zh")
+    assert [e.replace for e in entries] == ["Provincial Department of Public Security",
+                                            "police station"]
+    text = "The Provincial Public Security Department opened a police station."
+    assert Glossary([GlossaryFile("t.toml", entries)]).fix(text) == (
+        "The Provincial Department of Public Security opened a police station.")
 
 
 def test_tbx_utf16_as_multiterm_saves_it(tmp_path):
@@ -372,7 +626,8 @@ def test_tbx_languages_match_by_primary_subtag(code):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("<html><body/></html>", r"no <termEntry> or <conceptEntry> element: is this a TBX file\? "
+    ("<html><body/></html>", r"no <termEntry>, <conceptEntry> or <conceptGrp> element: is this a TBX or "
+                             r"MultiTerm XML file\? "
                              r"\(its root element is <html>\)"),
     ("<martif><text><body><termEntry><langSet xml:lang='en'><tig><term>x</term>"
      "<termNote type='administrativeStatus'>deprecatedTerm-admn-sts</termNote></tig>"

@@ -218,3 +218,56 @@ def test_a_shipped_entry_changing_a_user_example_is_a_warning_on_the_shipped_ent
 
 def test_the_shipped_glossaries_load_without_warnings():
     assert load_glossaries().warnings == []
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    # (before: "invalid TOML: Invalid statement (at line 1, column 1)")
+    ("terms.tbx", b'<?xml version="1.0"?><martif/>', r"is a TBX termbase.*mtfix glossary import "
+                                                      r".*terms\.tbx -o terms\.toml"),
+    ("sheet.csv", b"Wrong,Correct\na,b\n", r"is a CSV sheet.*mtfix glossary import"),
+    # (before: "not valid UTF-8"; Excel's "Unicode Text" is UTF-16)
+    ("g.tsv", "find\treplace\na\tb\n".encode("utf-16"), r"is UTF-16 text.*glossary import"),
+])
+def test_a_file_to_import_given_as_a_glossary_says_how_to_convert_it(tmp_path, name, data,
+                                                                     message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(GlossaryError, match=message):
+        read_glossary(path)
+
+
+def test_every_toml_example_of_the_format_doc_loads():
+    # the first one was not TOML (an unclosed examples list, then a second examples key)
+    import re
+
+    doc = (Path(__file__).parent.parent / "docs" / "glossary-format.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", doc, re.S)
+    assert len(blocks) >= 6
+    for block in blocks:
+        assert Glossary.from_toml(block).entries  # parses, and its examples pass
+
+
+@pytest.mark.parametrize("header", ["find\treplace", "Wrong\tCorrect\tNote",
+                                    "Incorrect term\tCorrection", "DEPRECATED\tPREFERRED"])
+def test_a_tsv_glossary_header_row_in_a_spreadsheets_words(tmp_path, header):
+    # before: "Wrong<TAB>Correct" was an entry, and every "wrong" in the text became "Correct"
+    path = tmp_path / "g.tsv"
+    path.write_text(f"{header}\nAnti smuggling Bureau\tAnti-smuggling Bureau\n", encoding="utf-8")
+    glossary = Glossary([read_glossary(path)])
+    assert [e.find for e in glossary.entries] == [("Anti smuggling Bureau",)]
+    assert glossary.fix("This is wrong.") == "This is wrong."
+
+
+def test_a_tsv_glossary_with_a_termbase_header_says_to_import_it(tmp_path):
+    path = tmp_path / "t.tsv"
+    path.write_text("Source term\tTarget term\n公安厅\tProvincial Department\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match=r"t\.tsv:1: .*a termbase sheet.*mtfix glossary "
+                                            r"import"):
+        read_glossary(path)
+
+
+def test_a_tsv_glossary_in_another_delimiter_points_to_import(tmp_path):
+    path = tmp_path / "s.tsv"
+    path.write_text("find;replace\na b;c d\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match=r"found 1; another delimiter .*mtfix glossary import"):
+        read_glossary(path)

@@ -461,3 +461,21 @@ def test_convention_and_wilson():
     assert convention_change("Otoman", "Ottoman") is None
     assert convention_change("approximately", "about") is None
     assert wilson_lower(3, 3, 1.2816) < 0.8 < wilson_lower(30, 30, 1.2816)
+
+
+def test_the_functions_the_guide_names_import_from_mtfix_glossary_tools():
+    # docs/guide/glossary-tools.md: "Every command is a thin layer over a function in
+    # `mtfix.glossary_tools` (`lint_glossaries`, ...)"; the package had no __init__ exporting them
+    import re
+    from pathlib import Path
+
+    import mtfix.glossary_tools as tools
+
+    guide = (Path(__file__).parent.parent / "docs" / "guide" / "glossary-tools.md").read_text(
+        encoding="utf-8")
+    intro = guide.split("```", 1)[0]
+    names = re.findall(r"`([a-z_]+)`", intro.split("mtfix.glossary_tools", 1)[1])
+    assert len(names) >= 8
+    for name in names:
+        assert callable(getattr(tools, name)), name
+    assert set(names) <= set(tools.__all__)

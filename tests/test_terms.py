@@ -243,6 +243,33 @@ def test_bilingual_files_are_checked_against_their_source(tmp_path, name, conten
     assert "'二级巡视员' asks for 'Level II Inspector'" in records[0]["note"]
 
 
+# A memory whose header says srclang="*all*" (any language may be the source) and lists the
+# English first, and one whose units write the source language otherwise than the header
+# (zh-Hans for zh-CN): the English is the target, the Chinese the source; before, the English
+# was taken for the source and the Chinese (and Japanese) tuvs were "fixed" as English.
+TMX_ALL = TMX.replace('srclang="zh-CN"', 'srclang="*all*"').replace(
+    '<tuv xml:lang="zh-CN"><seg>二级巡视员发言。</seg></tuv>\n    <tuv xml:lang="en"><seg>The '
+    'inspector spoke.</seg></tuv>',
+    '<tuv xml:lang="en-US"><seg>The inspector spoke.</seg></tuv><tuv xml:lang="zh-CN"><seg>'
+    '二级巡视员发言。</seg></tuv><tuv xml:lang="ja"><seg>二級巡視員が発言した。</seg></tuv>')
+TMX_HANS = TMX.replace('<tuv xml:lang="zh-CN">', '<tuv xml:lang="zh-Hans">')
+
+
+@pytest.mark.parametrize("content", [TMX_ALL, TMX_HANS])
+def test_tmx_source_and_target_tuvs_by_language(tmp_path, content):
+    (tmp_path / "g.toml").write_text(GLOSSARY, encoding="utf-8")
+    source = tmp_path / "a.tmx"
+    source.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["fix", str(source), "-g", str(tmp_path / "g.toml"),
+                                 "--no-default-glossaries", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in
+               (tmp_path / "out" / "changes.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["pass"], r["rule"], r["segment"], r["before"]) for r in records] == [
+        ("terms", "t.inspector", "1", "The inspector spoke.")]
+    assert (tmp_path / "out" / "a.tmx").read_text(encoding="utf-8") == content
+
+
 def test_source_file_is_line_aligned(tmp_path):
     (tmp_path / "g.toml").write_text(GLOSSARY, encoding="utf-8")
     hyp = tmp_path / "hyp.txt"
@@ -273,6 +300,24 @@ def test_a_source_file_that_is_not_line_aligned_is_an_error(tmp_path, source_tex
     assert result.exit_code == 1
     assert f"the source file has {how}" in result.output
     assert not (tmp_path / "out" / "hyp.txt").exists()
+
+
+@pytest.mark.parametrize(("name", "kind"), [("a.po", "po"), ("a.xlf", "xliff"), ("a.md", "md")])
+def test_source_with_a_file_of_another_format_is_refused(tmp_path, name, kind):
+    # before: the PO file was read as lines and fixed as text (msgids, headers and all) when
+    # its line count matched the source file's
+    path = tmp_path / name
+    path.write_text("one\ntwo\n", encoding="utf-8")
+    source = tmp_path / "src.zh"
+    source.write_text("一\n二\n", encoding="utf-8")
+    result = runner.invoke(app, ["fix", str(path), "--source", str(source), "-o",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert f"is a {kind} file" in result.output and "--format lines" in result.output
+    assert not (tmp_path / "out" / name).exists()
+    forced = runner.invoke(app, ["fix", str(path), "--source", str(source), "--format", "lines",
+                                 "-o", str(tmp_path / "out2")])
+    assert forced.exit_code == 0, forced.output
 
 
 def test_source_needs_one_input_file(tmp_path):

@@ -401,6 +401,15 @@ def _format_with_source(inputs: list[str], file_format: str, source_file: str) -
     if not Path(source_file).is_file():
         raise fail_usage(f"--source {source_file}: no such file; give the source-language "
                          "file that is line-aligned with the input")
+    if file_format == "auto":
+        from mtfix.formats import detect_format
+
+        detected = detect_format(inputs[0])
+        if detected not in ("text", "lines"):
+            # read as lines, a PO/XLIFF/TMX file would be fixed as text, msgids and tags too
+            raise fail_usage(f"--source: {inputs[0]} is a {detected} file; bilingual files (PO, "
+                             "XLIFF, TMX) carry their source already, so leave --source out; "
+                             "give --format lines if the file really is one segment per line")
     if file_format in ("auto", "text", "lines"):
         return "lines"  # line N of the source is the source of line N
     raise fail_usage(f"--source needs the one-segment-per-line reading (--format lines), not "

@@ -82,8 +82,9 @@ def test_cmd(files: Files) -> None:
 SHOWN_SKIPS = 20
 TargetLang = Annotated[str, typer.Option(
     "--target-lang", "--lang", help="TBX: the language of the target terms (matched by "
-                                    "primary subtag: en ~ en-US); CSV/TSV: a column named by it "
-                                    "is read as the target terms.")]
+                                    "primary subtag: en ~ en-US; with a region, en-GB, that "
+                                    "variant where a concept has it); CSV/TSV: a column named "
+                                    "by it is read as the target terms.")]
 SourceLang = Annotated[str | None, typer.Option(
     "--source-lang", help="TBX: the language of the source terms, kept as each entry's "
                           "'source' (e.g. zh); CSV/TSV: a column named by it is read as them.")]
@@ -231,7 +232,8 @@ def _report(command: str, result: ExchangeResult) -> None:
 
 @glossary_app.command("import")
 def import_cmd(
-    source: Annotated[Path, typer.Argument(help="CSV, TSV or TBX file.")],
+    source: Annotated[Path, typer.Argument(
+        help="CSV, TSV (UTF-8, or UTF-16 with a BOM), TBX, or MultiTerm XML (.xml) file.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="TOML glossary to write.")],
     fmt: Annotated[str | None, typer.Option(
         "--format", help="csv | tsv | tbx | tbx-min (default: from the name)")] = None,
@@ -245,7 +247,8 @@ def import_cmd(
                                   "find (otherwise it is an error).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
 ) -> None:
-    """Convert a CSV/TSV sheet or a TBX termbase to a TOML glossary; says how it was read."""
+    """Convert a CSV/TSV sheet or a TBX / MultiTerm termbase to a TOML glossary; says how it
+    was read."""
     from mtfix.fileio import InputError
     from mtfix.glossary_tools.exchange import import_glossary
 

@@ -217,17 +217,41 @@ def _xliff2_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
         yield segment, XmlTarget(target, str(unit.getid()))
 
 
+def _tmx_srclang(root: Any) -> str:
+    header = root.find("header")
+    return (header.get("srclang") or "").lower() if header is not None else ""
+
+
+def _tuv_lang(tuv: Any) -> str:
+    return tuv.get(XML_LANG) or tuv.get("lang") or ""
+
+
+def _tmx_roles(tuvs: list[Any], srclang: str) -> tuple[Any | None, list[Any]]:
+    """(source tuv, target tuvs) of a TMX unit. With a header ``srclang``, the tuvs in that
+    language are the source (or, when none is, those of its primary language: ``zh-Hans``
+    for ``zh-CN``) and the others the targets. With ``*all*`` (any language may be
+    the source) or none, the English tuvs are the targets -- mtfix fixes English, and a memory
+    may list them first -- and the first other tuv is the source; a unit with no English tuv
+    keeps the TMX reading (the first tuv is the source)."""
+    if srclang and srclang != "*all*":
+        sources = [t for t in tuvs if _same_language(_tuv_lang(t), srclang)]
+        if not sources:  # zh-CN in the header, zh-Hans in the unit: the same language
+            primary = srclang.replace("_", "-").split("-")[0]
+            sources = [t for t in tuvs if _tuv_lang(t).lower().replace("_", "-").split("-")[0]
+                       == primary]
+        return (sources[0] if sources else None), [t for t in tuvs if t not in sources]
+    english = [t for t in tuvs if _same_language(_tuv_lang(t), "en")]
+    if english and len(english) < len(tuvs):
+        return next(t for t in tuvs if t not in english), english
+    return (tuvs[0] if tuvs else None), tuvs[1:]
+
+
 def _tmx_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
-    header = store.document.getroot().find("header")
-    srclang = (header.get("srclang") or "").lower() if header is not None else ""
+    srclang = _tmx_srclang(store.document.getroot())
     for number, unit in enumerate(store.units, 1):
         tu = unit.xmlelement
         tuvs = [t for t in tu if _local(t.tag) == "tuv"]
-        if srclang and srclang != "*all*":
-            targets = [t for t in tuvs if not _same_language(t.get(XML_LANG) or t.get("lang") or "",
-                                                             srclang)]
-        else:
-            targets = tuvs[1:]
+        _, targets = _tmx_roles(tuvs, srclang)
         tuid = tu.get("tuid") or f"#{number}"
         for tuv in targets:
             seg = next((c for c in tuv if _local(c.tag) == "seg"), None)
@@ -239,8 +263,8 @@ def _tmx_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
 
 def source_text(target: Any) -> str | None:
     """The source-language text beside a target: the ``<source>`` of an XLIFF unit or
-    segment, or the source-language ``<seg>`` of a TMX unit (its header's ``srclang``, else
-    the first ``<tuv>``). ``None`` where there is none."""
+    segment, or the source-language ``<seg>`` of a TMX unit (:func:`_tmx_roles`).
+    ``None`` where there is none."""
     parent = target.getparent()
     if parent is None:
         return None
@@ -250,11 +274,10 @@ def source_text(target: Any) -> str | None:
         tu = parent.getparent()
         if tu is None:
             return None
-        header = tu.getroottree().getroot().find("header")
-        srclang = (header.get("srclang") or "").lower() if header is not None else ""
-        tuvs = [t for t in tu if _local(t.tag) == "tuv" and t is not parent]
-        source_tuv = next((t for t in tuvs if srclang and _same_language(
-            t.get(XML_LANG) or t.get("lang") or "", srclang)), tuvs[0] if tuvs else None)
+        tuvs = [t for t in tu if _local(t.tag) == "tuv"]
+        source_tuv, _ = _tmx_roles(tuvs, _tmx_srclang(tu.getroottree().getroot()))
+        if source_tuv is parent:  # (a header srclang no tuv has: none of them is the source)
+            source_tuv = None
         element = None if source_tuv is None else next(
             (c for c in source_tuv if _local(c.tag) == "seg"), None)
     return "".join(element.itertext()) if element is not None else None

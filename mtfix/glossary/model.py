@@ -141,6 +141,12 @@ class GlossaryFile:
     meta: dict[str, str] = field(default_factory=dict)
 
 
+#: files ``mtfix glossary import`` reads, which a run does not take as they are
+_EXCHANGE_SUFFIXES = {".tbx": "a TBX termbase", ".tbxm": "a TBX-Min termbase",
+                      ".xml": "an XML file (a TBX or MultiTerm termbase?)",
+                      ".csv": "a CSV sheet", ".xlsx": "an Excel workbook (save it as CSV UTF-8)"}
+
+
 def read_glossary(path: str | Path) -> GlossaryFile:
     """Read one glossary file (``.toml``, or ``.tsv``/``.txt`` tab-separated) without compiling it."""
     path = Path(path)
@@ -158,6 +164,15 @@ def glossary_from_bytes(data: bytes, path: str | Path) -> GlossaryFile:
     """Parse the bytes of glossary file ``path`` (its suffix says TOML or TSV)."""
     path = Path(path)
     name = str(path)
+    kind = _EXCHANGE_SUFFIXES.get(path.suffix.lower())
+    if kind is not None:  # read as TOML it was "invalid TOML: Invalid statement"
+        raise GlossaryError(f"is {kind}, not a glossary mtfix runs with: convert it first, "
+                            f"`mtfix glossary import {name} -o {path.stem}.toml` (with "
+                            "--source-lang/--target-lang for a bilingual file), then give the "
+                            ".toml", path=name)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise GlossaryError("glossary is UTF-16 text; save it as UTF-8, or convert it with "
+                            f"`mtfix glossary import {name} -o {path.stem}.toml`", path=name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -371,6 +386,32 @@ def too_deep_error(path: str) -> GlossaryError:
                          "needs two or three levels); check the file's brackets", path=path)
 
 
+#: first-row headings of a TSV glossary's two columns that make the row a header, as
+#: spreadsheets name them (``mtfix glossary import`` knows more: docs/guide/glossary-tools.md)
+_TSV_FIND = frozenset({"find", "wrong", "incorrect", "bad", "deprecated", "forbidden", "avoid",
+                       "do not use", "mt", "error", "garble", "错译"})
+_TSV_REPLACE = frozenset({"replace", "replacement", "correct", "correction", "right", "fix",
+                          "fixed", "should be", "use", "post edit", "preferred", "approved",
+                          "正确译法"})
+_TSV_TERMBASE = frozenset({"source", "target", "original", "translation", "原文", "译文"})
+
+
+def _tsv_header(cells: list[str], path: str) -> bool:
+    """Whether the first row is a header: its two headings name the find and replace columns
+    ("Wrong / Correct" as well as "find / replace"; read as an entry, "Wrong -> Correct"
+    rewrote every "wrong" in the text). A source/target header is a termbase sheet, which
+    needs importing: an error that says so."""
+    names = [re.sub(r"\s*\([^)]*\)|\s+term$", "", c.strip().lower()) for c in cells[:2]]
+    if len(names) == 2 and names[0] in _TSV_FIND and names[1] in _TSV_REPLACE:
+        return True
+    if len(names) == 2 and names[0] in _TSV_TERMBASE and names[1] in _TSV_TERMBASE:
+        raise GlossaryError(f"the header row names {cells[0].strip()!r} and {cells[1].strip()!r}: "
+                            "a termbase sheet, not find/replace columns; convert it with "
+                            f"`mtfix glossary import {path} -o {Path(path).stem}.toml "
+                            "--source-lang LANG`", path=path, line=1)
+    return False
+
+
 def parse_tsv(text: str, path: str = "<tsv>") -> GlossaryFile:
     """``find<TAB>replace[<TAB>note]`` per line; ``#`` starts a comment; ids are ``stem:line``."""
     stem = Path(path).stem
@@ -379,11 +420,13 @@ def parse_tsv(text: str, path: str = "<tsv>") -> GlossaryFile:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cells = line.split("\t")
-        if number == 1 and [c.strip().lower() for c in cells[:2]] == ["find", "replace"]:
+        if number == 1 and _tsv_header(cells, path):
             continue  # a spreadsheet header row
         if len(cells) < 2 or len(cells) > 3:
             raise GlossaryError(
-                f"expected 2 or 3 tab-separated columns (find, replace, note), found {len(cells)}",
+                f"expected 2 or 3 tab-separated columns (find, replace, note), found {len(cells)}"
+                + ("; another delimiter (comma, semicolon)? `mtfix glossary import "
+                   f"{path} -o {stem}.toml` reads it" if len(cells) == 1 else ""),
                 path=path, line=number)
         find, replace = cells[0].strip(), cells[1].strip()
         if not find:

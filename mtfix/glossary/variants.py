@@ -86,6 +86,12 @@ def split_alternatives(text: str) -> list[str | tuple[str, ...]]:
     return parts
 
 
+def escape_alternatives(text: str) -> str:
+    """A literal term as a ``find`` that means exactly it: ``{`` and ``}`` escaped (a
+    termbase's "the {name} field" is not the alternative "name")."""
+    return text.replace("{", "\\{").replace("}", "\\}")
+
+
 def count_alternatives(text: str) -> int:
     """How many phrases ``text`` expands to (before duplicates are dropped)."""
     count = 1

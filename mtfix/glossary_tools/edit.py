@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,9 +75,15 @@ def _mentions(problem: Problem, entry_id: str) -> bool:
 
 
 def make_id(path: str | Path, find: str) -> str:
-    """``<file stem>.<find as a slug>``, e.g. ``cn-official.second-class-inspector``."""
-    slug = _SLUG_RE.sub("-", find.lower()).strip("-")[:48] or "entry"
-    return f"{Path(path).stem}.{slug}"
+    """``<file stem>.<find as a slug>``, e.g. ``cn-official.second-class-inspector``: accents
+    folded ("café" -> "cafe"), at most 48 characters, cut between words where a word would be
+    cut ("...-general-station", not "...-general-stati")."""
+    folded = unicodedata.normalize("NFKD", find.casefold()).encode("ascii", "ignore").decode()
+    slug = _SLUG_RE.sub("-", folded).strip("-")
+    if len(slug) > 48:
+        cut = slug[:49]
+        slug = cut[:cut.rfind("-")] if cut.rfind("-") >= 24 else slug[:48]
+    return f"{Path(path).stem}.{slug.strip('-') or 'entry'}"
 
 
 def entry_table(*, entry_id: str, find: Sequence[str], replace: str, match: str = "phrase",

@@ -25,7 +25,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from mtfix.fileio import atomic_writer, decode_text, read_bytes, write_text_atomic
+from mtfix.fileio import atomic_writer, read_bytes, write_text_atomic
 from mtfix.glossary import expand_glossary_paths
 from mtfix.glossary.model import RawEntry, parse_toml, read_glossary
 from mtfix.glossary_tools.edit import render_entries, table_of
@@ -190,6 +190,10 @@ def import_glossary(source: str | Path, output: str | Path, fmt: str | None = No
     source yields no entry.
     """
     output = Path(output)
+    if output.suffix.lower() != ".toml":  # TOML written under another name does not load
+        raise ValueError(f"{output}: an import writes a TOML glossary; name the output .toml "
+                         f"(`mtfix glossary export {output.with_suffix('.toml').name} -o "
+                         f"{output.name}` converts it on)")
     if output.exists() and not overwrite:
         raise FileExistsError(f"{output} exists; choose another name or pass --force")
     entries, result = read_entries(source, fmt, target_lang=target_lang,
@@ -214,7 +218,7 @@ def read_entries(source: str | Path, fmt: str | None = None, *, target_lang: str
     if fmt in ("tbx", "tbx-min"):  # bytes: the XML declaration names the encoding (UTF-16)
         return tbx_to_entries(data, str(source), target_lang=target_lang,
                               source_lang=source_lang)
-    return table_to_entries(decode_text(data, str(source)), str(source), fmt=fmt,
+    return table_to_entries(data, str(source), fmt=fmt,
                             delimiter=delimiter, target_lang=target_lang,
                             source_lang=source_lang, allow_deletions=allow_deletions)
 

@@ -4,8 +4,10 @@ Sheets come in many dialects, and a wrong guess turns a header into an entry or 
 into a deletion. So each decision is made by a stated rule and reported
 (:attr:`ExchangeResult.notices`), and a row that cannot be read is an error naming its line:
 
-* **Encoding**: UTF-8; a byte order mark (Excel's "CSV UTF-8") is dropped; other bytes are
-  an error naming the line, with the ``iconv`` command to convert.
+* **Encoding**: UTF-8; a byte order mark (Excel's "CSV UTF-8") is dropped; UTF-16 with a byte
+  order mark (Excel's "Unicode Text", MultiTerm's and memoQ's "Unicode" exports) is read as
+  UTF-16 (:func:`decode_sheet`; the mark says so, nothing is guessed); other bytes are an
+  error naming the line, with the ``iconv`` command to convert.
 * **Delimiter**: ``--delimiter``, else comma, semicolon or tab, whichever splits every one of
   the first rows into the same number (2 or more) of cells; a tie goes to the delimiter under
   which the first row is a header, then to :class:`csv.Sniffer`'s choice, then to the
@@ -14,7 +16,8 @@ into a deletion. So each decision is made by a stated rule and reported
 * **Header**: the first row is a header when at least two of its cells, and at least half,
   name columns (:data:`COLUMN_NAMES`: mtfix's own keys, common termbase headings such as
   "Source term" / "Target term" / "Term" / "Translation", and languages such as "en",
-  "zh-CN", "English"). Without one, a sheet of 2 or 3 columns is read as
+  "zh-CN", "English"; a language name followed by a note word, "English_Def" or "Chinese
+  definition", is a note column, not a term column). Without one, a sheet of 2 or 3 columns is read as
   ``find, replace, note``; a wider one is an error (add a header).
 * **Rows**: a row with more cells than columns, an empty ``find`` cell, or a row that ends
   before its ``replace`` cell is an error naming the line. An empty ``replace`` cell deletes
@@ -28,6 +31,7 @@ into a deletion. So each decision is made by a stated rule and reported
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -35,16 +39,22 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from mtfix.fileio import decode_text
 from mtfix.glossary.model import GlossaryError, RawEntry, entry_from_table
+from mtfix.glossary.variants import escape_alternatives
 from mtfix.glossary_tools.edit import make_id
 from mtfix.glossary_tools.exchange_base import (
     BOOL_KEYS,
+    DEPRECATED,
     LIST_KEYS,
+    UNKNOWN,
     ExchangeResult,
     primary_subtag,
     read_bool,
     same_language,
+    same_variant,
     split_list,
+    status_class,
 )
 from mtfix.textutil import plural
 
@@ -70,7 +80,26 @@ COLUMN_NAMES: dict[str, str] = {
     "note": "note", "notes": "note", "comment": "note", "comments": "note", "remark": "note",
     "remarks": "note", "definition": "note", "description": "note", "explanation": "note",
     "usage": "note", "usage note": "note", "subject": "note", "domain": "note",
+    "def": "note", "example": "note", "usage example": "note",
+    # a term's status (preferred / admitted / forbidden...): see _status_column
+    "status": "status", "term status": "status", "usage status": "status",
+    "administrative status": "status", "admin status": "status", "状态": "status",
+    "normative authorization": "status",
+    # headings of Chinese-language sheets (zh-en is mtfix's home pair)
+    "原文": "source", "源文": "source", "源语": "source", "中文术语": "source", "术语": "source",
+    "译文": "target", "译名": "target", "英文术语": "target", "目标语": "target",
+    "错译": "find", "错误译法": "find", "正确译法": "replace",
+    "备注": "note", "注释": "note", "说明": "note", "定义": "note", "领域": "note",
 }
+#: The last word of a heading that makes it a note column whatever comes before it: memoQ's
+#: "English_Def" and "Entry_Note", "Chinese definition", "Term example" describe a term,
+#: they do not hold one.
+_NOTE_WORDS = frozenset({"def", "definition", "definitions", "note", "notes", "comment",
+                         "comments", "remark", "remarks", "description", "explanation",
+                         "example", "examples", "subject", "domain", "usage"})
+#: Sentence ends: a ``context`` cell ending so (with a few words) is a usage example, which
+#: is what a CAT tool's "Context" column holds, not the words mtfix's ``context`` gates on.
+_SENTENCE_END_RE = re.compile(r"\S\s+\S+\s+\S+.*[.!?。！？]$", re.S)
 #: Language names used as column headings, and their codes.
 LANGUAGE_NAMES = {"english": "en", "chinese": "zh", "中文": "zh", "汉语": "zh", "英文": "en",
                   "英语": "en", "japanese": "ja", "korean": "ko", "french": "fr", "german": "de",
@@ -96,13 +125,16 @@ class Sheet:
         return self.columns.index(key) if key in self.columns else None
 
 
-def table_to_entries(text: str, path: str, *, fmt: str = "csv", delimiter: str | None = None,
-                     target_lang: str = "en", source_lang: str | None = None,
-                     allow_deletions: bool = False) -> tuple[list[RawEntry], ExchangeResult]:
-    """The entries of a CSV/TSV sheet, with how it was read (notices). Raises
-    :class:`GlossaryError` naming the line for a row that cannot be read, and when the sheet
-    yields no entry."""
+def table_to_entries(text: str | bytes, path: str, *, fmt: str = "csv",
+                     delimiter: str | None = None, target_lang: str = "en",
+                     source_lang: str | None = None, allow_deletions: bool = False
+                     ) -> tuple[list[RawEntry], ExchangeResult]:
+    """The entries of a CSV/TSV sheet (its text, or its bytes: :func:`decode_sheet`), with how
+    it was read (notices). Raises :class:`GlossaryError` naming the line for a row that cannot
+    be read, and when the sheet yields no entry."""
     result = ExchangeResult()
+    if isinstance(text, bytes):
+        text = decode_sheet(text, path, result)
     text = text.removeprefix("\ufeff")
     langs = (target_lang, source_lang)
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.split("\n")):
@@ -111,15 +143,23 @@ def table_to_entries(text: str, path: str, *, fmt: str = "csv", delimiter: str |
     delimiter = choose_delimiter(text, path, fmt=fmt, given=delimiter, langs=langs,
                                  result=result)
     rows = read_rows(text, path, delimiter)
+    rows = _from_header(rows, path, langs, result)
     sheet = read_sheet(rows[0], path, langs, result)
     data = rows[1:] if sheet.header else rows
+    forbidden = _status_column(sheet, data, result)
     _check_columns(sheet, path, rows[0][0])
+    if forbidden:
+        lines = {line for line, _ in forbidden}
+        data = [row for row in data if row[0] not in lines]
     tables = _rows_to_tables(data, sheet, path, fmt=fmt, allow_deletions=allow_deletions,
                              result=result)
+    owners = _owners(tables) if forbidden else {}
+    for line, row in forbidden:
+        _add_forbidden(owners, _cells(row, sheet, path, line, strip=True), path, line)
     if not tables:
         raise GlossaryError("no entries: the sheet has a header row but no rows below it",
                             path=path)
-    entries = [entry_from_table(table, path, line, index)
+    entries = [entry_from_table(_synonyms(table), path, line, index)
                for index, (line, table) in enumerate(tables)]
     _report_kinds(entries, result)
     return entries, result
@@ -193,6 +233,13 @@ def _sample_widths(sample: str, delimiter: str, truncated: bool) -> tuple[list[i
         return [0], None
     if truncated and len(records) > 1:
         records.pop()
+    # title rows above a header (one filled cell: "Client X glossary") say nothing about the
+    # delimiter (:func:`_from_header`)
+    titles = 0
+    while (titles < min(5, len(records) - 1)
+           and sum(1 for c in records[titles] if c.strip()) <= 1):
+        titles += 1
+    records = records[titles:]
     return [len(r) for r in records] or [0], records[0] if records else None
 
 
@@ -210,7 +257,9 @@ def read_rows(text: str, path: str, delimiter: str) -> list[tuple[int, list[str]
     try:
         for record in reader:
             if _is_content(record):
-                rows.append((start, record))
+                # a line break inside a quoted cell is "\n", as a spreadsheet means it (a file
+                # converted to CRLF as a whole has "\r\n" there, which XML cannot keep)
+                rows.append((start, [cell.replace("\r\n", "\n") for cell in record]))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise GlossaryError(f"cannot read this row ({exc}): a quoted cell must be closed, and "
@@ -244,9 +293,13 @@ def heading_language(cell: str) -> str | None:
 def column_key(cell: str, langs: tuple[str, str | None]) -> tuple[str | None, str | None]:
     """(entry key, language) for one heading: a mtfix or termbase column name, or a language
     column read as ``target`` / ``source`` when it is the target / source language."""
-    key = COLUMN_NAMES.get(normalise_heading(cell))
+    heading = normalise_heading(cell)
+    key = COLUMN_NAMES.get(heading)
     if key is not None:
         return key, None
+    words = heading.split()
+    if len(words) > 1 and words[-1] in _NOTE_WORDS:
+        return "note", None
     language = heading_language(cell)
     if language is None:
         return None, None
@@ -284,8 +337,15 @@ def read_sheet(first: tuple[int, list[str]], path: str, langs: tuple[str, str | 
         return Sheet(list(POSITIONAL), header=False, headings=list(POSITIONAL))
     columns: list[str | None] = []
     described, unread = [], []
+    keys = [column_key(cell, langs) for cell in cells]
+    other_variants = _other_variants(keys, langs)
     for number, cell in enumerate(cells, 1):
-        key, language = column_key(cell, langs)
+        key, language = keys[number - 1]
+        if number - 1 in other_variants:
+            unread.append(f"column {number} {cell.strip()!r} (language {language}) is not read: "
+                          f"another column is the {key} language's variant asked for")
+            columns.append(None)
+            continue
         columns.append(key)
         if key:
             described.append(f"{cell.strip()!r} -> {key}")
@@ -301,6 +361,139 @@ def read_sheet(first: tuple[int, list[str]], path: str, langs: tuple[str, str | 
     return Sheet(columns, header=True, headings=[c.strip() for c in cells])
 
 
+def _other_variants(keys: list[tuple[str | None, str | None]],
+                    langs: tuple[str, str | None]) -> set[int]:
+    """Columns of the target (source) language that another column matches more closely:
+    with ``--target-lang en-GB``, an ``en-US`` column beside an ``en-GB`` one is not read
+    (both would be the target column, and the sheet could not be read at all)."""
+    target_lang, source_lang = langs
+    out: set[int] = set()
+    for key, wanted in (("target", target_lang), ("source", source_lang)):
+        columns = [i for i, (k, language) in enumerate(keys) if k == key and language]
+        exact = [i for i in columns if wanted and same_variant(keys[i][1] or "", wanted)]
+        if len(columns) > 1 and len(exact) == 1:
+            out.update(i for i in columns if i not in exact)
+    return out
+
+
+def _from_header(rows: list[tuple[int, list[str]]], path: str, langs: tuple[str, str | None],
+                 result: ExchangeResult) -> list[tuple[int, list[str]]]:
+    """The rows from the header on, when a title row stands above it (a spreadsheet's
+    "Client X glossary" in its first cell): title rows, of one filled cell each, are left out
+    and named; anything else above a header row is an error naming both lines."""
+    if _header_score(rows[0][1], langs):
+        return rows
+    for index, (line, cells) in enumerate(rows[1:6], 1):
+        if not _header_score(cells, langs):
+            continue
+        above = rows[:index]
+        if all(sum(1 for c in r if c.strip()) <= 1 for _, r in above):
+            titles = ", ".join(repr(next(c for c in r if c.strip()).strip()) for _, r in above)
+            result.notices.append(f"the header row is line {line}; the title row(s) above it "
+                                  f"are not read: {titles}")
+            return rows[index:]
+        raise GlossaryError(f"line {line} is a header row ({', '.join(map(repr, cells[:3]))}) "
+                            f"but rows stand above it: delete the rows above the header",
+                            path=path, line=above[0][0])
+    return rows
+
+
+def _status_column(sheet: Sheet, data: list[tuple[int, list[str]]],
+                   result: ExchangeResult) -> list[tuple[int, list[str]]]:
+    """A "Forbidden" / "Deprecated" column of yes/no marks (a termbase sheet's term status)
+    holds no text to find: read as such, "no" became an entry replacing every "no" in the
+    text. It is made a status column (``None`` in ``sheet.columns``) and the rows it marks
+    are returned, to become finds of the entry of their source term (:func:`_add_forbidden`)."""
+    status = sheet.index("status")
+    if status is not None:
+        return _status_words(sheet, status, data, result)
+    index = sheet.index("find")
+    if index is None or not sheet.header or normalise_heading(sheet.headings[index]) not in (
+            "forbidden", "deprecated", "avoid", "do not use"):
+        return []
+    cells = [row[index] if index < len(row) else "" for _, row in data]
+    if not all(read_bool(cell) is not None for cell in cells):
+        return []
+    sheet.columns[index] = None
+    marked = [(line, row) for (line, row), cell in zip(data, cells, strict=True) if read_bool(cell)]
+    result.notices.append(f"column {index + 1} {sheet.headings[index]!r} holds yes/no marks: "
+                          f"the {plural(len(marked), 'row')} marked yes "
+                          f"{'is a forbidden term' if len(marked) == 1 else 'are forbidden terms'}, "
+                          "each replaced by the allowed term of its entry (same id, else a "
+                          "same source term)")
+    return marked
+
+
+def _status_words(sheet: Sheet, index: int, data: list[tuple[int, list[str]]],
+                  result: ExchangeResult) -> list[tuple[int, list[str]]]:
+    """A "Status" column of a termbase sheet (Preferred, Admitted, Forbidden,
+    deprecatedTerm-admn-sts...: :func:`status_class`): the rows whose status is deprecated are
+    forbidden terms (:func:`_add_forbidden`), the others allowed ones; a status mtfix does not
+    know is read as allowed and named. Not read, a forbidden term became an approved term
+    record, which the terms check then took as the right translation."""
+    sheet.columns[index] = None
+    marked, unknown = [], set()
+    for line, row in data:
+        cell = row[index].strip() if index < len(row) else ""
+        kind = status_class(cell) if cell else None
+        if kind == DEPRECATED:
+            marked.append((line, row))
+        elif kind == UNKNOWN:
+            unknown.add(cell)
+    result.notices.append(f"column {index + 1} {sheet.headings[index]!r} is the term status: "
+                          f"{plural(len(marked), 'row')} with a forbidden or deprecated status "
+                          f"{'becomes a find' if len(marked) == 1 else 'become finds'}, each "
+                          "replaced by the allowed term of its entry (same id, else a same "
+                          "source term)")
+    if unknown:
+        result.notices.append(f"status {', '.join(map(repr, sorted(unknown)))} is not one mtfix "
+                              "knows: read as allowed (neither replaced nor preferred)")
+    return marked
+
+
+def _owners(tables: list[tuple[int, dict]]) -> dict[str, list[dict]]:
+    """The entries a forbidden row may belong to, by ``id:`` cell (a numeric one is in the
+    note: :func:`_rows_to_tables`) and by ``source:`` term."""
+    found: dict[str, list[dict]] = {}
+    for _, table in tables:
+        keys = {"id:" + table["id"]}
+        number = re.match(r"entry (\d+)(?:;|$)", table.get("note", ""))
+        if number:
+            keys.add("id:" + number.group(1))
+        keys.update("source:" + term for term in table.get("source", ()))
+        for key in keys:
+            found.setdefault(key, []).append(table)
+    return found
+
+
+def _add_forbidden(owners_of: dict[str, list[dict]], cells: dict[str, str], path: str,
+                   line: int) -> None:
+    """A forbidden term row: its target term becomes a find of the entry with the same id
+    (else sharing a source term), replaced by that entry's allowed term; a term record
+    becomes a phrase entry. No such entry, or several, is an error naming the line."""
+    term = cells.get("target", "").strip()
+    if not term:
+        raise GlossaryError("empty target cell in a row marked forbidden: write the forbidden "
+                            "term, or delete the row", path=path, line=line)
+    ident = cells.get("id", "").strip()
+    sources = set(split_list(cells.get("source", "")))
+    keys = ["id:" + ident] if ident else ["source:" + term for term in sorted(sources)]
+    owners = list({id(t): t for key in keys for t in owners_of.get(key, ())}.values())
+    if len(owners) != 1:
+        how = "several entries" if owners else "no entry with an allowed term"
+        key = f"id {ident!r}" if ident else f"source term(s) {sorted(sources)!r}"
+        raise GlossaryError(f"the forbidden term {_short(term)} has {how} of the same {key} to be "
+                            "replaced by; give it the id or source term of the one allowed term",
+                            path=path, line=line)
+    table = owners[0]
+    if table.get("match") == "exact" and table["find"] == [escape_alternatives(table["replace"])]:
+        table["find"] = []  # a term record so far: now it has a wrong rendering
+        del table["match"]
+    table["find"].append(escape_alternatives(term))
+    if term != table["replace"] and term.casefold() == table["replace"].casefold():
+        table["case"] = "sensitive"  # the sheet forbids a casing: find that casing only
+
+
 def _check_columns(sheet: Sheet, path: str, line: int) -> None:
     """The header must name what an entry needs, each key once (``note`` may repeat: a
     termbase's definition and comment columns both go to the note)."""
@@ -309,8 +502,19 @@ def _check_columns(sheet: Sheet, path: str, line: int) -> None:
         if key is None:
             continue
         if key in seen and key != "note":
-            raise GlossaryError(f"columns {seen[key]} and {number} are both read as {key!r}; "
-                                "rename or delete one", path=path, line=line)
+            first, second = (sheet.headings[n - 1] for n in (seen[key], number))
+            option = {"target": "--target-lang", "source": "--source-lang"}.get(key)
+            codes = [heading_language(first), heading_language(second)]
+            if option and all(codes) and codes[0] != codes[1]:
+                how = f", or give {option} with the variant to read ({option} {codes[0]})"
+            elif option and all(codes):  # memoQ's export: one column per term of a concept
+                how = (": a sheet has one term per row (rows of one concept share an id), so "
+                       "move the second column's terms to rows of their own")
+            else:
+                how = ""
+            raise GlossaryError(f"columns {seen[key]} ({first!r}) and {number} ({second!r}) are "
+                                f"both read as {key!r}; rename or delete one{how}", path=path,
+                                line=line)
         seen.setdefault(key, number)
     if "find" not in seen and "target" not in seen:
         raise GlossaryError("no find column and no target column: name the column of text to "
@@ -342,8 +546,13 @@ def _rows_to_tables(rows: list[tuple[int, list[str]]], sheet: Sheet, path: str, 
         else:
             key = None
         if key is not None and key in grouped:
-            _merge(grouped[key][1], table, path, line)
+            _merge(grouped[key][1], table, path, line, terms=sheet.index("find") is None)
             continue
+        if explicit.isdigit():
+            # a CAT tool's entry number ("Entry_ID" 7): as an id it names nothing in a report,
+            # and two termbases imported so cannot load together (duplicate id "7")
+            table["note"] = "; ".join(n for n in (f"entry {explicit}", table.get("note")) if n)
+            explicit = ""
         if not explicit:
             base = make_id(stem, table["find"][0])
             explicit = base
@@ -435,7 +644,8 @@ def _term_record(cells: dict[str, str], path: str, line: int) -> dict:
     if not target.strip():
         raise GlossaryError("empty target cell: write the approved target term, or delete the "
                             "row", path=path, line=line)
-    return {"find": [target], "replace": target, "match": "exact"}
+    # (the term is literal: "the {name} field" is not mtfix's alternatives syntax)
+    return {"find": [escape_alternatives(target)], "replace": target, "match": "exact"}
 
 
 def _optional_keys(table: dict, cells: dict[str, str], path: str, line: int) -> None:
@@ -447,6 +657,7 @@ def _optional_keys(table: dict, cells: dict[str, str], path: str, line: int) -> 
         values = split_list(cells.get(key, ""))
         if values:
             table[key] = values
+    _check_context(table.get("context", ()), path, line)
     for key in BOOL_KEYS:
         value = read_bool(cells.get(key, ""))
         if value is None:
@@ -469,10 +680,47 @@ def _optional_keys(table: dict, cells: dict[str, str], path: str, line: int) -> 
                                 line=line) from None
 
 
-def _merge(table: dict, row: dict, path: str, line: int) -> None:
+def _check_context(words: list[str], path: str, line: int) -> None:
+    """A ``context`` value that is a sentence (a few words and a full stop) is a usage example
+    from a CAT tool's "Context" column; read as mtfix's ``context`` it would let the entry fire
+    only on lines holding that whole sentence, so it is an error rather than a silent
+    narrowing."""
+    for word in words:
+        if _SENTENCE_END_RE.search(word.strip()):
+            raise GlossaryError(f"context cell {_short(word)} is a sentence: mtfix's context is "
+                                "words of which one must be on the line for the entry to fire; "
+                                "if the column holds usage examples, name it 'Example' (read "
+                                "into the note)", path=path, line=line)
+
+
+def decode_sheet(data: bytes, path: str, result: ExchangeResult) -> str:
+    """A sheet's text: UTF-16 when it starts with a UTF-16 byte order mark (reported), else
+    UTF-8 with the errors of :func:`mtfix.fileio.decode_text` (which name the line)."""
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError as exc:
+                line = data[:exc.start + len(bom)].decode(codec, "replace").count("\n") + 1
+                raise GlossaryError(f"not valid UTF-16 ({exc.reason} at byte {exc.start + len(bom)}"
+                                    "); save the sheet again as UTF-8", path=path,
+                                    line=line) from None
+            result.notices.append(f"read as UTF-16 ({codec[-2:].upper()}, byte order mark)")
+            return text
+    return decode_text(data, path)
+
+
+def _merge(table: dict, row: dict, path: str, line: int, *, terms: bool = False) -> None:
     """A further row of one entry: its find (and source terms) are added; it must agree on the
-    replacement."""
-    if row["replace"] != table["replace"]:
+    replacement -- except in a termbase sheet (``terms``: no find column), where rows of one
+    concept id are its terms: a further target term is another allowed rendering
+    (:func:`_synonyms`), as a TBX concept's admitted terms are."""
+    if terms and row["replace"] != table["replace"]:
+        also = table.setdefault(_ALSO, [])
+        if row["replace"] not in also:
+            also.append(row["replace"])
+        row = {**row, "find": []}
+    elif row["replace"] != table["replace"]:
         raise GlossaryError(f"this row and the earlier rows of entry {table['id']!r} give "
                             f"different replacements ({table['replace']!r} vs "
                             f"{row['replace']!r}); give the row its own id", path=path, line=line)
@@ -482,6 +730,21 @@ def _merge(table: dict, row: dict, path: str, line: int) -> None:
     sources = [s for s in row.get("source", []) if s not in table.get("source", [])]
     if sources:
         table["source"] = [*table.get("source", []), *sources]
+
+
+#: a termbase concept's further allowed terms, until :func:`_synonyms` places them
+_ALSO = "_also"
+
+
+def _synonyms(table: dict) -> dict:
+    """The further allowed terms of a termbase concept: ``accepted`` renderings when the
+    entry has source terms (the terms check accepts them), else named in the note."""
+    also = table.pop(_ALSO, [])
+    if also and table.get("source"):
+        table["accepted"] = [*table.get("accepted", []), *also]
+    elif also:
+        table["note"] = "; ".join(n for n in (table.get("note"), "also: " + ", ".join(also)) if n)
+    return table
 
 
 def _report_kinds(entries: list[RawEntry], result: ExchangeResult) -> None:
@@ -502,4 +765,5 @@ def _report_kinds(entries: list[RawEntry], result: ExchangeResult) -> None:
                               "--allow-deletions)")
 
 
-__all__ = ["choose_delimiter", "normalise_heading", "parse_delimiter", "table_to_entries"]
+__all__ = ["choose_delimiter", "decode_sheet", "normalise_heading", "parse_delimiter",
+           "table_to_entries"]

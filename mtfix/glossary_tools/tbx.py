@@ -4,7 +4,8 @@
 ``tig`` or ``ntig``/``termGrp``), TBX v3 (``tbx`` / ``conceptEntry`` / ``langSec`` /
 ``termSec``, DCA or DCT style), TBX-Min (``TBX dialect="TBX-Min"`` / ``conceptEntry`` or
 ``entry`` / ``langGroup`` / ``termGroup`` with ``termStatus``, and the v3 ``tbx
-type="TBX-Min"``) and the shapes memoQ and SDL Trados MultiTerm export (term
+type="TBX-Min"``), SDL MultiTerm's own XML export (``mtf`` / ``conceptGrp`` / ``languageGrp`` /
+``termGrp``) and the shapes memoQ and SDL Trados MultiTerm export to TBX (term
 status in ``administrativeStatus``, ``normativeAuthorization`` or a custom "Status" / "Usage"
 field; upper-case, lower-case or three-letter language codes). Each concept becomes one entry:
 
@@ -17,6 +18,11 @@ field; upper-case, lower-case or three-letter language codes). Each concept beco
   away from later passes) until a translator adds the wrong renderings;
 * the source-language terms (``source_lang``) become ``source``;
 * the note records the concept id, subject and definition and the other target terms.
+
+Terms, subjects and definitions of a foreign file are read as XML text: each run of spaces, tabs
+and line breaks is one space, and none at either end, so a pretty-printed termbase
+(``<term>\n    State Council\n  </term>``) gives "State Council"; mtfix's own export is read as
+written (its terms may hold such whitespace on purpose).
 
 A file that yields no entry is an error that says why (no concept elements; no term in the
 target language, naming the languages the file has). The XML is parsed without resolving
@@ -46,26 +52,32 @@ from pathlib import Path
 from lxml import etree
 
 from mtfix.glossary.model import GlossaryError, RawEntry, entry_from_table
+from mtfix.glossary.variants import escape_alternatives
 from mtfix.glossary_tools.edit import make_id
-from mtfix.glossary_tools.exchange_base import ExchangeResult, primary_subtag, same_language
+from mtfix.glossary_tools.exchange_base import (
+    DEPRECATED,
+    PREFERRED,
+    UNKNOWN,
+    ExchangeResult,
+    primary_subtag,
+    same_language,
+    same_variant,
+    status_class,
+)
 from mtfix.textutil import plural
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MTFIX_NOTE = "mtfix:"
 EXPORT_MARK = "Exported by mtfix."
-PREFERRED, ADMITTED, DEPRECATED, UNKNOWN = "preferred", "admitted", "deprecated", "unknown"
 _NCNAME_RE = re.compile(r"^[A-Za-z_][\w.-]*$")
 _STATUS_TYPES = ("administrativestatus", "normativeauthorization", "termstatus")
-_DEPRECATED_WORDS = frozenset({"deprecated", "superseded", "forbidden", "obsolete", "do not use",
-                               "prohibited", "not allowed", "rejected", "avoid",
-                               "notrecommended", "not recommended"})  # (the last: TBX-Min)
 #: TBX-Min's names for the concept, language and term elements (the 2014 drafts wrote
 #: ``entry``; later ``conceptEntry``, ``langGroup``, ``termGroup``)
-_LANG_ELEMENTS = ("langSet", "langSec", "langGroup")
-_TERM_ELEMENTS = ("tig", "ntig", "termSec", "termGroup")
-_PREFERRED_WORDS = frozenset({"preferred", "approved", "standardized", "standard"})
-_ADMITTED_WORDS = frozenset({"admitted", "allowed", "accepted", "permitted", "proposed", "legal",
-                             "regulated", "new"})
+#: (``languageGrp`` and ``termGrp`` directly inside it: MultiTerm XML, ``<mtf>``)
+_CONCEPT_ELEMENTS = ("{*}termEntry", "{*}conceptEntry", "{*}conceptGrp")
+_LANG_ELEMENTS = ("langSet", "langSec", "langGroup", "languageGrp")
+_TERM_ELEMENTS = ("tig", "ntig", "termSec", "termGroup", "termGrp")
+_XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
 #: mtfix settings that may repeat (one note per value)
 _REPEATED = ("context", "source", "source_not", "before", "after", "not_before", "not_after",
              "example")
@@ -95,6 +107,14 @@ class Concept:
     definitions: list[tuple[str, str]] = field(default_factory=list)
 
     def terms(self, language: str) -> list[Term]:
+        """The terms of ``language``: of the sections in exactly that variant when it names
+        one and the concept has them (``en-GB``: not the ``en-US`` terms, whose preferred
+        spelling may be the one en-GB deprecates), else of every section of its primary
+        language (``en`` reads ``en-US`` and ``en-GB``)."""
+        exact = [t for code, terms in self.langs if same_variant(code, language)
+                 for t in terms]
+        if exact:
+            return exact
         return [t for code, terms in self.langs if same_language(code, language) for t in terms]
 
 
@@ -153,16 +173,18 @@ def tbx_to_entries(data: bytes | str, path: str, *, target_lang: str = "en",
     """The entries of a TBX file (module docstring), with what was skipped and why. Raises
     :class:`GlossaryError` when the file is not TBX or yields no entry."""
     root = parse_xml(data.encode("utf-8") if isinstance(data, str) else data, path)
-    elements = list(root.iter("{*}termEntry", "{*}conceptEntry"))
+    elements = list(root.iter(*_CONCEPT_ELEMENTS))
     if not elements and is_tbx_min(root):
         elements = [e for e in root.iter("{*}entry") if _local(e.getparent().tag) == "body"]
     if not elements:
-        raise GlossaryError(f"no <termEntry> or <conceptEntry> element: is this a TBX file? "
-                            f"(its root element is <{_local(root.tag)}>)", path=path)
-    concepts = [read_concept(e, number, path) for number, e in enumerate(elements, 1)]
+        raise GlossaryError(f"no <termEntry>, <conceptEntry> or <conceptGrp> element: is this a "
+                            f"TBX or MultiTerm XML file? (its root element is "
+                            f"<{_local(root.tag)}>)", path=path)
+    ours = _is_mtfix_export(root)
+    concepts = [read_concept(e, number, path, as_written=ours)
+                for number, e in enumerate(elements, 1)]
     result = ExchangeResult()
     _check_languages(concepts, path, target_lang, source_lang, result)
-    ours = _is_mtfix_export(root)
     tally = Tally()
     entries: list[RawEntry] = []
     used: set[str] = set()
@@ -209,19 +231,47 @@ def _is_mtfix_export(root: etree._Element) -> bool:
     return False
 
 
-def read_concept(element: etree._Element, number: int, path: str) -> Concept:
-    """One concept's languages, terms, notes, ``mtfix:`` settings, subject and definitions."""
-    concept = Concept(ident=element.get("id") or f"#{number}", line=element.sourceline)
+def read_concept(element: etree._Element, number: int, path: str, *,
+                 as_written: bool = False) -> Concept:
+    """One concept's languages, terms, notes, ``mtfix:`` settings, subject and definitions.
+    ``as_written``: keep the whitespace of terms (mtfix's own export), else collapse it as XML
+    text (module docstring)."""
+    concept = Concept(ident=element.get("id") or _child_text(element, "concept")
+                      or f"#{number}", line=element.sourceline)
     for child in element:
         name = _local(child.tag)
         if name in _LANG_ELEMENTS:
-            code = child.get(XML_LANG) or child.get("lang") or ""
-            concept.langs.append((code, _lang_terms(child, path, concept)))
+            code = child.get(XML_LANG) or child.get("lang") or _mtf_language(child)
+            concept.langs.append((code, _lang_terms(child, path, concept, as_written)))
             _descriptions(child, concept, path, code)
         elif name == "note":
             _note(_text(child, path), concept)
     _descriptions(element, concept, path, "")
     return concept
+
+
+def _child_text(element: etree._Element, name: str) -> str:
+    """The text of the first direct child ``name`` (MultiTerm XML's ``<concept>1</concept>``,
+    the concept's number), or ""."""
+    for child in element:
+        if _local(child.tag) == name:
+            return collapse_space("".join(child.itertext()))
+    return ""
+
+
+def _mtf_language(lang_group: etree._Element) -> str:
+    """MultiTerm XML names a ``languageGrp``'s language in a child:
+    ``<language type="English" lang="EN-US"/>``."""
+    for child in lang_group:
+        if _local(child.tag) == "language":
+            return (child.get("lang") or child.get("type") or "").strip()
+    return ""
+
+
+def collapse_space(text: str) -> str:
+    """XML text as a reader sees it: runs of spaces, tabs and line breaks are one space, none
+    at the ends (NBSP and other spaces stay: they are content)."""
+    return _XML_SPACE_RE.sub(" ", text).strip(" ")
 
 
 def _note(value: str, concept: Concept) -> None:
@@ -242,7 +292,7 @@ def _descriptions(element: etree._Element, concept: Concept, path: str, code: st
         elif name in ("descrip", "subjectField", "definition"):
             # TBX v3 DCT style names the field by the element (<basic:subjectField>)
             kind = (child.get("type") or name).strip().lower()
-            value = _text(child, path).strip()
+            value = collapse_space(_text(child, path))
             if not value:
                 continue
             if kind in ("subjectfield", "subject", "subject field", "domain"):
@@ -251,9 +301,10 @@ def _descriptions(element: etree._Element, concept: Concept, path: str, code: st
                 concept.definitions.append((code, value))
 
 
-def _lang_terms(lang_set: etree._Element, path: str, concept: Concept) -> list[Term]:
+def _lang_terms(lang_set: etree._Element, path: str, concept: Concept,
+                as_written: bool) -> list[Term]:
     """The terms of a language section; notes on a TBX-Min term (the only notes that dialect
-    has) are the concept's."""
+    has) are the concept's. Term text is collapsed as XML text unless ``as_written``."""
     terms = []
     for holder in lang_set:
         if _local(holder.tag) not in _TERM_ELEMENTS:
@@ -267,7 +318,8 @@ def _lang_terms(lang_set: etree._Element, path: str, concept: Concept) -> list[T
         for node in holder.iter():
             name = _local(node.tag)
             if name == "term" and text is None:
-                text = _text(node, path)  # kept as written: edge spaces can matter
+                text = _text(node, path)
+                text = text if as_written else collapse_space(text)
             elif _is_status_field(name, node):
                 status_text = _text(node, path).strip()
                 kind = (node.get("type") or name).strip().lower()
@@ -287,21 +339,6 @@ def _is_status_field(name: str, node: etree._Element) -> bool:
         return False
     kind = (node.get("type") or "").strip().lower()
     return kind in _STATUS_TYPES or "status" in kind or kind in ("usage", "forbidden")
-
-
-def status_class(value: str, kind: str = "") -> str:
-    """TBX's status values (``deprecatedTerm-admn-sts``, ``preferredTerm``...) and the words
-    CAT tools write in custom fields ("Forbidden", "Preferred"), as one of four classes."""
-    text = value.strip().lower()
-    if kind == "forbidden":  # a yes/no field
-        return DEPRECATED if text in ("true", "yes", "1", "x", "forbidden") else ADMITTED
-    if text.startswith(("deprecatedterm", "supersededterm")) or text in _DEPRECATED_WORDS:
-        return DEPRECATED
-    if text.startswith(("preferredterm", "standardizedterm")) or text in _PREFERRED_WORDS:
-        return PREFERRED
-    if text.startswith(("admittedterm", "legalterm", "regulatedterm")) or text in _ADMITTED_WORDS:
-        return ADMITTED
-    return UNKNOWN
 
 
 def _check_languages(concepts: list[Concept], path: str, target_lang: str,
@@ -330,6 +367,14 @@ def concept_table(concept: Concept, *, target_lang: str, source_lang: str | None
     """The entry table of one concept, or ``None`` (reason in ``result.skipped``)."""
     terms = concept.terms(target_lang)
     deprecated = [t.text for t in terms if t.status == DEPRECATED and t.text.strip()]
+    allowed = {t.text for t in terms if t.status != DEPRECATED}
+    # en-US prefers what en-GB deprecates, read as one (mtfix's own export may list a find as
+    # accepted too, on purpose: the terms check accepts what the entry still rewrites)
+    if not ours and allowed.intersection(deprecated):
+        deprecated = [d for d in deprecated if d not in allowed]
+        tally.add(f"a term deprecated in one {target_lang} section is allowed in another: it "
+                  "is kept as allowed, not replaced; give --target-lang with the region "
+                  f"(e.g. {primary_subtag(target_lang)}-GB) to read one section", concept.ident)
     approved, others = _approved(terms, concept.ident, tally)
     settings = concept.settings
     if "replace" in settings:
@@ -346,10 +391,20 @@ def concept_table(concept: Concept, *, target_lang: str, source_lang: str | None
     else:
         result.skipped.append(f"{concept.ident}: no {target_lang} term")
         return None
+    # a foreign term is literal text; mtfix's own export writes finds in its {a|b} syntax
+    literal = (lambda term: term) if ours else escape_alternatives
     if deprecated:
-        table: dict = {"find": deprecated, "replace": replace}
+        table: dict = {"find": [literal(d) for d in deprecated], "replace": replace}
+        if not ours and any(d.casefold() == replace.casefold() for d in deprecated):
+            # the termbase forbids a casing ("party committee" for "Party committee"); read
+            # case-insensitively the entry would rewrite every casing, "PARTY COMMITTEE" in a
+            # headline and other allowed ones ("IPHONE") included
+            table["case"] = "sensitive"
+            tally.add("a deprecated term differs from the approved one only in case: the entry "
+                      "is case = \"sensitive\" (it finds the deprecated casings only)",
+                      concept.ident)
     elif approved is not None and approved.strip():
-        table = {"find": [approved], "replace": replace, "match": "exact"}
+        table = {"find": [literal(approved)], "replace": replace, "match": "exact"}
         tally.add("no deprecated term: written as a term record (find is the approved term, "
                   "match = \"exact\"; it changes no text until wrong renderings are added)",
                   concept.ident)
@@ -379,7 +434,7 @@ def concept_table(concept: Concept, *, target_lang: str, source_lang: str | None
 
 def _approved(terms: list[Term], ident: str, tally: Tally) -> tuple[str | None, list[str]]:
     """The approved target term (the preferred one; else the first admitted or unmarked one,
-    said in a notice) and the other usable target terms (kept in the note)."""
+    said in a notice) and the other usable target terms (``accepted``, or the note)."""
     usable = [t for t in terms if t.status != DEPRECATED and t.text]
     for term in usable:
         if term.status == UNKNOWN:
@@ -388,14 +443,18 @@ def _approved(terms: list[Term], ident: str, tally: Tally) -> tuple[str | None, 
     preferred = [t for t in usable if t.status == PREFERRED]
     if len(preferred) > 1:
         tally.add("several preferred terms: the first is the approved term, the others are "
-                  "kept in the note", ident)
+                  f"kept as {_OTHERS}", ident)
     if not preferred and len(usable) > 1:
         tally.add("no term marked preferred among several: the first is the approved term, the "
-                  "others are kept in the note", ident)
+                  f"others are kept as {_OTHERS}", ident)
     chosen = (preferred or usable or [None])[0]
     if chosen is None:
         return None, []
     return chosen.text, [t.text for t in usable if t is not chosen]
+
+
+#: where :func:`concept_table` puts the other allowed target terms
+_OTHERS = "'accepted' renderings (in the note when the concept has no source term)"
 
 
 def _sources(concept: Concept, source_lang: str | None, settings: dict[str, list[str]]) -> list[str]:
