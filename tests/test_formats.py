@@ -99,7 +99,7 @@ def XLIFF_SEGMENTS(path: Path) -> dict[str, str]:
     from mtfix.formats.translation import _load, _xliff1_targets
 
     store, _data, _kind = _load(path, "xliff")
-    return {t.id: t.text for _owner, t in _xliff1_targets(store)}
+    return {t.id: t.text for _owner, t, _lang in _xliff1_targets(store)}
 
 
 def test_xliff_second_run_changes_nothing(pipeline, tmp_path):
@@ -161,7 +161,7 @@ TMX = (DATA / "memory.tmx").read_text(encoding="utf-8")
 
 def test_tmx_source_language_variants_and_untranslatable_xliff_units_are_left(pipeline, tmp_path):
     source = tmp_path / "a.tmx"
-    source.write_text(TMX.replace('xml:lang="en-US"', 'xml:lang="EN"'), encoding="utf-8")
+    source.write_text(TMX.replace('xml:lang="fr"', 'xml:lang="FR"'), encoding="utf-8")
     assert [c.segment for c in run(pipeline, source, tmp_path / "out.tmx")] == ["t1"]
     xlf = tmp_path / "a.xlf"
     xlf.write_text(XLIFF12.replace('<trans-unit id="u4">', '<trans-unit id="u4" translate="no">'),
@@ -448,3 +448,54 @@ def test_a_line_and_its_copy_are_never_cut_into_two_chunks(pipeline, tmp_path):
     whole = pipeline.fix_text(text, doc=str(source), format="text")  # one chunk
     assert sum(c.rule == "duplicate_lines" for c in whole.applied) == 5
     assert streamed == list(whole.changes)
+
+
+# -- targets that are not English -----------------------------------------------------------------
+
+def _retargeted(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new)
+
+
+@pytest.mark.parametrize("name, old, new", [
+    ("units-1.2.xlf", 'target-language="en"', 'target-language="zh-CN"'),
+    ("units-2.0.xlf", 'trgLang="en"', 'trgLang="zh"'),
+])
+def test_a_bilingual_file_whose_targets_are_not_english_is_refused_and_left_alone(
+        pipeline, tmp_path, name, old, new):
+    """An en->zh file fixed by mistake: English rules must not touch Chinese targets (the
+    fullwidth rule alone would rewrite their punctuation). The file fails with what to do
+    and no output is written."""
+    source = tmp_path / name
+    source.write_text(_retargeted((DATA / name).read_text(encoding="utf-8"), old, new),
+                      encoding="utf-8")
+    target = tmp_path / "out" / name
+    with pytest.raises(InputError, match="not English; mtfix fixes English"):
+        run(pipeline, source, target)
+    assert not target.exists()
+
+
+def test_a_memory_fixes_its_english_targets_only(pipeline, tmp_path):
+    """A TMX with variants in several languages: only the English ones are fixed (mtfix's
+    rules and glossaries are English); one with no English target is refused."""
+    memory = TMX.replace('<tuv xml:lang="en"><seg>y</seg></tuv>',
+                         '<tuv xml:lang="en"><seg>y</seg></tuv>\n      '
+                         '<tuv xml:lang="de"><seg>name</seg></tuv>')
+    tmx = tmp_path / "m.tmx"
+    tmx.write_text(memory, encoding="utf-8")
+    assert [(c.segment, c.before) for c in run(pipeline, tmx, tmp_path / "out1.tmx")] == [
+        ("t1", "name")]
+    assert '<tuv xml:lang="de"><seg>name</seg></tuv>' in (tmp_path / "out1.tmx").read_text()
+    tmx.write_text(TMX.replace('xml:lang="en"', 'xml:lang="pt-BR"'), encoding="utf-8")
+    with pytest.raises(InputError, match="targets are in pt-BR"):
+        run(pipeline, tmx, tmp_path / "out2.tmx")
+
+
+def test_a_po_file_whose_language_is_not_english_is_refused(pipeline, tmp_path):
+    po = tmp_path / "zh.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  '"Language: zh_CN\\n"\n\nmsgid "The the name"\nmsgstr "名称，名称"\n',
+                  encoding="utf-8")
+    with pytest.raises(InputError, match="targets are in zh_CN"):
+        run(pipeline, po, tmp_path / "out.po")
+    assert not (tmp_path / "out.po").exists()

@@ -192,7 +192,7 @@ def _load(source: Path, name: str) -> tuple[Any, bytes, str]:
         raise _parse_error(source, exc, name.upper()) from None
 
 
-def _xliff1_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
+def _xliff1_targets(store: Any) -> Iterator[tuple[Any, XmlTarget, str]]:
     root = store.document.getroot()
     files = [e for e in root if _local(e.tag) == "file"]
     for unit in store.units:
@@ -201,20 +201,23 @@ def _xliff1_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
         if target is None or element.get("translate") == "no":
             continue
         unit_id = element.get("id") or unit.getid()
+        owner = next((a for a in element.iterancestors() if _local(a.tag) == "file"), None)
         if len(files) > 1:
-            owner = next((a for a in element.iterancestors() if _local(a.tag) == "file"), None)
             unit_id = f"{owner.get('original', '') if owner is not None else ''}/{unit_id}"
-        yield target, XmlTarget(target, unit_id)
+        lang = target.get(XML_LANG) or (owner.get("target-language", "") if owner is not None
+                                        else "")
+        yield target, XmlTarget(target, unit_id), lang
 
 
-def _xliff2_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
+def _xliff2_targets(store: Any) -> Iterator[tuple[Any, XmlTarget, str]]:
+    lang = store.document.getroot().get("trgLang") or ""
     for unit in store.units:
         segment = unit.xmlelement
         target = next((c for c in segment if _local(c.tag) == "target"), None)
         parent = segment.getparent()
         if target is None or (parent is not None and parent.get("translate") == "no"):
             continue
-        yield segment, XmlTarget(target, str(unit.getid()))
+        yield segment, XmlTarget(target, str(unit.getid())), lang
 
 
 def _tmx_srclang(root: Any) -> str:
@@ -258,7 +261,21 @@ def _tmx_targets(store: Any) -> Iterator[tuple[Any, XmlTarget]]:
             if seg is None:
                 continue
             lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
-            yield tuv, XmlTarget(seg, tuid if len(targets) == 1 else f"{tuid}/{lang}")
+            yield tuv, XmlTarget(seg, tuid if len(targets) == 1 else f"{tuid}/{lang}"), lang
+
+
+def _english_or_unknown(lang: str) -> bool:
+    """Is ``lang`` (an xml:lang, target-language or PO Language value) English, or not
+    given? mtfix fixes English: a target in another language is left as it is."""
+    lang = lang.strip().lower().replace("_", "-")
+    return not lang or lang == "en" or lang.startswith("en-")
+
+
+def _foreign_only(name: str, languages: set[str]) -> InputError:
+    listed = ", ".join(sorted(languages))
+    return InputError(f"{name}: its targets are in {listed}, not English; mtfix fixes English "
+                      "machine translation, so nothing was changed. Give it files whose "
+                      "target language is English (en, en-US...)")
 
 
 def source_text(target: Any) -> str | None:
@@ -380,8 +397,16 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
     changed = False
     written: list[tuple[Any, XmlTarget]] = []
 
+    foreign: set[str] = set()  # the other target languages met (those units are left alone)
+    english = False
+
     def targets() -> Iterator[tuple[Any, XmlTarget, Segment]]:
-        for owner, xml_target in units(store):
+        nonlocal english
+        for owner, xml_target, lang in units(store):
+            if not _english_or_unknown(lang):
+                foreign.add(lang)
+                continue
+            english = True
             segment = xml_target.segment()
             if segment.text.strip() and not _xml_unit_ignored(xml_target.element):
                 yield owner, xml_target, segment
@@ -404,6 +429,8 @@ def fix_xml_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str, op
             written.append((owner, xml_target))
             if mark:
                 _mark_xml(kind, owner, xml_target)
+    if foreign and not english:
+        raise _foreign_only(doc, foreign)
     data = _write_back(store, original, written) if changed else original
     with atomic_writer(target, mode="wb") as out:
         out.write(data)
@@ -439,6 +466,9 @@ def fix_po_file(source: Path, target: Path, *, pipeline: Pipeline, doc: str,
     from translate.misc.multistring import multistring
 
     store, original, _kind = _load(source, "po")
+    language = store.parseheader().get("Language", "") if store.units else ""
+    if not _english_or_unknown(language):
+        raise _foreign_only(doc, {language})
     traits = file_traits(source) if pipeline.wants_traits else None  # the file: one document
     changed = False
 

@@ -105,7 +105,7 @@ def _xml_sources(store: Any, kind: str) -> Iterable[tuple[str, str]]:
     if kind == "tmx":
         header = store.document.getroot().find("header")
         srclang = (header.get("srclang") or "").lower() if header is not None else ""
-    for owner, target in walk(store):
+    for owner, target, _lang in walk(store):
         source = _source_element(owner, target.element, kind, srclang)
         if source is not None:
             yield target.id, t.XmlTarget(source, target.id).text
