@@ -107,9 +107,10 @@ def _next_round(text: str, edits: list[Edit], fresh: list[Edit], protected: Sequ
 
 
 def _within(edit: Edit, cores: list[Span], inside: bool) -> bool:
-    """Is ``edit`` inside one of the ``cores`` (``inside``), else overlapping or touching one?"""
+    """Is ``edit`` inside one of the ``cores`` (``inside``: whole lines, with the line break
+    after the last, which a line deletion takes), else overlapping or touching one?"""
     if inside:
-        return any(s <= edit.start and edit.end <= e for s, e in cores)
+        return any(s <= edit.start and edit.end <= e + 1 for s, e in cores)
     return any(s <= edit.end and edit.start <= e for s, e in cores)
 
 
