@@ -61,6 +61,10 @@ from mtfix.glossary.regexcheck import (
     windowed_finditer,
 )
 from mtfix.glossary.variants import (
+    BRACE_ESCAPES,
+    PLURAL_FORMS,
+    apostrophe_variants,
+    can_inflect,
     count_alternatives,
     expand_alternatives,
     has_alternatives,
@@ -211,8 +215,11 @@ class CompiledGlossary:
         # a longer flag key hide a change): flags get a matcher of their own, and this one
         # compiles the changes only (orders stay those of ``entries``).
         flags = [e for e in self.entries if e.flag]
-        split = bool(flags) and len(flags) < len(self.entries)
-        self._flags: CompiledGlossary | None = CompiledGlossary(flags) if split else None
+        # the plurals an entry's replacement has no rule for are flagged, not replaced
+        unsure = [d for e in self.entries if (d := plural_flag_entry(e)) is not None]
+        split = (bool(flags) and len(flags) < len(self.entries)) or bool(unsure)
+        self._flags: CompiledGlossary | None = CompiledGlossary(flags + unsure) \
+            if split else None
         #: the document traits some entry needs (``scope``)
         self._scopes = frozenset(e.scope for e in self.entries if e.scope is not None)
         self._context: dict[int, re.Pattern[str]] = {
@@ -249,9 +256,13 @@ class CompiledGlossary:
             # A key that ends (starts) in punctuation needs no word boundary there, unless its
             # replacement ends (starts) with a word character: "approx." -> "approximately"
             # must not turn "approx.5" into "approximately5" (a new word junction).
-            replace = entry.replace
-            for find in entry.find:
-                if find.isascii():  # the common case, kept cheap: 100,000 entries compile in ~1 s
+            finds: Sequence[tuple[str, str]] = [(f, entry.replace) for f in entry.find]
+            if not exact_match and any("'" in f or "\u2019" in f for f in entry.find):
+                finds = [pair for f in entry.find for pair in apostrophe_variants(f, entry.replace)]
+            for find, replace in finds:
+                variant = order if replace == entry.replace else self._new_variant()
+                # the common case, kept cheap: 100,000 entries compile in ~1 s
+                if find.isascii() and variant == order:
                     key = " ".join(find.split())
                     if not key:
                         raise GlossaryError("'find' is only whitespace; write the phrase to find",
@@ -283,7 +294,7 @@ class CompiledGlossary:
                 if owners is None:
                     owners = patterns[key_bytes] = []
                 owners.append(_Key(order, entry, find if exact_match else None, left, right,
-                                   context, replace, order, scoped))
+                                   context, replace, variant, scoped))
         # Triggers: literals one of which every match of a regex entry needs (see
         # regexcheck.regex_triggers); regexes whose triggers are absent are not run at all.
         trigger_ids: dict[str, int] = {}
@@ -380,16 +391,17 @@ class CompiledGlossary:
                 checks = None
             else:
                 checks = interned.setdefault(checks, checks)
-            if replace == entry.replace:
-                variant = order
-            else:
-                variant = self._variants
-                self._variants += 1
+            variant = order if replace == entry.replace else self._new_variant()
             left = is_word_char(key[0]) or _starts_word(replace)
             right = is_word_char(key[-1]) or _ends_word(replace)
             patterns.setdefault(key_bytes, []).append(_Key(
                 order, entry, find if exact else None, left, right, context, replace, variant,
                 checks))
+
+    def _new_variant(self) -> int:
+        """The number of a new edit spec: a key whose replacement is not its entry's."""
+        self._variants += 1
+        return self._variants - 1
 
     def __reduce__(self):  # automata are rebuilt in worker processes, cheaply
         return (CompiledGlossary, (self.entries,))
@@ -1198,13 +1210,18 @@ def variant_count(entry: RawEntry) -> int:
             return count_alternatives(find)
         for phrase in _expand_find(entry, find):
             keys = 4 ** len(separator_positions(phrase)) if entry.separators else 1
+            if entry.match != "exact":
+                keys *= len(apostrophe_variants(phrase, ""))
             total += keys * (6 if entry.forms else 1)
     return total
 
 
-def expand_entry(entry: RawEntry) -> list[tuple[str, str]]:
+def expand_entry(entry: RawEntry, *, unsure: list[str] | None = None
+                 ) -> list[tuple[str, str]]:
     """(key, replacement) for every variant of a phrase/exact entry, in order: each ``find``'s
-    alternatives, then separators, then word forms (the replacement inflected alike).
+    alternatives, then separators, then word forms (the replacement inflected alike). The
+    plural forms are left out where the replacement has no plural by rule
+    (``variants.can_inflect``); ``unsure`` receives their keys (see ``plural_flag_entry``).
 
     More than ``MAX_VARIANTS`` is a GlossaryError naming the entry and the count.
     """
@@ -1216,12 +1233,49 @@ def expand_entry(entry: RawEntry) -> list[tuple[str, str]]:
             "instead of separators = true / forms = true", path=entry.path, line=entry.line,
             entry_id=entry.id)
     out: list[tuple[str, str]] = []
+    plurals = not entry.forms or can_inflect(entry.replace)
+    for key, replace in _spelled_keys(entry):
+        for form_key, form in word_forms(key) if entry.forms else [(key, None)]:
+            if plurals or form not in PLURAL_FORMS:
+                out.append((form_key, inflect(replace, form)))
+            elif unsure is not None:
+                unsure.append(form_key)
+    return out
+
+
+def _spelled_keys(entry: RawEntry) -> list[tuple[str, str]]:
+    """(key, replacement) for each phrase of ``entry``'s finds (alternatives written out),
+    each way of separating its words (``separators``) and of writing its apostrophes (not for
+    exact entries), before word forms."""
+    out = []
     for find in entry.find:
         for phrase in _expand_find(entry, find):
             for key in separator_variants(phrase) if entry.separators else [phrase]:
-                for form_key, form in word_forms(key) if entry.forms else [(key, None)]:
-                    out.append((form_key, inflect(entry.replace, form)))
+                if entry.match == "exact":
+                    out.append((key, entry.replace))
+                else:
+                    out.extend(apostrophe_variants(key, entry.replace))
     return out
+
+
+def plural_flag_entry(entry: RawEntry) -> RawEntry | None:
+    """For an entry with ``forms = true`` whose replacement's plural no rule writes
+    ("Researcher Level 3", "Grade II", "Foreign Affairs": see ``variants.can_inflect``), a
+    flag entry of the same id for the plural forms of its finds: they are reported with the
+    replacement as written, never changed to a plural that may be wrong."""
+    if not entry.forms or entry.match not in ("phrase", "exact") or can_inflect(entry.replace):
+        return None
+    keys: list[str] = []
+    expand_entry(entry, unsure=keys)
+    if not keys:
+        return None
+    escape = str.maketrans({c: "\\" + c for c in BRACE_ESCAPES})
+    why = (f"a plural: the plural of {entry.replace!r} is not written by rule; write it by "
+           "hand")
+    return dataclasses.replace(
+        entry, find=tuple(k.translate(escape) for k in dict.fromkeys(keys)), forms=False,
+        separators=False, flag=True, examples=(),
+        note=f"{entry.note} ({why})" if entry.note else why)
 
 
 def _entry_checks(entry: RawEntry) -> _Checks:
