@@ -265,9 +265,17 @@ def example_error(matchers: FileMatchers, index: int, entry: RawEntry, example: 
     if culprits:
         return _blame_error(matchers, index, entry, example, got, culprits)
     return GlossaryCheckError(
-        f"example fails: {example.text!r} should become {example.fixed!r} but becomes "
-        f"{got!r}; fix the entry or its example (`mtfix glossary test` lists every failing "
-        "example)", code="example", path=entry.path, line=entry.line, entry_id=entry.id)
+        f"example fails: {_outcome(entry, example, got)}; fix the entry or its example "
+        "(`mtfix glossary test` lists every failing example)", code="example", path=entry.path,
+        line=entry.line, entry_id=entry.id)
+
+
+def _outcome(entry: RawEntry, example: Example, got: str) -> str:
+    """What went wrong with ``example``: its text did not become its fixed text, or (an
+    example ``example_failures`` made of a fixed text) a second run changed the fixed text."""
+    if example.is_negative and example not in entry.examples:
+        return f"a second run changes its fixed text again: {example.fixed!r} becomes {got!r}"
+    return f"{example.text!r} should become {example.fixed!r} but becomes {got!r}"
 
 
 def example_culprits(matchers: FileMatchers, index: int, entry: RawEntry,
@@ -313,7 +321,7 @@ def _blame_error(matchers: FileMatchers, index: int, victim: RawEntry, example: 
                                "keeps it so)")
     return GlossaryCheckError(
         f"{what} the example of {victim.where()} [{victim.id}] and breaks it: "
-        f"{example.text!r} should become {example.fixed!r} but becomes {got!r}{also}; "
+        f"{_outcome(victim, example, got)}{also}; "
         f"narrow this entry so it does not match there{negative}, or change that example",
         code="example", path=culprit.path, line=culprit.line, entry_id=culprit.id)
 

@@ -166,10 +166,14 @@ class _Checks:
     noop: bool = False  # the replacement may equal the matched text: then it is no match
     follows: bool = False  # the replacement follows the case of the match
     scope: str | None = None  # the document trait the entry needs (``scope``)
+    # the key's replacement, where it holds the key: a match inside it is no match
+    within: re.Pattern[str] | None = None
 
     def passes(self, text: str, start: int, end: int, replace: str) -> bool:
         """Does the match text[start:end] pass? Cheapest checks first."""
         if self.scope is not None and self.scope in _ABSENT.get():
+            return False
+        if self.within is not None and inside_replacement(self.within, text, start, end):
             return False
         if self.sensitive is not None and normalize_key(text[start:end]) != self.sensitive:
             return False
@@ -253,6 +257,7 @@ class CompiledGlossary:
                 self._add_declarative(patterns, order, entry, context, interned)
                 continue
             scoped = _Checks(scope=entry.scope) if entry.scope is not None else None
+            replace_folded = entry.replace.lower()
             # A key that ends (starts) in punctuation needs no word boundary there, unless its
             # replacement ends (starts) with a word character: "approx." -> "approximately"
             # must not turn "approx.5" into "approximately5" (a new word junction).
@@ -269,13 +274,16 @@ class CompiledGlossary:
                                             path=entry.path,
                                             line=entry.line, entry_id=entry.id)
                     key_bytes = key.lower().encode()
+                    checks = scoped
+                    if key.lower() in replace_folded:  # (rare: "WHO" -> "... (WHO)")
+                        checks = _with_within(scoped, key, replace, exact_match)
                     first, last = key[0], key[-1]
                     # (the replacement is looked at only for a key that ends in punctuation)
                     left = first.isalnum() or first == "_" or _starts_word(replace)
                     right = last.isalnum() or last == "_" or _ends_word(replace)
                     owners = patterns.get(key_bytes)
                     owner = new_key(_Key, (order, entry, find if exact_match else None, left,
-                                           right, context, replace, order, scoped))
+                                           right, context, replace, order, checks))
                     if owners is None:
                         patterns[key_bytes] = [owner]
                     else:
@@ -294,7 +302,8 @@ class CompiledGlossary:
                 if owners is None:
                     owners = patterns[key_bytes] = []
                 owners.append(_Key(order, entry, find if exact_match else None, left, right,
-                                   context, replace, variant, scoped))
+                                   context, replace, variant,
+                                   _with_within(scoped, key, replace, exact_match)))
         # Triggers: literals one of which every match of a regex entry needs (see
         # regexcheck.regex_triggers); regexes whose triggers are absent are not run at all.
         trigger_ids: dict[str, int] = {}
@@ -386,7 +395,7 @@ class CompiledGlossary:
                 normalize_key(replace).lower() == key.lower()
             checks: _Checks | None = dataclasses.replace(
                 shared, sensitive=key if entry.case == "sensitive" else None, noop=noop,
-                follows=follows)
+                follows=follows, within=_within_pattern(key, replace, exact))
             if checks == _NO_CHECKS:
                 checks = None
             else:
@@ -1139,6 +1148,65 @@ def _backtracking_problem(pattern: str, linear: Re2Pattern | None, template: str
 
 
 _NO_CHECKS = _Checks()
+
+
+def _within_pattern(key: str, replace: str, exact: bool) -> re.Pattern[str] | None:
+    """The pattern of ``replace`` when it holds ``key`` where the key would match (whole
+    words), and is more than the key: an entry that expands a name ("WHO" -> "World Health
+    Organization (WHO)") would otherwise fire again inside its own replacement on every run.
+    None for the other keys (almost all)."""
+    fold = (lambda t: t) if exact else str.lower
+    key, replace = normalize_key(key), normalize_key(replace)
+    folded_key, folded = fold(key), fold(replace)
+    if not key or folded_key == folded:
+        return None
+    at = folded.find(folded_key)
+    while at != -1:
+        end = at + len(key)
+        if (not (at and is_word_char(key[0]) and is_word_char(replace[at - 1]))
+                and not (end < len(replace) and is_word_char(key[-1])
+                         and is_word_char(replace[end]))):
+            return replacement_regex(replace, exact)
+        at = folded.find(folded_key, at + 1)
+    return None
+
+
+def _with_within(checks: _Checks | None, key: str, replace: str, exact: bool
+                 ) -> _Checks | None:
+    """``checks`` with the key's ``within`` check added, where it needs one."""
+    within = _within_pattern(key, replace, exact)
+    if within is None:
+        return checks
+    return dataclasses.replace(checks or _NO_CHECKS, within=within)
+
+
+def replacement_regex(replace: str, exact: bool = False) -> re.Pattern[str]:
+    """Where ``replace`` is written in a text: any run of spaces between its words, either
+    apostrophe, any case (not for exact entries), whole words at its ends."""
+    words = ["".join("['\u2019]" if c in "'\u2019" else re.escape(c) for c in word)
+             for word in replace.split()]
+    body = r"[^\S\r\n]+".join(words)
+    if is_word_char(replace[0]):
+        body = r"(?<!\w)" + body
+    if is_word_char(replace[-1]):
+        body += r"(?!\w)"
+    return re.compile(body if exact else "(?i)" + body)
+
+
+def inside_replacement(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """Does text[start:end] lie inside a place of its line that reads as ``pattern`` (a
+    ``replacement_regex``)? Then the text there is already what the entry writes."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    width = 4 * len(pattern.pattern) + 64  # (a pattern's text is longer than its match)
+    lo = max(line_start, start - width)
+    hi = min(len(text) if line_end == -1 else line_end, end + width)
+    for found in pattern.finditer(text, lo, hi):
+        if found.start() > start:
+            return False
+        if found.end() >= end:
+            return True
+    return False
 _ASCII_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
 
 

@@ -1,0 +1,177 @@
+"""Glossary entries as translators write them (docs/glossary-format.md): the word forms of
+multiword and hard replacements, apostrophes typed either way, and entries whose replacement
+holds their own find, each with a second run that changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mtfix import apply_changes
+from mtfix.glossary import Glossary
+from mtfix.glossary.variants import can_inflect, in_form, plural
+from mtfix.passes.glossary import GlossaryPass
+from mtfix.pipeline import Pipeline
+
+
+def run(toml: str, text: str):
+    result = Pipeline([GlossaryPass(Glossary.from_toml(toml, "house.toml"))]).fix_text(
+        text, doc="t.txt")
+    assert apply_changes(text, result.changes) == result.text
+    again = Pipeline([GlossaryPass(Glossary.from_toml(toml, "house.toml"))]).fix_text(
+        result.text, doc="t.txt")
+    assert again.text == result.text  # a second run changes nothing
+    return result
+
+
+def fix(toml: str, text: str) -> str:
+    return run(toml, text).text
+
+
+def entry(find: str, replace: str, **keys: str) -> str:
+    extra = "".join(f"{key} = {value}\n" for key, value in keys.items())
+    return f'[[entry]]\nid = "t"\nfind = "{find}"\nreplace = "{replace}"\n{extra}'
+
+
+# -- word forms of phrases with a head word before a preposition --------------------------------
+
+@pytest.mark.parametrize("text, fixed", [
+    ("the foreign ministries said", "the Ministries of Foreign Affairs said"),
+    ("the foreign ministry's spokesman", "the Ministry of Foreign Affairs's spokesman"),
+    ("both foreign ministries' statements", "both Ministries of Foreign Affairs' statements"),
+    ("the foreign ministry", "the Ministry of Foreign Affairs"),
+])
+def test_the_plural_of_a_replacement_with_a_preposition_inflects_its_head_word(text, fixed):
+    assert fix(entry("foreign ministry", "Ministry of Foreign Affairs", forms="true"),
+               text) == fixed
+
+
+def test_the_plural_of_a_find_with_a_preposition_is_found_at_its_head_word():
+    toml = entry("department of public security", "public security department", forms="true")
+    assert fix(toml, "the departments of public security met") == \
+        "the public security departments met"
+
+
+def test_the_shipped_commission_for_discipline_inspection_plural():
+    # cn-official: "discipline inspection commission" -> "commission for discipline inspection"
+    toml = entry("discipline inspection commission", "commission for discipline inspection",
+                 forms="true")
+    assert fix(toml, "the discipline inspection commissions") == \
+        "the commissions for discipline inspection"
+
+
+@pytest.mark.parametrize("phrase, form, written", [
+    ("Commander-in-Chief", "plural", "Commanders-in-Chief"),
+    ("person in charge", "plural", "people in charge"),
+    ("Member of Parliament", "plural'", "Members of Parliament's"),
+    ("Level II Inspector", "plural'", "Level II Inspectors'"),
+    ("check-in", "plural", "check-ins"),  # a preposition at the end is no head's
+])
+def test_in_form(phrase, form, written):
+    assert in_form(phrase, form) == written
+
+
+@pytest.mark.parametrize("word, many", [
+    ("housewife", "housewives"), ("fireman", "firemen"), ("Statesman", "Statesmen"),
+    ("German", "Germans"), ("human", "humans"), ("monarch", "monarchs"), ("crisis", "crises"),
+    ("hero", "heroes"), ("aircraft", "aircraft"), ("Chinese", "Chinese"), ("quiz", "quizzes"),
+    ("grandchild", "grandchildren"), ("CHAIRWOMAN", "CHAIRWOMEN"), ("Person", "People"),
+])
+def test_more_plurals(word, many):
+    assert plural(word) == many
+
+
+# -- replacements whose plural no rule writes are flagged ---------------------------------------
+
+@pytest.mark.parametrize("replace", ["Researcher Level 3", "Level II", "COVID-19", "Class A",
+                                     "Foreign Affairs", "F-35"])
+def test_a_replacement_without_a_plural_by_rule(replace):
+    assert not can_inflect(replace)
+
+
+@pytest.mark.parametrize("replace", ["Level II Inspector", "NGO", "Ministry of Foreign Affairs",
+                                     "", "(ad)", "MP3", "bus", "CD", "aircraft"])
+def test_a_replacement_with_a_plural_by_rule(replace):
+    assert can_inflect(replace)
+
+
+def test_plurals_of_an_entry_whose_replacement_has_no_plural_are_flagged_not_replaced():
+    toml = entry("third-class researcher", "Researcher Level 3", forms="true")
+    text = "Two third-class researchers and the third-class researcher's desk."
+    result = run(toml, text)
+    assert result.text == "Two third-class researchers and the Researcher Level 3's desk."
+    flags = [c for c in result.changes if c.proposal is not None]
+    assert [(c.before, c.proposal, c.rule) for c in flags] == [
+        ("third-class researchers", "Researcher Level 3", "t")]
+    assert "plural" in flags[0].note
+
+
+# -- apostrophes ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, fixed", [
+    ("the people's congress", "the People's Congress"),
+    ("the people\u2019s congress", "the People\u2019s Congress"),
+    ("THE PEOPLE'S CONGRESS", "THE People's Congress"),
+])
+def test_a_find_with_an_apostrophe_matches_either_apostrophe_and_keeps_the_texts(text, fixed):
+    for find in ("people's congress", "people\u2019s congress"):
+        toml = entry(find, "People's Congress" if "'" in find else "People\u2019s Congress",
+                     case='"title"')
+        assert fix(toml, text) == fixed
+
+
+def test_an_entry_that_changes_the_apostrophe_still_does():
+    toml = entry("people\u2019s", "people's", match='"exact"')
+    assert fix(toml, "the people\u2019s view") == "the people's view"
+    toml = entry("Peoples Congress", "People\u2019s Congress")
+    assert fix(toml, "the Peoples Congress") == "the People\u2019s Congress"
+    toml = entry("people\u2019s congress", "People's Congress", case='"title"')
+    assert fix(toml, "the people\u2019s congress") == "the People's Congress"
+
+
+def test_a_plain_entry_with_an_apostrophe_matches_either():
+    toml = entry("Xi's thought", "Xi Jinping Thought")
+    assert fix(toml, "Xi\u2019s thought and Xi's thought") == \
+        "Xi Jinping Thought and Xi Jinping Thought"
+
+
+def test_neighbour_phrases_match_either_apostrophe():
+    toml = entry("Deputy Governor", "Vice Governor", case='"sensitive"',
+                 after='["of the ... Provincial People\'s Government"]')
+    assert fix(toml, "Deputy Governor of the Anhui Provincial People\u2019s Government") == \
+        "Vice Governor of the Anhui Provincial People\u2019s Government"
+
+
+# -- a replacement that holds its own find -------------------------------------------------------
+
+@pytest.mark.parametrize("find, replace, text, fixed", [
+    ("WHO", "World Health Organization (WHO)", "the WHO said",
+     "the World Health Organization (WHO) said"),
+    ("communist party of china", "Communist Party of China (CPC)",
+     "the communist party of china", "the Communist Party of China (CPC)"),
+    ("Xi", "President Xi", "Xi met him", "President Xi met him"),
+])
+def test_an_entry_does_not_fire_inside_its_own_replacement(find, replace, text, fixed):
+    toml = entry(find, replace, case='"sensitive"' if find.isupper() else '"insensitive"')
+    assert fix(toml, text) == fixed  # (run checks the second run)
+    assert fix(toml, fixed) == fixed
+    assert fix(toml, f"{text}\n{fixed}") == f"{fixed}\n{fixed}"
+
+
+def test_only_a_whole_replacement_protects_its_find():
+    toml = entry("WHO", "World Health Organization (WHO)", case='"sensitive"')
+    assert fix(toml, "World Health Organization: WHO") == \
+        "World Health Organization: World Health Organization (WHO)"
+
+
+WORDS = ["WHO", "World", "Health", "Organization", "(WHO)", "(", ")", "the", "Xi", "President"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from([" ", "  ", "\n", ""])),
+                max_size=14).map(lambda parts: "".join(a + b for a, b in parts)))
+def test_expanding_entries_reach_a_fixpoint_in_one_run(text):
+    toml = (entry("WHO", "World Health Organization (WHO)", case='"sensitive"')
+            + entry("Xi", "President Xi", case='"sensitive"').replace('id = "t"', 'id = "u"'))
+    run(toml, text)
