@@ -191,3 +191,37 @@ def _doc_glossaries() -> list[str]:
 @pytest.mark.parametrize("block", _doc_glossaries())
 def test_every_glossary_in_the_format_doc_loads_and_passes_its_examples(block):
     assert Glossary.from_toml(block, "doc.toml").compiled is not None
+
+
+# -- chains between files settle in one run -------------------------------------------------------
+
+def test_a_replacement_another_file_rewrites_is_rewritten_in_the_same_run(tmp_path):
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[[entry]]\nid = "mine.ncp"\nfind = "new crown pneumonia"\n'
+                    'replace = "novel coronavirus pneumonia"\n', "utf-8")
+    theirs = tmp_path / "theirs.toml"
+    theirs.write_text('[[entry]]\nid = "theirs.ncp"\nfind = "novel coronavirus pneumonia"\n'
+                      'replace = "COVID-19"\n', "utf-8")
+    glossary = Glossary.load([mine, theirs])
+    text = "The new crown pneumonia spread.\nNew crown pneumonia patients."
+    once = glossary.fix(text)
+    assert once == "The COVID-19 spread.\nCOVID-19 patients."
+    assert glossary.fix(once) == once
+    (edit, _second) = glossary.compiled.find_edits(text)
+    assert (edit.rule, edit.note) == ("mine.ncp", "then theirs.ncp")
+    assert [w.code for w in glossary.warnings] == ["chain"]
+
+
+def test_a_key_that_runs_on_past_a_replacement_settles_in_the_same_run():
+    # shipped zh-news: "Omiljung" -> "Omicron", then "Omicron mutant strain" -> "Omicron variant"
+    toml = (entry("Omiljung", "Omicron")
+            + entry("Omicron mutant strain", "Omicron variant").replace('id = "t"', 'id = "u"'))
+    assert fix(toml, "the Omiljung mutant strain spread") == "the Omicron variant spread"
+
+
+def test_replacements_that_rewrite_each_other_keep_the_first_round():
+    toml = (entry("CPC", "Communist Party of China", case='"sensitive"')
+            + entry("communist party of china", "Communist Party of China (CPC)").replace(
+                'id = "t"', 'id = "u"'))
+    glossary = Glossary.from_toml(toml, "loop.toml")
+    assert glossary.fix("The CPC met.") == "The Communist Party of China met."

@@ -38,9 +38,19 @@ def test_key_ending_in_punctuation_matches_without_word_boundary():
 
 
 def test_whole_word_only_but_shorter_match_inside_failed_longer_one_is_found():
-    g = glossary(entry("the-cat", "the cat", "THE DOG") + entry("the", "the", "a"))
+    g = glossary(entry("the-cat", "the cat", "ONE DOG") + entry("the", "the", "a"))
     # "the cat" fails its boundary in "the cats"; the shorter key "the" still applies there.
-    assert run(g, "the cats; the cat; concat the").text == "a cats; THE DOG; concat a"
+    assert run(g, "the cats; the cat; concat the").text == "a cats; ONE DOG; concat a"
+
+
+def test_a_replacement_another_entry_rewrites_is_rewritten_in_the_same_run():
+    # "THE DOG" holds the key "the": a second run would have made it "A DOG"
+    g = glossary(entry("the-cat", "the cat", "THE DOG") + entry("the", "the", "a"))
+    result = run(g, "the cats; the cat; concat the")
+    assert result.text == "a cats; A DOG; concat a"
+    assert run(g, result.text).text == result.text
+    change = next(c for c in result.changes if c.before == "the cat")
+    assert (change.after, change.rule, change.note) == ("A DOG", "the-cat", "then the")
 
 
 def test_dotted_i_lowercases_to_two_code_points_without_shifting_offsets():
@@ -81,9 +91,12 @@ def test_combining_marks_match_after_nfc_but_untouched_text_is_kept():
     assert result.changes[0].before == "cafe\u0301 society"
 
 
-def test_replacement_containing_another_key_is_not_rescanned():
+def test_replacement_containing_another_key_is_settled_in_the_same_run():
     g = glossary(entry("a", "alpha", "beta gamma") + entry("b", "beta", "delta"))
-    assert run(g, "alpha beta").text == "beta gamma delta"
+    assert run(g, "alpha beta").text == "delta gamma delta"
+    # a cycle cannot settle: the first round's edits stay
+    g = glossary(entry("a", "alpha", "beta") + entry("b", "beta", "alpha"))
+    assert run(g, "alpha beta").text == "beta alpha"
 
 
 def test_overlap_policy_leftmost_then_longest_then_file_order():

@@ -17,7 +17,7 @@ Overlap policy (one, everywhere; docs/design.md): leftmost match wins, then the 
 the entry that comes first (file order, files in load order). Changes compete only with changes
 and flags only with flags: flag entries are compiled into a matcher of their own, and a flag
 lying wholly inside a kept change is dropped (``select_non_overlapping``). Replacements are
-never re-scanned.
+scanned again only where they hold a key, to settle chains in one run (``_settled``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs as ac
 
-from mtfix.change import START_END, Edit, select_non_overlapping
+from mtfix.change import START_END, Edit, apply_edits, select_non_overlapping
 from mtfix.glossary.lines import deletion_span, phrases_regex
 from mtfix.glossary.matchview import BYTE_WORD_KIND, MatchView, fold_bytes
 from mtfix.glossary.model import (
@@ -236,6 +236,8 @@ class CompiledGlossary:
         new_key = tuple.__new__  # _Key's own __new__ is a Python function: 100,000 calls
         self._variants = len(self.entries)  # next free edit-spec number (see _Key.variant)
         self._has_prefix_key: dict[bytes, bool] = {}  # see _hides_nothing
+        self._rewritable: dict[str, bool] = {}  # see _may_rewrite
+        self._edge_words: frozenset[bytes] | None = None  # see _may_rewrite
         self._line_entries = False
         interned: dict[_Checks, _Checks] = {}  # equal checks, one object: ~10x fewer to load
         for order, entry in enumerate(self.entries):
@@ -361,7 +363,8 @@ class CompiledGlossary:
         """Everything compiled but the automata, for the glossary cache (``cache.py``), which
         rebuilds those with :meth:`from_cache_state` instead of compiling the entries again.
         What is filled on use starts empty again."""
-        state = {**self.__dict__, "_relaxed": {}, "_edit_specs": {}, "_has_prefix_key": {}}
+        state = {**self.__dict__, "_relaxed": {}, "_edit_specs": {}, "_has_prefix_key": {},
+                 "_rewritable": {}, "_edge_words": None}
         for name in ("_fast", "_triggers", "_fuzzy"):
             del state[name]
         return state
@@ -433,21 +436,98 @@ class CompiledGlossary:
                 compiled._fast.prepare(nbytes)
 
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = (),
-                   traits: frozenset[str] | None = None) -> list[Edit]:
+                   traits: frozenset[str] | None = None, *,
+                   rewriters: set[str] | None = None, settle: bool = True) -> list[Edit]:
         """All glossary edits for ``text`` under the overlap policy, in text order: the
         changes, and the flags that do not lie wholly inside a kept change.
 
         ``traits``: the document's traits (:mod:`mtfix.doctraits`); an entry with a ``scope``
         the document lacks does not fire (as if it were not there). ``None``: every entry
-        fires (self-tests, a text fixed without a document).
+        fires (self-tests, a text fixed without a document). ``rewriters``: receives the ids
+        of the entries that rewrote a replacement of another (see ``_settled``); ``settle``
+        False: the first round only, each change as its entry writes it.
         """
         edits = self._scoped_edits(text, protected, traits)
+        if edits and settle and self._fast is not None:
+            edits = self._settled(text, edits, protected, traits, rewriters)
         if self._flags is None:
             return edits
         flags = self._flags.find_edits(text, protected, traits)
         if not flags:
             return edits
         return select_non_overlapping(sorted(edits + flags, key=START_END), self.order)
+
+    def _settled(self, text: str, edits: list[Edit], protected: Sequence[tuple[int, int]],
+                 traits: frozenset[str] | None, rewriters: set[str] | None = None
+                 ) -> list[Edit]:
+        """``edits`` with each replacement that the glossary would rewrite on a second run
+        rewritten now (a ``chain``: one file's "new crown pneumonia" -> "novel coronavirus
+        pneumonia", another's "novel coronavirus pneumonia" -> "COVID-19"), so that one run
+        reaches a fixpoint. The change keeps its entry, and its note says which entries
+        rewrote it.
+
+        Only replacements in which the automaton finds a key are looked at again (known once
+        per replacement text), and only the lines around them, so a run without chains pays
+        nothing more. A rewrite is taken when, at most ``SETTLE_ROUNDS`` rounds on, the text
+        there no longer changes; a cycle (a ``cycle`` warning) keeps the first round's edits.
+        """
+        if not any(not e.flag and self._may_rewrite(e.after) for e in edits):
+            return edits
+        settled = edits
+        found: set[str] = set()
+        for _round in range(SETTLE_ROUNDS):
+            new_text, regions = _applied_regions(text, settled)
+            near = [r for r, e in regions if self._may_rewrite(e.after)]
+            again = self._edits_near(new_text, near, _shifted(protected, settled), traits)
+            merged = _merge_rounds(text, settled, regions, again)
+            if merged is None:
+                if rewriters is not None:
+                    rewriters.update(found)
+                return settled
+            settled, rules = merged
+            found.update(rules)
+        return edits  # still changing: a cycle, left as the first round found it
+
+    def _edits_near(self, text: str, regions: list[tuple[int, int]],
+                    protected: list[tuple[int, int]], traits: frozenset[str] | None
+                    ) -> list[Edit]:
+        """The changes this glossary makes to ``text`` in the lines around ``regions`` (each
+        region's lines and the line before and after them: a key may span one line break;
+        neighbours, ``context`` and line deletions look no further than the line)."""
+        windows: list[list[int]] = []
+        for start, end in regions:
+            lo = text.rfind("\n", 0, max(0, text.rfind("\n", 0, start))) + 1
+            after_line = text.find("\n", end)
+            hi = len(text) if after_line == -1 else text.find("\n", after_line + 1)
+            hi = len(text) if hi == -1 else hi
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], hi)
+            else:
+                windows.append([lo, hi])
+        found: list[Edit] = []
+        for lo, hi in windows:
+            inside = [(max(s, lo) - lo, min(e, hi) - lo) for s, e in protected
+                      if s < hi and lo < e]
+            found.extend(Edit(e.start + lo, e.end + lo, e.after, e.rule, e.note, e.score,
+                              e.flag)
+                         for e in self._scoped_edits(text[lo:hi], inside, traits))
+        return found
+
+    def _may_rewrite(self, after: str | None) -> bool:
+        """May the glossary change text in or across replacement ``after`` (cached)? Where a
+        key occurs in it, or one of its words starts or ends a key (which may then run on
+        into the text around it: "Omiljung" -> "Omicron" before "mutant strain")."""
+        if not after:
+            return False
+        found = self._rewritable.get(after)
+        if found is None:
+            data = MatchView(after).data
+            if self._edge_words is None:
+                self._edge_words = _edge_words(self._patterns)
+            found = self._rewritable[after] = bool(
+                self._fast.find_matches_as_indexes(data)
+                or not self._edge_words.isdisjoint(_WORD_BYTES_RE.findall(data)))
+        return found
 
     def _scoped_edits(self, text: str, protected: Sequence[tuple[int, int]],
                       traits: frozenset[str] | None) -> list[Edit]:
@@ -955,6 +1035,114 @@ class CompiledGlossary:
             score = 100.0  # the exact phrase, found by the automaton
         return Edit(cand.start, end, after, entry.id, entry.note, score=score,
                     flag=entry.flag)
+
+
+#: how many more rounds a chain of replacements may take to settle (see ``_settled``)
+SETTLE_ROUNDS = 3
+_WORD_BYTES_RE = re.compile(rb"[a-z0-9_\x80-\xff]+")
+
+
+def _edge_words(patterns: list[bytes]) -> frozenset[bytes]:
+    """The first and last words of the keys (in the view's bytes)."""
+    words: set[bytes] = set()
+    for key in patterns:
+        found = _WORD_BYTES_RE.findall(key)
+        if found:
+            words.update((found[0], found[-1]))
+    return frozenset(words)
+
+
+def _applied_regions(text: str, edits: list[Edit]) -> tuple[str, list[tuple[tuple[int, int],
+                                                                         Edit]]]:
+    """``text`` with ``edits`` applied, and where each applied edit's replacement lies in it."""
+    regions = []
+    shift = 0
+    for edit in edits:
+        if edit.flag or edit.after is None:
+            continue
+        start = edit.start + shift
+        regions.append(((start, start + len(edit.after)), edit))
+        shift += len(edit.after) - (edit.end - edit.start)
+    return apply_edits(text, edits), regions
+
+
+def _shifted(spans: Sequence[tuple[int, int]], edits: list[Edit]) -> list[tuple[int, int]]:
+    """``spans`` (outside every edit) in the coordinates of the text with ``edits`` applied."""
+    if not spans:
+        return []
+    applied = [e for e in edits if not e.flag and e.after is not None]
+    out, shift, i = [], 0, 0
+    for start, end in sorted(spans):
+        while i < len(applied) and applied[i].end <= start:
+            shift += len(applied[i].after) - (applied[i].end - applied[i].start)
+            i += 1
+        out.append((start + shift, end + shift))
+    return out
+
+
+def _merge_rounds(text: str, edits: list[Edit], regions: list[tuple[tuple[int, int], Edit]],
+                  again: list[Edit]) -> tuple[list[Edit], set[str]] | None:
+    """``edits`` of ``text`` merged with the changes ``again`` (in the coordinates of the text
+    they give, whose replacements lie at ``regions``) that overlap a replacement: each such
+    change and the replacements it overlaps become one edit of ``text``, of the first
+    replacement's entry; with the ids of the entries whose changes were merged. None if no
+    change overlaps a replacement. (A change away from every
+    replacement, a deletion that joins its neighbours into a new match, is left to a second
+    run, as the overlap policy says.)"""
+    spans = [span for span, _edit in regions if span[0] < span[1]]
+    touching = sorted((d for d in again if not d.flag and d.after is not None
+                       and any(d.start < end and start < d.end for start, end in spans)),
+                      key=START_END)
+    if not touching:
+        return None
+    groups: list[list[int]] = []  # spans of the new text: changes with the replacements they reach
+    for change in touching:
+        lo, hi = change.start, change.end
+        for start, end in spans:
+            if start < hi and lo < end:
+                lo, hi = min(lo, start), max(hi, end)
+        if groups and lo < groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], hi)
+        else:
+            groups.append([lo, hi])
+    merged_text = apply_edits(apply_edits(text, edits), touching)
+    taken: set[int] = set()
+    out: list[Edit] = []
+    for lo, hi in groups:
+        members = [i for i, ((start, end), _e) in enumerate(regions)
+                   if start < end and lo <= start and end <= hi]
+        taken.update(members)
+        first = regions[members[0]][1]
+        rules = ", ".join(dict.fromkeys(d.rule for d in touching if lo <= d.start < hi))
+        old_lo, old_hi = _to_old(lo, regions, False), _to_old(hi, regions, True)
+        after = merged_text[_to_new(lo, touching):_to_new(hi, touching)]
+        note = f"{first.note} (then {rules})" if first.note else f"then {rules}"
+        out.append(Edit(old_lo, old_hi, after, first.rule, note, first.score, False))
+    rest = [edit for i, (_span, edit) in enumerate(regions) if i not in taken]
+    flags = [e for e in edits if e.flag or e.after is None]
+    return sorted(out + rest + flags, key=START_END), {d.rule for d in touching}
+
+
+def _to_old(pos: int, regions: list[tuple[tuple[int, int], Edit]], end: bool) -> int:
+    """Offset ``pos`` of the text with the edits applied (at no replacement's inside) in the
+    text before them; an empty replacement (a deletion) at ``pos`` lies before it, or after
+    it where ``pos`` ends a span (``end``), so that a merged edit never covers it."""
+    shift = 0
+    for (start, stop), edit in regions:
+        if stop > pos or (end and start == stop == pos):
+            break
+        shift += len(edit.after or "") - (edit.end - edit.start)
+    return pos - shift
+
+
+def _to_new(pos: int, changes: list[Edit]) -> int:
+    """Offset ``pos`` of a text (at no change's inside) once ``changes`` are applied."""
+    shift = 0
+    for change in changes:
+        if change.end > pos:
+            break
+        shift += len(change.after or "") - (change.end - change.start)
+    return pos + shift
 
 
 def _trie_nodes(patterns: list[bytes]) -> int:
