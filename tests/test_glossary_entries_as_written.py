@@ -225,3 +225,17 @@ def test_replacements_that_rewrite_each_other_keep_the_first_round():
                 'id = "t"', 'id = "u"'))
     glossary = Glossary.from_toml(toml, "loop.toml")
     assert glossary.fix("The CPC met.") == "The Communist Party of China met."
+
+
+# -- a typo'd key is an error that names the key it probably meant --------------------------------
+
+@pytest.mark.parametrize("key, meant", [("not_befor", "not_before"), ("Case", "case"),
+                                        ("example", "examples"), ("not-after", "not_after"),
+                                        ("separator", "separators")])
+def test_a_typo_in_a_key_is_an_error_that_names_the_key_meant(key, meant):
+    from mtfix.glossary import GlossaryError
+
+    toml = entry("a", "b") + f'{key} = true\n'
+    with pytest.raises(GlossaryError, match=rf"house.toml:1 \[t\]: unknown key\(s\) {key} "
+                       rf"\(did you mean {meant}\?\)"):
+        Glossary.from_toml(toml, "house.toml")

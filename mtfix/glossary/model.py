@@ -8,6 +8,7 @@ a separate step (:mod:`mtfix.glossary.compile`).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import tomllib
 from collections.abc import Sequence
@@ -224,7 +225,7 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
 
     unknown = set(table) - ENTRY_KEYS
     if unknown:
-        raise fail(f"unknown key(s) {', '.join(sorted(unknown))} "
+        raise fail(f"unknown key(s) {', '.join(_with_guess(k) for k in sorted(unknown))} "
                    f"(allowed: {', '.join(sorted(ENTRY_KEYS))})")
     if not isinstance(entry_id, str) or not entry_id.strip():
         raise fail(f"entry #{index + 1} needs an 'id' (a unique, stable string)")
@@ -284,6 +285,16 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
                     context=tuple(c.strip() for c in context), scope=scope,
                     examples=tuple(examples), flag=flag, min_score=min_score, path=path,
                     line=line, **declared)
+
+
+def _with_guess(key: str) -> str:
+    """An unknown entry key with the known key it is probably a typo of ("not_befor (did
+    you mean not_before?)", "Case (did you mean case?)")."""
+    normal = key.strip().lower().replace("-", "_").replace(" ", "_")
+    if normal in ENTRY_KEYS:
+        return f"{key} (did you mean {normal}?)"
+    close = difflib.get_close_matches(normal, sorted(ENTRY_KEYS), n=1, cutoff=0.75)
+    return f"{key} (did you mean {close[0]}?)" if close else key
 
 
 def _string_list(table: dict, key: str, fail, what: str) -> tuple[str, ...]:
