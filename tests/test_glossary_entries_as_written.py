@@ -239,3 +239,10 @@ def test_a_typo_in_a_key_is_an_error_that_names_the_key_meant(key, meant):
     with pytest.raises(GlossaryError, match=rf"house.toml:1 \[t\]: unknown key\(s\) {key} "
                        rf"\(did you mean {meant}\?\)"):
         Glossary.from_toml(toml, "house.toml")
+
+
+def test_a_find_about_a_person_also_matches_persons():
+    toml = entry("responsible person", "official in charge", forms="true")
+    assert fix(toml, "The responsible persons and responsible people; the responsible persons' "
+                     "view") == ("The officials in charge and officials in charge; the officials "
+                                 "in charge's view")

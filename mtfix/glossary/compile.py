@@ -1468,7 +1468,7 @@ def variant_count(entry: RawEntry) -> int:
             keys = 4 ** len(separator_positions(phrase)) if entry.separators else 1
             if entry.match != "exact":
                 keys *= len(apostrophe_variants(phrase, ""))
-            total += keys * (6 if entry.forms else 1)
+            total += keys * (len(word_forms(phrase)) if entry.forms else 1)
     return total
 
 

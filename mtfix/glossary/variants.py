@@ -307,21 +307,21 @@ def has_plural(word: str, has_word_before: bool = True) -> bool:
     return True
 
 
-def _form_of(word: str, form: str) -> str:
+def _form_of(word: str, form: str, plural_of=plural) -> str:
     """``word`` in ``form`` (one of ``FORMS``)."""
     if form == "plural":
-        return plural(word)
+        return plural_of(word)
     if form in ("'s", "\u2019s"):
         return word + form
-    many = plural(word)
+    many = plural_of(word)
     apostrophe = form[-1]
     # the plural possessive: "inspectors'", but "men's", "children's"
     return many + apostrophe if many.lower().endswith("s") else many + apostrophe + "s"
 
 
-def in_form(text: str, form: str | None) -> str:
-    """Phrase ``text`` in ``form``: the plural inflects its head word (``head_word``), a
-    possessive goes at its end ("Ministries of Foreign Affairs'")."""
+def in_form(text: str, form: str | None, plural_of=plural) -> str:
+    """Phrase ``text`` in ``form``: the plural inflects its head word (``head_word``, with
+    ``plural_of``), a possessive goes at its end ("Ministries of Foreign Affairs'")."""
     if form is None:
         return text
     head = head_word(text)
@@ -329,10 +329,10 @@ def in_form(text: str, form: str | None) -> str:
         return text
     start, end = head
     if end == len(text):
-        return text[:start] + _form_of(text[start:], form)
+        return text[:start] + _form_of(text[start:], form, plural_of)
     if form in ("'s", "\u2019s"):
         return text + form
-    many = text[:start] + plural(text[start:end]) + text[end:]
+    many = text[:start] + plural_of(text[start:end]) + text[end:]
     if form == "plural":
         return many
     apostrophe = form[-1]
@@ -357,12 +357,24 @@ def word_forms(key: str) -> list[tuple[str, str | None]]:
         return [(key, None)]
     out: list[tuple[str, str | None]] = [(key, None)]
     seen = {key}
+    head = head_word(key)
+    other = head is not None and key[head[0]:head[1]].lower() in OTHER_PLURALS
     for form in FORMS:
-        phrase = in_form(key, form)
-        if phrase not in seen:
-            seen.add(phrase)
-            out.append((phrase, form))
+        for plural_of in (plural, _other_plural) if other and form in PLURAL_FORMS else (plural,):
+            phrase = in_form(key, form, plural_of)
+            if phrase not in seen:
+                seen.add(phrase)
+                out.append((phrase, form))
     return out
+
+
+#: words with a second plural in use, which a find also matches ("persons in charge"); the
+#: replacement takes the first (``plural``)
+OTHER_PLURALS = {"person": "persons"}
+
+
+def _other_plural(word: str) -> str:
+    return _in_case_of(word, OTHER_PLURALS[word.lower()])
 
 
 def inflect(replacement: str, form: str | None) -> str:
