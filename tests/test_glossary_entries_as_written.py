@@ -246,3 +246,34 @@ def test_a_find_about_a_person_also_matches_persons():
     assert fix(toml, "The responsible persons and responsible people; the responsible persons' "
                      "view") == ("The officials in charge and officials in charge; the officials "
                                  "in charge's view")
+
+
+CHAIN_WORDS = ["cat", "dog", "bird", "fish", "cow"]
+
+
+@st.composite
+def acyclic_chains(draw) -> list:
+    """Glossaries of one-word finds whose replacements hold other finds, without a cycle."""
+    from mtfix.glossary.model import RawEntry
+
+    finds = draw(st.lists(st.sampled_from(CHAIN_WORDS), min_size=1, max_size=4, unique=True))
+    # an order of the finds; a replacement holds only finds later in it: no cycle
+    entries = []
+    for i, find in enumerate(finds):
+        words = draw(st.lists(st.sampled_from([*finds[i + 1:], "zz", "yy"]), min_size=1,
+                              max_size=3))
+        entries.append(RawEntry(id=f"e{i}", find=(find,), replace=" ".join(words)))
+    return entries
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(acyclic_chains(), st.lists(st.tuples(
+    st.sampled_from([*CHAIN_WORDS, "x", "the"]), st.sampled_from([" ", "  ", "\n", ". "])),
+    max_size=12).map(lambda parts: "".join(a + b for a, b in parts)))
+def test_chains_of_replacements_settle_in_one_run(entries, text):
+    from mtfix.glossary import GlossaryFile
+
+    glossary = Glossary([GlossaryFile("chains.toml", entries)], run_examples=False)
+    result = Pipeline([GlossaryPass(glossary)]).fix_text(text, doc="t.txt")
+    assert apply_changes(text, result.changes) == result.text
+    assert glossary.fix(result.text) == result.text

@@ -475,8 +475,12 @@ class CompiledGlossary:
             return edits
         settled = edits
         found: set[str] = set()
+        seen: set[str] = set()
         for _round in range(SETTLE_ROUNDS):
             new_text, regions = _applied_regions(text, settled)
+            if new_text in seen:
+                break  # a cycle: it would never settle
+            seen.add(new_text)
             near = [r for r, e in regions if self._may_rewrite(e.after)]
             again = self._edits_near(new_text, near, _shifted(protected, settled), traits)
             merged = _merge_rounds(text, settled, regions, again)
@@ -1038,7 +1042,7 @@ class CompiledGlossary:
 
 
 #: how many more rounds a chain of replacements may take to settle (see ``_settled``)
-SETTLE_ROUNDS = 3
+SETTLE_ROUNDS = 8
 _WORD_BYTES_RE = re.compile(rb"[a-z0-9_\x80-\xff]+")
 
 
