@@ -277,3 +277,11 @@ def test_chains_of_replacements_settle_in_one_run(entries, text):
     result = Pipeline([GlossaryPass(glossary)]).fix_text(text, doc="t.txt")
     assert apply_changes(text, result.changes) == result.text
     assert glossary.fix(result.text) == result.text
+
+
+def test_straight_and_curly_quotes_match_each_other_and_the_text_keeps_its_own():
+    toml = entry('\\"two sessions\\"', '\\"Two Sessions\\"')
+    assert fix(toml, 'the "two sessions" and the \u201ctwo sessions\u201d') == \
+        'the "Two Sessions" and the \u201cTwo Sessions\u201d'
+    toml = entry("Xi", "Xi Jinping", case='"sensitive"', before="['\"']")
+    assert fix(toml, "\u201cXi said, \u2018Xi") == "\u201cXi Jinping said, \u2018Xi"

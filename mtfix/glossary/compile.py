@@ -63,12 +63,12 @@ from mtfix.glossary.regexcheck import (
 from mtfix.glossary.variants import (
     BRACE_ESCAPES,
     PLURAL_FORMS,
-    apostrophe_variants,
     can_inflect,
     count_alternatives,
     expand_alternatives,
     has_alternatives,
     inflect,
+    quote_variants,
     separator_positions,
     separator_variants,
     word_forms,
@@ -264,8 +264,8 @@ class CompiledGlossary:
             # replacement ends (starts) with a word character: "approx." -> "approximately"
             # must not turn "approx.5" into "approximately5" (a new word junction).
             finds: Sequence[tuple[str, str]] = [(f, entry.replace) for f in entry.find]
-            if not exact_match and any("'" in f or "\u2019" in f for f in entry.find):
-                finds = [pair for f in entry.find for pair in apostrophe_variants(f, entry.replace)]
+            if not exact_match and any(c in f for f in entry.find for c in _QUOTE_MARKS):
+                finds = [pair for f in entry.find for pair in quote_variants(f, entry.replace)]
             for find, replace in finds:
                 variant = order if replace == entry.replace else self._new_variant()
                 # the common case, kept cheap: 100,000 entries compile in ~1 s
@@ -1340,6 +1340,7 @@ def _backtracking_problem(pattern: str, linear: Re2Pattern | None, template: str
 
 
 _NO_CHECKS = _Checks()
+_QUOTE_MARKS = "'\"\u2018\u2019\u201c\u201d"  # (see variants.quote_variants)
 
 
 def _within_pattern(key: str, replace: str, exact: bool) -> re.Pattern[str] | None:
@@ -1471,7 +1472,7 @@ def variant_count(entry: RawEntry) -> int:
         for phrase in _expand_find(entry, find):
             keys = 4 ** len(separator_positions(phrase)) if entry.separators else 1
             if entry.match != "exact":
-                keys *= len(apostrophe_variants(phrase, ""))
+                keys *= len(quote_variants(phrase, ""))
             total += keys * (len(word_forms(phrase)) if entry.forms else 1)
     return total
 
@@ -1514,7 +1515,7 @@ def _spelled_keys(entry: RawEntry) -> list[tuple[str, str]]:
                 if entry.match == "exact":
                     out.append((key, entry.replace))
                 else:
-                    out.extend(apostrophe_variants(key, entry.replace))
+                    out.extend(quote_variants(key, entry.replace))
     return out
 
 

@@ -149,36 +149,52 @@ def separator_variants(key: str) -> list[str]:
     return list(out)
 
 
-# -- apostrophes ---------------------------------------------------------------------------
+# -- apostrophes and quotes -----------------------------------------------------------------
 
 #: the apostrophes a phrase may be typed with: straight and curly (U+2019) match each other
 APOSTROPHES = ("'", "\u2019")
+#: quotes, straight and curly, that match each other in a phrase: each class, by its straight
+#: form (an apostrophe is a closing single quote)
+QUOTE_CLASSES = {"'": "'\u2018\u2019", '"': '"\u201c\u201d'}
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_QUOTES = frozenset("'\"\u2018\u2019\u201c\u201d")
 
 
-def _apostrophes(text: str) -> set[str]:
-    """The apostrophes in ``text`` that follow a word character ("people's", "inspectors'")."""
-    return {c for i, c in enumerate(text) if c in APOSTROPHES and i and is_word_char(text[i - 1])}
+def _quote_styles(text: str) -> set[str]:
+    """"straight" and/or "curly": how the quotes and apostrophes in ``text`` are written."""
+    return {"straight" if c in "'\"" else "curly" for c in text if c in _QUOTES}
 
 
-def _with_apostrophe(text: str, apostrophe: str) -> str:
-    return "".join(apostrophe if c in APOSTROPHES and i and is_word_char(text[i - 1]) else c
-                   for i, c in enumerate(text))
+def _straight(text: str) -> str:
+    return text.translate(_STRAIGHT)
 
 
-def apostrophe_variants(key: str, replace: str) -> list[tuple[str, str]]:
-    """(key, replacement) for ``key`` as written and with its apostrophes written the other way
-    ("people's" and "people’s"): a translator types one, the text has either. The
-    replacement takes the apostrophe of the key's variant, so the text keeps its own; unless
-    it is written with another apostrophe than the key (the entry changes apostrophes), then
-    it stays as written."""
-    used = _apostrophes(key)
+def _curly(text: str) -> str:
+    """``text`` with its straight quotes curly: closing (and apostrophe) after a word character,
+    opening before one, closing elsewhere."""
+    out = []
+    for i, c in enumerate(text):
+        if c in "'\"":
+            opening = not (i and is_word_char(text[i - 1])) and is_word_char(text[i + 1:i + 2])
+            c = ("\u2018" if opening else "\u2019") if c == "'" else \
+                ("\u201c" if opening else "\u201d")
+        out.append(c)
+    return "".join(out)
+
+
+def quote_variants(key: str, replace: str) -> list[tuple[str, str]]:
+    """(key, replacement) for ``key`` as written and with its quotes and apostrophes written
+    straight and curly ("people's" and "people’s", '"two sessions"' and "“two
+    sessions”"): a translator types one, the text has either. The replacement takes the
+    style of the key's variant, so the text keeps its own; unless it is written in a style the
+    key is not (the entry changes quotes), then it stays as written."""
+    used = _quote_styles(key)
     if not used:
         return [(key, replace)]
-    follows = _apostrophes(replace) <= used
+    follows = _quote_styles(replace) <= used
     out = {key: replace}
-    for apostrophe in APOSTROPHES:
-        out.setdefault(_with_apostrophe(key, apostrophe),
-                       _with_apostrophe(replace, apostrophe) if follows else replace)
+    for style in (_straight, _curly):
+        out.setdefault(style(key), style(replace) if follows else replace)
     return list(out.items())
 
 
