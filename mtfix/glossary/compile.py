@@ -466,10 +466,10 @@ class CompiledGlossary:
         reaches a fixpoint. The change keeps its entry, and its note says which entries
         rewrote it.
 
-        Only replacements in which the automaton finds a key are looked at again (known once
-        per replacement text), and only the lines around them, so a run without chains pays
-        nothing more. A rewrite is taken when, at most ``SETTLE_ROUNDS`` rounds on, the text
-        there no longer changes; a cycle (a ``cycle`` warning) keeps the first round's edits.
+        Only replacements that may be rewritten (``_may_rewrite``, known once per replacement
+        text) are looked at again, and only the lines around them. A rewrite is taken when, at
+        most ``SETTLE_ROUNDS`` rounds on, the text there no longer changes; a cycle (a
+        ``cycle`` warning), or a chain longer than that, keeps the first round's edits.
         """
         if not any(not e.flag and self._may_rewrite(e.after) for e in edits):
             return edits
@@ -1090,9 +1090,9 @@ def _merge_rounds(text: str, edits: list[Edit], regions: list[tuple[tuple[int, i
     they give, whose replacements lie at ``regions``) that overlap a replacement: each such
     change and the replacements it overlaps become one edit of ``text``, of the first
     replacement's entry; with the ids of the entries whose changes were merged. None if no
-    change overlaps a replacement. (A change away from every
-    replacement, a deletion that joins its neighbours into a new match, is left to a second
-    run, as the overlap policy says.)"""
+    change overlaps a replacement. (A change away from every replacement, a deletion that
+    joins its neighbours into a new match, is left to a second run, as the overlap policy
+    says.)"""
     spans = [span for span, _edit in regions if span[0] < span[1]]
     touching = sorted((d for d in again if not d.flag and d.after is not None
                        and any(d.start < end and start < d.end for start, end in spans)),
