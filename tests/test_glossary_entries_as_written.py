@@ -85,7 +85,7 @@ def test_more_plurals(word, many):
 # -- replacements whose plural no rule writes are flagged ---------------------------------------
 
 @pytest.mark.parametrize("replace", ["Researcher Level 3", "Level II", "COVID-19", "Class A",
-                                     "Foreign Affairs", "F-35"])
+                                     "Foreign Affairs", "F-35", "\u4e8c\u7ea7\u5de1\u89c6\u5458"])
 def test_a_replacement_without_a_plural_by_rule(replace):
     assert not can_inflect(replace)
 

@@ -308,13 +308,14 @@ def plural(word: str) -> str:
 
 def has_plural(word: str, has_word_before: bool = True) -> bool:
     """Can ``plural`` write the plural of ``word``, the head of a replacement? Not for a
-    number ("Level 3", "COVID-19"), a Roman numeral or single capital letter after a word
-    ("Level II", "Class A"), or a word that looks plural already ("Affairs", "Sciences")."""
+    number ("Level 3", "COVID-19"), a word of a script without case (Chinese), a Roman
+    numeral or single capital letter after a word ("Level II", "Class A"), or a word that
+    looks plural already ("Affairs", "Sciences")."""
     low = word.lower()
     if low in INVARIANT_PLURALS or low in IRREGULAR_PLURALS or low in MORE_PLURALS:
         return True
-    if word.isdigit():
-        return False
+    if word.isdigit() or not any(c.islower() or c.isupper() for c in word):
+        return False  # a number, or a script without plurals in -s (Chinese, Arabic...)
     if has_word_before and (_ROMAN_RE.fullmatch(word) or (len(word) == 1 and word.isupper())):
         return False
     if low.endswith("es") or (len(low) > 2 and low.endswith("s")
