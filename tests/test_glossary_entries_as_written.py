@@ -285,3 +285,12 @@ def test_straight_and_curly_quotes_match_each_other_and_the_text_keeps_its_own()
         'the "Two Sessions" and the \u201cTwo Sessions\u201d'
     toml = entry("Xi", "Xi Jinping", case='"sensitive"', before="['\"']")
     assert fix(toml, "\u201cXi said, \u2018Xi") == "\u201cXi Jinping said, \u2018Xi"
+
+
+def test_a_broken_example_says_what_is_wrong_with_it():
+    from mtfix.glossary import GlossaryError
+
+    toml = entry("a", "b") + 'examples = [{ text = "a", fix = "b" }]\n'
+    with pytest.raises(GlossaryError, match=r"example 1 must be .*: 'fix' is not a key of an "
+                       r"example \(did you mean fixed\?\); it has no 'fixed'"):
+        Glossary.from_toml(toml, "house.toml")

@@ -279,12 +279,27 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
     for number, example in enumerate(examples_raw, 1):
         if (not isinstance(example, dict) or set(example) != {"text", "fixed"}
                 or not all(isinstance(v, str) for v in example.values())):
-            raise fail(f"example {number} must be {{ text = \"...\", fixed = \"...\" }}")
+            raise fail(f"example {number} must be {{ text = \"...\", fixed = \"...\" }}"
+                       + _example_problem(example))
         examples.append(Example(example["text"], example["fixed"]))
     return RawEntry(id=entry_id, find=finds, replace=replace, match=match, note=note,
                     context=tuple(c.strip() for c in context), scope=scope,
                     examples=tuple(examples), flag=flag, min_score=min_score, path=path,
                     line=line, **declared)
+
+
+def _example_problem(example: object) -> str:
+    """What is wrong with an example table, for its error message ("" if nothing to add)."""
+    if not isinstance(example, dict):
+        return ""
+    problems = [f"'{k}' is not a key of an example" + (
+        f" (did you mean {close[0]}?)" if (close := difflib.get_close_matches(
+            str(k).lower(), ["text", "fixed"], n=1, cutoff=0.6)) else "")
+                for k in example if k not in ("text", "fixed")]
+    problems += [f"it has no '{k}'" for k in ("text", "fixed") if k not in example]
+    problems += [f"'{k}' must be a string" for k in ("text", "fixed")
+                 if k in example and not isinstance(example[k], str)]
+    return ": " + "; ".join(problems) if problems else ""
 
 
 def _with_guess(key: str) -> str:
