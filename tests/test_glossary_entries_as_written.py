@@ -294,3 +294,9 @@ def test_a_broken_example_says_what_is_wrong_with_it():
     with pytest.raises(GlossaryError, match=r"example 1 must be .*: 'fix' is not a key of an "
                        r"example \(did you mean fixed\?\); it has no 'fixed'"):
         Glossary.from_toml(toml, "house.toml")
+
+
+def test_context_words_match_either_apostrophe():
+    toml = entry("deputy mayor", "vice mayor", context='["People\'s Government"]')
+    assert fix(toml, "the deputy mayor of the People\u2019s Government") == \
+        "the vice mayor of the People\u2019s Government"

@@ -42,7 +42,7 @@ from mtfix.glossary.model import (
     RawEntry,
     pickled_as_tuple,
 )
-from mtfix.glossary.neighbours import ends_before, neighbour_regex, starts_after
+from mtfix.glossary.neighbours import ends_before, neighbour_regex, starts_after, word_pattern
 from mtfix.glossary.re2route import (
     Re2Pattern,
     for_re2,
@@ -1281,8 +1281,10 @@ def _select(candidates: list[_Candidate], text: str,
 
 
 def context_regex(words: Sequence[str]) -> re.Pattern[str]:
-    """Any of ``words`` as a whole word, case-insensitive, any whitespace inside a word group."""
-    alternatives = sorted((r"\s+".join(map(re.escape, w.split())) for w in words), key=len,
+    """Any of ``words`` as a whole word, case-insensitive, any whitespace inside a word group,
+    straight and curly quotes alike ("People's Government" holds on "People’s
+    Government")."""
+    alternatives = sorted((r"\s+".join(map(word_pattern, w.split())) for w in words), key=len,
                           reverse=True)
     return re.compile(r"(?i)(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 

@@ -26,7 +26,7 @@ _GAP_WORD = r"[\w'\u2019\-]+"  # a word a "..." stands for: letters, digits, ' a
 _GAP_RE = re.compile(r"\.\.\.|\u2026")
 
 
-def _word_pattern(word: str) -> str:
+def word_pattern(word: str) -> str:
     """The regex of one word of a condition phrase: a straight or curly quote or apostrophe
     in it matches any of its kind ("People's" finds "People\u2019s", '"' finds "\u201c"), as
     in ``find``."""
@@ -47,7 +47,7 @@ def phrase_pattern(phrase: str) -> str:
         if index:
             tokens.append(None)
         if words:
-            tokens.append(f"{_SPACE}+".join(_word_pattern(w) for w in words))
+            tokens.append(f"{_SPACE}+".join(word_pattern(w) for w in words))
     out: list[str] = []
     for index, token in enumerate(tokens):
         if token is not None:
