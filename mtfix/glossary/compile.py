@@ -237,7 +237,7 @@ class CompiledGlossary:
         self._variants = len(self.entries)  # next free edit-spec number (see _Key.variant)
         self._has_prefix_key: dict[bytes, bool] = {}  # see _hides_nothing
         self._rewritable: dict[str, bool] = {}  # see _may_rewrite
-        self._edge_words: frozenset[bytes] | None = None  # see _may_rewrite
+        self._key_ends: tuple[frozenset[bytes], frozenset[bytes]] | None = None
         self._line_entries = False
         interned: dict[_Checks, _Checks] = {}  # equal checks, one object: ~10x fewer to load
         for order, entry in enumerate(self.entries):
@@ -369,7 +369,7 @@ class CompiledGlossary:
         rebuilds those with :meth:`from_cache_state` instead of compiling the entries again.
         What is filled on use starts empty again."""
         state = {**self.__dict__, "_relaxed": {}, "_edit_specs": {}, "_has_prefix_key": {},
-                 "_rewritable": {}, "_edge_words": None}
+                 "_rewritable": {}, "_key_ends": None}
         for name in ("_fast", "_triggers", "_fuzzy"):
             del state[name]
         return state
@@ -531,11 +531,18 @@ class CompiledGlossary:
         found = self._rewritable.get(after)
         if found is None:
             data = MatchView(after).data
-            if self._edge_words is None:
-                self._edge_words = _edge_words(self._patterns)
+            if self._key_ends is None:
+                self._key_ends = _key_ends(self._patterns)
+            heads, tails = self._key_ends
+            words = list(_WORD_BYTES_RE.finditer(data))
+            inside = self._fast.find_matches_as_indexes(data)
             found = self._rewritable[after] = bool(
-                self._fast.find_matches_as_indexes(data)
-                or not self._edge_words.isdisjoint(_WORD_BYTES_RE.findall(data)))
+                any(data[w.start():] in heads for w in words)
+                or any(data[:w.end()] in tails for w in words)
+                or (inside and (any(_looks_around(key.entry) for index, _s, _e in inside
+                                    for key in self._owners[index])
+                                or any(e.after != after[e.start:e.end] and not e.flag
+                                       for e in self._scoped_edits(after, (), None)))))
         return found
 
     def _scoped_edits(self, text: str, protected: Sequence[tuple[int, int]],
@@ -1051,14 +1058,25 @@ SETTLE_ROUNDS = 8
 _WORD_BYTES_RE = re.compile(rb"[a-z0-9_\x80-\xff]+")
 
 
-def _edge_words(patterns: list[bytes]) -> frozenset[bytes]:
-    """The first and last words of the keys (in the view's bytes)."""
-    words: set[bytes] = set()
+def _looks_around(entry: RawEntry) -> bool:
+    """Do the checks of ``entry`` look at text beyond its match (neighbours, ``context``,
+    a line deletion)? Then a match inside a replacement may pass in the text and not alone."""
+    return bool(entry.before or entry.after or entry.not_before or entry.not_after
+                or entry.context or entry.line_mode)
+
+
+def _key_ends(patterns: list[bytes]) -> tuple[frozenset[bytes], frozenset[bytes]]:
+    """(heads, tails) of the keys (in the view's bytes): each key cut after one of its words
+    but the last, and from one of its words but the first on (``_may_rewrite``)."""
+    heads: set[bytes] = set()
+    tails: set[bytes] = set()
     for key in patterns:
-        found = _WORD_BYTES_RE.findall(key)
-        if found:
-            words.update((found[0], found[-1]))
-    return frozenset(words)
+        words = list(_WORD_BYTES_RE.finditer(key))
+        for word in words[:-1]:
+            heads.add(key[:word.end()])
+        for word in words[1:]:
+            tails.add(key[word.start():])
+    return frozenset(heads), frozenset(tails)
 
 
 def _applied_regions(text: str, edits: list[Edit]) -> tuple[str, list[tuple[tuple[int, int],
@@ -1099,7 +1117,9 @@ def _merge_rounds(text: str, edits: list[Edit], regions: list[tuple[tuple[int, i
     joins its neighbours into a new match, is left to a second run, as the overlap policy
     says.)"""
     spans = [span for span, _edit in regions if span[0] < span[1]]
+    new_text = apply_edits(text, edits)
     touching = sorted((d for d in again if not d.flag and d.after is not None
+                       and d.after != new_text[d.start:d.end]
                        and any(d.start < end and start < d.end for start, end in spans)),
                       key=START_END)
     if not touching:
@@ -1114,7 +1134,7 @@ def _merge_rounds(text: str, edits: list[Edit], regions: list[tuple[tuple[int, i
             groups[-1][1] = max(groups[-1][1], hi)
         else:
             groups.append([lo, hi])
-    merged_text = apply_edits(apply_edits(text, edits), touching)
+    merged_text = apply_edits(new_text, touching)
     taken: set[int] = set()
     out: list[Edit] = []
     for lo, hi in groups:
