@@ -80,10 +80,31 @@ def test_failing_example_reports_what_it_got_and_what_to_do(tmp_path):
 
 
 def test_example_that_would_change_again_on_a_second_run_fails(tmp_path):
-    path = write(tmp_path, "loop.toml", '[[entry]]\nid = "xi"\nfind = "Xi"\nreplace = "Xi Jinping"\n'
-                 'examples = [{ text = "Xi said", fixed = "Xi Jinping said" }]\n')
-    with pytest.raises(GlossaryError, match="example fails"):
+    path = write(tmp_path, "loop.toml", '[[entry]]\nid = "prc"\nfind = "PRC"\n'
+                 'replace = "the Republic"\ncase = "sensitive"\n'
+                 'examples = [{ text = "PRC said", fixed = "the Republic said" }]\n'
+                 '[[entry]]\nid = "rep"\nfind = "the Republic"\nreplace = "the PRC"\n'
+                 'case = "sensitive"\n')
+    with pytest.raises(GlossaryError, match="a second run changes its fixed text again: "
+                       "'the Republic said' becomes 'the PRC said'"):
         Glossary.load([path])
+
+
+def test_an_entry_whose_replacement_holds_its_find_does_not_fire_inside_it_again(tmp_path):
+    # "Xi" -> "Xi Jinping" used to expand again on every run ("Xi Jinping Jinping")
+    path = write(tmp_path, "expand.toml", '[[entry]]\nid = "xi"\nfind = "Xi"\n'
+                 'replace = "Xi Jinping"\ncase = "sensitive"\n'
+                 'examples = [{ text = "Xi said", fixed = "Xi Jinping said" }]\n'
+                 '[[entry]]\nid = "who"\nfind = "WHO"\nreplace = "World Health Organization '
+                 '(WHO)"\ncase = "sensitive"\n[[entry]]\nid = "cpc"\nfind = "communist party '
+                 'of china"\nreplace = "Communist Party of China (CPC)"\n')
+    glossary = Glossary.load([path])
+    text = "Xi said the WHO and the communist party of china agree.\nWHO   and Xi  Jinping."
+    once = glossary.fix(text)
+    assert once == ("Xi Jinping said the World Health Organization (WHO) and the Communist Party"
+                    " of China (CPC) agree.\nWorld Health Organization (WHO)   and Xi  Jinping.")
+    assert glossary.fix(once) == once
+    assert not glossary.warnings
 
 
 def test_duplicate_ids_across_files(tmp_path):

@@ -43,6 +43,17 @@ def test_whole_word_only_but_shorter_match_inside_failed_longer_one_is_found():
     assert run(g, "the cats; the cat; concat the").text == "a cats; ONE DOG; concat a"
 
 
+def test_a_replacement_another_entry_rewrites_is_rewritten_in_the_same_run():
+    # "THE DOG" holds the key "the": a second run would have made it "A DOG"; the two
+    # changes touch, so they are one change, of the later entry, whose note names the earlier
+    g = glossary(entry("the-cat", "the cat", "THE DOG") + entry("the", "the", "a"))
+    result = run(g, "the cats; the cat; concat the")
+    assert result.text == "a cats; A DOG; concat a"
+    assert run(g, result.text).text == result.text
+    change = next(c for c in result.changes if c.before == "the cat")
+    assert (change.after, change.rule, change.note) == ("A DOG", "the", "after the-cat")
+
+
 def test_dotted_i_lowercases_to_two_code_points_without_shifting_offsets():
     g = glossary(entry("x", "cat", "dog"))
     text = "İstanbul İİİ cat İ cat"
@@ -88,6 +99,9 @@ def test_replacement_containing_another_key_is_rewritten_as_a_second_run_would()
     first = run(g, "alpha beta")
     assert first.text == "delta gamma delta"
     assert run(g, first.text).applied == ()
+    # a cycle cannot settle: the first round's edits stay
+    g = glossary(entry("a", "alpha", "beta") + entry("b", "beta", "alpha"))
+    assert run(g, "alpha beta").text == "beta alpha"
 
 
 def test_overlap_policy_leftmost_then_longest_then_file_order():

@@ -203,12 +203,15 @@ class FileMatchers:
             self._own[index] = CompiledGlossary(self.files[index].entries)
         return self._own[index]
 
-    def own_edits(self, index: int, text: str) -> list[Edit]:
-        """The edits file ``index`` alone makes on ``text``."""
-        edits = self.merged.find_edits(text)
-        if all(self.file_of.get(e.rule) == index for e in edits):
+    def own_edits(self, index: int, text: str, *, settle: bool = True) -> list[Edit]:
+        """The edits file ``index`` alone makes on ``text`` (``settle``: see
+        ``CompiledGlossary.find_edits``)."""
+        rewriters: set[str] = set()  # (a change another file rewrote is not this file's)
+        edits = self.merged.find_edits(text, rewriters=rewriters, settle=settle)
+        if all(self.file_of.get(e.rule) == index for e in edits) and all(
+                self.file_of.get(rule) == index for rule in rewriters):
             return edits
-        return self.own(index).find_edits(text)
+        return self.own(index).find_edits(text, settle=settle)
 
     def own_fix(self, index: int, text: str) -> str:
         return apply_edits(text, self.own_edits(index, text))
@@ -265,9 +268,17 @@ def example_error(matchers: FileMatchers, index: int, entry: RawEntry, example: 
     if culprits:
         return _blame_error(matchers, index, entry, example, got, culprits)
     return GlossaryCheckError(
-        f"example fails: {example.text!r} should become {example.fixed!r} but becomes "
-        f"{got!r}; fix the entry or its example (`mtfix glossary test` lists every failing "
-        "example)", code="example", path=entry.path, line=entry.line, entry_id=entry.id)
+        f"example fails: {_outcome(entry, example, got)}; fix the entry or its example "
+        "(`mtfix glossary test` lists every failing example)", code="example", path=entry.path,
+        line=entry.line, entry_id=entry.id)
+
+
+def _outcome(entry: RawEntry, example: Example, got: str) -> str:
+    """What went wrong with ``example``: its text did not become its fixed text, or (an
+    example ``example_failures`` made of a fixed text) a second run changed the fixed text."""
+    if example.is_negative and example not in entry.examples:
+        return f"a second run changes its fixed text again: {example.fixed!r} becomes {got!r}"
+    return f"{example.text!r} should become {example.fixed!r} but becomes {got!r}"
 
 
 def example_culprits(matchers: FileMatchers, index: int, entry: RawEntry,
@@ -313,7 +324,7 @@ def _blame_error(matchers: FileMatchers, index: int, victim: RawEntry, example: 
                                "keeps it so)")
     return GlossaryCheckError(
         f"{what} the example of {victim.where()} [{victim.id}] and breaks it: "
-        f"{example.text!r} should become {example.fixed!r} but becomes {got!r}{also}; "
+        f"{_outcome(victim, example, got)}{also}; "
         f"narrow this entry so it does not match there{negative}, or change that example",
         code="example", path=culprit.path, line=culprit.line, entry_id=culprit.id)
 
@@ -327,11 +338,13 @@ def interaction(matchers: FileMatchers, index: int, entry: RawEntry,
     but gives the words there the same result as the example's own file (a longer find with
     the same replacement) changes nothing the example shows, and is not reported."""
     for text in dict.fromkeys((example.text, example.fixed)):
-        edits = matchers.merged.find_edits(text)
+        # (each change as its own entry writes it, to blame the right one; a chain shows in
+        # the second run over the fixed text, as the run settles it)
+        edits = matchers.merged.find_edits(text, settle=False)
         got = apply_edits(text, edits)
         if got == example.fixed:
             continue
-        own = [] if text == example.fixed else matchers.own_edits(index, text)
+        own = [] if text == example.fixed else matchers.own_edits(index, text, settle=False)
         culprits: dict[str, Edit] = {}
         for edit in _differing_foreign_edits(matchers, index, text, edits, own):
             culprits.setdefault(edit.rule, edit)
@@ -462,7 +475,8 @@ def _rewriters(edits: Sequence[Edit], text: str) -> list[Edit]:
 
 
 def _check_chains(matchers: FileMatchers, check: GlossaryCheck) -> None:
-    """Replacements that an entry rewrites: a second run would change the text again.
+    """Replacements that an entry rewrites: the run rewrites them at once (see
+    ``mtfix/glossary/fixpoint.py``), unless they rewrite each other in a loop.
 
     In one file: ``chain`` (on the entry whose replacement is rewritten) or ``cycle``; across
     files: ``chain`` on the entry that rewrites. (An example that shows it fails, an error.)
@@ -485,8 +499,9 @@ def _check_chains(matchers: FileMatchers, check: GlossaryCheck) -> None:
                 check.warnings.append(GlossaryWarning(
                     "chain",
                     f"rewrites the replacement of {entry.where()} [{entry.id}]: "
-                    f"{replace[edit.start : edit.end]!r} became {edit.after!r}, so a second run "
-                    "changes that text again", culprit, entry, NARROW))
+                    f"{replace[edit.start : edit.end]!r} became {edit.after!r}; the run "
+                    f"writes both at once (the change keeps {entry.id}, its note names the "
+                    "rewriter)", culprit, entry, NARROW))
     for index, graph in enumerate(graphs):
         check.warnings.extend(_chain_warnings(matchers, graph, matchers.files[index]))
 
@@ -512,7 +527,7 @@ def _chain_warnings(matchers: FileMatchers, graph: dict[str, list[str]],
             else:
                 warnings.append(GlossaryWarning(
                     "chain", f"replacement {entry.replace!r} is rewritten by {target} "
-                    f"({other.where()}); a second run would change the text again", entry,
+                    f"({other.where()}); the run writes both at once", entry,
                     other, "write the final form"))
     return warnings
 

@@ -16,8 +16,9 @@
 Overlap policy (one, everywhere; docs/design.md): leftmost match wins, then the longest, then
 the entry that comes first (file order, files in load order). Changes compete only with changes
 and flags only with flags: flag entries are compiled into a matcher of their own, and a flag
-lying wholly inside a kept change is dropped (``select_non_overlapping``). Replacements are
-never re-scanned.
+lying wholly inside a kept change is dropped (``select_non_overlapping``). Where a change may
+make another match, the changed places are searched again, so that one run reaches the text a
+second run would leave (``fixpoint.py``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from mtfix.glossary.model import (
     RawEntry,
     pickled_as_tuple,
 )
-from mtfix.glossary.neighbours import ends_before, neighbour_regex, starts_after
+from mtfix.glossary.neighbours import ends_before, neighbour_regex, starts_after, word_pattern
 from mtfix.glossary.re2route import (
     Re2Pattern,
     for_re2,
@@ -64,10 +65,14 @@ from mtfix.glossary.regexcheck import (
     windowed_finditer,
 )
 from mtfix.glossary.variants import (
+    BRACE_ESCAPES,
+    PLURAL_FORMS,
+    can_inflect,
     count_alternatives,
     expand_alternatives,
     has_alternatives,
     inflect,
+    quote_variants,
     separator_positions,
     separator_variants,
     word_forms,
@@ -166,10 +171,14 @@ class _Checks:
     noop: bool = False  # the replacement may equal the matched text: then it is no match
     follows: bool = False  # the replacement follows the case of the match
     scope: str | None = None  # the document trait the entry needs (``scope``)
+    # the key's replacement, where it holds the key: a match inside it is no match
+    within: re.Pattern[str] | None = None
 
     def passes(self, text: str, start: int, end: int, replace: str) -> bool:
         """Does the match text[start:end] pass? Cheapest checks first."""
         if self.scope is not None and self.scope in _ABSENT.get():
+            return False
+        if self.within is not None and inside_replacement(self.within, text, start, end):
             return False
         if self.sensitive is not None and normalize_key(text[start:end]) != self.sensitive:
             return False
@@ -215,8 +224,11 @@ class CompiledGlossary:
         # a longer flag key hide a change): flags get a matcher of their own, and this one
         # compiles the changes only (orders stay those of ``entries``).
         flags = [e for e in self.entries if e.flag]
-        split = bool(flags) and len(flags) < len(self.entries)
-        self._flags: CompiledGlossary | None = CompiledGlossary(flags) if split else None
+        # the plurals an entry's replacement has no rule for are flagged, not replaced
+        unsure = [d for e in self.entries if (d := plural_flag_entry(e)) is not None]
+        split = (bool(flags) and len(flags) < len(self.entries)) or bool(unsure)
+        self._flags: CompiledGlossary | None = CompiledGlossary(flags + unsure) \
+            if split else None
         #: the document traits some entry needs (``scope``)
         self._scopes = frozenset(e.scope for e in self.entries if e.scope is not None)
         self._context: dict[int, re.Pattern[str]] = {
@@ -251,25 +263,38 @@ class CompiledGlossary:
                 self._add_declarative(patterns, order, entry, context, interned)
                 continue
             scoped = _Checks(scope=entry.scope) if entry.scope is not None else None
+            replace_folded = entry.replace.lower()
             # A key that ends (starts) in punctuation needs no word boundary there, unless its
             # replacement ends (starts) with a word character: "approx." -> "approximately"
             # must not turn "approx.5" into "approximately5" (a new word junction).
-            replace = entry.replace
-            for find in entry.find:
-                if find.isascii():  # the common case, kept cheap: 100,000 entries compile in ~1 s
+            finds: Sequence[str | tuple[str, str]] = entry.find
+            if not exact_match and not all(map(_QUOTE_MARKS.isdisjoint, finds)):
+                finds = [pair for f in entry.find for pair in quote_variants(f, entry.replace)]
+            for item in finds:
+                if item.__class__ is str:
+                    find, replace, variant = item, entry.replace, order
+                else:
+                    find, replace = item
+                    variant = order if replace == entry.replace else self._new_variant()
+                # the common case, kept cheap: 100,000 entries compile in ~1 s
+                if find.isascii() and variant == order:
                     key = " ".join(find.split())
                     if not key:
                         raise GlossaryError("'find' is only whitespace; write the phrase to find",
                                             path=entry.path,
                                             line=entry.line, entry_id=entry.id)
-                    key_bytes = key.lower().encode()
+                    low = key.lower()
+                    key_bytes = low.encode()
+                    checks = scoped
+                    if low in replace_folded:  # (rare: "WHO" -> "... (WHO)")
+                        checks = _with_within(scoped, key, replace, exact_match)
                     first, last = key[0], key[-1]
                     # (the replacement is looked at only for a key that ends in punctuation)
                     left = first.isalnum() or first == "_" or _starts_word(replace)
                     right = last.isalnum() or last == "_" or _ends_word(replace)
                     owners = patterns.get(key_bytes)
                     owner = new_key(_Key, (order, entry, find if exact_match else None, left,
-                                           right, context, replace, order, scoped))
+                                           right, context, replace, order, checks))
                     if owners is None:
                         patterns[key_bytes] = [owner]
                     else:
@@ -288,7 +313,8 @@ class CompiledGlossary:
                 if owners is None:
                     owners = patterns[key_bytes] = []
                 owners.append(_Key(order, entry, find if exact_match else None, left, right,
-                                   context, replace, order, scoped))
+                                   context, replace, variant,
+                                   _with_within(scoped, key, replace, exact_match)))
         # Triggers: literals one of which every match of a regex entry needs (see
         # regexcheck.regex_triggers); regexes whose triggers are absent are not run at all.
         trigger_ids: dict[str, int] = {}
@@ -381,21 +407,22 @@ class CompiledGlossary:
                 normalize_key(replace).lower() == key.lower()
             checks: _Checks | None = dataclasses.replace(
                 shared, sensitive=key if entry.case == "sensitive" else None, noop=noop,
-                follows=follows)
+                follows=follows, within=_within_pattern(key, replace, exact))
             if checks == _NO_CHECKS:
                 checks = None
             else:
                 checks = interned.setdefault(checks, checks)
-            if replace == entry.replace:
-                variant = order
-            else:
-                variant = self._variants
-                self._variants += 1
+            variant = order if replace == entry.replace else self._new_variant()
             left = is_word_char(key[0]) or _starts_word(replace)
             right = is_word_char(key[-1]) or _ends_word(replace)
             patterns.setdefault(key_bytes, []).append(_Key(
                 order, entry, find if exact else None, left, right, context, replace, variant,
                 checks))
+
+    def _new_variant(self) -> int:
+        """The number of a new edit spec: a key whose replacement is not its entry's."""
+        self._variants += 1
+        return self._variants - 1
 
     def __reduce__(self):  # automata are rebuilt in worker processes, cheaply
         return (CompiledGlossary, (self.entries,))
@@ -418,20 +445,26 @@ class CompiledGlossary:
                 compiled._fast.prepare(nbytes)
 
     def find_edits(self, text: str, protected: Sequence[tuple[int, int]] = (),
-                   traits: frozenset[str] | None = None) -> list[Edit]:
+                   traits: frozenset[str] | None = None, *,
+                   rewriters: set[str] | None = None, settle: bool = True) -> list[Edit]:
         """All glossary edits for ``text`` under the overlap policy, in text order: the
         changes, and the flags that do not lie wholly inside a kept change.
 
         ``traits``: the document's traits (:mod:`mtfix.doctraits`); an entry with a ``scope``
         the document lacks does not fire (as if it were not there). ``None``: every entry
-        fires (self-tests, a text fixed without a document).
+        fires (self-tests, a text fixed without a document). ``rewriters``: receives the ids
+        of the entries whose changes a later round of the fixpoint made (see fixpoint.py);
+        ``settle`` False: the first round only, each change as its entry writes it.
         """
         edits = self._scoped_edits(text, protected, traits)
-        if edits:  # a change may make another match: run to the fixpoint (see fixpoint.py)
+        if edits and settle:  # a change may make another match: run to the fixpoint
+            first = {id(e) for e in edits}
             edits = to_fixpoint(text, edits, protected,
                                 lambda part, spans: self._scoped_edits(part, spans, traits),
                                 None if self._unknown_chains else self.may_chain,
                                 None if self._unknown_chains else self._longest + 32)
+            if rewriters is not None:
+                rewriters.update(e.rule for e in edits if id(e) not in first)
         if self._flags is None:
             return edits
         flags = self._flags.find_edits(text, protected, traits)
@@ -1175,8 +1208,10 @@ def _select(candidates: list[_Candidate], text: str,
 
 
 def context_regex(words: Sequence[str]) -> re.Pattern[str]:
-    """Any of ``words`` as a whole word, case-insensitive, any whitespace inside a word group."""
-    alternatives = sorted((r"\s+".join(map(re.escape, w.split())) for w in words), key=len,
+    """Any of ``words`` as a whole word, case-insensitive, any whitespace inside a word group,
+    straight and curly quotes alike ("People's Government" holds on "People’s
+    Government")."""
+    alternatives = sorted((r"\s+".join(map(word_pattern, w.split())) for w in words), key=len,
                           reverse=True)
     return re.compile(r"(?i)(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
@@ -1239,6 +1274,66 @@ def _backtracking_problem(pattern: str, linear: Re2Pattern | None, template: str
 
 
 _NO_CHECKS = _Checks()
+_QUOTE_MARKS = frozenset("'\"\u2018\u2019\u201c\u201d")  # (see variants.quote_variants)
+
+
+def _within_pattern(key: str, replace: str, exact: bool) -> re.Pattern[str] | None:
+    """The pattern of ``replace`` when it holds ``key`` where the key would match (whole
+    words), and is more than the key: an entry that expands a name ("WHO" -> "World Health
+    Organization (WHO)") would otherwise fire again inside its own replacement on every run.
+    None for the other keys (almost all)."""
+    fold = (lambda t: t) if exact else str.lower
+    key, replace = normalize_key(key), normalize_key(replace)
+    folded_key, folded = fold(key), fold(replace)
+    if not key or folded_key == folded:
+        return None
+    at = folded.find(folded_key)
+    while at != -1:
+        end = at + len(key)
+        if (not (at and is_word_char(key[0]) and is_word_char(replace[at - 1]))
+                and not (end < len(replace) and is_word_char(key[-1])
+                         and is_word_char(replace[end]))):
+            return replacement_regex(replace, exact)
+        at = folded.find(folded_key, at + 1)
+    return None
+
+
+def _with_within(checks: _Checks | None, key: str, replace: str, exact: bool
+                 ) -> _Checks | None:
+    """``checks`` with the key's ``within`` check added, where it needs one."""
+    within = _within_pattern(key, replace, exact)
+    if within is None:
+        return checks
+    return dataclasses.replace(checks or _NO_CHECKS, within=within)
+
+
+def replacement_regex(replace: str, exact: bool = False) -> re.Pattern[str]:
+    """Where ``replace`` is written in a text: any run of spaces between its words, either
+    apostrophe, any case (not for exact entries), whole words at its ends."""
+    words = ["".join("['\u2019]" if c in "'\u2019" else re.escape(c) for c in word)
+             for word in replace.split()]
+    body = r"[^\S\r\n]+".join(words)
+    if is_word_char(replace[0]):
+        body = r"(?<!\w)" + body
+    if is_word_char(replace[-1]):
+        body += r"(?!\w)"
+    return re.compile(body if exact else "(?i)" + body)
+
+
+def inside_replacement(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """Does text[start:end] lie inside a place of its line that reads as ``pattern`` (a
+    ``replacement_regex``)? Then the text there is already what the entry writes."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    width = 4 * len(pattern.pattern) + 64  # (a pattern's text is longer than its match)
+    lo = max(line_start, start - width)
+    hi = min(len(text) if line_end == -1 else line_end, end + width)
+    for found in pattern.finditer(text, lo, hi):
+        if found.start() > start:
+            return False
+        if found.end() >= end:
+            return True
+    return False
 _ASCII_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
@@ -1310,13 +1405,18 @@ def variant_count(entry: RawEntry) -> int:
             return count_alternatives(find)
         for phrase in _expand_find(entry, find):
             keys = 4 ** len(separator_positions(phrase)) if entry.separators else 1
-            total += keys * (6 if entry.forms else 1)
+            if entry.match != "exact":
+                keys *= len(quote_variants(phrase, ""))
+            total += keys * (len(word_forms(phrase)) if entry.forms else 1)
     return total
 
 
-def expand_entry(entry: RawEntry) -> list[tuple[str, str]]:
+def expand_entry(entry: RawEntry, *, unsure: list[str] | None = None
+                 ) -> list[tuple[str, str]]:
     """(key, replacement) for every variant of a phrase/exact entry, in order: each ``find``'s
-    alternatives, then separators, then word forms (the replacement inflected alike).
+    alternatives, then separators, then word forms (the replacement inflected alike). The
+    plural forms are left out where the replacement has no plural by rule
+    (``variants.can_inflect``); ``unsure`` receives their keys (see ``plural_flag_entry``).
 
     More than ``MAX_VARIANTS`` is a GlossaryError naming the entry and the count.
     """
@@ -1328,12 +1428,49 @@ def expand_entry(entry: RawEntry) -> list[tuple[str, str]]:
             "instead of separators = true / forms = true", path=entry.path, line=entry.line,
             entry_id=entry.id)
     out: list[tuple[str, str]] = []
+    plurals = not entry.forms or can_inflect(entry.replace)
+    for key, replace in _spelled_keys(entry):
+        for form_key, form in word_forms(key) if entry.forms else [(key, None)]:
+            if plurals or form not in PLURAL_FORMS:
+                out.append((form_key, inflect(replace, form)))
+            elif unsure is not None:
+                unsure.append(form_key)
+    return out
+
+
+def _spelled_keys(entry: RawEntry) -> list[tuple[str, str]]:
+    """(key, replacement) for each phrase of ``entry``'s finds (alternatives written out),
+    each way of separating its words (``separators``) and of writing its apostrophes (not for
+    exact entries), before word forms."""
+    out = []
     for find in entry.find:
         for phrase in _expand_find(entry, find):
             for key in separator_variants(phrase) if entry.separators else [phrase]:
-                for form_key, form in word_forms(key) if entry.forms else [(key, None)]:
-                    out.append((form_key, inflect(entry.replace, form)))
+                if entry.match == "exact":
+                    out.append((key, entry.replace))
+                else:
+                    out.extend(quote_variants(key, entry.replace))
     return out
+
+
+def plural_flag_entry(entry: RawEntry) -> RawEntry | None:
+    """For an entry with ``forms = true`` whose replacement's plural no rule writes
+    ("Researcher Level 3", "Grade II", "Foreign Affairs": see ``variants.can_inflect``), a
+    flag entry of the same id for the plural forms of its finds: they are reported with the
+    replacement as written, never changed to a plural that may be wrong."""
+    if not entry.forms or entry.match not in ("phrase", "exact") or can_inflect(entry.replace):
+        return None
+    keys: list[str] = []
+    expand_entry(entry, unsure=keys)
+    if not keys:
+        return None
+    escape = str.maketrans({c: "\\" + c for c in BRACE_ESCAPES})
+    why = (f"a plural: the plural of {entry.replace!r} is not written by rule; write it by "
+           "hand")
+    return dataclasses.replace(
+        entry, find=tuple(k.translate(escape) for k in dict.fromkeys(keys)), forms=False,
+        separators=False, flag=True, examples=(),
+        note=f"{entry.note} ({why})" if entry.note else why)
 
 
 def _entry_checks(entry: RawEntry) -> _Checks:

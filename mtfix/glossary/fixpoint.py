@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from mtfix.change import Edit, apply_edits
 
 #: rounds after the first; a chain longer than this is a cycle (the loader warns of those)
-MAX_ROUNDS = 4
+MAX_ROUNDS = 8
 #: what joins the searched windows: a blank line, which no match or condition crosses
 _JOIN = "\n\n"
 
@@ -223,23 +223,24 @@ def _with_context(text: str, start: int, end: int) -> Span:
 
 
 def _groups(fixed: str, found: list[Edit], applied: list[Edit], places: _Places
-            ) -> list[tuple[Edit, list[Edit]]]:
-    """Each new edit, trimmed to the words it changes (:func:`trim_to_words`), with the
-    earlier edits whose text it overlaps or touches (none: it stands apart). Of two new edits
-    touching the same earlier one, the second is left for the next round."""
-    groups = []
-    taken: set[int] = set()
+            ) -> list[tuple[list[Edit], list[Edit]]]:
+    """The new edits, each trimmed to the words it changes (:func:`trim_to_words`), grouped
+    with the earlier edits whose text they overlap or touch: new edits that touch the same
+    earlier one are one group ("cat" -> "dog dog", each "dog" rewritten). A new edit that
+    touches none is a group of its own."""
+    groups: list[tuple[list[Edit], set[int]]] = []
     for edit in sorted(found, key=lambda e: (e.start, e.end)):
         before, after = fixed[edit.start:edit.end], edit.after or ""
         head, tail = trim_to_words(before, after)
         trimmed = Edit(edit.start + head, edit.end - tail, after[head:len(after) - tail],
                        edit.rule, edit.note, edit.score)
-        near = places.touching(trimmed.start, trimmed.end)
-        if taken.intersection(near):
-            continue
-        taken.update(near)
-        groups.append((trimmed, [applied[i] for i in near]))
-    return groups
+        near = set(places.touching(trimmed.start, trimmed.end))
+        if near and groups and groups[-1][1] & near:  # (in text order: only the last can share)
+            groups[-1][0].append(trimmed)
+            groups[-1][1].update(near)
+        else:
+            groups.append(([trimmed], near))
+    return [(later, [applied[i] for i in sorted(near)]) for later, near in groups]
 
 
 def trim_to_words(before: str, after: str) -> tuple[int, int]:
@@ -261,26 +262,32 @@ def trim_to_words(before: str, after: str) -> tuple[int, int]:
     return head, 0 if space is None else tail - space
 
 
-def _combined(text: str, fixed: str, later: Edit, earlier: list[Edit], places: _Places
+def _combined(text: str, fixed: str, later: list[Edit], earlier: list[Edit], places: _Places
               ) -> Edit | None:
-    """The edit of ``text`` that gives what the ``earlier`` edits and then ``later`` (in
-    fixed-text offsets, trimmed) give; ``later`` alone, back in ``text`` offsets, where it
-    touches none of them. None where the result is no change."""
+    """The edit of ``text`` that gives what the ``earlier`` edits and then the ``later`` ones
+    (in fixed-text offsets, trimmed, in text order) give, of the first later edit's entry;
+    a later edit alone, back in ``text`` offsets, where it touches no earlier one. None
+    where the result is no change."""
     if not earlier:
-        start, end = places.to_original(later.start), places.to_original(later.end)
-        if text[start:end] == later.after:
+        [edit] = later
+        start, end = places.to_original(edit.start), places.to_original(edit.end)
+        if text[start:end] == edit.after:
             return None
-        return Edit(start, end, later.after, later.rule, later.note, later.score)
+        return Edit(start, end, edit.after, edit.rule, edit.note, edit.score)
     first, last = places.output(earlier[0])[0], places.output(earlier[-1])[1]
-    lo, hi = min(later.start, first), max(later.end, last)
-    new_text = fixed[lo:later.start] + (later.after or "") + fixed[later.end:hi]
+    lo, hi = min(later[0].start, first), max(later[-1].end, last)
+    pieces, at = [], lo
+    for edit in later:
+        pieces += [fixed[at:edit.start], edit.after or ""]
+        at = edit.end
+    new_text = "".join(pieces) + fixed[at:hi]
     begin = earlier[0].start if lo == first else places.to_original(lo)
     finish = earlier[-1].end if hi == last else places.to_original(hi)
     if new_text == text[begin:finish]:
         return None
     rules = ", ".join(dict.fromkeys(e.rule for e in earlier))
-    note = f"{later.note} (after {rules})" if later.note else f"after {rules}"
-    return Edit(begin, finish, new_text, later.rule, note, later.score)
+    note = f"{later[0].note} (after {rules})" if later[0].note else f"after {rules}"
+    return Edit(begin, finish, new_text, later[0].rule, note, later[0].score)
 
 
 def _overlaps(edit: Edit, spans: Sequence[Span]) -> bool:

@@ -8,6 +8,7 @@ a separate step (:mod:`mtfix.glossary.compile`).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import tomllib
 from collections.abc import Sequence
@@ -239,7 +240,7 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
 
     unknown = set(table) - ENTRY_KEYS
     if unknown:
-        raise fail(f"unknown key(s) {', '.join(sorted(unknown))} "
+        raise fail(f"unknown key(s) {', '.join(_with_guess(k) for k in sorted(unknown))} "
                    f"(allowed: {', '.join(sorted(ENTRY_KEYS))})")
     if not isinstance(entry_id, str) or not entry_id.strip():
         raise fail(f"entry #{index + 1} needs an 'id' (a unique, stable string)")
@@ -293,12 +294,37 @@ def entry_from_table(table: object, path: str, line: int | None, index: int) -> 
     for number, example in enumerate(examples_raw, 1):
         if (not isinstance(example, dict) or set(example) != {"text", "fixed"}
                 or not all(isinstance(v, str) for v in example.values())):
-            raise fail(f"example {number} must be {{ text = \"...\", fixed = \"...\" }}")
+            raise fail(f"example {number} must be {{ text = \"...\", fixed = \"...\" }}"
+                       + _example_problem(example))
         examples.append(Example(example["text"], example["fixed"]))
     return RawEntry(id=entry_id, find=finds, replace=replace, match=match, note=note,
                     context=tuple(c.strip() for c in context), scope=scope,
                     examples=tuple(examples), flag=flag, min_score=min_score, path=path,
                     line=line, **declared)
+
+
+def _example_problem(example: object) -> str:
+    """What is wrong with an example table, for its error message ("" if nothing to add)."""
+    if not isinstance(example, dict):
+        return ""
+    problems = [f"'{k}' is not a key of an example" + (
+        f" (did you mean {close[0]}?)" if (close := difflib.get_close_matches(
+            str(k).lower(), ["text", "fixed"], n=1, cutoff=0.6)) else "")
+                for k in example if k not in ("text", "fixed")]
+    problems += [f"it has no '{k}'" for k in ("text", "fixed") if k not in example]
+    problems += [f"'{k}' must be a string" for k in ("text", "fixed")
+                 if k in example and not isinstance(example[k], str)]
+    return ": " + "; ".join(problems) if problems else ""
+
+
+def _with_guess(key: str) -> str:
+    """An unknown entry key with the known key it is probably a typo of ("not_befor (did
+    you mean not_before?)", "Case (did you mean case?)")."""
+    normal = key.strip().lower().replace("-", "_").replace(" ", "_")
+    if normal in ENTRY_KEYS:
+        return f"{key} (did you mean {normal}?)"
+    close = difflib.get_close_matches(normal, sorted(ENTRY_KEYS), n=1, cutoff=0.75)
+    return f"{key} (did you mean {close[0]}?)" if close else key
 
 
 def _string_list(table: dict, key: str, fail, what: str) -> tuple[str, ...]:

@@ -3,9 +3,10 @@
 A condition phrase must end right before the match (``before``) or start right after it
 (``after``): only whitespace of the same line may stand between, no punctuation. Phrases match
 case-insensitively and as whole words; a run of whitespace in the text matches a space in the
-phrase; ``...`` stands for up to ``GAP_WORDS`` words of the same line; ``{a|b}`` alternatives
-expand as in ``find``. Each list compiles into one Python regex, run only on the candidates
-of its entry, so entries without conditions cost nothing.
+phrase; straight and curly quotes and apostrophes match each other; ``...`` stands for up to
+``GAP_WORDS`` words of the same line; ``{a|b}`` alternatives expand as in ``find``. Each list
+compiles into one Python regex, run only on the candidates of its entry, so entries without
+conditions cost nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from mtfix.glossary.variants import expand_alternatives
+from mtfix.glossary.variants import QUOTE_CLASSES, expand_alternatives
 from mtfix.textutil import is_word_char
 
 #: the most words a ``...`` in a condition phrase stands for
@@ -23,6 +24,17 @@ LOOK_BACK = 2000
 _SPACE = r"[^\S\r\n]"  # whitespace that stays on the line
 _GAP_WORD = r"[\w'\u2019\-]+"  # a word a "..." stands for: letters, digits, ' and -
 _GAP_RE = re.compile(r"\.\.\.|\u2026")
+
+
+def word_pattern(word: str) -> str:
+    """The regex of one word of a condition phrase: a straight or curly quote or apostrophe
+    in it matches any of its kind ("People's" finds "People\u2019s", '"' finds "\u201c"), as
+    in ``find``."""
+    return "".join(_QUOTE_CHARS[c] if c in _QUOTE_CHARS else re.escape(c) for c in word)
+
+
+#: each quote, and the character class of the quotes it matches
+_QUOTE_CHARS = {c: f"[{chars}]" for chars in QUOTE_CLASSES.values() for c in chars}
 
 
 def phrase_pattern(phrase: str) -> str:
@@ -35,7 +47,7 @@ def phrase_pattern(phrase: str) -> str:
         if index:
             tokens.append(None)
         if words:
-            tokens.append(f"{_SPACE}+".join(map(re.escape, words)))
+            tokens.append(f"{_SPACE}+".join(word_pattern(w) for w in words))
     out: list[str] = []
     for index, token in enumerate(tokens):
         if token is not None:

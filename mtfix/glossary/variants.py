@@ -16,6 +16,7 @@ what is wrong, and the caller names the file, line and entry.
 from __future__ import annotations
 
 import itertools
+import re
 
 from mtfix.textutil import is_word_char
 
@@ -33,6 +34,8 @@ IRREGULAR_PLURALS = {
 }
 #: word forms of a key's last word: (form, how the replacement's last word changes)
 FORMS = ("plural", "'s", "\u2019s", "plural'", "plural\u2019")
+#: the forms that need the plural of the replacement's head word
+PLURAL_FORMS = ("plural", "plural'", "plural\u2019")
 
 
 class VariantError(ValueError):
@@ -152,7 +155,87 @@ def separator_variants(key: str) -> list[str]:
     return list(out)
 
 
+# -- apostrophes and quotes -----------------------------------------------------------------
+
+#: the apostrophes a phrase may be typed with: straight and curly (U+2019) match each other
+APOSTROPHES = ("'", "\u2019")
+#: quotes, straight and curly, that match each other in a phrase: each class, by its straight
+#: form (an apostrophe is a closing single quote)
+QUOTE_CLASSES = {"'": "'\u2018\u2019", '"': '"\u201c\u201d'}
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_QUOTES = frozenset("'\"\u2018\u2019\u201c\u201d")
+
+
+def _quote_styles(text: str) -> set[str]:
+    """"straight" and/or "curly": how the quotes and apostrophes in ``text`` are written."""
+    return {"straight" if c in "'\"" else "curly" for c in text if c in _QUOTES}
+
+
+def _straight(text: str) -> str:
+    return text.translate(_STRAIGHT)
+
+
+def _curly(text: str) -> str:
+    """``text`` with its straight quotes curly: closing (and apostrophe) after a word character,
+    opening before one, closing elsewhere."""
+    out = []
+    for i, c in enumerate(text):
+        if c in "'\"":
+            opening = not (i and is_word_char(text[i - 1])) and is_word_char(text[i + 1:i + 2])
+            c = ("\u2018" if opening else "\u2019") if c == "'" else \
+                ("\u201c" if opening else "\u201d")
+        out.append(c)
+    return "".join(out)
+
+
+def quote_variants(key: str, replace: str) -> list[tuple[str, str]]:
+    """(key, replacement) for ``key`` as written and with its quotes and apostrophes written
+    straight and curly ("people's" and "people’s", '"two sessions"' and "“two
+    sessions”"): a translator types one, the text has either. The replacement takes the
+    style of the key's variant, so the text keeps its own; unless it is written in a style the
+    key is not (the entry changes quotes), then it stays as written."""
+    used = _quote_styles(key)
+    if not used:
+        return [(key, replace)]
+    follows = _quote_styles(replace) <= used
+    out = {key: replace}
+    for style in (_straight, _curly):
+        out.setdefault(style(key), style(replace) if follows else replace)
+    return list(out.items())
+
+
 # -- word forms ----------------------------------------------------------------------------
+
+#: plurals of whole words beside ``IRREGULAR_PLURALS`` (which the terms check also reads):
+#: -f/-fe -> -ves, -o -> -oes, and -ch sounded as k (+s)
+MORE_PLURALS = {
+    "wife": "wives", "life": "lives", "knife": "knives", "half": "halves", "leaf": "leaves",
+    "self": "selves", "shelf": "shelves", "thief": "thieves", "wolf": "wolves", "loaf": "loaves",
+    "calf": "calves", "hero": "heroes", "potato": "potatoes", "tomato": "tomatoes",
+    "echo": "echoes", "veto": "vetoes", "embargo": "embargoes", "torpedo": "torpedoes",
+    "quiz": "quizzes", "crisis": "crises", "analysis": "analyses", "basis": "bases",
+    "thesis": "theses", "diagnosis": "diagnoses", "hypothesis": "hypotheses",
+    "criterion": "criteria", "phenomenon": "phenomena", "stomach": "stomachs",
+    "epoch": "epochs", "monarch": "monarchs", "patriarch": "patriarchs",
+    "matriarch": "matriarchs", "oligarch": "oligarchs", "tech": "techs", "czech": "czechs",
+}
+#: words whose plural is the word itself ("two aircraft", "three Chinese")
+INVARIANT_PLURALS = frozenset({
+    "sheep", "fish", "deer", "series", "species", "aircraft", "spacecraft", "hovercraft",
+    "personnel", "offspring", "means", "news", "headquarters", "police", "people", "swiss",
+    "chinese", "japanese", "vietnamese", "portuguese", "lebanese", "taiwanese", "burmese",
+    "sudanese", "congolese", "senegalese", "nepalese", "maltese",
+})
+#: words ending in -man whose plural is -mans ("Germans", "humans")
+_MAN_WORDS = frozenset({"human", "german", "roman", "norman", "shaman", "talisman", "caiman",
+                        "cayman", "ottoman", "walkman", "brahman", "pullman", "oman"})
+#: prepositions that start a phrase after the head noun: the plural of "Ministry of Foreign
+#: Affairs" is "Ministries of Foreign Affairs", of "person in charge" "people in charge"
+HEAD_PREPOSITIONS = frozenset({"of", "for", "in", "on", "at", "to", "with", "from", "under",
+                               "within", "without", "between", "among", "against", "about"})
+_ROMAN_RE = re.compile(r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+
 
 def _last_word(text: str) -> tuple[str, str] | None:
     """(text before the last word, last word), or None if ``text`` does not end in a word."""
@@ -165,6 +248,24 @@ def _last_word(text: str) -> tuple[str, str] | None:
     return text[:start], text[start:]
 
 
+def head_word(text: str) -> tuple[int, int] | None:
+    """(start, end) of the word of phrase ``text`` whose plural is the phrase's plural: the
+    word before the first preposition that stands between two words ("Ministry" in "Ministry
+    of Foreign Affairs", "Commander" in "Commander-in-Chief"), else the last word; None if
+    ``text`` does not end in a word."""
+    if _last_word(text) is None:
+        return None
+    words = list(_WORD_RE.finditer(text))
+    for before, word, after in zip(words, words[1:], words[2:], strict=False):
+        gap, gap_after = text[before.end():word.start()], text[word.end():after.start()]
+        if (word.group().lower() in HEAD_PREPOSITIONS and gap in (" ", "-")
+                and gap_after in (" ", "-")):
+            return before.start(), before.end()
+    split = _last_word(text)
+    assert split is not None
+    return len(split[0]), len(text)
+
+
 def _ending(word: str, ending: str) -> str:
     """``ending`` in the case of ``word``: upper case after an all-capital word of 5 letters
     or more ("INSPECTORS"); shorter all-capital words are acronyms ("NGOs", "CPCs")."""
@@ -174,17 +275,36 @@ def _ending(word: str, ending: str) -> str:
     return ending
 
 
+def _in_case_of(word: str, many: str) -> str:
+    """``many`` (a lower-case plural from a table) in the case of ``word``: upper case after an
+    all-capital word, else the word's own letters as far as the two agree ("FireMan" ->
+    "FireMen", "Person" -> "People")."""
+    if word.isupper() and len(word) > 1:
+        return many.upper()
+    same = 0
+    while same < min(len(word), len(many)) and word[same].lower() == many[same]:
+        same += 1
+    return word[:same] + many[same:]
+
+
 def plural(word: str) -> str:
-    """The regular English plural of ``word`` (+s; +es after s, x, z, ch, sh; consonant + y
-    -> ies), or its irregular one from ``IRREGULAR_PLURALS`` in the word's case."""
+    """The English plural of ``word``: from the tables (``IRREGULAR_PLURALS``,
+    ``MORE_PLURALS``, -man/-woman/-wife/-child compounds, ``INVARIANT_PLURALS``) in the word's
+    case, else the regular one (+s; +es after s, x, z, ch, sh; consonant + y -> ies)."""
     low = word.lower()
-    irregular = IRREGULAR_PLURALS.get(low)
-    if irregular is not None:
-        if word.isupper() and len(word) > 1:
-            return irregular.upper()
-        if word[:1].isupper():
-            return irregular[:1].upper() + irregular[1:]
-        return irregular
+    many = IRREGULAR_PLURALS.get(low) or MORE_PLURALS.get(low)
+    if many is None and low in INVARIANT_PLURALS:
+        many = low
+    if many is None:
+        for single, multiple in (("woman", "women"), ("wife", "wives"), ("child", "children")):
+            if low.endswith(single):
+                many = low[: -len(single)] + multiple
+                break
+        else:
+            if low.endswith("man") and low not in _MAN_WORDS and len(low) > 3:
+                many = low[:-3] + "men"  # "fireman", "statesman", "ombudsman"
+    if many is not None:
+        return _in_case_of(word, many)
     if low.endswith(("s", "x", "z", "ch", "sh")):
         return word + _ending(word, "es")
     if len(low) > 1 and low.endswith("y") and low[-2] not in "aeiou":
@@ -192,42 +312,96 @@ def plural(word: str) -> str:
     return word + _ending(word, "s")
 
 
-def _form_of(word: str, form: str) -> str:
+def has_plural(word: str, has_word_before: bool = True) -> bool:
+    """Can ``plural`` write the plural of ``word``, the head of a replacement? Not for a
+    number ("Level 3", "COVID-19"), a word of a script without case (Chinese), a Roman
+    numeral or single capital letter after a word ("Level II", "Class A"), or a word that
+    looks plural already ("Affairs", "Sciences")."""
+    low = word.lower()
+    if low in INVARIANT_PLURALS or low in IRREGULAR_PLURALS or low in MORE_PLURALS:
+        return True
+    if word.isdigit() or not any(c.islower() or c.isupper() for c in word):
+        return False  # a number, or a script without plurals in -s (Chinese, Arabic...)
+    if has_word_before and (_ROMAN_RE.fullmatch(word) or (len(word) == 1 and word.isupper())):
+        return False
+    if low.endswith("es") or (len(low) > 2 and low.endswith("s")
+                              and low[-2] not in "aeiousy'\u2019"):
+        return False  # already plural ("Affairs", "Forces", "Services")
+    return True
+
+
+def _form_of(word: str, form: str, plural_of=plural) -> str:
     """``word`` in ``form`` (one of ``FORMS``)."""
     if form == "plural":
-        return plural(word)
+        return plural_of(word)
     if form in ("'s", "\u2019s"):
         return word + form
-    many = plural(word)
+    many = plural_of(word)
     apostrophe = form[-1]
     # the plural possessive: "inspectors'", but "men's", "children's"
     return many + apostrophe if many.lower().endswith("s") else many + apostrophe + "s"
 
 
+def in_form(text: str, form: str | None, plural_of=plural) -> str:
+    """Phrase ``text`` in ``form``: the plural inflects its head word (``head_word``, with
+    ``plural_of``), a possessive goes at its end ("Ministries of Foreign Affairs'")."""
+    if form is None:
+        return text
+    head = head_word(text)
+    if head is None:
+        return text
+    start, end = head
+    if end == len(text):
+        return text[:start] + _form_of(text[start:], form, plural_of)
+    if form in ("'s", "\u2019s"):
+        return text + form
+    many = text[:start] + plural_of(text[start:end]) + text[end:]
+    if form == "plural":
+        return many
+    apostrophe = form[-1]
+    return many + apostrophe if many.endswith(("s", "S")) else many + apostrophe + "s"
+
+
+def can_inflect(replacement: str) -> bool:
+    """Can ``inflect`` write the plural forms of ``replacement``? True where it is used as
+    written (empty, or ending in punctuation); False where its head word has no plural the
+    rules can write (``has_plural``)."""
+    head = head_word(replacement)
+    if head is None:
+        return True
+    start, end = head
+    return has_plural(replacement[start:end], has_word_before=bool(replacement[:start].strip()))
+
+
 def word_forms(key: str) -> list[tuple[str, str | None]]:
-    """(phrase, form) for ``key`` and its last word's plural and possessives; ``form`` is None
-    for the key itself. A key that does not end in a word has no other forms."""
-    split = _last_word(key)
-    if split is None:
+    """(phrase, form) for ``key`` and its plural and possessives (see ``in_form``); ``form``
+    is None for the key itself. A key that does not end in a word has no other forms."""
+    if _last_word(key) is None:
         return [(key, None)]
-    head, word = split
     out: list[tuple[str, str | None]] = [(key, None)]
     seen = {key}
+    head = head_word(key)
+    other = head is not None and key[head[0]:head[1]].lower() in OTHER_PLURALS
     for form in FORMS:
-        phrase = head + _form_of(word, form)
-        if phrase not in seen:
-            seen.add(phrase)
-            out.append((phrase, form))
+        for plural_of in (plural, _other_plural) if other and form in PLURAL_FORMS else (plural,):
+            phrase = in_form(key, form, plural_of)
+            if phrase not in seen:
+                seen.add(phrase)
+                out.append((phrase, form))
     return out
 
 
+#: words with a second plural in use, which a find also matches ("persons in charge"); the
+#: replacement takes the first (``plural``)
+OTHER_PLURALS = {"person": "persons"}
+
+
+def _other_plural(word: str) -> str:
+    return _in_case_of(word, OTHER_PLURALS[word.lower()])
+
+
 def inflect(replacement: str, form: str | None) -> str:
-    """``replacement`` with its last word in ``form`` ("Level II Inspector", "plural" ->
-    "Level II Inspectors"); as written when it does not end in a word (empty, punctuation)."""
-    if form is None:
-        return replacement
-    split = _last_word(replacement)
-    if split is None:
-        return replacement
-    head, word = split
-    return head + _form_of(word, form)
+    """``replacement`` in ``form`` ("Level II Inspector", "plural" -> "Level II Inspectors";
+    "Ministry of Foreign Affairs" -> "Ministries of Foreign Affairs"); as written when it does
+    not end in a word (empty, punctuation)."""
+    return in_form(replacement, form)
