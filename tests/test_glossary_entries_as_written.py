@@ -177,22 +177,6 @@ def test_expanding_entries_reach_a_fixpoint_in_one_run(text):
     run(toml, text)
 
 
-# -- the user doc's examples run as written ------------------------------------------------------
-
-def _doc_glossaries() -> list[str]:
-    import re
-    from pathlib import Path
-
-    doc = (Path(__file__).parent.parent / "docs" / "glossary-format.md").read_text("utf-8")
-    return [block for block in re.findall(r"```toml\n(.*?)```", doc, re.S)
-            if "[[entry]]" in block]
-
-
-@pytest.mark.parametrize("block", _doc_glossaries())
-def test_every_glossary_in_the_format_doc_loads_and_passes_its_examples(block):
-    assert Glossary.from_toml(block, "doc.toml").compiled is not None
-
-
 # -- chains between files settle in one run -------------------------------------------------------
 
 def test_a_replacement_another_file_rewrites_is_rewritten_in_the_same_run(tmp_path):
