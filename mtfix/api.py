@@ -171,7 +171,13 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
     ``memory``: remembered review decisions (:mod:`mtfix.memory`) for the pipeline built here
     (a given ``pipeline`` carries its own); the result counts what they did.
     """
-    from mtfix.fileio import check_unchanged, file_hash, file_signature, in_place_update
+    from mtfix.fileio import (
+        check_unchanged,
+        file_hash,
+        file_signature,
+        in_place_update,
+        staged_output,
+    )
     from mtfix.formats import detect_format, fix_document
 
     path = Path(path)
@@ -188,11 +194,12 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
         source = _readable_twice(path, in_place, stack)
         signature = file_signature(source)  # (read twice: hashed, then fixed)
         input_hash = file_hash(source)
-        scratch = target
         if in_place:
             # written beside the input, then swapped in (and a backup made) only if it differs
             update = stack.enter_context(in_place_update(path, backup=backup))
             scratch = update.scratch
+        else:  # written beside the output, which it replaces once the input proved unchanged
+            scratch = stack.enter_context(staged_output(target))
         for change in fix_document(source, scratch, pipeline=pipeline, doc=doc or str(path),
                                    format=file_format, options=options):
             if change.is_flag:
@@ -204,7 +211,7 @@ def fix_file(path: str | Path, output: str | Path | None = None, *, doc: str | N
             else:
                 on_change(change)
         check_unchanged(source, signature, str(path), "it was left as the other writer left "
-                        "it" if in_place else "its output does not match it and is not recorded")
+                        "it" if in_place else "nothing was written for it")
         remembered = pipeline.memory_counts - counted
         result = FileResult(str(path), str(target), tuple(kept), applied=tuple(sorted(
             by_pass.items())), flags=flags, base=input_hash[:16], input_hash=input_hash,

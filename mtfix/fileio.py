@@ -374,6 +374,25 @@ def _copy_no_clobber(source: Path, first_choice: Path) -> Path:
             os.unlink(tmp)
 
 
+@contextlib.contextmanager
+def staged_output(path: str | Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` for the body to write; on success it replaces ``path``
+    (as :func:`atomic_writer` would), on an exception it is removed and ``path`` is left as
+    it was. For a writer that must check something after writing and before the output is
+    visible (the input unchanged meanwhile: :func:`check_unchanged`)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".new.tmp",
+                               dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        _put_in_place(tmp, target)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 class InPlaceUpdate:
     """Where an in-place fix writes (``scratch``) and, afterwards, what happened to the file."""
 

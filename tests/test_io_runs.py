@@ -289,7 +289,7 @@ def test_a_file_written_to_while_it_is_fixed_fails_and_keeps_the_other_writers_b
     """In place, the fixed text does not replace what another program wrote meanwhile (even at
     the same length): the file fails with what to do, keeps the other writer's bytes, gets no
     backup, and its records are not in the change log; the batch's other files are fixed.
-    Into an output folder, the output is not recorded under the first version's hash."""
+    Into an output folder, no output is written (it would not be the fix of either version)."""
     from mtfix.pipeline import Pipeline
 
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
@@ -308,6 +308,10 @@ def test_a_file_written_to_while_it_is_fixed_fails_and_keeps_the_other_writers_b
     assert "run mtfix again" in by_name["a.txt"].error
     assert a.read_bytes() == theirs
     assert not (tmp_path / "a.txt.orig").exists()
+    if not in_place:
+        out_folder = tmp_path / "out"
+        assert not (out_folder / "a.txt").exists() and (out_folder / "b.txt").exists()
+        assert not list(out_folder.glob(".*.tmp"))
     records = [json.loads(line) for line in
                Path(result.change_log).read_text(encoding="utf-8").splitlines()]
     assert str(a) not in {r["doc"] for r in records}
