@@ -7,13 +7,15 @@ overlapping matches the overlap policy applies one, leaving the other's text for
 so the committee's entry, whose find starts with it, waits). Either way a second run would
 change the text again, and a second run must change nothing.
 
-So the glossary runs to its fixpoint (:func:`to_fixpoint`): the lines its changes touched,
-with a line of context each side (a match may span one line break), are searched again in
-the fixed text; what is found on those lines joins the changes, and the lines of the new
-changes are searched in turn, until a round finds nothing (at most :data:`MAX_ROUNDS`; a
-cycle of replacements, which the loader warns about, never settles: then the first round's
-changes stand). Elsewhere the text did not
-change, so nothing new can match there.
+So the glossary runs to its fixpoint (:func:`to_fixpoint`): the places its changes touched
+are searched again in the fixed text, and what is found there joins the changes; the places
+of the new changes are searched in turn, until a round finds nothing (at most
+:data:`MAX_ROUNDS`; a cycle of replacements, which the loader warns about, never settles, and
+then the first round's changes stand). Elsewhere the text did not change, so nothing new can
+match there. A place is the changed lines, with a line of context each side (a match may span
+one line break), where a match may depend on more than its key (regex, neighbour conditions,
+``context``, line entries); for plain phrase entries, the reach of the longest key around a
+change, and only where a key over or next to it would change something.
 
 A change of a later round is trimmed to the words it alters ("of the Provincial Committee" ->
 "of the provincial Party committee" after the department's change: "Provincial Committee" ->
