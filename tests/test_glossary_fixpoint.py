@@ -68,6 +68,31 @@ def test_a_later_change_that_rewrites_an_earlier_one_becomes_one_change_of_the_l
     assert pipeline.fix_text(first.text).applied == ()
 
 
+def test_plain_phrase_entries_finish_a_chain_also_beside_other_letters():
+    """Plain phrase entries (only a change's surroundings are looked at, not whole lines),
+    in text that is ASCII and text that is not."""
+    pipeline = _pipeline(SPELLING, VARIANT)
+    for text in ("So the Omiljung mutant strain spread.",
+                 "À Zürich, l'Omiljung mutant strain — “Omiljung mutant strain”."):
+        first = pipeline.fix_text(text)
+        assert "Omicron variant" in first.text and "mutant" not in first.text
+        assert pipeline.fix_text(first.text).applied == ()
+
+
+def test_an_entrys_own_key_inside_its_change_is_no_chain():
+    """Upper-casing entries whose keys overlap ("of the war", "the war", "war and peace"):
+    the change's own key and the keys inside it would write what is there."""
+    pipeline = _pipeline(RawEntry(id="war", find=("of the war",), replace="OF THE WAR"),
+                         RawEntry(id="the", find=("the war",), replace="THE WAR"),
+                         RawEntry(id="peace", find=("war and peace",), replace="WAR AND PEACE"))
+    compiled = pipeline.passes[0].glossary.compiled
+    fixed = "read OF THE WAR today"
+    assert compiled.may_chain(fixed, [(5, 15)]) == []
+    assert compiled.may_chain("read OF THE WAR and peace", [(5, 15)]) == [(5, 15)]
+    first = pipeline.fix_text("read of the war and peace today")
+    assert pipeline.fix_text(first.text).applied == ()
+
+
 def test_what_never_settles_keeps_the_first_rounds_changes():
     """Replacements that rewrite each other, or one that holds its own key and would grow on
     every round (the loader warns of both): the changes of the first round stand."""
