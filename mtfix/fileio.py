@@ -234,8 +234,14 @@ def check_unchanged(path: str | Path, signature: tuple[int, int, int, int], name
         raise InputError(f"{name}: the file went away while it was being fixed "
                          f"({exc.strerror}); {outcome}") from exc
     if now != signature:
-        raise InputError(f"{name}: the file changed while it was being fixed; {outcome}: run "
-                         "mtfix again once nothing writes to it")
+        raise changed_while_fixed(name, outcome)
+
+
+def changed_while_fixed(name: str, outcome: str = "nothing was written for it") -> InputError:
+    """The error for a file written to while mtfix was fixing it; ``outcome``: what became
+    of it."""
+    return InputError(f"{name}: the file changed while it was being fixed; {outcome}: run "
+                      "mtfix again once nothing writes to it")
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -27,7 +27,13 @@ from mtfix.change import Change
 from mtfix.changelog import write_change_log
 from mtfix.chunking import LongLineError, stream_chunks
 from mtfix.doctraits import document_traits
-from mtfix.fileio import InputError, file_signature, iter_blocks, iter_decoded
+from mtfix.fileio import (
+    InputError,
+    changed_while_fixed,
+    file_signature,
+    iter_blocks,
+    iter_decoded,
+)
 from mtfix.pipeline import Pipeline
 from mtfix.suppress import Suppressions
 
@@ -225,7 +231,5 @@ def _read_chunks(piece: Piece) -> Iterator[str]:
             except UnicodeDecodeError:
                 chunk = None
             if chunk is None or len(chunk) != length:  # the file changed since it was planned
-                raise InputError(f"{piece.doc}: the file changed while it was being fixed; "
-                                 "nothing was written for it: run mtfix again once nothing "
-                                 "writes to it")
+                raise changed_while_fixed(piece.doc)
             yield chunk

@@ -149,3 +149,19 @@ chain_texts = st.lists(st.tuples(st.sampled_from([*ALL_WORDS, ".", ",", "\u201c"
 def test_chaining_glossaries_keep_the_invariants_and_a_second_run_changes_nothing(text,
                                                                                  pipeline):
     check(text, pipeline)
+
+
+def test_a_glossary_that_ran_its_fixpoint_still_caches_and_pickles():
+    """The overlapping automaton the fixpoint builds on first use is not part of the
+    compiled-glossary cache (rebuilt where needed), and the glossary still pickles."""
+    import pickle
+
+    pipeline = _pipeline(SPELLING, VARIANT)
+    pipeline.fix_text("The Omiljung mutant strain spread.")
+    compiled = pipeline.passes[0].glossary.compiled
+    assert "_overlapping" in compiled.__dict__
+    state = compiled.cache_state()
+    assert "_overlapping" not in state
+    pickle.loads(pickle.dumps(state))
+    again = pickle.loads(pickle.dumps(compiled))
+    assert again.find_edits("the Omiljung mutant strain")[1].after == "variant"

@@ -376,6 +376,7 @@ class CompiledGlossary:
                  "_changes_inside": {}}
         for name in ("_fast", "_triggers", "_fuzzy"):
             del state[name]
+        state.pop("_overlapping", None)  # (an automaton, built on first use: not cached)
         return state
 
     @classmethod
